@@ -1,0 +1,33 @@
+# Two commands do all the set-up on a fresh Debian machine:  make demo   and   make test
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+NOW ?= 2026-03-15T12:00:00+09:00
+
+.PHONY: setup demo test bench samples clean
+setup: $(VENV)/.installed .system-deps
+
+.system-deps: scripts/setup-system.sh
+	bash scripts/setup-system.sh
+	touch $@
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dask,dev]'
+	touch $@
+
+demo: setup   ## build every sample packet into out/ and print the summary
+	$(VENV)/bin/evpack batch samples/packets -o out --now $(NOW)
+
+test: setup
+	$(PY) -m pytest -n 2 -q
+
+bench: setup
+	$(PY) bench/run.py
+
+samples: setup   ## regenerate samples/ (deterministic)
+	$(PY) samples/generate.py
+
+clean:
+	rm -rf out .pytest_cache

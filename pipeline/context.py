@@ -1,0 +1,41 @@
+"""What every stage may consult besides the packet state: the profile, the clock, folders, knobs.
+
+Picklable, so a worker process (local pool or Dask) receives the same context.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.model import KST
+from pipeline.profile import Profile
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("EVPACK_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "evpack")
+    return Path(base)
+
+
+def default_ledger_path() -> Path:
+    return Path(os.environ.get("EVPACK_LEDGER") or default_cache_dir().parent / "evpack-ledger.sqlite3")
+
+
+@dataclass(frozen=True)
+class Context:
+    profile: Profile
+    workdir: Path                      # scratch space of this run; never inside a packet folder
+    out_dir: Path | None = None        # where `build` writes OUT/<claim_id>/ (None: check only)
+    now: datetime = field(default_factory=lambda: datetime.now(KST))
+    cache_dir: Path | None = field(default_factory=default_cache_dir)  # None: no read cache
+    jobs: int = 1                      # worker processes for OCR inside one packet
+    ocr_timeout: float = 120.0         # seconds per Tesseract call
+    ledger_path: Path | None = None    # None: no ledger consulted
+    lang: str = "en"                   # language of messages: en | ko | zh_Hans
+    seller_zone: str | None = None     # IANA zone for showing deadlines; None: the profile's seller_zone
+
+    @property
+    def display_zone(self) -> str:
+        return self.seller_zone or self.profile.limit("seller_zone")

@@ -1,0 +1,89 @@
+"""The rules profile: every limit, severity and list that evpack judges by, loaded from a TOML file.
+
+Nothing of the platform's rules lives in code. `--profile FILE` swaps the whole set.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ProfileError
+
+PROFILES_DIR = Path(__file__).parent / "profiles"
+DEFAULT_PROFILE = PROFILES_DIR / "coupang-a2z.toml"
+
+REQUIRED_LIMITS = ("max_files", "max_file_bytes", "file_types", "statement_max_chars", "statement_languages",
+                   "window_days", "window_closes_at", "window_zone", "deadline_soon_hours")
+
+
+@dataclass(frozen=True)
+class Profile:
+    path: Path
+    data: dict
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> "Profile":
+        path = Path(path) if path else DEFAULT_PROFILE
+        if not path.is_file() and not path.suffix:
+            path = PROFILES_DIR / f"{path}.toml"  # a shipped profile by name: --profile stripe
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ProfileError(f"Rules profile {path} does not exist.",
+                               f"give an existing TOML file, or one of: {', '.join(available())}.") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ProfileError(f"Rules profile {path} is not valid TOML: {exc}.", "correct the file.") from None
+        missing = [k for k in REQUIRED_LIMITS if k not in data.get("limits", {})]
+        if missing or "rules" not in data or "reasons" not in data:
+            raise ProfileError(f"Rules profile {path} lacks {', '.join(missing) or '[rules] or [reasons]'}.",
+                               f"copy {DEFAULT_PROFILE} and edit it.")
+        return cls(path=path, data=data)
+
+    @property
+    def name(self) -> str:
+        return self.data.get("profile", {}).get("name", self.path.stem)
+
+    def limit(self, name: str) -> Any:
+        try:
+            return self.data["limits"][name]["value"]
+        except KeyError:
+            raise ProfileError(f"Rules profile {self.path} has no limits.{name}.", "add it.") from None
+
+    def limit_source(self, name: str) -> str:
+        return self.data["limits"].get(name, {}).get("source", "")
+
+    def severity(self, rule: str) -> str:
+        return self.data["rules"].get(rule, "error")
+
+    @property
+    def reasons(self) -> dict[str, dict]:
+        return self.data["reasons"]
+
+    @property
+    def carriers(self) -> dict[str, dict]:
+        return self.data.get("carriers", {})
+
+    @cached_property
+    def carrier_by_host(self) -> dict[str, str]:
+        return {host: cid for cid, c in self.carriers.items() for host in c.get("hosts", ())}
+
+    def carrier_for_host(self, host: str) -> str | None:
+        host = host.lower()
+        for known, cid in self.carrier_by_host.items():
+            if host == known or host.endswith("." + known):
+                return cid
+        return None
+
+    @property
+    def cloud_hosts(self) -> list[str]:
+        return self.data.get("external_links", {}).get("cloud_hosts", [])
+
+    def quality(self, name: str) -> float:
+        return float(self.data.get("quality", {}).get(name, 0))
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in PROFILES_DIR.glob("*.toml"))
