@@ -1,9 +1,104 @@
-"""Stage 'manifest' (not built yet)."""
+"""Stage 'manifest': find the packet's evidence files and read claim.toml strictly.
+
+A broken manifest is a finding (manifest-invalid), not an exception: the evidence is still read and judged.
+"""
 from __future__ import annotations
 
+import tomllib
+from dataclasses import replace
+from datetime import date, datetime, time
+from pathlib import Path
+
 from pipeline.context import Context
-from pipeline.model import PacketState
+from pipeline.model import KST, Claim, Finding, PacketState
+
+MANIFEST = "claim.toml"
+REQUIRED = ("claim_id", "order_id", "reason", "paid_out_at", "buyer_claim")
+OPTIONAL = ("tracking_number", "carrier", "seller", "statement")
+# Files a computer leaves behind, never evidence: skipped with a log line.
+SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini", ".localized"}
 
 
 def run(state: PacketState, ctx: Context) -> PacketState:
-    return state
+    root = state.root
+    assert root is not None, "the manifest stage needs a packet folder"
+    inputs, skipped = find_evidence(root)
+    state = replace(state, inputs=inputs).with_log(*(f"skipped system file {s}" for s in skipped))
+    claim, problems = parse_manifest(root / MANIFEST, ctx)
+    if problems:
+        severity = ctx.profile.severity("manifest-invalid")
+        state = state.with_findings(*(Finding("manifest-invalid", severity, message, fix, MANIFEST)
+                                      for message, fix in problems))
+    return replace(state, claim=claim)
+
+
+def find_evidence(root: Path) -> tuple[tuple[str, ...], list[str]]:
+    """Every file under root except claim.toml and system litter, sorted, relative POSIX paths."""
+    found, skipped = [], []
+    for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
+        rel = path.relative_to(root).as_posix()
+        if rel == MANIFEST:
+            continue
+        parts = path.relative_to(root).parts
+        if (path.name.lower() in SYSTEM_FILES or path.name.startswith("~$") or path.name.startswith("._")
+                or "__MACOSX" in parts or any(p.startswith(".") for p in parts)):
+            skipped.append(rel)
+            continue
+        found.append(rel)
+    return tuple(found), skipped
+
+
+def parse_manifest(path: Path, ctx: Context) -> tuple[Claim | None, list[tuple[str, str]]]:
+    """Returns the claim, or None with (message, fix) pairs naming every problem found."""
+    example = "see README.md, 'A packet folder', for an example claim.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        return None, [(f"{MANIFEST} is missing: evpack cannot tell which claim this evidence is for.",
+                       f"create {MANIFEST} in the packet folder; {example}.")]
+    except UnicodeDecodeError:
+        return None, [(f"{MANIFEST} is not UTF-8 text.", "save it as UTF-8.")]
+    except tomllib.TOMLDecodeError as exc:
+        return None, [(f"{MANIFEST} is not valid TOML: {exc}.",
+                       "fix the syntax (strings in double quotes, dates like 2026-03-12T10:30:00+09:00).")]
+
+    problems: list[tuple[str, str]] = []
+    for key in sorted(set(data) - set(REQUIRED) - set(OPTIONAL)):
+        problems.append((f"{MANIFEST} has an unknown key '{key}'.",
+                         f"remove it or correct its spelling; known keys: {', '.join(REQUIRED + OPTIONAL)}."))
+    for key in REQUIRED:
+        if key not in data or data[key] in ("", None):
+            problems.append((f"{MANIFEST} lacks the required key '{key}'.", f"add {key} = ...; {example}."))
+    for key in set(REQUIRED + OPTIONAL) - {"paid_out_at"}:
+        if key in data and not isinstance(data[key], str):
+            problems.append((f"{MANIFEST}: '{key}' must be a string in double quotes, not {type(data[key]).__name__}.",
+                             f'write {key} = "{data[key]}".'))
+    reasons = ctx.profile.reasons
+    if isinstance(data.get("reason"), str) and data["reason"] not in reasons:
+        problems.append((f"{MANIFEST}: reason '{data['reason']}' is not one of the review form's reasons.",
+                         f"use one of: {', '.join(reasons)}."))
+    carriers = ctx.profile.carriers
+    if isinstance(data.get("carrier"), str) and carriers and data["carrier"] not in carriers:
+        problems.append((f"{MANIFEST}: carrier '{data['carrier']}' is unknown.",
+                         f"use one of: {', '.join(carriers)}, or leave it out."))
+    paid = data.get("paid_out_at")
+    if "paid_out_at" in data:
+        paid = as_instant(paid)
+        if paid is None:
+            problems.append((f"{MANIFEST}: paid_out_at must be a TOML date-time such as 2026-03-12T10:30:00+09:00.",
+                             "write it without quotes; a time without an offset is read as KST."))
+    tracking = data.get("tracking_number")
+    if isinstance(tracking, str):
+        data["tracking_number"] = "".join(ch for ch in tracking if ch.isalnum()).upper() or None
+    if problems:
+        return None, problems
+    return Claim(**{**{k: data.get(k) for k in REQUIRED + OPTIONAL}, "paid_out_at": paid}), []
+
+
+def as_instant(value: object) -> datetime | None:
+    """A TOML datetime as an aware instant. No offset: KST (the form's server time). A bare date is refused."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=KST)
+    if isinstance(value, date) or isinstance(value, time):
+        return None
+    return None

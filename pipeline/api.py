@@ -1,0 +1,60 @@
+"""The library behind the CLI: scan files, check packets, build a bundle. The CLI only parses and calls these."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterator
+
+from pipeline import runner
+from pipeline.context import Context
+from pipeline.model import PacketState
+from stages.manifest import MANIFEST
+
+
+def find_packets(root: Path) -> list[Path]:
+    """Every packet folder under root (a folder holding claim.toml), at any depth, sorted.
+
+    A folder with evidence but no claim.toml directly under root counts too when root itself has no packets
+    below it: `check` of such a folder reports manifest-invalid rather than nothing.
+    """
+    root = Path(root)
+    if (root / MANIFEST).is_file():
+        return [root]
+    packets = sorted(p.parent for p in root.rglob(MANIFEST)
+                     if not any(part.startswith(".") for part in p.relative_to(root).parts))
+    return packets
+
+
+@contextmanager
+def workspace(ctx: Context, label: str = "packet") -> Iterator[Context]:
+    """A private scratch folder under ctx.workdir for one packet, removed afterwards."""
+    ctx.workdir.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{label}-", dir=ctx.workdir))
+    try:
+        yield replace(ctx, workdir=folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def scan(paths: list[Path], ctx: Context) -> PacketState:
+    """Ingest and read loose files (no claim.toml). The state holds readings and any findings per file."""
+    state = PacketState(root=None, inputs=tuple(str(p) for p in paths))
+    with workspace(ctx, "scan") as work:
+        return runner.run(state, work, start="ingest", stop="read")
+
+
+def check_packet(packet: Path, ctx: Context, on_stage: Callable[[str], None] | None = None) -> PacketState:
+    """Validate one packet folder against the rules; changes nothing."""
+    with workspace(ctx, "check") as work:
+        return runner.run(PacketState(root=Path(packet).resolve()), work, stop="validate", on_stage=on_stage)
+
+
+def build_packet(packet: Path, out: Path, ctx: Context,
+                 on_stage: Callable[[str], None] | None = None) -> PacketState:
+    """The whole pipeline: writes OUT/<claim_id>/ (upload/, statement.txt, report.json) atomically."""
+    with workspace(ctx, "build") as work:
+        work = replace(work, out_dir=Path(out).resolve())
+        return runner.run(PacketState(root=Path(packet).resolve()), work, on_stage=on_stage)

@@ -1,0 +1,234 @@
+"""The command line: parses, calls the library (pipeline.api and friends), maps errors to exit codes.
+
+Exit codes are a stable interface (pipeline.errors.ExitCode). Human messages go to stderr; stdout carries only the
+requested output (--json, --format).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import traceback
+from datetime import datetime
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+from pipeline.context import Context, default_cache_dir, default_ledger_path
+from pipeline.errors import EvpackError, ExitCode, UsageError
+from pipeline.model import KST
+from pipeline.profile import Profile
+
+
+def parse_now(value: str | None) -> datetime:
+    if value is None:
+        return datetime.now(KST)
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--now {value!r} is not an ISO 8601 date-time.",
+                         "write it like 2026-03-15T12:00:00+09:00.") from None
+    if when.tzinfo is None:
+        raise UsageError(f"--now {value!r} has no UTC offset: it is ambiguous by hours (KST vs. Beijing time).",
+                         "add the offset, e.g. +09:00 for KST or +08:00 for Beijing time.")
+    return when
+
+
+def make_context(opts: dict, workdir: Path) -> Context:
+    cache = None if opts.get("no_cache") else Path(opts["cache_dir"]) if opts.get("cache_dir") else default_cache_dir()
+    ledger = opts.get("ledger")
+    return Context(profile=Profile.load(opts.get("profile")), workdir=workdir, now=parse_now(opts.get("now")),
+                   cache_dir=cache, jobs=opts.get("jobs") or 1,
+                   ledger_path=Path(ledger) if ledger else default_ledger_path(),
+                   lang=resolve_lang(opts.get("lang")), seller_zone=opts.get("zone"))
+
+
+def resolve_lang(lang: str | None) -> str:
+    from pipeline.i18n import resolve_language
+    return resolve_language(lang)
+
+
+def log_internal_error() -> Path:
+    log_dir = default_cache_dir() / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=datetime.now().strftime("evpack-%Y%m%d-%H%M%S-"), suffix=".log", dir=log_dir)
+    with os.fdopen(fd, "w", encoding="utf-8") as log:
+        log.write(f"evpack {__version__}\n{' '.join(sys.argv)}\n\n{traceback.format_exc()}")
+    return Path(name)
+
+
+def handle_errors(command):
+    """Maps typed errors to their exit codes; anything else is a bug: exit 4 with the log's path."""
+    @wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except EvpackError as exc:
+            click.echo(f"evpack: {exc}", err=True)
+            sys.exit(int(exc.exit_code))
+        except KeyboardInterrupt:
+            click.echo("evpack: interrupted; nothing half-written was left behind.", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 4
+            log = log_internal_error()
+            click.echo(f"evpack: internal error ({type(exc).__name__}: {exc}). This is a bug in evpack; "
+                       f"the details are in {log}. Please report it with that file.", err=True)
+            sys.exit(int(ExitCode.INTERNAL))
+    return wrapper
+
+
+def common_options(command):
+    """Options every packet command shares."""
+    for option in reversed([
+        click.option("--profile", metavar="FILE|NAME",
+                     help="Rules profile (TOML) to judge by; default: the Coupang A-to-z profile."),
+        click.option("--cache-dir", type=click.Path(file_okay=False), help="Where the read cache lives."),
+        click.option("--no-cache", is_flag=True, help="Read everything afresh; do not use or fill the cache."),
+        click.option("--lang", help="Language of messages: en, ko, zh_Hans (default: from the locale)."),
+        click.option("--zone", help="Your time zone for showing deadlines (default: the profile's, Asia/Shanghai)."),
+        click.option("--ledger", type=click.Path(dir_okay=False),
+                     help="Submission ledger database (default: ~/.cache/evpack-ledger.sqlite3 or $EVPACK_LEDGER)."),
+    ]):
+        command = option(command)
+    return command
+
+
+now_option = click.option("--now", metavar="T",
+                          help="Fix 'now' (ISO 8601 with offset) for deadline rules: reproducible runs, what-if checks.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="evpack")
+def cli():
+    """evpack: turn a messy evidence folder into a Coupang A-to-z review packet that passes the rules."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the evpack.scan/1 JSON document.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
+              help="Worker processes for OCR.")
+@common_options
+@handle_errors
+def scan(files, as_json, **opts):
+    """Read each image or PDF and report the fields found (tracking numbers, timestamps, URLs, Korean addresses)."""
+    from pipeline import api, scan_report
+    with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
+        state = api.scan(list(files), make_context(opts, Path(tmp)))
+    document = scan_report.scan_json(state)
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        click.echo(scan_report.scan_text(document))
+
+
+@cli.command()
+@click.argument("packets", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@now_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Warnings fail the packet too.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
+              help="Worker processes for OCR.")
+@common_options
+@handle_errors
+def check(packets, fmt, strict, **opts):
+    """Validate packet folders against the rules; changes nothing. Exit 1 if any packet has an error."""
+    from pipeline import api, report
+    with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
+        ctx = make_context(opts, Path(tmp))
+        folders = [p for packet in packets for p in (api.find_packets(packet) or [packet])]
+        states = [api.check_packet(folder, ctx) for folder in folders]
+    if fmt == "json":
+        click.echo(json.dumps(report.check_json(states, ctx), ensure_ascii=False, indent=2))
+    elif fmt == "junit":
+        click.echo(report.check_junit(states, ctx, strict))
+    else:
+        click.echo(report.check_text(states, ctx, strict), err=False)
+    sys.exit(int(ExitCode.PACKET_FAILED if any(s.has_errors(strict) for s in states) else ExitCode.OK))
+
+
+@cli.command()
+@click.argument("packet", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder; the bundle goes to OUT/<claim_id>/.")
+@now_option
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
+              help="Worker processes for OCR.")
+@common_options
+@handle_errors
+def build(packet, out, **opts):
+    """The whole pipeline: ingest, read, validate, convert/merge/compress, statement, cover, bundle."""
+    from pipeline import api, report
+    with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
+        ctx = make_context(opts, Path(tmp))
+        state = api.build_packet(packet, out, ctx)
+    click.echo(report.check_text([state], ctx, False), err=True)
+    sys.exit(int(ExitCode.PACKET_FAILED if state.has_errors() else ExitCode.OK))
+
+
+@cli.command()
+@click.argument("root", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@now_option
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
+              help="Packets built at once.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: a process pool on this machine; dask: a Dask distributed cluster.")
+@click.option("--scheduler", metavar="ADDR", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@common_options
+@handle_errors
+def batch(root, out, jobs, executor, scheduler, **opts):
+    """Build every packet folder under ROOT (any depth) in parallel; write summary.json, junit.xml, report.html."""
+    from pipeline.batch import run_batch
+    if executor == "dask" and not scheduler:
+        raise UsageError("--executor dask needs --scheduler.", "pass --scheduler tcp://HOST:8786.")
+    with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
+        ctx = make_context(opts, Path(tmp))
+        result = run_batch(root, out, ctx, jobs=jobs, executor=executor, scheduler=scheduler)
+    sys.exit(int(result.exit_code))
+
+
+@cli.group()
+def ledger():
+    """The submission ledger: each claim gets one review; a second request locks it for good."""
+
+
+@ledger.command("mark-submitted")
+@click.argument("claim_id")
+@now_option
+@click.option("--note", default="", help="A note to keep with the record.")
+@click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False), help="Ledger database path.")
+@handle_errors
+def mark_submitted(claim_id, now, note, ledger_path):
+    """Record that CLAIM_ID's one review was requested."""
+    from pipeline.ledger import Ledger
+    Ledger(Path(ledger_path) if ledger_path else default_ledger_path()).mark_submitted(claim_id, parse_now(now), note)
+    click.echo(f"evpack: recorded {claim_id} as submitted.", err=True)
+
+
+@ledger.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False), help="Ledger database path.")
+@handle_errors
+def list_submitted(as_json, ledger_path):
+    """List the claims recorded as submitted."""
+    from pipeline.ledger import Ledger
+    records = Ledger(Path(ledger_path) if ledger_path else default_ledger_path()).list()
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in records], ensure_ascii=False, indent=2))
+    else:
+        for r in records:
+            click.echo(f"{r.claim_id}\t{r.submitted_at}\t{r.note}")
+
+
+def main():
+    cli(prog_name="evpack")
+
+
+if __name__ == "__main__":
+    main()
