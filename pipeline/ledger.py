@@ -1,0 +1,87 @@
+"""The submission ledger: a claim gets exactly one review, and a second request locks it for good.
+
+An embedded SQLite database (WAL, busy timeout) so several batches may read and write it at once.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.errors import EvpackError, ExitCode
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    claim_id     TEXT PRIMARY KEY,
+    submitted_at TEXT NOT NULL,
+    note         TEXT NOT NULL DEFAULT ''
+)"""
+
+
+class AlreadySubmittedError(EvpackError):
+    """Marking a claim twice is refused: the ledger must show the first request, not the last."""
+
+    exit_code = ExitCode.PACKET_FAILED
+
+
+@dataclass(frozen=True)
+class Submission:
+    claim_id: str
+    submitted_at: str  # ISO 8601 with offset
+    note: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+class Ledger:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute(SCHEMA)
+        return conn
+
+    def mark_submitted(self, claim_id: str, when: datetime, note: str = "") -> Submission:
+        record = Submission(claim_id, when.isoformat(), note)
+        conn = self._connect()
+        try:
+            conn.execute("INSERT INTO submissions (claim_id, submitted_at, note) VALUES (?, ?, ?)",
+                         (record.claim_id, record.submitted_at, record.note))
+        except sqlite3.IntegrityError:
+            first = self.get(claim_id)
+            raise AlreadySubmittedError(
+                f"Claim {claim_id} is already recorded as submitted (at {first.submitted_at if first else '?'}).",
+                "a claim gets one review only; a second request locks it for good. Nothing was changed.") from None
+        finally:
+            conn.close()
+        return record
+
+    def get(self, claim_id: str) -> Submission | None:
+        conn = self._connect()
+        try:
+            row = conn.execute("SELECT claim_id, submitted_at, note FROM submissions WHERE claim_id = ?",
+                               (claim_id,)).fetchone()
+        finally:
+            conn.close()
+        return Submission(*row) if row else None
+
+    def list(self) -> list[Submission]:
+        conn = self._connect()
+        try:
+            rows = conn.execute("SELECT claim_id, submitted_at, note FROM submissions ORDER BY submitted_at, claim_id")
+            return [Submission(*row) for row in rows]
+        finally:
+            conn.close()
+
+
+def is_submitted(path: Path | None, claim_id: str) -> bool:
+    """True when the ledger at `path` records the claim. A ledger that does not exist yet records nothing."""
+    if path is None or not Path(path).exists():
+        return False
+    return Ledger(path).get(claim_id) is not None
