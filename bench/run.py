@@ -1,0 +1,39 @@
+"""One command for every benchmark: `make bench` (or `.venv/bin/python bench/run.py [NAME...]`).
+
+Generates the held-out corpus once (bench/corpus/, not committed), then runs each benchmark, which prints its table of
+times, ratios against the tools a user would otherwise pick, and field accuracy.
+"""
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+CORPUS = HERE / "corpus"
+BENCHES = ("bench_scan", "bench_check", "bench_compress", "bench_batch")
+
+
+def ensure_corpus() -> None:
+    if not (CORPUS / "truth.json").exists():
+        print(f"generating the held-out corpus into {CORPUS} ...", flush=True)
+        subprocess.run([sys.executable, str(HERE / "corpus.py"), str(CORPUS), "--large"], check=True)
+
+
+def main(names: list[str]) -> None:
+    ensure_corpus()
+    for name in names or BENCHES:
+        print(f"\n=== {name} " + "=" * (70 - len(name)), flush=True)
+        started = time.perf_counter()
+        sys.argv = [f"{name}.py", str(CORPUS)]  # each bench also runs alone: bench/NAME.py CORPUS_DIR
+        importlib.import_module(name).main()
+        print(f"({name} took {time.perf_counter() - started:.0f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
