@@ -59,3 +59,9 @@ class OcrTimeout(EvpackError):
     """A Tesseract call ran past its timeout: the page is reported, the job goes on."""
 
     exit_code = ExitCode.INTERNAL
+
+
+class OcrFailed(EvpackError):
+    """A Tesseract call crashed or printed nothing usable: the page is reported, the job goes on."""
+
+    exit_code = ExitCode.INTERNAL

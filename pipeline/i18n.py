@@ -1,9 +1,31 @@
-"""Messages in the user's language (en, ko, zh_Hans) through babel catalogs."""
+"""Messages in the user's language (en, ko, zh_Hans) through babel gettext catalogs.
+
+The catalogs are pipeline/locale/<lang>/LC_MESSAGES/evpack.po (edited by translators) and the .mo compiled from
+them (`python -m pipeline.i18n` recompiles; tests/test_i18n.py fails when a .mo is stale). English msgids are the
+source text, so a message with no translation yet shows in English instead of vanishing.
+Finding messages are written by the stages in English and are not translated yet; rule titles, the batch summary
+and report.html labels are.
+"""
 from __future__ import annotations
 
+import io
 import os
+import tomllib
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
 
 LANGUAGES = ("en", "ko", "zh_Hans")
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "evpack"
+RULE_TITLES = LOCALE_DIR / "rule_titles.toml"
 
 
 def resolve_language(lang: str | None) -> str:
@@ -20,3 +42,95 @@ def resolve_language(lang: str | None) -> str:
         if code.startswith("en") or lang:
             return "en"
     return "en"
+
+
+class Translator:
+    """`_("Seller")`, `_("{time} left", time=...)`, `_.plural("{count} day", "{count} days", n, count=n)`."""
+
+    def __init__(self, lang: str, translations: Translations):
+        self.lang = lang
+        self._translations = translations
+
+    def __call__(self, message: str, **values: object) -> str:
+        text = self._translations.gettext(message)
+        return text.format(**values) if values else text
+
+    def plural(self, singular: str, plural: str, n: int, **values: object) -> str:
+        return self._translations.ngettext(singular, plural, n).format(**values)
+
+
+@lru_cache(maxsize=None)
+def gettext_for(lang: str | None) -> Translator:
+    """The translator for `lang` (any spelling resolve_language accepts; None: the locale)."""
+    code = resolve_language(lang)
+    return Translator(code, Translations.load(str(LOCALE_DIR), [code], DOMAIN))
+
+
+@lru_cache(maxsize=1)
+def _rule_titles() -> dict[str, str]:
+    return tomllib.loads(RULE_TITLES.read_text(encoding="utf-8"))["titles"]
+
+
+def rule_title(rule: str, lang: str | None) -> str:
+    """One short title for a rule id in the user's language; an unknown rule id shows as itself."""
+    title = _rule_titles().get(rule)
+    return gettext_for(lang)(title) if title else rule
+
+
+def format_when(dt: datetime, lang: str | None, zone: str) -> str:
+    """`dt` shown in `zone` (an IANA name) the way the user's language writes dates, with the zone's abbreviation:
+    en 'Mar 19, 2026, 11:59:59 PM KST', ko '2026. 3. 19. PM 11:59:59 KST', zh_Hans '2026年3月19日 22:59:59 CST'."""
+    tz = ZoneInfo(zone)
+    local = dt.astimezone(tz)
+    return f"{format_datetime(local, 'medium', tzinfo=tz, locale=Locale.parse(resolve_language(lang)))} {local.tzname()}"
+
+
+def format_left(left: timedelta | None, lang: str | None) -> str:
+    """'2 days 3 h 4 min left' / 'closed 5 h ago' in the user's language, to the minute."""
+    _ = gettext_for(lang)
+    if left is None:
+        return _("no deadline")
+    seconds = int(abs(left.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(_.plural("{count} day", "{count} days", days, count=days))
+    if hours:
+        parts.append(_("{count} h", count=hours))
+    if minutes:
+        parts.append(_("{count} min", count=minutes))
+    if not parts:
+        parts.append(_("{count} s", count=secs))
+    text = " ".join(parts)
+    return _("closed {time} ago", time=text) if left < timedelta(0) else _("{time} left", time=text)
+
+
+def compiled_catalog(po_path: Path) -> bytes:
+    """The .mo bytes babel compiles from a .po file (fuzzy entries left out, as gettext does)."""
+    with open(po_path, "rb") as stream:
+        catalog = read_po(stream)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
+def compile_catalogs() -> list[Path]:
+    """Rewrites every stale evpack.mo from its .po (atomically); returns the files written."""
+    written = []
+    for po in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        mo = po.with_suffix(".mo")
+        data = compiled_catalog(po)
+        if mo.is_file() and mo.read_bytes() == data:
+            continue
+        tmp = mo.with_suffix(".mo.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, mo)
+        written.append(mo)
+    return written
+
+
+if __name__ == "__main__":
+    for path in compile_catalogs():
+        print(f"compiled {path}")

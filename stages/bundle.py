@@ -1,9 +1,130 @@
-"""Stage 'bundle' (not built yet)."""
+"""Stage 'bundle': write OUT/<claim_id>/ (upload/, statement.txt, report.json) atomically, then check it.
+
+The bundle is built in a hidden folder beside its final place and renamed into place, so OUT/<claim_id> is
+either the old bundle or the complete new one, never half written. Each upload file is checked after writing
+(type by its magic bytes, size, a PDF re-opened); a file that fails is kept out and reported, never passed on.
+A packet with errors still gets its bundle of what could be used; report.json says it fails.
+"""
 from __future__ import annotations
 
+import json
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from pipeline import pdfops
+from pipeline.bundle_settings import optional_limit
 from pipeline.context import Context
-from pipeline.model import PacketState
+from pipeline.errors import FileProblem
+from pipeline.model import Finding, PacketState, UploadFile
+from pipeline.packet_report import report_json
+
+MAGIC = {"pdf": (pdfops.PDF_MAGIC,), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
+UPLOAD = "upload"
+STATEMENT = "statement.txt"
+REPORT = "report.json"
 
 
 def run(state: PacketState, ctx: Context) -> PacketState:
-    return state
+    if ctx.out_dir is None:
+        return state
+    name = bundle_name(state)
+    final = ctx.out_dir / name
+    ctx.out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".partial", dir=ctx.out_dir))
+    try:
+        (staging / UPLOAD).mkdir()
+        written = [copy_upload(u, staging / UPLOAD) for u in state.uploads]
+        kept, findings = checked(written, ctx)
+        kept_names = {u.name for u in kept}
+        state = replace(state, uploads=tuple(kept),
+                        placements=tuple(p for p in state.placements if p.upload in kept_names)
+                        ).with_findings(*findings)
+        # Plain writes are safe here: the whole staging folder becomes visible at once, or not at all.
+        (staging / STATEMENT).write_text((state.statement or "") + "\n", encoding="utf-8")
+        (staging / REPORT).write_text(json.dumps(report_json(state, ctx), ensure_ascii=False, indent=2) + "\n",
+                                      encoding="utf-8")
+        swap_into_place(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful swap
+    uploads = tuple(replace(u, path=final / UPLOAD / u.name) for u in state.uploads)
+    return replace(state, uploads=uploads).with_log(f"bundle: wrote {final} ({len(uploads)} upload file(s))")
+
+
+def bundle_name(state: PacketState) -> str:
+    """The claim id as a safe folder name; the packet folder's name when claim.toml could not be read."""
+    raw = state.claim.claim_id if state.claim else (state.root.name if state.root else "packet")
+    return re.sub(r"[^A-Za-z0-9._-]", "_", raw).lstrip(".") or "packet"
+
+
+def copy_upload(upload: UploadFile, folder: Path) -> UploadFile:
+    dst = folder / upload.name
+    shutil.copyfile(upload.path, dst)
+    return replace(upload, path=dst, size=dst.stat().st_size)
+
+
+def checked(uploads: list[UploadFile], ctx: Context) -> tuple[list[UploadFile], list[Finding]]:
+    """The written files that meet the form's limits by content; every other one removed and reported."""
+    max_files = ctx.profile.limit("max_files")
+    max_bytes = ctx.profile.limit("max_file_bytes")
+    allowed = set(ctx.profile.limit("file_types"))
+    kept, findings = [], []
+    for upload in uploads:
+        problem = content_problem(upload, allowed, max_bytes)
+        if problem is None and len(kept) >= max_files:
+            problem = FileProblem("too-large", f"{upload.name} would be upload file {len(kept) + 1}; the form takes"
+                                  f" {max_files}.", "leave weaker evidence out of the packet.")
+        if problem is None:
+            kept.append(upload)
+            continue
+        upload.path.unlink()
+        findings.append(Finding(problem.rule, ctx.profile.severity(problem.rule),
+                                f"{problem.message} It was left out of upload/.", problem.fix))
+    total_limit = optional_limit(ctx.profile, "max_total_bytes")
+    total = sum(u.size for u in kept)
+    if total_limit and total > total_limit:
+        findings.append(Finding("too-large", ctx.profile.severity("too-large"),
+                                f"upload/ holds {total:,} bytes; the form takes {total_limit:,} in all.",
+                                "leave weaker evidence out of the packet."))
+    return kept, findings
+
+
+def content_problem(upload: UploadFile, allowed: set[str], max_bytes: int) -> FileProblem | None:
+    if upload.type not in allowed or not has_magic(upload.path, upload.type):
+        return FileProblem("unsupported-format", f"{upload.name} is not a {upload.type} file by its content.",
+                           "this is an evpack bug: please report it with report.json.")
+    if upload.size > max_bytes:
+        return FileProblem("too-large", f"{upload.name} is {upload.size:,} bytes, over {max_bytes:,}.",
+                           "split the evidence into smaller files.")
+    if upload.type == "pdf":
+        try:
+            pdfops.page_count(upload.path)
+        except FileProblem as problem:
+            return problem
+    return None
+
+
+def has_magic(path: Path, file_type: str) -> bool:
+    with open(path, "rb") as stream:
+        head = stream.read(16)
+    return any(head.startswith(magic) for magic in MAGIC.get(file_type, ()))
+
+
+def swap_into_place(staging: Path, final: Path) -> None:
+    """Renames the finished bundle into place; an older bundle is moved aside first and removed only after."""
+    aside = final.with_name(f".{final.name}.{secrets.token_hex(4)}.old")
+    had_old = final.exists()
+    if had_old:
+        os.rename(final, aside)
+    try:
+        os.rename(staging, final)
+    except OSError:
+        if had_old:
+            os.rename(aside, final)
+        raise
+    if had_old:
+        shutil.rmtree(aside, ignore_errors=True)

@@ -1,9 +1,191 @@
-"""Stage 'classify' (not built yet)."""
+"""Stage 'classify': the document kind of each evidence file that was read, with the reason for the decision.
+
+Keywords, weights and the web-capture signals are data (pipeline/kinds.toml). The decision is a score per kind:
+strong and weak keywords, plus what the fields say (a carrier's host in a URL, a tracking number, the claim's
+order number). `web_capture` marks a screenshot or print of a web page, to which the URL and timestamp rules
+apply: never a scan, a CSV transcript, a camera photo or a chat app.
+"""
 from __future__ import annotations
 
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
 from pipeline.context import Context
-from pipeline.model import PacketState
+from pipeline.errors import EvpackError
+from pipeline.model import Classification, EvidenceFile, PacketState, Reading
+from pipeline.profile import Profile
+
+KINDS_FILE = Path(__file__).resolve().parent.parent / "pipeline" / "kinds.toml"
+WHITESPACE = re.compile(r"\s+")
 
 
 def run(state: PacketState, ctx: Context) -> PacketState:
-    return state
+    rules = load_rules()
+    order_id = state.claim.order_id if state.claim else None
+    kinds = dict(state.kinds)
+    log = []
+    for evidence in state.files:
+        reading = state.readings.get(evidence.source)
+        if reading is None:
+            continue  # ingest or read reported why; nothing to classify
+        decision = classify(reading, evidence.detected, ctx.profile, rules, order_id)
+        kinds[evidence.source] = decision
+        log.append(f"classify: {evidence.source} is {decision.kind}"
+                   f"{' (web capture)' if decision.web_capture else ''}: {decision.reason}")
+    return replace(state, kinds=kinds).with_log(*log)
+
+
+# ---- data ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KindRules:
+    """pipeline/kinds.toml, loaded once."""
+
+    order: tuple[str, ...]
+    min_score: int
+    kinds: dict
+    signals: dict
+    web: dict
+    languages: dict
+    chrome: re.Pattern
+
+    def label(self, kind: str) -> str:
+        return self.kinds.get(kind, {}).get("label", kind)
+
+
+@lru_cache(maxsize=2)
+def load_rules(path: Path = KINDS_FILE) -> KindRules:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return KindRules(order=tuple(data["order"]), min_score=int(data["min_score"]), kinds=data["kinds"],
+                         signals=data["signals"], web=data["web"], languages=data["languages"],
+                         chrome=re.compile(data["web"]["chrome_pattern"]))
+    except FileNotFoundError:
+        raise EvpackError(f"Classification data {path} is missing.", "reinstall evpack: it ships with it.") from None
+    except (tomllib.TOMLDecodeError, KeyError, re.error) as exc:
+        raise EvpackError(f"Classification data {path} is broken: {exc}.", "restore it from the evpack release.") from None
+
+
+# ---- matching ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Text:
+    """A reading's text in the two forms keywords match against."""
+
+    words: str     # case-folded, whitespace collapsed: for ASCII keywords, matched as whole words
+    squeezed: str  # case-folded, whitespace removed: for Hangul/Han keywords, which OCR splits at random
+
+    @classmethod
+    def of(cls, text: str) -> "Text":
+        folded = text.casefold()
+        return cls(words=WHITESPACE.sub(" ", folded), squeezed=WHITESPACE.sub("", folded))
+
+
+def matches(keyword: str, text: Text) -> bool:
+    folded = keyword.casefold()
+    if folded.isascii():
+        pattern = r"(?<![0-9a-z])" + r"\s+".join(map(re.escape, folded.split())) + r"(?![0-9a-z])"
+        return re.search(pattern, text.words) is not None
+    return WHITESPACE.sub("", folded) in text.squeezed
+
+
+def hits(keywords, text: Text) -> list[str]:
+    return [k for k in keywords if matches(k, text)]
+
+
+# ---- the decision --------------------------------------------------------------------------------
+
+def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules | None = None,
+             order_id: str | None = None) -> Classification:
+    """The kind of one evidence file, why, and whether it is a web capture."""
+    rules = rules or load_rules()
+    signals = rules.signals
+    text = Text.of(reading.text)
+    fields = reading.fields
+    web_signs = web_signals(reading, rules)
+
+    if detected == "csv":
+        return Classification("message-thread", "a CSV transcript (message export)", web_capture=False)
+
+    letters = sum(ch.isalpha() for ch in reading.text)
+    if detected in signals["image_types"] and letters < signals["photo_max_letters"] and not web_signs \
+            and not (fields.tracking_numbers or fields.timestamps or fields.urls or fields.korean_addresses):
+        sku = hits(rules.kinds["product-photo"]["strong"], text)
+        why = f"an image with {letters} letters of text and no field read"
+        return Classification("product-photo", why + (f" + {', '.join(repr(k) for k in sku)}" if sku else ""))
+
+    scores: dict[str, int] = {}
+    reasons: dict[str, list[str]] = {}
+
+    def add(kind: str, points: int, why: str) -> None:
+        scores[kind] = scores.get(kind, 0) + points
+        reasons.setdefault(kind, []).append(why)
+
+    for kind in rules.order:
+        spec = rules.kinds[kind]
+        strong, weak = hits(spec["strong"], text), hits(spec["weak"], text)
+        if strong:
+            add(kind, 2 * len(strong), " + ".join(repr(k) for k in strong))
+        if weak:
+            add(kind, len(weak), " + ".join(repr(k) for k in weak))
+
+    for host in dict.fromkeys(u.host for u in fields.urls):
+        carrier = profile.carrier_for_host(host)
+        if carrier == "coupang":
+            add("coupang-order", signals["coupang_host"], f"Coupang host {host} in a URL")
+        elif carrier:
+            add("carrier-tracking", signals["carrier_host"], f"carrier host {host} in a URL")
+    valid = [t.value for t in fields.tracking_numbers if t.checksum != "bad" and t.value != order_id]
+    if valid:
+        for kind in signals["tracking_number_kinds"]:
+            add(kind, signals["tracking_number"], f"tracking number {valid[0]}")
+    if order_id and order_id in text.squeezed:
+        add("coupang-order", signals["order_id"], f"the claim's order number {order_id}")
+    if web_signs:
+        add("carrier-tracking", signals["web_page"], web_signs[0])
+    elif "proof-of-delivery" in scores:
+        add("proof-of-delivery", signals["web_page"], "no browser chrome or URL (a scan or photo)")
+
+    ranked = sorted((k for k in scores if scores[k] >= rules.min_score),
+                    key=lambda k: (-scores[k], rules.order.index(k)))
+    if ranked:
+        kind = ranked[0]
+        reason = " + ".join(reasons[kind])
+    else:
+        kind = "other"
+        best = max(scores, key=lambda k: scores[k], default=None)
+        reason = "no kind's keywords matched" + (f" enough (best: {rules.label(best)}, {reasons[best][0]})"
+                                                 if best else "")
+    web, web_reason = web_capture(kind, detected, web_signs, reading, rules)
+    return Classification(kind, reason + (f"; web capture: {web_reason}" if web else ""), web_capture=web)
+
+
+def web_signals(reading: Reading, rules: KindRules) -> list[str]:
+    """Signs that a page is a web page: a URL in the address bar, browser chrome or a print header/footer."""
+    signs = [f"URL {u.value} in the address bar" for u in reading.fields.urls if u.address_bar]
+    for page in reading.pages:
+        for band, where in ((page.header_text, "top"), (page.footer_text, "bottom")):
+            found = rules.chrome.search(band or "")
+            if found:
+                signs.append(f"browser chrome or a print {'header' if where == 'top' else 'footer'} "
+                             f"({found.group(0)!r}) in the {where} band of page {page.index}")
+    return signs
+
+
+def web_capture(kind: str, detected: str, signs: list[str], reading: Reading,
+                rules: KindRules) -> tuple[bool, str]:
+    """Whether the URL and timestamp rules apply, and why."""
+    web = rules.web
+    if kind in web["never_kinds"] or detected == "csv":
+        return False, ""
+    if signs:
+        return True, signs[0]
+    if kind in web["page_kinds"]:
+        if reading.fields.urls:
+            return True, f"a {rules.label(kind)} showing the URL {reading.fields.urls[0].value}"
+        if detected in web["screenshot_types"]:
+            return True, f"a {detected.upper()} screenshot of a {rules.label(kind)}"
+    return False, ""

@@ -1,9 +1,220 @@
-"""Stage 'compress' (not built yet)."""
+"""Stage 'compress': bring every upload file under the size limits, legibly, or say why not.
+
+Files under the limit are left byte for byte. Over it, steps run mildest first: lossless (PNG re-save, exact
+palette, PDF clean-up), then for screenshots a 256-colour palette, then JPEG quality steps, then scale steps.
+A step is kept only if it is smaller. After any lossy step the file is read again and must still show the same
+tracking numbers, timestamps and URLs; otherwise the next step is tried. Never JBIG2 or any symbol substitution:
+it turns a 6 into an 8. The steps are data (pipeline/bundle.toml); the limits come from the rules profile.
+"""
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Iterator
+
+from pipeline import imageops, pdfops
+from pipeline.bundle_settings import bundle_settings, optional_limit
 from pipeline.context import Context
-from pipeline.model import PacketState
+from pipeline.model import Fields, Finding, PacketState, PagePlacement, UploadFile
+
+EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One way to re-encode a file: `encode(src, dst)` writes the candidate to dst."""
+
+    label: str
+    lossy: bool
+    type: str                                  # type of what it writes: pdf | jpeg | png
+    encode: Callable[[Path, Path], None]
+    estimate: Callable[[], int] | None = None  # cheap size forecast: a step sure to miss the limit is skipped
+
+
+@dataclass(frozen=True)
+class Fitted:
+    upload: UploadFile | None                  # None: nothing fit legibly
+    tried: tuple[str, ...]
 
 
 def run(state: PacketState, ctx: Context) -> PacketState:
-    return state
+    settings = bundle_settings()["compression"]
+    file_limit = ctx.profile.limit("max_file_bytes")
+    total_limit = optional_limit(ctx.profile, "max_total_bytes")
+    folder = ctx.workdir / "compress"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    fitted = {u.name: fit(u, file_limit, state, ctx, settings, folder) for u in state.uploads}
+    total = sum(f.upload.size for f in fitted.values() if f.upload)
+    reserve = bundle_settings()["layout"]["cover_reserve_bytes"]
+    log = []
+    if total_limit and total + reserve > total_limit:
+        # Share the total out in proportion to each file's size, and fit each again from its original.
+        scale = (total_limit - reserve) / total
+        log.append(f"compress: {total:,} bytes over the total limit {total_limit:,}: each file fit to {scale:.0%}")
+        fitted = {u.name: fit(u, int(min(file_limit, fitted[u.name].upload.size * scale)), state, ctx, settings,
+                              folder) if fitted[u.name].upload else fitted[u.name] for u in state.uploads}
+
+    uploads, renamed, findings = [], {}, []
+    for original in state.uploads:
+        result = fitted[original.name]
+        if result.upload is None:
+            findings.append(too_large(original, result.tried, file_limit, state, ctx))
+            continue
+        uploads.append(result.upload)
+        renamed[original.name] = result.upload.name
+        if result.upload.compression:
+            log.append(f"compress: {original.name} {original.size:,} -> {result.upload.size:,} bytes"
+                       f" by {result.upload.compression}" + (f"; before: {'; '.join(result.tried)}"
+                                                             if result.tried else ""))
+    total = sum(u.size for u in uploads)
+    if total_limit and total + reserve > total_limit:
+        findings.append(Finding("too-large", ctx.profile.severity("too-large"),
+                                f"the upload files total {total:,} bytes; the form takes {total_limit:,} in all"
+                                f" (with {reserve:,} kept for the cover), and smaller encodings lost fields.",
+                                "leave weaker evidence out of the packet."))
+    placements = tuple(replace(p, upload=renamed[p.upload]) for p in state.placements if p.upload in renamed)
+    return replace(state, uploads=tuple(uploads), placements=placements).with_findings(*findings).with_log(*log)
+
+
+def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, settings: dict,
+        folder: Path) -> Fitted:
+    """The mildest encoding of `upload` within `budget` bytes that still reads the same fields."""
+    if upload.size <= budget:
+        return Fitted(upload, ())
+    expected = expected_fields(upload.name, state)
+    tried: list[str] = []
+    base, best_size = upload.path, upload.size
+    stem = upload.name.rsplit(".", 1)[0]
+    for number, step in enumerate(steps(upload, state, ctx, settings), 1):
+        out = folder / f"{stem}.{budget}.{number}.{EXTENSIONS[step.type]}"
+        if step.estimate and (forecast := step.estimate()) > budget * settings["estimate_margin"]:
+            tried.append(f"{step.label}: about {forecast:,} bytes by a sample, skipped")
+            continue
+        step.encode(base, out)
+        size = out.stat().st_size
+        if size >= best_size:
+            tried.append(f"{step.label}: {size:,} bytes, not smaller")
+            out.unlink()
+            continue
+        if size > budget:
+            tried.append(f"{step.label}: {size:,} bytes, still over {budget:,}")
+            if not step.lossy:  # lossless output is the better start for what follows
+                base, best_size = out, size
+            continue
+        if step.lossy and (lost := lost_fields(expected, out, step.type, ctx, folder)):
+            tried.append(f"{step.label}: {size:,} bytes, but {', '.join(sorted(lost))} no longer read")
+            continue
+        name = f"{stem}.{EXTENSIONS[step.type]}"
+        return Fitted(replace(upload, name=name, path=out, type=step.type, size=size, compression=step.label),
+                      tuple(tried))
+    return Fitted(None, tuple(tried))
+
+
+def steps(upload: UploadFile, state: PacketState, ctx: Context, settings: dict) -> Iterator[Step]:
+    if upload.type == "pdf":
+        yield from pdf_steps(settings)
+    else:
+        yield from image_steps(upload, state, settings)
+
+
+def pdf_steps(settings: dict) -> Iterator[Step]:
+    yield Step("PDF streams recompressed and identical objects merged (lossless)", False, "pdf",
+               lambda src, dst: pdfops.lossless(src, dst, settings["png_zlib_level"]))
+    for dpi in settings["pdf_dpi_steps"]:
+        for quality in settings["pdf_jpeg_qualities"]:
+            policy = pdfops.ImagePolicy(dpi, quality, settings["flat_sample_side"],
+                                        settings["flat_sample_max_colours"], settings["flat_max_colours"])
+            yield Step(f"page images at <= {dpi} dpi, photos JPEG q{quality}", True, "pdf",
+                       lambda src, dst, policy=policy: pdfops.recompress_images(src, dst, policy))
+
+
+def image_steps(upload: UploadFile, state: PacketState, settings: dict) -> Iterator[Step]:
+    """Steps for a JPEG or PNG upload; the picture is decoded once (one full-size copy in memory at a time)."""
+    with imageops.open_upright(upload.path) as image:
+        image.load()
+        flat = is_screenshot(upload.name, state) or imageops.looks_flat(
+            image, settings["flat_sample_side"], settings["flat_sample_max_colours"])
+        level = settings["png_zlib_level"]
+        if upload.type == "png":
+            yield Step(f"PNG re-saved at zlib level {level} (lossless)", False, "png",
+                       lambda src, dst: imageops.save_png(image, dst, level),
+                       lambda: imageops.estimated_png_size(image, level, settings["estimate_sample"]))
+            # Computed only when the steps before did not fit (the generator is lazy).
+            palette = imageops.exact_palette(image, settings["flat_max_colours"])
+            if palette is not None:
+                yield Step(f"exact {palette.getextrema()[1] + 1}-colour palette (lossless)", False, "png",
+                           lambda src, dst: imageops.save_png(palette, dst, level))
+        if flat:
+            yield Step(f"{settings['flat_max_colours']}-colour palette PNG", True, "png",
+                       lambda src, dst: imageops.save_png(imageops.quantised(image, settings["flat_max_colours"]),
+                                                          dst, level))
+        for quality in settings["jpeg_qualities"]:
+            yield Step(f"JPEG q{quality}", True, "jpeg",
+                       lambda src, dst, q=quality: imageops.save_jpeg(image, dst, q))
+        for scale in settings["scale_steps"]:
+            quality = settings["scale_quality"]
+            yield Step(f"JPEG q{quality} at {scale:.0%} size", True, "jpeg",
+                       lambda src, dst, s=scale, q=quality: imageops.save_jpeg(image, dst, q, s))
+
+
+def is_screenshot(upload_name: str, state: PacketState) -> bool:
+    sources = {p.source for p in state.placements if p.upload == upload_name}
+    return any(state.kinds[s].web_capture for s in sources if s in state.kinds)
+
+
+# ---- legibility ---------------------------------------------------------------------------------
+
+def expected_fields(upload_name: str, state: PacketState) -> dict[str, set[int]]:
+    """Field values read from the upload's sources before, each with the upload pages that showed it."""
+    where = {(p.source, p.source_page): p.upload_page for p in state.placements if p.upload == upload_name}
+    expected: dict[str, set[int]] = {}
+    for (source, source_page), upload_page in where.items():
+        reading = state.readings.get(source)
+        if reading is None:
+            continue
+        for value, page in field_values(reading.fields):
+            if page == source_page:
+                expected.setdefault(value, set()).add(upload_page)
+    return expected
+
+
+def field_values(fields: Fields) -> Iterator[tuple[str, int]]:
+    """What must survive compression: tracking numbers, timestamps and URLs (with their page)."""
+    for t in fields.tracking_numbers:
+        yield f"tracking number {t.value}", t.page
+    for s in fields.timestamps:
+        yield f"timestamp {s.value}", s.page
+    for u in fields.urls:
+        yield f"URL {u.value}", u.page
+
+
+def lost_fields(expected: dict[str, set[int]], path: Path, file_type: str, ctx: Context, folder: Path) -> set[str]:
+    """The expected values the re-encoded file no longer shows. Only pages that carried fields are re-read."""
+    if not expected:
+        return set()
+    pages = sorted({page for pages in expected.values() for page in pages})
+    if file_type == "pdf":
+        subset = folder / f"{path.stem}.reread.pdf"
+        pdfops.extract_pages(path, subset, pages)
+        path = subset
+    found = {value for value, _ in field_values(reread_fields(path, file_type, ctx))}
+    return set(expected) - found
+
+
+def reread_fields(path: Path, file_type: str, ctx: Context) -> Fields:
+    # Imported here: the reader is another stage's library and the heaviest import of the pipeline.
+    from pipeline.reader import read_file
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return read_file(path.name, path, file_type, digest, ctx).fields
+
+
+def too_large(upload: UploadFile, tried: tuple[str, ...], limit: int, state: PacketState, ctx: Context) -> Finding:
+    sources = sorted({p.source for p in state.placements if p.upload == upload.name})
+    return Finding("too-large", ctx.profile.severity("too-large"),
+                   f"{upload.name} ({', '.join(sources)}) is {upload.size:,} bytes, over the {limit:,}-byte limit,"
+                   f" and no smaller encoding stayed legible. Tried: {'; '.join(tried) or 'nothing applied'}."
+                   " Its pages are not in the bundle.",
+                   "split it into smaller files, or take a sharper, closer capture of the key part.",
+                   sources[0] if len(sources) == 1 else None)

@@ -1,0 +1,212 @@
+"""Lossless conversions into PNG/PDF, and the sanity checks of the PDFs and images that pass as they are.
+
+Never a lossy re-encoding: an image becomes a PNG of exactly the pixels a viewer shows (EXIF rotation applied,
+ICC profile and resolution kept); several frames become a PDF of such PNGs, embedded by img2pdf without
+re-encoding. Each function writes one file atomically and returns a small record; a file that cannot be used
+raises FileProblem, which the ingest stage turns into a finding.
+"""
+from __future__ import annotations
+
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import img2pdf
+import pillow_heif
+import pypdfium2 as pdfium
+from PIL import Image, ImageOps
+from pypdf import PasswordType, PdfReader, PdfWriter
+
+from pipeline.errors import FileProblem
+from pipeline.imageops import has_alpha, save_atomically, visible_rgb
+from pipeline.pdfops import PDF_FAILURES
+
+# What Pillow and its plugins raise on a damaged or hostile image: each means "this file cannot be used".
+IMAGE_FAILURES = (OSError, ValueError, SyntaxError, EOFError, struct.error, IndexError, KeyError, TypeError,
+                  ZeroDivisionError, RuntimeError, Image.DecompressionBombError)
+PDF_OPEN_FAILURES = PDF_FAILURES + (pdfium.PdfiumError,)
+PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "I;16"})
+EXIF_ORIENTATION = 0x0112
+AGAIN = "open it on the device or in the program it came from and save or export it again"
+
+pillow_heif.register_heif_opener()  # Pillow plugins register per process; registering twice is harmless
+
+
+@dataclass(frozen=True)
+class ImageCheck:
+    format: str        # Pillow's format name: JPEG, PNG, HEIF, WEBP, TIFF, BMP, GIF, AVIF
+    width: int
+    height: int
+    mode: str
+    frames: int
+    orientation: int   # EXIF orientation, 1 = stored upright
+
+
+@dataclass(frozen=True)
+class Converted:
+    path: Path
+    type: str                    # png | pdf
+    pages: int
+    notes: tuple[str, ...] = ()  # what changed beyond the container, for EvidenceFile.conversion
+
+
+@dataclass(frozen=True)
+class PdfCheck:
+    pages: int
+    encrypted: bool    # encrypted, but opens without a password (an owner password only)
+
+
+def check_image(path: Path) -> ImageCheck:
+    """Decodes every pixel of the first frame: a damaged or cut-off image raises FileProblem(unreadable-file)."""
+    try:
+        with Image.open(path) as image:
+            image.load()
+            return ImageCheck(format=image.format or "", width=image.width, height=image.height, mode=image.mode,
+                              frames=getattr(image, "n_frames", 1), orientation=_orientation(image))
+    except IMAGE_FAILURES as exc:
+        raise FileProblem("unreadable-file", f"The image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
+                          AGAIN) from None
+
+
+def image_to_png(src: Path, dst: Path) -> Converted:
+    """The first frame as a PNG of exactly the pixels a viewer shows (EXIF rotation applied)."""
+    notes: list[str] = []
+    try:
+        with Image.open(src) as image:
+            frames = getattr(image, "n_frames", 1)
+            if frames > 1:
+                notes.append(f"first of {frames} frames kept (the form takes still images)")
+            orientation = _orientation(image)
+            upright = ImageOps.exif_transpose(image)
+            if orientation != 1:
+                notes.append(f"EXIF orientation {orientation} applied")
+            pixels, mode_note = _png_ready(upright)
+            notes += mode_note
+            save_atomically(pixels, dst, "PNG", **_keep(image))
+    except IMAGE_FAILURES as exc:
+        raise FileProblem("unreadable-file", f"The image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
+                          AGAIN) from None
+    return Converted(dst, "png", 1, tuple(notes))
+
+
+def frames_to_pdf(src: Path, dst: Path, scratch: Path) -> Converted:
+    """Every frame (a multi-page TIFF's pages) as one PDF page each, through lossless PNGs and img2pdf."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    notes: list[str] = []
+    pages: list[Path] = []
+    try:
+        with Image.open(src) as image:
+            for index in range(getattr(image, "n_frames", 1)):
+                image.seek(index)
+                upright = ImageOps.exif_transpose(image)
+                if has_alpha(upright):
+                    notes.append(f"page {index + 1}: transparency shown on white (PDF pages are opaque)")
+                pixels = upright if upright.mode in ("1", "L", "RGB") else visible_rgb(upright)
+                if pixels.mode not in ("1", "L", "RGB"):
+                    notes.append(f"page {index + 1}: {upright.mode} -> RGB")
+                    pixels = pixels.convert("RGB")
+                page = scratch / f"{dst.stem}-p{index + 1:04d}.png"
+                save_atomically(pixels, page, "PNG", **_keep(image))
+                pages.append(page)
+        _write_atomically(dst, img2pdf.convert([str(p) for p in pages], nodate=True))
+    except IMAGE_FAILURES + (img2pdf.ImageOpenError,) as exc:
+        raise FileProblem("unreadable-file", f"The image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
+                          AGAIN) from None
+    return Converted(dst, "pdf", len(pages), (f"{len(pages)} pages, one per frame",) + tuple(notes))
+
+
+def check_pdf(path: Path, eof_window: int = 1024) -> PdfCheck:
+    """Opens the PDF with pypdf and pdfium and loads every page. Cut off, broken or password-locked: FileProblem."""
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        handle.seek(max(0, size - eof_window))
+        tail = handle.read()
+    if b"%%EOF" not in tail:
+        raise FileProblem("unreadable-file",
+                          f"The PDF ends early: there is no end-of-file marker (%%EOF) in its last {eof_window} bytes, "
+                          "so it was cut off while downloading or copying.",
+                          "download or export it again and check that every page opens")
+    try:
+        reader = PdfReader(path, strict=False)
+        encrypted = reader.is_encrypted
+        if encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            raise FileProblem("unreadable-file",
+                              "The PDF is locked with a password: reviewers cannot open it.",
+                              f"remove the password: qpdf --decrypt --password=PASSWORD '{path.name}' unlocked.pdf, "
+                              "or open it with the password and print it to PDF")
+        for page in reader.pages:
+            _ = page.mediabox  # forces pypdf to resolve every page object
+        document = pdfium.PdfDocument(str(path))
+        try:
+            pages = len(document)
+            for index in range(pages):
+                document[index].get_size()
+        finally:
+            document.close()
+    except PDF_OPEN_FAILURES as exc:
+        raise FileProblem("unreadable-file", f"The PDF cannot be opened ({_why(exc)}): it is damaged.",
+                          AGAIN) from None
+    if pages == 0:
+        raise FileProblem("unreadable-file", "The PDF has no pages.", AGAIN)
+    return PdfCheck(pages=pages, encrypted=encrypted)
+
+
+def decrypted_copy(src: Path, dst: Path) -> Converted:
+    """An unencrypted copy of a PDF that opens without a password (an owner password only restricts printing or
+    copying, which some viewers enforce); the content objects are copied unchanged."""
+    try:
+        reader = PdfReader(src, strict=False)
+        reader.decrypt("")
+        writer = PdfWriter(clone_from=reader)
+        tmp = dst.with_name(f".{dst.name}.part")
+        try:
+            with open(tmp, "wb") as handle:
+                writer.write(handle)
+            os.replace(tmp, dst)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except PDF_OPEN_FAILURES as exc:
+        raise FileProblem("unreadable-file", f"The encrypted PDF cannot be copied without its lock ({_why(exc)}).",
+                          "open it and print it to PDF, then put that PDF in the packet folder") from None
+    return Converted(dst, "pdf", check_pdf(dst).pages,
+                     ("encrypted with an owner password only: unencrypted copy made, content unchanged",))
+
+
+def _orientation(image: Image.Image) -> int:
+    # pillow-heif rotates while decoding and keeps the EXIF value in info; everything else still has it in EXIF.
+    original = image.info.get("original_orientation")
+    value = original if original is not None else image.getexif().get(EXIF_ORIENTATION, 1)
+    return value if value in range(1, 9) else 1
+
+
+def _png_ready(image: Image.Image) -> tuple[Image.Image, list[str]]:
+    """The image in a mode PNG stores exactly; modes PNG lacks (CMYK, YCbCr, float) go to RGB(A), noted."""
+    if image.mode in PNG_MODES:
+        return image, []
+    target = "RGBA" if has_alpha(image) else "RGB"
+    return image.convert(target), [f"{image.mode} -> {target} (PNG has no {image.mode})"]
+
+
+def _keep(image: Image.Image) -> dict:
+    """Colour profile and resolution, so the PNG looks and measures like the source."""
+    keep = {"optimize": False, "compress_level": 6}
+    if image.info.get("icc_profile"):
+        keep["icc_profile"] = image.info["icc_profile"]
+    dpi = image.info.get("dpi")
+    if dpi and all(isinstance(v, (int, float)) and v > 0 for v in dpi):
+        keep["dpi"] = tuple(float(v) for v in dpi)
+    return keep
+
+
+def _write_atomically(dst: Path, data: bytes) -> None:
+    tmp = dst.with_name(f".{dst.name}.part")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _why(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

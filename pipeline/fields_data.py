@@ -1,0 +1,40 @@
+"""The data of field extraction (pipeline/patterns.toml), loaded once per process, and regex helpers."""
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from pathlib import Path
+
+PATTERNS_FILE = Path(__file__).with_name("patterns.toml")
+
+HANGUL_SYLLABLE = re.compile(r"[가-힣]")
+
+
+@cache
+def patterns() -> dict:
+    return tomllib.loads(PATTERNS_FILE.read_text(encoding="utf-8"))
+
+
+def spaced_keyword(word: str) -> str:
+    """Regex for a keyword as OCR prints it: Hangul syllables may be split by spaces, a space may widen or go."""
+    pieces = []
+    for i, char in enumerate(word):
+        if char == " ":
+            pieces.append(r"[^\S\n]*")
+            continue
+        pieces.append(re.escape(char))
+        following = word[i + 1] if i + 1 < len(word) else ""
+        if HANGUL_SYLLABLE.match(char) and HANGUL_SYLLABLE.match(following):
+            pieces.append(r"[^\S\n]?")
+    return "".join(pieces)
+
+
+def keyword_alternation(words: list[str]) -> str:
+    """One alternation of keywords, longest first so that 운송장번호 wins over 운송장."""
+    return "|".join(spaced_keyword(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def latin_bounded(pattern: str) -> str:
+    """Keep a keyword from matching inside a longer Latin word (UPS in "pick-ups", DHL in "DHLX")."""
+    return rf"(?<![A-Za-z]){pattern}(?![a-z])"

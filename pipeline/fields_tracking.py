@@ -1,0 +1,309 @@
+"""Tracking numbers: which numbers on a page are tracking numbers, whose they are, and whether they verify.
+
+A number is taken only with evidence (patterns.toml [tracking]): a label before it, a carrier URL's query, or a
+self-identifying format (UPU S10, UPS 1Z) whose check digit verifies. Order ids, phone numbers and amounts carry
+no such evidence, which is what keeps precision high. OCR confusions are never repaired: a misread digit shows up
+as checksum "bad" instead of as a plausible wrong number.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Iterable, Sequence
+from urllib.parse import parse_qsl, urlsplit
+
+from pipeline.fields_data import keyword_alternation, latin_bounded, patterns
+from pipeline.model import TrackingNumber, Url
+from pipeline.profile import Profile
+
+SEPARATORS = re.compile(r"[\s\-–—]")
+# Letters and digits in groups joined by one space or a dash: how a number is printed, or how OCR breaks it up.
+RUN = re.compile(r"[A-Za-z0-9]+(?:(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])[A-Za-z0-9]+)*")
+TOKEN = re.compile(r"[A-Za-z0-9]+")
+LIST_SEPARATOR = re.compile(r"[^\S\n]*[,/、][^\S\n]*")
+MAX_NUMBER_CHARS = 22
+MAX_TOKENS = 8
+
+
+@dataclass(frozen=True)
+class Format:
+    carrier: str
+    regex: re.Pattern
+    checksum: str
+    self_identifying: bool
+    carrier_by_country: dict
+
+
+@cache
+def _formats() -> tuple[Format, ...]:
+    return tuple(Format(carrier=f["carrier"], regex=re.compile(f"(?:{f['regex']})"), checksum=f["checksum"],
+                        self_identifying=f.get("self_identifying", False),
+                        carrier_by_country=f.get("carrier_by_country", {}))
+                 for f in patterns()["tracking"]["formats"])
+
+
+@cache
+def _countries() -> frozenset[str]:
+    return frozenset(patterns()["tracking"]["s10"]["countries"])
+
+
+@cache
+def _label_regex() -> re.Pattern:
+    return re.compile(latin_bounded(f"(?:{keyword_alternation(patterns()['tracking']['labels'])})"), re.IGNORECASE)
+
+
+@cache
+def _stop_regex() -> re.Pattern:
+    return re.compile(latin_bounded(f"(?:{keyword_alternation(patterns()['tracking']['stop_labels'])})"),
+                      re.IGNORECASE)
+
+
+@cache
+def _carrier_name_regex() -> re.Pattern:
+    groups = [f"(?P<{cid.replace('-', '_')}>{keyword_alternation(names)})"
+              for cid, names in patterns()["tracking"]["carrier_names"].items()]
+    return re.compile(latin_bounded(f"(?:{'|'.join(groups)})"))
+
+
+@cache
+def _generic() -> re.Pattern:
+    return re.compile(patterns()["tracking"]["generic_format"])
+
+
+def normalise(value: str) -> str:
+    return SEPARATORS.sub("", value).upper()
+
+
+# ---- check digits --------------------------------------------------------------------------------------------
+
+def _mod7(value: str) -> bool:
+    return value.isdigit() and int(value[:-1]) % 7 == int(value[-1])
+
+
+def _s10(value: str) -> bool:
+    weights = patterns()["tracking"]["checksums"]["s10"]["weights"]
+    digits, check, country = value[2:10], int(value[10]), value[11:]
+    remainder = 11 - sum(int(d) * w for d, w in zip(digits, weights)) % 11
+    expected = {10: 0, 11: 5}.get(remainder, remainder)
+    return expected == check and country in _countries()
+
+
+def _fedex12(value: str) -> bool:
+    weights = patterns()["tracking"]["checksums"]["fedex12"]["weights_from_right"]
+    body = value[:11]
+    total = sum(int(d) * weights[(len(body) - 1 - i) % len(weights)] for i, d in enumerate(body))
+    return total % 11 % 10 == int(value[11])
+
+
+def _ups(value: str) -> bool:
+    total = 0
+    for i, char in enumerate(value[2:17]):
+        digit = int(char) if char.isdigit() else (ord(char) - 3) % 10
+        total += digit * 2 if i % 2 else digit
+    return (10 - total % 10) % 10 == int(value[17])
+
+
+CHECKS = {"mod7": _mod7, "s10": _s10, "fedex12": _fedex12, "ups": _ups}
+
+
+def _check(fmt: Format, value: str) -> str:
+    if fmt.checksum == "none":
+        return "none"
+    return "ok" if CHECKS[fmt.checksum](value) else "bad"
+
+
+def _format_carrier(fmt: Format, value: str) -> str:
+    return fmt.carrier_by_country.get(value[-2:], fmt.carrier) if fmt.carrier_by_country else fmt.carrier
+
+
+def _self_identified(value: str) -> tuple[str, str] | None:
+    for fmt in _formats():
+        if fmt.self_identifying and fmt.regex.fullmatch(value):
+            return _format_carrier(fmt, value), _check(fmt, value)
+    return None
+
+
+def validate_tracking(value: str, carrier: str | None) -> tuple[str | None, str]:
+    """The carrier of a tracking number and its check-digit status: "ok", "bad" or "none" (nothing to verify).
+
+    A self-identifying format (S10, UPS 1Z) names its carrier whatever `carrier` says. For a known carrier the
+    number must fit one of its formats: a carrier with a check digit reports "bad" when it does not; a carrier
+    without one (CJ, Korea Post domestic) reports "none", never "bad".
+    """
+    value = normalise(value)
+    identified = _self_identified(value)
+    carrier_formats = [f for f in _formats() if f.carrier == carrier]
+    fitting = [f for f in carrier_formats if f.regex.fullmatch(value)]
+    if fitting:
+        if identified and identified[0] != carrier and _format_carrier(fitting[0], value) != carrier:
+            return identified
+        return carrier, _check(fitting[0], value)
+    if identified:
+        return identified
+    if carrier is None:
+        return None, "none"
+    return carrier, "bad" if any(f.checksum != "none" for f in carrier_formats) else "none"
+
+
+def fits(value: str, carrier: str) -> bool:
+    return any(f.carrier == carrier and f.regex.fullmatch(value) for f in _formats())
+
+
+# ---- finding numbers -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Candidate:
+    value: str
+    start: int
+    end: int
+    context: str                 # label | url | format
+    strong_carrier: str | None   # from the label's line or the URL's host: taken even if the number does not fit
+
+
+def _windows(text: str, run: re.Match, first: int | None = None) -> Iterable[tuple[str, int, int]]:
+    """Every (value, start, end) a run of tokens can spell (only from the token at `first`, if given)."""
+    tokens = list(TOKEN.finditer(text, run.start(), run.end()))
+    for i, token in enumerate(tokens):
+        if first is not None and token.start() != first:
+            continue
+        for j in range(min(len(tokens), i + MAX_TOKENS), i, -1):
+            value = normalise(text[token.start():tokens[j - 1].end()])
+            if len(value) <= MAX_NUMBER_CHARS:
+                yield value, token.start(), tokens[j - 1].end()
+
+
+def _rank(value: str, first_token_has_digit: bool, carrier: str | None) -> int:
+    """How sure we are that `value` is a whole tracking number: 0 = not one at all."""
+    fitting = [f for f in _formats() if f.regex.fullmatch(value)]
+    if carrier and any(f.carrier == carrier for f in fitting):
+        return 4 if validate_tracking(value, carrier)[1] == "ok" else 3
+    if fitting:
+        return 2
+    # A bare word ("No 6892...") must not become a letter prefix of an unknown carrier's number.
+    return 1 if first_token_has_digit and _generic().fullmatch(value) else 0
+
+
+def _best_number(text: str, token: re.Match, run: re.Match, carrier: str | None) -> tuple[str, int, int] | None:
+    """The most convincing number starting at `token`: a verified one, then one of the carrier, then any format."""
+    best: tuple[int, int, str, int, int] | None = None
+    first_token_has_digit = any(c.isdigit() for c in token.group())
+    for value, start, end in _windows(text, run, first=token.start()):
+        rank = _rank(value, first_token_has_digit, carrier)
+        if rank and (best is None or (rank, len(value)) > best[:2]):
+            best = (rank, len(value), value, start, end)
+    return (best[2], best[3], best[4]) if best else None
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def _carrier_mentions(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.lastgroup.replace("_", "-")) for m in _carrier_name_regex().finditer(text)]
+
+
+def _labelled(text: str, mentions: list[tuple[int, str]]) -> list[_Candidate]:
+    max_gap = patterns()["tracking"]["max_gap_chars"]
+    found = []
+    for label in _label_regex().finditer(text):
+        line_start, line_end = _line_bounds(text, label.start())
+        segment_end = line_end
+        if not any(c.isdigit() for c in text[label.end():line_end]) and line_end < len(text):
+            segment_end = _line_bounds(text, line_end + 1)[1]  # the label ends its line: the value is under it
+        on_line = [cid for pos, cid in mentions if line_start <= pos < segment_end]
+        line_carrier = on_line[0] if len(set(on_line)) == 1 else None
+        found += _numbers_after(text, label.end(), segment_end, max_gap, line_carrier)
+    return found
+
+
+def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | None) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    stop = _stop_regex().search(text, pos, end)
+    end = stop.start() if stop else end
+    gap_start = pos
+    while pos < end:
+        run = RUN.search(text, pos, end)
+        if not run:
+            break
+        tokens = list(TOKEN.finditer(text, run.start(), run.end()))
+        taken = None
+        for token in tokens:
+            if not found and token.start() - gap_start > max_gap:
+                return found
+            if found and token.start() != run.start():
+                break  # after a first number only a list ("A, B") continues
+            taken = _best_number(text, token, run, carrier)
+            if taken or sum(c.isdigit() for c in token.group()) >= 4:
+                break  # a number that is not a tracking number ends the label's reach
+        if not taken:
+            return found
+        value, start, stop_at = taken
+        found.append(_Candidate(value, start, stop_at, "label", carrier))
+        follow = LIST_SEPARATOR.match(text, stop_at)
+        if not follow or follow.end() >= end or not text[follow.end()].isalnum():
+            return found
+        pos = gap_start = follow.end()
+    return found
+
+
+def _self_identifying(text: str) -> list[_Candidate]:
+    found = []
+    for run in RUN.finditer(text):
+        taken_until = -1
+        for value, start, end in _windows(text, run):
+            if start < taken_until:
+                continue
+            identified = _self_identified(value)
+            if identified and identified[1] == "ok":
+                found.append(_Candidate(value, start, end, "format", None))
+                taken_until = end
+    return found
+
+
+def _from_urls(urls: Sequence[Url], profile: Profile) -> list[_Candidate]:
+    params = {p.lower() for p in patterns()["tracking"]["url_params"]}
+    found = []
+    for url in urls:
+        parts = urlsplit(url.value)
+        carrier = profile.carrier_for_host(url.host)
+        values = [v for k, v in parse_qsl(parts.query) if k.lower() in params]
+        last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
+        if carrier and fits(normalise(last_segment), carrier):
+            values.append(last_segment)  # a carrier page addressed by the number itself: ilogen.com/.../trace/N
+        for raw in values:
+            value = normalise(raw)
+            if value and (_generic().fullmatch(value) or any(f.regex.fullmatch(value) for f in _formats())):
+                found.append(_Candidate(value, -1, -1, "url", carrier))
+    return found
+
+
+def _carrier_for(candidate: _Candidate, mentions: list[tuple[int, str]], page_hosts: list[str]) -> str | None:
+    """The carrier from the strongest evidence that fits the number (nearest mention first, then the page's URLs)."""
+    if _self_identified(candidate.value):
+        return None  # validate_tracking names it from the format
+    if candidate.strong_carrier:
+        return candidate.strong_carrier
+    by_distance = sorted(mentions, key=lambda m: abs(m[0] - candidate.start)) if candidate.start >= 0 else mentions
+    for cid in [cid for _, cid in by_distance] + page_hosts:
+        if fits(candidate.value, cid):
+            return cid
+    return None
+
+
+def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int) -> list[TrackingNumber]:
+    """Tracking numbers of one page, deduplicated by value, in the order of the evidence that found them."""
+    mentions = _carrier_mentions(text)
+    page_hosts = [c for c in (profile.carrier_for_host(u.host) for u in sorted(urls, key=lambda u: not u.address_bar))
+                  if c]
+    candidates = _from_urls(urls, profile) + _labelled(text, mentions) + _self_identifying(text)
+    best: dict[str, TrackingNumber] = {}
+    for candidate in candidates:
+        carrier, checksum = validate_tracking(candidate.value, _carrier_for(candidate, mentions, page_hosts))
+        number = TrackingNumber(candidate.value, carrier, checksum, page=page, context=candidate.context)
+        known = best.get(candidate.value)
+        if known is None or (known.carrier is None and carrier is not None):
+            best[candidate.value] = number
+    return list(best.values())

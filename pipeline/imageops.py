@@ -1,0 +1,119 @@
+"""Image re-encoding for the bundle: flattening, exact palettes, quantisation, JPEG steps.
+
+Every function writes one output file (atomically) and returns nothing big: callers compare sizes and re-read the
+result. `Image.MAX_IMAGE_PIXELS` is left as Pillow sets it, so a decompression bomb is refused, not decoded.
+"""
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from PIL import Image, ImageChops, ImageOps
+
+ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
+
+
+def open_upright(path: Path) -> Image.Image:
+    """The image as a viewer shows it: EXIF rotation applied, since re-encoding drops the EXIF tag."""
+    image = Image.open(path)
+    upright = ImageOps.exif_transpose(image)
+    return upright if upright is not None else image
+
+
+def has_alpha(image: Image.Image) -> bool:
+    return image.mode in ALPHA_MODES or (image.mode == "P" and "transparency" in image.info)
+
+
+def visible_rgb(image: Image.Image) -> Image.Image:
+    """8-bit RGB or L as the picture looks on a white page: transparency composited onto white, 16-bit scaled."""
+    if has_alpha(image):
+        rgba = image.convert("RGBA")
+        page = Image.new("RGB", rgba.size, "white")
+        page.paste(rgba, mask=rgba.getchannel("A"))
+        return page
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit greyscale: keep the top 8 bits, as a screen does.
+        return image.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if image.mode in ("L", "RGB"):
+        return image
+    return image.convert("RGB")
+
+
+def flatten_png(src: Path, dst: Path, zlib_level: int = 9) -> None:
+    """A PNG without alpha that shows exactly what `src` shows on white (img2pdf refuses alpha channels)."""
+    with Image.open(src) as image:
+        save_atomically(visible_rgb(image), dst, "PNG", optimize=True, compress_level=zlib_level)
+
+
+def colour_count(image: Image.Image, limit: int) -> int | None:
+    """Distinct colours, or None when there are more than `limit`."""
+    colours = image.getcolors(limit)
+    return None if colours is None else len(colours)
+
+
+def looks_flat(image: Image.Image, sample_side: int, max_colours: int) -> bool:
+    """Screenshot-like (few flat colours) rather than a photo, judged on a nearest-neighbour thumbnail."""
+    ratio = min(1.0, sample_side / max(image.size))
+    size = (max(1, round(image.width * ratio)), max(1, round(image.height * ratio)))
+    # resize, not copy+thumbnail: a 35 MP picture is never duplicated at full size just to count colours.
+    sample = image.resize(size, Image.Resampling.NEAREST)
+    return colour_count(visible_rgb(sample), max_colours) is not None
+
+
+def exact_palette(image: Image.Image, max_colours: int) -> Image.Image | None:
+    """The same pixels as a palette image, or None when that is not exactly possible (too many colours)."""
+    rgb = visible_rgb(image)
+    # Greyscale is one byte a pixel already: a palette would not be smaller.
+    if rgb.mode != "RGB" or colour_count(rgb, max_colours) is None:
+        return None
+    palette = rgb.convert("P", palette=Image.Palette.ADAPTIVE, colors=max_colours)
+    # Median cut is exact for <= 256 colours in practice; proven here, since "lossless" is a promise.
+    if ImageChops.difference(palette.convert("RGB"), rgb).getbbox() is not None:
+        return None
+    return palette
+
+
+def quantised(image: Image.Image, colours: int = 256) -> Image.Image:
+    """Lossy: nearest palette of `colours` colours, no dithering (dither noise blurs small text)."""
+    rgb = visible_rgb(image).convert("RGB")
+    return rgb.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+
+
+def scaled(image: Image.Image, scale: float) -> Image.Image:
+    if scale >= 1:
+        return image
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS)
+
+
+def estimated_png_size(image: Image.Image, zlib_level: int, fraction: float, strips: int = 8) -> int:
+    """Bytes a PNG re-save would take, from evenly spaced strips (a full zlib-9 re-save of 35 MP takes ~50 s)."""
+    rows = max(1, round(image.height * fraction / strips))
+    step = image.height / strips
+    sampled = total = 0
+    for index in range(strips):
+        top = min(image.height - rows, round(index * step))
+        buffer = io.BytesIO()
+        image.crop((0, top, image.width, top + rows)).save(buffer, "PNG", optimize=True, compress_level=zlib_level)
+        total += buffer.tell()
+        sampled += rows
+    return round(total * image.height / sampled)
+
+
+def save_png(image: Image.Image, dst: Path, zlib_level: int = 9) -> None:
+    save_atomically(image, dst, "PNG", optimize=True, compress_level=zlib_level)
+
+
+def save_jpeg(image: Image.Image, dst: Path, quality: int, scale: float = 1.0) -> None:
+    """Baseline JPEG with optimised Huffman tables, 4:2:0 (what phone cameras write)."""
+    save_atomically(scaled(visible_rgb(image), scale), dst, "JPEG", quality=quality, optimize=True)
+
+
+def save_atomically(image: Image.Image, dst: Path, fmt: str, **options) -> None:
+    tmp = dst.with_name(f".{dst.name}.part")
+    try:
+        image.save(tmp, fmt, **options)
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,96 @@
+"""report.json of a bundle (schema evpack.report/1): verdict, findings, fields per file, and lineage.
+
+Lineage accounts for every input: its sha256 and where each of its pages went in upload/, or the rule that kept it
+out. Nothing is dropped silently.
+"""
+from __future__ import annotations
+
+import hashlib
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.context import Context
+from pipeline.model import PacketState
+
+SCHEMA = "evpack.report/1"
+LIBRARIES = ("pypdf", "pypdfium2", "pillow", "img2pdf", "reportlab")
+
+
+def report_json(state: PacketState, ctx: Context) -> dict:
+    return {
+        "schema": SCHEMA,
+        "evpack": __version__,
+        "profile": ctx.profile.name,
+        "now": ctx.now.isoformat(),
+        "claim": state.claim.to_json() if state.claim else None,
+        "verdict": state.verdict(),
+        "deadline": state.deadline.isoformat() if state.deadline else None,
+        "findings": [f.to_json() for f in state.findings],
+        "kinds": {source: c.to_json() for source, c in sorted(state.kinds.items())},
+        "files": [state.readings[s].to_json() for s in sources(state) if s in state.readings],
+        "lineage": lineage(state),
+        "uploads": [{"name": u.name, "type": u.type, "bytes": u.size, "pages": u.pages, "sha256": sha256(u.path),
+                     "title": u.title, "compression": u.compression} for u in state.uploads],
+        "statement": state.statement,
+        "engines": engines(state),
+        "decisions": list(state.log),
+    }
+
+
+def sources(state: PacketState) -> list[str]:
+    """Every input, in the order found: those the manifest listed, then any other file a stage knows of."""
+    known = list(state.inputs)
+    return known + [f.source for f in state.files if f.source not in known]
+
+
+def lineage(state: PacketState) -> list[dict]:
+    files = {f.source: f for f in state.files}
+    rules: dict[str, list[str]] = {}
+    for finding in state.findings:
+        if finding.file:
+            rules.setdefault(finding.file, []).append(finding.rule)
+    entries = []
+    for source in sources(state):
+        file = files.get(source)
+        placed = sorted((p.source_page, p.upload, p.upload_page) for p in state.placements if p.source == source)
+        pages = file.pages if file and file.usable is not None else 0
+        missing = sorted(set(range(1, pages + 1)) - {page for page, _, _ in placed})
+        entry = {
+            "path": source,
+            "sha256": file.sha256 if file else input_sha256(state.root, source),
+            "bytes": file.size if file else None,
+            "detected": file.detected if file else None,
+            "conversion": file.conversion if file else "",
+            "status": "placed" if placed and not missing else "partly-placed" if placed else "not-placed",
+            "pages": [{"page": page, "upload": upload, "upload_page": upload_page}
+                      for page, upload, upload_page in placed],
+            "pages_not_placed": missing,
+            "rules": sorted(set(rules.get(source, ()))),
+        }
+        entries.append(entry)
+    return entries
+
+
+def input_sha256(root: Path | None, source: str) -> str | None:
+    """A file no stage hashed (it was refused early) is still identified by content."""
+    path = (root / source) if root else Path(source)
+    return sha256(path) if path.is_file() else None
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def engines(state: PacketState) -> dict:
+    found = {"evpack": __version__, "readers": sorted({r.engine for r in state.readings.values()})}
+    for name in LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = None
+    return found
