@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline import __version__, api, batch_report, deadline as window, runner
 from pipeline.context import Context
+from pipeline.batch_report import atomic_write
 from pipeline.errors import ExitCode, UsageError
 from pipeline.i18n import gettext_for
 from pipeline.ledger import is_submitted
@@ -50,7 +51,7 @@ LOGS = ".evpack-logs"
 FINGERPRINT = ".evpack-fingerprint"
 STALE_STAGING = timedelta(days=1)  # a staging folder this old belongs to a run that was killed, not a running one
 POLL_SECONDS = 0.25
-VERDICTS = ("pass", "fail", "error", "cancelled")
+DASK_CONNECT_TIMEOUT = "10s"
 
 
 @dataclass(frozen=True)
@@ -230,17 +231,6 @@ def write_log(task: PacketTask, text: str) -> Path:
     return log
 
 
-def atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # ---- the parent's side ------------------------------------------------------------------------------
 
 def run_batch(root: Path, out: Path, ctx: Context, *, jobs: int | None = None, executor: str = "local",
@@ -277,6 +267,7 @@ def run_batch(root: Path, out: Path, ctx: Context, *, jobs: int | None = None, e
                 run_locally(tasks, ctx, jobs, bar, results)
         except KeyboardInterrupt:
             interrupted = True
+    remove_if_empty(out / STAGING)
     summaries = flag_shared_outputs([results.get(t.rel) or PacketSummary(path=t.rel, verdict="cancelled")
                                      for t in tasks])
     paths = batch_report.write_all(out, root, summaries, ctx, interrupted=interrupted)
@@ -363,7 +354,7 @@ def run_on_dask(tasks: list[PacketTask], ctx: Context, scheduler: str | None, ba
     if not scheduler:
         raise UsageError("--executor dask needs the scheduler's address.", "pass --scheduler tcp://HOST:8786.")
     try:
-        client = Client(scheduler, timeout="10s", set_as_default=False)
+        client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"Cannot reach the Dask scheduler at {scheduler}: {exc}.",
                          "start it (`dask scheduler`) and its workers, or correct --scheduler.") from None
@@ -401,6 +392,13 @@ def flag_shared_outputs(summaries: list[PacketSummary]) -> list[PacketSummary]:
                 f"OUT/{s.output}/, which now holds only one of them. Correct claim_id in claim.toml."))
         flagged.append(s)
     return flagged
+
+
+def remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:  # absent, or another batch (or a killed run's leftovers) still has folders in it
+        pass
 
 
 def sweep_stale_staging(out: Path) -> None:

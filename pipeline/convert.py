@@ -65,7 +65,7 @@ def check_image(path: Path) -> ImageCheck:
             return ImageCheck(format=image.format or "", width=image.width, height=image.height, mode=image.mode,
                               frames=getattr(image, "n_frames", 1), orientation=_orientation(image))
     except IMAGE_FAILURES as exc:
-        raise FileProblem("unreadable-file", f"The image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
+        raise FileProblem("unreadable-file", f"the image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
                           AGAIN) from None
 
 
@@ -85,7 +85,7 @@ def image_to_png(src: Path, dst: Path) -> Converted:
             notes += mode_note
             save_atomically(pixels, dst, "PNG", **_keep(image))
     except IMAGE_FAILURES as exc:
-        raise FileProblem("unreadable-file", f"The image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
+        raise FileProblem("unreadable-file", f"the image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
                           AGAIN) from None
     return Converted(dst, "png", 1, tuple(notes))
 
@@ -111,7 +111,7 @@ def frames_to_pdf(src: Path, dst: Path, scratch: Path) -> Converted:
                 pages.append(page)
         _write_atomically(dst, img2pdf.convert([str(p) for p in pages], nodate=True))
     except IMAGE_FAILURES + (img2pdf.ImageOpenError,) as exc:
-        raise FileProblem("unreadable-file", f"The image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
+        raise FileProblem("unreadable-file", f"the image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
                           AGAIN) from None
     return Converted(dst, "pdf", len(pages), (f"{len(pages)} pages, one per frame",) + tuple(notes))
 
@@ -124,7 +124,7 @@ def check_pdf(path: Path, eof_window: int = 1024) -> PdfCheck:
         tail = handle.read()
     if b"%%EOF" not in tail:
         raise FileProblem("unreadable-file",
-                          f"The PDF ends early: there is no end-of-file marker (%%EOF) in its last {eof_window} bytes, "
+                          f"the PDF ends early: there is no end-of-file marker (%%EOF) in its last {eof_window} bytes, "
                           "so it was cut off while downloading or copying.",
                           "download or export it again and check that every page opens")
     try:
@@ -132,7 +132,7 @@ def check_pdf(path: Path, eof_window: int = 1024) -> PdfCheck:
         encrypted = reader.is_encrypted
         if encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
             raise FileProblem("unreadable-file",
-                              "The PDF is locked with a password: reviewers cannot open it.",
+                              "the PDF is locked with a password: reviewers cannot open it.",
                               f"remove the password: qpdf --decrypt --password=PASSWORD '{path.name}' unlocked.pdf, "
                               "or open it with the password and print it to PDF")
         for page in reader.pages:
@@ -145,10 +145,10 @@ def check_pdf(path: Path, eof_window: int = 1024) -> PdfCheck:
         finally:
             document.close()
     except PDF_OPEN_FAILURES as exc:
-        raise FileProblem("unreadable-file", f"The PDF cannot be opened ({_why(exc)}): it is damaged.",
+        raise FileProblem("unreadable-file", f"the PDF cannot be opened ({_why(exc)}): it is damaged.",
                           AGAIN) from None
     if pages == 0:
-        raise FileProblem("unreadable-file", "The PDF has no pages.", AGAIN)
+        raise FileProblem("unreadable-file", "the PDF has no pages.", AGAIN)
     return PdfCheck(pages=pages, encrypted=encrypted)
 
 
@@ -167,7 +167,7 @@ def decrypted_copy(src: Path, dst: Path) -> Converted:
         finally:
             tmp.unlink(missing_ok=True)
     except PDF_OPEN_FAILURES as exc:
-        raise FileProblem("unreadable-file", f"The encrypted PDF cannot be copied without its lock ({_why(exc)}).",
+        raise FileProblem("unreadable-file", f"the encrypted PDF cannot be copied without its lock ({_why(exc)}).",
                           "open it and print it to PDF, then put that PDF in the packet folder") from None
     return Converted(dst, "pdf", check_pdf(dst).pages,
                      ("encrypted with an owner password only: unencrypted copy made, content unchanged",))

@@ -1,10 +1,52 @@
-"""TEMPORARY stub written by the reader engineer; the fields engineer overwrites this file."""
-from pipeline.model import Fields
+"""Fields read from the text of evidence: tracking numbers, timestamps, URLs, Korean addresses, languages.
+
+Pure text in, records out (pipeline/model.py). What to look for is data (pipeline/patterns.toml); each kind of
+field has its module (fields_tracking, fields_time, fields_url, fields_address, fields_language). Text comes from
+Tesseract or a PDF text layer, so every reader expects noise: spaces inside numbers and URLs, dashes read as en
+dashes, split Korean syllables.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from pipeline.fields_address import extract_addresses
+from pipeline.fields_language import detect_languages
+from pipeline.fields_time import DateMention, document_year, extract_dates, extract_timestamps
+from pipeline.fields_tracking import extract_tracking, validate_tracking
+from pipeline.fields_url import extract_urls
+from pipeline.model import Fields, PageReading, Timestamp, Url
+from pipeline.profile import Profile
+
+__all__ = ["extract_fields", "detect_languages", "validate_tracking", "extract_dates", "DateMention"]
 
 
-def extract_fields(pages, profile) -> Fields:
-    return Fields()
+def extract_fields(pages: Sequence[PageReading], profile: Profile) -> Fields:
+    """Every field of a document's pages, each record carrying its page number (PageReading.index)."""
+    year = document_year(text for page in pages for text in (page.text, page.header_text, page.footer_text))
+    tracking, timestamps, urls, addresses = [], [], [], []
+    for page in pages:
+        page_urls = _page_urls(page, profile)
+        urls += page_urls
+        tracking += extract_tracking(page.text, page_urls, profile, page.index)
+        timestamps += _page_timestamps(page, year)
+        addresses += extract_addresses(page.text, page.index)
+    return Fields(tracking_numbers=tuple(tracking), timestamps=tuple(timestamps), urls=tuple(urls),
+                  korean_addresses=tuple(addresses))
 
 
-def detect_languages(text) -> tuple[str, ...]:
-    return ("en",)
+def _page_urls(page: PageReading, profile: Profile) -> list[Url]:
+    """The address bar's URLs first (the top band is OCRed on its own), then the page's, one record per value."""
+    found: dict[str, Url] = {}
+    for url in (extract_urls(page.header_text, profile, page.index, address_bar=True)
+                + extract_urls(page.text, profile, page.index)):
+        found.setdefault(url.value, url)
+    return list(found.values())
+
+
+def _page_timestamps(page: PageReading, year: int | None) -> list[Timestamp]:
+    """The bands (taskbar clock, print header) are read on their own too: one record per value."""
+    found: dict[str, Timestamp] = {}
+    for text in (page.text, page.header_text, page.footer_text):
+        for stamp in extract_timestamps(text, page.index, year):
+            found.setdefault(stamp.value, stamp)
+    return list(found.values())

@@ -22,6 +22,10 @@ SEPARATORS = re.compile(r"[\s\-–—]")
 RUN = re.compile(r"[A-Za-z0-9]+(?:(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])[A-Za-z0-9]+)*")
 TOKEN = re.compile(r"[A-Za-z0-9]+")
 LIST_SEPARATOR = re.compile(r"[^\S\n]*[,/、][^\S\n]*")
+# A date (2026-03-10) or the part of a time or decimal (14:22, 3.5) prints like a dashed number: never one.
+DATE_LIKE = re.compile(r"(?:19|20)\d{2}[^\S\n]?[\-–—.][^\S\n]?\d{1,2}[^\S\n]?[\-–—.][^\S\n]?\d{1,2}")
+CUT_AFTER = re.compile(r"[:.]\d")
+CUT_BEFORE = re.compile(r"\d[:.]")
 MAX_NUMBER_CHARS = 22
 MAX_TOKENS = 8
 
@@ -64,6 +68,12 @@ def _carrier_name_regex() -> re.Pattern:
     groups = [f"(?P<{cid.replace('-', '_')}>{keyword_alternation(names)})"
               for cid, names in patterns()["tracking"]["carrier_names"].items()]
     return re.compile(latin_bounded(f"(?:{'|'.join(groups)})"))
+
+
+@cache
+def _not_number() -> re.Pattern:
+    # Whole numbers only: a tracking number that merely starts like a phone number (0101234567...) stays one.
+    return re.compile("(?:" + "|".join(f"(?:{r})" for r in patterns()["tracking"]["not_numbers"]) + r")(?!\d)")
 
 
 @cache
@@ -167,10 +177,14 @@ def _windows(text: str, run: re.Match, first: int | None = None) -> Iterable[tup
     for i, token in enumerate(tokens):
         if first is not None and token.start() != first:
             continue
+        if (DATE_LIKE.match(text, token.start()) or _not_number().match(text, token.start())
+                or (token.start() >= 2 and CUT_BEFORE.match(text, token.start() - 2))):
+            continue
         for j in range(min(len(tokens), i + MAX_TOKENS), i, -1):
-            value = normalise(text[token.start():tokens[j - 1].end()])
-            if len(value) <= MAX_NUMBER_CHARS:
-                yield value, token.start(), tokens[j - 1].end()
+            end = tokens[j - 1].end()
+            value = normalise(text[token.start():end])
+            if len(value) <= MAX_NUMBER_CHARS and not CUT_AFTER.match(text, end):
+                yield value, token.start(), end
 
 
 def _rank(value: str, first_token_has_digit: bool, carrier: str | None) -> int:
@@ -210,13 +224,32 @@ def _labelled(text: str, mentions: list[tuple[int, str]]) -> list[_Candidate]:
     found = []
     for label in _label_regex().finditer(text):
         line_start, line_end = _line_bounds(text, label.start())
-        segment_end = line_end
+        start, end = label.end(), line_end
         if not any(c.isdigit() for c in text[label.end():line_end]) and line_end < len(text):
-            segment_end = _line_bounds(text, line_end + 1)[1]  # the label ends its line: the value is under it
-        on_line = [cid for pos, cid in mentions if line_start <= pos < segment_end]
+            column = _column_below(text, label, line_start, line_end)  # the label heads a table column
+            if column is None:
+                continue
+            start, end = column
+        on_line = [cid for pos, cid in mentions if line_start <= pos < end]
         line_carrier = on_line[0] if len(set(on_line)) == 1 else None
-        found += _numbers_after(text, label.end(), segment_end, max_gap, line_carrier)
+        found += _numbers_after(text, start, end, max_gap, line_carrier)
     return found
+
+
+def _column_below(text: str, label: re.Match, line_start: int, line_end: int) -> tuple[int, int] | None:
+    """Where the value of a label that ends its line is: the same column of the next line when the header and
+    the row have as many cells, else the whole next line, unless the header also names other numbers (then the
+    row's numbers cannot be told apart and none is taken)."""
+    row_start = line_end + 1
+    row_end = _line_bounds(text, row_start)[1]
+    header = text[line_start:label.start()] + "LABEL" + text[label.end():line_end]
+    cells = list(re.finditer(r"\S+", text[row_start:row_end]))
+    if len(cells) == len(header.split()):
+        index = len(text[line_start:label.start()].split())
+        return row_start + cells[index].start(), row_start + cells[index].end()
+    if _stop_regex().search(text, line_start, line_end):
+        return None
+    return row_start, row_end
 
 
 def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | None) -> list[_Candidate]:
@@ -239,7 +272,10 @@ def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | N
             if taken or sum(c.isdigit() for c in token.group()) >= 4:
                 break  # a number that is not a tracking number ends the label's reach
         if not taken:
-            return found
+            if any(sum(c.isdigit() for c in t.group()) >= 4 for t in tokens):
+                return found
+            pos = run.end()  # words between label and number: (CJ대한통운), No.
+            continue
         value, start, stop_at = taken
         found.append(_Candidate(value, start, stop_at, "label", carrier))
         follow = LIST_SEPARATOR.match(text, stop_at)
@@ -271,7 +307,7 @@ def _from_urls(urls: Sequence[Url], profile: Profile) -> list[_Candidate]:
         carrier = profile.carrier_for_host(url.host)
         values = [v for k, v in parse_qsl(parts.query) if k.lower() in params]
         last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
-        if carrier and fits(normalise(last_segment), carrier):
+        if carrier in patterns()["tracking"]["url_path_carriers"] and fits(normalise(last_segment), carrier):
             values.append(last_segment)  # a carrier page addressed by the number itself: ilogen.com/.../trace/N
         for raw in values:
             value = normalise(raw)
@@ -281,16 +317,16 @@ def _from_urls(urls: Sequence[Url], profile: Profile) -> list[_Candidate]:
 
 
 def _carrier_for(candidate: _Candidate, mentions: list[tuple[int, str]], page_hosts: list[str]) -> str | None:
-    """The carrier from the strongest evidence that fits the number (nearest mention first, then the page's URLs)."""
+    """The carrier from the strongest evidence that fits the number: the label's line or the URL's host, the
+    nearest carrier name, the page's URLs. If none fits, the label's or URL's carrier still stands (and a
+    carrier with a check digit then reports the number as bad)."""
     if _self_identified(candidate.value):
         return None  # validate_tracking names it from the format
-    if candidate.strong_carrier:
-        return candidate.strong_carrier
     by_distance = sorted(mentions, key=lambda m: abs(m[0] - candidate.start)) if candidate.start >= 0 else mentions
-    for cid in [cid for _, cid in by_distance] + page_hosts:
-        if fits(candidate.value, cid):
+    for cid in [candidate.strong_carrier] + [cid for _, cid in by_distance] + page_hosts:
+        if cid and fits(candidate.value, cid):
             return cid
-    return None
+    return candidate.strong_carrier
 
 
 def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int) -> list[TrackingNumber]:

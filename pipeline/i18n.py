@@ -51,11 +51,11 @@ class Translator:
         self.lang = lang
         self._translations = translations
 
-    def __call__(self, message: str, **values: object) -> str:
+    def __call__(self, message: str, /, **values: object) -> str:
         text = self._translations.gettext(message)
         return text.format(**values) if values else text
 
-    def plural(self, singular: str, plural: str, n: int, **values: object) -> str:
+    def plural(self, singular: str, plural: str, n: int, /, **values: object) -> str:
         return self._translations.ngettext(singular, plural, n).format(**values)
 
 
@@ -82,7 +82,9 @@ def format_when(dt: datetime, lang: str | None, zone: str) -> str:
     en 'Mar 19, 2026, 11:59:59 PM KST', ko '2026. 3. 19. PM 11:59:59 KST', zh_Hans '2026年3月19日 22:59:59 CST'."""
     tz = ZoneInfo(zone)
     local = dt.astimezone(tz)
-    return f"{format_datetime(local, 'medium', tzinfo=tz, locale=Locale.parse(resolve_language(lang)))} {local.tzname()}"
+    text = format_datetime(local, "medium", tzinfo=tz, locale=Locale.parse(resolve_language(lang)))
+    # CLDR puts a narrow no-break space before AM/PM; plain terminals and log viewers show it as garbage.
+    return f"{text.replace(chr(0x202F), ' ')} {local.tzname()}"
 
 
 def format_left(left: timedelta | None, lang: str | None) -> str:

@@ -45,7 +45,8 @@ class OcrSettings:
     fast_model_max_bytes: int
     band_min_px: float
     band_max_px: float
-    target_px: float
+    upscale_target_px: float
+    downscale_target_px: float
     max_upscale: float
     max_ocr_pixels: int
     strip_px: int
@@ -119,7 +120,7 @@ def _probe(binary: str) -> Engine:
     match = re.search(r"tesseract\s+v?(\d+\.\d+[\w.\-]*)", version_text)
     if match is None:
         raise MissingDependencyError(f"{binary} --version did not name a Tesseract version.", INSTALL_FIX)
-    listing = (langs_out.stdout + langs_out.stderr).decode("utf-8", "replace").splitlines()
+    listing = langs_out.stdout.decode("utf-8", "replace").splitlines()
     folder = re.search(r'"(.+?)"', listing[0]) if listing else None
     tessdata = Path(folder.group(1)) if folder else Path()
     languages = frozenset(line.strip() for line in listing[1:] if line.strip())
@@ -257,11 +258,13 @@ def run_lengths(flags: np.ndarray) -> list[int]:
 
 
 def ocr_scale(glyph_px: float | None, size: tuple[int, int], cfg: OcrSettings | None = None) -> float:
-    """Factor for the OCR copy: 1 inside the glyph band, else towards the target; capped in pixels."""
+    """Factor for the OCR copy: 1 inside the glyph band, else to the target of its side; capped in pixels."""
     cfg = cfg or settings()
     scale = 1.0
-    if glyph_px is not None and not cfg.band_min_px <= glyph_px <= cfg.band_max_px:
-        scale = min(cfg.target_px / glyph_px, cfg.max_upscale)
+    if glyph_px is not None and glyph_px < cfg.band_min_px:
+        scale = min(cfg.upscale_target_px / glyph_px, cfg.max_upscale)
+    elif glyph_px is not None and glyph_px > cfg.band_max_px:
+        scale = cfg.downscale_target_px / glyph_px
     pixels = size[0] * size[1] * scale * scale
     if pixels > cfg.max_ocr_pixels:
         scale *= (cfg.max_ocr_pixels / pixels) ** 0.5

@@ -31,16 +31,13 @@ def ordered(findings: Iterable[Finding], profile: Profile) -> tuple[Finding, ...
 
 
 def format_instant(moment: datetime, zone: str) -> str:
-    """'2026-03-19 23:59:59 KST (Asia/Seoul, UTC+09:00)': a wall-clock time that cannot be misread by an hour."""
+    """'2026-03-19 23:59:59 KST (Asia/Seoul)': a wall-clock time with its zone, so it cannot be misread by an hour."""
     try:
         local = moment.astimezone(ZoneInfo(zone))
     except (ZoneInfoNotFoundError, ValueError):
         raise UsageError(f"Time zone {zone!r} is unknown.", "give an IANA name such as Asia/Shanghai or Asia/Seoul.") from None
-    offset = local.strftime("%z")
-    utc = f"UTC{offset[:3]}:{offset[3:]}"
     abbr = local.tzname() or ""
-    named = f"{abbr} ({zone}, {utc})" if abbr.isalpha() else f"{zone} ({utc})"
-    return f"{local:%Y-%m-%d %H:%M:%S} {named}"
+    return f"{local:%Y-%m-%d %H:%M:%S} {abbr} ({zone})" if abbr.isalpha() and abbr != zone else f"{local:%Y-%m-%d %H:%M:%S} {zone}"
 
 
 def time_left_seconds(state: PacketState, ctx: Context) -> int | None:
@@ -59,7 +56,7 @@ def check_text(states: Sequence[PacketState], ctx: Context, strict: bool) -> str
         if state.deadline:
             left = state.deadline - ctx.now
             lines.append(f"  Deadline: {format_instant(state.deadline, str(window_zone(ctx.profile)))}"
-                         f" = {format_instant(state.deadline, ctx.display_zone)}: {format_left(left)}")
+                         f" = {format_instant(state.deadline, ctx.display_zone)}  ({format_left(left)})")
         if state.kinds:
             kinds = ", ".join(f"{source} = {c.kind}{' (web capture)' if c.web_capture else ''}"
                               for source, c in state.kinds.items())

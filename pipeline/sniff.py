@@ -27,14 +27,13 @@ from pipeline.errors import ProfileError
 RULES_FILE = Path(__file__).with_name("ingest.toml")
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1a")  # bytes that occur in real text files (0x1a: DOS end-of-file)
-QR_FORMATS = zxingcpp.BarcodeFormat.QRCode | zxingcpp.BarcodeFormat.MicroQRCode | zxingcpp.BarcodeFormat.RMQRCode
+QR_FORMATS = [zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode, zxingcpp.BarcodeFormat.RMQRCode]
 
 
 @dataclass(frozen=True)
 class Sniffed:
     kind: str                    # pdf jpeg png gif bmp tiff webp heic avif csv text html url webloc zip docx ... empty unknown
     name: str                    # for messages: "a ZIP archive"
-    encoding: str | None = None  # text kinds: the encoding the text was read in
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def _text_kind(head: bytes, whole: bool, text_rules: dict) -> Sniffed:
     decoded = decode_text(head, final=whole)
     if decoded is None:
         return Sniffed("unknown", "an unrecognised binary file")
-    text, encoding = decoded
+    text = decoded[0]
     names = text_rules["names"]
     start = text.lstrip("\ufeff \t\r\n")[:1024].casefold()
     if start.startswith(("<!doctype html", "<html")) or "<html" in start:
@@ -130,7 +129,7 @@ def _text_kind(head: bytes, whole: bool, text_rules: dict) -> Sniffed:
         kind = "csv"
     else:
         kind = "text"
-    return Sniffed(kind, names[kind], encoding)
+    return Sniffed(kind, names[kind])
 
 
 def decode_text(data: bytes, final: bool = True) -> tuple[str, str] | None:
@@ -138,7 +137,7 @@ def decode_text(data: bytes, final: bool = True) -> tuple[str, str] | None:
 
     `final=False` tolerates a multi-byte character cut at the end (a sample of a longer file).
     CP949 (Korean Excel) and GB18030 (Chinese Excel) accept much of each other's bytes; when both decode, the
-    Korean reading is taken only if it is Hangul with almost no Hanja, which Chinese read as CP949 never is.
+    reading made of more everyday characters wins (ingest.toml, [text]).
     """
     rules = ingest_rules()["text"]
     for bom, encoding in BOMS:
@@ -154,11 +153,13 @@ def decode_text(data: bytes, final: bool = True) -> tuple[str, str] | None:
     if "utf-8" in readings:
         return readings["utf-8"], "utf-8"
     korean, chinese = readings.get("cp949"), readings.get("gb18030")
-    if korean is not None and (chinese is None or _reads_as_korean(korean, rules["max_hanja_share"])):
-        return korean, "cp949"
-    if chinese is not None:
-        return chinese, "gb18030"
-    return None
+    if korean is None or chinese is None:
+        return (korean, "cp949") if korean is not None else (chinese, "gb18030") if chinese is not None else None
+    korean_score = _everyday_share(korean, _is_korean_script, rules["common_hangul"])
+    chinese_score = _everyday_share(chinese, _is_han, rules["common_hanzi"])
+    if korean_score != chinese_score:
+        return (korean, "cp949") if korean_score > chinese_score else (chinese, "gb18030")
+    return (korean, "cp949") if _hangul_without_hanja(korean, rules["max_hanja_share"]) else (chinese, "gb18030")
 
 
 def _decode(data: bytes, encoding: str, final: bool) -> str | None:
@@ -168,9 +169,23 @@ def _decode(data: bytes, encoding: str, final: bool) -> str | None:
         return None
 
 
-def _reads_as_korean(text: str, max_hanja_share: float) -> bool:
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def _is_korean_script(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3" or _is_han(ch)
+
+
+def _everyday_share(text: str, in_script, everyday: str) -> float:
+    """Share of the script's characters in `text` that are everyday ones."""
+    letters = [ch for ch in text if in_script(ch)]
+    return sum(1 for ch in letters if ch in everyday) / len(letters) if letters else 0.0
+
+
+def _hangul_without_hanja(text: str, max_hanja_share: float) -> bool:
     hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
-    hanja = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
+    hanja = sum(1 for ch in text if _is_han(ch))
     return hangul > 0 and hanja <= max_hanja_share * (hangul + hanja)
 
 

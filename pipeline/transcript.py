@@ -47,7 +47,8 @@ class Transcript:
     def note(self) -> str:
         found = ", ".join(f"{role}='{header}'" for role, header in self.columns.items()) or "none recognised"
         blanks = f"; {self.blank_lines} blank lines left out" if self.blank_lines else ""
-        return (f"CSV ({self.encoding}) -> PDF transcript with a text layer, {self.rows} rows, {self.pages} pages; "
+        return (f"CSV ({self.encoding}) -> PDF transcript with a text layer, {_count(self.rows, 'row')}, "
+                f"{_count(self.pages, 'page')}; "
                 f"columns: {found}{blanks}")
 
 
@@ -65,18 +66,18 @@ def transcribe(src: Path, dst: Path, title_name: str) -> Transcript:
     decoded = decode_text(src.read_bytes())
     if decoded is None:
         raise FileProblem("unsupported-format",
-                          "The CSV is not text in an encoding evpack can read without garbling it "
+                          "the CSV is not text in an encoding evpack can read without garbling it "
                           "(UTF-8, CP949/EUC-KR or GB18030).",
                           "open it in Excel and save it as 'CSV UTF-8', or print it to PDF")
     text, encoding = decoded
     try:
         table = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text) or ",")]
     except CSV_FAILURES as exc:
-        raise FileProblem("unsupported-format", f"The CSV cannot be parsed ({exc}).",
+        raise FileProblem("unsupported-format", f"the CSV cannot be parsed ({exc}).",
                           "open it in Excel and save it as 'CSV UTF-8', or print it to PDF") from None
     rows = [row for row in table if any(cell.strip() for cell in row)]
     if not rows:
-        raise FileProblem("unsupported-format", "The CSV has no rows: there is nothing to show reviewers.",
+        raise FileProblem("unsupported-format", "the CSV has no rows: there is nothing to show reviewers.",
                           "export the messages again from Seller Center")
     header, body = split_header(rows)
     width = max(len(row) for row in rows)
@@ -197,7 +198,7 @@ def _render(dst: Path, title_name: str, encoding: str, header: list[str], body: 
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(layout["grid_colour"])),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
-    heading = f"{title_name} — {len(body)} rows — converted by evpack from CSV ({encoding})"
+    heading = f"{title_name} — {_count(len(body), 'row')} — converted by evpack from CSV ({encoding})"
     tmp = dst.with_name(f".{dst.name}.part")
     try:
         # invariant=1: no creation date or random document id, so the same CSV gives the same bytes.
@@ -229,6 +230,10 @@ def _column_widths(header: list[str], body: list[list[str]], roles: dict[str, in
     widths = [max(minimum, w) for w in widths]
     scale = total / sum(widths)
     return [w * scale for w in widths]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _page_count(path: Path) -> int:

@@ -10,7 +10,6 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 
 import img2pdf
 import numpy as np
@@ -339,12 +338,13 @@ def signature(d: ImageDraw.ImageDraw, box: tuple[int, int, int, int], rng: np.ra
               ink=(20, 30, 90), width: int = 3) -> None:
     """A handwritten-looking signature: a few connected loops of varying pressure."""
     x0, y0, x1, y1 = box
-    points, t = [], 0.0
-    amp = (y1 - y0) * 0.35
-    for i in range(160):
-        t = i / 159
-        x = x0 + (x1 - x0) * t + 18 * math.sin(t * 23 + rng.uniform(-0.2, 0.2))
-        y = (y0 + y1) / 2 + amp * math.sin(t * 17) * (0.6 + 0.4 * math.cos(t * 5)) + rng.uniform(-1.5, 1.5)
+    span, mid = x1 - x0, (y0 + y1) / 2
+    loop = span * 0.05   # loop radius: x runs backwards where the pen circles, as in a cursive hand
+    points = []
+    for i in range(240):
+        t = i / 239
+        x = x0 + span * t + loop * math.sin(t * 34 + rng.uniform(-0.1, 0.1))
+        y = mid + (y1 - y0) * 0.3 * math.sin(t * 9) - loop * math.cos(t * 34) + rng.uniform(-1.0, 1.0)
         points.append((x, y))
     for i in range(len(points) - 1):
         w = max(1, round(width * (0.6 + 0.6 * math.sin(i / 9))))
@@ -368,9 +368,6 @@ def image_pdf_bytes(pages: list[Image.Image], dpi: int, quality: int = 75) -> by
     """An image-only PDF (no text layer), as a scanner writes it: one JPEG per page, embedded by img2pdf."""
     jpegs = [jpeg_bytes(p if p.mode == "L" else p.convert("RGB"), quality) for p in pages]
     layout = img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))
-    return img2pdf.convert(jpegs, layout_fun=layout, nodate=True)
+    # img2pdf's own writer: the pikepdf engine draws a random /ID, which would break reproducible samples
+    return img2pdf.convert(jpegs, layout_fun=layout, nodate=True, engine=img2pdf.Engine.internal)
 
-
-def write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)

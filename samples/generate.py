@@ -35,8 +35,8 @@ from pypdf import PdfReader, PdfWriter  # noqa: E402
 
 from samples.draw import (Capture, Theme, Truth, browser_window, image_pdf_bytes, jpeg_bytes, phone_frame,  # noqa: E402
                           phone_photo_of_screen, photo_of_paper, png_bytes, scanned)
-from samples.fake import (ADDRESSES, BUYERS, PRODUCTS, SENDER_KO, Tracking, kst, masked_phone, order_id,  # noqa: E402
-                          shipment_events, tracking_for)
+from samples.fake import (BUYERS, PRODUCTS, SENDER_KO, ADDRESSES, Tracking, kst, masked, masked_phone,  # noqa: E402
+                          order_id, shipment_events, tracking_for)
 from samples.pages import (CarrierSite, Message, Order, Shipment, order_page, pod_receipt, product_photo,  # noqa: E402
                            tracking_page, url_for, wechat_chat, wing_thread)
 from samples.pdfs import print_tracking_pdf, qc_report_pdf  # noqa: E402
@@ -133,13 +133,14 @@ def wing_screenshot(order: Order, messages: list[Message], at: datetime, size=(1
     return draw
 
 
-def mobile_capture(site: CarrierSite, ship: Shipment, at: datetime) -> Callable[[Truth], Image.Image]:
+def mobile_capture(site: CarrierSite, ship: Shipment, at: datetime, theme: Theme = Theme(size=19)
+                   ) -> Callable[[Truth], Image.Image]:
     mobile = replace(site, summary="list", stepper=False, nav=())
 
     def draw(truth: Truth) -> Image.Image:
         truth.kind, truth.web_capture, truth.languages = "carrier-tracking", True, [site.lang]
-        content = tracking_page((750, 1290), mobile, ship, Theme(size=19), truth)
-        return phone_frame(content, at, url_for(site, "").split("/")[2].removeprefix("www."), truth)
+        content = tracking_page((750, 1290), mobile, ship, theme, truth)
+        return phone_frame(content, at, url_for(site, "").split("/")[2].removeprefix("www."), truth, theme.dark)
     return draw
 
 
@@ -168,10 +169,11 @@ def as_jpeg_resave(draw: Callable[[Truth], Image.Image], width: int = 1280, qual
     return make
 
 
-def pod_scan_pdf(ship: Shipment, carrier: str, seed_path: str, angle: float = 0.8) -> Callable[[Truth], bytes]:
+def pod_scan_pdf(ship: Shipment, carrier: str, seed_path: str, angle: float = 0.8, driver: str = "김*호 (서울마포 B12)"
+                 ) -> Callable[[Truth], bytes]:
     def make(truth: Truth) -> bytes:
         rng = seeded(seed_path)
-        page = pod_receipt(ship, CARRIER_NAMES[carrier], "김*호 (서울마포 B12)", rng, truth)
+        page = pod_receipt(ship, CARRIER_NAMES[carrier], driver, rng, truth)
         return image_pdf_bytes([scanned(page, rng, angle)], dpi=200, quality=70)
     return make
 
@@ -209,7 +211,7 @@ def heic_rotated(draw: Callable[[Truth], Image.Image]) -> Callable[[Truth], byte
         exif[0x0112] = 6
         exif[0x010F], exif[0x0110] = "Apple", "iPhone 14"
         buf = io.BytesIO()
-        upright.transpose(Image.Transpose.ROTATE_90).save(buf, format="HEIF", quality=70, exif=exif.tobytes())
+        upright.transpose(Image.Transpose.ROTATE_90).save(buf, format="HEIF", quality=45, exif=exif.tobytes())
         return buf.getvalue()
     return make
 
@@ -246,10 +248,11 @@ def wechat_png(contact: str, messages: list[Message], at: datetime) -> Callable[
     return make
 
 
-def tracking_print(site: CarrierSite, ship: Shipment, printed_at: datetime) -> Callable[[Truth], bytes]:
+def tracking_print(site: CarrierSite, ship: Shipment, printed_at: datetime, header_style: str = "en",
+                   body_size: float = 9.5) -> Callable[[Truth], bytes]:
     def make(truth: Truth) -> bytes:
         truth.kind, truth.web_capture = "carrier-tracking", True
-        return print_tracking_pdf(site, ship, printed_at, truth)
+        return print_tracking_pdf(site, ship, printed_at, truth, header_style, body_size)
     return make
 
 
@@ -387,10 +390,10 @@ def evidence_samples() -> list[Sample]:
         Sample(e + "cj-tracking-print.pdf", tracking_print(CJ, cj, seen), "pdf", "print-pdf", "text-layer"),
         Sample(e + "pod-scan-image-only.pdf", pod_scan_pdf(cj, "cj", e + "pod-scan"), "pdf", "scan"),
         Sample(e + "pod-photo.jpg", pod_photo_jpeg(cj, "cj", e + "pod-photo"), "jpeg", "photo"),
-        Sample(e + "seller-messages-export.csv", message_csv(buyer_messages(cj), "박*연", order.order_id), "csv",
+        Sample(e + "seller-messages-export.csv", message_csv(buyer_messages(cj), masked(order.buyer), order.order_id), "csv",
                text_source="text"),
         Sample(e + "seller-messages-export-english.csv",
-               message_csv(buyer_messages(cj), "P*k", order.order_id, english=True), "csv", text_source="text"),
+               message_csv(buyer_messages(cj), masked(order.buyer), order.order_id, english=True), "csv", text_source="text"),
         Sample(e + "qc-report-chinese-only.pdf",
                qc_pdf("HJ-QC-2026-0302-017", "不锈钢保温杯 500mL", "HB-TMB-500-SL", "B20260226-03", kst(2026, 3, 2)),
                "pdf", text_source="text-layer", rules=("untranslated",)),
@@ -461,7 +464,7 @@ def packet_samples() -> list[Packet]:
     packets.append(Packet(p, claim("CLM-2026-0001388", order.order_id, "buyer-communication", kst(2026, 3, 8, 16, 20),
                                    "Buyer says the item was not received and asked for a refund.",
                                    "Yiwu Dawnlight Home Goods Co."), (
-        Sample(p + "messages_export_20260313.csv", message_csv(msgs, "한*윤", order.order_id), "csv",
+        Sample(p + "messages_export_20260313.csv", message_csv(msgs, masked(order.buyer), order.order_id), "csv",
                text_source="text"),
         Sample(p + "캡처/wing 문의내역.png", as_png(wing_screenshot(order, msgs, kst(2026, 3, 13, 10, 2)))),
     ), "pass", ("deadline-soon",)))
@@ -592,6 +595,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "wb") as f:
         f.write(data)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; samples are for everyone
     os.replace(tmp, path)
 
 

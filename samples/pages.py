@@ -7,7 +7,7 @@ format, dark mode, font size) let the held-out benchmark corpus draw pages the s
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -102,6 +102,9 @@ def tracking_page(size: tuple[int, int], site: CarrierSite, ship: Shipment, them
     img = Image.new("RGB", size, theme.bg)
     d = ImageDraw.Draw(img)
     s = theme.size
+    # dark themes lighten the brand colour, as sites do, so brand-coloured text stays readable
+    accent = tuple((c + 255) // 2 for c in site.colour) if theme.dark else site.colour
+    site = replace(site, colour=accent)
     # site header
     head_h = round(s * 4)
     d.rectangle((0, 0, w, head_h), fill=theme.panel if theme.dark else (255, 255, 255))
@@ -140,9 +143,12 @@ def tracking_page(size: tuple[int, int], site: CarrierSite, ship: Shipment, them
     else:
         pairs = [(lab["tracking"], number), (lab["sender"], ship.sender), (lab["recipient"], who),
                  (lab["product"], ship.product), (lab["address"], address_line)]
+        stacked = cw < text_width(d, address_line, theme.f()) + s * 12  # narrow (mobile): value under its label
         for key, value in pairs:
             d.text((left, y), key, font=theme.f(bold=True), fill=theme.muted)
-            d.text((left + round(s * 11), y), value, font=theme.f(), fill=theme.fg)
+            if stacked:
+                y += round(s * 1.5)
+            d.text((left + (0 if stacked else round(s * 11)), y), value, font=theme.f(), fill=theme.fg)
             y += round(s * 1.9)
     truth.address(ship.address)
     y += round(s * 1.2)
@@ -412,9 +418,9 @@ def pod_receipt(ship: Shipment, carrier_name: str, driver: str, rng: np.random.G
     box = (m + label_w + pt(10), y, m + label_w + pt(230), y + pt(60))
     d.rectangle(box, outline=0, width=2)
     signature(d, (box[0] + pt(20), box[1] + pt(8), box[2] - pt(20), box[3] - pt(6)), rng, ink=20, width=pt(1.6))
-    d.text((box[2] + pt(20), y + pt(20)), f"({ship.recipient})", font=f, fill=0, anchor="lm")
+    d.text((box[0], box[3] + pt(6)), f"인수자: {ship.recipient} (본인)", font=f, fill=0)
     # the branch's round stamp, printed in red on paper and grey on a scan
-    cx, cy, r = w - m - pt(70), y + pt(30), pt(38)
+    cx, cy, r = w - m - pt(45), y + pt(30), pt(38)
     d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=90, width=pt(2))
     d.text((cx, cy), "배송완료", font=font("gothic-bold", pt(12)), fill=90, anchor="mm")
     d.text((w // 2, h - m), f"{carrier_name} · 본 인수증은 배송 사실 확인용으로 발행됩니다.", font=font("gothic", pt(9)),

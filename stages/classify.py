@@ -110,13 +110,6 @@ def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules
     if detected == "csv":
         return Classification("message-thread", "a CSV transcript (message export)", web_capture=False)
 
-    letters = sum(ch.isalpha() for ch in reading.text)
-    if detected in signals["image_types"] and letters < signals["photo_max_letters"] and not web_signs \
-            and not (fields.tracking_numbers or fields.timestamps or fields.urls or fields.korean_addresses):
-        sku = hits(rules.kinds["product-photo"]["strong"], text)
-        why = f"an image with {letters} letters of text and no field read"
-        return Classification("product-photo", why + (f" + {', '.join(repr(k) for k in sku)}" if sku else ""))
-
     scores: dict[str, int] = {}
     reasons: dict[str, list[str]] = {}
 
@@ -151,9 +144,14 @@ def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules
 
     ranked = sorted((k for k in scores if scores[k] >= rules.min_score),
                     key=lambda k: (-scores[k], rules.order.index(k)))
+    letters = sum(ch.isalpha() for ch in reading.text)
     if ranked:
         kind = ranked[0]
         reason = " + ".join(reasons[kind])
+    elif detected in signals["image_types"] and letters < signals["photo_max_letters"] and not web_signs \
+            and not (fields.tracking_numbers or fields.timestamps or fields.urls or fields.korean_addresses):
+        kind = "product-photo"
+        reason = f"an image with {letters} letters of text, no keyword and no field read"
     else:
         kind = "other"
         best = max(scores, key=lambda k: scores[k], default=None)

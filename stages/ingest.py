@@ -21,7 +21,6 @@ from pipeline.model import EvidenceFile, Finding, PacketState
 from pipeline.sniff import Sniffed, cloud_link, dominant_qr_code, ingest_rules, is_hidden, link_text, sniff
 from pipeline.transcript import transcribe
 
-PASSTHROUGH = ("pdf", "jpeg", "png")
 CONVERTIBLE = ("heic", "avif", "webp", "tiff", "bmp", "gif")
 TEXT_KINDS = ("text", "html", "url", "webloc")
 LABELS = {"heic": "HEIC", "avif": "AVIF", "webp": "WEBP", "tiff": "TIFF", "bmp": "BMP", "gif": "GIF",

@@ -11,12 +11,11 @@ from pathlib import Path
 
 from pipeline.context import Context
 from pipeline.model import KST, Claim, Finding, PacketState
+from pipeline.sniff import is_hidden
 
 MANIFEST = "claim.toml"
 REQUIRED = ("claim_id", "order_id", "reason", "paid_out_at", "buyer_claim")
 OPTIONAL = ("tracking_number", "carrier", "seller", "statement")
-# Files a computer leaves behind, never evidence: skipped with a log line.
-SYSTEM_FILES = {".ds_store", "thumbs.db", "desktop.ini", ".localized"}
 
 
 def run(state: PacketState, ctx: Context) -> PacketState:
@@ -33,15 +32,13 @@ def run(state: PacketState, ctx: Context) -> PacketState:
 
 
 def find_evidence(root: Path) -> tuple[tuple[str, ...], list[str]]:
-    """Every file under root except claim.toml and system litter, sorted, relative POSIX paths."""
+    """Every file under root except claim.toml and computer litter (.DS_Store, __MACOSX/ ...), sorted, POSIX."""
     found, skipped = [], []
     for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
         rel = path.relative_to(root).as_posix()
         if rel == MANIFEST:
             continue
-        parts = path.relative_to(root).parts
-        if (path.name.lower() in SYSTEM_FILES or path.name.startswith("~$") or path.name.startswith("._")
-                or "__MACOSX" in parts or any(p.startswith(".") for p in parts)):
+        if is_hidden(rel):
             skipped.append(rel)
             continue
         found.append(rel)

@@ -15,12 +15,12 @@ from pipeline.context import Context
 from pipeline.model import Claim, Classification, EvidenceFile, Finding, PacketState, Reading
 from pipeline.profile import Profile
 from pipeline.report import format_instant, ordered
-from pipeline.statement_text import delivery_time, load_rules as load_statement_rules, script_counts
+from pipeline.statement_text import load_rules as load_statement_rules, script_counts
 from stages.classify import load_rules as load_kind_rules
 
 # Rules whose findings mean a file never reached the read stage.
 BLOCKING_FILE_RULES = ("unsupported-format", "unreadable-file", "external-link")
-HOST_TOKEN = re.compile(r"[a-z0-9][a-z0-9.-]*\.[a-z]{2,}")
+HOST_TOKEN = re.compile(r"[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(?:/[^\s]*)?")
 LINK = re.compile(r"(?i)^(https?://|www\.)|^[a-z0-9-]+(\.[a-z0-9-]+)+(/|$)")
 LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 
@@ -138,7 +138,7 @@ class Judge:
         if lang not in allowed:
             self.add("statement-language",
                      f"The draft statement in claim.toml is in {LANGUAGE_NAMES.get(lang, lang)} ({counts}): the "
-                     f"reviewers read only {', '.join(LANGUAGE_NAMES.get(a, a) for a in allowed)}, so it would be "
+                     f"reviewers read only {' and '.join(LANGUAGE_NAMES.get(a, a) for a in allowed)}, so it would be "
                      "ignored; evpack writes its own statement instead.",
                      f"write the draft in {' or '.join(LANGUAGE_NAMES.get(a, a) for a in allowed)}, or leave it out.",
                      "claim.toml")
@@ -338,7 +338,7 @@ class Judge:
         for name, spec in self.profile.reasons.items():
             if name == chosen or name == "other":
                 continue
-            kinds = set(spec.get("supporting_kinds", ()))
+            kinds = set(spec.get("supporting_kinds", ())) | set(spec.get("weak_kinds", ()))
             n = sum(i.kind.kind in kinds for i in self.items)
             if n:
                 counts.append((-n, reason_label(spec, name)))
@@ -371,21 +371,19 @@ class Judge:
         items = self.delivery_items(main)
         if not items:
             return
-        statement_rules = load_statement_rules()
-        if delivery_time([(i.source, i.reading) for i in items], statement_rules):
-            return
-        delivered = [i for i in items if any(statement_rules.says_delivered(line)
-                                             for line in i.reading.text.splitlines())]
+        keywords = load_statement_rules()  # the statement builder's "delivered" words: one list for both
+        delivered = [i for i in items if any(says_delivered(line, keywords) for line in i.reading.text.splitlines())]
         if not delivered:
             self.add("reason-mismatch",
                      f"None of the delivery evidence ({', '.join(i.source for i in items)}) shows the parcel as "
                      "delivered (배송완료 / delivered / 签收 was not read): without the delivered step it does not "
                      "prove delivery.",
                      "add the carrier's page with the delivered step and its time, or the signed proof of delivery.")
-        elif not any(i.reading.fields.timestamps for i in delivered):
+        elif not any(delivery_stamped(i.reading, keywords) for i in delivered):
             for item in delivered:
                 self.add("missing-timestamp",
-                         f"{item.source} shows the parcel as delivered but no delivery date and time was read on it.",
+                         f"{item.source} shows the parcel as delivered, but no date and time was read on the "
+                         "delivered line (or just under its label).",
                          "add the page or POD that shows the delivery date and time.", item.source)
 
     def require_address(self, main: list[Item]) -> None:
@@ -444,6 +442,35 @@ def dominant_language(text: str) -> tuple[str, str]:
         lang = "other" if any(ch.isalpha() for ch in text) else "en"
     return lang, (f"{counts['han']} Chinese characters, {counts['hangul']} Hangul syllables, "
                   f"{latin_words} Latin-letter words")
+
+
+def squeeze(text: str) -> str:
+    """Case-folded, without whitespace: OCR spaces Hangul syllables apart at random ("배 송 완료")."""
+    return "".join(text.casefold().split())
+
+
+def says_delivered(line: str, keywords) -> bool:
+    squeezed = squeeze(line)
+    if any(squeeze(k) in squeezed for k in keywords.not_delivered_keywords):
+        return False
+    return any(squeeze(k) in squeezed for k in keywords.delivered_keywords)
+
+
+def delivery_stamped(reading: Reading, keywords) -> bool:
+    """A timestamp printed on a line saying delivered, or right under a label line saying so (a POD's layout)."""
+    for stamp in reading.fields.timestamps:
+        if not 1 <= stamp.page <= len(reading.pages):
+            continue
+        lines = reading.pages[stamp.page - 1].text.splitlines()
+        for i, line in enumerate(lines):
+            if squeeze(stamp.text) not in squeeze(line):
+                continue
+            if says_delivered(line, keywords):
+                return True
+            above = lines[i - 1] if i else ""
+            if says_delivered(above, keywords) and not any(ch.isdigit() for ch in above):
+                return True
+    return False
 
 
 def reason_label(spec: dict, name: str) -> str:

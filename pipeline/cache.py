@@ -1,0 +1,79 @@
+"""The read cache: what was read from a file's pages, keyed by its content, the OCR engine and the reader settings.
+
+A new Tesseract, new language data or a changed `ocr.toml` gives new keys, so stale reads are never served.
+Only pages, QR payloads and image size are stored: fields are extracted afresh on every hit (milliseconds), so
+a new fields extractor or rules profile never meets stale fields. One JSON file per entry, written to a temp file
+and moved into place (`os.replace`), so concurrent processes see a whole entry or none; an entry that cannot be
+parsed is ignored and rewritten by the next read.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from pipeline.model import Fields, PageReading, Reading
+
+SCHEMA = "evpack.read-cache/1"
+
+
+class ReadCache:
+    def __init__(self, folder: Path | None, engine_key: str, settings_version: str):
+        """`folder` None disables the cache: every get misses, every put is dropped."""
+        self.folder = folder
+        self.engine_key = engine_key
+        self.settings_version = settings_version
+
+    def key(self, sha256: str) -> str:
+        return hashlib.sha256(f"{SCHEMA}|{sha256}|{self.engine_key}|{self.settings_version}".encode()).hexdigest()
+
+    def entry_path(self, sha256: str) -> Path | None:
+        if self.folder is None:
+            return None
+        key = self.key(sha256)
+        return self.folder / "reads" / key[:2] / f"{key}.json"
+
+    def get(self, sha256: str) -> Reading | None:
+        """The cached reading of this content (fields empty: see reader.with_fields), or None."""
+        path = self.entry_path(sha256)
+        if path is None:
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("schema") != SCHEMA or data.get("sha256") != sha256:
+                return None
+            return Reading(source=data["source"], sha256=sha256,
+                           pages=tuple(PageReading(**page) for page in data["pages"]), fields=Fields(),
+                           languages=(), engine=data["engine"], qr_codes=tuple(data["qr_codes"]),
+                           image_width=data["image_width"], image_height=data["image_height"])
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # corrupt or from an older layout: a miss, rewritten by the next put
+
+    def put(self, reading: Reading) -> bool:
+        """Store a reading; False when the cache is disabled or cannot be written (a cache is never worth a
+        failed packet: the caller logs it)."""
+        path = self.entry_path(reading.sha256)
+        if path is None:
+            return False
+        data = {"schema": SCHEMA, "sha256": reading.sha256, "source": reading.source, "engine": reading.engine,
+                "pages": [asdict(page) for page in reading.pages], "qr_codes": list(reading.qr_codes),
+                "image_width": reading.image_width, "image_height": reading.image_height}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+        except OSError:
+            return False
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out, ensure_ascii=False)
+            os.replace(temp, path)
+            return True
+        except OSError:
+            return False
+        finally:
+            Path(temp).unlink(missing_ok=True)  # gone already after a successful replace

@@ -1,0 +1,98 @@
+"""Korean addresses: road-name (도로명) and lot-number (지번) forms, with the postal code printed near them.
+
+The structure is 시·도 -> 시·군·구 (none in Sejong, two in cities with districts) -> 읍·면 -> road and building
+number (or 동·리 and lot number) -> detail (동/호/층, building name) -> legal-dong reference in parentheses.
+OCR spaces inside a unit are closed up (송 파구 -> 송파구); the value keeps one space between units.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pipeline.fields_data import keyword_alternation, patterns
+from pipeline.model import KoreanAddress
+
+SPACES = re.compile(r"[^\S\n]+")
+
+
+@cache
+def _address_regex() -> re.Pattern:
+    a = patterns()["addresses"]
+    unit_gap = r"[^\S\n]?"
+    return re.compile(
+        rf"(?<![가-힣])(?P<sido>{keyword_alternation(a['sido'])})(?![가-힣]){unit_gap}"
+        rf"(?P<sigungu>(?:{a['sigungu']}{unit_gap}){{0,2}})"
+        rf"(?P<eupmyeon>{a['eupmyeon']}{unit_gap})?"
+        rf"(?:(?P<road>{a['road']}){unit_gap}(?P<building>{a['building']})"
+        rf"|(?P<dong>{a['dong']}){unit_gap}(?P<lot>{a['lot']}))"
+        rf"(?P<detail>{unit_gap},?{unit_gap}(?:{a['detail_token']})(?:{unit_gap}(?:{a['detail_token']})){{0,3}})?"
+        rf"(?P<reference>{unit_gap}{a['reference']})?")
+
+
+@cache
+def _postal_before() -> re.Pattern:
+    a = patterns()["addresses"]
+    labels = "|".join(re.escape(label) for label in a["postal_labels"])
+    return re.compile(rf"(?:[(\[][^\S\n]?(?P<bracketed>{a['postal_code']})[^\S\n]?[)\]]"
+                      rf"|(?:{labels})[^\S\n]?:?[^\S\n]?(?P<labelled>{a['postal_code']})"
+                      rf"|(?<!\d)(?P<bare>{a['postal_code']}))[^\S\n]?$")
+
+
+@cache
+def _postal_after() -> re.Pattern:
+    a = patterns()["addresses"]
+    labels = "|".join(re.escape(label) for label in a["postal_labels"])
+    return re.compile(rf"[^\S\n]?,?[^\S\n]?(?:[(\[][^\S\n]?(?:(?:{labels})[^\S\n]?:?[^\S\n]?)?(?P<bracketed>"
+                      rf"{a['postal_code']})[^\S\n]?[)\]]|(?:{labels})[^\S\n]?:?[^\S\n]?(?P<labelled>"
+                      rf"{a['postal_code']}))(?!\d)")
+
+
+def _closed(unit: str | None) -> str:
+    return SPACES.sub("", unit or "")
+
+
+def _value(m: re.Match) -> str:
+    units = [_closed(m.group("sido"))]
+    units += [_closed(u) for u in re.findall(patterns()["addresses"]["sigungu"], m.group("sigungu"))]
+    if m.group("eupmyeon"):
+        units.append(_closed(m.group("eupmyeon")))
+    if m.group("road"):
+        units += [_closed(m.group("road")), _closed(m.group("building"))]
+    else:
+        units += [_closed(m.group("dong")), SPACES.sub(" ", m.group("lot").strip())]
+    value = " ".join(units)
+    if m.group("detail"):
+        detail = SPACES.sub(" ", m.group("detail").strip())
+        value += ", " + detail[1:].strip() if detail.startswith(",") else " " + detail
+    if m.group("reference"):
+        value += " " + m.group("reference").strip()
+    return value
+
+
+def _postal_code(text: str, m: re.Match) -> str | None:
+    line_end = text.find("\n", m.end())
+    after = _postal_after().match(text, m.end())
+    if not after and line_end >= 0:  # the code on the line below: only a labelled one
+        after = _postal_after().match(text, line_end + 1)
+        after = after if after and after.group("labelled") else None
+    if after:
+        return after.group("bracketed") or after.group("labelled")
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    before = _postal_before().search(text, line_start, m.start())
+    if before:
+        return before.group("bracketed") or before.group("labelled") or before.group("bare")
+    if line_start > 0:  # the code on the line above: only a labelled or bracketed one, never a bare number
+        above = _postal_before().search(text, text.rfind("\n", 0, line_start - 1) + 1, line_start - 1)
+        if above and not above.group("bare"):
+            return above.group("bracketed") or above.group("labelled")
+    return None
+
+
+def extract_addresses(text: str, page: int) -> list[KoreanAddress]:
+    text = SPACES.sub(" ", text)
+    found: dict[str, KoreanAddress] = {}
+    for m in _address_regex().finditer(text):
+        value = _value(m)
+        if value not in found:
+            found[value] = KoreanAddress(value=value, postal_code=_postal_code(text, m), page=page)
+    return list(found.values())

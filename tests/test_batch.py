@@ -1,0 +1,280 @@
+"""evpack batch: every packet under ROOT built in parallel, one bad packet never stops the rest, re-runs resume."""
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline import batch, runner
+from pipeline.batch import FINGERPRINT, STAGING, run_batch
+from pipeline.errors import ExitCode, UsageError
+
+FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
+CLAIM = """claim_id = "{claim_id}"
+order_id = "31000012345678"
+reason = "delivery-proof"
+paid_out_at = 2026-03-{day:02d}T10:30:00+09:00
+tracking_number = "689212345674"
+carrier = "cj"
+buyer_claim = "Buyer says the parcel never arrived."
+{seller}"""
+
+
+def tracking_png(path: Path, line: str = "689212345674") -> None:
+    """A carrier tracking-page capture: real text for the read stage, at a glyph height Tesseract reads well."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image = Image.new("RGB", (1000, 640), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 26)
+    draw.text((20, 20), "https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=" + line, fill="black",
+              font=font)
+    draw.text((20, 120), f"운송장번호 {line}", fill="black", font=font)
+    draw.text((20, 200), "2026.03.10 14:22  배송완료  서울특별시 송파구 올림픽로 300 (05551)", fill="black", font=font)
+    image.save(path)
+
+
+def make_packet(root: Path, rel: str, claim_id: str, *, day: int = 12, seller: str | None = None,
+                evidence: str = "track.png") -> Path:
+    folder = root / rel
+    folder.mkdir(parents=True, exist_ok=True)
+    seller_line = f'seller = "{seller}"\n' if seller else ""
+    (folder / "claim.toml").write_text(CLAIM.format(claim_id=claim_id, day=day, seller=seller_line), encoding="utf-8")
+    tracking_png(folder / evidence)
+    return folder
+
+
+def make_tree(root: Path) -> Path:
+    """ROOT/seller/claim/: three packets of two sellers, plus one whose claim.toml is broken."""
+    make_packet(root, "acme/claim-1", "CLM-2026-0000001", seller="Acme Trading")
+    make_packet(root, "acme/claim-2", "CLM-2026-0000002", day=14, seller="Acme Trading")
+    make_packet(root, "bolt/claim-3", "CLM-2026-0000003", day=13)
+    broken = root / "bolt" / "broken"
+    tracking_png(broken / "track.png")
+    (broken / "claim.toml").write_text("claim_id = [", encoding="utf-8")
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    return make_tree(tmp_path / "inbox")
+
+
+def by_path(result) -> dict:
+    return {p.path: p for p in result.packets}
+
+
+def test_batch_builds_every_packet_and_writes_the_summary(tree, tmp_path, ctx):
+    """GIVEN ROOT/seller/claim/ packets, one with a broken claim.toml
+    WHEN batch runs with two workers
+    THEN every packet has its bundle at OUT/<claim_id>/ (the broken one at its path's slug), summary.json lists each
+    packet's path, claim id, seller, verdict, deadline and output, the broken one fails, and the inputs are untouched."""
+    before = snapshot(tree)
+    out = tmp_path / "out"
+    result = run_batch(tree, out, ctx, jobs=2, progress=False)
+
+    packets = by_path(result)
+    assert sorted(packets) == ["acme/claim-1", "acme/claim-2", "bolt/broken", "bolt/claim-3"]
+    assert packets["bolt/broken"].verdict == "fail"
+    assert packets["bolt/broken"].output == "bolt__broken"
+    assert any(f["rule"] == "manifest-invalid" for f in packets["bolt/broken"].findings)
+    assert result.exit_code == ExitCode.PACKET_FAILED
+    for summary in packets.values():
+        assert (out / summary.output / "report.json").is_file()
+        assert (out / summary.output / FINGERPRINT).is_file()
+    assert packets["bolt/claim-3"].seller == "bolt"  # no seller in claim.toml: the folder above the packet
+
+    document = json.loads(result.summary_path.read_text(encoding="utf-8"))
+    assert document["schema"] == "evpack.batch/1"
+    assert document["counts"]["total"] == 4 and document["counts"]["fail"] >= 1
+    entry = next(p for p in document["packets"] if p["path"] == "acme/claim-1")
+    assert entry["claim_id"] == "CLM-2026-0000001" and entry["seller"] == "Acme Trading"
+    assert entry["output"] == "CLM-2026-0000001"
+    assert entry["deadline"] == "2026-03-19T23:59:59+09:00"
+    assert entry["deadline_local"] == "2026-03-19T22:59:59+08:00"
+    assert entry["time_left_seconds"] == (4 * 86400 + 11 * 3600 + 59 * 60 + 59)  # now: 2026-03-15 12:00 KST
+    assert set(entry["findings_count"]) == {"error", "warning", "note"}
+    assert result.report_path.is_file() and result.junit_path.is_file()
+    assert not (out / STAGING).exists()
+    assert snapshot(tree) == before
+
+
+def test_a_crashing_packet_is_an_error_and_the_rest_complete(tree, tmp_path, ctx, monkeypatch):
+    """GIVEN a stage that raises for one packet (a bug)
+    WHEN batch runs
+    THEN that packet is "error" with the message and a log holding the traceback, every other packet still gets its
+    bundle, the exit code is 1 and junit.xml carries an <error> for it."""
+    real = dict(runner.STAGES)["classify"]
+
+    def classify(state, ctx):
+        if state.claim and state.claim.claim_id == "CLM-2026-0000002":
+            raise RuntimeError("classifier exploded")
+        return real(state, ctx)
+
+    monkeypatch.setattr(runner, "STAGES", tuple((name, classify if name == "classify" else stage)
+                                                for name, stage in runner.STAGES))
+    out = tmp_path / "out"
+    result = run_batch(tree, out, ctx, jobs=2, progress=False)
+
+    crashed = by_path(result)["acme/claim-2"]
+    assert crashed.verdict == "error"
+    assert "classifier exploded" in crashed.error
+    assert "Traceback" in Path(crashed.log).read_text(encoding="utf-8")
+    assert not (out / "CLM-2026-0000002").exists()
+    for rel in ("acme/claim-1", "bolt/claim-3", "bolt/broken"):
+        assert by_path(result)[rel].verdict in ("pass", "fail")
+        assert (out / by_path(result)[rel].output / "report.json").is_file()
+    assert result.exit_code == ExitCode.PACKET_FAILED
+    suite = ET.parse(result.junit_path).getroot()
+    errors = [case for case in suite.iter("testcase") if case.find("error") is not None]
+    assert len(errors) == 1 and "classifier exploded" in errors[0].find("error").get("message")
+
+
+def test_a_killed_worker_leaves_no_half_bundle_and_the_next_run_completes_it(tree, tmp_path, ctx, monkeypatch):
+    """GIVEN a worker process that dies in the middle of a packet's bundle (as under kill -9 or out of memory)
+    WHEN batch runs, and then runs again without the fault
+    THEN the first run reports that packet as error with no OUT/<claim_id>/ at all (never half written) and the other
+    packets done; the second run builds it and reuses the others."""
+    real = dict(runner.STAGES)["bundle"]
+
+    def bundle(state, ctx):
+        if state.claim and state.claim.claim_id == "CLM-2026-0000003":
+            os._exit(9)
+        return real(state, ctx)
+
+    stages_with_fault = tuple((name, bundle if name == "bundle" else stage) for name, stage in runner.STAGES)
+    monkeypatch.setattr(runner, "STAGES", stages_with_fault)
+    out = tmp_path / "out"
+    first = run_batch(tree, out, ctx, jobs=1, progress=False)
+    assert by_path(first)["bolt/claim-3"].verdict == "error"
+    assert "died" in by_path(first)["bolt/claim-3"].error
+    assert not (out / "CLM-2026-0000003").exists()
+    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {
+        "CLM-2026-0000001", "CLM-2026-0000002", "bolt__broken", "summary.json", "junit.xml", "report.html"}
+
+    monkeypatch.undo()
+    second = run_batch(tree, out, ctx, jobs=1, progress=False)
+    assert by_path(second)["bolt/claim-3"].verdict in ("pass", "fail")
+    assert not by_path(second)["bolt/claim-3"].reused
+    assert (out / "CLM-2026-0000003" / "report.json").is_file()
+    assert all(by_path(second)[rel].reused for rel in ("acme/claim-1", "acme/claim-2", "bolt/broken"))
+
+
+def test_a_rerun_reuses_unchanged_bundles_and_redoes_a_changed_packet(tree, tmp_path, ctx):
+    """GIVEN a finished batch
+    WHEN it runs again over the same inputs, and again after one evidence file changed
+    THEN the second run rebuilds nothing (bundles byte-identical, same mtimes), the third rebuilds only the changed
+    packet, and a different --now phase (deadline passed) rebuilds all with a valid claim."""
+    out = tmp_path / "out"
+    first = run_batch(tree, out, ctx, jobs=2, progress=False)
+    assert not any(p.reused for p in first.packets)
+    bundles = snapshot(out / "CLM-2026-0000001")
+
+    second = run_batch(tree, out, ctx, jobs=2, progress=False)
+    assert all(p.reused for p in second.packets)
+    assert [p.verdict for p in second.packets] == [p.verdict for p in first.packets]
+    assert snapshot(out / "CLM-2026-0000001") == bundles
+
+    tracking_png(tree / "acme" / "claim-2" / "track.png", line="689212345685")
+    third = by_path(run_batch(tree, out, ctx, jobs=2, progress=False))
+    assert not third["acme/claim-2"].reused
+    assert third["acme/claim-1"].reused and third["bolt/claim-3"].reused
+
+    later = replace(ctx, now=ctx.now.replace(month=4))
+    fourth = by_path(run_batch(tree, out, later, jobs=2, progress=False))
+    assert not any(fourth[rel].reused for rel in ("acme/claim-1", "acme/claim-2", "bolt/claim-3"))
+    assert fourth["bolt/broken"].reused  # no claim, no deadline: now does not matter
+
+
+def test_ctrl_c_writes_what_finished_and_leaves_no_partial_bundle(tree, tmp_path, ctx, monkeypatch):
+    """GIVEN Ctrl-C arriving while the second packet is being built (one worker)
+    WHEN batch runs
+    THEN KeyboardInterrupt propagates (the CLI exits 130), summary.json says interrupted with the first packet done and
+    the rest cancelled, and no bundle, partial or not, exists for the interrupted packet."""
+    real = dict(runner.STAGES)["compress"]
+
+    def compress(state, ctx):
+        if state.claim and state.claim.claim_id == "CLM-2026-0000002":
+            raise KeyboardInterrupt
+        return real(state, ctx)
+
+    monkeypatch.setattr(runner, "STAGES", tuple((name, compress if name == "compress" else stage)
+                                                for name, stage in runner.STAGES))
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(tree, out, ctx, jobs=1, progress=False)
+    document = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    verdicts = {p["path"]: p["verdict"] for p in document["packets"]}
+    assert document["interrupted"] is True
+    assert verdicts["acme/claim-1"] in ("pass", "fail")
+    assert verdicts["acme/claim-2"] == verdicts["bolt/claim-3"] == "cancelled"
+    assert not (out / "CLM-2026-0000002").exists()
+    assert not any(out.rglob("*.partial"))
+    suite = ET.parse(out / "junit.xml").getroot()
+    assert len(list(suite.iter("skipped"))) == 3
+
+
+def test_two_packets_with_one_claim_id_are_both_errors(tmp_path, ctx):
+    """GIVEN two packet folders whose claim.toml give the same claim id
+    WHEN batch runs
+    THEN both are errors naming the other (one OUT/<claim_id>/ cannot hold both), never a silent overwrite."""
+    root = tmp_path / "inbox"
+    make_packet(root, "a/one", "CLM-SAME")
+    make_packet(root, "b/two", "CLM-SAME")
+    result = run_batch(root, tmp_path / "out", ctx, jobs=2, progress=False)
+    assert [p.verdict for p in result.packets] == ["error", "error"]
+    assert "b/two" in by_path(result)["a/one"].error and "a/one" in by_path(result)["b/two"].error
+
+
+def test_progress_bar_reports_stages_without_breaking_the_batch(tree, tmp_path, ctx, capsys):
+    """GIVEN the progress bar forced on (as on a terminal)
+    WHEN batch runs
+    THEN the stage events travel back from the workers and the batch completes as without it."""
+    result = run_batch(tree, tmp_path / "out", ctx, jobs=2, progress=True)
+    assert len(result.packets) == 4
+    assert "4/4" in capsys.readouterr().err
+
+
+def test_junit_is_well_formed_with_one_testcase_per_packet(tree, tmp_path, ctx):
+    """GIVEN a batch with a failing packet
+    WHEN junit.xml is parsed
+    THEN it holds one testcase per packet, and the failing one carries its findings in a <failure>."""
+    result = run_batch(tree, tmp_path / "out", ctx, jobs=2, progress=False)
+    root = ET.parse(result.junit_path).getroot()
+    cases = list(root.iter("testcase"))
+    assert len(cases) == 4
+    broken = next(c for c in cases if "bolt/broken" in c.get("name"))
+    assert "manifest-invalid" in broken.find("failure").text
+    assert root.get("tests") == "4"
+
+
+def test_junit_survives_control_characters_from_ocr():
+    """GIVEN a finding whose message holds characters XML 1.0 cannot carry (OCR output sometimes does)
+    WHEN junit.xml is written
+    THEN it still parses, with U+FFFD in their place."""
+    summary = batch.PacketSummary(path="s/c", verdict="fail", findings=(
+        {"rule": "missing-url", "severity": "error", "file": "a\x0bb.png", "message": "read \x00\x1f"},))
+    text = batch.batch_report.junit_xml([summary])
+    assert "\ufffd" in ET.fromstring(text.split("\n", 1)[1]).find(".//failure").text
+
+
+def test_usage_errors_name_the_fix(tmp_path, ctx, tree):
+    """GIVEN a root without packets, or an output folder inside a packet
+    WHEN batch runs
+    THEN a UsageError (exit 2) says what to do, and nothing is written into the packet."""
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UsageError, match="claim.toml"):
+        run_batch(tmp_path / "empty", tmp_path / "out", ctx, jobs=1, progress=False)
+    inside = tree / "acme" / "claim-1" / "out"
+    with pytest.raises(UsageError, match="inside the packet folder"):
+        run_batch(tree, inside, ctx, jobs=1, progress=False)
+    assert not inside.exists()

@@ -1,0 +1,247 @@
+"""Whole pages as Tesseract or a PDF text layer gives them (noisy, canned), read by extract_fields."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.fields import detect_languages, extract_dates, extract_fields, validate_tracking
+from pipeline.model import PageReading
+
+
+def _read(profile, text: str, header: str = "", footer: str = "", index: int = 1):
+    return extract_fields([PageReading(index, text, "ocr", header_text=header, footer_text=footer)], profile)
+
+
+CJ_HEADER = """CJ대한통운 택배조회 | CJ대한통운 x +
+< > C 6 https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=6892 12345674 ☆ £
+"""
+CJ_PAGE = CJ_HEADER + """CJ 대한통운 고객센터 1588-1255
+운송장 번호 6892-1234-5674 조회
+보내는 분 심천무역 받는 분 홍*동
+상품정보 의류 수량 1
+단계 처리 일자 시간 현재위치 상태
+2026.03.08 18:40 경기광주 HUB 간선상차
+2026.03.09 | 07:12 | 송파A 배송출발
+2026.03.09 14:22 송파A 배송완료 (문앞)
+배송완료 되었습니다. 담당 기사 010-9876-5432
+"""
+CJ_FOOTER = """~ 4) 가 A 오후 2:31
+2026-03-11
+"""
+
+
+def test_cj_screenshot_with_address_bar_and_taskbar_clock(profile):
+    """GIVEN an OCRed CJ tracking screenshot with an address bar, a tracking table and a Windows taskbar clock
+    WHEN its fields are extracted
+    THEN the one tracking number is CJ's (no public check digit), the URL is the address bar's, and the table rows
+    and the taskbar clock are timestamps in KST; the phone numbers are nothing."""
+    fields = _read(profile, CJ_PAGE, CJ_HEADER, CJ_FOOTER)
+    assert [(t.value, t.carrier, t.checksum) for t in fields.tracking_numbers] == [("689212345674", "cj", "none")]
+    assert [(u.value, u.host, u.address_bar, u.full) for u in fields.urls] == [
+        ("https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=689212345674", "cjlogistics.com", True, True)]
+    assert [t.value for t in fields.timestamps] == [
+        "2026-03-08T18:40:00+09:00", "2026-03-09T07:12:00+09:00", "2026-03-09T14:22:00+09:00",
+        "2026-03-11T14:31:00+09:00"]
+    assert fields.timestamps[-1].text == "오후 2:31 2026-03-11"
+    assert fields.korean_addresses == ()
+    assert detect_languages(CJ_PAGE) == ("ko",)
+
+
+def test_mobile_screenshot_shows_only_the_host(profile):
+    """GIVEN a phone screenshot whose address bar shows only the host WHEN read THEN the URL is not full."""
+    header = "14:31 LTE 88%\n cjlogistics.com C\n"
+    fields = _read(profile, header + "운송장번호 689212345674\n배송완료", header)
+    assert [(u.value, u.address_bar, u.full) for u in fields.urls] == [("https://cjlogistics.com", True, False)]
+    assert fields.tracking_numbers[0].carrier == "cj"
+
+
+KOREA_POST = """인터넷우체국 국내우편(택배) 종적조회
+http://service.epost.go.kr/trace.RetrieveDomRigiTraceList.comm?sid1=6012345678901
+등기번호 6012 3456 78901
+보내는 분 SHENZHEN EXAMPLE 받는 분 홍길동
+날짜 시간 발생국 처리현황
+2026.03.09 09:12 서울송파우체국 배달준비
+2026.03.09 13:05 서울송파우체국 배달완료 (본인)
+수령인 : 홍길동
+국제우편 EMS 접수번호 EE 473 124 829 KR
+"""
+
+
+def test_korea_post_page(profile):
+    """GIVEN a Korea Post tracking page with a domestic number and an EMS number
+    WHEN read THEN the domestic number is Korea Post without a check digit and the S10 number verifies."""
+    fields = _read(profile, KOREA_POST)
+    got = {t.value: (t.carrier, t.checksum) for t in fields.tracking_numbers}
+    assert got == {"6012345678901": ("korea-post", "none"), "EE473124829KR": ("korea-post", "ok")}
+    assert [t.value for t in fields.timestamps] == ["2026-03-09T09:12:00+09:00", "2026-03-09T13:05:00+09:00"]
+    assert fields.urls[0].host == "service.epost.go.kr"
+
+
+FEDEX = """FedEx Tracking
+htps://www.fedex.com/fedextrack/?trknbr=790535312317
+TRACKING ID 790535312317
+DELIVERED
+Tuesday, 3/10/26 at 2:22 PM
+Signed for by: J.KIM
+DELIVERED TO SEOUL, KR
+Ship date: Mon 3/02/2026
+Travel history
+3/10/2026 2:22 PM SEOUL KR Delivered
+3/09/2026 7:05 AM INCHEON KR International shipment release - Import
+Customer service 1588-6114
+"""
+
+
+def test_fedex_page_in_english(profile):
+    """GIVEN a FedEx page with a damaged scheme and US-style dates WHEN read
+    THEN the number is FedEx's and verifies, the URL is repaired, the times are US-order dates in KST."""
+    fields = _read(profile, FEDEX)
+    assert [(t.value, t.carrier, t.checksum) for t in fields.tracking_numbers] == [("790535312317", "fedex", "ok")]
+    assert [u.value for u in fields.urls] == ["https://www.fedex.com/fedextrack/?trknbr=790535312317"]
+    assert [t.value for t in fields.timestamps] == [
+        "2026-03-10T14:22:00+09:00", "2026-03-09T07:05:00+09:00"]
+    assert detect_languages(FEDEX) == ("en",)
+
+
+DHL = """DHL Express - Tracking
+https://www.dhl.com/kr-en/home/tracking/tracking-express.html?submit=1&tracking-id=5739128452
+Waybill: 5739128452
+Delivered - Signed for by: KIM
+Tuesday, March 10, 2026 at 14:22 Local time, SEOUL - KOREA, REPUBLIC OF
+Monday, March 09, 2026 at 06:10, INCHEON - KOREA, REPUBLIC OF Arrived at DHL Delivery Facility
+Piece ID(s): JD014600006543218765
+"""
+
+
+def test_dhl_page_in_english(profile):
+    """GIVEN a DHL Express page WHEN read THEN the waybill verifies (mod 7) and long-form English dates are read."""
+    fields = _read(profile, DHL)
+    assert [(t.value, t.carrier, t.checksum) for t in fields.tracking_numbers] == [("5739128452", "dhl", "ok")]
+    assert [t.value for t in fields.timestamps] == ["2026-03-10T14:22:00+09:00", "2026-03-09T06:10:00+09:00"]
+
+
+def test_misread_digit_is_reported_bad_not_repaired(profile):
+    """GIVEN a DHL waybill whose last digit OCR misread WHEN read THEN it is reported as printed, checksum bad."""
+    fields = _read(profile, "DHL Express\nWaybill: 5739128453\n")
+    assert [(t.value, t.carrier, t.checksum) for t in fields.tracking_numbers] == [("5739128453", "dhl", "bad")]
+
+
+COUPANG_ORDER = """coupang 마이쿠팡 주문상세
+주문번호 31000012345678 주문일자 2026.03.02
+상품명 여성 니트 가디건 1개 32,900원
+결제금액 32,900원 (카드 결제 2026.03.02 21:14)
+받는사람 홍길동 010-1234-5678
+받는주소 (05551) 서울특별시 송파구 올림픽로 300, 101동 1203호 (신천동)
+배송상태 배송완료 3/9(월) 도착
+택배사 CJ대한통운 송장번호 689212345674
+고객센터 1577-7011
+"""
+
+
+def test_coupang_order_page_precision(profile):
+    """GIVEN a Coupang order page full of numbers (order id, amounts, phones, dates) and one tracking number
+    WHEN read THEN only the tracking number is taken, with the carrier named beside it, and the address is found."""
+    header = "https://mc.coupang.com/ssr/desktop/order/31000012345678\n"
+    fields = _read(profile, header + COUPANG_ORDER, header)
+    assert [(t.value, t.carrier) for t in fields.tracking_numbers] == [("689212345674", "cj")]
+    assert [(a.value, a.postal_code) for a in fields.korean_addresses] == [
+        ("서울특별시 송파구 올림픽로 300, 101동 1203호 (신천동)", "05551")]
+    assert [t.value for t in fields.timestamps] == ["2026-03-02T21:14:00+09:00"]
+    assert fields.urls[0].host == "mc.coupang.com" and fields.urls[0].address_bar
+
+
+POD_SCAN = """배 송 완 료 확 인 서 (Proof of Delivery)
+운송장번호: 4012 3456 7893 한진택배
+수 령 인 : 홍길동 (본인)
+배 송 지 : 서울 특별시 송 파구 올림 픽로 300, 101동 1203호
+우편번호 05551
+배송일시: 2026년 3월 10일 오후 2:22
+서명: 홍길동
+"""
+
+
+def test_pod_scan_with_split_syllables(profile):
+    """GIVEN a scanned proof of delivery where OCR split Korean syllables WHEN read
+    THEN the Hanjin number verifies, the address is closed up, the postal code on the next line is kept."""
+    fields = _read(profile, POD_SCAN)
+    assert [(t.value, t.carrier, t.checksum) for t in fields.tracking_numbers] == [("401234567893", "hanjin", "ok")]
+    assert [(a.value, a.postal_code) for a in fields.korean_addresses] == [
+        ("서울특별시 송파구 올림픽로 300, 101동 1203호", "05551")]
+    assert [t.value for t in fields.timestamps] == ["2026-03-10T14:22:00+09:00"]
+
+
+MESSAGES = """Seller Center 1:1 문의 내역
+2026-03-11 10:02 구매자: 상품 잘 받았습니다. 감사합니다.
+2026-03-11 10:15 판매자: 네 감사합니다! 운송장 689212345674 확인 부탁드립니다.
+2026-03-12 09:30 구매자: 그런데 환불 신청했어요. 제 번호 010-2222-3333 으로 연락주세요
+03/12 09:41 판매자: 확인하겠습니다.
+"""
+
+
+def test_message_transcript(profile):
+    """GIVEN a buyer-seller message transcript WHEN read THEN every message time is a timestamp (the year of a
+    short date comes from the document) and the phone number is not a tracking number."""
+    fields = _read(profile, MESSAGES)
+    assert [t.value for t in fields.timestamps] == [
+        "2026-03-11T10:02:00+09:00", "2026-03-11T10:15:00+09:00", "2026-03-12T09:30:00+09:00",
+        "2026-03-12T09:41:00+09:00"]
+    assert [t.value for t in fields.tracking_numbers] == ["689212345674"]
+
+
+QC_REPORT = """产品质量检验报告
+报告编号：QC-20260301-017
+检验日期：2026年3月1日
+产品名称：女士针织衫 批次号：20260301 数量：500件
+检验机构：深圳市质量检测中心 电话：0755-12345678
+检验结论：合格
+签发时间：北京时间 2026年3月2日 下午3:15
+"""
+
+
+def test_chinese_qc_report(profile):
+    """GIVEN a Chinese QC report WHEN read THEN it is zh only, its Beijing time keeps +08:00, its date without a
+    time is no timestamp but a date, and no report or batch number passes for a tracking number."""
+    fields = _read(profile, QC_REPORT)
+    assert detect_languages(QC_REPORT) == ("zh",)
+    assert [t.value for t in fields.timestamps] == ["2026-03-02T15:15:00+08:00"]
+    assert fields.tracking_numbers == ()
+    assert [d.value.isoformat() for d in extract_dates(QC_REPORT)] == ["2026-03-01", "2026-03-02"]
+
+
+def test_korean_text_with_hanja_is_not_chinese():
+    """GIVEN Korean text with a few Hanja WHEN languages are detected THEN it is Korean only."""
+    assert detect_languages("株式會社 쿠팡 대표이사 귀하, 배송 완료 확인서를 보내 드립니다. 수령인 홍길동") == ("ko",)
+
+
+@pytest.mark.parametrize("text", [
+    "주문번호 31000012345678 결제일 2026.03.02",
+    "고객센터 1588-1255 (평일 09:00~18:00)",
+    "Order No. 31000012345678\nTotal 32,900 KRW",
+    "우편번호 05551 서울특별시 송파구",
+    "상품코드 689212345674 재고 12",
+    "사업자등록번호 123-45-67890 통신판매업 2026-서울송파-0001",
+    "송장번호: 6892****5674 (개인정보 보호)",
+])
+def test_precision_traps_give_no_tracking_number(profile, text):
+    """GIVEN numbers that are not tracking numbers WHEN read THEN no tracking number is reported."""
+    assert _read(profile, text).tracking_numbers == ()
+
+
+def test_fields_carry_their_page_number(profile):
+    """GIVEN a two-page document WHEN read THEN each field records the page it was on."""
+    pages = [PageReading(1, "운송장번호 689212345674 CJ대한통운", "text-layer"),
+             PageReading(2, "2026-03-10 14:22 배송완료\n서울특별시 송파구 올림픽로 300", "text-layer")]
+    fields = extract_fields(pages, profile)
+    assert [t.page for t in fields.tracking_numbers] == [1]
+    assert [t.page for t in fields.timestamps] == [2]
+    assert [a.page for a in fields.korean_addresses] == [2]
+
+
+def test_validate_tracking_contract():
+    """GIVEN the public validate_tracking WHEN called with and without a carrier THEN the carrier and status follow
+    the formats: self-identifying formats name their carrier, carriers without a check digit never say bad."""
+    assert validate_tracking("RR 123 456 785 KR", None) == ("korea-post", "ok")
+    assert validate_tracking("1Z5R89390357567127", "cj") == ("ups", "ok")
+    assert validate_tracking("6892-1234-5674", "cj") == ("cj", "none")
+    assert validate_tracking("689212345674", "lotte") == ("lotte", "bad")
+    assert validate_tracking("689212345674", None) == (None, "none")
+    assert validate_tracking("12345", "cj") == ("cj", "none")

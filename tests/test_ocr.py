@@ -1,0 +1,269 @@
+"""pipeline/ocr.py: glyph sizing, TSV parsing, bands, the Tesseract subprocess (timeouts, crashes, missing
+binary or data, the child's environment) and one real Tesseract read of small screenshot text."""
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline import ocr
+from pipeline.errors import ExitCode, MissingDependencyError
+
+GOTHIC = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
+TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+PROBE = """#!/bin/sh
+case "$1" in
+  --version) echo "tesseract 5.3.0"; exit 0;;
+  --list-langs) echo 'List of available languages in "/nonexistent/tessdata/" (3):'; echo chi_sim;
+                printf "%s\n" {langs}; exit 0;;
+esac
+echo "$@" >> "{log}"
+"""
+
+
+def install_fake_tesseract(folder: Path, monkeypatch, body: str, langs: str = "eng kor") -> Path:
+    """A `tesseract` on PATH that answers the version/language probes like the real one, logs every OCR call to
+    the returned file, then runs `body` (shell). PATH is changed with monkeypatch, so workers inherit it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "calls.log"
+    script = folder / "tesseract"
+    script.write_text(PROBE.format(log=log, langs=langs) + body + "\n", encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return log
+
+
+def canned_tsv_body(*words: str) -> str:
+    """Shell that prints a TSV with one line holding `words` (each may be a shell expression like $VAR)."""
+    rows = [TSV_HEADER, "1\t1\t0\t0\t0\t0\t0\t0\t800\t600\t-1\t"]
+    rows += [f"5\t1\t1\t1\t1\t{i}\t{10 + 60 * i}\t300\t50\t20\t91.5\t{w}" for i, w in enumerate(words, 1)]
+    return "\n".join(f'printf "%s\\n" "{row}"' for row in rows)
+
+
+def text_image(lines: list[str], px: int, width: int = 900, gap: float = 1.8) -> Image.Image:
+    font = ImageFont.truetype(GOTHIC, px)
+    step = round(px * gap)
+    image = Image.new("RGB", (width, 20 + step * len(lines)), "white")
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        draw.text((20, 10 + i * step), line, font=font, fill=(34, 34, 34))
+    return image
+
+
+def gray(image: Image.Image) -> np.ndarray:
+    return np.asarray(image.convert("L"))
+
+
+# ---- sizing ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("px", [12, 14, 24, 48])
+def test_glyph_height_follows_the_font_size(px):
+    """GIVEN lines of Korean and digits drawn at px pixels WHEN the glyph height is estimated
+    THEN it is within 25% of px (the line's ink height is about the font size)."""
+    image = text_image(["운송장번호 601234567890 배송완료", "Tracking 689212345674 delivered"] * 4, px, width=40 * px)
+    assert ocr.glyph_height(gray(image)) == pytest.approx(px, rel=0.25)
+
+
+def test_glyph_height_ignores_polarity_and_columns():
+    """GIVEN light text on a dark background in two columns whose lines are offset by half a line
+    WHEN the glyph height is estimated THEN it is still the font size, not a merged double line."""
+    font = ImageFont.truetype(GOTHIC, 13)
+    image = Image.new("L", (900, 400), 32)
+    draw = ImageDraw.Draw(image)
+    for i in range(12):
+        draw.text((20, 10 + i * 26), "배송조회 601234567890", font=font, fill=230)
+        draw.text((480, 23 + i * 26), "2026.03.10 14:22 완료", font=font, fill=230)
+    assert ocr.glyph_height(np.asarray(image)) == pytest.approx(13, rel=0.25)
+
+
+def test_glyph_height_of_a_blank_page_is_unknown():
+    """GIVEN a plain white image WHEN measured THEN no glyph height, and the OCR copy is not rescaled."""
+    blank = np.full((600, 800), 255, np.uint8)
+    assert ocr.glyph_height(blank) is None
+    assert ocr.ocr_scale(None, (800, 600)) == 1.0
+
+
+def test_ocr_scale_brings_glyphs_into_the_band():
+    """GIVEN glyphs of 11, 24 and 80 px WHEN the OCR scale is chosen THEN small text is enlarged to the upscale
+    target, text in the band is left alone and huge text is reduced to the downscale target."""
+    cfg = ocr.settings()
+    assert 11 * ocr.ocr_scale(11, (1366, 768)) == pytest.approx(cfg.upscale_target_px)
+    assert ocr.ocr_scale(24, (1366, 768)) == 1.0
+    assert 80 * ocr.ocr_scale(80, (3000, 4000)) == pytest.approx(cfg.downscale_target_px)
+
+
+def test_ocr_scale_is_capped_in_pixels_and_factor():
+    """GIVEN tiny glyphs on a huge image WHEN scaled THEN the factor never exceeds max_upscale and the copy never
+    exceeds max_ocr_pixels."""
+    cfg = ocr.settings()
+    assert ocr.ocr_scale(2, (100, 100)) == cfg.max_upscale
+    scale = ocr.ocr_scale(8, (6000, 4000))
+    assert 6000 * 4000 * scale * scale <= cfg.max_ocr_pixels * 1.001
+
+
+def test_ocr_copy_of_small_screenshot_text_is_enlarged_and_grey():
+    """GIVEN an RGBA screenshot with 12-px text WHEN the OCR copy is made THEN it is greyscale and about
+    twice as large, while the original is untouched."""
+    image = text_image(["운송장번호 601234567890"] * 6, 12).convert("RGBA")
+    copy = ocr.ocr_copy(image)
+    assert copy.mode == "L"
+    assert 1.6 <= copy.width / image.width <= 2.2
+    assert image.mode == "RGBA" and image.size == (900, 20 + 22 * 6)
+
+
+def test_sharpness_drops_when_blurred():
+    """GIVEN the same text crisp and Gaussian-blurred WHEN sharpness is measured THEN the blurred one scores far
+    lower."""
+    from PIL import ImageFilter
+    crisp = text_image(["배송완료 601234567890"] * 8, 20)
+    blurred = crisp.filter(ImageFilter.GaussianBlur(3))
+    assert ocr.sharpness(gray(blurred)) < ocr.sharpness(gray(crisp)) / 5
+
+
+# ---- TSV ------------------------------------------------------------------------------------------
+
+SAMPLE_TSV = "\n".join([
+    TSV_HEADER,
+    "1\t1\t0\t0\t0\t0\t0\t0\t1000\t800\t-1\t",
+    "4\t1\t1\t1\t1\t0\t10\t10\t500\t20\t-1\t",
+    "5\t1\t1\t1\t1\t1\t10\t10\t300\t20\t95.0\twww.cjlogistics.com/tracking",
+    "5\t1\t1\t1\t1\t2\t320\t12\t40\t18\t85.0\t배송",
+    "5\t1\t1\t1\t2\t1\t10\t400\t30\t20\t90.0\t卖家",
+    "5\t1\t1\t1\t2\t2\t45\t400\t20\t20\t80.0\t你",
+    "5\t1\t1\t1\t2\t3\t70\t400\t20\t20\t-1\t",
+    "5\t1\t1\t1\t2\t4\t95\t400\t20\t20\t70.0\t好",
+    "5\t1\t1\t1\t3\t1\t900\t770\t60\t20\t60.0\t2026-03-11",
+    "5\t1\t1\t1\t3\t2\t900\t790\tbad\t20\t60.0\tignored",
+])
+
+
+def test_parse_tsv_groups_words_into_lines_with_boxes_and_confidence():
+    """GIVEN Tesseract TSV with page/line rows, an empty word and a malformed row WHEN parsed
+    THEN three lines in order, with enclosing boxes, Han joined without spaces, and the mean word confidence."""
+    lines, confidence = ocr.parse_tsv(SAMPLE_TSV)
+    assert [line.text for line in lines] == ["www.cjlogistics.com/tracking 배송", "卖家你好", "2026-03-11"]
+    assert (lines[0].left, lines[0].top, lines[0].width, lines[0].height) == (10, 10, 350, 20)
+    assert lines[1].confidence == pytest.approx(80.0)
+    assert confidence == pytest.approx((95 + 85 + 90 + 80 + 70 + 60) / 6)
+
+
+def test_parse_tsv_of_nothing():
+    """GIVEN an empty TSV (a blank page) WHEN parsed THEN no lines and no confidence."""
+    assert ocr.parse_tsv(TSV_HEADER + "\n") == ((), None)
+
+
+def test_band_text_takes_the_top_and_bottom_lines():
+    """GIVEN lines at the top, middle and bottom of an 800-px page WHEN bands are taken
+    THEN the header holds the address-bar line and the footer the clock line."""
+    lines, _ = ocr.parse_tsv(SAMPLE_TSV)
+    header, footer = ocr.band_text(lines, 800, 0.15, 0.10)
+    assert header == "www.cjlogistics.com/tracking 배송"
+    assert footer == "2026-03-11"
+
+
+def test_looks_chinese_on_han_or_low_confidence_garbage():
+    """GIVEN first-pass results WHEN judged THEN Han characters or many low-confidence words ask for a chi_sim
+    retry, a confident Korean page does not."""
+    cfg = ocr.settings()
+    assert ocr.looks_chinese("卖家你好 运单号", 2, 80.0, cfg)
+    assert ocr.looks_chinese("LRM KCAKSIRT , whit. AS 689212345674", 6, 49.0, cfg)
+    assert not ocr.looks_chinese("운송장번호 601234567890 배송완료 서울특별시 송파구", 5, 88.0, cfg)
+
+
+# ---- the subprocess -------------------------------------------------------------------------------
+
+def test_timeout_kills_tesseract_and_warns(tmp_path, monkeypatch):
+    """GIVEN a tesseract that hangs (a shell that waits on a child sleep) WHEN a page is OCR'd with a 1 s
+    timeout THEN the call returns within a few seconds with a page warning naming the timeout, and no text."""
+    install_fake_tesseract(tmp_path / "bin", monkeypatch, "sleep 30")
+    started = time.monotonic()
+    page, _ = ocr.ocr_page(text_image(["601234567890"], 20), 3, tmp_path / "work" / "p.png", timeout=1)
+    assert time.monotonic() - started < 8
+    assert page.source == "none" and page.text == ""
+    assert page.warning == "page 3: OCR timed out after 1 s"
+    assert not (tmp_path / "work" / "p.png").exists()
+
+
+def test_crashing_tesseract_gives_a_page_warning(tmp_path, monkeypatch):
+    """GIVEN a tesseract that dies with an error WHEN a page is OCR'd THEN the page carries a warning with the exit
+    status and the last stderr line; nothing is raised."""
+    install_fake_tesseract(tmp_path / "bin", monkeypatch,
+                           'echo "Error in pixReadStream" >&2; echo "Segmentation fault" >&2; exit 139')
+    page, _ = ocr.ocr_page(text_image(["601234567890"], 20), 1, tmp_path / "p.png", timeout=10)
+    assert page.source == "none"
+    assert "exit status 139" in page.warning and "Segmentation fault" in page.warning
+
+
+def test_bad_utf8_output_is_tolerated(tmp_path, monkeypatch):
+    """GIVEN a tesseract whose TSV holds invalid UTF-8 WHEN parsed THEN the page is read, the bad bytes replaced."""
+    body = canned_tsv_body("601234567890") + "\nprintf '5\\t1\\t1\\t1\\t1\\t2\\t90\\t300\\t50\\t20\\t80\\t\\377ok\\n'"
+    install_fake_tesseract(tmp_path / "bin", monkeypatch, body)
+    page, _ = ocr.ocr_page(text_image(["601234567890"], 20), 1, tmp_path / "p.png", timeout=10)
+    assert page.source == "ocr" and page.text == "601234567890 \ufffdok"
+
+
+def test_thread_limit_is_set_in_the_child_only(tmp_path, monkeypatch):
+    """GIVEN a fake tesseract that prints its OMP_THREAD_LIMIT as the page text WHEN a page is OCR'd
+    THEN the child saw 1, and the parent's environment is unchanged, and --psm 6 and kor+eng were passed."""
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    log = install_fake_tesseract(tmp_path / "bin", monkeypatch, canned_tsv_body("omp=$OMP_THREAD_LIMIT"))
+    page, languages = ocr.ocr_page(text_image(["601234567890"], 20), 1, tmp_path / "p.png", timeout=10)
+    assert page.text == "omp=1"
+    assert "OMP_THREAD_LIMIT" not in os.environ
+    assert languages == "kor+eng"
+    assert "-l kor+eng --psm 6 tsv" in log.read_text()
+
+
+def test_missing_binary_raises_with_the_install_command(tmp_path, monkeypatch):
+    """GIVEN no tesseract on PATH WHEN the engine is needed THEN MissingDependencyError (exit 3) says how to
+    install it."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(MissingDependencyError) as raised:
+        ocr.engine()
+    assert raised.value.exit_code == ExitCode.MISSING_DEPENDENCY
+    assert "sudo apt-get install tesseract-ocr tesseract-ocr-kor tesseract-ocr-chi-sim" in str(raised.value)
+    assert "make setup" in str(raised.value)
+
+
+def test_missing_korean_data_raises(tmp_path, monkeypatch):
+    """GIVEN a tesseract with only eng data WHEN a page is OCR'd THEN MissingDependencyError names kor."""
+    install_fake_tesseract(tmp_path / "bin", monkeypatch, canned_tsv_body("x"), langs="eng")
+    with pytest.raises(MissingDependencyError, match="no kor language data"):
+        ocr.ocr_page(text_image(["601234567890"], 20), 1, tmp_path / "p.png", timeout=10)
+
+
+def test_engine_key_names_version_and_model():
+    """GIVEN the installed Tesseract WHEN probed THEN its key and label carry the version and model kind."""
+    engine = ocr.engine()
+    assert engine.key.startswith(f"tesseract {engine.version} ")
+    assert engine.label("kor+eng") == f"tesseract {engine.version} kor+eng ({engine.model})"
+    assert {"kor", "eng"} <= engine.languages
+
+
+# ---- real Tesseract -------------------------------------------------------------------------------
+
+@pytest.mark.e2e
+def test_real_tesseract_reads_12px_screenshot_digits(tmp_path):
+    """GIVEN a browser-like screenshot with 12-px Korean/English text, an address bar and a taskbar clock
+    WHEN OCR'd THEN the 12-digit numbers read exactly, the URL is in the header band and the date in the footer."""
+    image = Image.new("RGB", (1100, 420), "white")
+    draw = ImageDraw.Draw(image)
+    small, bar = ImageFont.truetype(GOTHIC, 12), ImageFont.truetype(GOTHIC, 14)
+    draw.rectangle((0, 0, 1100, 50), fill=(222, 225, 230))
+    draw.text((20, 25), "www.cjlogistics.com/ko/tool/parcel/tracking", font=bar, fill=(30, 30, 30), anchor="lm")
+    for i, number in enumerate(["601234567890", "689212345674", "517400921836", "730012958471"]):
+        draw.text((30, 80 + i * 44), f"운송장번호 {number} 배송완료", font=small, fill=(34, 34, 34))
+    draw.rectangle((0, 380, 1100, 420), fill=(238, 240, 244))
+    draw.text((990, 392), "2026-03-11", font=small, fill=(20, 20, 20))
+    page, languages = ocr.ocr_page(image, 1, tmp_path / "p.png", timeout=60)
+    digits = page.text.replace(" ", "")
+    for number in ["601234567890", "689212345674", "517400921836", "730012958471"]:
+        assert number in digits
+    assert "cjlogistics.com" in page.header_text.replace(" ", "")
+    assert "2026-03-11" in page.footer_text
+    assert languages == "kor+eng" and page.source == "ocr" and page.confidence > 70

@@ -1,0 +1,85 @@
+"""Every example of pipeline/patterns.toml, run against the whole extractor.
+
+An example belongs to one pattern but is read by all of them, so it also proves the other patterns stay quiet.
+"""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.fields import detect_languages, extract_dates, extract_fields, validate_tracking
+from pipeline.fields_data import patterns
+from pipeline.model import PageReading
+from pipeline.profile import Profile
+
+DATA = patterns()
+
+
+def _examples() -> list:
+    cases = []
+
+    def add(kind: str, where: str, example, expect=None):
+        text = example if isinstance(example, str) else example
+        cases.append(pytest.param(kind, text, expect, id=f"{where}-{len(cases)}"))
+
+    tracking = DATA["tracking"]
+    for ex in tracking["match"]:
+        add("tracking", "tracking.match", ex["text"], ex["expect"])
+    for text in tracking["reject"]:
+        add("tracking", "tracking.reject", text, [])
+    for fmt in tracking["formats"]:
+        for ex in fmt["examples"]:
+            add("checksum", f"tracking.formats.{fmt['carrier']}", (ex["value"], fmt["carrier"]),
+                (ex["carrier"], ex["checksum"]))
+    stamps = DATA["timestamps"]
+    for text in stamps["reject"]:
+        add("timestamps", "timestamps.reject", text, [])
+    for form in stamps["forms"]:
+        for ex in form["match"]:
+            add("timestamps", f"timestamps.{form['name']}", ex["text"], [ex["expect"]])
+        for text in form["reject"]:
+            add("timestamps", f"timestamps.{form['name']}.reject", text, [])
+    for ex in DATA["dates"]["match"]:
+        add("dates", "dates.match", ex["text"], [ex["expect"]])
+    for text in DATA["dates"]["reject"]:
+        add("dates", "dates.reject", text, [])
+    for ex in DATA["urls"]["match"]:
+        add("urls", "urls.match", ex["text"], ex["expect"])
+    for text in DATA["urls"]["reject"]:
+        add("urls", "urls.reject", text, [])
+    for ex in DATA["addresses"]["match"]:
+        add("addresses", "addresses.match", ex["text"], [tuple(pair) for pair in ex["expect"]])
+    for text in DATA["addresses"]["reject"]:
+        add("addresses", "addresses.reject", text, [])
+    for ex in DATA["languages"]["match"]:
+        add("languages", "languages.match", ex["text"], tuple(ex["expect"]))
+    for text in DATA["languages"]["reject"]:
+        add("languages", "languages.reject", text, ())
+    return cases
+
+
+def _read(kind: str, example, profile: Profile):
+    if kind == "checksum":
+        return validate_tracking(*example)
+    if kind == "dates":
+        return [d.value.isoformat() for d in extract_dates(example)]
+    if kind == "languages":
+        return detect_languages(example)
+    fields = extract_fields([PageReading(index=1, text=example, source="ocr")], profile)
+    return {"tracking": [t.value for t in fields.tracking_numbers],
+            "timestamps": [t.value for t in fields.timestamps],
+            "urls": [u.value for u in fields.urls],
+            "addresses": [(a.value, a.postal_code or "") for a in fields.korean_addresses]}[kind]
+
+
+@pytest.mark.parametrize(("kind", "example", "expect"), _examples())
+def test_pattern_example(kind, example, expect, profile):
+    """GIVEN an example of patterns.toml WHEN the whole extractor reads it THEN it gives exactly the expected values."""
+    assert _read(kind, example, profile) == expect
+
+
+def test_every_pattern_has_examples():
+    """GIVEN patterns.toml WHEN its sections are listed THEN every form and format carries examples to run."""
+    assert all(form["match"] for form in DATA["timestamps"]["forms"])
+    assert all(fmt["examples"] for fmt in DATA["tracking"]["formats"])
+    for section in ("tracking", "urls", "addresses", "languages", "dates"):
+        assert DATA[section]["match"] and DATA[section]["reject"], section

@@ -1,0 +1,171 @@
+"""pipeline/reader.py: a PDF's text layer read without OCR, scanned PDFs and images OCR'd, QR codes found,
+damaged files turned into FileProblem, and the plan/job split that lets pages run in worker processes."""
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from pathlib import Path
+
+import img2pdf
+import numpy as np
+import pytest
+import zxingcpp
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+from pipeline import reader
+from pipeline.errors import FileProblem
+from tests.test_ocr import GOTHIC, canned_tsv_body, install_fake_tesseract, text_image
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def text_pdf(path: Path, pages: list[list[str]]) -> Path:
+    """A PDF whose pages carry real text (a carrier's own PDF), in NanumGothic so Korean survives."""
+    pdfmetrics.registerFont(TTFont("NanumGothic", GOTHIC))
+    sheet = canvas.Canvas(str(path), pagesize=A4)
+    for lines in pages:
+        sheet.setFont("NanumGothic", 11)
+        for i, line in enumerate(lines):
+            sheet.drawString(60, 780 - i * 18, line)
+        sheet.showPage()
+    sheet.save()
+    return path
+
+
+def image_pdf(path: Path, images: list[Image.Image], dpi: int = 150) -> Path:
+    """An image-only PDF (a scan): no text layer at all."""
+    blobs = []
+    for image in images:
+        buffer = io.BytesIO()
+        image.convert("L").save(buffer, "PNG")
+        blobs.append(buffer.getvalue())
+    path.write_bytes(img2pdf.convert(blobs, layout_fun=img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))))
+    return path
+
+
+def qr_image(payload: str) -> Image.Image:
+    code = np.asarray(zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode).to_image(scale=6))
+    page = text_image(["클라우드 링크 601234567890"] * 7, 20, width=700)
+    page.paste(Image.fromarray(code).convert("RGB"), (480, 20))
+    return page
+
+
+def test_text_layer_pdf_is_read_without_ocr(tmp_path, monkeypatch, ctx):
+    """GIVEN a two-page PDF with a real text layer and a tesseract that logs every OCR call WHEN read
+    THEN both pages come from the text layer exactly, first/last lines fill the bands, and Tesseract never ran."""
+    log = install_fake_tesseract(tmp_path / "bin", monkeypatch, "exit 1")
+    pdf = text_pdf(tmp_path / "track.pdf", [["CJ대한통운 배송조회", "운송장번호 689212345674", "2026.03.10 14:22 배송완료"],
+                                             ["서울특별시 송파구 올림픽로 300", "page two footer"]])
+    reading = reader.read_file("track.pdf", pdf, "pdf", sha(pdf), ctx)
+    assert reading.text_source == "text-layer"
+    assert reading.engine == reader.TEXT_LAYER_ENGINE
+    first, second = reading.pages
+    assert "운송장번호 689212345674" in first.text
+    assert (first.header_text, first.footer_text) == ("CJ대한통운 배송조회", "2026.03.10 14:22 배송완료")
+    assert second.footer_text == "page two footer" and second.confidence is None
+    assert not log.exists()
+
+
+@pytest.mark.e2e
+def test_scanned_pdf_is_ocrd(ctx, tmp_path):
+    """GIVEN an image-only PDF (a 150-dpi scan of Korean text with a tracking number) WHEN read
+    THEN its page is OCR'd with real Tesseract, the number reads exactly, and the engine names Tesseract."""
+    scan = image_pdf(tmp_path / "scan.pdf", [text_image(["배송 완료 확인서", "운송장번호 689212345674",
+                                                          "수령인 서명 완료"], 24, width=700)])
+    reading = reader.read_file("scan.pdf", scan, "pdf", sha(scan), ctx)
+    assert reading.text_source == "ocr"
+    assert "689212345674" in reading.text.replace(" ", "")
+    assert reading.engine.startswith("tesseract ") and "kor+eng" in reading.engine
+    assert reading.pages[0].confidence > 60 and reading.pages[0].sharpness > 0
+
+
+def test_mixed_pdf_reads_text_pages_and_plans_ocr_only_for_the_rest(tmp_path, ctx):
+    """GIVEN a PDF of one text page and one image-only page WHEN planned THEN the text page is read at once and a
+    single picklable OCR job remains, for page 2, writing into the work folder."""
+    text = text_pdf(tmp_path / "t.pdf", [["운송장번호 689212345674 배송완료"]])
+    scan = image_pdf(tmp_path / "s.pdf", [text_image(["601234567890"], 24)])
+    from pypdf import PdfReader, PdfWriter
+    writer = PdfWriter()
+    for part in (text, scan):
+        writer.append(PdfReader(part))
+    mixed = tmp_path / "mixed.pdf"
+    with mixed.open("wb") as out:
+        writer.write(out)
+    plan = reader.plan_file("mixed.pdf", mixed, "pdf", sha(mixed), ctx)
+    assert plan.pages[0].source == "text-layer" and plan.pages[1] is None
+    assert [job.index for job in plan.jobs] == [2]
+    assert plan.jobs[0].work_png.is_relative_to(ctx.workdir)
+    assert pickle.loads(pickle.dumps(plan.jobs[0])) == plan.jobs[0]
+
+
+def test_image_is_ocrd_with_size_and_qr_code(tmp_path, monkeypatch, ctx):
+    """GIVEN a PNG holding a QR code to a cloud drive, and a fake tesseract WHEN read THEN the QR payload is found,
+    the original pixel size recorded, and the page OCR'd once with kor+eng."""
+    log = install_fake_tesseract(tmp_path / "bin", monkeypatch, canned_tsv_body("601234567890"))
+    png = tmp_path / "qr.png"
+    qr_image("https://pan.baidu.com/s/1AbCdEf").save(png)
+    reading = reader.read_file("qr.png", png, "png", sha(png), ctx)
+    assert reading.qr_codes == ("https://pan.baidu.com/s/1AbCdEf",)
+    assert (reading.image_width, reading.image_height) == Image.open(png).size
+    assert reading.text == "601234567890" and reading.text_source == "ocr"
+    assert log.read_text().count("-l kor+eng") == 1
+
+
+def test_qr_code_on_a_text_layer_page_is_found(tmp_path, monkeypatch, ctx):
+    """GIVEN a PDF page with text and an embedded QR image WHEN read THEN the QR payload is found without OCR."""
+    log = install_fake_tesseract(tmp_path / "bin", monkeypatch, "exit 1")
+    png = tmp_path / "qr.png"
+    qr_image("https://drive.google.com/file/d/xyz").save(png)
+    pdf = tmp_path / "page.pdf"
+    sheet = canvas.Canvas(str(pdf), pagesize=A4)
+    sheet.drawString(60, 780, "Order 31000012345678 shipped, see the QR code")
+    sheet.drawImage(str(png), 60, 400, width=350, height=350 * 272 / 700)
+    sheet.save()
+    reading = reader.read_file("page.pdf", pdf, "pdf", sha(pdf), ctx)
+    assert reading.qr_codes == ("https://drive.google.com/file/d/xyz",)
+    assert reading.text_source == "text-layer" and not log.exists()
+
+
+def test_exif_rotated_photo_is_read_upright(tmp_path, monkeypatch, ctx):
+    """GIVEN a JPEG stored sideways with EXIF orientation 6 WHEN its page image is prepared THEN it is upright
+    (as a viewer shows it), so Tesseract sees horizontal lines."""
+    upright = text_image(["601234567890"] * 3, 24, width=500)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 CW to view
+    jpeg = tmp_path / "side.jpg"
+    upright.transpose(Image.Transpose.ROTATE_90).save(jpeg, "JPEG", exif=exif, quality=95)
+    job = reader.PageJob(path=jpeg, usable_type="jpeg", index=1, work_png=ctx.workdir / "x.png", timeout=5)
+    assert reader.page_image(job).size == upright.size
+
+
+@pytest.mark.parametrize("name,usable_type,content", [
+    ("broken.pdf", "pdf", b"%PDF-1.7\n garbage that is no PDF"),
+    ("broken.png", "png", b"\x89PNG\r\n\x1a\n not a png"),
+])
+def test_damaged_file_is_a_file_problem(tmp_path, ctx, name, usable_type, content):
+    """GIVEN a damaged PDF or PNG WHEN read THEN FileProblem unreadable-file naming the file, with a fix."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(FileProblem) as raised:
+        reader.read_file(name, path, usable_type, sha(path), ctx)
+    assert raised.value.rule == "unreadable-file" and name in raised.value.message and raised.value.fix
+
+
+def test_truncated_image_gives_a_page_warning_not_a_crash(tmp_path, monkeypatch, ctx):
+    """GIVEN a PNG whose header is fine but whose pixel data is cut off WHEN read THEN the page carries a warning
+    and no text; nothing is raised."""
+    install_fake_tesseract(tmp_path / "bin", monkeypatch, canned_tsv_body("x"))
+    whole = io.BytesIO()
+    text_image(["601234567890"] * 20, 24).save(whole, "PNG")
+    png = tmp_path / "cut.png"
+    png.write_bytes(whole.getvalue()[:2000])
+    reading = reader.read_file("cut.png", png, "png", sha(png), ctx)
+    assert reading.pages[0].source == "none"
+    assert reading.pages[0].warning.startswith("page 1 cannot be decoded")
