@@ -144,7 +144,7 @@ def check(packets, fmt, strict, **opts):
         folders = [p for packet in packets for p in (api.find_packets(packet) or [packet])]
         states = [api.check_packet(folder, ctx) for folder in folders]
     if fmt == "json":
-        click.echo(json.dumps(report.check_json(states, ctx), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.check_json(states, ctx, strict), ensure_ascii=False, indent=2))
     elif fmt == "junit":
         click.echo(report.check_junit(states, ctx, strict))
     else:

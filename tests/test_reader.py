@@ -126,7 +126,8 @@ def test_qr_code_on_a_text_layer_page_is_found(tmp_path, monkeypatch, ctx):
     pdf = tmp_path / "page.pdf"
     sheet = canvas.Canvas(str(pdf), pagesize=A4)
     sheet.drawString(60, 780, "Order 31000012345678 shipped, see the QR code")
-    sheet.drawImage(str(png), 60, 400, width=350, height=350 * 272 / 700)
+    width, height = Image.open(png).size
+    sheet.drawImage(str(png), 60, 400, width=350, height=350 * height / width)  # keep the QR square
     sheet.save()
     reading = reader.read_file("page.pdf", pdf, "pdf", sha(pdf), ctx)
     assert reading.qr_codes == ("https://drive.google.com/file/d/xyz",)

@@ -1,0 +1,83 @@
+"""pipeline/cache.py: hits, invalidation by engine and settings, corrupt entries, concurrent writers."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from pipeline.cache import ReadCache
+from pipeline.model import Fields, PageReading, Reading, TrackingNumber
+
+SHA = "ab" * 32
+
+
+def a_reading(source: str = "evidence/track.png", text: str = "운송장번호 689212345674") -> Reading:
+    page = PageReading(index=1, text=text, source="ocr", confidence=91.5, width=1366, height=768, sharpness=820.0,
+                       header_text="www.cjlogistics.com", footer_text="2026-03-11")
+    return Reading(source=source, sha256=SHA, pages=(page,),
+                   fields=Fields(tracking_numbers=(TrackingNumber("689212345674", "cj", "ok"),)),
+                   languages=("ko",), engine="tesseract 5.3.0 kor+eng (fast)", qr_codes=("https://pan.baidu.com/s/1",),
+                   image_width=1366, image_height=768)
+
+
+def test_put_then_get_returns_the_pages(tmp_path):
+    """GIVEN a stored reading WHEN the same content is looked up THEN pages, QR codes, engine and size come back
+    exactly; fields are left empty for the reader to extract afresh."""
+    cache = ReadCache(tmp_path, "tesseract 5.3.0 fast 1234", "v1")
+    assert cache.get(SHA) is None
+    assert cache.put(a_reading())
+    hit = cache.get(SHA)
+    original = a_reading()
+    assert hit.pages == original.pages
+    assert (hit.qr_codes, hit.engine, hit.image_width, hit.image_height) == (
+        original.qr_codes, original.engine, 1366, 768)
+    assert hit.fields == Fields() and hit.languages == ()
+
+
+def test_new_engine_or_settings_miss(tmp_path):
+    """GIVEN a reading cached under one engine and settings version WHEN Tesseract or ocr.toml change
+    THEN the entry is not served."""
+    ReadCache(tmp_path, "tesseract 5.3.0 fast 1234", "v1").put(a_reading())
+    assert ReadCache(tmp_path, "tesseract 5.4.1 fast 1234", "v1").get(SHA) is None
+    assert ReadCache(tmp_path, "tesseract 5.3.0 fast 9999", "v1").get(SHA) is None
+    assert ReadCache(tmp_path, "tesseract 5.3.0 fast 1234", "v2").get(SHA) is None
+    assert ReadCache(tmp_path, "tesseract 5.3.0 fast 1234", "v1").get(SHA) is not None
+
+
+def test_corrupt_entry_is_ignored_and_rewritten(tmp_path):
+    """GIVEN an entry cut off half-way and one of the wrong shape WHEN looked up THEN a miss, no exception;
+    the next put rewrites it and it is served again."""
+    cache = ReadCache(tmp_path, "e", "v1")
+    cache.put(a_reading())
+    entry = cache.entry_path(SHA)
+    entry.write_text(entry.read_text(encoding="utf-8")[:40], encoding="utf-8")
+    assert cache.get(SHA) is None
+    entry.write_text('{"schema": "evpack.read-cache/1", "sha256": "%s", "pages": [{"bogus": 1}]}' % SHA)
+    assert cache.get(SHA) is None
+    entry.write_bytes(b"\xff\xfe\x00")
+    assert cache.get(SHA) is None
+    assert cache.put(a_reading())
+    assert cache.get(SHA).pages == a_reading().pages
+
+
+def test_disabled_cache_never_hits(tmp_path):
+    """GIVEN no cache folder (--no-cache) WHEN used THEN nothing is written and nothing served."""
+    cache = ReadCache(None, "e", "v1")
+    assert cache.put(a_reading()) is False
+    assert cache.get(SHA) is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_cache_is_not_fatal(tmp_path):
+    """GIVEN a cache folder that is a file (cannot be created) WHEN a reading is stored THEN put says False."""
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder")
+    assert ReadCache(blocker, "e", "v1").put(a_reading()) is False
+
+
+def test_concurrent_writers_leave_a_whole_entry(tmp_path):
+    """GIVEN 16 writers storing the same key at once (two packets with the same file) WHEN they finish
+    THEN the entry is whole and no temp files are left behind."""
+    cache = ReadCache(tmp_path, "e", "v1")
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(lambda i: cache.put(a_reading(text=f"run {i}")), range(16)))
+    assert cache.get(SHA).pages[0].text.startswith("run ")
+    assert [p.name for p in cache.entry_path(SHA).parent.iterdir()] == [cache.entry_path(SHA).name]
