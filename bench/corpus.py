@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
 from samples.draw import Theme, Truth, font, image_pdf_bytes, jpeg_bytes, phone_photo_of_screen, scanned  # noqa: E402
-from samples.fake import kst, tracking_for  # noqa: E402
+from samples.fake import ADDRESSES, kst, tracking_for  # noqa: E402
 from samples.generate import (CARRIER_NAMES, Sample, as_jpeg_resave, as_phone_photo, as_png, make_order,  # noqa: E402
                               make_shipment, mobile_capture, order_screenshot, pod_scan_pdf, screenshot,
                               tracking_print, write_atomic, write_samples)
@@ -138,15 +138,15 @@ def label_photo_png(truth: Truth, seed: int) -> bytes:
             d.rectangle((x, 2400, x + bw * 9, 3300), fill=(0, 0, 0))
         x += bw * 9
     d.text((700, 3500), "받는 분: 정*늘   010-****-4417", font=font("gothic", 150), fill=(20, 20, 20))
-    d.text((700, 3800), "(우 21998) 인천광역시 연수구 컨벤시아대로 81, 204동 801호", font=font("gothic", 130),
-           fill=(20, 20, 20))
+    address = ADDRESSES[seed % len(ADDRESSES)]
+    d.text((700, 3800), f"(우 {address.postal_code}) {address.full}", font=font("gothic", 130), fill=(20, 20, 20))
     truth.tracking(tracking)
+    truth.address(address)
     truth.kind, truth.languages = "carrier-tracking", ["ko"]
-    truth.korean_addresses.append({"value": "인천광역시 연수구 컨벤시아대로 81", "postal_code": "21998"})
     img = img.filter(ImageFilter.GaussianBlur(1.2))
     arr = np.asarray(img, dtype=np.int16)
     # sensor noise sized so the PNG lands near 17 MB (PNG of a noisy photo grows with the noise amplitude)
-    arr = arr + rng.integers(-2, 3, (h, w, 1), dtype=np.int16)
+    arr = arr + rng.integers(-1, 2, (h, w, 1), dtype=np.int16)
     return _png(Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)))
 
 
@@ -164,7 +164,7 @@ def phone_jpeg(truth: Truth, seed: int) -> bytes:
     photo = phone_photo_of_screen(screen, np.random.default_rng(seed), out_w=5712, out_h=4284)
     arr = np.asarray(photo, dtype=np.int16) + np.random.default_rng(seed + 2).integers(-6, 7, (4284, 5712, 3),
                                                                                           dtype=np.int16)
-    return jpeg_bytes(Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)), 95)
+    return jpeg_bytes(Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)), 98)
 
 
 def scan_pdf_40(truth: Truth, seed: int) -> bytes:

@@ -359,12 +359,11 @@ def run_on_dask(tasks: list[PacketTask], ctx: Context, scheduler: str | None, ba
         raise UsageError(f"Cannot reach the Dask scheduler at {scheduler}: {exc}.",
                          "start it (`dask scheduler`) and its workers, or correct --scheduler.") from None
     with client:
-        futures = {client.submit(build_one, task, replace(ctx, jobs=1), key=f"evpack-{task.rel}-{id(task)}",
-                                 pure=False): task for task in tasks}
+        futures = {client.submit(build_one, task, replace(ctx, jobs=1), pure=False): task for task in tasks}
         for future in futures:
             bar.started(futures[future].rel)
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=client.loop):
                 task = futures[future]
                 try:
                     summary = future.result()

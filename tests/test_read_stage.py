@@ -1,0 +1,142 @@
+"""stages/read.py: every usable file read (cache first, the rest through the executor seam), bad files and
+failed pages turned into findings, nothing crashing, inputs untouched."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from pipeline import reader
+from pipeline.errors import MissingDependencyError
+from pipeline.model import EvidenceFile, PacketState
+from stages import read
+from tests.test_ocr import canned_tsv_body, install_fake_tesseract, text_image
+from tests.test_reader import text_pdf
+
+# The fake prints the OCR copy's file name as the page text: it names the content (sha256 prefix) and page.
+ECHO_IMAGE_NAME = canned_tsv_body('$(basename "$1")')
+
+
+def evidence(path: Path, packet: Path, usable_type: str | None) -> EvidenceFile:
+    data = path.read_bytes()
+    return EvidenceFile(source=path.relative_to(packet).as_posix(), path=path,
+                        sha256=hashlib.sha256(data).hexdigest(), size=len(data), detected=usable_type or "zip",
+                        usable=path if usable_type else None, usable_type=usable_type)
+
+
+@pytest.fixture
+def packet(tmp_path) -> Path:
+    folder = tmp_path / "packet"
+    (folder / "shots").mkdir(parents=True)
+    text_image(["운송장번호 601234567890"] * 4, 14).save(folder / "shots" / "a.png")
+    text_image(["배송완료 689212345674"] * 4, 14).save(folder / "shots" / "b.png")
+    text_pdf(folder / "carrier.pdf", [["CJ대한통운 운송장번호 689212345674 배송완료"]])
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7 truncated")
+    (folder / "photos.zip").write_bytes(b"PK\x03\x04")
+    return folder
+
+
+def state_of(packet: Path) -> PacketState:
+    types = {"shots/a.png": "png", "shots/b.png": "png", "carrier.pdf": "pdf", "broken.pdf": "pdf",
+             "photos.zip": None}
+    files = tuple(evidence(packet / name, packet, kind) for name, kind in types.items())
+    return PacketState(root=packet, inputs=tuple(types), files=files)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_stage_reads_every_usable_file_and_reports_the_broken_one(packet, tmp_path, monkeypatch, ctx, jobs):
+    """GIVEN two screenshots, a text PDF, a broken PDF and an unusable zip (ingest already reported it)
+    WHEN the read stage runs serially and with 2 workers THEN each usable file has its own reading (results are
+    not shuffled between files), the broken PDF is one unreadable-file error, the zip is skipped, and the
+    packet folder is unchanged."""
+    install_fake_tesseract(tmp_path / "bin", monkeypatch, ECHO_IMAGE_NAME)
+    state = state_of(packet)
+    before = snapshot(packet)
+    after = read.run(state, replace(ctx, jobs=jobs))
+    assert set(after.readings) == {"shots/a.png", "shots/b.png", "carrier.pdf"}
+    for name in ("shots/a.png", "shots/b.png"):
+        assert after.readings[name].text == f"{state.file(name).sha256[:16]}-000001.png"
+    assert after.readings["carrier.pdf"].text_source == "text-layer"
+    assert [(f.rule, f.severity, f.file) for f in after.findings] == [("unreadable-file", "error", "broken.pdf")]
+    assert snapshot(packet) == before
+
+
+def test_timed_out_page_is_a_low_quality_warning_and_not_cached(packet, tmp_path, monkeypatch, ctx):
+    """GIVEN a tesseract that hangs WHEN the stage runs with a 1 s timeout THEN each screenshot gets one
+    low-quality warning naming page 1 and the timeout, the job finishes, and the next run tries again."""
+    install_fake_tesseract(tmp_path / "bin", monkeypatch, "sleep 20")
+    state = state_of(packet)
+    after = read.run(state, replace(ctx, ocr_timeout=1, jobs=2))
+    warnings = [f for f in after.findings if f.rule == "low-quality"]
+    assert [(f.file, f.severity) for f in warnings] == [("shots/a.png", "warning"), ("shots/b.png", "warning")]
+    assert "page 1: OCR timed out after 1 s" in warnings[0].message and "page 1" in warnings[0].fix
+    assert after.readings["shots/a.png"].pages[0].source == "none"
+    log = install_fake_tesseract(tmp_path / "bin2", monkeypatch, ECHO_IMAGE_NAME)
+    again = read.run(state, ctx)
+    assert log.read_text().count("kor+eng") == 2
+    assert not [f for f in again.findings if f.rule == "low-quality"]
+
+
+def test_second_run_comes_from_the_cache(packet, tmp_path, monkeypatch, ctx):
+    """GIVEN a packet read once WHEN read again THEN no page is OCR'd (read_page is never called), the readings
+    are equal, fields are extracted afresh, and the log says why."""
+    install_fake_tesseract(tmp_path / "bin", monkeypatch, ECHO_IMAGE_NAME)
+    state = state_of(packet)
+    first = read.run(state, ctx)
+
+    def must_not_run(job):
+        raise AssertionError(f"page {job.index} of {job.path} was OCR'd again")
+
+    monkeypatch.setattr(reader, "read_page", must_not_run)
+    second = read.run(state, ctx)
+    assert second.readings == first.readings
+    assert sum("from the read cache" in line for line in second.log) == 3
+    with pytest.raises(AssertionError, match="OCR'd again"):
+        read.run(state, replace(ctx, cache_dir=None))
+
+
+def test_same_content_under_two_names_is_read_once(packet, tmp_path, monkeypatch, ctx):
+    """GIVEN the same screenshot under two names WHEN read THEN Tesseract runs once and both names get a reading."""
+    log = install_fake_tesseract(tmp_path / "bin", monkeypatch, ECHO_IMAGE_NAME)
+    (packet / "copy.png").write_bytes((packet / "shots" / "a.png").read_bytes())
+    files = (evidence(packet / "shots" / "a.png", packet, "png"), evidence(packet / "copy.png", packet, "png"))
+    after = read.run(PacketState(root=packet, files=files), ctx)
+    assert after.readings["copy.png"].text == after.readings["shots/a.png"].text
+    assert after.readings["copy.png"].source == "copy.png"
+    assert log.read_text().count("kor+eng") == 1
+
+
+def test_missing_tesseract_fails_only_when_ocr_is_needed(packet, tmp_path, monkeypatch, ctx):
+    """GIVEN no tesseract on PATH WHEN a text-layer PDF is read THEN it is read; WHEN a screenshot is read
+    THEN MissingDependencyError (exit 3) stops the run with the install command."""
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    state = state_of(packet)
+    only_pdf = replace(state, files=(state.file("carrier.pdf"),))
+    assert read.run(only_pdf, ctx).readings["carrier.pdf"].text_source == "text-layer"
+    with pytest.raises(MissingDependencyError, match="apt-get install tesseract-ocr"):
+        read.run(state, ctx)
+
+
+def test_nothing_usable_leaves_the_state_alone(packet, ctx):
+    """GIVEN only an unusable file WHEN read THEN the state comes back unchanged."""
+    state = replace(state_of(packet), files=(state_of(packet).file("photos.zip"),))
+    assert read.run(state, ctx) is state
+
+
+@pytest.mark.e2e
+def test_real_ocr_through_the_stage(packet, ctx):
+    """GIVEN a real 14-px screenshot WHEN the stage reads it with real Tesseract THEN the number is in its text
+    and the engine string names Tesseract and its languages."""
+    state = state_of(packet)
+    after = read.run(replace(state, files=(state.file("shots/a.png"),)), ctx)
+    reading = after.readings["shots/a.png"]
+    assert "601234567890" in reading.text.replace(" ", "")
+    assert "kor+eng" in reading.engine
+    assert os.listdir(ctx.workdir / "ocr") == []  # OCR copies are removed once read
