@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from pipeline.errors import EvpackError, ProfileError
+from pipeline.keywords import says_delivered
 from pipeline.model import KST, PacketState, Reading
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates" / "statement"
@@ -83,10 +84,7 @@ class StatementRules:
     kinds: Mapping[str, Mapping[str, str]]
 
     def says_delivered(self, line: str) -> bool:
-        folded = line.casefold()
-        if any(k.casefold() in folded for k in self.not_delivered_keywords):
-            return False
-        return any(k.casefold() in folded for k in self.delivered_keywords)
+        return says_delivered(line, self.delivered_keywords, self.not_delivered_keywords)
 
     def carrier_label(self, carrier: str, lang: str, profile_carriers: Mapping[str, Mapping] | None = None) -> str:
         """The carrier's name in one language; the profile's name, then the id, where the data has none."""

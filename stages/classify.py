@@ -7,23 +7,17 @@ apply: never a scan, a CSV transcript, a camera photo or a chat app.
 """
 from __future__ import annotations
 
-import re
-import tomllib
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import replace
 
 from pipeline.context import Context
-from pipeline.errors import EvpackError
-from pipeline.model import Classification, EvidenceFile, PacketState, Reading
+from pipeline.keywords import KindRules, Text, hits, load_kind_rules
+from pipeline.model import Classification, PacketState, Reading
 from pipeline.profile import Profile
 
-KINDS_FILE = Path(__file__).resolve().parent.parent / "pipeline" / "kinds.toml"
-WHITESPACE = re.compile(r"\s+")
 
 
 def run(state: PacketState, ctx: Context) -> PacketState:
-    rules = load_rules()
+    rules = load_kind_rules()
     order_id = state.claim.order_id if state.claim else None
     kinds = dict(state.kinds)
     log = []
@@ -38,70 +32,12 @@ def run(state: PacketState, ctx: Context) -> PacketState:
     return replace(state, kinds=kinds).with_log(*log)
 
 
-# ---- data ----------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class KindRules:
-    """pipeline/kinds.toml, loaded once."""
-
-    order: tuple[str, ...]
-    min_score: int
-    kinds: dict
-    signals: dict
-    web: dict
-    languages: dict
-    chrome: re.Pattern
-
-    def label(self, kind: str) -> str:
-        return self.kinds.get(kind, {}).get("label", kind)
-
-
-@lru_cache(maxsize=2)
-def load_rules(path: Path = KINDS_FILE) -> KindRules:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return KindRules(order=tuple(data["order"]), min_score=int(data["min_score"]), kinds=data["kinds"],
-                         signals=data["signals"], web=data["web"], languages=data["languages"],
-                         chrome=re.compile(data["web"]["chrome_pattern"]))
-    except FileNotFoundError:
-        raise EvpackError(f"Classification data {path} is missing.", "reinstall evpack: it ships with it.") from None
-    except (tomllib.TOMLDecodeError, KeyError, re.error) as exc:
-        raise EvpackError(f"Classification data {path} is broken: {exc}.", "restore it from the evpack release.") from None
-
-
-# ---- matching ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Text:
-    """A reading's text in the two forms keywords match against."""
-
-    words: str     # case-folded, whitespace collapsed: for ASCII keywords, matched as whole words
-    squeezed: str  # case-folded, whitespace removed: for Hangul/Han keywords, which OCR splits at random
-
-    @classmethod
-    def of(cls, text: str) -> "Text":
-        folded = text.casefold()
-        return cls(words=WHITESPACE.sub(" ", folded), squeezed=WHITESPACE.sub("", folded))
-
-
-def matches(keyword: str, text: Text) -> bool:
-    folded = keyword.casefold()
-    if folded.isascii():
-        pattern = r"(?<![0-9a-z])" + r"\s+".join(map(re.escape, folded.split())) + r"(?![0-9a-z])"
-        return re.search(pattern, text.words) is not None
-    return WHITESPACE.sub("", folded) in text.squeezed
-
-
-def hits(keywords, text: Text) -> list[str]:
-    return [k for k in keywords if matches(k, text)]
-
-
 # ---- the decision --------------------------------------------------------------------------------
 
 def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules | None = None,
              order_id: str | None = None) -> Classification:
     """The kind of one evidence file, why, and whether it is a web capture."""
-    rules = rules or load_rules()
+    rules = rules or load_kind_rules()
     signals = rules.signals
     text = Text.of(reading.text)
     fields = reading.fields

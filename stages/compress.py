@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 from pipeline import imageops, pdfops
 from pipeline.bundle_settings import bundle_settings, optional_limit
 from pipeline.context import Context
-from pipeline.model import Fields, Finding, PacketState, PagePlacement, UploadFile
+from pipeline.model import Fields, Finding, PacketState, UploadFile
 
 EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
 

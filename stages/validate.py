@@ -16,7 +16,7 @@ from pipeline.model import Claim, Classification, EvidenceFile, Finding, PacketS
 from pipeline.profile import Profile
 from pipeline.report import format_instant, ordered
 from pipeline.statement_text import load_rules as load_statement_rules, script_counts
-from stages.classify import load_rules as load_kind_rules
+from pipeline.keywords import load_kind_rules, says_delivered, squeeze
 
 # Rules whose findings mean a file never reached the read stage.
 BLOCKING_FILE_RULES = ("unsupported-format", "unreadable-file", "external-link")
@@ -372,7 +372,7 @@ class Judge:
         if not items:
             return
         keywords = load_statement_rules()  # the statement builder's "delivered" words: one list for both
-        delivered = [i for i in items if any(says_delivered(line, keywords) for line in i.reading.text.splitlines())]
+        delivered = [i for i in items if any(says_delivered(line, keywords.delivered_keywords, keywords.not_delivered_keywords) for line in i.reading.text.splitlines())]
         if not delivered:
             self.add("reason-mismatch",
                      f"None of the delivery evidence ({', '.join(i.source for i in items)}) shows the parcel as "
@@ -444,18 +444,6 @@ def dominant_language(text: str) -> tuple[str, str]:
                   f"{latin_words} Latin-letter words")
 
 
-def squeeze(text: str) -> str:
-    """Case-folded, without whitespace: OCR spaces Hangul syllables apart at random ("배 송 완료")."""
-    return "".join(text.casefold().split())
-
-
-def says_delivered(line: str, keywords) -> bool:
-    squeezed = squeeze(line)
-    if any(squeeze(k) in squeezed for k in keywords.not_delivered_keywords):
-        return False
-    return any(squeeze(k) in squeezed for k in keywords.delivered_keywords)
-
-
 def delivery_stamped(reading: Reading, keywords) -> bool:
     """A timestamp printed on a line saying delivered, or right under a label line saying so (a POD's layout)."""
     for stamp in reading.fields.timestamps:
@@ -465,10 +453,10 @@ def delivery_stamped(reading: Reading, keywords) -> bool:
         for i, line in enumerate(lines):
             if squeeze(stamp.text) not in squeeze(line):
                 continue
-            if says_delivered(line, keywords):
+            if says_delivered(line, keywords.delivered_keywords, keywords.not_delivered_keywords):
                 return True
             above = lines[i - 1] if i else ""
-            if says_delivered(above, keywords) and not any(ch.isdigit() for ch in above):
+            if says_delivered(above, keywords.delivered_keywords, keywords.not_delivered_keywords) and not any(ch.isdigit() for ch in above):
                 return True
     return False
 

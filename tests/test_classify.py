@@ -4,12 +4,13 @@ from __future__ import annotations
 import pytest
 
 from pipeline.profile import Profile
-from stages.classify import Text, classify, load_rules, matches
+from pipeline.keywords import KINDS_FILE, Text, load_kind_rules as load_rules, matches
+from stages.classify import classify
 from tests.packet_factory import reading
 
 RULES = load_rules()
 PROFILE = Profile.load()
-DATA = __import__("tomllib").loads(open(__import__("stages.classify").classify.KINDS_FILE, encoding="utf-8").read())
+DATA = __import__("tomllib").loads(KINDS_FILE.read_text(encoding="utf-8"))
 
 
 def example_reading(example: dict):

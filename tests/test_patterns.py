@@ -17,9 +17,8 @@ DATA = patterns()
 def _examples() -> list:
     cases = []
 
-    def add(kind: str, where: str, example, expect=None):
-        text = example if isinstance(example, str) else example
-        cases.append(pytest.param(kind, text, expect, id=f"{where}-{len(cases)}"))
+    def add(kind: str, where: str, example, expect):
+        cases.append(pytest.param(kind, example, expect, id=f"{where}-{len(cases)}"))
 
     tracking = DATA["tracking"]
     for ex in tracking["match"]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from pathlib import Path
 
 from PIL import Image, ImageDraw

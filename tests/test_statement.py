@@ -324,3 +324,11 @@ def test_stage_with_a_reason_of_a_custom_profile_uses_the_other_template(tmp_pat
     base = canned_state()
     state = statement.run(replace(base, claim=replace(base.claim, reason="customs-delay")), ctx(tmp_path))
     assert state.statement and any("no template for reason 'customs-delay'" in line for line in state.log)
+
+
+def test_delivered_keyword_survives_ocr_spacing():
+    """GIVEN OCR that spaced 배송완료 apart WHEN the statement looks for the delivery line THEN it still finds it."""
+    from pipeline.statement_text import load_rules as load_statement_rules
+    rules = load_statement_rules()
+    assert rules.says_delivered("2026.03.10 14:22  배 송 완료  서울송파")
+    assert not rules.says_delivered("2026.03.10 14:22  배송 출발")
