@@ -521,7 +521,7 @@ def packet_samples() -> list[Packet]:
                rules=("unreadable-file",)),
     ), "fail", ("unsupported-format", "external-link", "unreadable-file", "statement-language")))
 
-    # (f) a WeChat chat as the only evidence
+    # (f) a WeChat chat as the only evidence: warnings only, so it fails under --strict
     p = root + "xiamen-luckypaw/CLM-2026-0001603/"
     rng = random.Random(p)
     seen = kst(2026, 3, 12, 15, 21)
@@ -529,7 +529,7 @@ def packet_samples() -> list[Packet]:
                                    "Buyer says the pet feeder never arrived.", "Xiamen Luckypaw Pet Supplies"), (
         Sample(p + "微信截图_20260312152133.png", wechat_png("韩国代运营 小金", wechat_messages(seen), seen), "png",
                rules=("untrusted-source", "untranslated")),
-    ), "fail", ("reason-mismatch", "untrusted-source", "untranslated")))
+    ), "pass", ("untrusted-source", "untranslated")))  # interface.md: a chat as main evidence is a warning
 
     # (g) late: the window closed weeks before the demo's now
     p = root + "dongguan-northstar/CLM-2026-0000954/"

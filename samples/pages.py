@@ -451,7 +451,7 @@ def product_photo(sku: str, taken: datetime, rng: np.random.Generator, truth: Tr
         d.line((cx - 180 + i * 2, h * 0.2, cx - 180 + i * 2, h * 0.78), fill=(shade, shade, shade + 4), width=2)
     d.rounded_rectangle((cx - 190, h * 0.12, cx + 190, h * 0.22), radius=24, fill=(40, 40, 44))
     d.text((cx, h * 0.5), "HANBIT", font=font("dejavu-bold", 44), fill=(90, 90, 96), anchor="mm")
-    img = img.filter(ImageFilter.GaussianBlur(0.8))
+    img = img.filter(ImageFilter.GaussianBlur(0.3))  # a phone's slight softness, still in focus
     overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
     od = ImageDraw.Draw(overlay)
     when = taken.strftime("%Y-%m-%d %H:%M")

@@ -77,7 +77,8 @@ def test_batch_builds_every_packet_and_writes_the_summary(tree, tmp_path, ctx):
     """GIVEN ROOT/seller/claim/ packets, one with a broken claim.toml
     WHEN batch runs with two workers
     THEN every packet has its bundle at OUT/<claim_id>/ (the broken one at its path's slug), summary.json lists each
-    packet's path, claim id, seller, verdict, deadline and output, the broken one fails, and the inputs are untouched."""
+    packet's path, claim id, seller, verdict, deadline and output, junit.xml has one testcase per packet with the
+    broken one's findings in a <failure>, and the inputs are untouched."""
     before = snapshot(tree)
     out = tmp_path / "out"
     result = run_batch(tree, out, ctx, jobs=2, progress=False)
@@ -103,7 +104,12 @@ def test_batch_builds_every_packet_and_writes_the_summary(tree, tmp_path, ctx):
     assert entry["deadline_local"] == "2026-03-19T22:59:59+08:00"
     assert entry["time_left_seconds"] == (4 * 86400 + 11 * 3600 + 59 * 60 + 59)  # now: 2026-03-15 12:00 KST
     assert set(entry["findings_count"]) == {"error", "warning", "note"}
-    assert result.report_path.is_file() and result.junit_path.is_file()
+    assert result.report_path.is_file()
+    junit = ET.parse(result.junit_path).getroot()
+    cases = list(junit.iter("testcase"))
+    assert junit.get("tests") == "4" and len(cases) == 4
+    broken = next(c for c in cases if "bolt/broken" in c.get("name"))
+    assert "manifest-invalid" in broken.find("failure").text
     assert not (out / STAGING).exists()
     assert snapshot(tree) == before
 
@@ -242,19 +248,6 @@ def test_progress_bar_reports_stages_without_breaking_the_batch(tree, tmp_path, 
     result = run_batch(tree, tmp_path / "out", ctx, jobs=2, progress=True)
     assert len(result.packets) == 4
     assert "4/4" in capsys.readouterr().err
-
-
-def test_junit_is_well_formed_with_one_testcase_per_packet(tree, tmp_path, ctx):
-    """GIVEN a batch with a failing packet
-    WHEN junit.xml is parsed
-    THEN it holds one testcase per packet, and the failing one carries its findings in a <failure>."""
-    result = run_batch(tree, tmp_path / "out", ctx, jobs=2, progress=False)
-    root = ET.parse(result.junit_path).getroot()
-    cases = list(root.iter("testcase"))
-    assert len(cases) == 4
-    broken = next(c for c in cases if "bolt/broken" in c.get("name"))
-    assert "manifest-invalid" in broken.find("failure").text
-    assert root.get("tests") == "4"
 
 
 def test_junit_survives_control_characters_from_ocr():

@@ -79,13 +79,22 @@ def test_host_only_url_is_missing_the_full_url(tmp_path):
 
 
 def test_wechat_only_under_delivery_proof(tmp_path):
-    """GIVEN only a WeChat screenshot for Delivery Proof WHEN validated THEN reason-mismatch names Buyer
-    Communication, and untrusted-source says a chat app is no main evidence; no URL rule for an app."""
+    """GIVEN only a WeChat screenshot for Delivery Proof WHEN validated THEN reason-mismatch (suggesting no other
+    reason: a chat supports none), and untrusted-source says a chat app is no main evidence; no URL rule for an app."""
     state = run(tmp_path, files=[WECHAT])
     rules = rules_of(state)
     assert "reason-mismatch" in rules and "untrusted-source" in rules and "missing-url" not in rules
     mismatch = next(f for f in state.findings if f.rule == "reason-mismatch")
-    assert "'Buyer Communication'" in mismatch.message
+    assert "instead" not in mismatch.message
+
+
+def test_wechat_only_under_buyer_communication_fails(tmp_path):
+    """GIVEN only a WeChat screenshot for Buyer Communication WHEN validated THEN the packet fails: a chat app is
+    not the Seller Center thread the reviewers ask for (reason-mismatch), and untrusted-source explains why."""
+    state = run(tmp_path, files=[WECHAT], claim={"reason": "buyer-communication"})
+    rules = rules_of(state)
+    assert "reason-mismatch" in rules and "untrusted-source" in rules
+    assert state.verdict() == "fail"
 
 
 def test_tracking_mismatch_needs_a_valid_other_number(tmp_path):
