@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
-from PIL import Image, PngImagePlugin  # noqa: E402
+from PIL import Image, PngImagePlugin
 
-from pipeline.batch import run_batch  # noqa: E402
-from pipeline.context import Context  # noqa: E402
-from pipeline.model import KST  # noqa: E402
-from pipeline.profile import Profile  # noqa: E402
+from pipeline.batch import run_batch
+from pipeline.context import Context
+from pipeline.model import KST
+from pipeline.profile import Profile
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "packets"
 PACKETS = 20
@@ -36,6 +36,8 @@ WARM_TARGET = 0.3
 
 def make_tree(root: Path, count: int) -> int:
     originals = sorted(p.parent for p in SAMPLES.rglob("claim.toml"))
+    if not originals:
+        sys.exit(f"{SAMPLES} holds no packet: generate the samples first (samples/generate.py).")
     made = 0
     for n in range(count):
         source = originals[n % len(originals)]
@@ -52,7 +54,7 @@ def distinguish(packet: Path, copy: int) -> None:
     """Gives a copied packet its own claim id and byte-distinct evidence that shows the same thing."""
     manifest = packet / "claim.toml"
     manifest.write_text(re.sub(r'^(claim_id = "[^"]+)"', rf'\1-COPY{copy}"', manifest.read_text(encoding="utf-8"),
-                               flags=re.M), encoding="utf-8")
+                               flags=re.MULTILINE), encoding="utf-8")
     for path in packet.rglob("*"):
         suffix = path.suffix.lower()
         if suffix == ".png":

@@ -18,6 +18,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import queue
 import re
 import shutil
 import sys
@@ -25,25 +26,25 @@ import tempfile
 import time
 import traceback
 from collections import deque
-from contextlib import nullcontext
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Callable
 from zoneinfo import ZoneInfo
 
-from pipeline import __version__, api, batch_report, deadline as window, runner
-from pipeline.context import Context
+from pipeline import __version__, api, batch_report, runner
+from pipeline import deadline as window
 from pipeline.batch_report import atomic_write
+from pipeline.context import Context
 from pipeline.errors import ExitCode, UsageError
 from pipeline.i18n import gettext_for
 from pipeline.ledger import is_submitted
 from pipeline.model import PacketState
 from pipeline.packet_report import sha256
-from stages.bundle import REPORT, swap_into_place
+from stages.bundle import REPORT, bundle_name, swap_into_place
 from stages.manifest import MANIFEST
 
 STAGING = ".evpack-staging"
@@ -108,7 +109,6 @@ class BatchResult:
     summary_path: Path
     junit_path: Path
     report_path: Path
-    interrupted: bool = False
 
 
 # ---- the worker's side ------------------------------------------------------------------------------
@@ -155,18 +155,19 @@ def build_into(task: PacketTask, final: Path, fingerprint: str, ctx: Context,
 
 
 def output_name(state: PacketState, rel: str) -> str:
-    """OUT/<claim_id> (claim ids are unique); a packet without a usable claim id gets its relative path as a slug."""
-    raw = state.claim.claim_id if state.claim else (rel if rel != "." else state.root.name)
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", raw.replace("/", "__")).strip("._") or "packet"
+    """OUT/<claim_id> as `build` names it; a packet without a usable claim id gets its relative path as a slug
+    (two sellers' broken packets may share a folder name, never a path)."""
+    if state.claim or rel == ".":
+        return bundle_name(state)
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", rel.replace("/", "__")).strip("._") or "packet"
 
 
 def packet_fingerprint(packet: Path, state: PacketState, ctx: Context) -> str:
     """sha256 over everything a bundle depends on: claim.toml, every input's content, the rules profile, evpack's
-    version, the ledger's answer for the claim, and where --now stands against the deadline.
+    version, the zone deadlines are shown in, the ledger's answer for the claim, and --now as far as it matters.
 
-    Not the exact --now: a re-run a minute later must reuse the bundle. The verdict changes with now only when the
-    packet crosses into the last day or past the deadline, so the phase (open / passed / no deadline) is what
-    counts, and inside the last day (where messages say the hours left) the exact now.
+    --now matters while the window is open only as "open": a re-run a minute later reuses the bundle. In the last
+    day and after the deadline the findings quote the time left, so there the exact now counts.
     """
     digest = hashlib.sha256()
 
@@ -178,20 +179,18 @@ def packet_fingerprint(packet: Path, state: PacketState, ctx: Context) -> str:
     feed("evpack", __version__, "claim.toml", sha256(manifest) if manifest.is_file() else "missing")
     for source in state.inputs:
         feed("input", source, sha256(packet / source) if (packet / source).is_file() else "unreadable")
-    feed("profile", ctx.profile.name, sha256(ctx.profile.path))
+    feed("profile", ctx.profile.name, sha256(ctx.profile.path), "zone", ctx.display_zone)
     if state.claim:
         feed("submitted", str(is_submitted(ctx.ledger_path, state.claim.claim_id)))
-        feed("now", deadline_phase(state.claim.paid_out_at, ctx))
+        feed("now", now_as_it_matters(state.claim.paid_out_at, ctx))
     return digest.hexdigest()
 
 
-def deadline_phase(paid_out_at: datetime, ctx: Context) -> str:
+def now_as_it_matters(paid_out_at: datetime, ctx: Context) -> str:
     left = window.time_left(paid_out_at, ctx.now, ctx.profile)
     if left is None:
         return "no-window"
-    if window.is_passed(left):
-        return "passed"
-    return ctx.now.isoformat() if window.is_soon(left, ctx.profile) else "open"
+    return "open" if not window.is_passed(left) and not window.is_soon(left, ctx.profile) else ctx.now.isoformat()
 
 
 def recorded_fingerprint(bundle: Path) -> str | None:
@@ -252,6 +251,7 @@ def run_batch(root: Path, out: Path, ctx: Context, *, jobs: int | None = None, e
                          "written to.", "choose an output folder outside the packets.")
     if executor not in ("local", "dask"):
         raise UsageError(f"Unknown executor {executor!r}.", "use --executor local or --executor dask.")
+    client = connect_to_dask(scheduler) if executor == "dask" else None
     tasks = [PacketTask(p, p.relative_to(root).as_posix() if p != root else ".", out) for p in packets]
     out.mkdir(parents=True, exist_ok=True)
     sweep_stale_staging(out)
@@ -261,8 +261,8 @@ def run_batch(root: Path, out: Path, ctx: Context, *, jobs: int | None = None, e
     with batch_report.BatchProgress(len(tasks), sys.stderr.isatty() if progress is None else progress,
                                     ctx.lang) as bar:
         try:
-            if executor == "dask":
-                run_on_dask(tasks, ctx, scheduler, bar, results)
+            if client is not None:
+                run_on_dask(tasks, ctx, client, bar, results)
             else:
                 run_locally(tasks, ctx, jobs, bar, results)
         except KeyboardInterrupt:
@@ -284,54 +284,76 @@ def run_batch(root: Path, out: Path, ctx: Context, *, jobs: int | None = None, e
                        summary_path=paths.summary, junit_path=paths.junit, report_path=paths.report)
 
 
-def run_locally(tasks: list[PacketTask], ctx: Context, jobs: int, bar: "batch_report.BatchProgress",
+def run_locally(tasks: list[PacketTask], ctx: Context, jobs: int, bar: batch_report.BatchProgress,
                 results: dict[str, PacketSummary]) -> None:
     """A process pool on this machine. Only `jobs` packets are handed out at a time, so Ctrl-C leaves nothing
     queued inside the pool, and the bar knows which packets are running."""
     # fork: workers inherit the loaded modules (quick start, and tests can inject faults by monkeypatching).
     mp = multiprocessing.get_context("fork")
-    pending = deque(tasks)
-    with mp.Manager() if bar.enabled else nullcontext() as manager:
-        events = manager.Queue() if manager else None
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp)
-        in_flight: dict[Future, PacketTask] = {}
+    # Biggest packets first: a long packet started last would leave the other workers idle at the end.
+    pending = deque(sorted(tasks, key=lambda task: -input_bytes(task.packet)))
+    events = mp.Queue() if bar.enabled else None
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=mp, initializer=receive_stage_events,
+                                   initargs=(events,))
+
+    pool = new_pool()
+    in_flight: dict[Future, PacketTask] = {}
+    try:
+        while pending or in_flight:
+            while pending and len(in_flight) < jobs:
+                task = pending.popleft()
+                on_stage = partial(report_stage, task.rel) if events is not None else None
+                in_flight[pool.submit(build_one, task, ctx, on_stage)] = task
+                bar.started(task.rel)
+            done, _ = wait(in_flight, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            drain_stage_events(events, bar)
+            broken = False
+            for future in done:
+                task = in_flight.pop(future)
+                try:
+                    summary = future.result()
+                except BrokenProcessPool as exc:
+                    summary, broken = died(task, exc), True
+                results[task.rel] = summary
+                bar.finished(summary)
+            if broken:  # every packet still in the dead pool is lost with it; a fresh pool takes the rest
+                for future, task in in_flight.items():
+                    results[task.rel] = died(task, future.exception())
+                    bar.finished(results[task.rel])
+                in_flight.clear()
+                pool.shutdown(wait=True)
+                pool = new_pool()
+    finally:
+        # Running packets finish or stop on their own Ctrl-C (their staging folders are removed either way).
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def input_bytes(packet: Path) -> int:
+    """Bytes of evidence in a packet: a rough, cheap measure of the work it takes."""
+    return sum(p.stat().st_size for p in packet.rglob("*") if p.is_file())
+
+
+# Set in each local worker by the pool's initializer: a queue inherited at fork, so no pickled proxy per task.
+_stage_events = None
+
+
+def receive_stage_events(events) -> None:
+    global _stage_events
+    _stage_events = events
+
+
+def report_stage(rel: str, stage: str) -> None:
+    _stage_events.put((rel, stage))
+
+
+def drain_stage_events(events, bar: batch_report.BatchProgress) -> None:
+    while events is not None:
         try:
-            while pending or in_flight:
-                while pending and len(in_flight) < jobs:
-                    task = pending.popleft()
-                    on_stage = partial(report_stage, events, task.rel) if events is not None else None
-                    in_flight[pool.submit(build_one, task, ctx, on_stage)] = task
-                    bar.started(task.rel)
-                done, _ = wait(in_flight, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
-                drain_stage_events(events, bar)
-                broken = False
-                for future in done:
-                    task = in_flight.pop(future)
-                    try:
-                        summary = future.result()
-                    except BrokenProcessPool as exc:
-                        summary, broken = died(task, exc), True
-                    results[task.rel] = summary
-                    bar.finished(summary)
-                if broken:  # every packet still in the dead pool is lost with it; a fresh pool takes the rest
-                    for future, task in in_flight.items():
-                        results[task.rel] = died(task, future.exception())
-                        bar.finished(results[task.rel])
-                    in_flight.clear()
-                    pool.shutdown(wait=True)
-                    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp)
-        finally:
-            # Running packets finish or stop on their own Ctrl-C (their staging folders are removed either way).
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def report_stage(events, rel: str, stage: str) -> None:
-    events.put((rel, stage))
-
-
-def drain_stage_events(events, bar: "batch_report.BatchProgress") -> None:
-    while events is not None and not events.empty():
-        rel, stage = events.get_nowait()
+            rel, stage = events.get_nowait()
+        except queue.Empty:
+            return
         bar.stage(rel, stage)
 
 
@@ -343,21 +365,26 @@ def died(task: PacketTask, exc: BaseException | None) -> PacketSummary:
                          log=str(write_log(task, message)))
 
 
-def run_on_dask(tasks: list[PacketTask], ctx: Context, scheduler: str | None, bar: "batch_report.BatchProgress",
-                results: dict[str, PacketSummary]) -> None:
-    """The same packet tasks on a Dask distributed cluster; the workers must see ROOT and OUT at the same paths."""
+def connect_to_dask(scheduler: str | None):
+    """A client of the Dask distributed cluster at `scheduler`, or a UsageError that says what to do."""
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError:
         raise UsageError("--executor dask needs Dask distributed, which is not installed.",
                          "pip install 'evpack[dask]', or use the default --executor local.") from None
     if not scheduler:
         raise UsageError("--executor dask needs the scheduler's address.", "pass --scheduler tcp://HOST:8786.")
     try:
-        client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
+        return Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         raise UsageError(f"Cannot reach the Dask scheduler at {scheduler}: {exc}.",
                          "start it (`dask scheduler`) and its workers, or correct --scheduler.") from None
+
+
+def run_on_dask(tasks: list[PacketTask], ctx: Context, client, bar: batch_report.BatchProgress,
+                results: dict[str, PacketSummary]) -> None:
+    """The same packet tasks on a Dask distributed cluster; the workers must see ROOT and OUT at the same paths."""
+    from distributed import as_completed
     with client:
         futures = {client.submit(build_one, task, replace(ctx, jobs=1), pure=False): task for task in tasks}
         for future in futures:

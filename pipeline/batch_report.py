@@ -26,7 +26,14 @@ from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from pipeline import __version__
 from pipeline.context import Context
@@ -53,7 +60,7 @@ class BatchOutputs:
     report: Path
 
 
-def write_all(out: Path, root: Path, summaries: list["PacketSummary"], ctx: Context, *,
+def write_all(out: Path, root: Path, summaries: list[PacketSummary], ctx: Context, *,
               interrupted: bool = False) -> BatchOutputs:
     outputs = BatchOutputs(out / SUMMARY, out / JUNIT, out / REPORT_HTML)
     document = summary_json(root, summaries, ctx, interrupted)
@@ -81,13 +88,13 @@ def current_umask() -> int:
     return mask
 
 
-def counts(summaries: list["PacketSummary"]) -> dict[str, int]:
+def counts(summaries: list[PacketSummary]) -> dict[str, int]:
     return {verdict: sum(1 for s in summaries if s.verdict == verdict) for verdict in VERDICTS}
 
 
 # ---- summary.json -------------------------------------------------------------------------------------
 
-def summary_json(root: Path, summaries: list["PacketSummary"], ctx: Context, interrupted: bool) -> dict:
+def summary_json(root: Path, summaries: list[PacketSummary], ctx: Context, interrupted: bool) -> dict:
     return {
         "schema": SCHEMA,
         "evpack": __version__,
@@ -101,7 +108,7 @@ def summary_json(root: Path, summaries: list["PacketSummary"], ctx: Context, int
     }
 
 
-def summary_text(summaries: list["PacketSummary"], ctx: Context) -> str:
+def summary_text(summaries: list[PacketSummary], ctx: Context) -> str:
     """The closing lines on stderr: the counts, then every packet that did not pass and why, in the user's language."""
     _ = gettext_for(ctx.lang)
     c = counts(summaries)
@@ -118,7 +125,7 @@ def summary_text(summaries: list["PacketSummary"], ctx: Context) -> str:
 
 # ---- junit.xml ----------------------------------------------------------------------------------------
 
-def junit_xml(summaries: list["PacketSummary"]) -> str:
+def junit_xml(summaries: list[PacketSummary]) -> str:
     """One testcase per packet: fail -> <failure> with every finding, error -> <error>, cancelled -> <skipped>."""
     c = counts(summaries)
     total_time = f"{sum(s.seconds for s in summaries):.2f}"
@@ -159,7 +166,7 @@ def xml_text(text: str) -> str:
 
 # ---- report.html --------------------------------------------------------------------------------------
 
-def report_html(out: Path, summaries: list["PacketSummary"], ctx: Context) -> str:
+def report_html(out: Path, summaries: list[PacketSummary], ctx: Context) -> str:
     _ = gettext_for(ctx.lang)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
     c = counts(summaries)
@@ -173,7 +180,7 @@ def report_html(out: Path, summaries: list["PacketSummary"], ctx: Context) -> st
         sellers=sorted({s.seller for s in summaries if s.seller}), packets=packets)
 
 
-def urgency_order(s: "PacketSummary", ctx: Context) -> tuple:
+def urgency_order(s: PacketSummary, ctx: Context) -> tuple:
     """Open windows first, the one closing soonest on top; then packets without a deadline; closed ones last."""
     left = s.time_left(ctx.now)
     if left is None:
@@ -189,7 +196,7 @@ def urgency(left: timedelta | None, ctx: Context) -> str:
     return "urgent" if left < timedelta(hours=float(ctx.profile.limit("deadline_soon_hours"))) else "open"
 
 
-def packet_view(out: Path, s: "PacketSummary", ctx: Context) -> dict:
+def packet_view(out: Path, s: PacketSummary, ctx: Context) -> dict:
     _ = gettext_for(ctx.lang)
     left = s.time_left(ctx.now)
     window_zone = ctx.profile.limit("window_zone")
@@ -243,7 +250,7 @@ class BatchProgress:
         self.progress: Progress | None = None
         self.task = None
 
-    def __enter__(self) -> "BatchProgress":
+    def __enter__(self) -> BatchProgress:
         if self.enabled:
             self.progress = Progress(SpinnerColumn(), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                                      TextColumn("{task.description}"), console=Console(stderr=True))
@@ -265,7 +272,7 @@ class BatchProgress:
             self.running[rel] = stage
             self._refresh()
 
-    def finished(self, summary: "PacketSummary") -> None:
+    def finished(self, summary: PacketSummary) -> None:
         self.running.pop(summary.path, None)
         if self.progress:
             self.progress.advance(self.task)

@@ -12,7 +12,7 @@ import io
 import os
 import tomllib
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -59,7 +59,7 @@ class Translator:
         return self._translations.ngettext(singular, plural, n).format(**values)
 
 
-@lru_cache(maxsize=None)
+@cache
 def gettext_for(lang: str | None) -> Translator:
     """The translator for `lang` (any spelling resolve_language accepts; None: the locale)."""
     code = resolve_language(lang)

@@ -48,6 +48,9 @@ class Ledger:
         return conn
 
     def mark_submitted(self, claim_id: str, when: datetime, note: str = "") -> Submission:
+        """Records the claim's one review request. Marking it again raises AlreadySubmittedError (exit 1) and keeps
+        the first record: a second mark is a mistake the user must see (on Coupang it would lock the claim), and the
+        UNIQUE claim_id makes the check and the insert one atomic step even with several batches at once."""
         record = Submission(claim_id, when.isoformat(), note)
         conn = self._connect()
         try:

@@ -37,6 +37,7 @@ SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uf
 class OcrSettings:
     binary: str
     psm: int
+    pdf_page_psm: int
     languages: str
     chinese_languages: str
     chinese_retry_below_confidence: float
@@ -100,9 +101,9 @@ class Engine:
         return f"tesseract {self.version} {languages} ({self.model})"
 
 
-def engine(binary: str | None = None) -> Engine:
-    """The installed Tesseract, checked once per process and binary; MissingDependencyError says how to install."""
-    found = shutil.which(binary or settings().binary)
+def engine() -> Engine:
+    """The Tesseract on PATH, probed once per process and binary; MissingDependencyError says how to install."""
+    found = shutil.which(settings().binary)
     if found is None:
         raise MissingDependencyError("Tesseract is not installed (no `tesseract` on PATH).", INSTALL_FIX)
     return _probe(found)
@@ -155,10 +156,10 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-def run_tesseract(image: Path, languages: str, timeout: float, binary: str | None = None) -> str:
+def run_tesseract(image: Path, languages: str, timeout: float, psm: int | None = None) -> str:
     """TSV of one image file. Raises OcrTimeout (child and its children killed) or OcrFailed."""
-    tool = engine(binary)
-    command = [tool.binary, str(image), "stdout", "-l", languages, "--psm", str(settings().psm), "tsv"]
+    tool = engine()
+    command = [tool.binary, str(image), "stdout", "-l", languages, "--psm", str(psm or settings().psm), "tsv"]
     # A session of its own, so a timeout kills the whole process group: nothing outlives the call.
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env(),
                                start_new_session=True)
@@ -300,8 +301,10 @@ def looks_chinese(text: str, words: int, confidence: float | None, cfg: OcrSetti
             and confidence < cfg.chinese_retry_below_confidence)
 
 
-def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float) -> tuple[PageReading, str]:
-    """OCR one page image (any mode, any size) -> its PageReading and the languages used.
+def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float,
+             psm: int | None = None) -> tuple[PageReading, str]:
+    """OCR one page image (any mode, any size) -> its PageReading and the languages used. `psm` None: the
+    settings' psm for screenshots and photos.
 
     A timeout or Tesseract failure gives a page with source "none" and a warning; a missing Tesseract raises.
     """
@@ -313,20 +316,23 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float) -> 
                        sharpness=round(sharpness(np.asarray(copy)), 1))
     languages = cfg.languages
     try:
-        lines, confidence = parse_tsv(run_tesseract(work_png, languages, timeout))
+        try:
+            lines, confidence = parse_tsv(run_tesseract(work_png, languages, timeout, psm))
+        except (OcrTimeout, OcrFailed) as exc:
+            return replace(page, warning=f"page {index}: {exc.message}"), languages
+        words = sum(len(line.text.split()) for line in lines)
         text = "\n".join(line.text for line in lines)
-        word_count = len(text.split())
-        if looks_chinese(text, word_count, confidence, cfg) and "chi_sim" in engine().languages:
-            retry_lines, retry_confidence = parse_tsv(run_tesseract(work_png, cfg.chinese_languages, timeout))
+        if looks_chinese(text, words, confidence, cfg) and "chi_sim" in engine().languages:
+            try:
+                retry_lines, retry_confidence = parse_tsv(run_tesseract(work_png, cfg.chinese_languages, timeout,
+                                                                        psm))
+            except (OcrTimeout, OcrFailed):
+                retry_lines, retry_confidence = (), None  # the first pass stands
             if (retry_confidence or 0) > (confidence or 0):
                 lines, confidence, languages = retry_lines, retry_confidence, cfg.chinese_languages
-    except (OcrTimeout, OcrFailed) as exc:
-        return replace(page, warning=f"page {index}: {exc.message}"), languages
     finally:
         work_png.unlink(missing_ok=True)
     header, footer = band_text(lines, copy.height, cfg.header_fraction, cfg.footer_fraction)
     return replace(page, text="\n".join(line.text for line in lines), source="ocr",
-                 confidence=None if confidence is None else round(confidence, 1),
-                 header_text=header, footer_text=footer), languages
-
-
+                   confidence=None if confidence is None else round(confidence, 1),
+                   header_text=header, footer_text=footer), languages

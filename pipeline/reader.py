@@ -163,7 +163,8 @@ def read_page(job: PageJob) -> PageResult:
     except PAGE_FAILURES as exc:
         return PageResult(replace(blank, warning=f"page {job.index} cannot be decoded ({exc})"), "", ())
     with image:
-        page, languages = ocr.ocr_page(image, job.index, job.work_png, job.timeout)
+        psm = ocr.settings().pdf_page_psm if job.usable_type == "pdf" else ocr.settings().psm
+        page, languages = ocr.ocr_page(image, job.index, job.work_png, job.timeout, psm)
         codes = tuple(qr_payloads(image))
     return PageResult(page, languages if page.source == "ocr" else "", codes)
 

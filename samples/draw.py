@@ -339,12 +339,13 @@ def signature(d: ImageDraw.ImageDraw, box: tuple[int, int, int, int], rng: np.ra
     """A handwritten-looking signature: a few connected loops of varying pressure."""
     x0, y0, x1, y1 = box
     span, mid = x1 - x0, (y0 + y1) / 2
-    loop = span * 0.05   # loop radius: x runs backwards where the pen circles, as in a cursive hand
+    loop = span * rng.uniform(0.035, 0.06)  # loop radius: x runs backwards where the pen circles (cursive)
+    turns, wave, phase = rng.uniform(24, 40), rng.uniform(5, 12), rng.uniform(0, math.pi)
     points = []
     for i in range(240):
         t = i / 239
-        x = x0 + span * t + loop * math.sin(t * 34 + rng.uniform(-0.1, 0.1))
-        y = mid + (y1 - y0) * 0.3 * math.sin(t * 9) - loop * math.cos(t * 34) + rng.uniform(-1.0, 1.0)
+        x = x0 + span * t + loop * math.sin(t * turns + rng.uniform(-0.1, 0.1))
+        y = mid + (y1 - y0) * 0.3 * math.sin(t * wave + phase) - loop * math.cos(t * turns) + rng.uniform(-1.0, 1.0)
         points.append((x, y))
     for i in range(len(points) - 1):
         w = max(1, round(width * (0.6 + 0.6 * math.sin(i / 9))))

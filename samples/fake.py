@@ -36,8 +36,10 @@ def s10(service: str, serial8: str, country: str = "KR") -> str:
 
 
 def fedex_12(first11: str) -> str:
-    """FedEx Express 12 digits: weights 1,7,3 repeating from the right of the first 11; check = sum % 11 % 10."""
-    weights = (1, 7, 3)
+    """FedEx Express 12 digits: weights 1,3,7 repeating from the right of the first 11; check = sum % 11 % 10.
+
+    (Verified on published FedEx numbers such as 790535312317; see pipeline/patterns.toml.)"""
+    weights = (1, 3, 7)
     total = sum(int(d) * weights[i % 3] for i, d in enumerate(reversed(first11)))
     return first11 + str(total % 11 % 10)
 
@@ -115,9 +117,6 @@ ADDRESSES = (
 )
 
 BUYERS = ("박서연", "이준호", "최지우", "정하늘", "한도윤", "윤서아", "강민재", "오예린", "임태윤", "송지아")
-SELLERS = ("Shenzhen Hanbit Trading Co., Ltd.", "Yiwu Dawnlight Home Goods Co.", "Guangzhou Jadeleaf Beauty Ltd.",
-           "Hangzhou Bluepeak Electronics Co.", "Ningbo Sunway Outdoor Products", "Xiamen Luckypaw Pet Supplies",
-           "Dongguan Northstar Kitchenware", "Qingdao Harbourline Textiles")
 SENDER_KO = ("한빛글로벌(주)", "새벽빛리빙", "제이드리프코리아", "블루피크전자", "선웨이아웃도어", "럭키포펫")
 PRODUCTS = (("스테인리스 보온 텀블러 500ml", "HB-TMB-500-SL"), ("무선 블루투스 이어폰 BX-20", "BP-BX20-BK"),
             ("캠핑용 접이식 의자", "SW-CHR-02-GN"), ("고양이 자동 급식기 3L", "LP-FDR-3L-WH"),

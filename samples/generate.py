@@ -5,7 +5,7 @@ and samples/expected.json, the ground truth (see samples/README.md for its schem
 
 Deterministic: every file draws from its own seed (derived from its path), so a subset generates the same bytes
 as a full run. PNG, JPEG, PDF (reportlab invariant mode, img2pdf nodate), CSV, ZIP, TIFF and WEBP are byte-identical
-run to run; the encrypted PDF (pypdf draws a random IV) and HEIC (x265) are not guaranteed to be.
+run to run, and HEIC was too with this libheif/x265; the encrypted PDFs are not (pypdf draws a random /ID and IV).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -33,6 +33,7 @@ import zxingcpp  # noqa: E402
 from PIL import Image  # noqa: E402
 from pypdf import PdfReader, PdfWriter  # noqa: E402
 
+from pipeline.profile import Profile  # noqa: E402
 from samples.draw import (Capture, Theme, Truth, browser_window, image_pdf_bytes, jpeg_bytes, phone_frame,  # noqa: E402
                           phone_photo_of_screen, photo_of_paper, png_bytes, scanned)
 from samples.fake import (BUYERS, PRODUCTS, SENDER_KO, ADDRESSES, Tracking, kst, masked, masked_phone,  # noqa: E402
@@ -44,14 +45,15 @@ from samples.pdfs import print_tracking_pdf, qc_report_pdf  # noqa: E402
 SAMPLES_DIR = Path(__file__).resolve().parent
 SCHEMA = "evpack.samples/1"
 DEMO_NOW = kst(2026, 3, 15, 12, 0)
-WINDOW_DAYS = 7  # the profile's window, repeated here only to write the expected deadline into expected.json
 
 CJ = CarrierSite("cj", "CJ대한통운", (0, 82, 164), "https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo={n}",
                  "배송조회 | CJ대한통운")
 KOREA_POST = CarrierSite("korea-post", "우체국택배", (228, 0, 43),
                          "https://service.epost.go.kr/trace.RetrieveDomRigiTraceList.comm?sid1={n}",
                          "우체국 국내우편물 종적조회", columns=("date", "time", "location", "status"),
-                         date_fmt="dot", summary="list", nav=("우편", "택배", "EMS", "종적조회"))
+                         date_fmt="dot", summary="list", nav=("우편", "택배", "EMS", "종적조회"),
+                         wording=(("title", "국내우편물 종적조회"), ("tracking", "등기번호"), ("location", "발생국"),
+                                  ("status", "처리현황")))
 CARRIER_NAMES = {"cj": "CJ대한통운", "korea-post": "우체국택배", "hanjin": "한진택배", "lotte": "롯데택배",
                  "logen": "로젠택배", "coupang": "쿠팡로지스틱스", "fedex": "FedEx", "dhl": "DHL", "ups": "UPS",
                  "ems": "EMS"}
@@ -219,7 +221,7 @@ def heic_rotated(draw: Callable[[Truth], Image.Image]) -> Callable[[Truth], byte
 def message_csv(messages: list[Message], buyer: str, order: str, english: bool = False) -> Callable[[Truth], bytes]:
     """The Seller Center message export as Excel writes CSV: UTF-8 with BOM, CRLF line ends."""
     def make(truth: Truth) -> bytes:
-        truth.kind, truth.languages = "message-thread", ["ko"]
+        truth.kind, truth.languages = "message-thread", ["ko", "en"] if english else ["ko"]
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(("Date", "Sender", "Message", "Order ID") if english else ("작성일시", "보낸사람", "내용", "주문번호"))
@@ -376,7 +378,7 @@ def evidence_samples() -> list[Sample]:
     order = make_order(rng, cj, "cj")
     seen = kst(2026, 3, 11, 14, 31)
     e = "evidence/"
-    s = [
+    return [
         Sample(e + "cj-tracking-screenshot.png", as_png(screenshot(CJ, cj, seen))),
         Sample(e + "cj-tracking-screenshot-1920-https.png",
                as_png(screenshot(CJ, cj, seen + timedelta(minutes=3), (1920, 1080), show_scheme=True, theme=Theme(15)))),
@@ -420,7 +422,6 @@ def evidence_samples() -> list[Sample]:
         Sample(e + "cloud-link-baidu.txt", cloud_link_text, "txt", text_source="text", rules=("external-link",)),
         Sample(e + "qr-code-only.png", qr_only, "png", rules=("external-link",)),
     ]
-    return s
 
 
 def claim(claim_id: str, order: str, reason: str, paid: datetime, buyer_claim: str, seller: str,
@@ -521,7 +522,7 @@ def packet_samples() -> list[Packet]:
                rules=("unreadable-file",)),
     ), "fail", ("unsupported-format", "external-link", "unreadable-file", "statement-language")))
 
-    # (f) a WeChat chat as the only evidence: warnings only, so it fails under --strict
+    # (f) a WeChat chat as the only evidence: not the Seller Center thread buyer-communication asks for
     p = root + "xiamen-luckypaw/CLM-2026-0001603/"
     rng = random.Random(p)
     seen = kst(2026, 3, 12, 15, 21)
@@ -529,7 +530,7 @@ def packet_samples() -> list[Packet]:
                                    "Buyer says the pet feeder never arrived.", "Xiamen Luckypaw Pet Supplies"), (
         Sample(p + "微信截图_20260312152133.png", wechat_png("韩国代运营 小金", wechat_messages(seen), seen), "png",
                rules=("untrusted-source", "untranslated")),
-    ), "pass", ("untrusted-source", "untranslated")))  # interface.md: a chat as main evidence is a warning
+    ), "fail", ("reason-mismatch", "untrusted-source", "untranslated")))
 
     # (g) late: the window closed weeks before the demo's now
     p = root + "dongguan-northstar/CLM-2026-0000954/"
@@ -585,9 +586,10 @@ def claim_toml(data: dict) -> bytes:
     return "".join(f"{key} = {toml_value(value)}\n" for key, value in data.items()).encode("utf-8")
 
 
-def deadline(paid: datetime) -> datetime:
-    return datetime.combine(paid.date() + timedelta(days=WINDOW_DAYS), datetime.max.time().replace(microsecond=0),
-                            tzinfo=paid.tzinfo)
+def deadline(paid: datetime, profile: Profile) -> datetime:
+    """The review window of the rules profile: `window_days` calendar days after the payout, at `window_closes_at`."""
+    closes = time.fromisoformat(profile.limit("window_closes_at"))
+    return datetime.combine(paid.date() + timedelta(days=profile.limit("window_days")), closes, tzinfo=paid.tzinfo)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -619,6 +621,12 @@ def generate(out: Path = SAMPLES_DIR, only: Iterable[str] | None = None) -> dict
     prefixes = tuple(only or ())
     wanted = (lambda path: path.startswith(prefixes)) if prefixes else (lambda path: True)
     expected = {"schema": SCHEMA, "now": DEMO_NOW.isoformat(), "files": {}, "packets": {}}
+    previous = out / "expected.json"
+    if prefixes and previous.exists():  # a partial run refreshes its own entries and keeps the others
+        kept = json.loads(previous.read_text(encoding="utf-8"))
+        for section in ("files", "packets"):
+            expected[section] = {k: v for k, v in kept[section].items() if not wanted(k)}
+    profile = Profile.load()
     expected["files"].update(write_samples([s for s in evidence_samples() if wanted(s.path)], out))
     for packet in packet_samples():
         if not wanted(packet.path):
@@ -627,8 +635,10 @@ def generate(out: Path = SAMPLES_DIR, only: Iterable[str] | None = None) -> dict
         expected["files"].update(write_samples(packet.samples, out))
         expected["packets"][packet.path.rstrip("/")] = {
             "claim_id": packet.claim["claim_id"], "reason": packet.claim["reason"],
-            "deadline": deadline(packet.claim["paid_out_at"]).isoformat(), "verdict": packet.verdict,
+            "deadline": deadline(packet.claim["paid_out_at"], profile).isoformat(), "verdict": packet.verdict,
             "rules": sorted(packet.rules), "files": [s.path.removeprefix(packet.path) for s in packet.samples]}
+    for section in ("files", "packets"):  # sorted, so a partial run writes the same file as a full one
+        expected[section] = dict(sorted(expected[section].items()))
     write_atomic(out / "expected.json", json.dumps(expected, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
     return expected
 
@@ -639,7 +649,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=None, help="generate only paths starting with these prefixes")
     args = parser.parse_args(argv)
     expected = generate(args.out, args.only)
-    print(f"wrote {len(expected['files'])} files and {len(expected['packets'])} packets under {args.out}",
+    print(f"{args.out}/expected.json now lists {len(expected['files'])} files and {len(expected['packets'])} packets",
           file=sys.stderr)
     return 0
 

@@ -67,6 +67,7 @@ class CarrierSite:
     summary: str = "row"           # row: a header row and a value row; list: label: value lines
     stepper: bool = True
     grouped_number: bool = False   # prints 4-4-4 groups (6892-1234-5674)
+    wording: tuple[tuple[str, str], ...] = ()  # the site's own words for some labels: (("tracking", "등기번호"),)
     nav: tuple[str, ...] = ("고객센터", "기업고객", "택배예약", "배송조회")
 
 
@@ -85,6 +86,10 @@ class Shipment:
         return self.events[-1].at
 
 
+def labels(site: CarrierSite) -> dict:
+    return LABELS[site.lang] | dict(site.wording)
+
+
 def url_for(site: CarrierSite, number: str) -> str:
     return site.url.format(n=number)
 
@@ -98,7 +103,7 @@ def shown_number(site: CarrierSite, number: str) -> str:
 def tracking_page(size: tuple[int, int], site: CarrierSite, ship: Shipment, theme: Theme, truth: Truth) -> Image.Image:
     """A carrier's tracking result page. Only rows that fit the viewport are drawn (and recorded)."""
     w, h = size
-    lab = LABELS[site.lang]
+    lab = labels(site)
     img = Image.new("RGB", size, theme.bg)
     d = ImageDraw.Draw(img)
     s = theme.size

@@ -13,22 +13,21 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from samples.draw import FONT_FILES, Truth
-from samples.pages import LABELS, CarrierSite, Shipment, shown_number, stamp, url_for
+from samples.pages import CarrierSite, Shipment, labels, shown_number, stamp, url_for
 from samples.fake import masked
 
 rl_config.invariant = 1
 
 # reportlab embeds TrueType outlines only (Noto CJK is CFF), so Chinese uses WenQuanYi Zen Hei.
-PDF_FONTS = {"ko": "NanumGothic", "ko-bold": "NanumGothicBold", "zh": "WenQuanYiZenHei", "en": "Helvetica",
-             "en-bold": "Helvetica-Bold"}
+PDF_FONTS = {"ko": "NanumGothic", "ko-bold": "NanumGothicBold", "zh": "WenQuanYiZenHei"}
 
 
 def register_fonts() -> None:
-    if "NanumGothic" in pdfmetrics.getRegisteredFontNames():
+    if PDF_FONTS["ko"] in pdfmetrics.getRegisteredFontNames():
         return
-    pdfmetrics.registerFont(TTFont("NanumGothic", FONT_FILES["gothic"]))
-    pdfmetrics.registerFont(TTFont("NanumGothicBold", FONT_FILES["gothic-bold"]))
-    pdfmetrics.registerFont(TTFont("WenQuanYiZenHei", FONT_FILES["zenhei"], subfontIndex=0))
+    pdfmetrics.registerFont(TTFont(PDF_FONTS["ko"], FONT_FILES["gothic"]))
+    pdfmetrics.registerFont(TTFont(PDF_FONTS["ko-bold"], FONT_FILES["gothic-bold"]))
+    pdfmetrics.registerFont(TTFont(PDF_FONTS["zh"], FONT_FILES["zenhei"], subfontIndex=0))
 
 
 def chrome_print_header(at: datetime, style: str) -> str:
@@ -47,8 +46,8 @@ def print_tracking_pdf(site: CarrierSite, ship: Shipment, printed_at: datetime, 
     c = Canvas(buf, pagesize=A4, pageCompression=1)
     c.setTitle(site.title)
     w, h = A4
-    lab = LABELS[site.lang]
-    regular, bold = ("NanumGothic", "NanumGothicBold")
+    lab = labels(site)
+    regular, bold = PDF_FONTS["ko"], PDF_FONTS["ko-bold"]  # Nanum covers Latin too
     header = chrome_print_header(printed_at, header_style)
     url = url_for(site, ship.tracking.value)
     c.setFont(regular, 8)

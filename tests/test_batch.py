@@ -3,8 +3,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +19,7 @@ from pipeline import batch, runner
 from pipeline.batch import FINGERPRINT, STAGING, run_batch
 from pipeline.errors import ExitCode, UsageError
 
+ROOT = Path(__file__).resolve().parent.parent
 FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
 CLAIM = """claim_id = "{claim_id}"
 order_id = "31000012345678"
@@ -177,15 +183,17 @@ def test_a_killed_worker_leaves_no_half_bundle_and_the_next_run_completes_it(tre
 
 def test_a_rerun_reuses_unchanged_bundles_and_redoes_a_changed_packet(tree, tmp_path, ctx):
     """GIVEN a finished batch
-    WHEN it runs again over the same inputs, and again after one evidence file changed
+    WHEN it runs again over the same inputs an hour later, again after one evidence file changed, and again after
+    the deadlines passed
     THEN the second run rebuilds nothing (bundles byte-identical, same mtimes), the third rebuilds only the changed
-    packet, and a different --now phase (deadline passed) rebuilds all with a valid claim."""
+    packet, and the fourth rebuilds every packet with a claim (its findings now quote the deadline)."""
     out = tmp_path / "out"
     first = run_batch(tree, out, ctx, jobs=2, progress=False)
     assert not any(p.reused for p in first.packets)
     bundles = snapshot(out / "CLM-2026-0000001")
 
-    second = run_batch(tree, out, ctx, jobs=2, progress=False)
+    an_hour_later = replace(ctx, now=ctx.now + timedelta(hours=1))  # every window still open: now does not matter
+    second = run_batch(tree, out, an_hour_later, jobs=2, progress=False)
     assert all(p.reused for p in second.packets)
     assert [p.verdict for p in second.packets] == [p.verdict for p in first.packets]
     assert snapshot(out / "CLM-2026-0000001") == bundles
@@ -227,6 +235,33 @@ def test_ctrl_c_writes_what_finished_and_leaves_no_partial_bundle(tree, tmp_path
     assert not any(out.rglob("*.partial"))
     suite = ET.parse(out / "junit.xml").getroot()
     assert len(list(suite.iter("skipped"))) == 3
+
+
+def test_ctrl_c_on_the_command_line_exits_130_and_the_next_run_finishes(tree, tmp_path):
+    """GIVEN `evpack batch` running with one worker in its own process group
+    WHEN Ctrl-C (SIGINT to the group, as a terminal sends it) arrives after the first bundle is written
+    THEN it exits 130 promptly, no partial or staging folder is left, summary.json says interrupted, and the same
+    command run again builds the rest and reuses what was finished."""
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "pipeline", "batch", str(tree), "-o", str(out), "--jobs", "1",
+               "--now", "2026-03-15T12:00:00+09:00", "--lang", "en"]
+    process = subprocess.Popen(command, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    give_up = time.monotonic() + 120
+    while not any(out.glob("*/report.json")) and process.poll() is None and time.monotonic() < give_up:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    stderr = process.communicate(timeout=60)[1]
+    assert process.returncode == 130, stderr  # three packets were still to go when the first bundle appeared
+    assert "Interrupted" in stderr
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["interrupted"] is True
+    assert not any(out.rglob("*.partial")) and not (out / STAGING).exists()
+
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 1, again.stderr  # bolt/broken fails
+    document = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert document["interrupted"] is False
+    assert {p["verdict"] for p in document["packets"]} <= {"pass", "fail"}
+    assert any(p["reused"] for p in document["packets"])
 
 
 def test_two_packets_with_one_claim_id_are_both_errors(tmp_path, ctx):

@@ -9,11 +9,11 @@ from dataclasses import replace
 
 import pytest
 from distributed import LocalCluster
+from test_batch import make_tree
 
 from pipeline import batch
 from pipeline.batch import run_batch
 from pipeline.errors import ExitCode, UsageError
-from test_batch import make_tree
 
 
 def test_dask_cluster_gives_the_same_verdicts_as_the_local_pool(tmp_path, ctx):

@@ -9,8 +9,15 @@ import pytest
 from babel.messages.pofile import read_po
 
 from pipeline import i18n
-from pipeline.i18n import (LANGUAGES, LOCALE_DIR, format_left, format_when, gettext_for, resolve_language,
-                           rule_title)
+from pipeline.i18n import (
+    LANGUAGES,
+    LOCALE_DIR,
+    format_left,
+    format_when,
+    gettext_for,
+    resolve_language,
+    rule_title,
+)
 from pipeline.model import KST
 from pipeline.profile import Profile, available
 

@@ -28,10 +28,11 @@ def sha(path: Path) -> str:
 
 def text_pdf(path: Path, pages: list[list[str]]) -> Path:
     """A PDF whose pages carry real text (a carrier's own PDF), in NanumGothic so Korean survives."""
-    pdfmetrics.registerFont(TTFont("NanumGothic", GOTHIC))
+    # A name of its own: samples/pdfs.py skips its registrations when it sees "NanumGothic" already registered.
+    pdfmetrics.registerFont(TTFont("ReaderTestGothic", GOTHIC))
     sheet = canvas.Canvas(str(path), pagesize=A4)
     for lines in pages:
-        sheet.setFont("NanumGothic", 11)
+        sheet.setFont("ReaderTestGothic", 11)
         for i, line in enumerate(lines):
             sheet.drawString(60, 780 - i * 18, line)
         sheet.showPage()

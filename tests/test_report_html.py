@@ -13,10 +13,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from PIL import Image
+from test_batch import make_packet
 
 from pipeline import batch_report
 from pipeline.batch import PacketSummary, run_batch
-from test_batch import make_packet
 
 CHROMIUM = "/usr/bin/chromium"
 EVIL_FILE = "<script>alert(1)</script>.png"

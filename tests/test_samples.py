@@ -1,6 +1,7 @@
 """The synthetic samples: deterministic, fully described by expected.json, and consistent with the contract."""
 from __future__ import annotations
 
+import importlib.util
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -43,6 +44,18 @@ def test_generator_is_deterministic(tmp_path):
     for path, data in a.items():
         if path != "expected.json":
             assert (SAMPLES / path).read_bytes() == data, f"samples/{path} is stale: run `make samples`"
+
+
+def test_partial_run_keeps_the_other_entries(tmp_path):
+    """GIVEN an output folder whose expected.json already lists other files
+    WHEN only one sample is regenerated into it
+    THEN that sample's entry is written and the other entries are kept"""
+    other = {"form": "png", "rules": []}
+    (tmp_path / "expected.json").write_text(json.dumps({"files": {"evidence/other.png": other}, "packets": {}}))
+    expected = generate(tmp_path, ["evidence/seller-messages-export.csv"])
+    assert expected["files"]["evidence/other.png"] == other
+    assert expected["files"]["evidence/seller-messages-export.csv"]["kind"] == "message-thread"
+    assert json.loads((tmp_path / "expected.json").read_text()) == expected
 
 
 def test_expected_covers_every_file():
@@ -179,3 +192,29 @@ def test_special_formats_are_what_they_claim():
 def test_samples_stay_small():
     """GIVEN the committed samples/ WHEN its size is summed THEN it stays under 15 MB"""
     assert sum(p.stat().st_size for p in SAMPLES.rglob("*") if p.is_file()) < 15_000_000
+
+
+def test_benchmark_corpus_is_held_out_and_in_the_same_schema(tmp_path):
+    """GIVEN the benchmark corpus generator (bench/corpus.py)
+    WHEN its catalogue is listed and a few of its files are drawn
+    THEN its carriers are none of those the samples show, it covers every degradation the benchmark measures,
+    and its truth entries have the schema of expected.json"""
+    corpus = load_corpus_module()
+    assert not set(corpus.SITES) & {"cj", "korea-post"}
+    catalogue = corpus.corpus_samples(seed=7)
+    assert 40 <= len(catalogue) <= 60
+    assert {s.degradation for s in catalogue} >= {"clean", "jpeg-resave", "phone-photo", "mobile-capture", "print-pdf",
+                                                   "scan"}
+    drawn = corpus.write_samples([s for s in catalogue if s.path.startswith("dhl/")][:2], tmp_path)
+    some_entry = next(iter(EXPECTED["files"].values()))
+    for entry in drawn.values():
+        assert set(entry) == set(some_entry)
+        assert entry["fields"]["tracking_numbers"][0]["carrier"] == "dhl"
+        assert entry["languages"] == ["en"]
+
+
+def load_corpus_module():
+    spec = importlib.util.spec_from_file_location("bench_corpus", SAMPLES.parent / "bench" / "corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
