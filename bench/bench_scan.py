@@ -26,11 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import api  # noqa: E402
-from pipeline.context import Context  # noqa: E402
-from pipeline.fields import extract_fields  # noqa: E402
-from pipeline.model import Fields, PageReading  # noqa: E402
-from pipeline.profile import Profile  # noqa: E402
+from pipeline import api
+from pipeline.context import Context
+from pipeline.fields import extract_fields
+from pipeline.model import Fields, PageReading
+from pipeline.profile import Profile
 
 JOBS = 2
 OCRMYPDF = Path(sys.executable).with_name("ocrmypdf")

@@ -387,8 +387,8 @@ def run_on_dask(tasks: list[PacketTask], ctx: Context, client, bar: batch_report
     from distributed import as_completed
     with client:
         futures = {client.submit(build_one, task, replace(ctx, jobs=1), pure=False): task for task in tasks}
-        for future in futures:
-            bar.started(futures[future].rel)
+        for task in futures.values():
+            bar.started(task.rel)
         try:
             for future in as_completed(futures, loop=client.loop):
                 task = futures[future]

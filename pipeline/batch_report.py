@@ -18,11 +18,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 import pypdfium2
 from jinja2 import Environment, FileSystemLoader
-from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 from rich.console import Console
 from rich.markup import escape
@@ -172,7 +171,7 @@ def report_html(out: Path, summaries: list[PacketSummary], ctx: Context) -> str:
     c = counts(summaries)
     packets = [packet_view(out, s, ctx) for s in sorted(summaries, key=lambda s: urgency_order(s, ctx))]
     return env.get_template("report.html.j2").render(
-        _=_, html_lang=HTML_LANG.get(_.lang, "en"), nonce=Markup(secrets.token_urlsafe(16)),
+        _=_, html_lang=HTML_LANG.get(_.lang, "en"), nonce=secrets.token_urlsafe(16),
         generated=format_when(ctx.now, ctx.lang, ctx.display_zone),
         counts_line=_("{passed} passed, {failed} failed, {errors} errors, {cancelled} cancelled, of {total} packets",
                       passed=c["pass"], failed=c["fail"], errors=c["error"], cancelled=c["cancelled"],
@@ -231,7 +230,7 @@ def thumbnail_uri(path: Path) -> str | None:
         image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
         buffer = io.BytesIO()
         image.convert("RGB").save(buffer, "JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
-    except (OSError, pypdfium2.PdfiumError, UnidentifiedImageError, ValueError):
+    except (OSError, pypdfium2.PdfiumError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
         return None
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
@@ -250,7 +249,7 @@ class BatchProgress:
         self.progress: Progress | None = None
         self.task = None
 
-    def __enter__(self) -> BatchProgress:
+    def __enter__(self) -> Self:
         if self.enabled:
             self.progress = Progress(SpinnerColumn(), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                                      TextColumn("{task.description}"), console=Console(stderr=True))

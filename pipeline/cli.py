@@ -41,7 +41,7 @@ def make_context(opts: dict, workdir: Path) -> Context:
     cache = None if opts.get("no_cache") else Path(opts["cache_dir"]) if opts.get("cache_dir") else default_cache_dir()
     ledger = opts.get("ledger")
     return Context(profile=Profile.load(opts.get("profile")), workdir=workdir, now=parse_now(opts.get("now")),
-                   cache_dir=cache, jobs=opts.get("jobs") or 1,
+                   cache_dir=cache, jobs=opts.get("jobs") or 1, ocr_timeout=opts.get("ocr_timeout") or 120.0,
                    ledger_path=Path(ledger) if ledger else default_ledger_path(),
                    lang=resolve_lang(opts.get("lang")), seller_zone=opts.get("zone"))
 
@@ -93,6 +93,8 @@ def common_options(command):
         click.option("--zone", help="Your time zone for showing deadlines (default: the profile's, Asia/Shanghai)."),
         click.option("--ledger", type=click.Path(dir_okay=False),
                      help="Submission ledger database (default: ~/.cache/evpack-ledger.sqlite3 or $EVPACK_LEDGER)."),
+        click.option("--ocr-timeout", type=click.FloatRange(1, 3600), default=120.0, show_default=True,
+                     help="Seconds one Tesseract call may take; a page past it is reported, the run goes on."),
     ]):
         command = option(command)
     return command

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import tomllib
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -64,14 +64,14 @@ class OcrSettings:
     version: str  # hash of the settings file: part of the read cache key
 
     @classmethod
-    def load(cls, path: Path = SETTINGS_FILE) -> "OcrSettings":
+    def load(cls, path: Path = SETTINGS_FILE) -> OcrSettings:
         raw = path.read_bytes()
         data = tomllib.loads(raw.decode("utf-8"))
         flat = {k: v for section in data.values() for k, v in section.items()}
         return cls(**flat, version=hashlib.sha256(raw).hexdigest()[:12])
 
 
-@lru_cache(maxsize=None)
+@cache
 def settings() -> OcrSettings:
     return OcrSettings.load()
 
@@ -113,8 +113,10 @@ def engine() -> Engine:
 def _probe(binary: str) -> Engine:
     env = child_env()
     try:
-        version_out = subprocess.run([binary, "--version"], capture_output=True, timeout=30, env=env)
-        langs_out = subprocess.run([binary, "--list-langs"], capture_output=True, timeout=30, env=env)
+        version_out = subprocess.run([binary, "--version"], capture_output=True, timeout=30, env=env,
+                                     check=False)
+        langs_out = subprocess.run([binary, "--list-langs"], capture_output=True, timeout=30, env=env,
+                                   check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise MissingDependencyError(f"Tesseract at {binary} does not run ({exc}).", INSTALL_FIX) from None
     version_text = (version_out.stdout + version_out.stderr).decode("utf-8", "replace")

@@ -8,9 +8,9 @@ re-reads a recompressed file to check its fields survived.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
 
 import pypdfium2 as pdfium
 import zxingcpp

@@ -23,11 +23,11 @@ PDF_FONTS = {"ko": "NanumGothic", "ko-bold": "NanumGothicBold", "zh": "WenQuanYi
 
 
 def register_fonts() -> None:
-    if PDF_FONTS["ko"] in pdfmetrics.getRegisteredFontNames():
-        return
-    pdfmetrics.registerFont(TTFont(PDF_FONTS["ko"], FONT_FILES["gothic"]))
-    pdfmetrics.registerFont(TTFont(PDF_FONTS["ko-bold"], FONT_FILES["gothic-bold"]))
-    pdfmetrics.registerFont(TTFont(PDF_FONTS["zh"], FONT_FILES["zenhei"], subfontIndex=0))
+    """Each name on its own: another module in the same process may have registered some of them already."""
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    for key, file, extra in (("ko", "gothic", {}), ("ko-bold", "gothic-bold", {}), ("zh", "zenhei", {"subfontIndex": 0})):
+        if PDF_FONTS[key] not in registered:
+            pdfmetrics.registerFont(TTFont(PDF_FONTS[key], FONT_FILES[file], **extra))
 
 
 def chrome_print_header(at: datetime, style: str) -> str:

@@ -50,7 +50,7 @@ def test_corrupt_entry_is_ignored_and_rewritten(tmp_path):
     entry = cache.entry_path(SHA)
     entry.write_text(entry.read_text(encoding="utf-8")[:40], encoding="utf-8")
     assert cache.get(SHA) is None
-    entry.write_text('{"schema": "evpack.read-cache/1", "sha256": "%s", "pages": [{"bogus": 1}]}' % SHA)
+    entry.write_text(f'{{"schema": "evpack.read-cache/1", "sha256": "{SHA}", "pages": [{{"bogus": 1}}]}}')
     assert cache.get(SHA) is None
     entry.write_bytes(b"\xff\xfe\x00")
     assert cache.get(SHA) is None

@@ -127,7 +127,7 @@ def test_sharpness_drops_when_blurred():
 
 # ---- TSV ------------------------------------------------------------------------------------------
 
-SAMPLE_TSV = "\n".join([
+SAMPLE_TSV = "\n".join([  # noqa: FLY002 - one TSV row a line reads best
     TSV_HEADER,
     "1\t1\t0\t0\t0\t0\t0\t0\t1000\t800\t-1\t",
     "4\t1\t1\t1\t1\t0\t10\t10\t500\t20\t-1\t",
