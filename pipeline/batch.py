@@ -44,7 +44,7 @@ from pipeline.i18n import gettext_for
 from pipeline.ledger import is_submitted
 from pipeline.model import PacketState
 from pipeline.packet_report import sha256
-from stages.bundle import REPORT, bundle_name, swap_into_place
+from pipeline.output import REPORT, bundle_name, swap_into_place
 from stages.manifest import MANIFEST
 
 STAGING = ".evpack-staging"

@@ -8,25 +8,25 @@ from __future__ import annotations
 
 import io
 import os
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 import img2pdf
+import pikepdf
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
-from pypdf.generic import (ArrayObject, ByteStringObject, DecodedStreamObject, NameObject, NumberObject,
-                           StreamObject)
 
-from pipeline import imageops
+from pipeline import executors, imageops
 from pipeline.errors import FileProblem
 
 POINTS_PER_MM = 72 / 25.4
 # What pypdf and Pillow raise on a malformed or hostile file: each means "this file cannot be used", never a bug.
 PDF_FAILURES = (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
                 ZeroDivisionError, img2pdf.ImageOpenError, img2pdf.JpegColorspaceError,
-                img2pdf.UnsupportedColorspaceError, Image.DecompressionBombError)
+                img2pdf.UnsupportedColorspaceError, Image.DecompressionBombError, pikepdf.PikepdfError)
 PDF_MAGIC = b"%PDF-"
 
 
@@ -129,97 +129,198 @@ def lossless(src: Path, dst: Path, zlib_level: int = 9) -> None:
     write_atomically(writer, dst)
 
 
-def recompress_images(src: Path, dst: Path, policy: ImagePolicy) -> int:
-    """Re-encodes page images page by page; an image is replaced only when the new encoding is smaller.
+@dataclass(frozen=True)
+class PageImage:
+    """An image XObject found on a page: where to find it again, and what the recompression needs to know."""
+
+    objgen: tuple[int, int]            # the object's number and generation
+    page: int                          # 1-based: the first page that shows it
+    width: int
+    height: int
+    page_inches: tuple[float, float]   # long and short side of that page
+    encoded_bytes: int                 # what the file pays for it now
+    jpeg: bool                         # DCT-encoded: decoded at reduced scale directly
+    recodable: bool                    # False: masked, stencil, /Decode or not 8-bit: left alone
+
+    def target_size(self, max_dpi: float) -> tuple[int, int]:
+        # Conservative: the image is taken to fill the page, so it is never brought below max_dpi.
+        page_long, page_short = self.page_inches
+        scale = min(1.0, max(max_dpi * page_long / max(self.width, self.height),
+                             max_dpi * page_short / min(self.width, self.height)))
+        return max(1, round(self.width * scale)), max(1, round(self.height * scale))
+
+
+@dataclass(frozen=True)
+class ImageTask:
+    """One page image to re-encode, in a worker: picklable (paths and numbers, never pixels)."""
+
+    src: Path
+    image: PageImage
+    policy: ImagePolicy
+    out: Path                          # where the worker writes the encoded stream data
+
+
+@dataclass(frozen=True)
+class Reencoded:
+    """A smaller encoding of one page image, written to `path` as stream data (JPEG, or zlib for a palette)."""
+
+    objgen: tuple[int, int]
+    path: Path
+    width: int
+    height: int
+    colour: str                        # gray | rgb | indexed
+    palette: bytes = b""               # the indexed colour table (at most 768 bytes)
+
+
+def page_images(src: Path) -> list[PageImage]:
+    """Every image XObject of the PDF once (also those inside form XObjects), without decoding any of them."""
+    found: dict[tuple[int, int], PageImage] = {}
+    with pikepdf.open(src) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            box = [float(v) for v in page.mediabox]
+            inches = tuple(sorted((abs(box[2] - box[0]) / 72, abs(box[3] - box[1]) / 72), reverse=True))
+            for stream in page.get_images().values():
+                if not stream.is_indirect or stream.objgen in found:
+                    continue
+                found[stream.objgen] = PageImage(
+                    objgen=stream.objgen, page=number, width=int(stream.Width), height=int(stream.Height),
+                    page_inches=inches, encoded_bytes=len(stream.read_raw_bytes()),
+                    jpeg=filters(stream) == ["/DCTDecode"],
+                    recodable=not any(key in stream for key in ("/SMask", "/Mask", "/ImageMask", "/Decode"))
+                    and int(stream.get("/BitsPerComponent", 8)) == 8)
+    return list(found.values())
+
+
+def filters(stream: pikepdf.Stream) -> list[str]:
+    value = stream.get("/Filter")
+    if value is None:
+        return []
+    return [str(value)] if isinstance(value, pikepdf.Name) else [str(v) for v in value]
+
+
+def recompress_images(src: Path, dst: Path, policy: ImagePolicy, work: Path, jobs: int = 1) -> int:
+    """Re-encodes page images, one task per image on up to `jobs` processes; an image is replaced only when the new
+    encoding is smaller.
 
     Photos (many colours) become JPEG at <= policy.max_dpi; flat images (screenshots, scans of print) become an
     exact palette when one exists, else keep their lossless encoding. Masked, stencil, CMYK and 1-bit images are
     left alone: re-encoding could change what shows. An image that does not decode is left as it is.
-    Returns the number of images replaced.
+    pikepdf reads streams lazily and copies untouched ones straight from `src` while writing, so memory holds one
+    decoded page image per worker, never the document. Returns the number of images replaced.
     """
-    writer = PdfWriter(clone_from=src)
-    done: set[int] = set()
-    replaced = 0
-    for page in writer.pages:
-        box = page.mediabox
-        page_long, page_short = sorted((float(box.width) / 72, float(box.height) / 72), reverse=True)
-        xobjects = page.get("/Resources", {}).get_object().get("/XObject", {}).get_object()
-        for name, ref in xobjects.items():
-            original = ref.get_object()
-            if not hasattr(ref, "idnum") or ref.idnum in done or original.get("/Subtype") != "/Image":
-                continue
-            done.add(ref.idnum)
-            if any(key in original for key in ("/SMask", "/Mask", "/ImageMask", "/Decode")) \
-                    or original.get("/BitsPerComponent", 8) != 8:
-                continue
-            width, height = int(original["/Width"]), int(original["/Height"])
-            # Conservative: the image is taken to fill the page, so it is never brought below max_dpi.
-            scale = min(1.0, max(policy.max_dpi * page_long / max(width, height),
-                                 policy.max_dpi * page_short / min(width, height)))
-            size = (max(1, round(width * scale)), max(1, round(height * scale)))
-            try:
-                image = decoded(page, name, original, size)
-                stream = reencoded(image, size, policy) if image.mode in ("RGB", "L", "P") else None
-            except PDF_FAILURES:
-                continue
-            if stream is not None and encoded_size(stream) < encoded_size(original):
-                # pypdf has no public call to swap an indirect object; ImageFile.replace does the same assignment.
-                writer._objects[ref.idnum - 1] = stream
-                replaced += 1
-    write_atomically(writer, dst)
-    return replaced
+    work.mkdir(parents=True, exist_ok=True)
+    tasks = [ImageTask(src, image, policy, work / f"{image.page:06d}-{image.objgen[0]}.stream")
+             for image in page_images(src) if image.recodable]
+    results = [r for r in executors.map_tasks(reencode_image, tasks, jobs) if r is not None]
+    try:
+        with pikepdf.open(src) as pdf:
+            for result in results:
+                replace_image(pdf.get_object(result.objgen), result)
+            save_atomically(pdf, dst)
+    finally:
+        for task in tasks:
+            task.out.unlink(missing_ok=True)
+    return len(results)
 
 
-def decoded(page, name: str, original: StreamObject, size: tuple[int, int]) -> Image.Image:
+def forecast_size(src: Path, images: Sequence[PageImage], policy: ImagePolicy, sample: int, work: Path) -> int:
+    """Bytes `recompress_images` would write, predicted from re-encoding `sample` evenly spread images only."""
+    recodable = [image for image in images if image.recodable]
+    total = src.stat().st_size
+    if not recodable:
+        return total
+    chosen = [recodable[round(i * (len(recodable) - 1) / max(1, sample - 1))] for i in range(min(sample,
+                                                                                                 len(recodable)))]
+    chosen = list({image.objgen: image for image in chosen}.values())
+    work.mkdir(parents=True, exist_ok=True)
+    before = after = 0
+    for image in chosen:
+        out = work / f"sample-{image.objgen[0]}.stream"
+        result = reencode_image(ImageTask(src, image, policy, out))
+        before += image.encoded_bytes
+        after += out.stat().st_size if result else image.encoded_bytes
+        out.unlink(missing_ok=True)
+    image_bytes = sum(image.encoded_bytes for image in recodable)
+    return total - image_bytes + round(image_bytes * after / before)
+
+
+def reencode_image(task: ImageTask) -> Reencoded | None:
+    """The worker's part: decode one page image near its target size, encode it; None when not smaller."""
+    image, size = task.image, task.image.target_size(task.policy.max_dpi)
+    try:
+        with pikepdf.open(task.src) as pdf:
+            picture = decoded(pdf.get_object(image.objgen), image.jpeg, size)
+        if picture.mode not in ("RGB", "L", "P"):
+            return None
+        result = encoded(picture, size, task.policy, task.out, image.objgen)
+    except PDF_FAILURES:
+        return None
+    if result is None or task.out.stat().st_size >= image.encoded_bytes:
+        task.out.unlink(missing_ok=True)
+        return None
+    return result
+
+
+def decoded(stream: pikepdf.Stream, jpeg: bool, size: tuple[int, int]) -> Image.Image:
     """The page image; a JPEG is decoded by Pillow near `size` directly (DCT scaling: fast, little memory)."""
-    filters = original.get("/Filter")
-    filters = [filters] if isinstance(filters, str) else list(filters or ())
-    if filters == ["/DCTDecode"]:
-        image = Image.open(io.BytesIO(original._data))
+    if jpeg:
+        image = Image.open(io.BytesIO(stream.read_raw_bytes()))
         image.draft(image.mode, size)
         image.load()
         return image
-    return page.images[name].image
+    return pikepdf.PdfImage(stream).as_pil_image()
 
 
-def reencoded(image: Image.Image, size: tuple[int, int], policy: ImagePolicy) -> StreamObject | None:
+def encoded(image: Image.Image, size: tuple[int, int], policy: ImagePolicy, out: Path,
+            objgen: tuple[int, int]) -> Reencoded | None:
     if imageops.looks_flat(image, policy.flat_sample_side, policy.flat_sample_max_colours):
         palette = imageops.exact_palette(image, policy.palette_colours)
-        return None if palette is None else palette_stream(palette)
-    buffer = io.BytesIO()
+        if palette is None:
+            return None
+        _, highest = palette.getextrema()
+        write_bytes_atomically(out, zlib.compress(palette.tobytes(), 9))
+        # The table holds only the entries in use (indices 0..highest).
+        return Reencoded(objgen, out, palette.width, palette.height, "indexed",
+                         bytes(palette.getpalette()[:3 * (highest + 1)]))
     picture = imageops.visible_rgb(image)
     if picture.size != size:
         picture = picture.resize(size, Image.Resampling.LANCZOS)
-    picture.save(buffer, "JPEG", quality=policy.jpeg_quality, optimize=True)
-    stream = DecodedStreamObject()
-    stream.set_data(buffer.getvalue())
-    stream.update(image_dict(picture.width, picture.height,
-                             NameObject("/DeviceGray" if picture.mode == "L" else "/DeviceRGB")))
-    stream[NameObject("/Filter")] = NameObject("/DCTDecode")
-    return stream
+    imageops.save_atomically(picture, out, "JPEG", quality=policy.jpeg_quality, optimize=True)
+    return Reencoded(objgen, out, picture.width, picture.height, "gray" if picture.mode == "L" else "rgb")
 
 
-def palette_stream(palette: Image.Image) -> StreamObject:
-    _, highest = palette.getextrema()
-    # The table holds only the entries in use (indices 0..highest).
-    table = bytes(palette.getpalette()[:3 * (highest + 1)])
-    space = ArrayObject([NameObject("/Indexed"), NameObject("/DeviceRGB"), NumberObject(highest),
-                         ByteStringObject(table)])
-    raw = DecodedStreamObject()
-    raw.set_data(palette.tobytes())
-    raw.update(image_dict(palette.width, palette.height, space))
-    return raw.flate_encode(level=9)
+def replace_image(stream: pikepdf.Stream, result: Reencoded) -> None:
+    if result.colour == "indexed":
+        space = pikepdf.Array([pikepdf.Name.Indexed, pikepdf.Name.DeviceRGB, len(result.palette) // 3 - 1,
+                               pikepdf.String(result.palette)])
+        stream.write(result.path.read_bytes(), filter=pikepdf.Name.FlateDecode)
+    else:
+        space = pikepdf.Name.DeviceGray if result.colour == "gray" else pikepdf.Name.DeviceRGB
+        stream.write(result.path.read_bytes(), filter=pikepdf.Name.DCTDecode)
+    stream.Width, stream.Height, stream.ColorSpace, stream.BitsPerComponent = (result.width, result.height, space,
+                                                                                8)
+    for key in ("/DecodeParms", "/Intent"):
+        if key in stream:
+            del stream[key]
 
 
-def encoded_size(stream: StreamObject) -> int:
-    # pypdf's public get_data() decodes; the stored (encoded) bytes are what the file pays for.
-    return len(stream._data)
+def save_atomically(pdf: pikepdf.Pdf, dst: Path) -> None:
+    tmp = dst.with_name(f".{dst.name}.part")
+    try:
+        # deterministic_id: the same input gives the same bytes (no random /ID).
+        pdf.save(tmp, deterministic_id=True)
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
-def image_dict(width: int, height: int, colour_space) -> dict:
-    return {NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Image"),
-            NameObject("/Width"): NumberObject(width), NameObject("/Height"): NumberObject(height),
-            NameObject("/ColorSpace"): colour_space, NameObject("/BitsPerComponent"): NumberObject(8)}
+def write_bytes_atomically(dst: Path, data: bytes) -> None:
+    tmp = dst.with_name(f".{dst.name}.part")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def page_count(path: Path) -> int:

@@ -8,11 +8,7 @@ A packet with errors still gets its bundle of what could be used; report.json sa
 from __future__ import annotations
 
 import json
-import os
-import re
-import secrets
 import shutil
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,12 +17,10 @@ from pipeline.bundle_settings import optional_limit
 from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.model import Finding, PacketState, UploadFile
+from pipeline.output import REPORT, STATEMENT, UPLOAD, bundle_name, private_staging, swap_into_place
 from pipeline.packet_report import report_json
 
 MAGIC = {"pdf": (pdfops.PDF_MAGIC,), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
-UPLOAD = "upload"
-STATEMENT = "statement.txt"
-REPORT = "report.json"
 
 
 def run(state: PacketState, ctx: Context) -> PacketState:
@@ -35,7 +29,7 @@ def run(state: PacketState, ctx: Context) -> PacketState:
     name = bundle_name(state)
     final = ctx.out_dir / name
     ctx.out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".partial", dir=ctx.out_dir))
+    staging = private_staging(ctx.out_dir, name)
     try:
         (staging / UPLOAD).mkdir()
         written = [copy_upload(u, staging / UPLOAD) for u in state.uploads]
@@ -53,12 +47,6 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful swap
     uploads = tuple(replace(u, path=final / UPLOAD / u.name) for u in state.uploads)
     return replace(state, uploads=uploads).with_log(f"bundle: wrote {final} ({len(uploads)} upload file(s))")
-
-
-def bundle_name(state: PacketState) -> str:
-    """The claim id as a safe folder name; the packet folder's name when claim.toml could not be read."""
-    raw = state.claim.claim_id if state.claim else (state.root.name if state.root else "packet")
-    return re.sub(r"[^A-Za-z0-9._-]", "_", raw).lstrip(".") or "packet"
 
 
 def copy_upload(upload: UploadFile, folder: Path) -> UploadFile:
@@ -112,19 +100,3 @@ def has_magic(path: Path, file_type: str) -> bool:
     with open(path, "rb") as stream:
         head = stream.read(16)
     return any(head.startswith(magic) for magic in MAGIC.get(file_type, ()))
-
-
-def swap_into_place(staging: Path, final: Path) -> None:
-    """Renames the finished bundle into place; an older bundle is moved aside first and removed only after."""
-    aside = final.with_name(f".{final.name}.{secrets.token_hex(4)}.old")
-    had_old = final.exists()
-    if had_old:
-        os.rename(final, aside)
-    try:
-        os.rename(staging, final)
-    except OSError:
-        if had_old:
-            os.rename(aside, final)
-        raise
-    if had_old:
-        shutil.rmtree(aside, ignore_errors=True)
