@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -29,7 +30,8 @@ class Step:
     lossy: bool
     type: str                                  # type of what it writes: pdf | jpeg | png
     encode: Callable[[Path, Path], None]
-    estimate: Callable[[], int] | None = None  # cheap size forecast: a step sure to miss the limit is skipped
+    estimate: Callable[[Path], int] | None = None  # cheap size forecast from the current base: a step sure to
+                                                   # miss the limit is skipped
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,9 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
     tried: list[str] = []
     base, best_size = upload.path, upload.size
     stem = upload.name.rsplit(".", 1)[0]
-    for number, step in enumerate(steps(upload, state, ctx, settings), 1):
+    for number, step in enumerate(steps(upload, state, ctx, settings, folder / stem), 1):
         out = folder / f"{stem}.{budget}.{number}.{EXTENSIONS[step.type]}"
-        if step.estimate and (forecast := step.estimate()) > budget * settings["estimate_margin"]:
+        if step.estimate and (forecast := step.estimate(base)) > budget * settings["estimate_margin"]:
             tried.append(f"{step.label}: about {forecast:,} bytes by a sample, skipped")
             continue
         step.encode(base, out)
@@ -112,22 +114,33 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
     return Fitted(None, tuple(tried))
 
 
-def steps(upload: UploadFile, state: PacketState, ctx: Context, settings: dict) -> Iterator[Step]:
+def steps(upload: UploadFile, state: PacketState, ctx: Context, settings: dict, work: Path) -> Iterator[Step]:
     if upload.type == "pdf":
-        yield from pdf_steps(settings)
+        yield from pdf_steps(settings, work, ctx.jobs)
     else:
         yield from image_steps(upload, state, settings)
 
 
-def pdf_steps(settings: dict) -> Iterator[Step]:
+def pdf_steps(settings: dict, work: Path, jobs: int) -> Iterator[Step]:
+    """The lossless clean-up, then page-image recompression from mildest to strongest. Each step is forecast first
+    (cheap: a lower bound, or a few sample images re-encoded), so only a step likely to fit runs over every page."""
+    images = cache(pdfops.page_images)  # per base file: the lossless step, when kept, gives a new base
     yield Step("PDF streams recompressed and identical objects merged (lossless)", False, "pdf",
-               lambda src, dst: pdfops.lossless(src, dst, settings["png_zlib_level"]))
+               lambda src, dst: pdfops.lossless(src, dst, settings["png_zlib_level"]),
+               lambda src: lossless_floor(images(src)))
     for dpi in settings["pdf_dpi_steps"]:
         for quality in settings["pdf_jpeg_qualities"]:
             policy = pdfops.ImagePolicy(dpi, quality, settings["flat_sample_side"],
                                         settings["flat_sample_max_colours"], settings["flat_max_colours"])
             yield Step(f"page images at <= {dpi} dpi, photos JPEG q{quality}", True, "pdf",
-                       lambda src, dst, policy=policy: pdfops.recompress_images(src, dst, policy))
+                       lambda src, dst, policy=policy: pdfops.recompress_images(src, dst, policy, work, jobs),
+                       lambda src, policy=policy: pdfops.forecast_size(src, images(src), policy,
+                                                                       settings["pdf_sample_images"], work))
+
+
+def lossless_floor(images: list[pdfops.PageImage]) -> int:
+    """The lossless step leaves image streams as they are: their bytes (each distinct one once) are a floor."""
+    return sum(image.encoded_bytes for image in images)
 
 
 def image_steps(upload: UploadFile, state: PacketState, settings: dict) -> Iterator[Step]:
