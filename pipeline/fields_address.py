@@ -2,7 +2,9 @@
 
 The structure is 시·도 -> 시·군·구 (none in Sejong, two in cities with districts) -> 읍·면 -> road and building
 number (or 동·리 and lot number) -> detail (동/호/층, building name) -> legal-dong reference in parentheses.
-OCR spaces inside a unit are closed up (송 파구 -> 송파구); the value keeps one space between units.
+The value is the address up to the building (or lot) number, as Coupang and the carriers key it; the detail and
+the reference are read only to find a postal code printed after them. OCR spaces inside a unit are closed up
+(송 파구 -> 송파구); the value keeps one space between units.
 """
 from __future__ import annotations
 
@@ -33,7 +35,8 @@ def _address_regex() -> re.Pattern:
 def _postal_before() -> re.Pattern:
     a = patterns()["addresses"]
     labels = "|".join(re.escape(label) for label in a["postal_labels"])
-    return re.compile(rf"(?:[(\[][^\S\n]?(?P<bracketed>{a['postal_code']})[^\S\n]?[)\]]"
+    return re.compile(rf"(?:[(\[][^\S\n]?(?:(?:{labels})[^\S\n]?:?[^\S\n]?)?(?P<bracketed>{a['postal_code']})"
+                      rf"[^\S\n]?[)\]]"
                       rf"|(?:{labels})[^\S\n]?:?[^\S\n]?(?P<labelled>{a['postal_code']})"
                       rf"|(?<!\d)(?P<bare>{a['postal_code']}))[^\S\n]?$")
 
@@ -60,13 +63,7 @@ def _value(m: re.Match) -> str:
         units += [_closed(m.group("road")), _closed(m.group("building"))]
     else:
         units += [_closed(m.group("dong")), SPACES.sub(" ", m.group("lot").strip())]
-    value = " ".join(units)
-    if m.group("detail"):
-        detail = SPACES.sub(" ", m.group("detail").strip())
-        value += ", " + detail[1:].strip() if detail.startswith(",") else " " + detail
-    if m.group("reference"):
-        value += " " + m.group("reference").strip()
-    return value
+    return " ".join(units)
 
 
 def _postal_code(text: str, m: re.Match) -> str | None:

@@ -1,8 +1,9 @@
 """URLs, including a browser's address bar, cleaned of OCR damage (patterns.toml [urls]).
 
-OCR gets URLs wrong more than anything else: it breaks the scheme (htps://, http:/), inserts spaces, reads l as I
-and loses the dot of `.html`. Repairs are conservative: spaces are closed only where URL punctuation or a digit
-run shows the text continues, and a confused host character is fixed only when that yields a known host.
+OCR gets URLs wrong more than anything else: it breaks the scheme (htps://, http:/, https:/Avww.), inserts spaces
+(`cjlogistics. com`), reads l as I, drops or swaps a host letter and loses the dot of `.html`; the browser's icons at
+the right end of the address bar come out as `0 0 0`. Repairs are conservative: spaces are closed only where URL
+punctuation or a digit run shows the text continues, and a host is changed only when that yields a known host.
 """
 from __future__ import annotations
 
@@ -25,6 +26,22 @@ TRAILING = ".,;:!?'\"”’)]}>。、"
 @cache
 def _scheme_repair() -> re.Pattern:
     return re.compile(patterns()["urls"]["scheme_repair"])
+
+
+@cache
+def _www_repair() -> re.Pattern:
+    return re.compile(patterns()["urls"]["www_repair"])
+
+
+@cache
+def _dot_space_repair() -> re.Pattern:
+    tlds = "|".join(re.escape(t) for t in sorted(patterns()["urls"]["host_only_tlds"], key=len, reverse=True))
+    return re.compile(rf"(?<=[A-Za-z0-9])\.[^\S\n]+(?=(?:{tlds})(?![A-Za-z0-9\-]))")
+
+
+@cache
+def _icon_trailer() -> re.Pattern:
+    return re.compile(patterns()["urls"]["icon_trailer"])
 
 
 @cache
@@ -63,14 +80,34 @@ def _is_known(host: str, known: set[str]) -> bool:
 
 
 def _fix_host(host: str, known: set[str]) -> str:
-    """Undo one OCR confusion in a host (cjIogistics -> cjlogistics) only when it gives a known host."""
-    if _is_known(host.lower(), known):
-        return host
+    """Undo OCR damage to a host only when that gives a known host: one confused character (cjIogistics,
+    dhi.com), or for a long known name one letter dropped, added or changed (jlogistics.com, serice.epost.go.kr).
+    The longest known name decides, so service.epost.go.kr is repaired although epost.go.kr is known too."""
+    lowered = host.lower()
+    for known_host in sorted(known, key=len, reverse=True):
+        labels = known_host.count(".") + 1
+        tail = ".".join(lowered.split(".")[-labels:])
+        head = lowered[:len(lowered) - len(tail)]
+        if tail == known_host:
+            return host
+        if (len(known_host) >= patterns()["urls"]["min_chars_for_edit"] and lowered.count(".") + 1 >= labels
+                and _one_edit_apart(tail, known_host)):
+            return head + known_host
     for wrong, right in patterns()["urls"]["host_confusions"]:
         fixed = host.replace(wrong, right)
         if fixed != host and _is_known(fixed.lower(), known):
             return fixed
     return host
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Levenshtein distance exactly 1, without building the matrix."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
 
 
 def _clean_rest(rest: str) -> str:
@@ -86,6 +123,8 @@ def _clean_rest(rest: str) -> str:
 def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = False) -> list[Url]:
     """URLs of a text in order; `address_bar` marks text from the top band of a screenshot."""
     repaired = _scheme_repair().sub(lambda m: f"http{m.group(1).lower()}://", text)
+    repaired = _dot_space_repair().sub(".", _www_repair().sub("www.", repaired))
+    repaired = _icon_trailer().sub("", repaired)
     known = _known_hosts(profile)
     found: dict[str, Url] = {}
     for match in URL.finditer(repaired):

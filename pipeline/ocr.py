@@ -18,13 +18,14 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from pipeline import imageops
 from pipeline.errors import MissingDependencyError, OcrFailed, OcrTimeout
 from pipeline.model import PageReading
 
 SETTINGS_FILE = Path(__file__).with_name("ocr.toml")
+CODE_FILES = (Path(__file__), Path(__file__).with_name("reader.py"))
 INSTALL_FIX = ("install Tesseract with its Korean data: `sudo apt-get install tesseract-ocr tesseract-ocr-kor "
                "tesseract-ocr-chi-sim`, or `make setup`.")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -61,14 +62,32 @@ class OcrSettings:
     render_dpi: float
     qr_render_dpi: float
     max_image_pixels: int
-    version: str  # hash of the settings file: part of the read cache key
+    dark_mean_below: float
+    url_hint: str
+    bar_languages: str
+    bar_psm: int
+    bar_whitelist: str
+    bar_target_px: float
+    bar_max_scale: float
+    bar_pad_fraction: float
+    bar_join_gap_fraction: float
+    clock_width_fraction: float
+    clock_height_fraction: float
+    clock_scale: float
+    clock_psm: int
+    clock_languages: str
+    version: str  # hash of the settings file and of the reading code: part of the read cache key
 
     @classmethod
     def load(cls, path: Path = SETTINGS_FILE) -> OcrSettings:
         raw = path.read_bytes()
         data = tomllib.loads(raw.decode("utf-8"))
-        flat = {k: v for section in data.values() for k, v in section.items()}
-        return cls(**flat, version=hashlib.sha256(raw).hexdigest()[:12])
+        flat = {k: v for section in data.values() for k, v in section.items() if not isinstance(v, list)}
+        # The code that reads is part of the key too: a new band pass must not meet reads cached without it.
+        digest = hashlib.sha256(raw)
+        for code in CODE_FILES:
+            digest.update(code.read_bytes())
+        return cls(**flat, version=digest.hexdigest()[:12])
 
 
 @cache
@@ -158,10 +177,15 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-def run_tesseract(image: Path, languages: str, timeout: float, psm: int | None = None) -> str:
-    """TSV of one image file. Raises OcrTimeout (child and its children killed) or OcrFailed."""
+def run_tesseract(image: Path, languages: str, timeout: float, psm: int | None = None,
+                  variables: tuple[tuple[str, str], ...] = ()) -> str:
+    """TSV of one image file (`variables`: Tesseract `-c name=value` settings). Raises OcrTimeout (child and its
+    children killed) or OcrFailed."""
     tool = engine()
-    command = [tool.binary, str(image), "stdout", "-l", languages, "--psm", str(psm or settings().psm), "tsv"]
+    command = [tool.binary, str(image), "stdout", "-l", languages, "--psm", str(psm or settings().psm)]
+    for name, value in variables:
+        command += ["-c", f"{name}={value}"]
+    command.append("tsv")
     # A session of its own, so a timeout kills the whole process group: nothing outlives the call.
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env(),
                                start_new_session=True)
@@ -182,6 +206,21 @@ def run_tesseract(image: Path, languages: str, timeout: float, psm: int | None =
 # ---- TSV ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class OcrWord:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float
+    line: tuple[str, ...]  # Tesseract's block, paragraph and line numbers
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+
+@dataclass(frozen=True)
 class OcrLine:
     text: str
     left: int
@@ -195,10 +234,9 @@ class OcrLine:
         return self.top + self.height / 2
 
 
-def parse_tsv(tsv: str) -> tuple[tuple[OcrLine, ...], float | None]:
-    """The text lines (in reading order, boxes enclosing their words) and the mean word confidence."""
-    words: dict[tuple[str, ...], list[tuple[int, int, int, int, float, str]]] = {}
-    confidences: list[float] = []
+def parse_words(tsv: str) -> list[OcrWord]:
+    """The recognised words of a Tesseract TSV, in reading order (empty and malformed rows skipped)."""
+    words = []
     for row in tsv.splitlines()[1:]:
         cells = row.split("\t")
         if len(cells) < 12 or cells[0] != "5":
@@ -209,20 +247,30 @@ def parse_tsv(tsv: str) -> tuple[tuple[OcrLine, ...], float | None]:
             conf = float(cells[10])
         except ValueError:
             continue
-        if not text or conf < 0:
-            continue
-        words.setdefault(tuple(cells[1:5]), []).append((left, top, width, height, conf, text))
-        confidences.append(conf)
+        if text and conf >= 0:
+            words.append(OcrWord(text, left, top, width, height, conf, tuple(cells[1:5])))
+    return words
+
+
+def parse_tsv(tsv: str) -> tuple[tuple[OcrLine, ...], float | None]:
+    """The text lines (in reading order, boxes enclosing their words) and the mean word confidence."""
+    return lines_of(parse_words(tsv))
+
+
+def lines_of(words: list[OcrWord]) -> tuple[tuple[OcrLine, ...], float | None]:
+    """Words grouped into lines (boxes enclosing their words) and the mean word confidence."""
+    grouped: dict[tuple[str, ...], list[OcrWord]] = {}
+    for word in words:
+        grouped.setdefault(word.line, []).append(word)
     lines = []
-    for group in words.values():
-        left = min(w[0] for w in group)
-        top = min(w[1] for w in group)
-        right = max(w[0] + w[2] for w in group)
-        bottom = max(w[1] + w[3] for w in group)
-        text = SPACE_BETWEEN_HAN.sub("", " ".join(w[5] for w in group))
-        lines.append(OcrLine(text=text, left=left, top=top, width=right - left, height=bottom - top,
-                             confidence=sum(w[4] for w in group) / len(group)))
-    mean = sum(confidences) / len(confidences) if confidences else None
+    for group in grouped.values():
+        left = min(w.left for w in group)
+        top = min(w.top for w in group)
+        text = SPACE_BETWEEN_HAN.sub("", " ".join(w.text for w in group))
+        lines.append(OcrLine(text=text, left=left, top=top, width=max(w.right for w in group) - left,
+                             height=max(w.top + w.height for w in group) - top,
+                             confidence=sum(w.confidence for w in group) / len(group)))
+    mean = sum(w.confidence for w in words) / len(words) if words else None
     return tuple(lines), mean
 
 
@@ -282,15 +330,111 @@ def sharpness(gray: np.ndarray) -> float:
 
 
 def ocr_copy(image: Image.Image, cfg: OcrSettings | None = None) -> Image.Image:
-    """Greyscale copy for Tesseract, resized so its glyphs fall in the band."""
+    """Greyscale copy for Tesseract, dark mode inverted, resized so its glyphs fall in the band."""
     cfg = cfg or settings()
-    gray = imageops.visible_rgb(image).convert("L")
+    gray = light_background(imageops.visible_rgb(image).convert("L"), cfg)
     glyph = glyph_height(np.asarray(gray), cfg)
-    scale = ocr_scale(glyph, gray.size, cfg)
-    if abs(scale - 1.0) > 0.05:
-        size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
-        gray = gray.resize(size, Image.Resampling.LANCZOS)
-    return gray
+    return enlarged(gray, ocr_scale(glyph, gray.size, cfg))
+
+
+def light_background(gray: Image.Image, cfg: OcrSettings) -> Image.Image:
+    """The image inverted when it is mostly dark (dark mode): Tesseract reads dark text on light best."""
+    return ImageOps.invert(gray) if np.asarray(gray).mean() < cfg.dark_mean_below else gray
+
+
+def enlarged(gray: Image.Image, scale: float) -> Image.Image:
+    if abs(scale - 1.0) <= 0.05:
+        return gray
+    return gray.resize((max(1, round(gray.width * scale)), max(1, round(gray.height * scale))),
+                       Image.Resampling.LANCZOS)
+
+
+# ---- band passes: the address bar and the taskbar clock of a screenshot, read again on their own ----------
+
+def address_bar_words(words: list[OcrWord], band_bottom: float, cfg: OcrSettings) -> list[OcrWord]:
+    """The first-pass words that make up the address bar's URL: the longest URL-looking word in the top band and
+    its neighbours on the same line (OCR splits URLs at digits and dots), toolbar icons further off left out."""
+    hint = re.compile(cfg.url_hint)
+    candidates = [w for w in words if w.top + w.height / 2 < band_bottom and hint.search(w.text)]
+    if not candidates:
+        return []
+    seed = max(candidates, key=lambda w: len(w.text))
+    row = sorted((w for w in words if w.line == seed.line), key=lambda w: w.left)
+    at = row.index(seed)
+    reach = cfg.bar_join_gap_fraction * max(w.height for w in row)
+    first = last = at
+    while last + 1 < len(row) and row[last + 1].left - row[last].right <= reach:
+        last += 1
+    # Leftwards only URL-looking words: the lock icon sits just left of the URL.
+    while first > 0 and row[first].left - row[first - 1].right <= reach and hint.search(row[first - 1].text):
+        first -= 1
+    return row[first:last + 1]
+
+
+def read_address_bar(gray: Image.Image, bar: list[OcrWord], scale: float, work_png: Path, timeout: float,
+                     cfg: OcrSettings) -> str:
+    """The URL row read again: cropped from the original pixels, enlarged, one line of URL characters."""
+    top = min(w.top for w in bar) / scale
+    bottom = max(w.top + w.height for w in bar) / scale
+    pad = cfg.bar_pad_fraction * (bottom - top)
+    box = (max(0, round(bar[0].left / scale - pad)), max(0, round(top - pad)),
+           min(gray.width, round(bar[-1].right / scale + pad)), min(gray.height, round(bottom + pad)))
+    crop = light_background(gray.crop(box), cfg)
+    factor = min(cfg.bar_max_scale, max(1.0, cfg.bar_target_px / max(1.0, bottom - top)))
+    words = _band_words(enlarged(crop, factor), work_png, cfg.bar_languages, timeout, cfg.bar_psm,
+                        (("tessedit_char_whitelist", cfg.bar_whitelist),))
+    return "".join(w.text for w in words)  # a URL holds no spaces: OCR's spaces inside it are noise
+
+
+def clock_box(size: tuple[int, int], cfg: OcrSettings) -> tuple[int, int, int, int]:
+    """The bottom-right corner where a taskbar shows the time and date."""
+    width, height = size
+    return (round(width * (1 - cfg.clock_width_fraction)), round(height * (1 - cfg.clock_height_fraction)),
+            width, height)
+
+
+def read_clock(gray: Image.Image, work_png: Path, timeout: float, cfg: OcrSettings) -> list[str]:
+    """The text lines of the taskbar corner, read on their own, enlarged, as sparse text."""
+    crop = light_background(gray.crop(clock_box(gray.size, cfg)), cfg)
+    words = _band_words(enlarged(crop, cfg.clock_scale), work_png, cfg.clock_languages, timeout, cfg.clock_psm)
+    lines, _ = lines_of(words)
+    return [line.text for line in lines]
+
+
+def _band_words(crop: Image.Image, work_png: Path, languages: str, timeout: float, psm: int,
+                variables: tuple[tuple[str, str], ...] = ()) -> list[OcrWord]:
+    """Words of a band crop; a band that fails or times out reads as nothing (the first pass stands)."""
+    band_png = work_png.with_name(work_png.stem + "-band.png")
+    crop.save(band_png, "PNG", compress_level=1)
+    try:
+        return parse_words(run_tesseract(band_png, languages, timeout, psm, variables))
+    except (OcrTimeout, OcrFailed):
+        return []
+    finally:
+        band_png.unlink(missing_ok=True)
+
+
+def with_bands(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, int], work_png: Path,
+               timeout: float, cfg: OcrSettings) -> list[OcrWord]:
+    """The first-pass words with the address bar's URL and the taskbar clock replaced by their band reads."""
+    scale = copy_size[0] / gray.width
+    bar = address_bar_words(words, copy_size[1] * cfg.header_fraction, cfg)
+    if bar:
+        url = read_address_bar(gray, bar, scale, work_png, timeout, cfg)
+        if url:
+            merged = OcrWord(url, bar[0].left, min(w.top for w in bar), bar[-1].right - bar[0].left,
+                             max(w.top + w.height for w in bar) - min(w.top for w in bar),
+                             sum(w.confidence for w in bar) / len(bar), bar[0].line)
+            # The bar's row keeps only the URL: the first pass's icons beside it would join the URL as digits.
+            words = [merged if w is bar[0] else w for w in words if w.line != bar[0].line or w is bar[0]]
+    if gray.width > gray.height:
+        clock = read_clock(gray, work_png, timeout, cfg)
+        if clock:
+            left, top, _, _ = (round(v * scale) for v in clock_box(gray.size, cfg))
+            words = [w for w in words if not (w.left >= left and w.top + w.height / 2 >= top)]
+            words += [OcrWord(text, left, top + i, copy_size[0] - left, 1, 0.0, ("clock", str(i)))
+                      for i, text in enumerate(clock)]
+    return words
 
 
 # ---- one page ----------------------------------------------------------------------------------
@@ -304,14 +448,16 @@ def looks_chinese(text: str, words: int, confidence: float | None, cfg: OcrSetti
 
 
 def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float,
-             psm: int | None = None) -> tuple[PageReading, str]:
+             psm: int | None = None, screen: bool = False) -> tuple[PageReading, str]:
     """OCR one page image (any mode, any size) -> its PageReading and the languages used. `psm` None: the
-    settings' psm for screenshots and photos.
+    settings' psm for screenshots and photos. `screen`: the page may be a screen capture, so its address bar and
+    taskbar clock are read again on their own (two small, cheap passes).
 
     A timeout or Tesseract failure gives a page with source "none" and a warning; a missing Tesseract raises.
     """
     cfg = settings()
-    copy = ocr_copy(image, cfg)
+    gray = light_background(imageops.visible_rgb(image).convert("L"), cfg)
+    copy = enlarged(gray, ocr_scale(glyph_height(np.asarray(gray), cfg), gray.size, cfg))
     work_png.parent.mkdir(parents=True, exist_ok=True)
     copy.save(work_png, "PNG", compress_level=1)  # a temporary file: fast beats small
     page = PageReading(index=index, text="", source="none", width=image.width, height=image.height,
@@ -319,21 +465,24 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float,
     languages = cfg.languages
     try:
         try:
-            lines, confidence = parse_tsv(run_tesseract(work_png, languages, timeout, psm))
+            words = parse_words(run_tesseract(work_png, languages, timeout, psm))
         except (OcrTimeout, OcrFailed) as exc:
             return replace(page, warning=f"page {index}: {exc.message}"), languages
-        words = sum(len(line.text.split()) for line in lines)
+        lines, confidence = lines_of(words)
         text = "\n".join(line.text for line in lines)
-        if looks_chinese(text, words, confidence, cfg) and "chi_sim" in engine().languages:
+        if looks_chinese(text, len(words), confidence, cfg) and "chi_sim" in engine().languages:
             try:
-                retry_lines, retry_confidence = parse_tsv(run_tesseract(work_png, cfg.chinese_languages, timeout,
-                                                                        psm))
+                retry = parse_words(run_tesseract(work_png, cfg.chinese_languages, timeout, psm))
             except (OcrTimeout, OcrFailed):
-                retry_lines, retry_confidence = (), None  # the first pass stands
+                retry = []  # the first pass stands
+            retry_lines, retry_confidence = lines_of(retry)
             if (retry_confidence or 0) > (confidence or 0):
-                lines, confidence, languages = retry_lines, retry_confidence, cfg.chinese_languages
+                words, confidence, languages = retry, retry_confidence, cfg.chinese_languages
+        if screen:
+            words = with_bands(words, gray, copy.size, work_png, timeout, cfg)
     finally:
         work_png.unlink(missing_ok=True)
+    lines, _ = lines_of(words)
     header, footer = band_text(lines, copy.height, cfg.header_fraction, cfg.footer_fraction)
     return replace(page, text="\n".join(line.text for line in lines), source="ocr",
                    confidence=None if confidence is None else round(confidence, 1),

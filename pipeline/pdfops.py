@@ -6,6 +6,7 @@ Written PDFs carry no dates (pypdf's writer adds only /Producer), so the same in
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import zlib
@@ -139,6 +140,7 @@ class PageImage:
     height: int
     page_inches: tuple[float, float]   # long and short side of that page
     encoded_bytes: int                 # what the file pays for it now
+    digest: str                        # of the encoded bytes: identical images embedded twice share one
     jpeg: bool                         # DCT-encoded: decoded at reduced scale directly
     recodable: bool                    # False: masked, stencil, /Decode or not 8-bit: left alone
 
@@ -182,9 +184,11 @@ def page_images(src: Path) -> list[PageImage]:
             for stream in page.get_images().values():
                 if not stream.is_indirect or stream.objgen in found:
                     continue
+                raw = stream.read_raw_bytes()
                 found[stream.objgen] = PageImage(
                     objgen=stream.objgen, page=number, width=int(stream.Width), height=int(stream.Height),
-                    page_inches=inches, encoded_bytes=len(stream.read_raw_bytes()),
+                    page_inches=inches, encoded_bytes=len(raw),
+                    digest=hashlib.blake2b(raw, digest_size=16).hexdigest(),
                     jpeg=filters(stream) == ["/DCTDecode"],
                     recodable=not any(key in stream for key in ("/SMask", "/Mask", "/ImageMask", "/Decode"))
                     and int(stream.get("/BitsPerComponent", 8)) == 8)
@@ -223,25 +227,47 @@ def recompress_images(src: Path, dst: Path, policy: ImagePolicy, work: Path, job
     return len(results)
 
 
-def forecast_size(src: Path, images: Sequence[PageImage], policy: ImagePolicy, sample: int, work: Path) -> int:
-    """Bytes `recompress_images` would write, predicted from re-encoding `sample` evenly spread images only."""
-    recodable = [image for image in images if image.recodable]
-    total = src.stat().st_size
-    if not recodable:
-        return total
-    chosen = [recodable[round(i * (len(recodable) - 1) / max(1, sample - 1))] for i in range(min(sample,
-                                                                                                 len(recodable)))]
-    chosen = list({image.objgen: image for image in chosen}.values())
-    work.mkdir(parents=True, exist_ok=True)
-    before = after = 0
-    for image in chosen:
-        out = work / f"sample-{image.objgen[0]}.stream"
-        result = reencode_image(ImageTask(src, image, policy, out))
-        before += image.encoded_bytes
-        after += out.stat().st_size if result else image.encoded_bytes
-        out.unlink(missing_ok=True)
-    image_bytes = sum(image.encoded_bytes for image in recodable)
-    return total - image_bytes + round(image_bytes * after / before)
+class SizeForecast:
+    """Predicts the bytes `recompress_images` would write from a few sample images spread over the document.
+
+    Each sample is decoded once per target resolution and only re-encoded for each quality, so walking a ladder of
+    policies costs a few encodes per step instead of a pass over every page.
+    """
+
+    def __init__(self, src: Path, images: Sequence[PageImage], sample: int, work: Path):
+        self.src, self.work = src, work
+        self.recodable = [image for image in images if image.recodable]
+        count = min(sample, len(self.recodable))
+        spread = [self.recodable[round(i * (len(self.recodable) - 1) / max(1, count - 1))] for i in range(count)]
+        self.sample = list({image.objgen: image for image in spread}.values())
+        self.decoded: dict[tuple[int, int], tuple[tuple[int, int], Image.Image]] = {}
+
+    def __call__(self, policy: ImagePolicy) -> int:
+        total = self.src.stat().st_size
+        before = sum(image.encoded_bytes for image in self.sample)
+        if not before:
+            return total
+        self.work.mkdir(parents=True, exist_ok=True)
+        after = sum(self.encoded_bytes(image, policy) for image in self.sample)
+        image_bytes = sum(image.encoded_bytes for image in self.recodable)
+        return total - image_bytes + round(image_bytes * after / before)
+
+    def encoded_bytes(self, image: PageImage, policy: ImagePolicy) -> int:
+        """What the image would cost under `policy`: its new encoding when smaller and possible, else as it is."""
+        size = image.target_size(policy.max_dpi)
+        kept = self.decoded.get(image.objgen)
+        if kept is None or kept[0] != size:  # only the latest resolution is kept: one picture per sample
+            with pikepdf.open(self.src) as pdf:
+                kept = size, decoded(pdf.get_object(image.objgen), image.jpeg, size)
+            self.decoded[image.objgen] = kept
+        picture = kept[1]
+        out = self.work / f"sample-{image.objgen[0]}.stream"
+        try:
+            if picture.mode not in ("RGB", "L", "P") or encoded(picture, size, policy, out, image) is None:
+                return image.encoded_bytes
+            return min(image.encoded_bytes, out.stat().st_size)
+        finally:
+            out.unlink(missing_ok=True)
 
 
 def reencode_image(task: ImageTask) -> Reencoded | None:
@@ -252,7 +278,7 @@ def reencode_image(task: ImageTask) -> Reencoded | None:
             picture = decoded(pdf.get_object(image.objgen), image.jpeg, size)
         if picture.mode not in ("RGB", "L", "P"):
             return None
-        result = encoded(picture, size, task.policy, task.out, image.objgen)
+        result = encoded(picture, size, task.policy, task.out, image)
     except PDF_FAILURES:
         return None
     if result is None or task.out.stat().st_size >= image.encoded_bytes:
@@ -265,25 +291,30 @@ def decoded(stream: pikepdf.Stream, jpeg: bool, size: tuple[int, int]) -> Image.
     """The page image; a JPEG is decoded by Pillow near `size` directly (DCT scaling: fast, little memory)."""
     if jpeg:
         image = Image.open(io.BytesIO(stream.read_raw_bytes()))
-        image.draft(image.mode, size)
+        # A pixel of slack: a 300-dpi scan asked for at 150 dpi then decodes at exactly half size (2481 -> 1241).
+        image.draft(image.mode, (max(1, size[0] - 1), max(1, size[1] - 1)))
         image.load()
         return image
     return pikepdf.PdfImage(stream).as_pil_image()
 
 
 def encoded(image: Image.Image, size: tuple[int, int], policy: ImagePolicy, out: Path,
-            objgen: tuple[int, int]) -> Reencoded | None:
+            source: PageImage) -> Reencoded | None:
+    """Flat pictures as an exact palette (or left lossless); photos, and flat pictures already stored as JPEG, as
+    JPEG at `size` (a decode within a pixel of it is kept as it is: resampling again would only blur)."""
+    objgen, palette = source.objgen, None
     if imageops.looks_flat(image, policy.flat_sample_side, policy.flat_sample_max_colours):
         palette = imageops.exact_palette(image, policy.palette_colours)
-        if palette is None:
-            return None
+        if palette is None and not source.jpeg:
+            return None  # a flat picture stored losslessly (a screenshot) stays lossless
+    if palette is not None:
         _, highest = palette.getextrema()
         write_bytes_atomically(out, zlib.compress(palette.tobytes(), 9))
         # The table holds only the entries in use (indices 0..highest).
         return Reencoded(objgen, out, palette.width, palette.height, "indexed",
                          bytes(palette.getpalette()[:3 * (highest + 1)]))
     picture = imageops.visible_rgb(image)
-    if picture.size != size:
+    if max(abs(picture.width - size[0]), abs(picture.height - size[1])) > 1:
         picture = picture.resize(size, Image.Resampling.LANCZOS)
     imageops.save_atomically(picture, out, "JPEG", quality=policy.jpeg_quality, optimize=True)
     return Reencoded(objgen, out, picture.width, picture.height, "gray" if picture.mode == "L" else "rgb")

@@ -164,7 +164,9 @@ def read_page(job: PageJob) -> PageResult:
         return PageResult(replace(blank, warning=f"page {job.index} cannot be decoded ({exc})"), "", ())
     with image:
         psm = ocr.settings().pdf_page_psm if job.usable_type == "pdf" else ocr.settings().psm
-        page, languages = ocr.ocr_page(image, job.index, job.work_png, job.timeout, psm)
+        # An image may be a screen capture (address bar, taskbar clock); a PDF page needing OCR is a scan.
+        page, languages = ocr.ocr_page(image, job.index, job.work_png, job.timeout, psm,
+                                       screen=job.usable_type != "pdf")
         codes = tuple(qr_payloads(image))
     return PageResult(page, languages if page.source == "ocr" else "", codes)
 

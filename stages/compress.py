@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pipeline import imageops, pdfops
+from pipeline import executors, imageops, pdfops
 from pipeline.bundle_settings import bundle_settings, optional_limit
 from pipeline.context import Context
 from pipeline.model import Fields, Finding, PacketState, UploadFile
@@ -125,6 +125,7 @@ def pdf_steps(settings: dict, work: Path, jobs: int) -> Iterator[Step]:
     """The lossless clean-up, then page-image recompression from mildest to strongest. Each step is forecast first
     (cheap: a lower bound, or a few sample images re-encoded), so only a step likely to fit runs over every page."""
     images = cache(pdfops.page_images)  # per base file: the lossless step, when kept, gives a new base
+    forecast = cache(lambda src: pdfops.SizeForecast(src, images(src), settings["pdf_sample_images"], work))
     yield Step("PDF streams recompressed and identical objects merged (lossless)", False, "pdf",
                lambda src, dst: pdfops.lossless(src, dst, settings["png_zlib_level"]),
                lambda src: lossless_floor(images(src)))
@@ -134,13 +135,12 @@ def pdf_steps(settings: dict, work: Path, jobs: int) -> Iterator[Step]:
                                         settings["flat_sample_max_colours"], settings["flat_max_colours"])
             yield Step(f"page images at <= {dpi} dpi, photos JPEG q{quality}", True, "pdf",
                        lambda src, dst, policy=policy: pdfops.recompress_images(src, dst, policy, work, jobs),
-                       lambda src, policy=policy: pdfops.forecast_size(src, images(src), policy,
-                                                                       settings["pdf_sample_images"], work))
+                       lambda src, policy=policy: forecast(src)(policy))
 
 
 def lossless_floor(images: list[pdfops.PageImage]) -> int:
-    """The lossless step leaves image streams as they are: their bytes (each distinct one once) are a floor."""
-    return sum(image.encoded_bytes for image in images)
+    """The lossless step leaves image streams as they are: their bytes (identical ones once) are a floor."""
+    return sum({image.digest: image.encoded_bytes for image in images}.values())
 
 
 def image_steps(upload: UploadFile, state: PacketState, settings: dict) -> Iterator[Step]:
@@ -153,7 +153,7 @@ def image_steps(upload: UploadFile, state: PacketState, settings: dict) -> Itera
         if upload.type == "png":
             yield Step(f"PNG re-saved at zlib level {level} (lossless)", False, "png",
                        lambda src, dst: imageops.save_png(image, dst, level),
-                       lambda: imageops.estimated_png_size(image, level, settings["estimate_sample"]))
+                       lambda src: imageops.estimated_png_size(image, level, settings["estimate_sample"]))
             # Computed only when the steps before did not fit (the generator is lazy).
             palette = imageops.exact_palette(image, settings["flat_max_colours"])
             if palette is not None:
@@ -217,10 +217,13 @@ def lost_fields(expected: dict[str, set[int]], path: Path, file_type: str, ctx: 
 
 
 def reread_fields(path: Path, file_type: str, ctx: Context) -> Fields:
+    """The fields the reader finds in `path`, its pages read on up to ctx.jobs processes (as the read stage does)."""
     # Imported here: the reader is another stage's library and the heaviest import of the pipeline.
-    from pipeline.reader import read_file
+    from pipeline import reader
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return read_file(path.name, path, file_type, digest, ctx).fields
+    plan = reader.plan_file(path.name, path, file_type, digest, ctx)
+    reading = reader.assemble(plan, executors.map_tasks(reader.read_page, plan.jobs, ctx.jobs))
+    return reader.with_fields(reading, path.name, ctx.profile).fields
 
 
 def too_large(upload: UploadFile, tried: tuple[str, ...], limit: int, state: PacketState, ctx: Context) -> Finding:

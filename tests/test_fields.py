@@ -144,7 +144,7 @@ def test_coupang_order_page_precision(profile):
     fields = _read(profile, header + COUPANG_ORDER, header)
     assert [(t.value, t.carrier) for t in fields.tracking_numbers] == [("689212345674", "cj")]
     assert [(a.value, a.postal_code) for a in fields.korean_addresses] == [
-        ("서울특별시 송파구 올림픽로 300, 101동 1203호 (신천동)", "05551")]
+        ("서울특별시 송파구 올림픽로 300", "05551")]
     assert [t.value for t in fields.timestamps] == ["2026-03-02T21:14:00+09:00"]
     assert fields.urls[0].host == "mc.coupang.com" and fields.urls[0].address_bar
 
@@ -165,7 +165,7 @@ def test_pod_scan_with_split_syllables(profile):
     fields = _read(profile, POD_SCAN)
     assert [(t.value, t.carrier, t.checksum) for t in fields.tracking_numbers] == [("401234567893", "hanjin", "ok")]
     assert [(a.value, a.postal_code) for a in fields.korean_addresses] == [
-        ("서울특별시 송파구 올림픽로 300, 101동 1203호", "05551")]
+        ("서울특별시 송파구 올림픽로 300", "05551")]
     assert [t.value for t in fields.timestamps] == ["2026-03-10T14:22:00+09:00"]
 
 
