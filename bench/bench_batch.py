@@ -1,14 +1,21 @@
 """Batch throughput: packets per minute with 1 and 2 workers from a cold cache, and a warm re-run.
 
-    .venv/bin/python bench/bench_batch.py [CORPUS_DIR]     (CORPUS_DIR is unused: the tree comes from samples/)
+    .venv/bin/python bench/bench_batch.py [CORPUS_DIR] [--tree [DIR]] [--seed N]
 
-The tree: samples/packets (9 packets) plus copies of them under other claim ids up to PACKETS packets. Each copy's
-PNG/JPEG/PDF files are made byte-distinct without changing what they show (a PNG text chunk, bytes after a JPEG's
-end marker or a PDF's %%EOF), so the read cache, keyed by content, cannot serve a copy from its original: every
-cold packet is really read. Targets: 2 workers >= 1.8x the throughput of 1; a warm re-run <= 0.3x the cold run.
+The default tree: samples/packets (9 packets) plus copies of them under other claim ids up to PACKETS packets. Each
+copy's PNG/JPEG/PDF files are made byte-distinct without changing what they show (a PNG text chunk, bytes after a
+JPEG's end marker or a PDF's %%EOF), so the read cache, keyed by content, cannot serve a copy from its original:
+every cold packet is really read. CORPUS_DIR is then unused.
+
+`--tree`: the held-out agency tree of bench/packets.py instead (default CORPUS_DIR/packets, generated when missing),
+with a ledger holding its `submitted` claims; each verdict is also compared with expected.json (packets that carry
+their own `now` are left out of that comparison: a batch has one now).
+
+Targets: 2 workers >= 1.8x the throughput of 1; a warm re-run <= 0.3x the cold run.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -22,12 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from PIL import Image, PngImagePlugin
 
+from bench import packets as heldout
 from pipeline.batch import run_batch
 from pipeline.context import Context
 from pipeline.model import KST
 from pipeline.profile import Profile
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "packets"
+CORPUS = Path(__file__).resolve().parent / "corpus"
 PACKETS = 20
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=KST)  # the samples' demo now
 SPEEDUP_TARGET = 1.8
@@ -67,25 +76,42 @@ def distinguish(packet: Path, copy: int) -> None:
                 stream.write(f"\n% evpack bench copy {copy}\n".encode())
 
 
-def timed_batch(root: Path, out: Path, cache: Path, work: Path, jobs: int) -> tuple[float, list]:
-    ctx = Context(profile=Profile.load(), workdir=work, now=NOW, cache_dir=cache, ledger_path=None)
+def timed_batch(root: Path, out: Path, cache: Path, work: Path, jobs: int, now: datetime = NOW,
+                ledger: Path | None = None) -> tuple[float, list]:
+    ctx = Context(profile=Profile.load(), workdir=work, now=now, cache_dir=cache, ledger_path=ledger)
     start = time.perf_counter()
     result = run_batch(root, out, ctx, jobs=jobs, progress=False)
     return time.perf_counter() - start, result.packets
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS, help="--tree defaults to CORPUS/packets")
+    parser.add_argument("--tree", nargs="?", type=Path, const=True, default=None,
+                        help="run on the held-out agency tree (default CORPUS/packets) instead of sample copies")
+    parser.add_argument("--seed", type=int, default=11, help="seed when the held-out tree must be generated")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    expected = None
     with tempfile.TemporaryDirectory(prefix="evpack-bench-batch-") as tmp:
         tmp = Path(tmp)
-        count = make_tree(tmp / "inbox", PACKETS)
-        print(f"{count} packets ({len(list(SAMPLES.rglob('claim.toml')))} from samples/packets, the rest byte-distinct"
-              f" copies); {os.cpu_count()} cores; --now {NOW.isoformat()}")
+        if args.tree:
+            inbox = args.corpus / "packets" if args.tree is True else args.tree
+            expected = heldout.ensure(inbox, args.seed)
+            now, ledger = datetime.fromisoformat(expected["now"]), heldout.scorer_ledger(expected, tmp / "ledger.db")
+            count = len(expected["packets"])
+            print(f"{count} packets of the held-out tree {inbox}; {os.cpu_count()} cores; --now {now.isoformat()}")
+        else:
+            inbox, now, ledger = tmp / "inbox", NOW, None
+            count = make_tree(inbox, PACKETS)
+            print(f"{count} packets ({len(list(SAMPLES.rglob('claim.toml')))} from samples/packets, the rest "
+                  f"byte-distinct copies); {os.cpu_count()} cores; --now {NOW.isoformat()}")
         runs = {}
         for jobs in (1, 2):
-            seconds, packets = timed_batch(tmp / "inbox", tmp / f"out-{jobs}", tmp / f"cache-{jobs}", tmp / "work", jobs)
+            seconds, packets = timed_batch(inbox, tmp / f"out-{jobs}", tmp / f"cache-{jobs}", tmp / "work", jobs, now,
+                                           ledger)
             runs[jobs] = (seconds, packets)
             print(f"cold, {jobs} worker(s): {seconds:7.1f} s  {count / seconds * 60:6.1f} packets/min")
-        warm, reused = timed_batch(tmp / "inbox", tmp / "out-2", tmp / "cache-2", tmp / "work", 2)
+        warm, reused = timed_batch(inbox, tmp / "out-2", tmp / "cache-2", tmp / "work", 2, now, ledger)
         print(f"warm re-run, 2 workers: {warm:7.1f} s  ({sum(p.reused for p in reused)}/{count} bundles reused)")
     speedup = runs[1][0] / runs[2][0]
     warm_ratio = warm / runs[2][0]
@@ -93,7 +119,22 @@ def main() -> int:
     print(f"speed-up 2 vs 1 worker: {speedup:.2f}x (target >= {SPEEDUP_TARGET}x)")
     print(f"warm / cold:            {warm_ratio:.2f}  (target <= {WARM_TARGET})")
     print(f"same verdicts with 1 and 2 workers: {same}")
-    return 0 if speedup >= SPEEDUP_TARGET and warm_ratio <= WARM_TARGET and same else 1
+    agree = expected is None or verdicts_agree(runs[2][1], expected)
+    return 0 if speedup >= SPEEDUP_TARGET and warm_ratio <= WARM_TARGET and same and agree else 1
+
+
+def verdicts_agree(packets: list, expected: dict) -> bool:
+    """Prints each batch verdict that differs from expected.json (at the tree's shared now); True if none does."""
+    judged = {rel: entry for rel, entry in expected["packets"].items() if "now" not in entry}
+    wrong = []
+    for p in packets:
+        entry = judged.get(p.path)
+        if entry and p.verdict != entry["verdict"]:
+            got = sorted({f["rule"] for f in p.findings if f.get("severity") in ("error", "warning")})
+            wrong.append(f"  {p.path}: expected {entry['verdict']} {entry['rules']}, got {p.verdict} {got}"
+                         + (f" ({p.error})" if p.error else ""))
+    print(f"batch verdicts as expected.json: {len(judged) - len(wrong)}/{len(judged)}", *wrong, sep="\n")
+    return not wrong
 
 
 if __name__ == "__main__":

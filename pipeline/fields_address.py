@@ -22,8 +22,8 @@ def _address_regex() -> re.Pattern:
     a = patterns()["addresses"]
     unit_gap = r"[^\S\n]?"
     return re.compile(
-        rf"(?<![가-힣])(?P<sido>{keyword_alternation(a['sido'])})(?![가-힣]){unit_gap}"
-        rf"(?P<sigungu>(?:{a['sigungu']}{unit_gap}){{0,2}})"
+        rf"(?<![가-힣])(?P<sido>{keyword_alternation(a['sido'] + list(a['sido_misreads']))})(?![가-힣]){unit_gap}"
+        rf"(?P<sigungu>(?:(?:{a['city_with_districts']}{unit_gap}{a['district']}|{a['sigungu']}){unit_gap})?)"
         rf"(?P<eupmyeon>{a['eupmyeon']}{unit_gap})?"
         rf"(?:(?P<road>{a['road']}){unit_gap}(?P<building>{a['building']})"
         rf"|(?P<dong>{a['dong']}){unit_gap}(?P<lot>{a['lot']}))"
@@ -34,7 +34,7 @@ def _address_regex() -> re.Pattern:
 @cache
 def _postal_before() -> re.Pattern:
     a = patterns()["addresses"]
-    labels = "|".join(re.escape(label) for label in a["postal_labels"])
+    labels = keyword_alternation(a["postal_labels"])
     return re.compile(rf"(?:[(\[][^\S\n]?(?:(?:{labels})[^\S\n]?:?[^\S\n]?)?(?P<bracketed>{a['postal_code']})"
                       rf"[^\S\n]?[)\]]"
                       rf"|(?:{labels})[^\S\n]?:?[^\S\n]?(?P<labelled>{a['postal_code']})"
@@ -44,7 +44,7 @@ def _postal_before() -> re.Pattern:
 @cache
 def _postal_after() -> re.Pattern:
     a = patterns()["addresses"]
-    labels = "|".join(re.escape(label) for label in a["postal_labels"])
+    labels = keyword_alternation(a["postal_labels"])
     return re.compile(rf"[^\S\n]?,?[^\S\n]?(?:[(\[][^\S\n]?(?:(?:{labels})[^\S\n]?:?[^\S\n]?)?(?P<bracketed>"
                       rf"{a['postal_code']})[^\S\n]?[)\]]|(?:{labels})[^\S\n]?:?[^\S\n]?(?P<labelled>"
                       rf"{a['postal_code']}))(?!\d)")
@@ -55,7 +55,8 @@ def _closed(unit: str | None) -> str:
 
 
 def _value(m: re.Match) -> str:
-    units = [_closed(m.group("sido"))]
+    sido = _closed(m.group("sido"))
+    units = [patterns()["addresses"]["sido_misreads"].get(sido, sido)]
     units += [_closed(u) for u in re.findall(patterns()["addresses"]["sigungu"], m.group("sigungu"))]
     if m.group("eupmyeon"):
         units.append(_closed(m.group("eupmyeon")))

@@ -17,6 +17,7 @@ from pipeline.fields_data import patterns
 from pipeline.model import Timestamp
 
 PART = re.compile(r"<<(\w+)>>")
+MARKER_NOISE = re.compile(r"(?<=[AP])[lI1|](?=M)")  # PlM: the marker as OCR misreads it, glued to the next word
 NUMERIC_OFFSET = re.compile(r"(?P<sign>[+-])[^\S\n]*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
 
 
@@ -108,7 +109,7 @@ def _hour(groups: dict) -> int:
     marker = groups.get("ampm") or groups.get("ampm_after")
     if not marker or hour > 12:
         return hour
-    is_pm = marker in patterns()["timestamps"]["pm"]
+    is_pm = MARKER_NOISE.sub("", marker) in patterns()["timestamps"]["pm"]
     return (hour % 12) + (12 if is_pm else 0)
 
 

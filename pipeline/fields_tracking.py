@@ -1,7 +1,9 @@
 """Tracking numbers: which numbers on a page are tracking numbers, whose they are, and whether they verify.
 
-A number is taken only with evidence (patterns.toml [tracking]): a label before it, a carrier URL's query, or a
-self-identifying format (UPU S10, UPS 1Z) whose check digit verifies. Order ids, phone numbers and amounts carry
+A number is taken only with evidence (patterns.toml [tracking]): a label before it (or above it, heading its table
+column), a carrier's name right before a number of that carrier's format, a line holding only a number of the
+format of the one carrier the page names, a carrier URL's query, or a self-identifying format (UPU S10, UPS 1Z)
+whose check digit verifies. Order ids, phone numbers and amounts carry
 no such evidence, which is what keeps precision high. OCR confusions are never repaired: a misread digit shows up
 as checksum "bad" instead of as a plausible wrong number.
 """
@@ -24,10 +26,19 @@ TOKEN = re.compile(r"[A-Za-z0-9]+")
 LIST_SEPARATOR = re.compile(r"[^\S\n]*[,/、][^\S\n]*")
 # A date (2026-03-10) or the part of a time or decimal (14:22, 3.5) prints like a dashed number: never one.
 DATE_LIKE = re.compile(r"(?:19|20)\d{2}[^\S\n]?[\-–—.][^\S\n]?\d{1,2}[^\S\n]?[\-–—.][^\S\n]?\d{1,2}")
-CUT_AFTER = re.compile(r"[:.]\d")
+CUT_AFTER = re.compile(r"[:./]\d")  # 14:22, 3.5, 1/1: the token is part of a time, decimal or fraction
 CUT_BEFORE = re.compile(r"\d[:.]")
+NUMBER_PIECE = re.compile(r"([^\S\n]?[\-–—][^\S\n]?|[^\S\n])")
+# Tokens of digits and the letters OCR reads for digits, in a group as a printed number splits.
+CONFUSABLE_GROUP = re.compile(r"(?<![A-Za-z0-9|])[0-9OolI|]+(?:(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])[0-9OolI|]+)*"
+                              r"(?![A-Za-z0-9|])")
+OPENERS = ":：#(（[【.=)"  # what may stand right before a number: "No.", "번호:", "(CJ)6892..."
+LONE_NUMBER = re.compile(r"(?m)^[^\S\n|]*\|?[^\S\n]*(?P<number>\d+(?:(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])\d+)*)"
+                         r"[^\S\n]*\|?[^\S\n]*$")
+NAME_GAP = re.compile(r"[^\S\n]*[:：)\]]?[^\S\n]*")
 MAX_NUMBER_CHARS = 22
 MAX_TOKENS = 8
+PARAM_CONFUSIONS = str.maketrans({"i": "l", "1": "l", "|": "l"})
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,39 @@ def _not_number() -> re.Pattern:
 @cache
 def _generic() -> re.Pattern:
     return re.compile(patterns()["tracking"]["generic_format"])
+
+
+@cache
+def _url_token() -> re.Pattern:
+    return re.compile(patterns()["tracking"]["url_token"])
+
+
+def _digit_view(text: str) -> str:
+    """The text with O/o read as 0 and l/I/| as 1 inside numbers, same length so positions hold. A number is a
+    group of tokens (split by OCR's spaces or dashes) made of digits and these letters only, with at least
+    `min_digits` digits in all; a number has no such letters, so this is a reading, not a guess. A token with any
+    other letter (SF123, 1Z5R...) or a word (SOLD, Hello) is left as printed."""
+    config = patterns()["tracking"]["digit_confusions"]
+    confusable = set(config["as_digits"])
+    table = str.maketrans(config["as_digits"])
+
+    def numeric(token: str) -> bool:
+        return any(c.isdigit() for c in token) and all(c.isdigit() or c in confusable for c in token)
+
+    def read(group: re.Match) -> str:
+        pieces = NUMBER_PIECE.split(group.group())
+        tokens, separators = pieces[::2], pieces[1::2]
+        digits = sum(c.isdigit() for c in group.group())
+        if digits < config["min_digits"] or not all(numeric(t) for t in tokens):
+            return group.group()
+        return "".join(t.translate(table) + (separators[i] if i < len(separators) else "")
+                       for i, t in enumerate(tokens))
+    return CONFUSABLE_GROUP.sub(read, text)
+
+
+def _without_urls(text: str) -> str:
+    """The text with URLs blanked out (same length, so positions hold): "tracking" in a URL's path is no label."""
+    return _url_token().sub(lambda m: " " * len(m.group()), text)
 
 
 def normalise(value: str) -> str:
@@ -222,34 +266,45 @@ def _carrier_mentions(text: str) -> list[tuple[int, str]]:
 def _labelled(text: str, mentions: list[tuple[int, str]]) -> list[_Candidate]:
     max_gap = patterns()["tracking"]["max_gap_chars"]
     found = []
-    for label in _label_regex().finditer(text):
+    for label in _label_regex().finditer(_without_urls(text)):
         line_start, line_end = _line_bounds(text, label.start())
-        start, end = label.end(), line_end
+        start, end, gap = label.end(), line_end, max_gap
         if not any(c.isdigit() for c in text[label.end():line_end]) and line_end < len(text):
             column = _column_below(text, label, line_start, line_end)  # the label heads a table column
             if column is None:
                 continue
-            start, end = column
+            start, end, gap = column
         on_line = [cid for pos, cid in mentions if line_start <= pos < end]
         line_carrier = on_line[0] if len(set(on_line)) == 1 else None
-        found += _numbers_after(text, start, end, max_gap, line_carrier)
+        found += _numbers_after(text, start, end, gap, line_carrier)
     return found
 
 
-def _column_below(text: str, label: re.Match, line_start: int, line_end: int) -> tuple[int, int] | None:
-    """Where the value of a label that ends its line is: the same column of the next line when the header and
-    the row have as many cells, else the whole next line, unless the header also names other numbers (then the
-    row's numbers cannot be told apart and none is taken)."""
+def _column_below(text: str, label: re.Match, line_start: int, line_end: int) -> tuple[int, int, int] | None:
+    """Where the value of a label that ends its text on its line is, and how far into it the number may start:
+    - the header and the row have as many cells: the label's cell of the row;
+    - the label heads the first column: the row's first cell (OCR splits header words and row values into
+      different numbers of pieces, but a row still starts with its first column);
+    - else the whole next line, unless the header also names other numbers (then the row's numbers cannot be
+      told apart and none is taken)."""
+    max_gap = patterns()["tracking"]["max_gap_chars"]
     row_start = line_end + 1
+    while text[row_start:row_start + 1] == "\n" or (row_start < len(text) and not text[row_start:_line_bounds(
+            text, row_start)[1]].strip()):
+        row_start = _line_bounds(text, row_start)[1] + 1  # blank lines between a label and its value
     row_end = _line_bounds(text, row_start)[1]
     header = text[line_start:label.start()] + "LABEL" + text[label.end():line_end]
     cells = list(re.finditer(r"\S+", text[row_start:row_end]))
+    if not cells:
+        return None
     if len(cells) == len(header.split()):
         index = len(text[line_start:label.start()].split())
-        return row_start + cells[index].start(), row_start + cells[index].end()
+        return row_start + cells[index].start(), row_start + cells[index].end(), max_gap
+    if not text[line_start:label.start()].strip():
+        return row_start + cells[0].start(), row_end, 0
     if _stop_regex().search(text, line_start, line_end):
         return None
-    return row_start, row_end
+    return row_start, row_end, max_gap
 
 
 def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | None) -> list[_Candidate]:
@@ -261,6 +316,8 @@ def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | N
         run = RUN.search(text, pos, end)
         if not run:
             break
+        if run.start() > 0 and not text[run.start() - 1].isspace() and text[run.start() - 1] not in OPENERS:
+            return found  # glued to the character before (123\5555...): a fragment of something OCR broke
         tokens = list(TOKEN.finditer(text, run.start(), run.end()))
         taken = None
         for token in tokens:
@@ -285,6 +342,41 @@ def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | N
     return found
 
 
+def _named(text: str) -> list[_Candidate]:
+    """A carrier's name right before a number (Coupang's order page: "로젠택배 48525388853") is a label only for
+    a number of that carrier's format whose check digit, if the carrier has one, verifies."""
+    eligible = set(patterns()["tracking"]["name_labels_carriers"])
+    found = []
+    for name in _carrier_name_regex().finditer(_without_urls(text)):
+        carrier = name.lastgroup.replace("_", "-")
+        line_end = _line_bounds(text, name.start())[1]
+        run = RUN.match(text, name.end() + len(NAME_GAP.match(text, name.end()).group()), line_end)
+        if carrier not in eligible or not run or not run.group()[0].isdigit():
+            continue
+        taken = _best_number(text, run, run, carrier)
+        if taken and fits(taken[0], carrier) and validate_tracking(taken[0], carrier)[1] != "bad":
+            found.append(_Candidate(*taken, "carrier-name", carrier))
+    return found
+
+
+def _lone_lines(text: str, page_carriers: set[str]) -> list[_Candidate]:
+    """A line that is nothing but a number, on a page of one carrier (its name or its URL): the number of a
+    label OCR lost (a shaded label cell) or of a page's summary, taken only if it has that carrier's format and
+    its check digit, if the carrier has one, verifies."""
+    eligible = page_carriers & set(patterns()["tracking"]["name_labels_carriers"])
+    if len(eligible) != 1:
+        return []
+    carrier = eligible.pop()
+    found = []
+    for line in LONE_NUMBER.finditer(text):
+        if _not_number().fullmatch(line.group("number")):
+            continue
+        value = normalise(line.group("number"))
+        if fits(value, carrier) and validate_tracking(value, carrier)[1] != "bad":
+            found.append(_Candidate(value, line.start("number"), line.end("number"), "lone-line", carrier))
+    return found
+
+
 def _self_identifying(text: str) -> list[_Candidate]:
     found = []
     for run in RUN.finditer(text):
@@ -300,20 +392,27 @@ def _self_identifying(text: str) -> list[_Candidate]:
 
 
 def _from_urls(urls: Sequence[Url], profile: Profile) -> list[_Candidate]:
-    params = {p.lower() for p in patterns()["tracking"]["url_params"]}
+    params = {_param_key(p) for p in patterns()["tracking"]["url_params"]}
     found = []
     for url in urls:
         parts = urlsplit(url.value)
         carrier = profile.carrier_for_host(url.host)
-        values = [v for k, v in parse_qsl(parts.query) if k.lower() in params]
+        values = [v for k, v in parse_qsl(parts.query) if _param_key(k) in params]
         last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
         if carrier in patterns()["tracking"]["url_path_carriers"] and fits(normalise(last_segment), carrier):
             values.append(last_segment)  # a carrier page addressed by the number itself: ilogen.com/.../trace/N
         for raw in values:
             value = normalise(raw)
+            if carrier and not fits(value, carrier) and not _self_identified(value):
+                continue  # a carrier's page shows its own numbers: this one is misread or has icons glued on
             if value and (_generic().fullmatch(value) or any(f.regex.fullmatch(value) for f in _formats())):
                 found.append(_Candidate(value, -1, -1, "url", carrier))
     return found
+
+
+def _param_key(name: str) -> str:
+    """A query parameter's name as compared: case and OCR's I/l/1 confusion do not count (wbInum is wblnum)."""
+    return name.lower().translate(PARAM_CONFUSIONS)
 
 
 def _carrier_for(candidate: _Candidate, mentions: list[tuple[int, str]], page_hosts: list[str]) -> str | None:
@@ -334,7 +433,9 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
     mentions = _carrier_mentions(text)
     page_hosts = [c for c in (profile.carrier_for_host(u.host) for u in sorted(urls, key=lambda u: not u.address_bar))
                   if c]
-    candidates = _from_urls(urls, profile) + _labelled(text, mentions) + _self_identifying(text)
+    digits = _digit_view(text)
+    candidates = (_from_urls(urls, profile) + _labelled(digits, mentions) + _named(digits)
+                  + _lone_lines(digits, {cid for _, cid in mentions} | set(page_hosts)) + _self_identifying(text))
     best: dict[str, TrackingNumber] = {}
     for candidate in candidates:
         carrier, checksum = validate_tracking(candidate.value, _carrier_for(candidate, mentions, page_hosts))

@@ -40,6 +40,12 @@ def _dot_space_repair() -> re.Pattern:
 
 
 @cache
+def _colon_host() -> re.Pattern:
+    endings = "|".join(re.escape(e) for e in sorted(patterns()["urls"]["colon_dot_endings"], key=len, reverse=True))
+    return re.compile(rf"(?:(?<=://)|(?<![\w/:.\-]))[A-Za-z0-9\-]+(?:[.:][A-Za-z0-9\-]+)*:(?:{endings})(?=[/?#\s]|$)")
+
+
+@cache
 def _icon_trailer() -> re.Pattern:
     return re.compile(patterns()["urls"]["icon_trailer"])
 
@@ -123,6 +129,7 @@ def _clean_rest(rest: str) -> str:
 def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = False) -> list[Url]:
     """URLs of a text in order; `address_bar` marks text from the top band of a screenshot."""
     repaired = _scheme_repair().sub(lambda m: f"http{m.group(1).lower()}://", text)
+    repaired = _colon_host().sub(lambda m: m.group().replace(":", "."), repaired)
     repaired = _dot_space_repair().sub(".", _www_repair().sub("www.", repaired))
     repaired = _icon_trailer().sub("", repaired)
     known = _known_hosts(profile)
@@ -157,8 +164,7 @@ def _make_url(raw: str, known: set[str], page: int, address_bar: bool) -> Url | 
     full = bool(rest.strip("/"))
     if not match.group("scheme") and not full and not _host_only_plausible(host, known):
         return None
-    bare_host = host.removeprefix("www.")
-    return Url(value=f"{scheme}{host}{match.group('port') or ''}{rest}", host=bare_host, page=page,
+    return Url(value=f"{scheme}{host}{match.group('port') or ''}{rest}", host=host, page=page,
                address_bar=address_bar, full=full)
 
 

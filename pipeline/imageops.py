@@ -8,15 +8,22 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Callable
 
 from PIL import Image, ImageChops, ImageOps
 
 ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
+EXIF_ORIENTATION = 0x0112
 
 
 def open_upright(path: Path) -> Image.Image:
-    """The image as a viewer shows it: EXIF rotation applied, since re-encoding drops the EXIF tag."""
+    """The image as a viewer shows it: EXIF rotation applied, since re-encoding drops the EXIF tag.
+
+    An upright picture is returned as opened (exif_transpose would copy it: a second 150 MB for a 48 MP photo).
+    """
     image = Image.open(path)
+    if image.getexif().get(EXIF_ORIENTATION, 1) == 1:
+        return image
     upright = ImageOps.exif_transpose(image)
     return upright if upright is not None else image
 
@@ -76,7 +83,8 @@ def exact_palette(image: Image.Image, max_colours: int) -> Image.Image | None:
 
 def quantised(image: Image.Image, colours: int = 256) -> Image.Image:
     """Lossy: nearest palette of `colours` colours, no dithering (dither noise blurs small text)."""
-    rgb = visible_rgb(image).convert("RGB")
+    rgb = visible_rgb(image)
+    rgb = rgb if rgb.mode == "RGB" else rgb.convert("RGB")
     return rgb.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
 
 
@@ -87,18 +95,35 @@ def scaled(image: Image.Image, scale: float) -> Image.Image:
     return image.resize(size, Image.Resampling.LANCZOS)
 
 
-def estimated_png_size(image: Image.Image, zlib_level: int, fraction: float, strips: int = 8) -> int:
-    """Bytes a PNG re-save would take, from evenly spaced strips (a full zlib-9 re-save of 35 MP takes ~50 s)."""
+def estimated_size(image: Image.Image, fraction: float, encode: Callable[[Image.Image, io.BytesIO], None],
+                   strips: int = 8) -> int:
+    """Bytes `encode` would write for the whole picture, from evenly spaced strips of rows holding `fraction` of it
+    (a full zlib-9 PNG save of 35 MP takes ~20 s, a strip sample under a second)."""
     rows = max(1, round(image.height * fraction / strips))
     step = image.height / strips
     sampled = total = 0
     for index in range(strips):
         top = min(image.height - rows, round(index * step))
         buffer = io.BytesIO()
-        image.crop((0, top, image.width, top + rows)).save(buffer, "PNG", optimize=True, compress_level=zlib_level)
+        encode(image.crop((0, top, image.width, top + rows)), buffer)
         total += buffer.tell()
         sampled += rows
     return round(total * image.height / sampled)
+
+
+def png_encoder(zlib_level: int, colours: int | None = None) -> Callable[[Image.Image, io.BytesIO], None]:
+    """What save_png writes, for estimated_size; with `colours`, of the picture quantised first."""
+    def encode(image: Image.Image, out: io.BytesIO) -> None:
+        (image if colours is None else quantised(image, colours)).save(out, "PNG", optimize=True,
+                                                                       compress_level=zlib_level)
+    return encode
+
+
+def jpeg_encoder(quality: int, scale: float = 1.0) -> Callable[[Image.Image, io.BytesIO], None]:
+    """What save_jpeg writes, for estimated_size."""
+    def encode(image: Image.Image, out: io.BytesIO) -> None:
+        scaled(visible_rgb(image), scale).save(out, "JPEG", quality=quality, optimize=True)
+    return encode
 
 
 def save_png(image: Image.Image, dst: Path, zlib_level: int = 9) -> None:

@@ -29,6 +29,8 @@ CODE_FILES = (Path(__file__), Path(__file__).with_name("reader.py"))
 INSTALL_FIX = ("install Tesseract with its Korean data: `sudo apt-get install tesseract-ocr tesseract-ocr-kor "
                "tesseract-ocr-chi-sim`, or `make setup`.")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+LATIN = re.compile(r"[A-Za-z]")
 # Tesseract puts a space between Chinese characters it reads one by one; Chinese is written without spaces.
 SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]) "
                                r"(?=[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef])")
@@ -39,6 +41,7 @@ class OcrSettings:
     binary: str
     psm: int
     pdf_page_psm: int
+    portrait_psm: int
     languages: str
     chinese_languages: str
     chinese_retry_below_confidence: float
@@ -64,6 +67,8 @@ class OcrSettings:
     max_image_pixels: int
     dark_mean_below: float
     url_hint: str
+    url_piece: str
+    bar_search_fraction: float
     bar_languages: str
     bar_psm: int
     bar_whitelist: str
@@ -76,6 +81,11 @@ class OcrSettings:
     clock_scale: float
     clock_psm: int
     clock_languages: str
+    retry_below_confidence: float
+    retry_languages: str
+    retry_psm: int
+    retry_pad_fraction: float
+    retry_scale: float
     version: str  # hash of the settings file and of the reading code: part of the read cache key
 
     @classmethod
@@ -351,11 +361,16 @@ def enlarged(gray: Image.Image, scale: float) -> Image.Image:
 
 # ---- band passes: the address bar and the taskbar clock of a screenshot, read again on their own ----------
 
-def address_bar_words(words: list[OcrWord], band_bottom: float, cfg: OcrSettings) -> list[OcrWord]:
-    """The first-pass words that make up the address bar's URL: the longest URL-looking word in the top band and
-    its neighbours on the same line (OCR splits URLs at digits and dots), toolbar icons further off left out."""
-    hint = re.compile(cfg.url_hint)
-    candidates = [w for w in words if w.top + w.height / 2 < band_bottom and hint.search(w.text)]
+def address_bar_words(words: list[OcrWord], image_height: float, cfg: OcrSettings) -> list[OcrWord]:
+    """The first-pass words that make up the address bar's URL: the longest URL-looking word in the top band (else
+    a little lower, for photos of screens) and its neighbours on the same line (OCR splits URLs at digits and
+    dots), toolbar icons further off left out."""
+    hint, piece = re.compile(cfg.url_hint), re.compile(cfg.url_piece)
+    candidates: list[OcrWord] = []
+    for fraction in (cfg.header_fraction, cfg.bar_search_fraction):
+        candidates = [w for w in words if w.top + w.height / 2 < image_height * fraction and hint.search(w.text)]
+        if candidates:
+            break
     if not candidates:
         return []
     seed = max(candidates, key=lambda w: len(w.text))
@@ -363,27 +378,35 @@ def address_bar_words(words: list[OcrWord], band_bottom: float, cfg: OcrSettings
     at = row.index(seed)
     reach = cfg.bar_join_gap_fraction * max(w.height for w in row)
     first = last = at
-    while last + 1 < len(row) and row[last + 1].left - row[last].right <= reach:
+    right = seed.right  # word boxes may overlap: the gap is measured from the furthest right so far
+    while last + 1 < len(row) and row[last + 1].left - right <= reach:
         last += 1
-    # Leftwards only URL-looking words: the lock icon sits just left of the URL.
-    while first > 0 and row[first].left - row[first - 1].right <= reach and hint.search(row[first - 1].text):
+        right = max(right, row[last].right)
+    # Leftwards only pieces of a URL: the lock icon sits just left of it.
+    while first > 0 and row[first].left - row[first - 1].right <= reach and piece.search(row[first - 1].text):
         first -= 1
     return row[first:last + 1]
 
 
-def read_address_bar(gray: Image.Image, bar: list[OcrWord], scale: float, work_png: Path, timeout: float,
-                     cfg: OcrSettings) -> str:
-    """The URL row read again: cropped from the original pixels, enlarged, one line of URL characters."""
+def read_address_bar(gray: Image.Image, bar: list[OcrWord], before: OcrWord | None, scale: float, work_png: Path,
+                     timeout: float, cfg: OcrSettings) -> tuple[str, float]:
+    """The URL row read again and its mean word confidence: cropped from the original pixels (from just after
+    `before`, the word left of the URL), enlarged, one line of URL characters."""
     top = min(w.top for w in bar) / scale
     bottom = max(w.top + w.height for w in bar) / scale
     pad = cfg.bar_pad_fraction * (bottom - top)
-    box = (max(0, round(bar[0].left / scale - pad)), max(0, round(top - pad)),
-           min(gray.width, round(bar[-1].right / scale + pad)), min(gray.height, round(bottom + pad)))
+    # Never into the word before the URL (the lock icon): it would be read as a leading `1`, `!` or `.`.
+    left = max(bar[0].left / scale - pad, (before.right / scale + 1) if before else 0)
+    box = (max(0, round(left)), max(0, round(top - pad)),
+           min(gray.width, round(max(w.right for w in bar) / scale + pad)), min(gray.height, round(bottom + pad)))
     crop = light_background(gray.crop(box), cfg)
     factor = min(cfg.bar_max_scale, max(1.0, cfg.bar_target_px / max(1.0, bottom - top)))
     words = _band_words(enlarged(crop, factor), work_png, cfg.bar_languages, timeout, cfg.bar_psm,
                         (("tessedit_char_whitelist", cfg.bar_whitelist),))
-    return "".join(w.text for w in words)  # a URL holds no spaces: OCR's spaces inside it are noise
+    if not words:
+        return "", 0.0
+    # A URL holds no spaces: OCR's spaces inside it are noise.
+    return "".join(w.text for w in words), sum(w.confidence for w in words) / len(words)
 
 
 def clock_box(size: tuple[int, int], cfg: OcrSettings) -> tuple[int, int, int, int]:
@@ -398,7 +421,8 @@ def read_clock(gray: Image.Image, work_png: Path, timeout: float, cfg: OcrSettin
     crop = light_background(gray.crop(clock_box(gray.size, cfg)), cfg)
     words = _band_words(enlarged(crop, cfg.clock_scale), work_png, cfg.clock_languages, timeout, cfg.clock_psm)
     lines, _ = lines_of(words)
-    return [line.text for line in lines]
+    # Only lines with digits: the tray's labels (ENG, 한, icons read as `=`) would part the time from the date.
+    return [line.text for line in lines if any(c.isdigit() for c in line.text)]
 
 
 def _band_words(crop: Image.Image, work_png: Path, languages: str, timeout: float, psm: int,
@@ -418,11 +442,13 @@ def with_bands(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, in
                timeout: float, cfg: OcrSettings) -> list[OcrWord]:
     """The first-pass words with the address bar's URL and the taskbar clock replaced by their band reads."""
     scale = copy_size[0] / gray.width
-    bar = address_bar_words(words, copy_size[1] * cfg.header_fraction, cfg)
+    bar = address_bar_words(words, copy_size[1], cfg)
     if bar:
-        url = read_address_bar(gray, bar, scale, work_png, timeout, cfg)
+        before = max((w for w in words if w.line == bar[0].line and w.right <= bar[0].left), key=lambda w: w.right,
+                     default=None)
+        url, confidence = read_address_bar(gray, bar, before, scale, work_png, timeout, cfg)
         if url:
-            merged = OcrWord(url, bar[0].left, min(w.top for w in bar), bar[-1].right - bar[0].left,
+            merged = OcrWord(url, bar[0].left, min(w.top for w in bar), max(w.right for w in bar) - bar[0].left,
                              max(w.top + w.height for w in bar) - min(w.top for w in bar),
                              sum(w.confidence for w in bar) / len(bar), bar[0].line)
             # The bar's row keeps only the URL: the first pass's icons beside it would join the URL as digits.
@@ -445,6 +471,57 @@ def looks_chinese(text: str, words: int, confidence: float | None, cfg: OcrSetti
         return True
     return (confidence is not None and words >= cfg.chinese_retry_min_words
             and confidence < cfg.chinese_retry_below_confidence)
+
+
+def doubtful_latin(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:
+    """Low-confidence Latin words on lines that hold Hangul: likely Korean that kor+eng read as Latin."""
+    korean_lines = {w.line for w in words if HANGUL.search(w.text)}
+    return [w for w in words if w.line in korean_lines and LATIN.search(w.text) and not HANGUL.search(w.text)
+            and w.confidence < cfg.retry_below_confidence]
+
+
+def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, timeout: float,
+                     cfg: OcrSettings) -> list[OcrWord]:
+    """`words` with the doubtful Latin ones read again with kor alone: the lines holding them cropped from the OCR
+    copy and stacked in one image (one call); a doubtful word takes what kor read over its span."""
+    doubtful = doubtful_latin(words, cfg)
+    if not doubtful:
+        return words
+    lines = list(dict.fromkeys(w.line for w in doubtful))
+    boxes = []
+    for line in lines:
+        members = [w for w in words if w.line == line]
+        height = max(w.height for w in members)
+        pad = round(cfg.retry_pad_fraction * height)
+        boxes.append((max(0, min(w.left for w in members) - pad), max(0, min(w.top for w in members) - pad),
+                      min(copy.width, max(w.right for w in members) + pad),
+                      min(copy.height, max(w.top + w.height for w in members) + pad)))
+    gap = max(w.height for w in doubtful)  # blank rows keep the lines apart
+    offsets, y = [], gap
+    for box in boxes:
+        offsets.append(y)
+        y += box[3] - box[1] + gap
+    stack = Image.new("L", (max(b[2] - b[0] for b in boxes) + 2 * gap, y), 255)
+    for box, top in zip(boxes, offsets):
+        stack.paste(copy.crop(box), (gap, top))
+    zoom = cfg.retry_scale
+    read = [replace(w, left=round(w.left / zoom), top=round(w.top / zoom), width=round(w.width / zoom),
+                    height=round(w.height / zoom))
+            for w in _band_words(enlarged(stack, zoom), work_png, cfg.retry_languages, timeout, cfg.retry_psm)]
+    replacements: dict[int, str] = {}
+    for word in doubtful:
+        at = lines.index(word.line)
+        box, top = boxes[at], offsets[at]
+        bottom = top + box[3] - box[1]
+        # The word's span in stack coordinates; kor words centred inside it replace it.
+        left, right = word.left - box[0] + gap, word.right - box[0] + gap
+        found = [w.text for w in read if top <= w.top + w.height / 2 < bottom
+                 and left <= w.left + w.width / 2 < right]
+        # Only a read without Latin letters (Hangul, digits) replaces the word: kor alone turns real Latin words
+        # into noise, and `4g` read again as `48` is the number it was.
+        if found and not any(LATIN.search(text) for text in found):
+            replacements[id(word)] = " ".join(found)
+    return [replace(w, text=replacements[id(w)]) if id(w) in replacements else w for w in words]
 
 
 def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float,
@@ -478,6 +555,8 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float,
             retry_lines, retry_confidence = lines_of(retry)
             if (retry_confidence or 0) > (confidence or 0):
                 words, confidence, languages = retry, retry_confidence, cfg.chinese_languages
+        if languages == cfg.languages:
+            words = reread_as_korean(words, copy, work_png, timeout, cfg)
         if screen:
             words = with_bands(words, gray, copy.size, work_png, timeout, cfg)
     finally:

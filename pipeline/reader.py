@@ -163,12 +163,20 @@ def read_page(job: PageJob) -> PageResult:
     except PAGE_FAILURES as exc:
         return PageResult(replace(blank, warning=f"page {job.index} cannot be decoded ({exc})"), "", ())
     with image:
-        psm = ocr.settings().pdf_page_psm if job.usable_type == "pdf" else ocr.settings().psm
+        psm = page_psm(job.usable_type, image.size)
         # An image may be a screen capture (address bar, taskbar clock); a PDF page needing OCR is a scan.
         page, languages = ocr.ocr_page(image, job.index, job.work_png, job.timeout, psm,
                                        screen=job.usable_type != "pdf")
         codes = tuple(qr_payloads(image))
     return PageResult(page, languages if page.source == "ocr" else "", codes)
+
+
+def page_psm(usable_type: str, size: tuple[int, int]) -> int:
+    """Tesseract's page segmentation for a page: scans, portrait pages (paper, phone captures), landscape screens."""
+    cfg = ocr.settings()
+    if usable_type == "pdf":
+        return cfg.pdf_page_psm
+    return cfg.portrait_psm if size[1] > size[0] else cfg.psm
 
 
 def assemble(plan: FilePlan, results: Sequence[PageResult]) -> Reading:

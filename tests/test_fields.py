@@ -37,7 +37,8 @@ def test_cj_screenshot_with_address_bar_and_taskbar_clock(profile):
     fields = _read(profile, CJ_PAGE, CJ_HEADER, CJ_FOOTER)
     assert [(t.value, t.carrier, t.checksum) for t in fields.tracking_numbers] == [("689212345674", "cj", "none")]
     assert [(u.value, u.host, u.address_bar, u.full) for u in fields.urls] == [
-        ("https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=689212345674", "cjlogistics.com", True, True)]
+        ("https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=689212345674", "www.cjlogistics.com", True,
+         True)]
     assert [t.value for t in fields.timestamps] == [
         "2026-03-08T18:40:00+09:00", "2026-03-09T07:12:00+09:00", "2026-03-09T14:22:00+09:00",
         "2026-03-11T14:31:00+09:00"]
@@ -245,3 +246,81 @@ def test_validate_tracking_contract():
     assert validate_tracking("689212345674", "lotte") == ("lotte", "bad")
     assert validate_tracking("689212345674", None) == (None, "none")
     assert validate_tracking("12345", "cj") == ("cj", "none")
+
+
+# Real Tesseract output (kor+eng) of samples/evidence/cj-tracking-screenshot-1920-https.png: the scheme and www.
+# broken, a space in the host, the number split and the address bar's icons read as "000", the summary number
+# above the table, the table header split into more pieces than the row.
+REAL_CJ_HEADER = """0 버 송 조 희 | 디 다 한 동 운 x + —- o x
+a 3) @ https:/Avww.cjlogistics. com/ko/tool/parcel/tracking? gnbInvcNo=6892 89325376 000
+CJCYstES- 고 객 센터 기 업 고객 택 배 예약” 배 송 조회
+"""
+REAL_CJ_PAGE = REAL_CJ_HEADER + """배 송 조회
+689289325376
+운 송 장 번호 보내는 분 받는 분 상품명 수량
+689289325376 럭 키 포 펫 윤 * 아 스테인리스 보온 YSej 500ml 1
+받는 분 주소: ( 우 13561) 경기도 성남시 분당구 정 자 일로 95, 101 동 1203 호
+날짜 시간 현 재 위치 배 송 상태
+2026.03.08 07:09 인 천 6\\ 상 품 인수
+2026.03.10 14:22 서 울 강서 배 송 완료
+배 송 완료 (2026.03.10 14:22) 인 수 자: 본인
+"""
+
+
+def test_real_ocr_of_a_cj_screenshot(profile):
+    """GIVEN the real Tesseract text of a CJ screenshot (broken scheme, split number, icons read as zeros)
+    WHEN its fields are extracted
+    THEN the one number is found once, without the icons' zeros, the URL is repaired to CJ's host, and the
+    address is the road address up to the building number, with the postal code printed in brackets."""
+    fields = _read(profile, REAL_CJ_PAGE, REAL_CJ_HEADER)
+    assert [(t.value, t.carrier) for t in fields.tracking_numbers] == [("689289325376", "cj")]
+    assert [(u.value, u.host, u.address_bar) for u in fields.urls] == [
+        ("https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=689289325376", "www.cjlogistics.com", True)]
+    assert [(a.value, a.postal_code) for a in fields.korean_addresses] == [("경기도 성남시 분당구 정자일로 95", "13561")]
+    assert [t.value for t in fields.timestamps] == ["2026-03-08T07:09:00+09:00", "2026-03-10T14:22:00+09:00"]
+
+
+# Real Tesseract output of a Coupang order page: the order id in the address bar (split, icons glued), the order
+# id labelled in the page, phone numbers, and the carrier's name right before the tracking number.
+REAL_COUPANG_HEADER = """0 쿠 팡 !| 주 문 상 세 x + - ao xX
+< > BD @ > mc.coupang.com/ssr/desktop/order/3 1003875004743 000
+"""
+REAL_COUPANG_PAGE = REAL_COUPANG_HEADER + """1* 쿠 팡 주 문 상세
+주 문 목 록 / 배 송 조회 2026. 2. 28 주문 주 문 번호 31003875004743
+배 송 완료 ㆍ 3/4( 수 ) 도착
+45,900 원 ㆍ 1 개
+나의 리뷰 로 젠 택배 48525388853
+연락처 010-*#**-4714
+받 는 주소 (21998) 인 천 광역시 연수구 컨 벤 시 아 대로 81, 204 동 801 호
+배 송 완 료 일 시 2026.03.04 15:04
+"""
+
+
+def test_real_ocr_of_a_coupang_order_page(profile):
+    """GIVEN the real Tesseract text of a Coupang order page WHEN read
+    THEN the number after the carrier's name is Logen's tracking number and the order id (in the URL and in the
+    page) is not one; the URL keeps the order id without the icons' zeros."""
+    fields = _read(profile, REAL_COUPANG_PAGE, REAL_COUPANG_HEADER)
+    assert [(t.value, t.carrier) for t in fields.tracking_numbers] == [("48525388853", "logen")]
+    assert [u.value for u in fields.urls] == ["https://mc.coupang.com/ssr/desktop/order/31003875004743"]
+    assert [a.value for a in fields.korean_addresses] == ["인천광역시 연수구 컨벤시아대로 81"]
+    assert [t.value for t in fields.timestamps] == ["2026-03-04T15:04:00+09:00"]
+
+
+REAL_PRINT_PDF = """3/10/26, 7:28 PM Tracking | DHL
+https://www.dhl.com/kr-en/home/tracking/tracking-express.html?submit=1&tracking-id=2684656321 1/1
+DHL Express
+Tracking number 2684656321
+Delivery address (Postal code 48059) 부산광역시 해운대구 센텀중앙로 48, 1507호
+Mar 9, 2026 3:35 PM Seongnam Delivered
+"""
+
+
+def test_print_pdf_text_layer(profile):
+    """GIVEN the text layer of a browser's print-to-PDF (header date, URL with the page count "1/1" after it)
+    WHEN read THEN the page count is not glued to the number, "tracking" in the URL labels nothing, and the
+    address is read up to its building number."""
+    fields = extract_fields([PageReading(1, REAL_PRINT_PDF, "text-layer")], profile)
+    assert [(t.value, t.carrier, t.checksum) for t in fields.tracking_numbers] == [("2684656321", "dhl", "ok")]
+    assert [(a.value, a.postal_code) for a in fields.korean_addresses] == [("부산광역시 해운대구 센텀중앙로 48", "48059")]
+    assert [t.value for t in fields.timestamps] == ["2026-03-10T19:28:00+09:00", "2026-03-09T15:35:00+09:00"]
