@@ -3,9 +3,9 @@
 A number is taken only with evidence (patterns.toml [tracking]): a label before it (or above it, heading its table
 column), a carrier's name right before a number of that carrier's format, a line holding only a number of the
 format of the one carrier the page names, a carrier URL's query, or a self-identifying format (UPU S10, UPS 1Z)
-whose check digit verifies. Order ids, phone numbers and amounts carry
-no such evidence, which is what keeps precision high. OCR confusions are never repaired: a misread digit shows up
-as checksum "bad" instead of as a plausible wrong number.
+whose check digit verifies. Order ids, phone numbers and amounts carry no such evidence, which is what keeps
+precision high. Letters OCR reads for digits (O, l) are read back as digits only inside all-numeric groups; a
+misread digit is never repaired: it shows up as checksum "bad" instead of as a plausible wrong number.
 """
 from __future__ import annotations
 
@@ -28,13 +28,12 @@ LIST_SEPARATOR = re.compile(r"[^\S\n]*[,/、][^\S\n]*")
 DATE_LIKE = re.compile(r"(?:19|20)\d{2}[^\S\n]?[\-–—.][^\S\n]?\d{1,2}[^\S\n]?[\-–—.][^\S\n]?\d{1,2}")
 CUT_AFTER = re.compile(r"[:./]\d")  # 14:22, 3.5, 1/1: the token is part of a time, decimal or fraction
 CUT_BEFORE = re.compile(r"\d[:.]")
-NUMBER_PIECE = re.compile(r"([^\S\n]?[\-–—][^\S\n]?|[^\S\n])")
-# Tokens of digits and the letters OCR reads for digits, in a group as a printed number splits.
-CONFUSABLE_GROUP = re.compile(r"(?<![A-Za-z0-9|])[0-9OolI|]+(?:(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])[0-9OolI|]+)*"
-                              r"(?![A-Za-z0-9|])")
+GROUP_SEPARATOR = r"(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])"  # between the groups of a printed or OCR-split number
+NUMBER_PIECE = re.compile(GROUP_SEPARATOR)
 OPENERS = ":：#(（[【.=)"  # what may stand right before a number: "No.", "번호:", "(CJ)6892..."
-LONE_NUMBER = re.compile(r"(?m)^[^\S\n|]*\|?[^\S\n]*(?P<number>\d+(?:(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])\d+)*)"
-                         r"[^\S\n]*\|?[^\S\n]*$")
+CLOSERS = ",，、.。;:：)）]】|/*"  # and right after it: a list, a sentence's end, a bracket, a table's border
+# A line (or table cell between bars) holding only a number.
+LONE_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
 NAME_GAP = re.compile(r"[^\S\n]*[:：)\]]?[^\S\n]*")
 MAX_NUMBER_CHARS = 22
 MAX_TOKENS = 8
@@ -93,12 +92,19 @@ def _generic() -> re.Pattern:
 
 
 @cache
+def _confusable_group() -> re.Pattern:
+    """Groups of digits and of the letters OCR reads for digits, split as a printed number is."""
+    chars = "0-9" + re.escape("".join(patterns()["tracking"]["digit_confusions"]["as_digits"]))
+    return re.compile(rf"(?<![A-Za-z0-9{chars}])[{chars}]+(?:{GROUP_SEPARATOR}[{chars}]+)*(?![A-Za-z0-9{chars}])")
+
+
+@cache
 def _url_token() -> re.Pattern:
     return re.compile(patterns()["tracking"]["url_token"])
 
 
 def _digit_view(text: str) -> str:
-    """The text with O/o read as 0 and l/I/| as 1 inside numbers, same length so positions hold. A number is a
+    """The text with O/o read as 0 and l/I as 1 inside numbers, same length so positions hold. A number is a
     group of tokens (split by OCR's spaces or dashes) made of digits and these letters only, with at least
     `min_digits` digits in all; a number has no such letters, so this is a reading, not a guess. A token with any
     other letter (SF123, 1Z5R...) or a word (SOLD, Hello) is left as printed."""
@@ -110,14 +116,12 @@ def _digit_view(text: str) -> str:
         return any(c.isdigit() for c in token) and all(c.isdigit() or c in confusable for c in token)
 
     def read(group: re.Match) -> str:
-        pieces = NUMBER_PIECE.split(group.group())
-        tokens, separators = pieces[::2], pieces[1::2]
-        digits = sum(c.isdigit() for c in group.group())
-        if digits < config["min_digits"] or not all(numeric(t) for t in tokens):
-            return group.group()
-        return "".join(t.translate(table) + (separators[i] if i < len(separators) else "")
-                       for i, t in enumerate(tokens))
-    return CONFUSABLE_GROUP.sub(read, text)
+        number = group.group()
+        if (sum(c.isdigit() for c in number) < config["min_digits"]
+                or not all(numeric(token) for token in NUMBER_PIECE.split(number))):
+            return number
+        return number.translate(table)
+    return _confusable_group().sub(read, text)
 
 
 def _without_urls(text: str) -> str:
@@ -289,8 +293,7 @@ def _column_below(text: str, label: re.Match, line_start: int, line_end: int) ->
       told apart and none is taken)."""
     max_gap = patterns()["tracking"]["max_gap_chars"]
     row_start = line_end + 1
-    while text[row_start:row_start + 1] == "\n" or (row_start < len(text) and not text[row_start:_line_bounds(
-            text, row_start)[1]].strip()):
+    while row_start < len(text) and not text[row_start:_line_bounds(text, row_start)[1]].strip():
         row_start = _line_bounds(text, row_start)[1] + 1  # blank lines between a label and its value
     row_end = _line_bounds(text, row_start)[1]
     header = text[line_start:label.start()] + "LABEL" + text[label.end():line_end]
@@ -334,6 +337,8 @@ def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | N
             pos = run.end()  # words between label and number: (CJ대한통운), No.
             continue
         value, start, stop_at = taken
+        if stop_at < len(text) and not text[stop_at].isspace() and text[stop_at] not in CLOSERS:
+            return found  # glued to the character after (1730000 041006「173...): a fragment OCR broke
         found.append(_Candidate(value, start, stop_at, "label", carrier))
         follow = LIST_SEPARATOR.match(text, stop_at)
         if not follow or follow.end() >= end or not text[follow.end()].isalnum():
@@ -349,11 +354,13 @@ def _named(text: str) -> list[_Candidate]:
     found = []
     for name in _carrier_name_regex().finditer(_without_urls(text)):
         carrier = name.lastgroup.replace("_", "-")
-        line_end = _line_bounds(text, name.start())[1]
-        run = RUN.match(text, name.end() + len(NAME_GAP.match(text, name.end()).group()), line_end)
-        if carrier not in eligible or not run or not run.group()[0].isdigit():
+        if carrier not in eligible:
             continue
-        taken = _best_number(text, run, run, carrier)
+        line_end = _line_bounds(text, name.start())[1]
+        run = RUN.match(text, NAME_GAP.match(text, name.end()).end(), line_end)
+        if not run or not run.group()[0].isdigit():
+            continue
+        taken = _best_number(text, run, run, carrier)  # the number must start the run: it is its own first token
         if taken and fits(taken[0], carrier) and validate_tracking(taken[0], carrier)[1] != "bad":
             found.append(_Candidate(*taken, "carrier-name", carrier))
     return found

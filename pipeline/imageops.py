@@ -114,8 +114,7 @@ def estimated_size(image: Image.Image, fraction: float, encode: Callable[[Image.
 def png_encoder(zlib_level: int, colours: int | None = None) -> Callable[[Image.Image, io.BytesIO], None]:
     """What save_png writes, for estimated_size; with `colours`, of the picture quantised first."""
     def encode(image: Image.Image, out: io.BytesIO) -> None:
-        (image if colours is None else quantised(image, colours)).save(out, "PNG", optimize=True,
-                                                                       compress_level=zlib_level)
+        (image if colours is None else quantised(image, colours)).save(out, "PNG", compress_level=zlib_level)
     return encode
 
 
@@ -127,7 +126,8 @@ def jpeg_encoder(quality: int, scale: float = 1.0) -> Callable[[Image.Image, io.
 
 
 def save_png(image: Image.Image, dst: Path, zlib_level: int = 9) -> None:
-    save_atomically(image, dst, "PNG", optimize=True, compress_level=zlib_level)
+    # No optimize=True: Pillow then forces zlib level 9 whatever the level asked for (see bundle.toml).
+    save_atomically(image, dst, "PNG", compress_level=zlib_level)
 
 
 def save_jpeg(image: Image.Image, dst: Path, quality: int, scale: float = 1.0) -> None:

@@ -66,6 +66,9 @@ class OcrSettings:
     qr_render_dpi: float
     max_image_pixels: int
     dark_mean_below: float
+    rule_min_glyphs: float
+    rule_dark_below: int
+    rule_max_thickness_glyphs: float
     url_hint: str
     url_piece: str
     bar_search_fraction: float
@@ -318,6 +321,47 @@ def run_lengths(flags: np.ndarray) -> list[int]:
     return (changes[1::2] - changes[::2]).tolist()
 
 
+def without_rules(gray: Image.Image, glyph_px: float | None, cfg: OcrSettings) -> Image.Image:
+    """The page with its dark ruling lines (table borders of a receipt or form) painted white: Tesseract's layout
+    analysis drops whole bordered table rows, numbers and all. A rule is a straight dark run many glyphs long;
+    glyph strokes are far shorter. Light-grey screen borders are not dark enough to count."""
+    if glyph_px is None:
+        return gray
+    length = round(cfg.rule_min_glyphs * glyph_px)
+    reach = max(2, round(cfg.rule_max_thickness_glyphs * glyph_px))
+    dark = np.asarray(gray) < cfg.rule_dark_below
+    rules = (on_long_runs(dark, length) & thin(dark, reach)) | (on_long_runs(dark.T, length) & thin(dark.T, reach)).T
+    if not rules.any():
+        return gray
+    cleaned = np.asarray(gray).copy()
+    cleaned[rules] = 255
+    return Image.fromarray(cleaned)
+
+
+def thin(dark: np.ndarray, reach: int) -> np.ndarray:
+    """Dark pixels with light `reach` rows above or below: a line, not a dark area (a screen's dark background in
+    a photo, a black bar) whose long runs must stay."""
+    above = np.zeros_like(dark)
+    below = np.zeros_like(dark)
+    above[reach:] = dark[:-reach]
+    below[:-reach] = dark[reach:]
+    return dark & ~(above & below)
+
+
+def on_long_runs(mask: np.ndarray, length: int) -> np.ndarray:
+    """Pixels of a 2-D boolean mask lying on a horizontal run of at least `length` True values."""
+    height, width = mask.shape
+    if width < length or length < 1:
+        return np.zeros_like(mask)
+    sums = np.concatenate([np.zeros((height, 1), np.int32), np.cumsum(mask, axis=1, dtype=np.int32)], axis=1)
+    starts = (sums[:, length:] - sums[:, :-length]) == length  # the run of `length` starting here is all True
+    count = np.concatenate([np.zeros((height, 1), np.int32), np.cumsum(starts, axis=1, dtype=np.int32)], axis=1)
+    # A pixel is covered when a full run starts within the `length` pixels ending at it.
+    upper = np.concatenate([count, np.repeat(count[:, -1:], length - 1, axis=1)], axis=1)[:, 1:width + 1]
+    lower = np.concatenate([np.zeros((height, length - 1), np.int32), count], axis=1)[:, :width]
+    return (upper - lower) > 0
+
+
 def ocr_scale(glyph_px: float | None, size: tuple[int, int], cfg: OcrSettings | None = None) -> float:
     """Factor for the OCR copy: 1 inside the glyph band, else to the target of its side; capped in pixels."""
     cfg = cfg or settings()
@@ -409,16 +453,22 @@ def read_address_bar(gray: Image.Image, bar: list[OcrWord], before: OcrWord | No
     return "".join(w.text for w in words), sum(w.confidence for w in words) / len(words)
 
 
-def clock_box(size: tuple[int, int], cfg: OcrSettings) -> tuple[int, int, int, int]:
-    """The bottom-right corner where a taskbar shows the time and date."""
-    width, height = size
-    return (round(width * (1 - cfg.clock_width_fraction)), round(height * (1 - cfg.clock_height_fraction)),
-            width, height)
+def clock_box(words: list[OcrWord], cfg: OcrSettings) -> tuple[int, int, int, int] | None:
+    """The bottom-right corner of the text's extent, where a taskbar shows the time and date, in the words'
+    coordinates. The extent, not the image: in a photo of a monitor the screen is only part of the picture."""
+    if not words:
+        return None
+    left, top = min(w.left for w in words), min(w.top for w in words)
+    right, bottom = max(w.right for w in words), max(w.top + w.height for w in words)
+    return (round(right - (right - left) * cfg.clock_width_fraction),
+            round(bottom - (bottom - top) * cfg.clock_height_fraction), right, bottom)
 
 
-def read_clock(gray: Image.Image, work_png: Path, timeout: float, cfg: OcrSettings) -> list[str]:
-    """The text lines of the taskbar corner, read on their own, enlarged, as sparse text."""
-    crop = light_background(gray.crop(clock_box(gray.size, cfg)), cfg)
+def read_clock(gray: Image.Image, box: tuple[int, int, int, int], work_png: Path, timeout: float,
+               cfg: OcrSettings) -> list[str]:
+    """The text lines of the taskbar corner `box` (original pixels), read on their own, enlarged, as sparse
+    text."""
+    crop = light_background(gray.crop(box), cfg)
     words = _band_words(enlarged(crop, cfg.clock_scale), work_png, cfg.clock_languages, timeout, cfg.clock_psm)
     lines, _ = lines_of(words)
     # Only lines with digits: the tray's labels (ENG, 한, icons read as `=`) would part the time from the date.
@@ -453,12 +503,21 @@ def with_bands(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, in
                              sum(w.confidence for w in bar) / len(bar), bar[0].line)
             # The bar's row keeps only the URL: the first pass's icons beside it would join the URL as digits.
             words = [merged if w is bar[0] else w for w in words if w.line != bar[0].line or w is bar[0]]
-    if gray.width > gray.height:
-        clock = read_clock(gray, work_png, timeout, cfg)
+    corner = clock_box(words, cfg)
+    if corner is None or gray.width <= gray.height:
+        return words
+    left, top, right, bottom = corner
+    in_corner = [w for w in words if w.left + w.width / 2 >= left and w.top + w.height / 2 >= top]
+    # A taskbar clock always leaves some (garbled) first-pass words in the corner; a page without one may leave
+    # none there and then costs no call.
+    if in_corner:
+        pad = max(w.height for w in in_corner)  # the clock's line above the date may lie just outside the box
+        box = (max(0, round((left - pad) / scale)), max(0, round((top - pad) / scale)),
+               min(gray.width, round((right + pad) / scale)), min(gray.height, round((bottom + pad) / scale)))
+        clock = read_clock(gray, box, work_png, timeout, cfg)
         if clock:
-            left, top, _, _ = (round(v * scale) for v in clock_box(gray.size, cfg))
-            words = [w for w in words if not (w.left >= left and w.top + w.height / 2 >= top)]
-            words += [OcrWord(text, left, top + i, copy_size[0] - left, 1, 0.0, ("clock", str(i)))
+            words = [w for w in words if w not in in_corner]
+            words += [OcrWord(text, left, top + i, right - left, 1, 0.0, ("clock", str(i)))
                       for i, text in enumerate(clock)]
     return words
 
@@ -503,7 +562,8 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
         y += box[3] - box[1] + gap
     stack = Image.new("L", (max(b[2] - b[0] for b in boxes) + 2 * gap, y), 255)
     for box, top in zip(boxes, offsets):
-        stack.paste(copy.crop(box), (gap, top))
+        # Stretched to full contrast: light-grey text (a carrier name beside a number) reads as black text does.
+        stack.paste(ImageOps.autocontrast(copy.crop(box)), (gap, top))
     zoom = cfg.retry_scale
     read = [replace(w, left=round(w.left / zoom), top=round(w.top / zoom), width=round(w.width / zoom),
                     height=round(w.height / zoom))
@@ -513,8 +573,11 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
         at = lines.index(word.line)
         box, top = boxes[at], offsets[at]
         bottom = top + box[3] - box[1]
-        # The word's span in stack coordinates; kor words centred inside it replace it.
-        left, right = word.left - box[0] + gap, word.right - box[0] + gap
+        # The word's span reaches to its neighbours (kor may see its last syllable past the Latin word's box);
+        # kor words centred inside it, in stack coordinates, replace it.
+        line = [w for w in words if w.line == word.line]
+        left = max((w.right for w in line if w.right <= word.left), default=box[0]) - box[0] + gap
+        right = min((w.left for w in line if w.left >= word.right), default=box[2]) - box[0] + gap
         found = [w.text for w in read if top <= w.top + w.height / 2 < bottom
                  and left <= w.left + w.width / 2 < right]
         # Only a read without Latin letters (Hangul, digits) replaces the word: kor alone turns real Latin words
@@ -525,16 +588,18 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
 
 
 def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float,
-             psm: int | None = None, screen: bool = False) -> tuple[PageReading, str]:
+             psm: int | None = None, screen: bool = False, unrule: bool = False) -> tuple[PageReading, str]:
     """OCR one page image (any mode, any size) -> its PageReading and the languages used. `psm` None: the
     settings' psm for screenshots and photos. `screen`: the page may be a screen capture, so its address bar and
-    taskbar clock are read again on their own (two small, cheap passes).
+    taskbar clock are read again on their own (two small, cheap passes). `unrule`: a photographed document, whose
+    table borders are painted out first.
 
     A timeout or Tesseract failure gives a page with source "none" and a warning; a missing Tesseract raises.
     """
     cfg = settings()
     gray = light_background(imageops.visible_rgb(image).convert("L"), cfg)
-    copy = enlarged(gray, ocr_scale(glyph_height(np.asarray(gray), cfg), gray.size, cfg))
+    glyph = glyph_height(np.asarray(gray), cfg)
+    copy = enlarged(without_rules(gray, glyph, cfg) if unrule else gray, ocr_scale(glyph, gray.size, cfg))
     work_png.parent.mkdir(parents=True, exist_ok=True)
     copy.save(work_png, "PNG", compress_level=1)  # a temporary file: fast beats small
     page = PageReading(index=index, text="", source="none", width=image.width, height=image.height,

@@ -164,9 +164,10 @@ def read_page(job: PageJob) -> PageResult:
         return PageResult(replace(blank, warning=f"page {job.index} cannot be decoded ({exc})"), "", ())
     with image:
         psm = page_psm(job.usable_type, image.size)
-        # An image may be a screen capture (address bar, taskbar clock); a PDF page needing OCR is a scan.
+        # An image may be a screen capture (address bar, taskbar clock), a portrait one a photographed document
+        # (table borders painted out); a PDF page needing OCR is a scan (borders kept: measured, see ocr.toml).
         page, languages = ocr.ocr_page(image, job.index, job.work_png, job.timeout, psm,
-                                       screen=job.usable_type != "pdf")
+                                       screen=job.usable_type != "pdf", unrule=is_document_photo(job, image.size))
         codes = tuple(qr_payloads(image))
     return PageResult(page, languages if page.source == "ocr" else "", codes)
 
@@ -177,6 +178,11 @@ def page_psm(usable_type: str, size: tuple[int, int]) -> int:
     if usable_type == "pdf":
         return cfg.pdf_page_psm
     return cfg.portrait_psm if size[1] > size[0] else cfg.psm
+
+
+def is_document_photo(job: PageJob, size: tuple[int, int]) -> bool:
+    """A portrait image: a page photographed or captured upright (a receipt, a form, a phone screen)."""
+    return job.usable_type != "pdf" and size[1] > size[0]
 
 
 def assemble(plan: FilePlan, results: Sequence[PageResult]) -> Reading:

@@ -2,9 +2,11 @@
 
 Files under the limit are left byte for byte. Over it, steps run mildest first: lossless (PNG re-save, exact
 palette, PDF clean-up), then for screenshots a 256-colour palette, then JPEG quality steps, then scale steps.
-A step is kept only if it is smaller. After any lossy step the file is read again and must still show the same
-tracking numbers, timestamps and URLs; otherwise the next step is tried. Never JBIG2 or any symbol substitution:
-it turns a 6 into an 8. The steps are data (pipeline/bundle.toml); the limits come from the rules profile.
+A step is kept only if it is smaller. Each step is first forecast cheaply (image strips, a few sample page images,
+or a lower bound) and skipped when sure to miss the budget, so walking the ladder costs about one full encode.
+After any lossy step the file is read again (only the pages that carried fields, on ctx.jobs processes) and must
+still show the same tracking numbers, timestamps and URLs; otherwise the next step is tried. Never JBIG2 or any
+symbol substitution: it turns a 6 into an 8. The steps are data (pipeline/bundle.toml); the limits come from the rules profile.
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader
 
-from pipeline import pdfops
+from pipeline import imageops, pdfops
 from pipeline.model import (Classification, Fields, PacketState, PagePlacement, Reading, TrackingNumber,
                             UploadFile)
 from stages import compress
@@ -214,3 +214,124 @@ def test_35_megapixel_png_label_photo_fits_and_still_reads(tmp_path, ctx, monkey
     [out] = state.uploads
     assert out.size <= 10_000_000 and not state.findings
     assert ocr_tracking_numbers(out.path, out.type, ctx).tracking_numbers[0].value == TRACKING
+
+
+# ---- speed and memory: streaming page images, DCT scaling, forecasts (bench/bench_compress.py shows the numbers) ----
+
+def scan_page(path: Path, seed: int, size=(2481, 3507), noise: int = 40) -> Path:
+    """An A4 page scanned at 300 dpi in colour: paper with sensor noise in each channel, a dark text-like block,
+    stored as JPEG q92."""
+    width, height = size
+    rng = np.random.default_rng(seed)
+    pixels = (200 + rng.integers(0, noise, (height, width, 3), dtype=np.uint8)).astype(np.uint8)
+    pixels[height // 3:height // 3 + 200, width // 8:width * 7 // 8] //= 5
+    Image.fromarray(pixels).save(path, "JPEG", quality=92)
+    return path
+
+
+def scan_pdf(folder: Path, pages: int, **options) -> Path:
+    parts = [pdfops.Part(scan_page(folder / f"scan{i}.jpg", i, **options), "jpeg") for i in range(pages)]
+    merged = folder / "scan.pdf"
+    pdfops.merge(parts, merged, pdfops.page_size_points((210, 297)), folder)
+    return merged
+
+
+def page_image_sizes(path: Path) -> list[tuple[int, int, str]]:
+    return [(image.width, image.height, "jpeg" if image.jpeg else "other") for image in pdfops.page_images(path)]
+
+
+def test_300_dpi_scan_is_decoded_at_half_size_for_150_dpi(tmp_path):
+    """GIVEN a page scanned at 300 dpi (2481x3507, JPEG)
+    WHEN its images are recompressed at <= 150 dpi
+    THEN the JPEG decoder's own half-size decode (1241x1754) is kept as it is, not resampled by a pixel again."""
+    src = scan_pdf(tmp_path, 1)
+    policy = pdfops.ImagePolicy(150, 70, 1024, 4096)
+    assert pdfops.recompress_images(src, tmp_path / "out.pdf", policy, tmp_path / "work") == 1
+    assert page_image_sizes(tmp_path / "out.pdf") == [(1241, 1754, "jpeg")]
+    assert list((tmp_path / "work").iterdir()) == []  # the workers' stream files are cleaned up
+
+
+def test_flat_looking_jpeg_page_image_is_still_recompressed(tmp_path):
+    """GIVEN a scan stored as JPEG that looks flat (few colours on a thumbnail), so no exact palette fits it
+    WHEN its images are recompressed
+    THEN it is re-encoded like a photo (a JPEG has no lossless encoding to keep), not left at full size."""
+    src = scan_pdf(tmp_path, 1, noise=10)
+    with Image.open(tmp_path / "scan0.jpg") as picture:
+        assert imageops.looks_flat(picture, 1024, 4096), "the page must look flat, or the test is void"
+        assert imageops.exact_palette(picture, 256) is None
+    assert pdfops.recompress_images(src, tmp_path / "out.pdf", pdfops.ImagePolicy(150, 70, 1024, 4096),
+                                    tmp_path / "work") == 1
+    assert (tmp_path / "out.pdf").stat().st_size < src.stat().st_size / 3
+
+
+def test_parallel_recompression_writes_the_same_bytes(tmp_path):
+    """GIVEN a 3-page scan
+    WHEN its images are recompressed on 1 process and on 2
+    THEN both outputs are byte-identical (deterministic: no dates, no random /ID), every page replaced."""
+    src = scan_pdf(tmp_path, 3, size=(1240, 1754))
+    policy = pdfops.ImagePolicy(100, 70, 1024, 4096)
+    assert pdfops.recompress_images(src, tmp_path / "one.pdf", policy, tmp_path / "w1", jobs=1) == 3
+    assert pdfops.recompress_images(src, tmp_path / "two.pdf", policy, tmp_path / "w2", jobs=2) == 3
+    assert (tmp_path / "one.pdf").read_bytes() == (tmp_path / "two.pdf").read_bytes()
+
+
+def test_forecast_predicts_the_recompressed_size(tmp_path):
+    """GIVEN a 5-page scan
+    WHEN the size at 150 dpi q70 is forecast from 2 sample pages, then the pages are recompressed
+    THEN the forecast is within 10% of the bytes written."""
+    src = scan_pdf(tmp_path, 5, size=(1654, 2339))
+    policy = pdfops.ImagePolicy(150, 70, 1024, 4096)
+    forecast = pdfops.SizeForecast(src, pdfops.page_images(src), 2, tmp_path / "work")(policy)
+    pdfops.recompress_images(src, tmp_path / "out.pdf", policy, tmp_path / "work")
+    actual = (tmp_path / "out.pdf").stat().st_size
+    assert abs(forecast - actual) <= actual * 0.1
+
+
+def test_pdf_steps_forecast_to_miss_are_skipped_without_a_pass(tmp_path, ctx, profile, monkeypatch):
+    """GIVEN a 2-page 300-dpi scan (JPEG pages) and a limit only a low resolution meets
+    WHEN compress runs
+    THEN the lossless step (its JPEG streams alone exceed the limit) and the steps forecast to miss are skipped by
+    their forecast, and only steps forecast to fit run over every page."""
+    monkeypatch.setattr(compress, "reread_fields", FakeReader())
+    passes = []
+    recompress = pdfops.recompress_images
+    monkeypatch.setattr(pdfops, "recompress_images", lambda src, dst, policy, *args: passes.append(policy) or
+                        recompress(src, dst, policy, *args))
+    src = scan_pdf(tmp_path, 2)
+    small_limit = src.stat().st_size // 25
+    limit(profile, small_limit)
+    state = compress.run(state_for(src, "pdf", "02-delivery-proof.pdf", pages=2), ctx)
+    [out] = state.uploads
+    assert out.size <= small_limit
+    [log] = [line for line in state.log if line.startswith("compress: 02-delivery-proof.pdf")]
+    assert "(lossless): about" in log and "by a sample, skipped" in log
+    assert 1 <= len(passes) < len(compress.bundle_settings()["compression"]["pdf_dpi_steps"]) * 3
+    assert passes[-1].max_dpi < 200
+
+
+def test_upright_image_is_not_copied_and_a_rotated_one_is_turned(tmp_path):
+    """GIVEN a JPEG without an EXIF rotation and one stored sideways (orientation 6)
+    WHEN they are opened upright
+    THEN the first is the opened image itself (no second full-size copy), the second is turned to portrait."""
+    plain = tmp_path / "plain.jpg"
+    Image.new("RGB", (40, 20), "white").save(plain)
+    sideways = tmp_path / "sideways.jpg"
+    exif = Image.Exif()
+    exif[imageops.EXIF_ORIENTATION] = 6
+    Image.new("RGB", (40, 20), "white").save(sideways, exif=exif)
+    with Image.open(plain) as opened, imageops.open_upright(plain) as upright:
+        assert type(upright) is type(opened) and upright.format == "JPEG"  # still the file, not a copy
+    with imageops.open_upright(sideways) as upright:
+        assert upright.size == (20, 40)
+
+
+def test_strip_estimate_of_a_jpeg_is_close(tmp_path):
+    """GIVEN a 1600x2000 noisy photo
+    WHEN its JPEG q75 size is estimated on 3% of its rows
+    THEN the estimate is within 15% of a full save."""
+    with Image.open(noisy_photo(tmp_path / "p.png", (1600, 2000), noise=60)) as image:
+        image.load()
+        estimate = imageops.estimated_size(image, 0.03, imageops.jpeg_encoder(75))
+        imageops.save_jpeg(image, tmp_path / "p.jpg", 75)
+    actual = (tmp_path / "p.jpg").stat().st_size
+    assert abs(estimate - actual) <= actual * 0.15

@@ -281,3 +281,165 @@ def test_chinese_page_is_read_again_with_chi_sim(tmp_path, monkeypatch):
     assert page.text == "卖家你好" and page.confidence == 89.0
     assert [line.split(" -l ")[1].split()[0] for line in log.read_text().splitlines()] == [
         "kor+eng", "chi_sim+kor+eng"]
+
+
+# ---- band passes: address bar, taskbar clock, Korean re-read ----------------------------------------
+
+def word(text: str, left: int, top: int = 40, width: int | None = None, height: int = 20, confidence: float = 90.0,
+         line: str = "1") -> ocr.OcrWord:
+    return ocr.OcrWord(text, left, top, width if width is not None else 10 * len(text), height, confidence,
+                       ("1", "1", line))
+
+
+def test_url_patterns_match_their_examples():
+    """GIVEN the URL-hint and URL-piece patterns of ocr.toml WHEN run on their own examples THEN every example
+    matches and no counter-example does (the data carries its proof)."""
+    import re
+    import tomllib
+    data = tomllib.loads(ocr.SETTINGS_FILE.read_text(encoding="utf-8"))["address_bar"]
+    for key in ("url_hint", "url_piece"):
+        pattern = re.compile(data[key])
+        assert all(pattern.search(example) for example in data[f"{key}_examples"]), key
+        assert not any(pattern.search(example) for example in data[f"{key}_non_examples"]), key
+
+
+def test_address_bar_words_take_the_url_and_its_split_pieces_but_not_the_icons():
+    """GIVEN a first-pass bar row `< > @ dhl. com/kr-en/track.html?id=26846 56321 ... 0 0 0` (icons, a URL split at a
+    dot and a digit, toolbar icons far right) and a URL in the page body WHEN the bar is located THEN its words are
+    `dhl.`, `com/...`, `56321`, without the lock icon, the arrows or the far icons, and not the body URL."""
+    row = [word("<", 10), word(">", 40), word("@", 100), word("dhl.", 125), word("com/kr-en/track.html?id=26846", 170),
+           word("56321", 420), word("0", 1200), word("0", 1240)]
+    body = [word("www.dhl.com/kr-en/faq/and/much/longer/text", 40, top=500, line="9")]
+    bar = ocr.address_bar_words(row + body, 768, ocr.settings())
+    assert [w.text for w in bar] == ["dhl.", "com/kr-en/track.html?id=26846", "56321"]
+
+
+def test_address_bar_is_looked_for_lower_in_a_photo_but_never_found_without_a_url():
+    """GIVEN a URL at 20% of the height (a photo of a monitor: the screen starts lower) and a page with no URL
+    at all WHEN the bar is located THEN the first is found, the second gives no bar (no band pass is paid)."""
+    cfg = ocr.settings()
+    photo = [word("Tracking", 10, top=20, line="0"), word("fedex.com/fedextrack/?trknbr=1", 200, top=150)]
+    assert [w.text for w in ocr.address_bar_words(photo, 768, cfg)] == ["fedex.com/fedextrack/?trknbr=1"]
+    assert ocr.address_bar_words([word("배송조회", 10), word("2026.03.11", 100)], 768, cfg) == []
+
+
+def test_doubtful_latin_is_low_confidence_latin_on_a_korean_line():
+    """GIVEN a line mixing Hangul with a confident and a doubtful Latin word, and an English line with a doubtful
+    word WHEN doubtful words are picked THEN only the doubtful Latin word of the Korean line is."""
+    words = [word("부산광역시", 0, confidence=95), word("Busan", 80, confidence=93), word("AHStS", 160, confidence=6),
+             word("Delivery", 0, top=90, confidence=40, line="2")]
+    assert [w.text for w in ocr.doubtful_latin(words, ocr.settings())] == ["AHStS"]
+
+
+def test_settings_version_follows_the_reading_code(tmp_path, monkeypatch):
+    """GIVEN the same ocr.toml WHEN the reading code changes THEN the settings version (the read cache's key)
+    changes too, so reads cached by older code are not served."""
+    code = tmp_path / "ocr.py"
+    code.write_text("one", encoding="utf-8")
+    monkeypatch.setattr(ocr, "CODE_FILES", (code,))
+    before = ocr.OcrSettings.load().version
+    code.write_text("two", encoding="utf-8")
+    assert ocr.OcrSettings.load().version != before
+
+
+def test_dark_mode_is_inverted_for_tesseract():
+    """GIVEN a dark-mode page (light text on near black) and a light page WHEN prepared for Tesseract THEN the dark
+    one is inverted to a light background, the light one left as it is."""
+    cfg = ocr.settings()
+    dark = Image.new("L", (200, 100), 30)
+    light = Image.new("L", (200, 100), 240)
+    assert np.asarray(ocr.light_background(dark, cfg)).mean() > 200
+    assert ocr.light_background(light, cfg) is light
+
+
+def test_clock_pass_runs_only_when_the_first_pass_saw_the_corner(tmp_path, monkeypatch):
+    """GIVEN a landscape page where the first pass found words only in the middle, and one where it found a word
+    in the bottom-right corner WHEN OCR'd as screens THEN the first costs one Tesseract call, the second two, and
+    there the corner's first-pass words give way to the clock pass's lines."""
+    middle = install_fake_tesseract(tmp_path / "a", monkeypatch, canned_tsv_body("601234567890"))
+    ocr.ocr_page(Image.new("RGB", (800, 600), "white"), 1, tmp_path / "p.png", timeout=10, screen=True)
+    assert middle.read_text().count(" tsv") == 1
+    corner = "\n".join([f'echo "{TSV_HEADER}"',
+                        'printf "%s\\n" "5\t1\t1\t1\t1\t1\t700\t580\t60\t15\t40.0\tL__J-$(basename $1)"'])
+    log = install_fake_tesseract(tmp_path / "b", monkeypatch, corner)
+    page, _ = ocr.ocr_page(Image.new("RGB", (800, 600), "white"), 1, tmp_path / "p1.png", timeout=10, screen=True)
+    assert log.read_text().count(" tsv") == 2
+    assert page.footer_text == "L__J-p1-band.png"  # the band's read (its file name), the first pass's word gone
+
+
+def browser_screenshot(url: str, clock: tuple[str, str], dark: bool = False) -> Image.Image:
+    """A 1366x768 desktop browser capture: tab strip, address bar with lock icon and toolbar icons, a page with a
+    Korean table, and the taskbar clock (time over date) in the bottom-right corner, in NanumGothic."""
+    back, ink, bar = ((32, 33, 36), (232, 234, 237), (53, 54, 58)) if dark else ((255, 255, 255), (32, 33, 36),
+                                                                                  (241, 243, 244))
+    image = Image.new("RGB", (1366, 768), back)
+    draw = ImageDraw.Draw(image)
+    ui, page, small = (ImageFont.truetype(GOTHIC, px) for px in (14, 13, 12))
+    draw.rectangle((0, 0, 1366, 36), fill=bar)
+    draw.text((40, 18), "배송조회 | 택배", font=small, fill=ink, anchor="lm")
+    draw.rounded_rectangle((120, 42, 1250, 74), radius=16, fill=bar)
+    for x, icon in ((20, "←"), (55, "→"), (90, "↻"), (1290, "☆"), (1330, "⋮")):
+        draw.text((x, 58), icon, font=ui, fill=ink, anchor="lm")
+    draw.rectangle((140, 52, 150, 64), fill=ink)  # the lock icon
+    draw.text((162, 58), url, font=ui, fill=ink, anchor="lm")
+    rows = [("운송장번호", "601234567890"), ("받는 분 주소", "서울특별시 송파구 올림픽로 300"),
+            ("2026.03.10 14:22", "배송완료")]
+    for i, (label, value) in enumerate(rows):
+        draw.text((80, 140 + 40 * i), label, font=page, fill=ink)
+        draw.text((300, 140 + 40 * i), value, font=page, fill=ink)
+    draw.rectangle((0, 728, 1366, 768), fill=bar)
+    draw.text((1290, 738), clock[0], font=small, fill=ink, anchor="mt")
+    draw.text((1290, 754), clock[1], font=small, fill=ink, anchor="mt")
+    return image
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("dark", [False, True])
+def test_real_tesseract_reads_the_address_bar_url_exactly(tmp_path, dark):
+    """GIVEN a generated 1366x768 browser capture (light and dark mode) whose address bar holds a tracking URL next
+    to a lock icon and toolbar icons WHEN OCR'd as a screen THEN the header band holds the URL exactly, with no
+    icon read into it, and the page text does not hold a second, garbled copy of it."""
+    url = "cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=601234567890"
+    image = browser_screenshot(url, ("오후 2:31", "2026-03-11"), dark)
+    page, _ = ocr.ocr_page(image, 1, tmp_path / "p.png", timeout=60, screen=True)
+    assert url in page.header_text.splitlines()
+    assert page.text.count("gnbInvcNo") == 1
+
+
+@pytest.mark.e2e
+def test_real_tesseract_reads_the_taskbar_clock(tmp_path):
+    """GIVEN a generated desktop capture whose taskbar shows `오후 2:31` over `2026-03-11` in 12-px text WHEN OCR'd
+    as a screen THEN the footer holds the time directly above the date, and the fields read 2026-03-11 14:31 KST."""
+    from pipeline.fields import extract_fields
+    from pipeline.profile import Profile
+    image = browser_screenshot("cjlogistics.com/ko/tool/parcel/tracking", ("오후 2:31", "2026-03-11"))
+    page, _ = ocr.ocr_page(image, 1, tmp_path / "p.png", timeout=60, screen=True)
+    assert "오후 2:31\n2026-03-11" in page.footer_text
+    stamps = {t.value for t in extract_fields([page], Profile.load()).timestamps}
+    assert "2026-03-11T14:31:00+09:00" in stamps
+
+
+@pytest.mark.e2e
+def test_real_tesseract_rereads_a_korean_word_kor_eng_took_for_latin(tmp_path):
+    """GIVEN a line `주소 센텀중앙로 48` and first-pass words where the road name came back as the Latin `AHStS`
+    (confidence 6) WHEN the doubtful words are read again with kor alone THEN `AHStS` is replaced by Hangul and the
+    confident Korean word is left as it was."""
+    image = text_image(["주소  센텀중앙로 48"], 24, width=500).convert("L")
+    page_words = ocr.parse_words(ocr.run_tesseract(_saved(image, tmp_path / "line.png"), "kor", 60, 7))
+    label = next(w for w in page_words if "주소" in w.text)
+    road = [w for w in page_words if w is not label]
+    garbled = replace_word(road[0], "AHStS", 6.0, right=max(w.right for w in road))
+    words = [label, garbled]
+    out = ocr.reread_as_korean(words, image, tmp_path / "p.png", timeout=60, cfg=ocr.settings())
+    assert out[0] == label
+    assert ocr.HANGUL.search(out[1].text) and "AHStS" not in out[1].text
+
+
+def replace_word(original: ocr.OcrWord, text: str, confidence: float, right: int) -> ocr.OcrWord:
+    from dataclasses import replace
+    return replace(original, text=text, confidence=confidence, width=right - original.left)
+
+
+def _saved(image: Image.Image, path: Path) -> Path:
+    image.save(path)
+    return path
