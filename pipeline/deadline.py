@@ -69,19 +69,6 @@ def closing_time(profile: Profile) -> time:
 
 
 def format_left(left: timedelta) -> str:
-    """'2 days 3 h 4 min left' / 'closed 5 h 1 min ago', to the minute (seconds only under a minute)."""
-    seconds = int(abs(left.total_seconds()))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(f"{days} day{'s' if days != 1 else ''}")
-    if hours:
-        parts.append(f"{hours} h")
-    if minutes:
-        parts.append(f"{minutes} min")
-    if not parts:
-        parts.append(f"{secs} s")
-    text = " ".join(parts)
-    return f"closed {text} ago" if is_passed(left) else f"{text} left"
+    """'2 days 3 h 4 min left' / 'closed 5 h 1 min ago', to the minute (seconds only under a minute), in English."""
+    from pipeline.i18n import format_left as localized  # lazily: i18n loads babel catalogs
+    return localized(left, "en")
