@@ -10,6 +10,8 @@
 - the whole corpus scanned again with a warm cache; target >= 20x faster.
 Field accuracy of each: recall/precision of tracking numbers, recall of timestamps, URL hosts and addresses,
 against the corpus' truth.json. For bare Tesseract and OCRmyPDF, evpack's own extract_fields runs over their text.
+evpack's accuracy is also printed per degradation (clean, jpeg-resave, phone-photo, mobile-capture, print-pdf,
+scan) and in total.
 """
 from __future__ import annotations
 
@@ -35,6 +37,8 @@ from pipeline.profile import Profile
 JOBS = 2
 OCRMYPDF = Path(sys.executable).with_name("ocrmypdf")
 TARGETS = {"screenshot": 1.2, "scan": 0.5, "warm": 20.0}
+# The corpus' degradations, in the order the per-degradation table prints them (others follow, sorted).
+DEGRADATIONS = ["clean", "jpeg-resave", "phone-photo", "mobile-capture", "print-pdf", "scan"]
 
 
 def main() -> None:
@@ -90,9 +94,21 @@ def main() -> None:
         ("text-layer PDFs: evpack", {n: ours_prints[n].fields for n in prints if n in ours_prints}),
     ]
     for label, found in accuracy_rows:
-        scores = accuracy(truth, found)
-        print(f"{label:30} " + " ".join(f"{scores[k]:8.2f}" for k in ("track_r", "track_p", "time_r", "host_r",
-                                                                       "addr_r")))
+        print_scores(label, accuracy(truth, found))
+
+    ours = {n: r.fields for readings in (ours_images, ours_scans, ours_prints) for n, r in readings.items()}
+    print(f"\n{'evpack by degradation':30} {'track R':>8} {'track P':>8} {'time R':>8} {'host R':>8} {'addr R':>8}"
+          f"  files")
+    for degradation in DEGRADATIONS + sorted({t["degradation"] for t in truth.values()} - set(DEGRADATIONS)):
+        found = {n: f for n, f in ours.items() if truth[n]["degradation"] == degradation}
+        if found:
+            print_scores(degradation, accuracy(truth, found), len(found))
+    print_scores("all", accuracy(truth, ours), len(ours))
+
+
+def print_scores(label: str, scores: dict[str, float], files: int | None = None) -> None:
+    print(f"{label:30} " + " ".join(f"{scores[k]:8.2f}" for k in ("track_r", "track_p", "time_r", "host_r", "addr_r"))
+          + (f"  {files:5}" if files is not None else ""))
 
 
 def evpack_scan(corpus: Path, names: list[str], cache: Path, work: Path, profile: Profile):

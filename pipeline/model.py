@@ -77,7 +77,7 @@ class TrackingNumber:
     carrier: str | None    # cj | korea-post | hanjin | lotte | logen | coupang | fedex | ups | dhl | ems | None
     checksum: str          # ok | bad | none  (none: the carrier has no public check digit, or unknown)
     page: int = 1          # 1-based page of the file
-    context: str = ""      # why it was taken: "label", "url", "format"
+    context: str = ""      # why it was taken: label | url | format | carrier-name | lone-line
 
     def to_json(self) -> dict:
         return {"value": self.value, "carrier": self.carrier, "checksum": self.checksum, "page": self.page}

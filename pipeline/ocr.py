@@ -339,13 +339,15 @@ def without_rules(gray: Image.Image, glyph_px: float | None, cfg: OcrSettings) -
 
 
 def thin(dark: np.ndarray, reach: int) -> np.ndarray:
-    """Dark pixels with light `reach` rows above or below: a line, not a dark area (a screen's dark background in
-    a photo, a black bar) whose long runs must stay."""
-    above = np.zeros_like(dark)
-    below = np.zeros_like(dark)
-    above[reach:] = dark[:-reach]
-    below[:-reach] = dark[reach:]
-    return dark & ~(above & below)
+    """Dark pixels with a light pixel within `reach` rows above and within `reach` rows below: a line, not a dark
+    area (a screen's dark background in a photo, a black bar) whose long runs and edges must stay."""
+    height, width = dark.shape
+    padded = np.concatenate([np.zeros((reach, width), bool), dark, np.zeros((reach, width), bool)])
+    sums = np.concatenate([np.zeros((1, width), np.int32), np.cumsum(padded, axis=0, dtype=np.int32)])
+    rows = np.arange(height)
+    dark_above = (sums[rows + reach] - sums[rows]) == reach  # all `reach` rows above are dark
+    dark_below = (sums[rows + 2 * reach + 1] - sums[rows + reach + 1]) == reach
+    return dark & ~dark_above & ~dark_below
 
 
 def on_long_runs(mask: np.ndarray, length: int) -> np.ndarray:
@@ -397,6 +399,7 @@ def light_background(gray: Image.Image, cfg: OcrSettings) -> Image.Image:
 
 
 def enlarged(gray: Image.Image, scale: float) -> Image.Image:
+    """`gray` resized by `scale` (Lanczos); itself when the change would be under 5%."""
     if abs(scale - 1.0) <= 0.05:
         return gray
     return gray.resize((max(1, round(gray.width * scale)), max(1, round(gray.height * scale))),
@@ -433,9 +436,9 @@ def address_bar_words(words: list[OcrWord], image_height: float, cfg: OcrSetting
 
 
 def read_address_bar(gray: Image.Image, bar: list[OcrWord], before: OcrWord | None, scale: float, work_png: Path,
-                     timeout: float, cfg: OcrSettings) -> tuple[str, float]:
-    """The URL row read again and its mean word confidence: cropped from the original pixels (from just after
-    `before`, the word left of the URL), enlarged, one line of URL characters."""
+                     timeout: float, cfg: OcrSettings) -> str:
+    """The URL row read again: cropped from the original pixels (from just after `before`, the word left of the
+    URL), enlarged, one line of URL characters."""
     top = min(w.top for w in bar) / scale
     bottom = max(w.top + w.height for w in bar) / scale
     pad = cfg.bar_pad_fraction * (bottom - top)
@@ -447,21 +450,13 @@ def read_address_bar(gray: Image.Image, bar: list[OcrWord], before: OcrWord | No
     factor = min(cfg.bar_max_scale, max(1.0, cfg.bar_target_px / max(1.0, bottom - top)))
     words = _band_words(enlarged(crop, factor), work_png, cfg.bar_languages, timeout, cfg.bar_psm,
                         (("tessedit_char_whitelist", cfg.bar_whitelist),))
-    if not words:
-        return "", 0.0
-    # A URL holds no spaces: OCR's spaces inside it are noise.
-    return "".join(w.text for w in words), sum(w.confidence for w in words) / len(words)
+    return "".join(w.text for w in words)  # a URL holds no spaces: OCR's spaces inside it are noise
 
 
-def clock_box(words: list[OcrWord], cfg: OcrSettings) -> tuple[int, int, int, int] | None:
-    """The bottom-right corner of the text's extent, where a taskbar shows the time and date, in the words'
-    coordinates. The extent, not the image: in a photo of a monitor the screen is only part of the picture."""
-    if not words:
-        return None
-    left, top = min(w.left for w in words), min(w.top for w in words)
-    right, bottom = max(w.right for w in words), max(w.top + w.height for w in words)
-    return (round(right - (right - left) * cfg.clock_width_fraction),
-            round(bottom - (bottom - top) * cfg.clock_height_fraction), right, bottom)
+def clock_box(size: tuple[int, int], cfg: OcrSettings) -> tuple[float, float]:
+    """Left and top of the bottom-right corner where a desktop's taskbar shows the time and date."""
+    width, height = size
+    return width * (1 - cfg.clock_width_fraction), height * (1 - cfg.clock_height_fraction)
 
 
 def read_clock(gray: Image.Image, box: tuple[int, int, int, int], work_png: Path, timeout: float,
@@ -496,30 +491,35 @@ def with_bands(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, in
     if bar:
         before = max((w for w in words if w.line == bar[0].line and w.right <= bar[0].left), key=lambda w: w.right,
                      default=None)
-        url, confidence = read_address_bar(gray, bar, before, scale, work_png, timeout, cfg)
+        url = read_address_bar(gray, bar, before, scale, work_png, timeout, cfg)
         if url:
-            merged = OcrWord(url, bar[0].left, min(w.top for w in bar), max(w.right for w in bar) - bar[0].left,
-                             max(w.top + w.height for w in bar) - min(w.top for w in bar),
-                             sum(w.confidence for w in bar) / len(bar), bar[0].line)
+            top = min(w.top for w in bar)
+            merged = OcrWord(url, bar[0].left, top, max(w.right for w in bar) - bar[0].left,
+                             max(w.top + w.height for w in bar) - top, sum(w.confidence for w in bar) / len(bar),
+                             bar[0].line)
             # The bar's row keeps only the URL: the first pass's icons beside it would join the URL as digits.
             words = [merged if w is bar[0] else w for w in words if w.line != bar[0].line or w is bar[0]]
-    corner = clock_box(words, cfg)
-    if corner is None or gray.width <= gray.height:
-        return words
-    left, top, right, bottom = corner
+    if gray.width <= gray.height:
+        return words  # a phone's capture or a portrait page: no taskbar
+    left, top = clock_box(copy_size, cfg)
     in_corner = [w for w in words if w.left + w.width / 2 >= left and w.top + w.height / 2 >= top]
-    # A taskbar clock always leaves some (garbled) first-pass words in the corner; a page without one may leave
-    # none there and then costs no call.
-    if in_corner:
-        pad = max(w.height for w in in_corner)  # the clock's line above the date may lie just outside the box
-        box = (max(0, round((left - pad) / scale)), max(0, round((top - pad) / scale)),
-               min(gray.width, round((right + pad) / scale)), min(gray.height, round((bottom + pad) / scale)))
-        clock = read_clock(gray, box, work_png, timeout, cfg)
-        if clock:
-            words = [w for w in words if w not in in_corner]
-            words += [OcrWord(text, left, top + i, right - left, 1, 0.0, ("clock", str(i)))
-                      for i, text in enumerate(clock)]
-    return words
+    # A taskbar clock always leaves some (garbled) first-pass words in the corner; a photo of a monitor or a page
+    # without a taskbar leaves none there and costs no call.
+    if not in_corner:
+        return words
+    # Around the words seen there, wider by a line height and taller by two: the clock's time line may lie above
+    # them, unseen by the first pass.
+    pad = max(w.height for w in in_corner)
+    box = (max(0, round((min(w.left for w in in_corner) - pad) / scale)),
+           max(0, round((min(w.top for w in in_corner) - 2 * pad) / scale)),
+           min(gray.width, round((max(w.right for w in in_corner) + pad) / scale)),
+           min(gray.height, round((max(w.top + w.height for w in in_corner) + pad) / scale)))
+    clock = read_clock(gray, box, work_png, timeout, cfg)
+    if not clock:
+        return words
+    return [w for w in words if w not in in_corner] + [
+        OcrWord(text, round(left), round(top) + i, copy_size[0] - round(left), 1, 0.0, ("clock", str(i)))
+        for i, text in enumerate(clock)]
 
 
 # ---- one page ----------------------------------------------------------------------------------
@@ -617,7 +617,7 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float,
                 retry = parse_words(run_tesseract(work_png, cfg.chinese_languages, timeout, psm))
             except (OcrTimeout, OcrFailed):
                 retry = []  # the first pass stands
-            retry_lines, retry_confidence = lines_of(retry)
+            _, retry_confidence = lines_of(retry)
             if (retry_confidence or 0) > (confidence or 0):
                 words, confidence, languages = retry, retry_confidence, cfg.chinese_languages
         if languages == cfg.languages:

@@ -210,7 +210,8 @@ def recompress_images(src: Path, dst: Path, policy: ImagePolicy, work: Path, job
     encoding is smaller.
 
     Photos (many colours) become JPEG at <= policy.max_dpi; flat images (screenshots, scans of print) become an
-    exact palette when one exists, else keep their lossless encoding. Masked, stencil, CMYK and 1-bit images are
+    exact palette when one exists, else keep their lossless encoding (one already stored as JPEG is re-encoded like
+    a photo: it has no lossless encoding to keep). Masked, stencil, CMYK and 1-bit images are
     left alone: re-encoding could change what shows. An image that does not decode is left as it is.
     pikepdf reads streams lazily and copies untouched ones straight from `src` while writing, so memory holds one
     decoded page image per worker, never the document. Returns the number of images replaced.

@@ -6,7 +6,8 @@ A step is kept only if it is smaller. Each step is first forecast cheaply (image
 or a lower bound) and skipped when sure to miss the budget, so walking the ladder costs about one full encode.
 After any lossy step the file is read again (only the pages that carried fields, on ctx.jobs processes) and must
 still show the same tracking numbers, timestamps and URLs; otherwise the next step is tried. Never JBIG2 or any
-symbol substitution: it turns a 6 into an 8. The steps are data (pipeline/bundle.toml); the limits come from the rules profile.
+symbol substitution: it turns a 6 into an 8. The steps are data (pipeline/bundle.toml); the limits come from the
+rules profile.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class Step:
     encode: Callable[[Path, Path], None]
     estimate: Callable[[Path], int] | None = None  # cheap size forecast from the current base: a step sure to
                                                    # miss the limit is skipped
+    margin: float = 1.0                            # how far over the budget a forecast may be and the step still run
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
     stem = upload.name.rsplit(".", 1)[0]
     for number, step in enumerate(steps(upload, state, ctx, settings, folder / stem), 1):
         out = folder / f"{stem}.{budget}.{number}.{EXTENSIONS[step.type]}"
-        if step.estimate and (forecast := step.estimate(base)) > budget * settings["estimate_margin"]:
+        if step.estimate and (forecast := step.estimate(base)) > budget * step.margin:
             tried.append(f"{step.label}: about {forecast:,} bytes by a sample, skipped")
             continue
         step.encode(base, out)
@@ -130,14 +132,14 @@ def pdf_steps(settings: dict, work: Path, jobs: int) -> Iterator[Step]:
     forecast = cache(lambda src: pdfops.SizeForecast(src, images(src), settings["pdf_sample_images"], work))
     yield Step("PDF streams recompressed and identical objects merged (lossless)", False, "pdf",
                lambda src, dst: pdfops.lossless(src, dst, settings["png_zlib_level"]),
-               lambda src: lossless_floor(images(src)))
+               lambda src: lossless_floor(images(src)), settings["pdf_estimate_margin"])
     for dpi in settings["pdf_dpi_steps"]:
         for quality in settings["pdf_jpeg_qualities"]:
             policy = pdfops.ImagePolicy(dpi, quality, settings["flat_sample_side"],
                                         settings["flat_sample_max_colours"], settings["flat_max_colours"])
             yield Step(f"page images at <= {dpi} dpi, photos JPEG q{quality}", True, "pdf",
                        lambda src, dst, policy=policy: pdfops.recompress_images(src, dst, policy, work, jobs),
-                       lambda src, policy=policy: forecast(src)(policy))
+                       lambda src, policy=policy: forecast(src)(policy), settings["pdf_estimate_margin"])
 
 
 def lossless_floor(images: list[pdfops.PageImage]) -> int:
@@ -154,14 +156,15 @@ def image_steps(upload: UploadFile, state: PacketState, settings: dict) -> Itera
         image.load()
         flat = is_screenshot(upload.name, state) or imageops.looks_flat(
             image, settings["flat_sample_side"], settings["flat_sample_max_colours"])
-        level, colours = settings["png_zlib_level"], settings["flat_max_colours"]
+        level, colours, margin = settings["png_zlib_level"], settings["flat_max_colours"], settings["estimate_margin"]
 
         def forecast(encode: Callable) -> Callable[[Path], int]:
             return lambda src: imageops.estimated_size(image, settings["estimate_sample"], encode)
 
         if upload.type == "png":
             yield Step(f"PNG re-saved at zlib level {level} (lossless)", False, "png",
-                       lambda src, dst: imageops.save_png(image, dst, level), forecast(imageops.png_encoder(level)))
+                       lambda src, dst: imageops.save_png(image, dst, level), forecast(imageops.png_encoder(level)),
+                       margin)
             # Computed only when the steps before did not fit (the generator is lazy).
             palette = imageops.exact_palette(image, colours)
             if palette is not None:
@@ -170,16 +173,16 @@ def image_steps(upload: UploadFile, state: PacketState, settings: dict) -> Itera
         if flat:
             yield Step(f"{colours}-colour palette PNG", True, "png",
                        lambda src, dst: imageops.save_png(imageops.quantised(image, colours), dst, level),
-                       forecast(imageops.png_encoder(level, colours)))
+                       forecast(imageops.png_encoder(level, colours)), margin)
         for quality in settings["jpeg_qualities"]:
             yield Step(f"JPEG q{quality}", True, "jpeg",
                        lambda src, dst, q=quality: imageops.save_jpeg(image, dst, q),
-                       forecast(imageops.jpeg_encoder(quality)))
+                       forecast(imageops.jpeg_encoder(quality)), margin)
         for scale in settings["scale_steps"]:
             quality = settings["scale_quality"]
             yield Step(f"JPEG q{quality} at {scale:.0%} size", True, "jpeg",
                        lambda src, dst, s=scale, q=quality: imageops.save_jpeg(image, dst, q, s),
-                       forecast(imageops.jpeg_encoder(quality, scale)))
+                       forecast(imageops.jpeg_encoder(quality, scale)), margin)
 
 
 def is_screenshot(upload_name: str, state: PacketState) -> bool:

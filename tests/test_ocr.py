@@ -443,3 +443,40 @@ def replace_word(original: ocr.OcrWord, text: str, confidence: float, right: int
 def _saved(image: Image.Image, path: Path) -> Path:
     image.save(path)
     return path
+
+
+def test_rules_are_painted_out_but_dark_areas_and_text_stay():
+    """GIVEN a light page with a black table border (a long thin line), a black bar 40 px thick and 20-px text
+    WHEN rules are removed for 20-px glyphs THEN the border is white, the thick bar and the text are untouched."""
+    image = text_image(["운송장번호 601234567890"], 20, width=700).convert("L")
+    draw = ImageDraw.Draw(image)
+    draw.line((10, 5, 690, 5), fill=0, width=2)
+    canvas = Image.new("L", (700, 200), 255)
+    canvas.paste(image, (0, 0))
+    ImageDraw.Draw(canvas).rectangle((10, 120, 690, 160), fill=0)
+    cleaned = np.asarray(ocr.without_rules(canvas, 20.0, ocr.settings()))
+    original = np.asarray(canvas)
+    assert cleaned[4:7, 10:690].min() == 255
+    assert (cleaned[120:161] == original[120:161]).all()
+    assert (cleaned[12:50] == original[12:50]).all()
+
+
+@pytest.mark.e2e
+def test_real_tesseract_reads_a_bordered_receipt_table_once_its_rules_are_out(tmp_path):
+    """GIVEN a portrait receipt whose label/value rows sit in a black-bordered table with shaded label cells
+    WHEN OCR'd with psm 4 as a photographed document THEN the tracking number and the address row are read."""
+    image = Image.new("L", (900, 1300), 250)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(GOTHIC, 22)
+    draw.text((330, 80), "인수증", font=ImageFont.truetype(GOTHIC, 40), fill=20)
+    rows = [("운송장번호", "601234567890"), ("배송일시", "2026.03.10 14:22"), ("받는 분", "윤서아"),
+            ("주소", "서울특별시 송파구 올림픽로 300"), ("수량", "1 박스")]
+    for i, (label, value) in enumerate(rows):
+        top = 200 + i * 60
+        draw.rectangle((80, top, 300, top + 60), fill=215, outline=10, width=3)
+        draw.rectangle((300, top, 820, top + 60), outline=10, width=3)
+        draw.text((100, top + 18), label, font=font, fill=20)
+        draw.text((320, top + 18), value, font=font, fill=20)
+    page, _ = ocr.ocr_page(image, 1, tmp_path / "p.png", timeout=60, psm=4, unrule=True)
+    assert "601234567890" in page.text.replace(" ", "")
+    assert "올림픽로300" in page.text.replace(" ", "")

@@ -171,3 +171,19 @@ def test_truncated_image_gives_a_page_warning_not_a_crash(tmp_path, monkeypatch,
     reading = reader.read_file("cut.png", png, "png", sha(png), ctx)
     assert reading.pages[0].source == "none"
     assert reading.pages[0].warning.startswith("page 1 cannot be decoded")
+
+
+@pytest.mark.parametrize("usable_type,size,psm,document", [
+    ("pdf", (1654, 2339), 4, False),    # a scanned page: psm 4, its rules kept
+    ("jpeg", (1500, 2292), 4, True),    # a photo of a receipt, upright: a document page
+    ("png", (750, 1390), 4, True),      # a phone's capture: one column
+    ("png", (1366, 768), 6, False),     # a desktop screenshot
+    ("jpeg", (1600, 1200), 6, False),   # a photo of a monitor
+])
+def test_page_segmentation_follows_the_kind_of_page(tmp_path, usable_type, size, psm, document):
+    """GIVEN pages of each kind WHEN their Tesseract segmentation is chosen THEN scans and portrait pages get psm 4,
+    landscape screens psm 6, and only portrait images are treated as photographed documents."""
+    job = reader.PageJob(path=tmp_path / "x", usable_type=usable_type, index=1, work_png=tmp_path / "w.png",
+                         timeout=10)
+    assert reader.page_psm(usable_type, size) == psm
+    assert reader.is_document_photo(job, size) is document
