@@ -20,7 +20,7 @@ from pypdf import PasswordType, PdfReader, PdfWriter
 
 from pipeline.errors import FileProblem
 from pipeline.imageops import has_alpha, save_atomically, visible_rgb
-from pipeline.pdfops import PDF_FAILURES
+from pipeline.pdfops import PDF_FAILURES, write_bytes_atomically
 
 # What Pillow and its plugins raise on a damaged or hostile image: each means "this file cannot be used".
 IMAGE_FAILURES = (OSError, ValueError, SyntaxError, EOFError, struct.error, IndexError, KeyError, TypeError,
@@ -109,7 +109,7 @@ def frames_to_pdf(src: Path, dst: Path, scratch: Path) -> Converted:
                 page = scratch / f"{dst.stem}-p{index + 1:04d}.png"
                 save_atomically(pixels, page, "PNG", **_keep(image))
                 pages.append(page)
-        _write_atomically(dst, img2pdf.convert([str(p) for p in pages], nodate=True))
+        write_bytes_atomically(dst, img2pdf.convert([str(p) for p in pages], nodate=True))
     except IMAGE_FAILURES + (img2pdf.ImageOpenError,) as exc:
         raise FileProblem("unreadable-file", f"the image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
                           AGAIN) from None
@@ -197,15 +197,6 @@ def _keep(image: Image.Image) -> dict:
     if dpi and all(isinstance(v, (int, float)) and v > 0 for v in dpi):
         keep["dpi"] = tuple(float(v) for v in dpi)
     return keep
-
-
-def _write_atomically(dst: Path, data: bytes) -> None:
-    tmp = dst.with_name(f".{dst.name}.part")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, dst)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _why(exc: BaseException) -> str:
