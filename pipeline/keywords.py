@@ -31,9 +31,21 @@ class KindRules:
     web: dict
     languages: dict
     chrome: re.Pattern
+    turn: re.Pattern                # a line that opens a conversation turn (구매자, seller ...)
+    url_kinds: tuple["UrlKind", ...]
 
     def label(self, kind: str) -> str:
         return self.kinds.get(kind, {}).get("label", kind)
+
+
+@dataclass(frozen=True)
+class UrlKind:
+    """A URL that names the kind of its page ([[url_kinds]] of kinds.toml)."""
+
+    pattern: re.Pattern
+    kind: str
+    points: int
+    why: str  # the reason, {url} standing for the URL
 
 
 @lru_cache(maxsize=2)
@@ -42,7 +54,10 @@ def load_kind_rules(path: Path = KINDS_FILE) -> KindRules:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return KindRules(order=tuple(data["order"]), min_score=int(data["min_score"]), kinds=data["kinds"],
                          signals=data["signals"], web=data["web"], languages=data["languages"],
-                         chrome=re.compile(data["web"]["chrome_pattern"]))
+                         chrome=re.compile(data["web"]["chrome_pattern"]),
+                         turn=re.compile(data["signals"]["turn_pattern"]),
+                         url_kinds=tuple(UrlKind(re.compile(u["pattern"]), u["kind"], int(u["points"]), u["why"])
+                                         for u in data.get("url_kinds", ())))
     except FileNotFoundError:
         raise EvpackError(f"Classification data {path} is missing.", "reinstall evpack: it ships with it.") from None
     except (tomllib.TOMLDecodeError, KeyError, re.error) as exc:

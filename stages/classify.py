@@ -15,7 +15,6 @@ from pipeline.model import Classification, PacketState, Reading
 from pipeline.profile import Profile
 
 
-
 def run(state: PacketState, ctx: Context) -> PacketState:
     rules = load_kind_rules()
     order_id = state.claim.order_id if state.claim else None
@@ -61,7 +60,14 @@ def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules
         if weak:
             add(kind, len(weak), " + ".join(repr(k) for k in weak))
 
-    for host in dict.fromkeys(u.host for u in fields.urls):
+    named_hosts = set()
+    for url in fields.urls:
+        for rule in rules.url_kinds:
+            if rule.pattern.search(url.value):
+                add(rule.kind, rule.points, rule.why.format(url=url.value))
+                named_hosts.add(url.host)
+                break
+    for host in dict.fromkeys(u.host for u in fields.urls if u.host not in named_hosts):
         carrier = profile.carrier_for_host(host)
         if carrier == "coupang":
             add("coupang-order", signals["coupang_host"], f"Coupang host {host} in a URL")
@@ -71,6 +77,9 @@ def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules
     if valid:
         for kind in signals["tracking_number_kinds"]:
             add(kind, signals["tracking_number"], f"tracking number {valid[0]}")
+    turns = len(rules.turn.findall(reading.text))
+    if turns >= signals["turns_min"]:
+        add("message-thread", signals["turns"], f"{turns} lines open a buyer/seller turn")
     if order_id and order_id in text.squeezed:
         add("coupang-order", signals["order_id"], f"the claim's order number {order_id}")
     if web_signs:
@@ -94,7 +103,9 @@ def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules
         reason = "no kind's keywords matched" + (f" enough (best: {rules.label(best)}, {reasons[best][0]})"
                                                  if best else "")
     web, web_reason = web_capture(kind, detected, web_signs, reading, rules)
-    return Classification(kind, reason + (f"; web capture: {web_reason}" if web else ""), web_capture=web)
+    if web_reason:
+        reason += f"; {'' if web else 'not a '}web capture: {web_reason}"
+    return Classification(kind, reason, web_capture=web)
 
 
 def web_signals(reading: Reading, rules: KindRules) -> list[str]:
@@ -121,5 +132,21 @@ def web_capture(kind: str, detected: str, signs: list[str], reading: Reading,
         if reading.fields.urls:
             return True, f"a {rules.label(kind)} showing the URL {reading.fields.urls[0].value}"
         if detected in web["screenshot_types"]:
+            photo = photo_sized(reading, rules)
+            if photo:
+                return False, photo
             return True, f"a {detected.upper()} screenshot of a {rules.label(kind)}"
     return False, ""
+
+
+def photo_sized(reading: Reading, rules: KindRules) -> str:
+    """Why an image is a camera photo rather than a screen capture by its size and shape, or "" if it may be one."""
+    width, height = reading.image_width, reading.image_height
+    if not (width and height):
+        return ""
+    aspect = max(width, height) / min(width, height)
+    megapixels = width * height / 1_000_000
+    if aspect <= rules.web["photo_max_aspect"] and megapixels >= rules.web["photo_min_megapixels"]:
+        return (f"a {width}x{height} image ({megapixels:.0f} MP, {aspect:.2f}:1) is camera-photo sized, "
+                f"bigger than any screen of that shape, with no browser chrome or URL")
+    return ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -12,13 +13,13 @@ from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader
 
 from pipeline import imageops, pdfops
-from pipeline.model import (Classification, Fields, PacketState, PagePlacement, Reading, TrackingNumber,
-                            UploadFile)
+from pipeline.model import (Claim, Classification, Fields, KST, PacketState, PagePlacement, Reading, Timestamp,
+                            TrackingNumber, UploadFile)
 from stages import compress
 
 FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
 TRACKING = "689212345674"
-FIELDS = Fields(tracking_numbers=(TrackingNumber(TRACKING, "cj", "ok"),))
+FIELDS = Fields(tracking_numbers=(TrackingNumber(TRACKING, "cj", "ok", context="label"),))
 
 
 def noisy_photo(path: Path, size: tuple[int, int], noise: int = 3, label_px: int = 0) -> Path:
@@ -53,11 +54,12 @@ def screenshot(path: Path, size=(1170, 2532)) -> Path:
     return path
 
 
-def state_for(upload_path: Path, upload_type: str, name: str, *, web: bool = False, pages: int = 1) -> PacketState:
+def state_for(upload_path: Path, upload_type: str, name: str, *, web: bool = False, pages: int = 1,
+              fields: Fields = FIELDS, claim: Claim | None = None) -> PacketState:
     upload = UploadFile(name, upload_path, upload_type, upload_path.stat().st_size, pages)
-    return PacketState(root=None, uploads=(upload,),
+    return PacketState(root=None, uploads=(upload,), claim=claim,
                        placements=tuple(PagePlacement("evidence.x", p, name, p) for p in range(1, pages + 1)),
-                       readings={"evidence.x": Reading("evidence.x", "0", (), FIELDS, ("en",), "test")},
+                       readings={"evidence.x": Reading("evidence.x", "0", (), fields, ("en",), "test")},
                        kinds={"evidence.x": Classification("carrier-tracking", "test", web_capture=web)})
 
 
@@ -141,6 +143,63 @@ def test_lossy_step_rejected_when_the_tracking_number_no_longer_reads(tmp_path, 
     assert out.compression != "JPEG q85"
     assert any(f"tracking number {TRACKING} no longer read" in line for line in state.log)
     assert not state.findings
+
+
+MISREAD = TrackingNumber("56860705798411", "coupang", "none", context="lone-line")  # OCR's reading of 5807-0579-8411
+
+
+def claim_with(tracking_number: str | None) -> Claim:
+    return Claim("CLM-2026-0001234", "31000012345678", "delivery-proof", datetime(2026, 3, 12, 10, 30, tzinfo=KST),
+                 "Buyer says the parcel never arrived.", tracking_number=tracking_number)
+
+
+def test_only_sure_numbers_and_the_claims_own_must_survive(tmp_path):
+    """GIVEN a reading with a labelled number, a lone-line misread, a labelled number whose check digit failed, a
+    lone-line number that is the claim's own, and a timestamp
+    WHEN the values that must survive compression are listed
+    THEN the labelled number, the claim's own number and the timestamp are, and the misread and bad ones are not."""
+    fields = Fields(tracking_numbers=(TrackingNumber(TRACKING, "cj", "ok", context="label"), MISREAD,
+                                      TrackingNumber("689212345675", "cj", "bad", context="label"),
+                                      TrackingNumber("580705798411", None, "none", context="lone-line")),
+                    timestamps=(Timestamp("2026.03.10 14:22", "2026-03-10T14:22:00+09:00"),))
+    path = noisy_photo(tmp_path / "p.png", (100, 100))
+    state = state_for(path, "png", "02-delivery-proof.png", fields=fields, claim=claim_with("580705798411"))
+    assert compress.expected_fields("02-delivery-proof.png", state) == {
+        f"tracking number {TRACKING}": {1}, "tracking number 580705798411": {1},
+        "timestamp 2026-03-10T14:22:00+09:00": {1}}
+
+
+def test_a_misread_number_does_not_block_a_lossy_step(tmp_path, ctx, profile, monkeypatch):
+    """GIVEN a photo over the limit whose first reading held the real number and a lone-line misread of another, and
+    a re-read that finds the real number only (a misread is not bound to repeat)
+    WHEN compress runs
+    THEN the first lossy step fits and is kept: no too-large finding, the misread named nowhere."""
+    reader = FakeReader()
+    monkeypatch.setattr(compress, "reread_fields", reader)
+    path = noisy_photo(tmp_path / "p.png", (1200, 1600), noise=40)
+    limit(profile, path.stat().st_size // 2)
+    fields = Fields(tracking_numbers=FIELDS.tracking_numbers + (MISREAD,))
+    state = compress.run(state_for(path, "png", "02-delivery-proof.png", fields=fields, claim=claim_with(TRACKING)),
+                         ctx)
+    [out] = state.uploads
+    assert not state.findings and out.compression == "JPEG q85" and len(reader.calls) == 1
+    assert not any(MISREAD.value in line for line in state.log)
+
+
+def test_the_claims_own_number_blocks_a_lossy_step_that_loses_it(tmp_path, ctx, profile, monkeypatch):
+    """GIVEN a photo over the limit whose only number, taken from a lone line, is the claim's own, and a re-read that
+    never finds it
+    WHEN compress runs
+    THEN no lossy step is kept and a too-large finding says the number no longer read."""
+    monkeypatch.setattr(compress, "reread_fields", FakeReader(lambda path: False))
+    path = noisy_photo(tmp_path / "p.png", (800, 1000), noise=40)
+    limit(profile, path.stat().st_size // 2)
+    own = TrackingNumber("580705798411", None, "none", context="lone-line")
+    state = compress.run(state_for(path, "png", "02-delivery-proof.png", fields=Fields(tracking_numbers=(own,)),
+                                   claim=claim_with(own.value)), ctx)
+    [finding] = state.findings
+    assert state.uploads == () and finding.rule == "too-large"
+    assert "tracking number 580705798411 no longer read" in finding.message
 
 
 def test_too_large_reported_with_what_was_tried(tmp_path, ctx, profile, monkeypatch):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -123,6 +126,82 @@ def test_sharpness_drops_when_blurred():
     crisp = text_image(["배송완료 601234567890"] * 8, 20)
     blurred = crisp.filter(ImageFilter.GaussianBlur(3))
     assert ocr.sharpness(gray(blurred)) < ocr.sharpness(gray(crisp)) / 5
+
+
+def test_sharpness_is_exact_in_strips_and_needs_little_memory():
+    """GIVEN a 12 MP greyscale array (the size of a large OCR copy)
+    WHEN sharpness is measured with the default strips, with 7-row strips, and by the whole-image formula
+    THEN all three agree, and the strips never hold more than 30 MB (whole-image float arrays took ~140 MB)."""
+    pixels = np.random.default_rng(3).integers(0, 256, (3000, 4000), dtype=np.uint8)
+    g = pixels.astype(np.float64)
+    whole = float((g[1:-1, :-2] + g[1:-1, 2:] + g[:-2, 1:-1] + g[2:, 1:-1] - 4 * g[1:-1, 1:-1]).var())
+    del g
+    tracemalloc.start()
+    try:
+        measured = ocr.sharpness(pixels)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert measured == pytest.approx(whole, rel=1e-9)
+    assert ocr.sharpness(pixels, strip_rows=7) == pytest.approx(whole, rel=1e-9)
+    assert peak < 30 * 2**20
+
+
+def test_rule_finding_in_blocks_paints_the_same_pixels(monkeypatch):
+    """GIVEN a page with horizontal and vertical rules, a thick bar and text
+    WHEN rules are removed with blocks of a few rows/columns and with one block for the whole page
+    THEN the two results are identical, pixel for pixel, and some rule was painted out."""
+    canvas = Image.new("L", (700, 400), 255)
+    canvas.paste(text_image(["운송장번호 601234567890"], 20, width=600).convert("L"), (40, 40))
+    draw = ImageDraw.Draw(canvas)
+    draw.line((10, 5, 690, 5), fill=0, width=2)
+    draw.line((20, 0, 20, 390), fill=0, width=3)
+    draw.rectangle((100, 300, 650, 340), fill=0)
+    monkeypatch.setattr(ocr, "BLOCK_PIXELS", 10**9)
+    whole = np.asarray(ocr.without_rules(canvas, 20.0, ocr.settings()))
+    monkeypatch.setattr(ocr, "BLOCK_PIXELS", 2000)  # 2-row and 5-column blocks: many block edges cross the rules
+    blocks = np.asarray(ocr.without_rules(canvas, 20.0, ocr.settings()))
+    assert np.array_equal(whole, blocks)
+    assert (whole != np.asarray(canvas)).any()
+
+
+MEMORY_CHILD = """
+import hashlib, resource, sys
+from datetime import datetime
+from pathlib import Path
+from pipeline.context import Context
+from pipeline.model import KST
+from pipeline.profile import Profile
+from pipeline import reader
+path, work = Path(sys.argv[1]), Path(sys.argv[2])
+ctx = Context(profile=Profile.load(), workdir=work, now=datetime(2026, 3, 15, tzinfo=KST), cache_dir=work / "cache")
+reading = reader.read_file(path.name, path, "png", hashlib.sha256(path.read_bytes()).hexdigest(), ctx)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, reading.pages[0].source)
+"""
+
+
+@pytest.mark.slow
+def test_reading_a_35_megapixel_portrait_png_stays_well_under_1_gb(tmp_path):
+    """GIVEN a 5000x7000 (35 MP) portrait PNG: a bordered label with large print on a photo-like background (a
+    portrait image, so its rules are painted out before OCR)
+    WHEN one child process reads it with read_file
+    THEN the page is OCR'd and the child's peak resident memory stays under 600 MB (whole-image rule finding and
+    sharpness took it to ~1 GB)."""
+    width, height = 5000, 7000
+    background = np.broadcast_to((150 + 60 * np.linspace(0, 1, width)).astype(np.uint8), (height, width))
+    image = Image.fromarray(background + np.random.default_rng(7).integers(0, 3, (height, width), dtype=np.uint8))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((800, 2300, 4200, 4700), fill=245, outline=0, width=8)
+    draw.text((1000, 3300), "CJ 6892 1234 5674", font=ImageFont.truetype(GOTHIC, 260), fill=20)
+    path = tmp_path / "label.png"
+    image.convert("RGB").save(path, "PNG", compress_level=1)
+    del image, background
+    child = subprocess.run([sys.executable, "-c", MEMORY_CHILD, str(path), str(tmp_path / "work")],
+                           capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parent.parent)
+    assert child.returncode == 0, child.stderr
+    peak_mb, source = child.stdout.split()
+    assert source == "ocr"
+    assert int(peak_mb) < 600
 
 
 # ---- TSV ------------------------------------------------------------------------------------------
