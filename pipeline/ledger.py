@@ -5,6 +5,7 @@ An embedded SQLite database (WAL, busy timeout) so several batches may read and 
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,10 @@ class AlreadySubmittedError(EvpackError):
     exit_code = ExitCode.PACKET_FAILED
 
 
+class LedgerBusyError(EvpackError):
+    exit_code = ExitCode.INTERNAL
+
+
 @dataclass(frozen=True)
 class Submission:
     claim_id: str
@@ -42,10 +47,23 @@ class Ledger:
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA busy_timeout=30000")
-        conn.execute(SCHEMA)
-        return conn
+        # Switching a new file to WAL can answer "database is locked" at once, without the busy handler, while
+        # another process does the same: retry briefly. WAL is stored in the file, so this races only once.
+        for attempt in range(200):
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute(SCHEMA)
+                return conn
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    conn.close()
+                    raise
+                time.sleep(0.01 * (1 + attempt % 10))
+        conn.close()
+        raise LedgerBusyError(f"The ledger {self.path} stayed locked by other processes.",
+                              "retry; if it persists, check that no process hangs holding the ledger open.")
 
     def mark_submitted(self, claim_id: str, when: datetime, note: str = "") -> Submission:
         """Records the claim's one review request. Marking it again raises AlreadySubmittedError (exit 1) and keeps
