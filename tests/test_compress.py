@@ -13,8 +13,18 @@ from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader
 
 from pipeline import imageops, pdfops
-from pipeline.model import (Claim, Classification, Fields, KST, PacketState, PagePlacement, Reading, Timestamp,
-                            TrackingNumber, UploadFile)
+from pipeline.model import (
+    KST,
+    Claim,
+    Classification,
+    Fields,
+    PacketState,
+    PagePlacement,
+    Reading,
+    Timestamp,
+    TrackingNumber,
+    UploadFile,
+)
 from stages import compress
 
 FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
