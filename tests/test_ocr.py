@@ -197,7 +197,8 @@ def test_reading_a_35_megapixel_portrait_png_stays_well_under_1_gb(tmp_path):
     image.convert("RGB").save(path, "PNG", compress_level=1)
     del image, background
     child = subprocess.run([sys.executable, "-c", MEMORY_CHILD, str(path), str(tmp_path / "work")],
-                           capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parent.parent)
+                           capture_output=True, text=True, timeout=300, check=False,
+                           cwd=Path(__file__).resolve().parent.parent)
     assert child.returncode == 0, child.stderr
     peak_mb, source = child.stdout.split()
     assert source == "ocr"
