@@ -5,11 +5,10 @@ compression steps).
 """
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 
-from pipeline.errors import ProfileError
+from pipeline.datafile import load_toml
 from pipeline.profile import Profile
 
 SETTINGS_FILE = Path(__file__).with_name("bundle.toml")
@@ -17,11 +16,7 @@ SETTINGS_FILE = Path(__file__).with_name("bundle.toml")
 
 @cache
 def bundle_settings(path: Path = SETTINGS_FILE) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"Bundle settings {path} cannot be read: {exc}.",
-                           "restore the file from the evpack release.") from None
+    return load_toml(path, "Bundle settings")
 
 
 def optional_limit(profile: Profile, name: str) -> int:

@@ -5,7 +5,6 @@ Which files to look for, and where, is data: templates/cover/fonts.toml.
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +13,8 @@ from xml.sax.saxutils import escape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFError
 
-from pipeline.errors import EvpackError, MissingDependencyError
+from pipeline.datafile import load_toml
+from pipeline.errors import MissingDependencyError
 
 FONTS_DATA = Path(__file__).resolve().parent.parent / "templates" / "cover" / "fonts.toml"
 
@@ -110,9 +110,4 @@ def _find(names: tuple[str, ...], dirs: tuple[Path, ...]) -> Path | None:
 
 
 def _read(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EvpackError(f"Font list {path} is missing.", "reinstall evpack: templates/ ships with it.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise EvpackError(f"Font list {path} is not valid TOML: {exc}.", "correct the file.") from None
+    return load_toml(path, "Font list")

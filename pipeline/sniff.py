@@ -11,7 +11,6 @@ import csv
 import fnmatch
 import plistlib
 import re
-import tomllib
 import zipfile
 import zlib
 from collections import Counter
@@ -22,7 +21,7 @@ from pathlib import Path, PurePosixPath
 import zxingcpp
 from PIL import Image
 
-from pipeline.errors import ProfileError
+from pipeline.datafile import load_toml
 
 RULES_FILE = Path(__file__).with_name("ingest.toml")
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -44,11 +43,7 @@ class QrCode:
 
 @cache
 def ingest_rules(path: Path = RULES_FILE) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"Ingestion data {path} cannot be read: {exc}.",
-                           "restore the file from the evpack release.") from None
+    return load_toml(path, "Ingestion data")
 
 
 def sniff(path: Path) -> Sniffed:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
+from pipeline.datafile import load_toml
 from pipeline.errors import EvpackError, ProfileError
 from pipeline.keywords import says_delivered
 from pipeline.model import KST, PacketState, Reading
@@ -162,12 +162,7 @@ def template_for(reason: str) -> tuple[StatementTemplate, str]:
 
 
 def _read_toml(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EvpackError(f"Statement data {path} is missing.", "reinstall evpack: templates/ ships with it.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise EvpackError(f"Statement data {path} is not valid TOML: {exc}.", "correct the file.") from None
+    return load_toml(path, "Statement data")
 
 
 # ---- facts read from the evidence ---------------------------------------------------------------

@@ -11,7 +11,6 @@ import csv
 import io
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,7 +25,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from pipeline.errors import FileProblem, MissingDependencyError, ProfileError
+from pipeline.datafile import load_toml
+from pipeline.errors import FileProblem, MissingDependencyError
 from pipeline.sniff import csv_delimiter, decode_text
 
 SETTINGS_FILE = Path(__file__).with_name("transcript.toml")
@@ -54,11 +54,7 @@ class Transcript:
 
 @cache
 def transcript_settings(path: Path = SETTINGS_FILE) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ProfileError(f"Transcript settings {path} cannot be read: {exc}.",
-                           "restore the file from the evpack release.") from None
+    return load_toml(path, "Transcript settings")
 
 
 def transcribe(src: Path, dst: Path, title_name: str) -> Transcript:
