@@ -100,6 +100,12 @@ def common_options(command):
     return command
 
 
+def jobs_option(help_text: str):
+    return click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
+                        help=help_text)
+
+
+ocr_jobs_option = jobs_option("Worker processes for OCR.")
 now_option = click.option("--now", metavar="T",
                           help="Fix 'now' (ISO 8601 with offset) for deadline rules: reproducible runs, what-if checks.")
 
@@ -113,8 +119,7 @@ def cli():
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the evpack.scan/1 JSON document.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
-              help="Worker processes for OCR.")
+@ocr_jobs_option
 @common_options
 @handle_errors
 def scan(files, as_json, **opts):
@@ -134,8 +139,7 @@ def scan(files, as_json, **opts):
 @now_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Warnings fail the packet too.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
-              help="Worker processes for OCR.")
+@ocr_jobs_option
 @common_options
 @handle_errors
 def check(packets, fmt, strict, **opts):
@@ -159,8 +163,7 @@ def check(packets, fmt, strict, **opts):
 @click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder; the bundle goes to OUT/<claim_id>/.")
 @now_option
-@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
-              help="Worker processes for OCR.")
+@ocr_jobs_option
 @common_options
 @handle_errors
 def build(packet, out, **opts):
@@ -177,8 +180,7 @@ def build(packet, out, **opts):
 @click.argument("root", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path))
 @now_option
-@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
-              help="Packets built at once.")
+@jobs_option("Packets built at once.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: a process pool on this machine; dask: a Dask distributed cluster.")
 @click.option("--scheduler", metavar="ADDR", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
