@@ -7,10 +7,16 @@ raises FileProblem, which the ingest stage turns into a finding.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
 import struct
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import img2pdf
 import pillow_heif
@@ -57,36 +63,52 @@ class PdfCheck:
     encrypted: bool    # encrypted, but opens without a password (an owner password only)
 
 
+@contextmanager
+def decoded_image(path: Path) -> Iterator[tuple[Image.Image, ImageCheck]]:
+    """The open image with every pixel of its first frame decoded, and its check: one decode serves the check, the
+    conversion and the QR sniff. A damaged or cut-off image raises FileProblem(unreadable-file)."""
+    try:
+        image = Image.open(path)
+    except IMAGE_FAILURES as exc:
+        raise _undecodable(exc) from None
+    with image:
+        try:
+            image.load()
+            check = ImageCheck(format=image.format or "", width=image.width, height=image.height, mode=image.mode,
+                               frames=getattr(image, "n_frames", 1), orientation=_orientation(image))
+        except IMAGE_FAILURES as exc:
+            raise _undecodable(exc) from None
+        yield image, check
+
+
 def check_image(path: Path) -> ImageCheck:
     """Decodes every pixel of the first frame: a damaged or cut-off image raises FileProblem(unreadable-file)."""
-    try:
-        with Image.open(path) as image:
-            image.load()
-            return ImageCheck(format=image.format or "", width=image.width, height=image.height, mode=image.mode,
-                              frames=getattr(image, "n_frames", 1), orientation=_orientation(image))
-    except IMAGE_FAILURES as exc:
-        raise FileProblem("unreadable-file", f"the image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
-                          AGAIN) from None
+    with decoded_image(path) as (_, check):
+        return check
 
 
 def image_to_png(src: Path, dst: Path) -> Converted:
     """The first frame as a PNG of exactly the pixels a viewer shows (EXIF rotation applied)."""
+    with decoded_image(src) as (image, _):
+        return png_of(image, dst)
+
+
+def png_of(image: Image.Image, dst: Path) -> Converted:
+    """`image` (open, from decoded_image) as a PNG of exactly the pixels a viewer shows (EXIF rotation applied)."""
     notes: list[str] = []
     try:
-        with Image.open(src) as image:
-            frames = getattr(image, "n_frames", 1)
-            if frames > 1:
-                notes.append(f"first of {frames} frames kept (the form takes still images)")
-            orientation = _orientation(image)
-            upright = ImageOps.exif_transpose(image)
-            if orientation != 1:
-                notes.append(f"EXIF orientation {orientation} applied")
-            pixels, mode_note = _png_ready(upright)
-            notes += mode_note
-            save_atomically(pixels, dst, "PNG", **_keep(image))
+        frames = getattr(image, "n_frames", 1)
+        if frames > 1:
+            notes.append(f"first of {frames} frames kept (the form takes still images)")
+        orientation = _orientation(image)
+        upright = ImageOps.exif_transpose(image)
+        if orientation != 1:
+            notes.append(f"EXIF orientation {orientation} applied")
+        pixels, mode_note = _png_ready(upright)
+        notes += mode_note
+        save_atomically(pixels, dst, "PNG", **_keep(image))
     except IMAGE_FAILURES as exc:
-        raise FileProblem("unreadable-file", f"the image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
-                          AGAIN) from None
+        raise _undecodable(exc) from None
     return Converted(dst, "png", 1, tuple(notes))
 
 
@@ -111,8 +133,7 @@ def frames_to_pdf(src: Path, dst: Path, scratch: Path) -> Converted:
                 pages.append(page)
         write_bytes_atomically(dst, img2pdf.convert([str(p) for p in pages], nodate=True))
     except IMAGE_FAILURES + (img2pdf.ImageOpenError,) as exc:
-        raise FileProblem("unreadable-file", f"the image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
-                          AGAIN) from None
+        raise _undecodable(exc) from None
     return Converted(dst, "pdf", len(pages), (f"{len(pages)} pages, one per frame",) + tuple(notes))
 
 
@@ -173,6 +194,102 @@ def decrypted_copy(src: Path, dst: Path) -> Converted:
                      ("encrypted with an owner password only: unencrypted copy made, content unchanged",))
 
 
+# ---- the verdict cache ----------------------------------------------------------------------------------------
+
+CACHE_SCHEMA = "evpack.ingest-cache/1"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What ingest concluded about one input's content: its usable form, or the problem that stops its use."""
+
+    usable_type: str | None = None   # pdf | jpeg | png; None: not usable
+    pages: int = 0
+    conversion: str = ""
+    converted: Path | None = None    # the conversion's file; None: the input is used as it is (or not at all)
+    problem: FileProblem | None = None
+
+
+class VerdictCache:
+    """Ingest verdicts keyed by the input's sha256, a variant (what else the outcome depends on) and the version of
+    the ingest rules and code, so a warm `check` neither decodes nor converts again.
+
+    A conversion's file is kept beside its entry and the verdict points there. Both are written to temp files and
+    moved into place (os.replace), the file before the entry that names it: concurrent processes see whole files
+    or none, and two that race write the same bytes. An entry that cannot be parsed, or whose file is missing or
+    of another size, is a miss and is rewritten.
+    """
+
+    def __init__(self, folder: Path | None, version: str):
+        """`folder` None disables the cache: every get misses, every put is dropped."""
+        self.folder = folder
+        self.version = version
+
+    def _entry(self, sha256: str, variant: str) -> Path | None:
+        if self.folder is None:
+            return None
+        key = hashlib.sha256(f"{CACHE_SCHEMA}|{sha256}|{variant}|{self.version}".encode()).hexdigest()
+        return self.folder / "ingest" / key[:2] / f"{key}.json"
+
+    def get(self, sha256: str, variant: str = "") -> Verdict | None:
+        entry = self._entry(sha256, variant)
+        if entry is None:
+            return None
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+            if data["schema"] != CACHE_SCHEMA or data["sha256"] != sha256:
+                return None
+            converted = None
+            if data["converted"]:
+                converted = entry.with_name(data["converted"]["name"])
+                if converted.stat().st_size != data["converted"]["bytes"]:
+                    return None
+            problem = data["problem"] and FileProblem(data["problem"]["rule"], data["problem"]["message"],
+                                                      data["problem"]["fix"])
+            return Verdict(usable_type=data["usable_type"], pages=int(data["pages"]),
+                           conversion=str(data["conversion"]), converted=converted, problem=problem or None)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # absent, corrupt or from an older layout: a miss, rewritten by the next put
+
+    def put(self, sha256: str, variant: str, verdict: Verdict) -> Verdict | None:
+        """Store the verdict and a copy of its converted file. Returns the verdict pointing at the cached copy, or
+        None when the cache is disabled or cannot be written (a cache is never worth a failed packet)."""
+        entry = self._entry(sha256, variant)
+        if entry is None:
+            return None
+        converted = None
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            if verdict.converted is not None:
+                converted = entry.with_suffix(verdict.converted.suffix)
+                _publish(entry.parent, converted, lambda out: _copy(verdict.converted, out))
+            problem = verdict.problem and {"rule": verdict.problem.rule, "message": verdict.problem.message,
+                                           "fix": verdict.problem.fix}
+            data = {"schema": CACHE_SCHEMA, "sha256": sha256, "usable_type": verdict.usable_type,
+                    "pages": verdict.pages, "conversion": verdict.conversion, "problem": problem or None,
+                    "converted": converted and {"name": converted.name, "bytes": converted.stat().st_size}}
+            _publish(entry.parent, entry, lambda out: out.write(json.dumps(data, ensure_ascii=False).encode()))
+        except OSError:
+            return None
+        return Verdict(verdict.usable_type, verdict.pages, verdict.conversion, converted, verdict.problem)
+
+
+def _copy(src: Path, out) -> None:
+    with open(src, "rb") as handle:
+        shutil.copyfileobj(handle, out)
+
+
+def _publish(folder: Path, dst: Path, write) -> None:
+    """`write(binary file)` into a unique temp file in `folder`, then moved to `dst` in one step."""
+    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+        os.replace(temp, dst)
+    finally:
+        Path(temp).unlink(missing_ok=True)  # gone already after a successful replace
+
+
 def _orientation(image: Image.Image) -> int:
     # pillow-heif rotates while decoding and keeps the EXIF value in info; everything else still has it in EXIF.
     original = image.info.get("original_orientation")
@@ -197,6 +314,11 @@ def _keep(image: Image.Image) -> dict:
     if dpi and all(isinstance(v, (int, float)) and v > 0 for v in dpi):
         keep["dpi"] = tuple(float(v) for v in dpi)
     return keep
+
+
+def _undecodable(exc: BaseException) -> FileProblem:
+    return FileProblem("unreadable-file", f"the image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
+                       AGAIN)
 
 
 def _why(exc: BaseException) -> str:

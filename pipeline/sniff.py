@@ -251,8 +251,7 @@ def dominant_qr_code(image: Image.Image) -> QrCode | None:
     Runs on a downscaled greyscale copy: fast, and QR codes large enough to matter survive it.
     """
     rules = ingest_rules()["qr"]
-    sample = image.convert("L")
-    sample.thumbnail((rules["sample_side"], rules["sample_side"]))
+    sample = _qr_sample(image, rules["sample_side"])
     area = sample.width * sample.height
     best: QrCode | None = None
     for code in zxingcpp.read_barcodes(sample, formats=QR_FORMATS):
@@ -260,6 +259,18 @@ def dominant_qr_code(image: Image.Image) -> QrCode | None:
         if share >= rules["min_share"] and (best is None or share > best.share):
             best = QrCode(code.text, share)
     return best
+
+
+def _qr_sample(image: Image.Image, side: int) -> Image.Image:
+    """`image` in greyscale, fitted into side x side. Shrunk before the colour conversion, by whole-pixel box
+    reduction first (reducing_gap), so a 35 MP photo costs tens of milliseconds instead of hundreds."""
+    scale = side / max(image.width, image.height)
+    if scale >= 1:
+        return image.convert("L")
+    if image.mode not in ("L", "RGB", "RGBA"):
+        image = image.convert("L")  # palette and bilevel images resize only by nearest neighbour
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0).convert("L")
 
 
 def _polygon_area(position) -> float:

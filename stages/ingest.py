@@ -3,18 +3,22 @@
 PDF, JPEG and PNG pass as they are after a sanity check. HEIC, WEBP, TIFF, BMP, GIF become PNG (a multi-page TIFF a
 PDF) without loss; a message-export CSV becomes a PDF transcript. Archives, office files, videos, audio, links and
 QR codes are refused with a finding that says what to do. Inputs are only read: every conversion is written to
-ctx.workdir/ingest/NNN-name. One bad file never stops the others.
+ctx.workdir/ingest/NNN-name. One bad file never stops the others. Each verdict (and conversion) is kept in the
+ingest cache under ctx.cache_dir by content hash, so a packet checked again is neither decoded nor converted again.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
+import functools
+from importlib import metadata
 from pathlib import Path
 
 from PIL import Image
 
-from pipeline import convert
+from pipeline import convert, imageops, pdfops, sniff as sniffing, transcript
 from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.model import EvidenceFile, Finding, PacketState
@@ -23,13 +27,26 @@ from pipeline.transcript import transcribe
 
 CONVERTIBLE = ("heic", "avif", "webp", "tiff", "bmp", "gif")
 TEXT_KINDS = ("text", "html", "url", "webloc")
+# The ingest cache's version covers these: a change to any of them gives new keys, never a stale verdict.
+VERSIONED_FILES = (Path(__file__), Path(convert.__file__), Path(sniffing.__file__), sniffing.RULES_FILE,
+                   Path(transcript.__file__), transcript.SETTINGS_FILE, Path(imageops.__file__),
+                   Path(pdfops.__file__))
+VERSIONED_PACKAGES = ("pillow", "pillow-heif", "pypdf", "pypdfium2", "img2pdf", "zxing-cpp", "reportlab")
 LABELS = {"heic": "HEIC", "avif": "AVIF", "webp": "WEBP", "tiff": "TIFF", "bmp": "BMP", "gif": "GIF",
           "jpeg": "JPEG", "png": "PNG"}
+
+
+@dataclass(frozen=True)
+class Ingested:
+    evidence: EvidenceFile
+    finding: Finding | None   # the finding that stops the file's use, if any
+    note: str = ""            # where the verdict came from, for the log ("" = worked out now)
 
 
 def run(state: PacketState, ctx: Context) -> PacketState:
     workdir = ctx.workdir / "ingest"
     workdir.mkdir(parents=True, exist_ok=True)
+    verdicts = convert.VerdictCache(ctx.cache_dir, rules_version(ctx))
     files: list[EvidenceFile] = []
     findings: list[Finding] = []
     log: list[str] = []
@@ -52,44 +69,86 @@ def run(state: PacketState, ctx: Context) -> PacketState:
                        f"(sha256 {digest[:12]}): kept once")
             continue
         first_source_of[digest] = source
-        evidence, finding = ingest_file(source, path, digest, size, workdir / f"{number:03d}-{_safe_stem(source)}",
-                                        ctx)
+        ingested = ingest_file(source, path, digest, size, workdir / f"{number:03d}-{_safe_stem(source)}", ctx,
+                               verdicts)
+        evidence, finding = ingested.evidence, ingested.finding
         files.append(evidence)
+        origin = f" ({ingested.note})" if ingested.note else ""
         if finding:
             findings.append(finding)
-            log.append(f"ingest: {source}: {evidence.detected} by content -> {finding.rule}")
+            log.append(f"ingest: {source}: {evidence.detected} by content -> {finding.rule}{origin}")
         else:
             log.append(f"ingest: {source}: {evidence.detected} by content -> "
-                       f"{evidence.conversion or 'used as it is'}")
+                       f"{evidence.conversion or 'used as it is'}{origin}")
     state = replace(state, files=tuple(files)).with_findings(*findings)
     return state.with_log(*log)
 
 
-def ingest_file(source: str, path: Path, digest: str, size: int, work_stem: Path,
-                ctx: Context) -> tuple[EvidenceFile, Finding | None]:
+def ingest_file(source: str, path: Path, digest: str, size: int, work_stem: Path, ctx: Context,
+                verdicts: convert.VerdictCache | None = None) -> Ingested:
     """One input as an EvidenceFile, with the finding that stops its use (if any). `work_stem` + suffix names
-    the conversion's output."""
+    the conversion's output; with `verdicts` (the ingest cache), a verdict on the same content is reused and a new one stored (its
+    conversion then lives in the cache)."""
     base = EvidenceFile(source=source, path=path.absolute(), sha256=digest, size=size, detected="unknown")
     try:
         sniffed = sniff(path)
     except OSError as exc:
-        return base, Finding("unreadable-file", ctx.profile.severity("unreadable-file"),
-                             f"The file cannot be read ({exc.strerror or exc}).",
-                             "check that it exists and that you are allowed to read it", source)
+        return Ingested(base, Finding("unreadable-file", ctx.profile.severity("unreadable-file"),
+                                      f"The file cannot be read ({exc.strerror or exc}).",
+                                      "check that it exists and that you are allowed to read it", source))
     evidence = replace(base, detected=sniffed.kind)
+    verdicts = verdicts or convert.VerdictCache(None, "")
+    # A transcript shows the CSV's file name, so the same content under another name is another verdict.
+    variant = Path(source).name if sniffed.kind == "csv" else ""
+    note = "from the ingest cache"
+    verdict = verdicts.get(digest, variant)
+    if verdict is None:
+        try:
+            verdict = _verdict(evidence, sniffed, work_stem, ctx)
+        except OSError as exc:  # may pass (a file still being copied): not cached
+            return Ingested(evidence, Finding("unreadable-file", ctx.profile.severity("unreadable-file"),
+                                              f"{_described(sniffed, path)}: it cannot be read "
+                                              f"({exc.strerror or exc}).", convert.AGAIN, source))
+        stored = verdicts.put(digest, variant, verdict)
+        note = "" if stored or verdicts.folder is None else f"could not write the ingest cache under {verdicts.folder}"
+        verdict = stored or verdict
+    if verdict.problem:
+        problem = verdict.problem
+        return Ingested(evidence, Finding(problem.rule, ctx.profile.severity(problem.rule),
+                                          f"{_described(sniffed, path)}: {problem.message}", problem.fix, source),
+                        note)
+    usable = verdict.converted or evidence.path
+    return Ingested(replace(evidence, usable=usable, usable_type=verdict.usable_type, pages=verdict.pages,
+                            conversion=verdict.conversion), None, note)
+
+
+def rules_version(ctx: Context) -> str:
+    """What an ingest verdict depends on besides the content: this code and its data, the decoding libraries, and
+    the profile's external-link rules. Severities are not part of it: they are looked up afresh on every use."""
+    links = json.dumps(ctx.profile.data.get("external_links", {}), sort_keys=True, default=str)
+    return hashlib.sha256(f"{_code_version()}|{links}".encode()).hexdigest()
+
+
+@functools.cache
+def _code_version() -> str:
+    digest = hashlib.sha256()
+    for part in VERSIONED_FILES:
+        digest.update(part.read_bytes())
+    for package in VERSIONED_PACKAGES:
+        digest.update(f"|{package} {metadata.version(package)}".encode())
+    return digest.hexdigest()
+
+
+def _verdict(evidence: EvidenceFile, sniffed: Sniffed, work_stem: Path, ctx: Context) -> convert.Verdict:
+    """The usable PDF/JPEG/PNG of the evidence, or the FileProblem that says why there is none."""
     try:
-        return _usable(evidence, sniffed, work_stem, ctx), None
+        return _usable(evidence, sniffed, work_stem, ctx)
     except FileProblem as problem:
-        return evidence, Finding(problem.rule, ctx.profile.severity(problem.rule),
-                                 f"{_described(sniffed, path)}: {problem.message}", problem.fix, source)
-    except OSError as exc:
-        return evidence, Finding("unreadable-file", ctx.profile.severity("unreadable-file"),
-                                 f"{_described(sniffed, path)}: it cannot be read ({exc.strerror or exc}).",
-                                 convert.AGAIN, source)
+        return convert.Verdict(problem=problem)
 
 
-def _usable(evidence: EvidenceFile, sniffed: Sniffed, work_stem: Path, ctx: Context) -> EvidenceFile:
-    """The evidence with its usable PDF/JPEG/PNG, or FileProblem saying why there is none."""
+def _usable(evidence: EvidenceFile, sniffed: Sniffed, work_stem: Path, ctx: Context) -> convert.Verdict:
+    """The verdict with the usable PDF/JPEG/PNG, or FileProblem saying why there is none."""
     kind, path = sniffed.kind, evidence.path
     if kind == "empty":
         raise FileProblem("unreadable-file", "it has 0 bytes, there is nothing in it.",
@@ -98,31 +157,26 @@ def _usable(evidence: EvidenceFile, sniffed: Sniffed, work_stem: Path, ctx: Cont
         check = convert.check_pdf(path, ingest_rules()["pdf"]["eof_window"])
         if check.encrypted:
             copy = convert.decrypted_copy(path, work_stem.with_suffix(".pdf"))
-            return _with(evidence, copy, "; ".join(copy.notes))
-        return replace(evidence, usable=path, usable_type="pdf", pages=check.pages)
-    if kind in ("jpeg", "png"):
-        check = convert.check_image(path)
-        if check.orientation != 1:
-            # Rotating a JPEG's pixels means re-encoding it; a PNG of the upright pixels loses nothing.
-            upright = convert.image_to_png(path, work_stem.with_suffix(".png"))
-            evidence = _with(evidence, upright, _conversion_note(kind, upright))
-        else:
-            evidence = replace(evidence, usable=path, usable_type=kind, pages=1)
-        _refuse_qr_code(evidence.usable, ctx)
-        return evidence
-    if kind in CONVERTIBLE:
-        check = convert.check_image(path)
-        if kind == "tiff" and check.frames > 1:
-            pages = convert.frames_to_pdf(path, work_stem.with_suffix(".pdf"), work_stem.parent / "pages")
-            return _with(evidence, pages, "; ".join(["TIFF -> PDF, lossless", *pages.notes]))
-        png = convert.image_to_png(path, work_stem.with_suffix(".png"))
-        evidence = _with(evidence, png, _conversion_note(kind, png))
-        _refuse_qr_code(png.path, ctx)
-        return evidence
+            return _converted(copy, "; ".join(copy.notes))
+        return convert.Verdict(usable_type="pdf", pages=check.pages)
+    if kind in ("jpeg", "png") or kind in CONVERTIBLE:
+        # One decode serves the check, the conversion and the QR sniff (a 35 MP PNG takes ~0.35 s to decode).
+        with convert.decoded_image(path) as (image, check):
+            if kind == "tiff" and check.frames > 1:
+                pages = convert.frames_to_pdf(path, work_stem.with_suffix(".pdf"), work_stem.parent / "pages")
+                return _converted(pages, "; ".join(["TIFF -> PDF, lossless", *pages.notes]))
+            if kind in ("jpeg", "png") and check.orientation == 1:
+                verdict = convert.Verdict(usable_type=kind, pages=1)
+            else:
+                # Rotating a JPEG's pixels means re-encoding it; a PNG of the upright pixels loses nothing.
+                png = convert.png_of(image, work_stem.with_suffix(".png"))
+                verdict = _converted(png, _conversion_note(kind, png))
+            _refuse_qr_code(image, ctx)  # a QR code is found in any rotation: the stored pixels will do
+            return verdict
     if kind == "csv":
         transcript = transcribe(path, work_stem.with_suffix(".pdf"), Path(evidence.source).name)
-        return replace(evidence, usable=transcript.path, usable_type="pdf", pages=transcript.pages,
-                       conversion=transcript.note)
+        return convert.Verdict(usable_type="pdf", pages=transcript.pages, conversion=transcript.note,
+                               converted=transcript.path)
     if kind in TEXT_KINDS:
         link = cloud_link(link_text(path, sniffed), ctx.profile.cloud_hosts)
         if link:
@@ -134,9 +188,9 @@ def _usable(evidence: EvidenceFile, sniffed: Sniffed, work_stem: Path, ctx: Cont
     raise FileProblem(refusal["rule"], f"{refusal['why']}.", refusal["fix"])
 
 
-def _with(evidence: EvidenceFile, converted: convert.Converted, note: str) -> EvidenceFile:
-    return replace(evidence, usable=converted.path, usable_type=converted.type, pages=converted.pages,
-                   conversion=note)
+def _converted(converted: convert.Converted, note: str) -> convert.Verdict:
+    return convert.Verdict(usable_type=converted.type, pages=converted.pages, conversion=note,
+                           converted=converted.path)
 
 
 def _conversion_note(kind: str, png: convert.Converted) -> str:
@@ -144,14 +198,12 @@ def _conversion_note(kind: str, png: convert.Converted) -> str:
     return "; ".join([f"{LABELS[kind]} -> PNG, lossless {why}", *png.notes])
 
 
-def _refuse_qr_code(image_path: Path, ctx: Context) -> None:
+def _refuse_qr_code(image: Image.Image, ctx: Context) -> None:
     """An image that is mostly a QR code is a link offered as evidence (the profile's external_links.qr_codes)."""
     if not ctx.profile.data.get("external_links", {}).get("qr_codes", True):
         return
     try:
-        with Image.open(image_path) as image:
-            image.draft("L", (ingest_rules()["qr"]["sample_side"],) * 2)  # JPEG: decode at a reduced size
-            code = dominant_qr_code(image)
+        code = dominant_qr_code(image)
     except convert.IMAGE_FAILURES as exc:
         raise FileProblem("unreadable-file", f"the image cannot be decoded ({exc}).", convert.AGAIN) from None
     if code:
