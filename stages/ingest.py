@@ -8,17 +8,18 @@ ingest cache under ctx.cache_dir by content hash, so a packet checked again is n
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from dataclasses import dataclass, replace
-import functools
 from importlib import metadata
 from pathlib import Path
 
 from PIL import Image
 
-from pipeline import convert, imageops, pdfops, sniff as sniffing, transcript
+from pipeline import convert, imageops, pdfops, transcript
+from pipeline import sniff as sniffing
 from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.model import EvidenceFile, Finding, PacketState
@@ -87,8 +88,8 @@ def run(state: PacketState, ctx: Context) -> PacketState:
 def ingest_file(source: str, path: Path, digest: str, size: int, work_stem: Path, ctx: Context,
                 verdicts: convert.VerdictCache | None = None) -> Ingested:
     """One input as an EvidenceFile, with the finding that stops its use (if any). `work_stem` + suffix names
-    the conversion's output; with `verdicts` (the ingest cache), a verdict on the same content is reused and a new one stored (its
-    conversion then lives in the cache)."""
+    the conversion's output. With `verdicts` (the ingest cache) a verdict on the same content is reused, and a
+    new one is stored with its conversion, which then lives in the cache."""
     base = EvidenceFile(source=source, path=path.absolute(), sha256=digest, size=size, detected="unknown")
     try:
         sniffed = sniff(path)

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import plistlib
+import shutil
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -386,3 +387,101 @@ def test_links_in_shortcut_files_and_damaged_containers(tmp_path, ctx):
     assert outcome["broken.pdf"][0] == "unreadable-file"
     assert outcome["broken.heic"][0] == "unreadable-file"
     assert all(f.usable is None for f in state.files)
+
+
+# ---- the ingest cache ------------------------------------------------------------------------------------------
+
+def ingest_twice(tmp_path, ctx, files: dict[str, bytes], monkeypatch, between=None):
+    """Ingest a packet, run `between(ctx)`, then ingest it again with every decode and conversion counted."""
+    root = tmp_path / "packet"
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    before = tree_hash(root)
+    first = ingest.run(PacketState(root=root, inputs=tuple(sorted(files))), ctx)
+    if between:
+        between(ctx)
+    calls: list[str] = []
+    for name in ("decoded_image", "png_of", "check_pdf"):
+        original = getattr(ingest.convert, name)
+        monkeypatch.setattr(ingest.convert, name,
+                            lambda *args, _original=original, _name=name: calls.append(_name) or _original(*args))
+    second = ingest.run(PacketState(root=root, inputs=tuple(sorted(files))), replace(ctx, workdir=tmp_path / "w2"))
+    assert tree_hash(root) == before
+    return first, second, calls
+
+
+def test_a_heic_ingested_again_is_not_converted_again(tmp_path, ctx, monkeypatch):
+    """GIVEN a packet with a HEIC photo (EXIF-rotated), a PNG and a PDF, ingested once with a cache folder
+    WHEN it is ingested again (in a new work folder, the first one gone)
+    THEN nothing is decoded or converted again, the HEIC's usable PNG lives in the cache with the same pixels, and
+         the evidence records are the same as the first time"""
+    files = {"iphone.heic": FILES["iphone.heic"], "track.png": TRACK_PNG, "invoice.pdf": FILES["invoice.pdf"]}
+    first, second, calls = ingest_twice(tmp_path, ctx, files, monkeypatch,
+                                        between=lambda c: shutil.rmtree(c.workdir))
+    assert calls == []
+    assert [replace(f, usable=None) for f in second.files] == [replace(f, usable=None) for f in first.files]
+    heic = second.file("iphone.heic")
+    assert heic.usable.is_relative_to(ctx.cache_dir) and heic.usable_type == "png"
+    expected = ImageOps.exif_transpose(Image.open(io.BytesIO(FILES["iphone.heic"]))).convert("RGB")
+    assert ImageChops.difference(Image.open(heic.usable).convert("RGB"), expected).getbbox() is None
+    assert second.file("track.png").usable == tmp_path / "packet" / "track.png"
+    assert all("from the ingest cache" in line for line in second.log)
+
+
+def test_a_refusal_comes_from_the_cache_with_the_severity_of_the_profile(tmp_path, ctx, monkeypatch):
+    """GIVEN a QR-code picture and a cut-off PDF, ingested once
+    WHEN they are ingested again under a profile that makes external-link a warning
+    THEN neither is decoded again, the findings say the same, and the severity is the new profile's"""
+    files = {"qr.png": FILES["qr.png"], "cut.pdf": FILES["cut.pdf"]}
+    warning = Profile(ctx.profile.path, {**ctx.profile.data, "rules": {**ctx.profile.data["rules"],
+                                                                      "external-link": "warning"}})
+    first, second, calls = ingest_twice(tmp_path, replace(ctx, profile=warning), files, monkeypatch)
+    assert calls == []
+    assert [(f.rule, f.message, f.fix, f.file) for f in second.findings] == \
+           [(f.rule, f.message, f.fix, f.file) for f in first.findings]
+    assert {f.file: (f.rule, f.severity) for f in second.findings} == {
+        "qr.png": ("external-link", "warning"), "cut.pdf": ("unreadable-file", "error")}
+
+
+def test_a_corrupt_cache_entry_is_ignored_and_rewritten(tmp_path, ctx, monkeypatch):
+    """GIVEN a HEIC ingested once, then its cache entry overwritten with garbage
+    WHEN it is ingested again
+    THEN it is converted again (no traceback, same evidence), and the entry is whole again afterwards"""
+    def corrupt(c):
+        for entry in (c.cache_dir / "ingest").rglob("*.json"):
+            entry.write_bytes(b'{"schema": "evpack.ingest-cache/1", "sha2')
+
+    first, second, calls = ingest_twice(tmp_path, ctx, {"iphone.heic": FILES["iphone.heic"]}, monkeypatch, corrupt)
+    assert calls == ["decoded_image", "png_of"]
+    assert second.findings == () and second.file("iphone.heic").conversion == first.file("iphone.heic").conversion
+    verdicts = ingest.convert.VerdictCache(ctx.cache_dir, ingest.rules_version(ctx))
+    assert verdicts.get(first.file("iphone.heic").sha256) is not None
+
+
+def test_a_cached_conversion_that_lost_its_file_is_converted_again(tmp_path, ctx, monkeypatch):
+    """GIVEN a HEIC ingested once, then its cached PNG cut short (a disk problem, a half-copied cache)
+    WHEN it is ingested again
+    THEN the size mismatch makes it a miss: converted again, and the usable PNG decodes"""
+    def truncate(c):
+        for png in (c.cache_dir / "ingest").rglob("*.png"):
+            png.write_bytes(png.read_bytes()[:100])
+
+    _, second, calls = ingest_twice(tmp_path, ctx, {"iphone.heic": FILES["iphone.heic"]}, monkeypatch, truncate)
+    assert "png_of" in calls
+    with Image.open(second.file("iphone.heic").usable) as image:
+        image.load()
+
+
+def test_a_csv_under_another_name_gets_its_own_transcript(tmp_path, ctx):
+    """GIVEN the same message export under two names in two packets (a transcript shows the file's name)
+    WHEN both are ingested with one cache
+    THEN each transcript is its own cached file"""
+    usable = []
+    for name in ("chat-a.csv", "chat-b.csv"):
+        root = tmp_path / name
+        root.mkdir()
+        (root / name).write_bytes(messages_csv("utf-8"))
+        state = ingest.run(PacketState(root=root, inputs=(name,)), ctx)
+        usable.append(state.file(name).usable)
+    assert usable[0] != usable[1] and all(p.is_relative_to(ctx.cache_dir) for p in usable)
