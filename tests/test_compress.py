@@ -404,3 +404,16 @@ def test_strip_estimate_of_a_jpeg_is_close(tmp_path):
         imageops.save_jpeg(image, tmp_path / "p.jpg", 75)
     actual = (tmp_path / "p.jpg").stat().st_size
     assert abs(estimate - actual) <= actual * 0.15
+
+
+def test_an_unverifiable_labelled_misread_need_not_survive_when_the_claim_names_the_number(tmp_path):
+    """GIVEN a 35 MP label photo whose reading (measured on a held-out packet) took a 14-digit misread
+    56860705798411 of the label's 5807-0579-8411 after a label, with no carrier and no check digit, while the claim
+    names 580705798411
+    WHEN the values that must survive compression are listed
+    THEN the misread is not among them (it blocked every encoding and made the photo too-large), the timestamp is."""
+    fields = Fields(tracking_numbers=(TrackingNumber("56860705798411", None, "none", context="label"),),
+                    timestamps=(Timestamp("2026.03.10 14:22", "2026-03-10T14:22:00+09:00"),))
+    path = noisy_photo(tmp_path / "p.png", (100, 100))
+    state = state_for(path, "png", "02-delivery-proof.png", fields=fields, claim=claim_with("580705798411"))
+    assert compress.expected_fields("02-delivery-proof.png", state) == {"timestamp 2026-03-10T14:22:00+09:00": {1}}
