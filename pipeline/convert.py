@@ -26,7 +26,7 @@ from pypdf import PasswordType, PdfReader, PdfWriter
 
 from pipeline.errors import FileProblem
 from pipeline.imageops import has_alpha, save_atomically, visible_rgb
-from pipeline.pdfops import PDF_FAILURES, write_bytes_atomically
+from pipeline.pdfops import PDF_FAILURES, write_atomically, write_bytes_atomically
 
 # What Pillow and its plugins raise on a damaged or hostile image: each means "this file cannot be used".
 IMAGE_FAILURES = (OSError, ValueError, SyntaxError, EOFError, struct.error, IndexError, KeyError, TypeError,
@@ -179,14 +179,7 @@ def decrypted_copy(src: Path, dst: Path) -> Converted:
     try:
         reader = PdfReader(src, strict=False)
         reader.decrypt("")
-        writer = PdfWriter(clone_from=reader)
-        tmp = dst.with_name(f".{dst.name}.part")
-        try:
-            with open(tmp, "wb") as handle:
-                writer.write(handle)
-            os.replace(tmp, dst)
-        finally:
-            tmp.unlink(missing_ok=True)
+        write_atomically(PdfWriter(clone_from=reader), dst)
     except PDF_OPEN_FAILURES as exc:
         raise FileProblem("unreadable-file", f"the encrypted PDF cannot be copied without its lock ({_why(exc)}).",
                           "open it and print it to PDF, then put that PDF in the packet folder") from None

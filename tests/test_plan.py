@@ -5,10 +5,11 @@ import hashlib
 from pathlib import Path
 
 from PIL import Image, ImageDraw
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from pipeline.model import Claim, Classification, EvidenceFile, PacketState
 from stages import plan
+from tests.test_bundle import blank_pdf
 
 
 def claim(reason: str) -> Claim:
@@ -32,12 +33,7 @@ def png(path: Path, mode: str = "RGB", size=(600, 800)) -> Path:
 
 
 def pdf(path: Path, pages: int) -> Path:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(595, 842)
-    with open(path, "wb") as out:
-        writer.write(out)
-    return path
+    return blank_pdf(path, pages)
 
 
 def evidence(path: Path, pages: int = 1) -> EvidenceFile:
