@@ -31,7 +31,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -43,8 +43,8 @@ from pipeline.errors import ExitCode, UsageError
 from pipeline.i18n import gettext_for
 from pipeline.ledger import is_submitted
 from pipeline.model import PacketState
-from pipeline.packet_report import sha256
 from pipeline.output import REPORT, bundle_name, swap_into_place
+from pipeline.packet_report import sha256
 from stages.manifest import MANIFEST
 
 STAGING = ".evpack-staging"
@@ -162,6 +162,19 @@ def output_name(state: PacketState, rel: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", rel.replace("/", "__")).strip("._") or "packet"
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """sha256 of evpack's own code and data (pipeline/, stages/, templates/): a bundle built by other code is rebuilt,
+    even where the version number was not bumped (a development checkout, a patched install)."""
+    digest = hashlib.sha256()
+    top = Path(__file__).resolve().parent.parent
+    for folder in ("pipeline", "stages", "templates"):
+        for path in sorted((top / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".toml", ".j2", ".po"):
+                digest.update(path.relative_to(top).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def packet_fingerprint(packet: Path, state: PacketState, ctx: Context) -> str:
     """sha256 over everything a bundle depends on: claim.toml, every input's content, the rules profile, evpack's
     version, the zone deadlines are shown in, the ledger's answer for the claim, and --now as far as it matters.
@@ -176,7 +189,7 @@ def packet_fingerprint(packet: Path, state: PacketState, ctx: Context) -> str:
             digest.update(part.encode("utf-8") + b"\0")
 
     manifest = packet / MANIFEST
-    feed("evpack", __version__, "claim.toml", sha256(manifest) if manifest.is_file() else "missing")
+    feed("evpack", __version__, code_fingerprint(), "claim.toml", sha256(manifest) if manifest.is_file() else "missing")
     for source in state.inputs:
         feed("input", source, sha256(packet / source) if (packet / source).is_file() else "unreadable")
     feed("profile", ctx.profile.name, sha256(ctx.profile.path), "zone", ctx.display_zone)
