@@ -31,23 +31,23 @@ def _address_regex() -> re.Pattern:
         rf"(?P<reference>{unit_gap}{a['reference']})?")
 
 
+def _bracketed_or_labelled(a: dict) -> str:
+    """A postal code in brackets, with or without a label inside (`(05551)`, `[우편번호 05551]`), or after a label."""
+    labels = keyword_alternation(a["postal_labels"])
+    return (rf"[(\[][^\S\n]?(?:(?:{labels})[^\S\n]?:?[^\S\n]?)?(?P<bracketed>{a['postal_code']})[^\S\n]?[)\]]"
+            rf"|(?:{labels})[^\S\n]?:?[^\S\n]?(?P<labelled>{a['postal_code']})")
+
+
 @cache
 def _postal_before() -> re.Pattern:
     a = patterns()["addresses"]
-    labels = keyword_alternation(a["postal_labels"])
-    return re.compile(rf"(?:[(\[][^\S\n]?(?:(?:{labels})[^\S\n]?:?[^\S\n]?)?(?P<bracketed>{a['postal_code']})"
-                      rf"[^\S\n]?[)\]]"
-                      rf"|(?:{labels})[^\S\n]?:?[^\S\n]?(?P<labelled>{a['postal_code']})"
-                      rf"|(?<!\d)(?P<bare>{a['postal_code']}))[^\S\n]?$")
+    return re.compile(rf"(?:{_bracketed_or_labelled(a)}|(?<!\d)(?P<bare>{a['postal_code']}))[^\S\n]?$")
 
 
 @cache
 def _postal_after() -> re.Pattern:
     a = patterns()["addresses"]
-    labels = keyword_alternation(a["postal_labels"])
-    return re.compile(rf"[^\S\n]?,?[^\S\n]?(?:[(\[][^\S\n]?(?:(?:{labels})[^\S\n]?:?[^\S\n]?)?(?P<bracketed>"
-                      rf"{a['postal_code']})[^\S\n]?[)\]]|(?:{labels})[^\S\n]?:?[^\S\n]?(?P<labelled>"
-                      rf"{a['postal_code']}))(?!\d)")
+    return re.compile(rf"[^\S\n]?,?[^\S\n]?(?:{_bracketed_or_labelled(a)})(?!\d)")
 
 
 def _closed(unit: str | None) -> str:
