@@ -68,6 +68,19 @@ def looks_flat(image: Image.Image, sample_side: int, max_colours: int) -> bool:
     return colour_count(visible_rgb(sample), max_colours) is not None
 
 
+def near_grey(image: Image.Image, sample_side: int, max_chroma: int) -> bool:
+    """Colour only in name: every pixel of a thumbnail within `max_chroma` of neutral grey (YCbCr), as a scan of
+    black print on tinted paper is. Such a picture loses nothing a reader sees as greyscale, which saves the
+    chroma bytes of every JPEG encoding. A red stamp or a coloured logo is far outside."""
+    if image.mode != "RGB":
+        return image.mode == "L"
+    ratio = min(1.0, sample_side / max(image.size))
+    size = (max(1, round(image.width * ratio)), max(1, round(image.height * ratio)))
+    _, blue, red = image.resize(size, Image.Resampling.BOX).convert("YCbCr").split()
+    return all(128 - max_chroma <= low and high <= 128 + max_chroma
+               for low, high in (blue.getextrema(), red.getextrema()))
+
+
 def exact_palette(image: Image.Image, max_colours: int) -> Image.Image | None:
     """The same pixels as a palette image, or None when that is not exactly possible (too many colours)."""
     rgb = visible_rgb(image)

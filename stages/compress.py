@@ -140,7 +140,8 @@ def pdf_steps(settings: dict, work: Path, jobs: int) -> Iterator[Step]:
     for dpi in settings["pdf_dpi_steps"]:
         for quality in settings["pdf_jpeg_qualities"]:
             policy = pdfops.ImagePolicy(dpi, quality, settings["flat_sample_side"],
-                                        settings["flat_sample_max_colours"], settings["flat_max_colours"])
+                                        settings["flat_sample_max_colours"], settings["flat_max_colours"],
+                                        settings["grey_max_chroma"])
             yield Step(f"page images at <= {dpi} dpi, photos JPEG q{quality}", True, "pdf",
                        lambda src, dst, policy=policy: pdfops.recompress_images(src, dst, policy, work, jobs),
                        lambda src, policy=policy: forecast(src)(policy), settings["pdf_estimate_margin"])

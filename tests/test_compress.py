@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+import pikepdf
 from pypdf import PdfReader
 
 from pipeline import imageops, pdfops
@@ -417,3 +418,26 @@ def test_an_unverifiable_labelled_misread_need_not_survive_when_the_claim_names_
     path = noisy_photo(tmp_path / "p.png", (100, 100))
     state = state_for(path, "png", "02-delivery-proof.png", fields=fields, claim=claim_with("580705798411"))
     assert compress.expected_fields("02-delivery-proof.png", state) == {"timestamp 2026-03-10T14:22:00+09:00": {1}}
+
+
+def test_near_grey_scan_becomes_a_greyscale_jpeg_and_a_coloured_one_stays_colour(tmp_path):
+    """GIVEN one scan of black print on cream paper and one carrying a red stamp
+    WHEN their page images are recompressed with a grey tolerance of 24
+    THEN the cream page is stored as greyscale (no chroma bytes to pay for) and the stamped one keeps its colour."""
+    rng = np.random.default_rng(5)
+    cream = (np.array((240, 234, 220)) + rng.integers(0, 12, (1754, 1240, 1))).astype(np.uint8)  # paper grain
+    cream[600:640, 100:1100] = 30
+    stamped = cream.copy()
+    stamped[900:1100, 800:1000] = (200, 30, 30)
+    colours = {}
+    for name, pixels in (("cream", cream), ("stamped", stamped)):
+        Image.fromarray(pixels).save(tmp_path / f"{name}.jpg", "JPEG", quality=92)
+        src = tmp_path / f"{name}.pdf"
+        pdfops.merge([pdfops.Part(tmp_path / f"{name}.jpg", "jpeg")], src, pdfops.page_size_points((210, 297)),
+                     tmp_path)
+        out = tmp_path / f"{name}-out.pdf"
+        assert pdfops.recompress_images(src, out, pdfops.ImagePolicy(100, 70, 1024, 4096, 256, 24),
+                                        tmp_path / "work") == 1
+        with pikepdf.open(out) as pdf:
+            colours[name] = str(next(iter(pdf.pages[0].images.values())).ColorSpace)
+    assert colours == {"cream": "/DeviceGray", "stamped": "/DeviceRGB"}
