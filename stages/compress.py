@@ -97,11 +97,23 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
     tried: list[str] = []
     base, best_size = upload.path, upload.size
     stem = upload.name.rsplit(".", 1)[0]
+    field_pages = sorted({page for pages in expected.values() for page in pages})
+    probes = FieldPageProbe(field_pages, folder / f"{stem}.{budget}")
     for number, step in enumerate(steps(upload, state, ctx, settings, folder / stem), 1):
         out = folder / f"{stem}.{budget}.{number}.{EXTENSIONS[step.type]}"
         if step.estimate and (forecast := step.estimate(base)) > budget * step.margin:
             tried.append(f"{step.label}: about {forecast:,} bytes by a sample, skipped")
             continue
+        proven = None
+        if step.lossy and step.type == "pdf" and field_pages:
+            # The pages that carry fields are re-encoded and re-read first: an encoding that loses a value there
+            # is refused before it runs over every page (on a 40-page scan, a pass is seconds).
+            probe = probes.encoded(base, step, number)
+            if lost := not_read(expected, probe, "pdf", ctx):
+                tried.append(f"{step.label}: pages {', '.join(map(str, field_pages))} re-encoded first, but"
+                             f" {', '.join(sorted(lost))} no longer read")
+                continue
+            proven = pdfops.page_image_digests(probe)
         step.encode(base, out)
         size = out.stat().st_size
         if size >= best_size:
@@ -113,7 +125,9 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
             if not step.lossy:  # lossless output is the better start for what follows
                 base, best_size = out, size
             continue
-        if step.lossy and (lost := lost_fields(expected, out, step.type, ctx, folder)):
+        # Proven: the field pages came out of the full pass byte for byte as in the probe that was read.
+        if (step.lossy and (proven is None or proven != pdfops.page_image_digests(out, field_pages))
+                and (lost := lost_fields(expected, out, step.type, ctx, folder))):
             tried.append(f"{step.label}: {size:,} bytes, but {', '.join(sorted(lost))} no longer read")
             continue
         name = f"{stem}.{EXTENSIONS[step.type]}"
@@ -237,17 +251,36 @@ def field_values(fields: Fields, numbers: Callable[[TrackingNumber], bool] = lam
         yield f"URL {u.value}", u.page
 
 
+class FieldPageProbe:
+    """The field pages of the current base file as a small PDF of their own, re-encoded by one step at a time."""
+
+    def __init__(self, pages: list[int], prefix: Path):
+        self.pages, self.prefix = pages, prefix
+        self.extracted: dict[Path, Path] = {}
+
+    def encoded(self, base: Path, step: Step, number: int) -> Path:
+        if base not in self.extracted:
+            self.extracted[base] = self.prefix.with_name(f"{self.prefix.name}.fields-{len(self.extracted)}.pdf")
+            pdfops.extract_pages(base, self.extracted[base], self.pages)
+        out = self.prefix.with_name(f"{self.prefix.name}.{number}.fields.pdf")
+        step.encode(self.extracted[base], out)
+        return out
+
+
 def lost_fields(expected: dict[str, set[int]], path: Path, file_type: str, ctx: Context, folder: Path) -> set[str]:
     """The expected values the re-encoded file no longer shows. Only pages that carried fields are re-read."""
     if not expected:
         return set()
-    pages = sorted({page for pages in expected.values() for page in pages})
     if file_type == "pdf":
         subset = folder / f"{path.stem}.reread.pdf"
-        pdfops.extract_pages(path, subset, pages)
+        pdfops.extract_pages(path, subset, sorted({page for pages in expected.values() for page in pages}))
         path = subset
-    found = {value for value, _ in field_values(reread_fields(path, file_type, ctx))}
-    return set(expected) - found
+    return not_read(expected, path, file_type, ctx)
+
+
+def not_read(expected: dict[str, set[int]], path: Path, file_type: str, ctx: Context) -> set[str]:
+    """The expected values that reading the whole of `path` does not find."""
+    return set(expected) - {value for value, _ in field_values(reread_fields(path, file_type, ctx))}
 
 
 def reread_fields(path: Path, file_type: str, ctx: Context) -> Fields:

@@ -441,3 +441,32 @@ def test_near_grey_scan_becomes_a_greyscale_jpeg_and_a_coloured_one_stays_colour
         with pikepdf.open(out) as pdf:
             colours[name] = str(next(iter(pdf.pages[0].images.values())).ColorSpace)
     assert colours == {"cream": "/DeviceGray", "stamped": "/DeviceRGB"}
+
+
+def test_field_pages_are_probed_before_a_full_pass_and_not_read_twice(tmp_path, ctx, profile, monkeypatch):
+    """GIVEN a 4-page 300-dpi scan whose page 3 carries the tracking number, a limit only lossy steps meet, and a
+    reader that loses the number in the first lossy encoding it is shown
+    WHEN compress runs
+    THEN that encoding is refused on page 3 alone (no pass over every page), the next one is read once on page 3
+    and kept without reading the full output again, and the log names the probe."""
+    shown = []
+
+    def legible(path: Path) -> bool:
+        shown.append(path.name)
+        return len(shown) > 1
+
+    reader = FakeReader(legible)
+    monkeypatch.setattr(compress, "reread_fields", reader)
+    full_passes = []
+    recompress = pdfops.recompress_images
+    monkeypatch.setattr(pdfops, "recompress_images", lambda src, dst, policy, *args: (
+        full_passes.append(len(pdfops.page_images(src))), recompress(src, dst, policy, *args))[1])
+    src = scan_pdf(tmp_path, 4)
+    limit(profile, src.stat().st_size // 4)
+    fields = Fields(tracking_numbers=(TrackingNumber(TRACKING, "cj", "ok", page=3),))
+    state = compress.run(state_for(src, "pdf", "02-delivery-proof.pdf", pages=4, fields=fields), ctx)
+    [out] = state.uploads
+    assert out.size <= src.stat().st_size // 4 and out.pages == 4 and not state.findings
+    assert len(reader.calls) == 2 and all(name.endswith(".fields.pdf") for name in reader.calls)
+    assert full_passes.count(4) == 1  # the one kept; the refused encoding only ever ran on the 1-page probe
+    assert any("pages 3 re-encoded first, but tracking number" in line for line in state.log)
