@@ -2,7 +2,8 @@
 
     python bench/tune_deskew.py [TUNE_CORPUS] [LARGE_CORPUS]   (defaults /tmp/corpus-tune, /tmp/corpus-large)
 
-Pages: every `*scan*.pdf` of the tuning corpus (fields in its truth.json) and pages 1, 21 and 40 of the large
+Pages: every `*scan*.pdf` of the tuning corpus (fields in its truth.json) and of samples/ (samples/expected.json),
+and pages 1, 21 and 40 of the large
 40-page 300-dpi scan, recompressed to 150 dpi JPEG q70 the way the compress stage does (its truth lists one tracking
 number and one timestamp per page, in page order; addresses are listed once each, so a page's address counts when
 it is one of them). Each page is rendered like reader.page_image (pypdfium2, grayscale, ocr.toml's render_dpi) and
@@ -29,6 +30,7 @@ from pipeline import deskew, ocr, pdfops, reader
 from pipeline.fields import extract_fields
 from pipeline.profile import Profile
 
+SAMPLES = ROOT / "samples"
 LARGE_SCAN = "large/scans-40-pages-300dpi.pdf"
 LARGE_PAGES = (1, 21, 40)
 # What the compress stage does to an oversized scan (150 dpi, JPEG q70): the page that lost its tracking number.
@@ -48,11 +50,12 @@ class Page:
     address_must_match_all: bool   # False: the truth lists addresses of many pages, one found is enough
 
 
-def tuning_pages(corpus: Path) -> list[Page]:
-    files = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))["files"]
+def scan_pages(corpus: Path, truth_file: Path) -> list[Page]:
+    """The one-page scanned PDFs listed in a truth file (paths relative to `corpus`)."""
+    files = json.loads(truth_file.read_text(encoding="utf-8"))["files"]
     pages = []
     for name, truth in sorted(files.items()):
-        if "scan" not in Path(name).name or truth["form"] != "pdf":
+        if "scan" not in Path(name).name or truth["form"] != "pdf" or truth["pages"] != 1:
             continue
         fields = truth["fields"]
         pages.append(Page(name, corpus / name, 1, frozenset(t["value"] for t in fields["tracking_numbers"]),
@@ -116,7 +119,8 @@ def main() -> None:
           f"render {ocr.settings().render_dpi:g} dpi")
     with tempfile.TemporaryDirectory(prefix="tune-deskew-") as tmp:
         work = Path(tmp)
-        pages = tuning_pages(tune) + large_pages(large, work)
+        pages = (scan_pages(tune, tune / "truth.json") + scan_pages(SAMPLES, SAMPLES / "expected.json")
+                 + large_pages(large, work))
         totals = {v: [0, 0, 0, 0.0] for v in VARIANTS}
         expected = [0, 0, 0]
         for page in pages:

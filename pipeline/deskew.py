@@ -4,7 +4,9 @@ Sign convention (PIL's): an angle is counter-clockwise, in degrees, as `Image.ro
 made by `upright.rotate(a)` has `skew_angle(...) == a`, and `deskewed` turns it back with `rotate(-a)`.
 
 The angle is found by projection-profile sharpness, the classic method (Postl 1986; Leptonica's pixFindSkew): ink
-summed along rows is sharply peaked (lines, gaps, rules) only when the rows follow the page's lines. The page is
+summed along rows changes sharply from row to row (line edges, gaps, rules) only when the rows follow the page's
+lines. Like Leptonica, sharpness is the sum of squared differences between neighbouring rows: smooth content (a
+photo's blotches, a large dark area) barely changes it, so a page without lines shows no clear peak. The page is
 downscaled once, cut into vertical strips whose row profiles are computed once; a candidate angle only shifts each
 strip's profile by its distance from the centre, so a search costs no pixel work. Coarse steps over the whole range,
 then fine steps around the best, then a parabola through the top three. Settings live in `deskew.toml`.
@@ -21,11 +23,10 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 
+from pipeline import imageops
 from pipeline.datafile import load_toml
 
 SETTINGS_FILE = Path(__file__).with_name("deskew.toml")
-# Modes PIL rotates bicubically as they are; others (palette, 1-bit, 16-bit) are converted first.
-ROTATABLE_MODES = ("L", "RGB", "RGBA", "LA")
 
 
 @dataclass(frozen=True)
@@ -71,25 +72,24 @@ def skew_angle(gray: np.ndarray, cfg: DeskewSettings | None = None) -> float | N
     fine = _angles(coarse[best] - cfg.coarse_step_degrees, coarse[best] + cfg.coarse_step_degrees,
                    cfg.fine_step_degrees)
     fine_scores = _sharpness(profiles, centres, fine)
-    return round(_peak(fine, fine_scores), 3)
+    return round(_peak(fine, fine_scores), 3) + 0.0  # + 0.0: a straight page reads 0.0, not -0.0
 
 
 def deskewed(image: Image.Image, cfg: DeskewSettings | None = None) -> Image.Image:
-    """The page turned upright (bicubic, same size, corners filled with the paper's colour); `image` itself when
-    its skew is unknown or below the minimum worth a resampling.
+    """The page turned upright (bicubic, same size, corners filled with the paper's colour), as 8-bit L or RGB the
+    way it looks on white (imageops.visible_rgb: an L or RGB page keeps its mode); `image` itself when its skew is
+    unknown or below the minimum worth a resampling.
 
-    Same size (no expand): a scan's content was rotated inside the scanner's frame, so turning it back returns it to
+    Same size (no expand): a scan's content was turned inside the scanner's frame, so turning it back returns it to
     where it lay on the paper; only the scanner's fill corners move, and they are refilled with paper.
     """
     cfg = cfg or settings()
-    gray = image.convert("L") if image.mode != "L" else image
-    angle = skew_angle(np.asarray(gray), cfg)
+    visible = imageops.visible_rgb(image)
+    angle = skew_angle(np.asarray(visible.convert("L") if visible.mode != "L" else visible), cfg)
     if angle is None or abs(angle) < cfg.min_angle_degrees:
         return image
-    source = image if image.mode in ROTATABLE_MODES else image.convert("RGBA" if "A" in image.mode else
-                                                                       "RGB" if image.mode != "1" else "L")
-    return source.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=False,
-                         fillcolor=_paper_colour(source, cfg))
+    return visible.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=False,
+                          fillcolor=_paper_colour(visible, cfg))
 
 
 def _working_copy(gray: np.ndarray, max_side: int) -> np.ndarray:
@@ -133,7 +133,8 @@ def _angles(low: float, high: float, step: float) -> np.ndarray:
 
 
 def _sharpness(profiles: np.ndarray, centres: np.ndarray, angles: np.ndarray) -> np.ndarray:
-    """Sum of squares of the page's row profile straightened by each angle.
+    """Sharpness of the page's row profile straightened by each angle: the sum of squared differences between
+    neighbouring rows.
 
     Content turned counter-clockwise by `a` rises to the right: a row at height y in the centre lies at
     y - x tan(a) in the strip x px right of it. Each strip's profile is read there with linear interpolation, so a
@@ -141,7 +142,7 @@ def _sharpness(profiles: np.ndarray, centres: np.ndarray, angles: np.ndarray) ->
     row of a strip, so reading is a gather of whole windows of the profile: no per-pixel work."""
     strips, rows = profiles.shape
     shifts = -centres[None, :] * np.tan(np.radians(angles))[:, None]        # (angles, strips)
-    margin = int(math.ceil(np.abs(shifts).max())) + 2
+    margin = math.ceil(np.abs(shifts).max()) + 2
     padded = np.zeros((strips, rows + 2 * margin + 1), np.float32)
     padded[:, margin:margin + rows] = profiles
     below = np.floor(shifts)
@@ -152,7 +153,7 @@ def _sharpness(profiles: np.ndarray, centres: np.ndarray, angles: np.ndarray) ->
     strip = np.arange(strips)[None, :]
     straightened = (windows[strip, offsets].sum(axis=1)
                     + np.einsum("as,asr->ar", fractions, slopes[strip, offsets]))  # (angles, rows)
-    return np.square(straightened, dtype=np.float64).sum(axis=1)
+    return np.square(np.diff(straightened, axis=1), dtype=np.float64).sum(axis=1)
 
 
 def _peak(angles: np.ndarray, scores: np.ndarray) -> float:
@@ -169,10 +170,8 @@ def _peak(angles: np.ndarray, scores: np.ndarray) -> float:
 
 
 def _paper_colour(image: Image.Image, cfg: DeskewSettings) -> int | tuple[int, ...]:
-    """The paper's colour, per band, for the corners a rotation uncovers (white-ish, never black)."""
-    small = image.copy()
-    small.thumbnail((256, 256))
+    """The paper's colour (per band of an L or RGB page) for the corners a rotation uncovers: white-ish, never
+    black. Read on a reduced copy of about 256 px: a full-size copy of a 35 MP photo would be 100 MB."""
+    small = image.reduce(max(1, max(image.size) // 256))
     levels = tuple(_percentile(np.asarray(band), cfg.paper_percentile) for band in small.split())
-    if image.mode in ("RGBA", "LA"):
-        levels = levels[:-1] + (255,)  # the uncovered corners are opaque paper
     return levels[0] if len(levels) == 1 else levels

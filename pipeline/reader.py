@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
-from pipeline import imageops, ocr
+from pipeline import deskew, imageops, ocr
 from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.fields import detect_languages, extract_fields
@@ -164,10 +164,13 @@ def read_page(job: PageJob) -> PageResult:
         return PageResult(replace(blank, warning=f"page {job.index} cannot be decoded ({exc})"), "", ())
     with image:
         psm = page_psm(job.usable_type, image.size)
+        scan = job.usable_type == "pdf"
         # An image may be a screen capture (address bar, taskbar clock), a portrait one a photographed document
-        # (table borders painted out); a PDF page needing OCR is a scan (borders kept: measured, see ocr.toml).
-        page, languages = ocr.ocr_page(image, job.index, job.work_png, job.timeout, psm,
-                                       screen=job.usable_type != "pdf", unrule=is_document_photo(job, image.size))
+        # (table borders painted out); a PDF page needing OCR is a scan: straightened, then its borders painted out
+        # (measured on 13 scanned pages, bench/tune_deskew.py: tracking numbers 11 -> 13, see deskew.toml).
+        page, languages = ocr.ocr_page(deskew.deskewed(image) if scan else image, job.index, job.work_png,
+                                       job.timeout, psm, screen=not scan,
+                                       unrule=scan or is_document_photo(job, image.size))
         codes = tuple(qr_payloads(image))
     return PageResult(page, languages if page.source == "ocr" else "", codes)
 

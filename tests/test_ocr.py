@@ -296,7 +296,7 @@ def test_thread_limit_is_set_in_the_child_only(tmp_path, monkeypatch):
     assert page.text == "omp=1"
     assert "OMP_THREAD_LIMIT" not in os.environ
     assert languages == "kor+eng"
-    assert "-l kor+eng --psm 6 tsv" in log.read_text()
+    assert "-l kor+eng --psm 6 -c tessedit_do_invert=0 tsv" in log.read_text()  # evpack inverts dark rows itself
 
 
 def test_missing_binary_raises_with_the_install_command(tmp_path, monkeypatch):
@@ -372,12 +372,12 @@ def word(text: str, left: int, top: int = 40, width: int | None = None, height: 
 
 
 def test_url_patterns_match_their_examples():
-    """GIVEN the URL-hint and URL-piece patterns of ocr.toml WHEN run on their own examples THEN every example
+    """GIVEN the URL-hint, URL-piece and garbled-bar patterns of ocr.toml WHEN run on their own examples THEN every example
     matches and no counter-example does (the data carries its proof)."""
     import re
     import tomllib
     data = tomllib.loads(ocr.SETTINGS_FILE.read_text(encoding="utf-8"))["address_bar"]
-    for key in ("url_hint", "url_piece"):
+    for key in ("url_hint", "url_piece", "bar_garble_hint"):
         pattern = re.compile(data[key])
         assert all(pattern.search(example) for example in data[f"{key}_examples"]), key
         assert not any(pattern.search(example) for example in data[f"{key}_non_examples"]), key
@@ -560,3 +560,58 @@ def test_real_tesseract_reads_a_bordered_receipt_table_once_its_rules_are_out(tm
     page, _ = ocr.ocr_page(image, 1, tmp_path / "p.png", timeout=60, psm=4, unrule=True)
     assert "601234567890" in page.text.replace(" ", "")
     assert "올림픽로300" in page.text.replace(" ", "")
+
+
+def test_dark_toolbar_rows_are_inverted_and_the_light_page_is_not():
+    """GIVEN a light page under a dark browser toolbar (light text on dark grey)
+    WHEN rows are prepared for OCR
+    THEN the toolbar's rows become dark-on-light and the page's rows are left as they were."""
+    pixels = np.full((200, 400), 245, np.uint8)
+    pixels[:40] = 40
+    pixels[15:25, 50:300:7] = 230  # the URL's light strokes
+    pixels[100:110, 50:300:7] = 20  # the page's dark text
+    out = np.asarray(ocr.light_rows(Image.fromarray(pixels), ocr.settings()))
+    assert out[:40].mean() > 180 and out[15:25, 50:300:7].max() < 60
+    assert np.array_equal(out[40:], pixels[40:])
+
+
+def test_grey_rows_get_a_white_background_and_keep_their_dark_text():
+    """GIVEN a grey toolbar with dark text above a white page
+    WHEN the band's rows are whitened
+    THEN the toolbar's background becomes white and its text stays dark."""
+    pixels = np.full((100, 400), 250, np.uint8)
+    pixels[:40] = 200
+    pixels[15:25, 50:300:7] = 50
+    out = np.asarray(ocr.white_rows(Image.fromarray(pixels), ocr.settings()))
+    assert out[:15].min() == 255 and out[15:25, 50:300:7].max() < 70
+    assert out[40:].min() >= 250
+
+
+def test_white_rows_leave_the_image_itself():
+    """GIVEN a white page without a dark or grey band
+    WHEN rows are prepared for OCR
+    THEN the very same image comes back (no copy)."""
+    page = Image.new("L", (300, 100), 250)
+    assert ocr.light_rows(page, ocr.settings()) is page
+    assert ocr.white_rows(page, ocr.settings()) is page
+
+
+@pytest.mark.e2e
+def test_real_tesseract_finds_the_url_of_a_dark_toolbar_over_a_light_page_resaved_at_q55(tmp_path):
+    """GIVEN a light page under a dark browser toolbar, re-saved as a 1280-px JPEG at quality 55 (as chat apps do)
+    WHEN OCR'd as a screen
+    THEN the address bar's URL is read (its host and tracking number), though kor+eng alone garbles that row."""
+    url = "ilogen.com/web/personal/trace/33194875749"
+    image = browser_screenshot("cjlogistics.com/x", ("오후 4:20", "2026-03-11"))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 1366, 110), fill=(32, 33, 36))
+    draw.rounded_rectangle((120, 42, 1250, 74), radius=16, fill=(53, 54, 58))
+    for x, icon in ((20, "←"), (55, "→"), (90, "↻")):
+        draw.text((x, 58), icon, font=ImageFont.truetype(GOTHIC, 14), fill=(232, 234, 237), anchor="lm")
+    draw.rectangle((140, 52, 150, 64), fill=(232, 234, 237))
+    draw.text((162, 58), url, font=ImageFont.truetype(GOTHIC, 14), fill=(200, 200, 205), anchor="lm")
+    draw.text((40, 90), "로젠택배 iLOGEN", font=ImageFont.truetype(GOTHIC, 18), fill=(120, 200, 160), anchor="lm")
+    resaved = tmp_path / "q55.jpg"
+    image.resize((1280, 720), Image.Resampling.LANCZOS).save(resaved, "JPEG", quality=55)
+    page, _ = ocr.ocr_page(Image.open(resaved), 1, tmp_path / "p.png", timeout=60, screen=True)
+    assert "ilogen.com/web/personal/trace/33194875749" in page.header_text
