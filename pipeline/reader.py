@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
-from pipeline import deskew, imageops, ocr
+from pipeline import deskew, imageops, ocr, rectify
 from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.fields import detect_languages, extract_fields
@@ -163,16 +163,33 @@ def read_page(job: PageJob) -> PageResult:
     except PAGE_FAILURES as exc:
         return PageResult(replace(blank, warning=f"page {job.index} cannot be decoded ({exc})"), "", ())
     with image:
-        psm = page_psm(job.usable_type, image.size)
         scan = job.usable_type == "pdf"
-        # An image may be a screen capture (address bar, taskbar clock), a portrait one a photographed document
-        # (table borders painted out); a PDF page needing OCR is a scan: straightened, then its borders painted out
-        # (measured on 13 scanned pages, bench/tune_deskew.py: tracking numbers 11 -> 13, see deskew.toml).
-        page, languages = ocr.ocr_page(deskew.deskewed(image) if scan else image, job.index, job.work_png,
-                                       job.timeout, psm, screen=not scan,
-                                       unrule=scan or is_document_photo(job, image.size))
+        # A scan is straightened first (measured on 13 scanned pages, bench/tune_deskew.py: tracking numbers
+        # 11 -> 13, see deskew.toml), then its table borders are painted out, as a photographed document's are.
+        flat = deskew.deskewed(image) if scan else image
+        page, languages = ocr.ocr_page(flat, job.index, job.work_png, job.timeout, page_psm(job.usable_type,
+                                       flat.size), screen=not scan, unrule=scan or is_document_photo(job, flat.size))
+        if not scan and page.source == "ocr":
+            page = with_rectified_read(page, image, job)
         codes = tuple(qr_payloads(image))
     return PageResult(page, languages if page.source == "ocr" else "", codes)
+
+
+def with_rectified_read(page: PageReading, image: Image.Image, job: PageJob) -> PageReading:
+    """A photo of a monitor or of a sheet of paper read again warped flat (pipeline/rectify.py), the two reads
+    kept together. Measured on the tuning photos (bench/tune_rectify.py): the flat image finds the tracking numbers
+    the photo missed (8 -> 10 of 10), but its moiré garbles the address bar that the photo's own read finds, so
+    neither read replaces the other. Images without such a rectangle (screenshots, captures) cost ~10 ms more."""
+    flat = rectify.rectified(image)
+    if flat is None:
+        return page
+    second, _ = ocr.ocr_page(flat, job.index, job.work_png, job.timeout, page_psm(job.usable_type, flat.size),
+                             screen=True, unrule=is_document_photo(job, flat.size))
+    if second.source != "ocr":
+        return page
+    joined = {name: "\n".join(text for text in (getattr(page, name), getattr(second, name)) if text)
+              for name in ("text", "header_text", "footer_text")}
+    return replace(page, **joined)
 
 
 def page_psm(usable_type: str, size: tuple[int, int]) -> int:

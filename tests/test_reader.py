@@ -187,3 +187,33 @@ def test_page_segmentation_follows_the_kind_of_page(tmp_path, usable_type, size,
                          timeout=10)
     assert reader.page_psm(usable_type, size) == psm
     assert reader.is_document_photo(job, size) is document
+
+
+def test_a_photographed_screen_is_read_as_it_is_and_warped_flat_and_both_reads_kept(tmp_path, monkeypatch):
+    """GIVEN a phone photo of a monitor (samples' generator: bezel, perspective, moiré) and a plain screenshot
+    WHEN each page is read (OCR replaced by a recorder)
+    THEN the photo is read twice, as it is and warped flat (the screen alone), and the page holds both reads;
+    the screenshot, which holds no photographed rectangle, is read once."""
+    from samples.draw import phone_photo_of_screen
+    calls = []
+
+    def fake_ocr(image, index, work_png, timeout, psm=None, screen=False, unrule=False):
+        calls.append(image.size)
+        text = f"read {len(calls)}"
+        return reader.PageReading(index=index, text=text, source="ocr", header_text=text), "kor+eng"
+
+    monkeypatch.setattr(reader.ocr, "ocr_page", fake_ocr)
+    screen = text_image(["운송장번호 562819482190", "2026.03.10 14:22 배송완료"] * 8, 20, width=1280)
+    photo = phone_photo_of_screen(screen.resize((1280, 720)), np.random.default_rng(3))
+    results = {}
+    for name, image in (("photo.jpg", photo), ("screen.png", screen)):
+        path = tmp_path / name
+        image.save(path)
+        calls.clear()
+        job = reader.PageJob(path, "jpeg" if name.endswith("jpg") else "png", 1, tmp_path / f"{name}.png", 30.0)
+        results[name] = (reader.read_page(job).page, list(calls))
+    page, sizes = results["photo.jpg"]
+    assert len(sizes) == 2 and sizes[0] == photo.size
+    assert sizes[1][0] < photo.width * 0.95 and sizes[1][1] < photo.height * 0.9  # the screen alone, desk cut off
+    assert page.text == "read 1\nread 2" and page.header_text == "read 1\nread 2"
+    assert results["screen.png"][1] == [screen.size]
