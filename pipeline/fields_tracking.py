@@ -450,4 +450,13 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
         known = best.get(candidate.value)
         if known is None or (known.carrier is None and carrier is not None):
             best[candidate.value] = number
-    return list(best.values())
+    verified = [n for n in best.values() if n.checksum == "ok"]
+    return [n for n in best.values() if not (n.checksum == "bad" and any(misread_of(n, v) for v in verified))]
+
+
+def misread_of(number: TrackingNumber, verified: TrackingNumber) -> bool:
+    """`number` fails its check digit and differs from a verified number of the same carrier on the same page in
+    one or two characters: OCR's second, worse copy of it (a UPS page showed 1Z3WSSSS0317603134 in its table and
+    1Z3WSS5S0317603134 in its address bar). Reporting it would raise a false tracking mismatch."""
+    return (number.carrier == verified.carrier and len(number.value) == len(verified.value)
+            and sum(a != b for a, b in zip(number.value, verified.value)) <= 2)

@@ -205,7 +205,7 @@ def page_image_digests(src: Path, pages: Sequence[int] | None = None) -> list[li
     with pikepdf.open(src) as pdf:
         chosen = range(1, len(pdf.pages) + 1) if pages is None else pages
         return [sorted(hashlib.blake2b(stream.read_raw_bytes(), digest_size=16).hexdigest()
-                       for stream in pdf.pages[number - 1].images.values()) for number in chosen]
+                       for stream in pdf.pages[number - 1].get_images().values()) for number in chosen]
 
 
 def filters(stream: pikepdf.Stream) -> list[str]:

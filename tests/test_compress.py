@@ -439,7 +439,7 @@ def test_near_grey_scan_becomes_a_greyscale_jpeg_and_a_coloured_one_stays_colour
         assert pdfops.recompress_images(src, out, pdfops.ImagePolicy(100, 70, 1024, 4096, 256, 24),
                                         tmp_path / "work") == 1
         with pikepdf.open(out) as pdf:
-            colours[name] = str(next(iter(pdf.pages[0].images.values())).ColorSpace)
+            colours[name] = str(next(iter(pdf.pages[0].get_images().values())).ColorSpace)
     assert colours == {"cream": "/DeviceGray", "stamped": "/DeviceRGB"}
 
 

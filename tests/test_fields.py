@@ -126,6 +126,17 @@ def test_misread_digit_is_reported_bad_not_repaired(profile):
     assert [(t.value, t.carrier, t.checksum) for t in fields.tracking_numbers] == [("5739128453", "dhl", "bad")]
 
 
+def test_a_misread_copy_of_a_verified_number_is_dropped_and_a_lone_misread_kept(profile):
+    """GIVEN a UPS page that shows its number twice, once read right and once with one letter misread, and a page
+    showing only the misread copy
+    WHEN read
+    THEN the first page gives the verified number alone (no false mismatch), the second the misread one as bad."""
+    both = _read(profile, "Tracking number 1Z3WSSSS0317603134\nhttps://www.ups.com/track?tracknum=1Z3WSS5S0317603134")
+    assert [(t.value, t.checksum) for t in both.tracking_numbers] == [("1Z3WSSSS0317603134", "ok")]
+    alone = _read(profile, "Tracking number 1Z3WSS5S0317603134")
+    assert [(t.value, t.checksum) for t in alone.tracking_numbers] == [("1Z3WSS5S0317603134", "bad")]
+
+
 COUPANG_ORDER = """coupang 마이쿠팡 주문상세
 주문번호 31000012345678 주문일자 2026.03.02
 상품명 여성 니트 가디건 1개 32,900원
