@@ -34,6 +34,9 @@ OPENERS = ":：#(（[【.=)"  # what may stand right before a number: "No.", "�
 CLOSERS = ",，、.。;:：)）]】|/*"  # and right after it: a list, a sentence's end, a bracket, a table's border
 # A line (or table cell between bars) holding only a number.
 LONE_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
+# The same with one short Latin word before the number: a label cell OCR garbled (`운송장번호` read as `Togs`).
+GARBLED_LABEL_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*[A-Za-z]{{1,6}}[^\S\n]*[|:]?[^\S\n]*"
+                                  rf"(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
 NAME_GAP = re.compile(r"[^\S\n]*[:：)\]]?[^\S\n]*")
 MAX_NUMBER_CHARS = 22
 MAX_TOKENS = 8
@@ -47,13 +50,14 @@ class Format:
     checksum: str
     self_identifying: bool
     carrier_by_country: dict
+    digits_from: int | None = None   # from this position on the format holds only digits
 
 
 @cache
 def _formats() -> tuple[Format, ...]:
     return tuple(Format(carrier=f["carrier"], regex=re.compile(f"(?:{f['regex']})"), checksum=f["checksum"],
                         self_identifying=f.get("self_identifying", False),
-                        carrier_by_country=f.get("carrier_by_country", {}))
+                        carrier_by_country=f.get("carrier_by_country", {}), digits_from=f.get("digits_from"))
                  for f in patterns()["tracking"]["formats"])
 
 
@@ -173,6 +177,18 @@ def _check(fmt: Format, value: str) -> str:
 
 def _format_carrier(fmt: Format, value: str) -> str:
     return fmt.carrier_by_country.get(value[-2:], fmt.carrier) if fmt.carrier_by_country else fmt.carrier
+
+
+def _digits_read_back(value: str) -> str:
+    """`value` with the letters OCR reads for digits read back as digits in the all-digit tail of a
+    self-identifying format it then fits (UPS: 1ZSKJ9GRO393149968 is 1ZSKJ9GR0393149968); else as it is."""
+    table = str.maketrans(patterns()["tracking"]["digit_confusions"]["as_digits"])
+    for fmt in _formats():
+        if fmt.self_identifying and fmt.digits_from is not None:
+            candidate = value[:fmt.digits_from] + value[fmt.digits_from:].translate(table)
+            if candidate != value and fmt.regex.fullmatch(candidate):
+                return candidate
+    return value
 
 
 def _self_identified(value: str) -> tuple[str, str] | None:
@@ -369,7 +385,8 @@ def _named(text: str) -> list[_Candidate]:
 def _lone_lines(text: str, page_carriers: set[str]) -> list[_Candidate]:
     """A line that is nothing but a number, on a page of one carrier (its name or its URL): the number of a
     label OCR lost (a shaded label cell) or of a page's summary, taken only if it has that carrier's format and
-    its check digit, if the carrier has one, verifies."""
+    its check digit, if the carrier has one, verifies. Also behind one short Latin word (a garbled label) when the
+    carrier's check digit verifies it."""
     eligible = page_carriers & set(patterns()["tracking"]["name_labels_carriers"])
     if len(eligible) != 1:
         return []
@@ -381,6 +398,11 @@ def _lone_lines(text: str, page_carriers: set[str]) -> list[_Candidate]:
         value = normalise(line.group("number"))
         if fits(value, carrier) and validate_tracking(value, carrier)[1] != "bad":
             found.append(_Candidate(value, line.start("number"), line.end("number"), "lone-line", carrier))
+    # Behind a garbled label only with a check digit that verifies: `Tel 0212345678` must not pass unchecked.
+    for line in GARBLED_LABEL_NUMBER.finditer(text):
+        value = normalise(line.group("number"))
+        if fits(value, carrier) and validate_tracking(value, carrier)[1] == "ok":
+            found.append(_Candidate(value, line.start("number"), line.end("number"), "lone-line", carrier))
     return found
 
 
@@ -391,6 +413,7 @@ def _self_identifying(text: str) -> list[_Candidate]:
         for value, start, end in _windows(text, run):
             if start < taken_until:
                 continue
+            value = _digits_read_back(value)
             identified = _self_identified(value)
             if identified and identified[1] == "ok":
                 found.append(_Candidate(value, start, end, "format", None))
@@ -445,11 +468,12 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
                   + _lone_lines(digits, {cid for _, cid in mentions} | set(page_hosts)) + _self_identifying(text))
     best: dict[str, TrackingNumber] = {}
     for candidate in candidates:
-        carrier, checksum = validate_tracking(candidate.value, _carrier_for(candidate, mentions, page_hosts))
-        number = TrackingNumber(candidate.value, carrier, checksum, page=page, context=candidate.context)
-        known = best.get(candidate.value)
+        value = _digits_read_back(candidate.value)
+        carrier, checksum = validate_tracking(value, _carrier_for(candidate, mentions, page_hosts))
+        number = TrackingNumber(value, carrier, checksum, page=page, context=candidate.context)
+        known = best.get(value)
         if known is None or (known.carrier is None and carrier is not None):
-            best[candidate.value] = number
+            best[value] = number
     verified = [n for n in best.values() if n.checksum == "ok"]
     return [n for n in best.values() if not (n.checksum == "bad" and any(misread_of(n, v) for v in verified))]
 
