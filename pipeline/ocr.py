@@ -86,6 +86,9 @@ class OcrSettings:
     clock_width_fraction: float
     clock_height_fraction: float
     clock_scale: float
+    clock_complete: str
+    clock_retry_height_fraction: float
+    clock_retry_scales: tuple[float, ...]
     clock_psm: int
     clock_languages: str
     retry_below_confidence: float
@@ -99,7 +102,9 @@ class OcrSettings:
     def load(cls, path: Path = SETTINGS_FILE) -> OcrSettings:
         raw = path.read_bytes()
         data = tomllib.loads(raw.decode("utf-8"))
-        flat = {k: v for section in data.values() for k, v in section.items() if not isinstance(v, list)}
+        fields = cls.__dataclass_fields__
+        flat = {k: tuple(v) if isinstance(v, list) else v for section in data.values() for k, v in section.items()
+                if k in fields}
         # The code that reads is part of the key too: a new band pass must not meet reads cached without it.
         digest = hashlib.sha256(raw)
         for code in CODE_FILES:
@@ -549,9 +554,25 @@ def clock_box(size: tuple[int, int], cfg: OcrSettings) -> tuple[float, float]:
 def read_clock(gray: Image.Image, box: tuple[int, int, int, int], work_png: Path, timeout: float,
                cfg: OcrSettings) -> list[str]:
     """The text lines of the taskbar corner `box` (original pixels), read on their own, enlarged, as sparse
-    text."""
+    text. A read that does not show a whole clock (a time with its 오전/오후 or AM/PM, or a 24-hour time, and a
+    date) is tried again on the fixed corner at the retry scales; the first whole one wins, else the first read."""
+    first = _clock_lines(gray, box, cfg.clock_scale, work_png, timeout, cfg)
+    if re.search(cfg.clock_complete, "\n".join(first)):
+        return first
+    width, height = gray.size
+    corner = (round(width * (1 - cfg.clock_width_fraction)), round(height * (1 - cfg.clock_retry_height_fraction)),
+              width, height)
+    for scale in cfg.clock_retry_scales:
+        again = _clock_lines(gray, corner, scale, work_png, timeout, cfg)
+        if re.search(cfg.clock_complete, "\n".join(again)):
+            return again
+    return first
+
+
+def _clock_lines(gray: Image.Image, box: tuple[int, int, int, int], scale: float, work_png: Path, timeout: float,
+                 cfg: OcrSettings) -> list[str]:
     crop = light_background(gray.crop(box), cfg)
-    words = _band_words(enlarged(crop, cfg.clock_scale), work_png, cfg.clock_languages, timeout, cfg.clock_psm)
+    words = _band_words(enlarged(crop, scale), work_png, cfg.clock_languages, timeout, cfg.clock_psm)
     lines, _ = lines_of(words)
     # Only lines with digits: the tray's labels (ENG, 한, icons read as `=`) would part the time from the date.
     return [line.text for line in lines if any(c.isdigit() for c in line.text)]

@@ -376,8 +376,9 @@ def test_url_patterns_match_their_examples():
     matches and no counter-example does (the data carries its proof)."""
     import re
     import tomllib
-    data = tomllib.loads(ocr.SETTINGS_FILE.read_text(encoding="utf-8"))["address_bar"]
-    for key in ("url_hint", "url_piece", "bar_garble_hint"):
+    raw = tomllib.loads(ocr.SETTINGS_FILE.read_text(encoding="utf-8"))
+    data = {**raw["address_bar"], **raw["clock"]}
+    for key in ("url_hint", "url_piece", "bar_garble_hint", "clock_complete"):
         pattern = re.compile(data[key])
         assert all(pattern.search(example) for example in data[f"{key}_examples"]), key
         assert not any(pattern.search(example) for example in data[f"{key}_non_examples"]), key
@@ -434,8 +435,9 @@ def test_dark_mode_is_inverted_for_tesseract():
 
 def test_clock_pass_runs_only_when_the_first_pass_saw_the_corner(tmp_path, monkeypatch):
     """GIVEN a landscape page where the first pass found words only in the middle, and one where it found a word
-    in the bottom-right corner WHEN OCR'd as screens THEN the first costs one Tesseract call, the second two, and
-    there the corner's first-pass words give way to the clock pass's lines."""
+    in the bottom-right corner WHEN OCR'd as screens THEN the first costs one Tesseract call; the second a clock
+    pass too, and since that read shows no whole clock, one retry per retry scale; the corner's first-pass words
+    give way to the clock pass's first read."""
     middle = install_fake_tesseract(tmp_path / "a", monkeypatch, canned_tsv_body("601234567890"))
     ocr.ocr_page(Image.new("RGB", (800, 600), "white"), 1, tmp_path / "p.png", timeout=10, screen=True)
     assert middle.read_text().count(" tsv") == 1
@@ -443,7 +445,7 @@ def test_clock_pass_runs_only_when_the_first_pass_saw_the_corner(tmp_path, monke
                         'printf "%s\\n" "5\t1\t1\t1\t1\t1\t700\t580\t60\t15\t40.0\tL__J-$(basename $1)"'])
     log = install_fake_tesseract(tmp_path / "b", monkeypatch, corner)
     page, _ = ocr.ocr_page(Image.new("RGB", (800, 600), "white"), 1, tmp_path / "p1.png", timeout=10, screen=True)
-    assert log.read_text().count(" tsv") == 2
+    assert log.read_text().count(" tsv") == 2 + len(ocr.settings().clock_retry_scales)
     assert page.footer_text == "L__J-p1-band.png"  # the band's read (its file name), the first pass's word gone
 
 
