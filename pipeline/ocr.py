@@ -96,6 +96,7 @@ class OcrSettings:
     retry_psm: int
     retry_pad_fraction: float
     retry_scale: float
+    retry_max_lines: int
     version: str  # hash of the settings file and of the reading code: part of the read cache key
 
     @classmethod
@@ -663,7 +664,12 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
     doubtful = doubtful_latin(words, cfg)
     if not doubtful:
         return words
-    lines = list(dict.fromkeys(w.line for w in doubtful))
+    # The least confident lines first, at most retry_max_lines of them (see ocr.toml).
+    confidence = {}
+    for word in doubtful:
+        confidence[word.line] = min(confidence.get(word.line, 100.0), word.confidence)
+    lines = sorted(confidence, key=confidence.get)[:cfg.retry_max_lines]
+    doubtful = [w for w in doubtful if w.line in lines]
     boxes = []
     for line in lines:
         members = [w for w in words if w.line == line]
