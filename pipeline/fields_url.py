@@ -81,6 +81,22 @@ def _known_hosts(profile: Profile) -> set[str]:
     return set(profile.carrier_by_host) | set(profile.cloud_hosts)
 
 
+def _host_by_letters(known: set[str]) -> dict[str, str]:
+    return {host.replace(".", ""): host for host in known}
+
+
+@cache
+def _dotless_known_host_cached(hosts: tuple[str, ...]) -> re.Pattern:
+    names = "|".join(re.escape(host.replace(".", "")) for host in sorted(hosts, key=len, reverse=True))
+    return re.compile(rf"(?i)(?<![A-Za-z0-9.])({names})(?=[/?])")
+
+
+def _dotless_known_host(known: set[str]) -> re.Pattern:
+    """A known host whose dots OCR lost, right before a path (`lotteglogiscom/home/...` of a photographed address
+    bar): only known hosts, so no word of prose becomes a host."""
+    return _dotless_known_host_cached(tuple(sorted(known)))
+
+
 def _is_known(host: str, known: set[str]) -> bool:
     return any(host == k or host.endswith("." + k) for k in known)
 
@@ -133,6 +149,7 @@ def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = Fal
     repaired = _dot_space_repair().sub(".", _www_repair().sub("www.", repaired))
     repaired = _icon_trailer().sub("", repaired)
     known = _known_hosts(profile)
+    repaired = _dotless_known_host(known).sub(lambda m: _host_by_letters(known)[m.group(1).lower()], repaired)
     found: dict[str, Url] = {}
     for match in URL.finditer(repaired):
         end = match.end()

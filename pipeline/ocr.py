@@ -79,6 +79,7 @@ class OcrSettings:
     bar_languages: str
     bar_psm: int
     bar_whitelist: str
+    bar_icon_marks: str
     bar_target_px: float
     bar_max_scale: float
     bar_pad_fraction: float
@@ -522,7 +523,8 @@ def read_address_bar(gray: Image.Image, bar: list[OcrWord], before: OcrWord | No
     factor = min(cfg.bar_max_scale, max(1.0, cfg.bar_target_px / max(1.0, bottom - top)))
     words = _band_words(enlarged(crop, factor), work_png, cfg.bar_languages, timeout, cfg.bar_psm,
                         (("tessedit_char_whitelist", cfg.bar_whitelist),))
-    return "".join(w.text for w in words)  # a URL holds no spaces: OCR's spaces inside it are noise
+    # A URL holds no spaces: OCR's spaces inside it are noise. The lock icon left of it reads as `@` or `!`.
+    return "".join(w.text for w in words).lstrip(cfg.bar_icon_marks)
 
 
 def bar_looks_garbled(words: list[OcrWord], gray: Image.Image, copy_height: float, cfg: OcrSettings) -> bool:
