@@ -273,7 +273,11 @@ class SizeForecast:
         kept = self.decoded.get(image.objgen)
         if kept is None or kept[0] != key:  # only the latest resolution is kept: one picture per sample
             with pikepdf.open(self.src) as pdf:
-                kept = key, decoded(pdf.get_object(image.objgen), image.jpeg, size, policy)
+                picture = decoded(pdf.get_object(image.objgen), image.jpeg, size, policy)
+            # Resampled once here, not in every encode of the quality ladder (as `encoded` would).
+            if picture.mode in ("RGB", "L") and max(abs(picture.width - size[0]), abs(picture.height - size[1])) > 1:
+                picture = picture.resize(size, Image.Resampling.LANCZOS)
+            kept = key, picture
             self.decoded[image.objgen] = kept
         picture = kept[1]
         out = self.work / f"sample-{image.objgen[0]}.stream"

@@ -443,12 +443,13 @@ def test_near_grey_scan_becomes_a_greyscale_jpeg_and_a_coloured_one_stays_colour
     assert colours == {"cream": "/DeviceGray", "stamped": "/DeviceRGB"}
 
 
-def test_field_pages_are_probed_before_a_full_pass_and_not_read_twice(tmp_path, ctx, profile, monkeypatch):
+def test_field_pages_are_probed_beside_the_full_pass_and_not_read_twice(tmp_path, ctx, profile, monkeypatch):
     """GIVEN a 4-page 300-dpi scan whose page 3 carries the tracking number, a limit only lossy steps meet, and a
     reader that loses the number in the first lossy encoding it is shown
     WHEN compress runs
-    THEN that encoding is refused on page 3 alone (no pass over every page), the next one is read once on page 3
-    and kept without reading the full output again, and the log names the probe."""
+    THEN only page 3 alone is ever read (the probe, while the full pass runs beside it): the first encoding is
+    refused and its full pass dropped, the next one is kept without reading the full output again, and the log
+    names the probe."""
     shown = []
 
     def legible(path: Path) -> bool:
@@ -468,5 +469,8 @@ def test_field_pages_are_probed_before_a_full_pass_and_not_read_twice(tmp_path, 
     [out] = state.uploads
     assert out.size <= src.stat().st_size // 4 and out.pages == 4 and not state.findings
     assert len(reader.calls) == 2 and all(name.endswith(".fields.pdf") for name in reader.calls)
-    assert full_passes.count(4) == 1  # the one kept; the refused encoding only ever ran on the 1-page probe
+    assert full_passes == [1, 4, 1, 4]  # per encoding: the 1-page probe, then the pass over all 4 pages
+    passes_left = [p for p in (ctx.workdir / "compress").glob("02-delivery-proof.*.pdf")
+                   if re.fullmatch(r"02-delivery-proof\.\d+\.\d+\.pdf", p.name)]
+    assert passes_left == [out.path]  # the refused encoding's full pass was dropped
     assert any("pages 3 re-encoded first, but tracking number" in line for line in state.log)
