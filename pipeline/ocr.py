@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -69,6 +70,7 @@ class OcrSettings:
     max_image_pixels: int
     dark_mean_below: float
     white_row_above: float
+    background_kernel_glyphs: float
     rule_min_glyphs: float
     rule_dark_below: int
     rule_max_thickness_glyphs: float
@@ -459,6 +461,18 @@ def row_background(pixels: np.ndarray) -> np.ndarray:
     return np.median(pixels[:, ::4], axis=1)
 
 
+def even_background(gray: Image.Image, glyph_px: float | None, cfg: OcrSettings) -> Image.Image:
+    """Each pixel divided by its neighbourhood's background (a grey closing wider than a stroke): a photographed
+    screen's moiré and uneven light gone, text kept. On the warped photos of monitors the address bar then read
+    `https-/Avww.dhl.com/kr-en/...` where it read `nttos/www.dhicom` or nothing (bench/tune_rectify.py)."""
+    if glyph_px is None:
+        return gray
+    side = max(3, round(cfg.background_kernel_glyphs * glyph_px)) | 1
+    pixels = np.asarray(gray).astype(np.float32)
+    background = cv2.morphologyEx(pixels, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
+    return Image.fromarray(np.clip(np.rint(pixels / np.maximum(background, 1.0) * 255), 0, 255).astype(np.uint8))
+
+
 def white_rows(gray: Image.Image, cfg: OcrSettings) -> Image.Image:
     """Each row scaled so its background (median grey) is white. Tesseract dropped a grey toolbar above a white
     page altogether, URL and all (its layout analysis took the step in background for a picture's edge). Used on
@@ -712,8 +726,8 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
     return [replace(w, text=replacements[id(w)]) if id(w) in replacements else w for w in words]
 
 
-def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float,
-             psm: int | None = None, screen: bool = False, unrule: bool = False) -> tuple[PageReading, str]:
+def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm: int | None = None,
+             screen: bool = False, unrule: bool = False, photographed: bool = False) -> tuple[PageReading, str]:
     """OCR one page image (any mode, any size) -> its PageReading and the languages used. `psm` None: the
     settings' psm for screenshots and photos. `screen`: the page may be a screen capture, so its address bar and
     taskbar clock are read again on their own (two small, cheap passes). `unrule`: a photographed document, whose
@@ -748,7 +762,8 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float,
         if languages == cfg.languages:
             words = reread_as_korean(words, copy, work_png, timeout, cfg)
         if screen:
-            words = with_bands(words, gray, copy.size, work_png, timeout, cfg)
+            bands = even_background(gray, glyph, cfg) if photographed else gray
+            words = with_bands(words, bands, copy.size, work_png, timeout, cfg)
     finally:
         work_png.unlink(missing_ok=True)
     lines, _ = lines_of(words)

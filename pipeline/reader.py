@@ -181,25 +181,26 @@ def read_page(job: PageJob) -> PageResult:
         scan = job.usable_type == "pdf"
         # A scan is straightened first (measured on 13 scanned pages, bench/tune_deskew.py: tracking numbers
         # 11 -> 13, see deskew.toml), then its table borders are painted out, as a photographed document's are.
-        flat = deskew.deskewed(image) if scan else image
-        page, languages = ocr.ocr_page(flat, job.index, job.work_png, job.timeout, page_psm(job.usable_type,
-                                       flat.size), screen=not scan, unrule=scan or is_document_photo(job, flat.size))
-        if not scan and page.source == "ocr":
-            page = with_rectified_read(page, image, job)
+        # A photo of a monitor or of a sheet of paper (rectify finds its corners) is read as it is and warped flat.
+        flat = None if scan else rectify.rectified(image)
+        upright = deskew.deskewed(image) if scan else image
+        page, languages = ocr.ocr_page(upright, job.index, job.work_png, job.timeout,
+                                       page_psm(job.usable_type, upright.size), screen=not scan,
+                                       unrule=scan or is_document_photo(job, upright.size))
+        if flat is not None and page.source == "ocr":
+            page = with_flat_read(page, flat, job)
         codes = tuple(qr_payloads(image))
     return PageResult(page, languages if page.source == "ocr" else "", codes)
 
 
-def with_rectified_read(page: PageReading, image: Image.Image, job: PageJob) -> PageReading:
-    """A photo of a monitor or of a sheet of paper read again warped flat (pipeline/rectify.py), the two reads
-    kept together. Measured on the tuning photos (bench/tune_rectify.py): the flat image finds the tracking numbers
-    the photo missed (8 -> 10 of 10), but its moiré garbles the address bar that the photo's own read finds, so
-    neither read replaces the other. Images without such a rectangle (screenshots, captures) cost ~10 ms more."""
-    flat = rectify.rectified(image)
-    if flat is None:
-        return page
+def with_flat_read(page: PageReading, flat: Image.Image, job: PageJob) -> PageReading:
+    """A photo's read joined by the read of its warped-flat copy (pipeline/rectify.py). Measured on the tuning
+    photos (bench/tune_rectify.py): the flat copy finds the tracking numbers the photo missed (8 -> 10 of 10), but
+    its moiré garbles the address bar that the photo's own read sometimes finds, so neither replaces the other.
+    Its bands are read with the background divided out (ocr.even_background); the photo's own read better
+    without (photos of monitors, URL hosts: 8 of 14 found as it is, 6 with)."""
     second, _ = ocr.ocr_page(flat, job.index, job.work_png, job.timeout, page_psm(job.usable_type, flat.size),
-                             screen=True, unrule=is_document_photo(job, flat.size))
+                             screen=True, unrule=is_document_photo(job, flat.size), photographed=True)
     if second.source != "ocr":
         return page
     joined = {name: "\n".join(text for text in (getattr(page, name), getattr(second, name)) if text)

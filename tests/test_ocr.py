@@ -617,3 +617,17 @@ def test_real_tesseract_finds_the_url_of_a_dark_toolbar_over_a_light_page_resave
     image.resize((1280, 720), Image.Resampling.LANCZOS).save(resaved, "JPEG", quality=55)
     page, _ = ocr.ocr_page(Image.open(resaved), 1, tmp_path / "p.png", timeout=60, screen=True)
     assert "ilogen.com/web/personal/trace/33194875749" in page.header_text
+
+
+def test_even_background_removes_a_moire_beat_and_keeps_the_text():
+    """GIVEN a light page under a slow multiplicative beat (a photographed screen's moiré) with thin dark strokes
+    WHEN the background is divided out
+    THEN the background is flat near white and the strokes stay dark."""
+    yy, xx = np.mgrid[0:120, 0:400].astype(np.float32)
+    beat = 1.0 + 0.15 * np.sin(xx * 0.1) * np.sin(yy * 0.08)  # a beat of ~60 px, wider than the 11-px kernel
+    pixels = 200 * beat
+    pixels[50:70, 40:360:9] = 40  # strokes 1 px wide
+    out = np.asarray(ocr.even_background(Image.fromarray(pixels.astype(np.uint8)), 11.0, ocr.settings()))
+    background = np.delete(out[50:70], np.s_[40:360:9], axis=1)
+    assert pixels[:40].std() > 10 and out[:40].std() < 4 and out[:40].mean() > 235
+    assert out[50:70, 40:360:9].max() < 80 and background.mean() > 230

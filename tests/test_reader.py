@@ -195,10 +195,11 @@ def test_a_photographed_screen_is_read_as_it_is_and_warped_flat_and_both_reads_k
     THEN the photo is read twice, as it is and warped flat (the screen alone), and the page holds both reads;
     the screenshot, which holds no photographed rectangle, is read once."""
     from samples.draw import phone_photo_of_screen
-    calls = []
+    calls, flags = [], []
 
-    def fake_ocr(image, index, work_png, timeout, psm=None, screen=False, unrule=False):
+    def fake_ocr(image, index, work_png, timeout, psm=None, screen=False, unrule=False, photographed=False):
         calls.append(image.size)
+        flags.append(photographed)
         text = f"read {len(calls)}"
         return reader.PageReading(index=index, text=text, source="ocr", header_text=text), "kor+eng"
 
@@ -210,10 +211,12 @@ def test_a_photographed_screen_is_read_as_it_is_and_warped_flat_and_both_reads_k
         path = tmp_path / name
         image.save(path)
         calls.clear()
+        flags.clear()
         job = reader.PageJob(path, "jpeg" if name.endswith("jpg") else "png", 1, tmp_path / f"{name}.png", 30.0)
-        results[name] = (reader.read_page(job).page, list(calls))
-    page, sizes = results["photo.jpg"]
+        results[name] = (reader.read_page(job).page, list(calls), list(flags))
+    page, sizes, photographed = results["photo.jpg"]
     assert len(sizes) == 2 and sizes[0] == photo.size
+    assert photographed == [False, True]  # only the flat copy's bands have their background divided out
     assert sizes[1][0] < photo.width * 0.95 and sizes[1][1] < photo.height * 0.9  # the screen alone, desk cut off
     assert page.text == "read 1\nread 2" and page.header_text == "read 1\nread 2"
-    assert results["screen.png"][1] == [screen.size]
+    assert results["screen.png"][1:] == ([screen.size], [False])
