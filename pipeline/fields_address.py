@@ -17,12 +17,34 @@ from pipeline.model import KoreanAddress
 SPACES = re.compile(r"[^\S\n]+")
 
 
+def _one_syllable_off(name: str) -> str:
+    """Regex for `name` with any one of its syllables misread (OCR spaces allowed between syllables)."""
+    gap = r"[^\S\n]?"
+    return "|".join(gap.join("[가-힣]" if i == j else re.escape(c) for j, c in enumerate(name))
+                    for i in range(len(name)))
+
+
+def _sido_meant(read: str) -> str | None:
+    """The 시·도 a read stands for: itself, a listed misread's name, or the one long name a syllable away."""
+    a = patterns()["addresses"]
+    if read in a["sido"]:
+        return read
+    if read in a["sido_misreads"]:
+        return a["sido_misreads"][read]
+    near = [name for name in a["sido"] if len(name) == len(read) >= a["sido_fuzzy_min_syllables"]
+            and sum(x != y for x, y in zip(name, read)) == 1]
+    return near[0] if len(near) == 1 else None
+
+
 @cache
 def _address_regex() -> re.Pattern:
     a = patterns()["addresses"]
     unit_gap = r"[^\S\n]?"
+    # Exact names first; then a long name with one syllable misread (서울득별시), which _sido_meant resolves.
+    fuzzy = "|".join(_one_syllable_off(name) for name in a["sido"] if len(name) >= a["sido_fuzzy_min_syllables"])
+    sido = f"{keyword_alternation(a['sido'] + list(a['sido_misreads']))}|{fuzzy}"
     return re.compile(
-        rf"(?<![가-힣])(?P<sido>{keyword_alternation(a['sido'] + list(a['sido_misreads']))})(?![가-힣]){unit_gap}"
+        rf"(?<![가-힣])(?P<sido>{sido})(?![가-힣]){unit_gap}"
         rf"(?P<sigungu>(?:(?:{a['city_with_districts']}{unit_gap}{a['district']}|{a['sigungu']}){unit_gap})?)"
         rf"(?P<eupmyeon>{a['eupmyeon']}{unit_gap})?"
         rf"(?:(?P<road>{a['road']}){unit_gap}(?P<building>{a['building']})"
@@ -55,8 +77,7 @@ def _closed(unit: str | None) -> str:
 
 
 def _value(m: re.Match) -> str:
-    sido = _closed(m.group("sido"))
-    units = [patterns()["addresses"]["sido_misreads"].get(sido, sido)]
+    units = [_sido_meant(_closed(m.group("sido")))]
     units += [_closed(u) for u in re.findall(patterns()["addresses"]["sigungu"], m.group("sigungu"))]
     if m.group("eupmyeon"):
         units.append(_closed(m.group("eupmyeon")))
@@ -90,6 +111,8 @@ def extract_addresses(text: str, page: int) -> list[KoreanAddress]:
     text = SPACES.sub(" ", text)
     found: dict[str, KoreanAddress] = {}
     for m in _address_regex().finditer(text):
+        if _sido_meant(_closed(m.group("sido"))) is None:
+            continue  # a syllable off two names (무산광역시: 부산? 울산?): no address rather than a wrong one
         value = _value(m)
         if value not in found:
             found[value] = KoreanAddress(value=value, postal_code=_postal_code(text, m), page=page)

@@ -97,6 +97,11 @@ def _dotless_known_host(known: set[str]) -> re.Pattern:
     return _dotless_known_host_cached(tuple(sorted(known)))
 
 
+def _known_suffix(host: str, known: set[str]) -> str:
+    """The longest known host that `host` is or ends with (by whole labels), or ""."""
+    return max((k for k in known if host == k or host.endswith("." + k)), key=len, default="")
+
+
 def _is_known(host: str, known: set[str]) -> bool:
     return any(host == k or host.endswith("." + k) for k in known)
 
@@ -106,6 +111,13 @@ def _fix_host(host: str, known: set[str]) -> str:
     dhi.com), or for a long known name one letter dropped, added or changed (jlogistics.com, serice.epost.go.kr).
     The longest known name decides, so service.epost.go.kr is repaired although epost.go.kr is known too."""
     lowered = host.lower()
+    # A confusion that reaches a longer known name first: semice.epost.go.kr ends with the known epost.go.kr, but
+    # is service.epost.go.kr misread.
+    matched = _known_suffix(lowered, known)
+    for wrong, right in patterns()["urls"]["host_confusions"]:
+        fixed = host.replace(wrong, right)
+        if fixed != host and len(_known_suffix(fixed.lower(), known)) > len(matched) > 0:
+            return fixed
     for known_host in sorted(known, key=len, reverse=True):
         labels = known_host.count(".") + 1
         tail = ".".join(lowered.split(".")[-labels:])
