@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pipeline.fields_data import keyword_alternation, patterns
+from pipeline.fields_data import keyword_alternation, patterns, spaced_keyword
 from pipeline.model import KoreanAddress
 
 SPACES = re.compile(r"[^\S\n]+")
@@ -40,9 +40,13 @@ def _sido_meant(read: str) -> str | None:
 def _address_regex() -> re.Pattern:
     a = patterns()["addresses"]
     unit_gap = r"[^\S\n]?"
-    # Exact names first; then a long name with one syllable misread (서울득별시), which _sido_meant resolves.
-    fuzzy = "|".join(_one_syllable_off(name) for name in a["sido"] if len(name) >= a["sido_fuzzy_min_syllables"])
-    sido = f"{keyword_alternation(a['sido'] + list(a['sido_misreads']))}|{fuzzy}"
+    # Longest first, so that 서 울 득 별 시 is not read as 서울 and a 시 named 득별시; at one length the exact names
+    # first, then the long names with one syllable misread (서울득별시), which _sido_meant resolves.
+    exact = sorted(set(a["sido"]) | set(a["sido_misreads"]), key=len, reverse=True)
+    fuzzy = [name for name in a["sido"] if len(name) >= a["sido_fuzzy_min_syllables"]]
+    sido = "|".join([spaced_keyword(name) for name in exact if len(name) >= a["sido_fuzzy_min_syllables"]]
+                    + [_one_syllable_off(name) for name in fuzzy]
+                    + [spaced_keyword(name) for name in exact if len(name) < a["sido_fuzzy_min_syllables"]])
     return re.compile(
         rf"(?<![가-힣])(?P<sido>{sido})(?![가-힣]){unit_gap}"
         rf"(?P<sigungu>(?:(?:{a['city_with_districts']}{unit_gap}{a['district']}|{a['sigungu']}){unit_gap})?)"

@@ -185,7 +185,8 @@ def _continues_as_extension(token: str) -> bool:
 def _make_url(raw: str, known: set[str], page: int, address_bar: bool) -> Url | None:
     match = URL.match(raw)
     scheme = (match.group("scheme") or "https://").lower()
-    host = _fix_host(match.group("host").rstrip("."), known).lower()
+    # Two repairs may be needed, one after the other: Semice.epost.go.kt -> semice.epost.go.kr -> service.epost.go.kr.
+    host = _fix_host(_fix_host(match.group("host").rstrip("."), known), known).lower()
     rest = _clean_rest(raw[match.end("port") if match.group("port") else match.end("host"):])
     tld = host.rsplit(".", 1)[-1]
     if tld not in _tlds():
