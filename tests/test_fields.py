@@ -127,12 +127,14 @@ def test_misread_digit_is_reported_bad_not_repaired(profile):
 
 
 def test_a_misread_copy_of_a_verified_number_is_dropped_and_a_lone_misread_kept(profile):
-    """GIVEN a UPS page that shows its number twice, once read right and once with one letter misread, and a page
-    showing only the misread copy
+    """GIVEN a UPS page that shows its number twice, once read right and once with one letter misread, a FedEx
+    page whose second copy OCR cut short and padded with icons, and a page showing only the misread copy
     WHEN read
     THEN the first page gives the verified number alone (no false mismatch), the second the misread one as bad."""
     both = _read(profile, "Tracking number 1Z3WSSSS0317603134\nhttps://www.ups.com/track?tracknum=1Z3WSS5S0317603134")
     assert [(t.value, t.checksum) for t in both.tracking_numbers] == [("1Z3WSSSS0317603134", "ok")]
+    cut = _read(profile, "https://www.fedex.com/fedextrack/?trknbr=871483346594\nCone AO: 483346594 000")
+    assert [(t.value, t.checksum) for t in cut.tracking_numbers] == [("871483346594", "ok")]
     alone = _read(profile, "Tracking number 1Z3WSS5S0317603134")
     assert [(t.value, t.checksum) for t in alone.tracking_numbers] == [("1Z3WSS5S0317603134", "bad")]
 
