@@ -99,7 +99,7 @@ def _year(raw: str) -> int:
 
 def _day_month(groups: dict, form: str) -> tuple[int, int]:
     month, day = _month(groups), int(groups["d"])
-    if form in ("month-day-year", "taskbar-clock-english") and month > 12 >= day:
+    if form in ("month-day-year", "taskbar-clock-english", "taskbar-clock-english-ocr") and month > 12 >= day:
         month, day = day, month  # 25/03/2026: only day-first reads
     return month, day
 
