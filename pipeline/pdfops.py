@@ -255,8 +255,14 @@ class SizeForecast:
         spread = [self.recodable[round(i * (len(self.recodable) - 1) / max(1, count - 1))] for i in range(count)]
         self.sample = list({image.objgen: image for image in spread}.values())
         self.decoded: dict[tuple[int, int], tuple[tuple[tuple[int, int], int], Image.Image]] = {}
+        self.forecasts: dict[ImagePolicy, int] = {}
 
     def __call__(self, policy: ImagePolicy) -> int:
+        if policy not in self.forecasts:
+            self.forecasts[policy] = self._forecast(policy)
+        return self.forecasts[policy]
+
+    def _forecast(self, policy: ImagePolicy) -> int:
         total = self.src.stat().st_size
         before = sum(image.encoded_bytes for image in self.sample)
         if not before:

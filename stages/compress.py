@@ -43,6 +43,8 @@ class Step:
     estimate: Callable[[Path], int] | None = None  # cheap size forecast from the current base: a step sure to
                                                    # miss the limit is skipped
     margin: float = 1.0                            # how far over the budget a forecast may be and the step still run
+    floor: Callable[[Path], int] | None = None     # a forecast that bounds this step's from below (the same
+                                                   # resolution at the lowest quality): checked first, and shared
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,9 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
     probes = FieldPageProbe(field_pages, folder / f"{stem}.{budget}")
     for number, step in enumerate(steps(upload, state, ctx, settings, folder / stem), 1):
         out = folder / f"{stem}.{budget}.{number}.{EXTENSIONS[step.type]}"
+        if step.floor and (bound := step.floor(base)) > budget * step.margin:
+            tried.append(f"{step.label}: at least {bound:,} bytes by a sample (at its lowest quality), skipped")
+            continue
         if step.estimate and (forecast := step.estimate(base)) > budget * step.margin:
             tried.append(f"{step.label}: about {forecast:,} bytes by a sample, skipped")
             continue
@@ -161,14 +166,19 @@ def pdf_steps(settings: dict, work: Path, jobs: int) -> Iterator[Step]:
     yield Step("PDF streams recompressed and identical objects merged (lossless)", False, "pdf",
                lambda src, dst: pdfops.lossless(src, dst, settings["png_zlib_level"]),
                lambda src: lossless_floor(images(src)), settings["pdf_estimate_margin"])
+    def policy(dpi: float, quality: int) -> pdfops.ImagePolicy:
+        return pdfops.ImagePolicy(dpi, quality, settings["flat_sample_side"], settings["flat_sample_max_colours"],
+                                  settings["flat_max_colours"], settings["grey_max_chroma"])
+
     for dpi in settings["pdf_dpi_steps"]:
+        # A resolution whose lowest quality misses the limit is passed over on that one forecast.
+        lowest = policy(dpi, min(settings["pdf_jpeg_qualities"]))
         for quality in settings["pdf_jpeg_qualities"]:
-            policy = pdfops.ImagePolicy(dpi, quality, settings["flat_sample_side"],
-                                        settings["flat_sample_max_colours"], settings["flat_max_colours"],
-                                        settings["grey_max_chroma"])
+            this = policy(dpi, quality)
             yield Step(f"page images at <= {dpi} dpi, photos JPEG q{quality}", True, "pdf",
-                       lambda src, dst, policy=policy: pdfops.recompress_images(src, dst, policy, work, jobs),
-                       lambda src, policy=policy: forecast(src)(policy), settings["pdf_estimate_margin"])
+                       lambda src, dst, this=this: pdfops.recompress_images(src, dst, this, work, jobs),
+                       lambda src, this=this: forecast(src)(this), settings["pdf_estimate_margin"],
+                       floor=None if this == lowest else lambda src, lowest=lowest: forecast(src)(lowest))
 
 
 def lossless_floor(images: list[pdfops.PageImage]) -> int:
