@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline.errors import EvpackError
 
 
 class DataFileError(EvpackError):
     """A shipped data file is missing or broken: the installation is damaged (exit 4 names the file)."""
+
+
+T = TypeVar("T")
 
 
 def load_toml(path: Path, what: str) -> dict:
@@ -20,3 +24,8 @@ def load_toml(path: Path, what: str) -> dict:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise DataFileError(f"{what} {path} cannot be read: {exc}.",
                             "correct the file or restore it from the evpack release.") from None
+
+
+def flat_settings(cls: type[T], path: Path, what: str) -> T:
+    """A settings dataclass from a TOML file whose sections only group its fields (every key is a field)."""
+    return cls(**{key: value for section in load_toml(path, what).values() for key, value in section.items()})

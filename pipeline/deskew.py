@@ -24,7 +24,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 
 from pipeline import imageops
-from pipeline.datafile import load_toml
+from pipeline.datafile import flat_settings
 
 SETTINGS_FILE = Path(__file__).with_name("deskew.toml")
 
@@ -44,8 +44,7 @@ class DeskewSettings:
 
     @classmethod
     def load(cls, path: Path = SETTINGS_FILE) -> DeskewSettings:
-        data = load_toml(path, "The deskew settings file")
-        return cls(**{k: v for section in data.values() for k, v in section.items()})
+        return flat_settings(cls, path, "The deskew settings file")
 
 
 @cache

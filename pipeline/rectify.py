@@ -30,7 +30,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from pipeline.datafile import load_toml
+from pipeline.datafile import flat_settings
 
 SETTINGS_FILE = Path(__file__).with_name("rectify.toml")
 INTERPOLATIONS = {"cubic": cv2.INTER_CUBIC, "linear": cv2.INTER_LINEAR}
@@ -64,8 +64,7 @@ class RectifySettings:
 
     @classmethod
     def load(cls, path: Path = SETTINGS_FILE) -> RectifySettings:
-        data = load_toml(path, "The rectification settings")
-        return cls(**{key: value for section in data.values() for key, value in section.items()})
+        return flat_settings(cls, path, "The rectification settings")
 
 
 @cache

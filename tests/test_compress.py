@@ -90,6 +90,16 @@ class FakeReader:
         return FIELDS if self.legible(path) else Fields()
 
 
+def losing_the_first_read() -> FakeReader:
+    """A reader that cannot read the number in the first file it is shown, and reads it in every later one."""
+    shown = []
+
+    def legible(path: Path) -> bool:
+        shown.append(path.name)
+        return len(shown) > 1
+    return FakeReader(legible)
+
+
 def ocr_tracking_numbers(path: Path, file_type: str, ctx) -> Fields:
     """Real Tesseract on a copy scaled so the label's glyphs are ~30 px high (style.md: size the text)."""
     with Image.open(path) as image:
@@ -136,13 +146,7 @@ def test_lossy_step_rejected_when_the_tracking_number_no_longer_reads(tmp_path, 
     """GIVEN a photo over a small limit, and a reader that cannot read the number from the first JPEG step
     WHEN compress runs
     THEN that step is rejected, the next one (re-read and legible) is kept, and the log says why."""
-    first_jpeg = []
-
-    def legible(path: Path) -> bool:
-        first_jpeg.append(path.name)
-        return len(first_jpeg) > 1
-
-    reader = FakeReader(legible)
+    reader = losing_the_first_read()
     monkeypatch.setattr(compress, "reread_fields", reader)
     path = noisy_photo(tmp_path / "p.png", (1200, 1600), noise=40)
     limit(profile, path.stat().st_size // 2)
@@ -450,13 +454,7 @@ def test_field_pages_are_probed_beside_the_full_pass_and_not_read_twice(tmp_path
     THEN only page 3 alone is ever read (the probe, while the full pass runs beside it): the first encoding is
     refused and its full pass dropped, the next one is kept without reading the full output again, and the log
     names the probe."""
-    shown = []
-
-    def legible(path: Path) -> bool:
-        shown.append(path.name)
-        return len(shown) > 1
-
-    reader = FakeReader(legible)
+    reader = losing_the_first_read()
     monkeypatch.setattr(compress, "reread_fields", reader)
     full_passes = []
     recompress = pdfops.recompress_images
