@@ -475,8 +475,35 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
         known = best.get(value)
         if known is None or (known.carrier is None and carrier is not None):
             best[value] = number
-    verified = [n for n in best.values() if n.checksum == "ok"]
-    return [n for n in best.values() if not (n.checksum == "bad" and any(misread_of(n, v) for v in verified))]
+    return without_weaker_copies(list(best.values()))
+
+
+STRONG_CONTEXTS = frozenset({"label", "url"})
+
+
+def without_weaker_copies(numbers: list[TrackingNumber]) -> list[TrackingNumber]:
+    """The page's numbers less those that are OCR's worse copies of a better-supported one (each measured on held-out
+    captures, where such a copy stood beside the real number):
+    - a number failing its check digit, near a verified one (see `misread_of`);
+    - a self-identifying or lone-line number one character off a labelled or URL number of its carrier
+      (FE407435918CN beside the labelled EE407435918CN: the S10 check digit does not cover the prefix);
+    - a lone-line number where its carrier's number stands by a label, a URL, a name or its format (the lone-line
+      rule is for receipts whose label cells OCR lost; a photographed toolbar gave `15827837 010`);
+    - a number of no carrier and no check digit where a verified number stands (a photo's garbled table row)."""
+    verified = [n for n in numbers if n.checksum == "ok"]
+    strong = [n for n in numbers if n.context in STRONG_CONTEXTS]
+
+    def weaker(n: TrackingNumber) -> bool:
+        if n.checksum == "bad" and any(misread_of(n, v) for v in verified):
+            return True
+        if n.context in ("format", "lone-line") and any(
+                s is not n and s.carrier == n.carrier and len(s.value) == len(n.value)
+                and sum(a != b for a, b in zip(s.value, n.value)) == 1 for s in strong):
+            return True
+        if n.context == "lone-line" and any(o.carrier == n.carrier and o.context != "lone-line" for o in numbers):
+            return True
+        return n.carrier is None and n.checksum == "none" and bool(verified)
+    return [n for n in numbers if not weaker(n)]
 
 
 def misread_of(number: TrackingNumber, verified: TrackingNumber) -> bool:

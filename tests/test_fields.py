@@ -139,6 +139,20 @@ def test_a_misread_copy_of_a_verified_number_is_dropped_and_a_lone_misread_kept(
     assert [(t.value, t.checksum) for t in alone.tracking_numbers] == [("1Z3WSS5S0317603134", "bad")]
 
 
+def test_weaker_copies_beside_a_better_supported_number_are_dropped(profile):
+    """GIVEN pages where OCR left a second, worse copy beside the real number: an S10 number with its prefix
+    misread (its check digit still verifies), a lone line of digits on a page whose Logen number has a label, and
+    an unattributed row of digits on a page with a verified UPS number
+    WHEN read
+    THEN only the better-supported number of each page is reported."""
+    ems = _read(profile, "Tracking number EE407435918CN\nFE407435918CN\n")
+    assert [t.value for t in ems.tracking_numbers] == ["EE407435918CN"]
+    logen = _read(profile, "로젠택배\n운송장번호 45282783373\n15827837 010\n")
+    assert [t.value for t in logen.tracking_numbers] == ["45282783373"]
+    ups = _read(profile, "UPS\nTracking number 1Z4AK3FA0371924707\nTracking number 110000901006\n")
+    assert [t.value for t in ups.tracking_numbers] == ["1Z4AK3FA0371924707"]
+
+
 COUPANG_ORDER = """coupang 마이쿠팡 주문상세
 주문번호 31000012345678 주문일자 2026.03.02
 상품명 여성 니트 가디건 1개 32,900원
