@@ -102,6 +102,29 @@ def _known_suffix(host: str, known: set[str]) -> str:
     return max((k for k in known if host == k or host.endswith("." + k)), key=len, default="")
 
 
+@cache
+def _glued_known_host_cached(hosts: tuple[str, ...]) -> re.Pattern:
+    # A host's dots may be read as colons too (dhl:comv/...).
+    names = "|".join(re.escape(host).replace(r"\.", "[.:]") for host in sorted(hosts, key=len, reverse=True))
+    return re.compile(rf"(?i)(?<![A-Za-z0-9-])(?P<host>(?:www[.:])?(?:{names}))(?P<rest>[a-z|1][^\s/?=]*[/?=]\S*)")
+
+
+def _glued_known_host(known: set[str]) -> re.Pattern:
+    """A known host glued to its path, the slash lost or misread (`ups.comtrack?loc=`, `epost.go.kritrace...`,
+    `dhl.comv/kr-en`; JPEG q55 re-saves): only known hosts, and only before what is plainly a path or query."""
+    return _glued_known_host_cached(tuple(sorted(known)))
+
+
+def _unglued(match: re.Match) -> str:
+    host, rest = match.group("host").replace(":", "."), match.group("rest")
+    misread_slash = patterns()["urls"]["slash_misreads"]
+    if rest[0] in misread_slash and rest[1:2] == "/":
+        return host + rest[1:]  # the slash read twice: `comv/`
+    if rest[0] in misread_slash and rest[1:2].isalpha():
+        return f"{host}/{rest[1:]}"  # the slash read as a letter: `kritrace`
+    return f"{host}/{rest}"  # the slash lost: `comtrack`
+
+
 def _is_known(host: str, known: set[str]) -> bool:
     return any(host == k or host.endswith("." + k) for k in known)
 
@@ -162,6 +185,7 @@ def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = Fal
     repaired = _icon_trailer().sub("", repaired)
     known = _known_hosts(profile)
     repaired = _dotless_known_host(known).sub(lambda m: _host_by_letters(known)[m.group(1).lower()], repaired)
+    repaired = _glued_known_host(known).sub(_unglued, repaired)
     found: dict[str, Url] = {}
     for match in URL.finditer(repaired):
         end = match.end()
