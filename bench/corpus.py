@@ -16,6 +16,7 @@ import argparse
 import io
 import json
 import random
+import subprocess
 import sys
 from dataclasses import replace
 from datetime import timedelta
@@ -198,6 +199,17 @@ def build(out: Path, seed: int = 7, large: bool = False) -> dict:
     truth = {"schema": SCHEMA, "seed": seed, "files": write_samples(samples, out), "packets": {}}
     write_atomic(out / "truth.json", json.dumps(truth, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
     return truth
+
+
+# The seed the reader was tuned on (bench/tune_*.py); accuracy is measured on other seeds.
+TUNING_SEED = 7
+
+
+def ensure_corpus(folder: Path, seed: int, *options: str) -> Path:
+    """The corpus in `folder`, written by this script (seed, options) when it is not there yet."""
+    if not (folder / "truth.json").exists():
+        subprocess.run([sys.executable, str(Path(__file__)), str(folder), "--seed", str(seed), *options], check=True)
+    return folder
 
 
 def main(argv: list[str] | None = None) -> int:

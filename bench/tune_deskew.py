@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline import deskew, ocr, pdfops, reader
 from pipeline.fields import extract_fields
 from pipeline.profile import Profile
+from bench.corpus import TUNING_SEED, ensure_corpus
 
 SAMPLES = ROOT / "samples"
 LARGE_SCAN = "large/scans-40-pages-300dpi.pdf"
@@ -111,9 +112,11 @@ def read(page: Page, image: Image.Image, variant: str, work: Path, profile: Prof
     return Outcome(len(tracking), len(stamps), address_count, seconds, " ".join(sorted(missed)))
 
 
+
 def main() -> None:
-    tune = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/corpus-tune")
-    large = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("/tmp/corpus-large")
+    tune = Path(sys.argv[1]) if len(sys.argv) > 1 else ensure_corpus(Path("/tmp/corpus-tune"), TUNING_SEED)
+    large = (Path(sys.argv[2]) if len(sys.argv) > 2
+             else ensure_corpus(Path("/tmp/corpus-large"), TUNING_SEED, "--large"))
     profile = Profile.load()
     print(f"engine: {ocr.engine().label(ocr.settings().languages)}, psm {ocr.settings().pdf_page_psm}, "
           f"render {ocr.settings().render_dpi:g} dpi")

@@ -27,6 +27,7 @@ from pipeline import imageops, ocr, reader, rectify
 from pipeline.fields import extract_fields
 from pipeline.model import Fields
 from pipeline.profile import Profile
+from bench.corpus import TUNING_SEED, ensure_corpus
 
 SAMPLE_PHOTOS = ("evidence/phone-photo-of-monitor.jpg", "evidence/pod-photo.jpg", "evidence/iphone-pod-rotated.heic")
 KINDS = ("tracking", "hosts", "timestamps")
@@ -67,9 +68,10 @@ def read(image: Image.Image, work: Path, profile: Profile) -> tuple[Fields, floa
     return extract_fields([page], profile), time.perf_counter() - start
 
 
+
 def main() -> None:
     pillow_heif.register_heif_opener()
-    corpora = [Path(arg) for arg in sys.argv[1:]] or [Path("/tmp/corpus-tune")]
+    corpora = [Path(arg) for arg in sys.argv[1:]] or [ensure_corpus(Path("/tmp/corpus-tune"), TUNING_SEED)]
     profile = Profile.load()
     variants = ("as-is", "cubic", "linear")
     totals = {v: {k: [0, 0] for k in KINDS} for v in variants}

@@ -372,8 +372,8 @@ def word(text: str, left: int, top: int = 40, width: int | None = None, height: 
 
 
 def test_url_patterns_match_their_examples():
-    """GIVEN the URL-hint, URL-piece and garbled-bar patterns of ocr.toml WHEN run on their own examples THEN every example
-    matches and no counter-example does (the data carries its proof)."""
+    """GIVEN the URL-hint, URL-piece, garbled-bar and whole-clock patterns of ocr.toml WHEN run on their own examples
+    THEN every example matches and no counter-example does (the data carries its proof)."""
     import re
     import tomllib
     raw = tomllib.loads(ocr.SETTINGS_FILE.read_text(encoding="utf-8"))
