@@ -81,48 +81,44 @@ def _known_hosts(profile: Profile) -> set[str]:
     return set(profile.carrier_by_host) | set(profile.cloud_hosts)
 
 
-def _host_by_letters(known: set[str]) -> dict[str, str]:
-    return {host.replace(".", ""): host for host in known}
+def _letters(host: str) -> str:
+    return re.sub(r"[^a-z0-9-]", "", host.lower())
 
 
 @cache
-def _dotless_known_host_cached(hosts: tuple[str, ...]) -> re.Pattern:
-    names = "|".join(re.escape(host.replace(".", "")) for host in sorted(hosts, key=len, reverse=True))
-    return re.compile(rf"(?i)(?<![A-Za-z0-9.])({names})(?=[/?])")
+def _damaged_known_host_cached(hosts: tuple[str, ...]) -> re.Pattern:
+    # Each dot may be read as a colon, an underscore or a comma, be followed by a space, or be lost.
+    dot = r"(?:[.:_,][^\S\n]?)?"
+    names = "|".join(dot.join(re.escape(label) for label in host.split("."))
+                     for host in sorted(hosts, key=len, reverse=True))
+    return re.compile(rf"(?i)(?<![A-Za-z0-9-])(?P<www>www{dot})?(?P<name>{names})"
+                      rf"(?P<rest>(?:[a-z|1][^\s/?=]*)?[/?=]\S*)")
 
 
-def _dotless_known_host(known: set[str]) -> re.Pattern:
-    """A known host whose dots OCR lost, right before a path (`lotteglogiscom/home/...` of a photographed address
-    bar): only known hosts, so no word of prose becomes a host."""
-    return _dotless_known_host_cached(tuple(sorted(known)))
+def _damaged_known_host(known: set[str]) -> re.Pattern:
+    """A known host with its dots lost or misread, or glued to its path (the slash lost, doubled or read as a
+    letter), right before what is plainly a path or query: `lotteglogiscom/home/...`, `serviceepost.go_kr/trace`,
+    `ups.comtrack?loc=`, `epost.go.kritrace...`, `dhl:comv/kr-en` (phone photos and JPEG q55 re-saves). Only known
+    hosts, so no word of prose becomes a host."""
+    return _damaged_known_host_cached(tuple(sorted(known)))
 
 
-def _known_suffix(host: str, known: set[str]) -> str:
-    """The longest known host that `host` is or ends with (by whole labels), or ""."""
-    return max((k for k in known if host == k or host.endswith("." + k)), key=len, default="")
-
-
-@cache
-def _glued_known_host_cached(hosts: tuple[str, ...]) -> re.Pattern:
-    # A host's dots may be read as colons too (dhl:comv/...).
-    names = "|".join(re.escape(host).replace(r"\.", "[.:]") for host in sorted(hosts, key=len, reverse=True))
-    return re.compile(rf"(?i)(?<![A-Za-z0-9-])(?P<host>(?:www[.:])?(?:{names}))(?P<rest>[a-z|1][^\s/?=]*[/?=]\S*)")
-
-
-def _glued_known_host(known: set[str]) -> re.Pattern:
-    """A known host glued to its path, the slash lost or misread (`ups.comtrack?loc=`, `epost.go.kritrace...`,
-    `dhl.comv/kr-en`; JPEG q55 re-saves): only known hosts, and only before what is plainly a path or query."""
-    return _glued_known_host_cached(tuple(sorted(known)))
-
-
-def _unglued(match: re.Match) -> str:
-    host, rest = match.group("host").replace(":", "."), match.group("rest")
+def _repaired_host(match: re.Match, known: set[str]) -> str:
+    rest = match.group("rest")
+    host = ("www." if match.group("www") else "") + {_letters(k): k for k in known}[_letters(match.group("name"))]
     misread_slash = patterns()["urls"]["slash_misreads"]
+    if rest[0] in "/?=":
+        return host + rest
     if rest[0] in misread_slash and rest[1:2] == "/":
         return host + rest[1:]  # the slash read twice: `comv/`
     if rest[0] in misread_slash and rest[1:2].isalpha():
         return f"{host}/{rest[1:]}"  # the slash read as a letter: `kritrace`
     return f"{host}/{rest}"  # the slash lost: `comtrack`
+
+
+def _known_suffix(host: str, known: set[str]) -> str:
+    """The longest known host that `host` is or ends with (by whole labels), or ""."""
+    return max((k for k in known if host == k or host.endswith("." + k)), key=len, default="")
 
 
 def _is_known(host: str, known: set[str]) -> bool:
@@ -184,8 +180,7 @@ def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = Fal
     repaired = _dot_space_repair().sub(".", _www_repair().sub("www.", repaired))
     repaired = _icon_trailer().sub("", repaired)
     known = _known_hosts(profile)
-    repaired = _dotless_known_host(known).sub(lambda m: _host_by_letters(known)[m.group(1).lower()], repaired)
-    repaired = _glued_known_host(known).sub(_unglued, repaired)
+    repaired = _damaged_known_host(known).sub(lambda m: _repaired_host(m, known), repaired)
     found: dict[str, Url] = {}
     for match in URL.finditer(repaired):
         end = match.end()
