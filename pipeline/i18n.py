@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_datetime
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
@@ -118,13 +118,21 @@ def compiled_catalog(po_path: Path) -> bytes:
     return buffer.getvalue()
 
 
+def translations_of(mo_bytes: bytes) -> dict:
+    """What a compiled catalog translates (message id -> string), without its header: the header names the Babel
+    version that wrote it, so the same .po compiles to other bytes under another Babel."""
+    def frozen(value):  # plural forms come as lists
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+    return {frozen(message.id): frozen(message.string) for message in read_mo(io.BytesIO(mo_bytes)) if message.id}
+
+
 def compile_catalogs() -> list[Path]:
     """Rewrites every stale evpack.mo from its .po (atomically); returns the files written."""
     written = []
     for po in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         mo = po.with_suffix(".mo")
         data = compiled_catalog(po)
-        if mo.is_file() and mo.read_bytes() == data:
+        if mo.is_file() and translations_of(mo.read_bytes()) == translations_of(data):
             continue
         tmp = mo.with_suffix(".mo.tmp")
         tmp.write_bytes(data)

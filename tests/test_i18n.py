@@ -85,10 +85,13 @@ def test_catalogs_translate_every_message_and_keep_its_placeholders(lang):
 def test_compiled_catalogs_match_their_sources():
     """GIVEN the .po sources
     WHEN babel compiles them
-    THEN the committed .mo files are byte-identical (run `python -m pipeline.i18n` after editing a .po)."""
+    THEN the committed .mo files translate exactly the same messages the same way (run `python -m pipeline.i18n`
+    after editing a .po); the header, which names the Babel version, may differ."""
     for lang in LANGUAGES:
         po = LOCALE_DIR / lang / "LC_MESSAGES" / "evpack.po"
-        assert po.with_suffix(".mo").read_bytes() == i18n.compiled_catalog(po), f"{lang}: stale .mo"
+        committed = i18n.translations_of(po.with_suffix(".mo").read_bytes())
+        assert committed == i18n.translations_of(i18n.compiled_catalog(po)), f"{lang}: stale .mo"
+        assert lang == "en" or len(committed) > 20  # English is the source: its catalog translates nothing
 
 
 def test_labels_and_counts_read_in_the_users_language():
