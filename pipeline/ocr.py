@@ -25,6 +25,9 @@ from pipeline import imageops
 from pipeline.errors import MissingDependencyError, OcrFailed, OcrTimeout
 from pipeline.model import PageReading
 
+# One OpenCV thread: parallelism comes from the process pool, as OMP_THREAD_LIMIT=1 gives Tesseract.
+cv2.setNumThreads(1)
+
 SETTINGS_FILE = Path(__file__).with_name("ocr.toml")
 CODE_FILES = tuple(Path(__file__).with_name(name) for name in ("ocr.py", "reader.py", "deskew.py", "deskew.toml",
                                                                   "rectify.py", "rectify.toml"))
