@@ -16,12 +16,14 @@ Targets: 2 workers >= 1.8x the throughput of 1; a warm re-run <= 0.3x the cold r
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
 import sys
 import tempfile
 import time
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -113,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cold, {jobs} worker(s): {seconds:7.1f} s  {count / seconds * 60:6.1f} packets/min")
         warm, reused = timed_batch(inbox, tmp / "out-2", tmp / "cache-2", tmp / "work", 2, now, ledger)
         print(f"warm re-run, 2 workers: {warm:7.1f} s  ({sum(p.reused for p in reused)}/{count} bundles reused)")
+        faults = audit_bundles(runs[2][1], inbox, tmp / "out-2")
     speedup = runs[1][0] / runs[2][0]
     warm_ratio = warm / runs[2][0]
     same = [(p.path, p.verdict) for p in runs[1][1]] == [(p.path, p.verdict) for p in runs[2][1]]
@@ -120,7 +123,51 @@ def main(argv: list[str] | None = None) -> int:
     print(f"warm / cold:            {warm_ratio:.2f}  (target <= {WARM_TARGET})")
     print(f"same verdicts with 1 and 2 workers: {same}")
     agree = expected is None or verdicts_agree(runs[2][1], expected)
-    return 0 if speedup >= SPEEDUP_TARGET and warm_ratio <= WARM_TARGET and same and agree else 1
+    return 0 if speedup >= SPEEDUP_TARGET and warm_ratio <= WARM_TARGET and same and agree and not faults else 1
+
+
+MAGIC = (b"%PDF-", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+
+
+def audit_bundles(packets: list, inbox: Path, out: Path) -> list[str]:
+    """Every written bundle checked by content, as a reviewer's upload form would: at most the profile's file
+    count, each file PDF/JPEG/PNG by its magic bytes and within the byte limit, the statement (of a packet whose
+    claim.toml could be read) within the limit in Korean and English, and report.json accounting for every file of the packet (placed pages that exist in the
+    upload, or the rule that kept it out). Prints the count and each fault."""
+    from stages.manifest import find_evidence
+
+    profile = Profile.load()
+    max_files, max_bytes = profile.limit("max_files"), profile.limit("max_file_bytes")
+    max_chars = profile.limit("statement_max_chars")
+    faults, audited = [], 0
+    for packet in packets:
+        if not packet.output or not (out / packet.output / "report.json").is_file():
+            continue
+        audited += 1
+        bundle = out / packet.output
+        uploads = sorted((bundle / "upload").iterdir())
+        if not 1 <= len(uploads) <= max_files:
+            faults.append(f"{packet.path}: {len(uploads)} upload files")
+        for upload in uploads:
+            if not upload.read_bytes()[:8].startswith(MAGIC) or upload.stat().st_size > max_bytes:
+                faults.append(f"{packet.path}: {upload.name} is not a PDF/JPEG/PNG within {max_bytes:,} bytes")
+        report = json.loads((bundle / "report.json").read_text(encoding="utf-8"))
+        statement = unicodedata.normalize("NFC", (bundle / "statement.txt").read_text(encoding="utf-8").strip())
+        # Without a usable claim.toml there is no reason or order to state: the statement stays empty.
+        if report["claim"] and (len(statement) > max_chars or not re.search("[가-힣]", statement)
+                                or not re.search("[A-Za-z]", statement)):
+            faults.append(f"{packet.path}: statement of {len(statement)} characters, Korean and English?")
+        lineage = {entry["path"]: entry for entry in report["lineage"]}
+        files, _ = find_evidence(inbox / packet.path)
+        if set(lineage) != set(files):
+            faults.append(f"{packet.path}: report.json accounts for {sorted(lineage)}, the packet holds {files}")
+        for name, entry in lineage.items():
+            placed = entry["status"] == "placed" and entry["pages"] and all(
+                (bundle / "upload" / page["upload"]).is_file() for page in entry["pages"])
+            if not placed and not entry["rules"]:
+                faults.append(f"{packet.path}: {name} neither placed nor kept out by a rule")
+    print(f"bundles audited by content: {audited}, faults: {len(faults)}", *faults, sep="\n")
+    return faults
 
 
 def verdicts_agree(packets: list, expected: dict) -> bool:
