@@ -109,9 +109,9 @@ class OcrSettings:
     def load(cls, path: Path = SETTINGS_FILE) -> OcrSettings:
         raw = path.read_bytes()
         data = tomllib.loads(raw.decode("utf-8"))
-        fields = cls.__dataclass_fields__
+        # Every key is a setting (a misspelt one fails here), but a pattern's examples, which a test runs.
         flat = {k: tuple(v) if isinstance(v, list) else v for section in data.values() for k, v in section.items()
-                if k in fields}
+                if not k.endswith("_examples")}
         # The code that reads is part of the key too: a new band pass must not meet reads cached without it.
         digest = hashlib.sha256(raw)
         for code in CODE_FILES:
@@ -733,8 +733,9 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
              screen: bool = False, unrule: bool = False, photographed: bool = False) -> tuple[PageReading, str]:
     """OCR one page image (any mode, any size) -> its PageReading and the languages used. `psm` None: the
     settings' psm for screenshots and photos. `screen`: the page may be a screen capture, so its address bar and
-    taskbar clock are read again on their own (two small, cheap passes). `unrule`: a photographed document, whose
-    table borders are painted out first.
+    taskbar clock are read again on their own (small passes). `unrule`: a photographed document or a scan, whose
+    table borders are painted out first. `photographed`: a photographed screen warped flat, whose bands are read
+    with the background divided out (moiré).
 
     A timeout or Tesseract failure gives a page with source "none" and a warning; a missing Tesseract raises.
     """
