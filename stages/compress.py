@@ -43,8 +43,8 @@ class Step:
     estimate: Callable[[Path], int] | None = None  # cheap size forecast from the current base: a step sure to
                                                    # miss the limit is skipped
     margin: float = 1.0                            # how far over the budget a forecast may be and the step still run
-    floor: Callable[[Path], int] | None = None     # a forecast that bounds this step's from below (the same
-                                                   # resolution at the lowest quality): checked first, and shared
+    floor: Callable[[Path], int] | None = None     # a forecast that bounds this step's size from below (the
+                                                   # same resolution at the lowest quality): checked first
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
         proven = None
         if step.lossy and step.type == "pdf" and field_pages:
             # The pages that carry fields are re-encoded alone and re-read while the full pass runs beside them
-            # (OCR of 3 pages on 2 cores leaves one idle half the time: a 40-page scan took 3.8 s, not 4.6 s).
+            # (OCR of 3 pages on 2 cores leaves one idle half the time: a 40-page scan took 3.5 s, 3.8 s in turn).
             # An encoding that loses a value there is refused and its pass dropped.
             probe = probes.encoded(base, step, number)
             with ThreadPoolExecutor(max_workers=1) as beside:
