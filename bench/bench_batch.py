@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 from PIL import Image, PngImagePlugin
+from pypdf import PdfReader
 
 from bench import packets as heldout
 from pipeline.batch import run_batch
@@ -131,9 +132,10 @@ MAGIC = (b"%PDF-", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 def audit_bundles(packets: list, inbox: Path, out: Path) -> list[str]:
     """Every written bundle checked by content, as a reviewer's upload form would: at most the profile's file
-    count, each file PDF/JPEG/PNG by its magic bytes and within the byte limit, the statement (of a packet whose
-    claim.toml could be read) within the limit in Korean and English, and report.json accounting for every file of the packet (placed pages that exist in the
-    upload, or the rule that kept it out). Prints the count and each fault."""
+    count, each file PDF/JPEG/PNG by its magic bytes and within the byte limit; for a packet whose claim.toml could
+    be read, the cover PDF first (a long index may take it to 2 pages) and the statement within the limit in Korean and English; report.json
+    accounting for every file of the packet (every page placed in an upload that exists, or the rule that kept the
+    file out). Prints the count and each fault."""
     from stages.manifest import find_evidence
 
     profile = Profile.load()
@@ -161,11 +163,14 @@ def audit_bundles(packets: list, inbox: Path, out: Path) -> list[str]:
         files, _ = find_evidence(inbox / packet.path)
         if set(lineage) != set(files):
             faults.append(f"{packet.path}: report.json accounts for {sorted(lineage)}, the packet holds {files}")
+        if report["claim"] and (not uploads or not uploads[0].name.endswith("cover.pdf")
+                                or PdfReader(uploads[0]).get_num_pages() < 1):
+            faults.append(f"{packet.path}: the first upload is not the cover PDF")
         for name, entry in lineage.items():
-            placed = entry["status"] == "placed" and entry["pages"] and all(
+            placed = entry["status"] == "placed" and entry["pages"] and not entry["pages_not_placed"] and all(
                 (bundle / "upload" / page["upload"]).is_file() for page in entry["pages"])
             if not placed and not entry["rules"]:
-                faults.append(f"{packet.path}: {name} neither placed nor kept out by a rule")
+                faults.append(f"{packet.path}: {name} neither placed whole nor kept out by a rule")
     print(f"bundles audited by content: {audited}, faults: {len(faults)}", *faults, sep="\n")
     return faults
 
