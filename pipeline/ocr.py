@@ -85,6 +85,8 @@ class OcrSettings:
     bar_psm: int
     bar_whitelist: str
     bar_icon_marks: str
+    bar_url_shape: str
+    bar_retry_scales: tuple[float, ...]
     bar_target_px: float
     bar_max_scale: float
     bar_pad_fraction: float
@@ -538,6 +540,19 @@ def read_address_bar(gray: Image.Image, bar: list[OcrWord], before: OcrWord | No
            min(gray.width, round(max(w.right for w in bar) / scale + pad)), min(gray.height, round(bottom + pad)))
     crop = light_background(gray.crop(box), cfg)
     factor = min(cfg.bar_max_scale, max(1.0, cfg.bar_target_px / max(1.0, bottom - top)))
+    first = _bar_read(crop, factor, work_png, timeout, cfg)
+    # A read without a host-like name (a dot between letters, then a path or the end) is tried again at the
+    # retry scales: JPEG re-saves read at one scale as garbage read at another.
+    if re.search(cfg.bar_url_shape, first):
+        return first
+    for retry in cfg.bar_retry_scales:
+        if abs(retry - factor) > 0.25 and re.search(cfg.bar_url_shape, again := _bar_read(crop, retry, work_png,
+                                                                                            timeout, cfg)):
+            return again
+    return first
+
+
+def _bar_read(crop: Image.Image, factor: float, work_png: Path, timeout: float, cfg: OcrSettings) -> str:
     words = _band_words(enlarged(crop, factor), work_png, cfg.bar_languages, timeout, cfg.bar_psm,
                         (("tessedit_char_whitelist", cfg.bar_whitelist),))
     # A URL holds no spaces: OCR's spaces inside it are noise. The lock icon left of it reads as `@` or `!`.

@@ -379,7 +379,7 @@ def test_url_patterns_match_their_examples():
     import tomllib
     raw = tomllib.loads(ocr.SETTINGS_FILE.read_text(encoding="utf-8"))
     data = {**raw["address_bar"], **raw["clock"]}
-    for key in ("url_hint", "url_piece", "bar_garble_hint", "clock_complete"):
+    for key in ("url_hint", "url_piece", "bar_garble_hint", "bar_url_shape", "clock_complete"):
         pattern = re.compile(data[key])
         assert all(pattern.search(example) for example in data[f"{key}_examples"]), key
         assert not any(pattern.search(example) for example in data[f"{key}_non_examples"]), key
