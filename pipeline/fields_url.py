@@ -103,9 +103,14 @@ def _damaged_known_host(known: set[str]) -> re.Pattern:
     return _damaged_known_host_cached(tuple(sorted(known)))
 
 
+@cache
+def _by_letters(hosts: tuple[str, ...]) -> dict[str, str]:
+    return {_letters(host): host for host in hosts}
+
+
 def _repaired_host(match: re.Match, known: set[str]) -> str:
     rest = match.group("rest")
-    host = ("www." if match.group("www") else "") + {_letters(k): k for k in known}[_letters(match.group("name"))]
+    host = ("www." if match.group("www") else "") + _by_letters(tuple(sorted(known)))[_letters(match.group("name"))]
     misread_slash = patterns()["urls"]["slash_misreads"]
     if rest[0] in "/?=":
         return host + rest

@@ -7,7 +7,6 @@ import hashlib
 import io
 import plistlib
 import shutil
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from pipeline.context import Context
 from pipeline.model import PacketState
 from pipeline.profile import Profile
 from stages import ingest
+from tests.test_sniff import zip_bytes
 
 pillow_heif.register_heif_opener()
 
@@ -83,14 +83,6 @@ def qr_image(side: int, qr_side: int) -> Image.Image:
     return image
 
 
-def zip_of(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 MESSAGES = [("2026-03-10 14:22", "구매자", "물건 잘 받았습니다"), ("2026-03-10 15:01", "판매자", "확인 감사합니다")]
 
 
@@ -120,8 +112,8 @@ FILES: dict[str, bytes] = {
     "old.bmp": saved(picture(seed=11), "BMP"),
     "anim.gif": gif_frames(3),
     "messages.csv": messages_csv("cp949"),
-    "evidence.pdf": zip_of({"pod.jpg": b"x" * 100}),
-    "report.docx": zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),
+    "evidence.pdf": zip_bytes({"pod.jpg": b"x" * 100}),
+    "report.docx": zip_bytes({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),
     "old.xls": bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 1000,
     "video.mp4": bytes.fromhex("00000020667479706973366d0000020069736f6d69736f32617663316d703431") + b"\x00" * 500,
     "link.txt": "货物照片在网盘: pan.baidu.com/s/1AbCdEf 提取码: x7k2\n".encode("utf-8"),
@@ -354,7 +346,7 @@ def test_severity_comes_from_the_profile(tmp_path, profile):
     lenient = replace(profile, data={**profile.data, "rules": {**profile.data["rules"],
                                                                "unsupported-format": "warning"}})
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.zip").write_bytes(zip_of({"a.txt": b"a"}))
+    (tmp_path / "in" / "a.zip").write_bytes(zip_bytes({"a.txt": b"a"}))
     ctx = Context(profile=lenient, workdir=tmp_path / "work", cache_dir=None)
     state = ingest.run(PacketState(root=tmp_path / "in", inputs=("a.zip",)), ctx)
     assert [(f.rule, f.severity) for f in state.findings] == [("unsupported-format", "warning")]
