@@ -5,16 +5,18 @@ PY := $(VENV)/bin/python
 NOW ?= 2026-03-15T12:00:00+09:00
 
 .PHONY: setup demo test bench samples clean
-setup: $(VENV)/.installed .system-deps
+setup: .system-deps $(VENV)/.installed
 
 .system-deps: scripts/setup-system.sh
 	bash scripts/setup-system.sh
 	touch $@
 
-$(VENV)/.installed: pyproject.toml
+# tesserocr is built from source against the system Tesseract (its PyPI wheel bundles another Tesseract), so the
+# in-process engine and the `tesseract` command are the same version; the build needs the system packages first.
+$(VENV)/.installed: pyproject.toml .system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dask,dev]'
+	$(PY) -m pip install -q --no-binary tesserocr -e '.[dask,dev]'
 	touch $@
 
 demo: setup   ## build every sample packet into out/ and print the summary

@@ -6,12 +6,15 @@ and the image is handed over as a PNG file in the work folder. Settings live in 
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import re
 import shutil
 import signal
 import subprocess
+import threading
+import time
 import tomllib
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
@@ -22,7 +25,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from pipeline import imageops
-from pipeline.errors import MissingDependencyError, OcrFailed, OcrTimeout
+from pipeline.errors import MissingDependencyError, OcrFailed, OcrTimeout, UsageError
 from pipeline.model import PageReading
 
 # One OpenCV thread: parallelism comes from the process pool, as OMP_THREAD_LIMIT=1 gives Tesseract.
@@ -31,6 +34,12 @@ cv2.setNumThreads(1)
 SETTINGS_FILE = Path(__file__).with_name("ocr.toml")
 CODE_FILES = tuple(Path(__file__).with_name(name) for name in ("ocr.py", "reader.py", "deskew.py", "deskew.toml",
                                                                   "rectify.py", "rectify.toml"))
+ENGINE_VARIABLE = "EVPACK_OCR_ENGINE"
+ENGINE_KINDS = ("library", "cli")
+TIMEOUT_FIX = "give evpack more time (--ocr-timeout) or a smaller, sharper image."
+LIBRARY_FIX = ("install evpack's Python dependencies again (`make setup`; tesserocr builds against the system "
+               "Tesseract: `sudo apt-get install libtesseract-dev libleptonica-dev pkg-config g++`), or set "
+               "engine = \"cli\" in pipeline/ocr.toml.")
 INSTALL_FIX = ("install Tesseract with its Korean data: `sudo apt-get install tesseract-ocr tesseract-ocr-kor "
                "tesseract-ocr-chi-sim`, or `make setup`.")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -43,6 +52,7 @@ SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uf
 
 @dataclass(frozen=True)
 class OcrSettings:
+    engine: str
     binary: str
     psm: int
     invert_doubtful_lines: bool
@@ -141,22 +151,45 @@ class Engine:
     languages: frozenset[str]
     model: str         # fast | best
     data_tag: str      # changes when a language file changes
+    kind: str = "cli"  # cli | library (tesserocr)
 
     @property
     def key(self) -> str:
         """What a read depends on: a new Tesseract or new language data invalidates cached reads."""
-        return f"tesseract {self.version} {self.model} {self.data_tag}"
+        return f"tesseract {self.version} {self.model} {self.data_tag} {self.kind}"
 
     def label(self, languages: str) -> str:
         return f"tesseract {self.version} {languages} ({self.model})"
 
 
 def engine() -> Engine:
-    """The Tesseract on PATH, probed once per process and binary; MissingDependencyError says how to install."""
+    """The Tesseract that reads, probed once per process; MissingDependencyError says how to install it.
+
+    The `tesseract` on PATH names the language data either way; with the library engine the version is that of
+    the Tesseract inside tesserocr, which is what reads.
+    """
     found = shutil.which(settings().binary)
     if found is None:
         raise MissingDependencyError("Tesseract is not installed (no `tesseract` on PATH).", INSTALL_FIX)
-    return _probe(found)
+    probed = _probe(found)
+    if engine_kind() == "library":
+        return replace(probed, version=_library_version(), kind="library")
+    return probed
+
+
+def engine_kind() -> str:
+    """"library" or "cli": ocr.toml's `engine`, unless the EVPACK_OCR_ENGINE environment variable names one."""
+    kind = os.environ.get(ENGINE_VARIABLE) or settings().engine
+    if kind not in ENGINE_KINDS:
+        raise UsageError(f"unknown OCR engine {kind!r} (from {ENGINE_VARIABLE} or ocr.toml)",
+                         f"use one of: {', '.join(ENGINE_KINDS)}.")
+    return kind
+
+
+@cache
+def _library_version() -> str:
+    match = re.search(r"tesseract\s+v?(\d+\.\d+[\w.\-]*)", _tesserocr().tesseract_version())
+    return match.group(1) if match else "unknown"
 
 
 @lru_cache(maxsize=8)
@@ -208,14 +241,80 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-def run_tesseract(image: Path, languages: str, timeout: float, psm: int | None = None,
-                  variables: tuple[tuple[str, str], ...] = ()) -> str:
-    """TSV of one image file (`variables`: Tesseract `-c name=value` settings). Raises OcrTimeout (child and its
-    children killed) or OcrFailed."""
-    tool = engine()
-    command = [tool.binary, str(image), "stdout", "-l", languages, "--psm", str(psm or settings().psm)]
+def run_tesseract(image: Image.Image, languages: str, timeout: float, psm: int | None = None,
+                  variables: tuple[tuple[str, str], ...] = (), scratch: Path | None = None) -> str:
+    """Tesseract's TSV of one image (`variables`: Tesseract settings, as `-c name=value`), by the engine ocr.toml
+    names. `scratch`: where the CLI engine writes the image for its child (removed afterwards). Raises OcrTimeout
+    or OcrFailed."""
     if not settings().invert_doubtful_lines:
         variables = (("tessedit_do_invert", "0"), *variables)
+    psm = psm or settings().psm
+    if engine_kind() == "library":
+        return _run_library(image, languages, timeout, psm, variables)
+    if scratch is None:
+        raise ValueError("the CLI engine needs a scratch path for its input image")
+    scratch.parent.mkdir(parents=True, exist_ok=True)
+    image.save(scratch, "PNG", compress_level=1)  # a temporary file: fast beats small
+    try:
+        return _run_cli(scratch, languages, timeout, psm, variables)
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
+TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+# Loaded Tesseract instances of this process, by configuration: loading kor+eng costs more than reading a band.
+_APIS: dict[tuple, object] = {}
+
+
+def _run_library(image: Image.Image, languages: str, timeout: float, psm: int,
+                 variables: tuple[tuple[str, str], ...]) -> str:
+    """The in-process engine (tesserocr): a loaded model per configuration and process, Tesseract's own deadline
+    as the timeout. A cancelled instance is dropped: its partial results are unsafe to read (Tesseract 5.5
+    crashes on them)."""
+    tesserocr = _tesserocr()
+    key = (os.getpid(), threading.get_ident(), languages, psm, variables)
+    api = _APIS.get(key)
+    if api is None:
+        try:
+            api = tesserocr.PyTessBaseAPI(path=str(engine().tessdata), lang=languages, psm=psm,
+                                          variables=dict(variables))
+        except RuntimeError as exc:
+            raise MissingDependencyError(f"Tesseract could not load {languages} ({exc}).", INSTALL_FIX) from None
+        _APIS[key] = api
+    started = time.monotonic()
+    api.SetImage(image)
+    if not api.Recognize(timeout=max(1, round(timeout * 1000))):
+        del _APIS[key]
+        api.End()
+        if time.monotonic() - started >= timeout * 0.9:
+            raise OcrTimeout(f"OCR timed out after {timeout:g} s", TIMEOUT_FIX)
+        raise OcrFailed("Tesseract could not read the image", "re-export the page as PNG or PDF.")
+    return TSV_HEADER + api.GetTSVText(0)
+
+
+@cache
+def _tesserocr():
+    """tesserocr, loaded with one OpenMP thread: parallelism comes from the process pool (Tesseract's own threads
+    made the same work ~3x slower on 2 cores). libgomp reads OMP_THREAD_LIMIT when it loads; if something loaded it
+    earlier, omp_set_num_threads(1) sets the same for this thread, which is the one that calls Tesseract."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        import tesserocr
+    except ImportError as exc:
+        raise MissingDependencyError(f"tesserocr, evpack's in-process Tesseract, does not load ({exc}).",
+                                     LIBRARY_FIX) from None
+    try:
+        ctypes.CDLL("libgomp.so.1").omp_set_num_threads(1)
+    except OSError:
+        pass  # a Tesseract built without OpenMP
+    return tesserocr
+
+
+def _run_cli(image: Path, languages: str, timeout: float, psm: int, variables: tuple[tuple[str, str], ...]) -> str:
+    """The CLI engine: one child process per call, with OMP_THREAD_LIMIT=1; a timeout kills it and its
+    children."""
+    tool = engine()
+    command = [tool.binary, str(image), "stdout", "-l", languages, "--psm", str(psm)]
     for name, value in variables:
         command += ["-c", f"{name}={value}"]
     command.append("tsv")
@@ -227,8 +326,7 @@ def run_tesseract(image: Path, languages: str, timeout: float, psm: int | None =
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        raise OcrTimeout(f"OCR timed out after {timeout:g} s",
-                         "give evpack more time (--ocr-timeout) or a smaller, sharper image.") from None
+        raise OcrTimeout(f"OCR timed out after {timeout:g} s", TIMEOUT_FIX) from None
     if process.returncode != 0:
         detail = err.decode("utf-8", "replace").strip().splitlines()
         raise OcrFailed(f"Tesseract failed (exit status {process.returncode}"
@@ -616,14 +714,11 @@ def _clock_lines(gray: Image.Image, box: tuple[int, int, int, int], scale: float
 def _band_words(crop: Image.Image, work_png: Path, languages: str, timeout: float, psm: int,
                 variables: tuple[tuple[str, str], ...] = ()) -> list[OcrWord]:
     """Words of a band crop; a band that fails or times out reads as nothing (the first pass stands)."""
-    band_png = work_png.with_name(work_png.stem + "-band.png")
-    crop.save(band_png, "PNG", compress_level=1)
     try:
-        return parse_words(run_tesseract(band_png, languages, timeout, psm, variables))
+        return parse_words(run_tesseract(crop, languages, timeout, psm, variables,
+                                         scratch=work_png.with_name(work_png.stem + "-band.png")))
     except (OcrTimeout, OcrFailed):
         return []
-    finally:
-        band_png.unlink(missing_ok=True)
 
 
 def with_bands(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, int], work_png: Path,
@@ -758,33 +853,28 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
     gray = light_rows(light_background(imageops.visible_rgb(image).convert("L"), cfg), cfg)
     glyph = glyph_height(np.asarray(gray), cfg)
     copy = enlarged(without_rules(gray, glyph, cfg) if unrule else gray, ocr_scale(glyph, gray.size, cfg))
-    work_png.parent.mkdir(parents=True, exist_ok=True)
-    copy.save(work_png, "PNG", compress_level=1)  # a temporary file: fast beats small
     page = PageReading(index=index, text="", source="none", width=image.width, height=image.height,
                        sharpness=round(sharpness(np.asarray(copy)), 1))
     languages = cfg.languages
     try:
+        words = parse_words(run_tesseract(copy, languages, timeout, psm, scratch=work_png))
+    except (OcrTimeout, OcrFailed) as exc:
+        return replace(page, warning=f"page {index}: {exc.message}"), languages
+    lines, confidence = lines_of(words)
+    text = "\n".join(line.text for line in lines)
+    if looks_chinese(text, len(words), confidence, cfg) and "chi_sim" in engine().languages:
         try:
-            words = parse_words(run_tesseract(work_png, languages, timeout, psm))
-        except (OcrTimeout, OcrFailed) as exc:
-            return replace(page, warning=f"page {index}: {exc.message}"), languages
-        lines, confidence = lines_of(words)
-        text = "\n".join(line.text for line in lines)
-        if looks_chinese(text, len(words), confidence, cfg) and "chi_sim" in engine().languages:
-            try:
-                retry = parse_words(run_tesseract(work_png, cfg.chinese_languages, timeout, psm))
-            except (OcrTimeout, OcrFailed):
-                retry = []  # the first pass stands
-            _, retry_confidence = lines_of(retry)
-            if (retry_confidence or 0) > (confidence or 0):
-                words, confidence, languages = retry, retry_confidence, cfg.chinese_languages
-        if languages == cfg.languages:
-            words = reread_as_korean(words, copy, work_png, timeout, cfg)
-        if screen:
-            bands = even_background(gray, glyph, cfg) if photographed else gray
-            words = with_bands(words, bands, copy.size, work_png, timeout, cfg)
-    finally:
-        work_png.unlink(missing_ok=True)
+            retry = parse_words(run_tesseract(copy, cfg.chinese_languages, timeout, psm, scratch=work_png))
+        except (OcrTimeout, OcrFailed):
+            retry = []  # the first pass stands
+        _, retry_confidence = lines_of(retry)
+        if (retry_confidence or 0) > (confidence or 0):
+            words, confidence, languages = retry, retry_confidence, cfg.chinese_languages
+    if languages == cfg.languages:
+        words = reread_as_korean(words, copy, work_png, timeout, cfg)
+    if screen:
+        bands = even_background(gray, glyph, cfg) if photographed else gray
+        words = with_bands(words, bands, copy.size, work_png, timeout, cfg)
     lines, _ = lines_of(words)
     header, footer = band_text(lines, copy.height, cfg.header_fraction, cfg.footer_fraction)
     return replace(page, text="\n".join(line.text for line in lines), source="ocr",

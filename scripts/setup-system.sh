@@ -6,6 +6,13 @@ command -v tesseract >/dev/null || need+=(tesseract-ocr)
 for lang in kor eng chi_sim; do
   tesseract --list-langs 2>/dev/null | grep -qx "$lang" || need+=("tesseract-ocr-${lang//_/-}")
 done
+# tesserocr (evpack's in-process Tesseract) is compiled against the system Tesseract.
+[ -f /usr/include/tesseract/baseapi.h ] || need+=(libtesseract-dev)
+[ -f /usr/include/leptonica/allheaders.h ] || need+=(libleptonica-dev)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v g++ >/dev/null || need+=(g++)
+python3 -c 'import os, sysconfig; raise SystemExit(not os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))' \
+  || need+=(python3-dev)
 [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || need+=(fonts-nanum)
 [ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-zenhei)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline import ocr
-from pipeline.errors import ExitCode, MissingDependencyError
+from pipeline.errors import ExitCode, MissingDependencyError, OcrTimeout, UsageError
 
 GOTHIC = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
 TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
@@ -38,6 +38,7 @@ def install_fake_tesseract(folder: Path, monkeypatch, body: str, langs: str = "e
     script.write_text(PROBE.format(log=log, langs=langs) + body + "\n", encoding="utf-8")
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv(ocr.ENGINE_VARIABLE, "cli")  # the fake is a command; the library engine would not call it
     return log
 
 
@@ -326,6 +327,67 @@ def test_engine_key_names_version_and_model():
     assert {"kor", "eng"} <= engine.languages
 
 
+def test_engine_kind_comes_from_the_environment_or_ocr_toml(monkeypatch):
+    """GIVEN EVPACK_OCR_ENGINE unset, `cli`, or a misspelling WHEN the engine is asked for THEN ocr.toml's library
+    engine, the CLI engine (a different cache key: another program reads), or a usage error naming the choices."""
+    monkeypatch.delenv(ocr.ENGINE_VARIABLE, raising=False)
+    assert ocr.settings().engine == "library" and ocr.engine().kind == "library"
+    library_key = ocr.engine().key
+    monkeypatch.setenv(ocr.ENGINE_VARIABLE, "cli")
+    assert ocr.engine().kind == "cli" and ocr.engine().key != library_key
+    monkeypatch.setenv(ocr.ENGINE_VARIABLE, "tesserocr")
+    with pytest.raises(UsageError, match="library, cli") as raised:
+        ocr.engine()
+    assert raised.value.exit_code == ExitCode.USAGE
+
+
+@pytest.mark.e2e
+def test_library_and_cli_engines_read_alike(tmp_path, monkeypatch):
+    """GIVEN one line of Korean and digits WHEN read by the in-process engine and by the `tesseract` command
+    THEN the same words come back (tesserocr is built against the system Tesseract: one engine, two doors)."""
+    image = text_image(["주소 센텀중앙로 48 운송장 601234567890"], 22, width=700).convert("L")
+    monkeypatch.delenv(ocr.ENGINE_VARIABLE, raising=False)
+    library = [w.text for w in ocr.parse_words(ocr.run_tesseract(image, "kor+eng", 60, 7))]
+    monkeypatch.setenv(ocr.ENGINE_VARIABLE, "cli")
+    cli = [w.text for w in ocr.parse_words(ocr.run_tesseract(image, "kor+eng", 60, 7,
+                                                             scratch=tmp_path / "x.png"))]
+    assert library == cli and "601234567890" in library
+
+
+@pytest.mark.e2e
+def test_library_engine_times_out_and_recovers(monkeypatch):
+    """GIVEN a full page of text and a 1 ms deadline WHEN the library engine reads it THEN OcrTimeout with the fix;
+    the cancelled instance is dropped (reading its partial result crashes Tesseract 5.5), so the next read of the
+    same configuration works."""
+    monkeypatch.delenv(ocr.ENGINE_VARIABLE, raising=False)
+    page = text_image([f"운송장 번호 {601234567890 + i}  2026-03-{10 + i % 9} 14:22" for i in range(40)], 16)
+    with pytest.raises(OcrTimeout, match="timed out after 0.001 s") as raised:
+        ocr.run_tesseract(page.convert("L"), "kor+eng", 0.001, 6)
+    assert "--ocr-timeout" in raised.value.fix
+    words = ocr.parse_words(ocr.run_tesseract(page.convert("L"), "kor+eng", 60, 6))
+    assert "601234567890" in [w.text for w in words]
+
+
+@pytest.mark.e2e
+def test_library_engine_runs_tesseract_on_one_thread():
+    """GIVEN a fresh process WHEN the library engine reads a page THEN Tesseract started no threads of its own
+    (OpenMP's pool is capped at one, as OMP_THREAD_LIMIT=1 caps the CLI child: parallelism comes from evpack's
+    process pool). Without the cap, libgomp starts its pool on the first read."""
+    script = (
+        "import os\n"
+        "from PIL import Image, ImageDraw\n"
+        "from pipeline import ocr\n"
+        "image = Image.new('L', (900, 200), 255)\n"
+        "ImageDraw.Draw(image).text((20, 80), '601234567890', fill=0)\n"
+        "before = len(os.listdir('/proc/self/task'))\n"
+        "ocr.run_tesseract(image, 'kor+eng', 60)\n"
+        "print(before, len(os.listdir('/proc/self/task')), os.environ['OMP_THREAD_LIMIT'])\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_THREAD_LIMIT", ocr.ENGINE_VARIABLE)}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.split()
+    assert out[0] == out[1] and out[2] == "1"
+
+
 # ---- real Tesseract -------------------------------------------------------------------------------
 
 @pytest.mark.e2e
@@ -508,7 +570,7 @@ def test_real_tesseract_rereads_a_korean_word_kor_eng_took_for_latin(tmp_path):
     (confidence 6) WHEN the doubtful words are read again with kor alone THEN `AHStS` is replaced by Hangul and the
     confident Korean word is left as it was."""
     image = text_image(["주소  센텀중앙로 48"], 24, width=500).convert("L")
-    page_words = ocr.parse_words(ocr.run_tesseract(_saved(image, tmp_path / "line.png"), "kor", 60, 7))
+    page_words = ocr.parse_words(ocr.run_tesseract(image, "kor", 60, 7))
     label = next(w for w in page_words if "주소" in w.text)
     road = [w for w in page_words if w is not label]
     garbled = replace_word(road[0], "AHStS", 6.0, right=max(w.right for w in road))
@@ -521,11 +583,6 @@ def test_real_tesseract_rereads_a_korean_word_kor_eng_took_for_latin(tmp_path):
 def replace_word(original: ocr.OcrWord, text: str, confidence: float, right: int) -> ocr.OcrWord:
     from dataclasses import replace
     return replace(original, text=text, confidence=confidence, width=right - original.left)
-
-
-def _saved(image: Image.Image, path: Path) -> Path:
-    image.save(path)
-    return path
 
 
 def test_rules_are_painted_out_but_dark_areas_and_text_stay():
