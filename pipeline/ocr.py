@@ -840,12 +840,14 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
 
 
 def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm: int | None = None,
-             screen: bool = False, unrule: bool = False, photographed: bool = False) -> tuple[PageReading, str]:
+             screen: bool = False, unrule: bool = False, photographed: bool = False,
+             languages: str | None = None) -> tuple[PageReading, str]:
     """OCR one page image (any mode, any size) -> its PageReading and the languages used. `psm` None: the
     settings' psm for screenshots and photos. `screen`: the page may be a screen capture, so its address bar and
     taskbar clock are read again on their own (small passes). `unrule`: a photographed document or a scan, whose
     table borders are painted out first. `photographed`: a photographed screen warped flat, whose bands are read
-    with the background divided out (moiré).
+    with the background divided out (moiré). `languages`: read with these alone (another copy of a page whose
+    languages are known); None: kor+eng, or Chinese where the first pass looks Chinese.
 
     A timeout or Tesseract failure gives a page with source "none" and a warning; a missing Tesseract raises.
     """
@@ -855,14 +857,15 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
     copy = enlarged(without_rules(gray, glyph, cfg) if unrule else gray, ocr_scale(glyph, gray.size, cfg))
     page = PageReading(index=index, text="", source="none", width=image.width, height=image.height,
                        sharpness=round(sharpness(np.asarray(copy)), 1))
-    languages = cfg.languages
+    decide = languages is None
+    languages = languages or cfg.languages
     try:
         words = parse_words(run_tesseract(copy, languages, timeout, psm, scratch=work_png))
     except (OcrTimeout, OcrFailed) as exc:
         return replace(page, warning=f"page {index}: {exc.message}"), languages
     lines, confidence = lines_of(words)
     text = "\n".join(line.text for line in lines)
-    if looks_chinese(text, len(words), confidence, cfg) and "chi_sim" in engine().languages:
+    if decide and looks_chinese(text, len(words), confidence, cfg) and "chi_sim" in engine().languages:
         try:
             retry = parse_words(run_tesseract(copy, cfg.chinese_languages, timeout, psm, scratch=work_png))
         except (OcrTimeout, OcrFailed):

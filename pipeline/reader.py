@@ -188,19 +188,22 @@ def read_page(job: PageJob) -> PageResult:
                                        page_psm(job.usable_type, upright.size), screen=not scan,
                                        unrule=scan or is_document_photo(job, upright.size))
         if flat is not None and page.source == "ocr":
-            page = with_flat_read(page, flat, job)
+            page = with_flat_read(page, flat, job, languages)
         codes = tuple(qr_payloads(image))
     return PageResult(page, languages if page.source == "ocr" else "", codes)
 
 
-def with_flat_read(page: PageReading, flat: Image.Image, job: PageJob) -> PageReading:
+def with_flat_read(page: PageReading, flat: Image.Image, job: PageJob, languages: str) -> PageReading:
     """A photo's read joined by the read of its warped-flat copy (pipeline/rectify.py). Measured on the tuning
     photos (bench/tune_rectify.py): the flat copy finds the tracking numbers the photo missed (8 -> 10 of 10), but
     its moiré garbles the address bar that the photo's own read sometimes finds, so neither replaces the other.
     Its bands are read with the background divided out (ocr.even_background); the photo's own read better
-    without (photos of monitors, URL hosts: 8 of 14 found as it is, 6 with)."""
+    without (photos of monitors, URL hosts: 8 of 14 found as it is, 6 with). The flat copy is read in the
+    languages the photo's read chose: its moiré lowers OCR confidence, which alone made it look Chinese (a 1.5 s
+    chi_sim retry on a Korean screen)."""
     second, _ = ocr.ocr_page(flat, job.index, job.work_png, job.timeout, page_psm(job.usable_type, flat.size),
-                             screen=True, unrule=is_document_photo(job, flat.size), photographed=True)
+                             screen=True, unrule=is_document_photo(job, flat.size), photographed=True,
+                             languages=languages)
     if second.source != "ocr":
         return page
     joined = {name: "\n".join(text for text in (getattr(page, name), getattr(second, name)) if text)

@@ -192,16 +192,19 @@ def test_page_segmentation_follows_the_kind_of_page(tmp_path, usable_type, size,
 def test_a_photographed_screen_is_read_as_it_is_and_warped_flat_and_both_reads_kept(tmp_path, monkeypatch):
     """GIVEN a phone photo of a monitor (samples' generator: bezel, perspective, moiré) and a plain screenshot
     WHEN each page is read (OCR replaced by a recorder)
-    THEN the photo is read twice, as it is and warped flat (the screen alone), and the page holds both reads;
-    the screenshot, which holds no photographed rectangle, is read once."""
+    THEN the photo is read twice, as it is and warped flat (the screen alone), the flat copy in the languages the
+    first read chose, and the page holds both reads; the screenshot, which holds no photographed rectangle, is read
+    once."""
     from samples.draw import phone_photo_of_screen
-    calls, flags = [], []
+    calls, flags, chosen = [], [], []
 
-    def fake_ocr(image, index, work_png, timeout, psm=None, screen=False, unrule=False, photographed=False):
+    def fake_ocr(image, index, work_png, timeout, psm=None, screen=False, unrule=False, photographed=False,
+                 languages=None):
         calls.append(image.size)
         flags.append(photographed)
+        chosen.append(languages)
         text = f"read {len(calls)}"
-        return reader.PageReading(index=index, text=text, source="ocr", header_text=text), "kor+eng"
+        return reader.PageReading(index=index, text=text, source="ocr", header_text=text), "chi_sim+kor+eng"
 
     monkeypatch.setattr(reader.ocr, "ocr_page", fake_ocr)
     screen = text_image(["운송장번호 562819482190", "2026.03.10 14:22 배송완료"] * 8, 20, width=1280)
@@ -212,11 +215,13 @@ def test_a_photographed_screen_is_read_as_it_is_and_warped_flat_and_both_reads_k
         image.save(path)
         calls.clear()
         flags.clear()
+        chosen.clear()
         job = reader.PageJob(path, "jpeg" if name.endswith("jpg") else "png", 1, tmp_path / f"{name}.png", 30.0)
-        results[name] = (reader.read_page(job).page, list(calls), list(flags))
-    page, sizes, photographed = results["photo.jpg"]
+        results[name] = (reader.read_page(job).page, list(calls), list(flags), list(chosen))
+    page, sizes, photographed, languages = results["photo.jpg"]
     assert len(sizes) == 2 and sizes[0] == photo.size
     assert photographed == [False, True]  # only the flat copy's bands have their background divided out
+    assert languages == [None, "chi_sim+kor+eng"]
     assert sizes[1][0] < photo.width * 0.95 and sizes[1][1] < photo.height * 0.9  # the screen alone, desk cut off
     assert page.text == "read 1\nread 2" and page.header_text == "read 1\nread 2"
-    assert results["screen.png"][1:] == ([screen.size], [False])
+    assert results["screen.png"][1:] == ([screen.size], [False], [None])
