@@ -46,7 +46,8 @@ class ReadCache:
             if data.get("schema") != SCHEMA or data.get("sha256") != sha256:
                 return None
             return Reading(source=data["source"], sha256=sha256,
-                           pages=tuple(PageReading(**page) for page in data["pages"]), fields=Fields(),
+                           pages=tuple(PageReading(**{**page, "bar_reads": tuple(page.get("bar_reads", ()))})
+                                       for page in data["pages"]), fields=Fields(),
                            languages=(), engine=data["engine"], qr_codes=tuple(data["qr_codes"]),
                            image_width=data["image_width"], image_height=data["image_height"])
         except FileNotFoundError:

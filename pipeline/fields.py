@@ -13,7 +13,7 @@ from pipeline.fields_address import extract_addresses
 from pipeline.fields_language import detect_languages
 from pipeline.fields_time import DateMention, document_year, extract_dates, extract_timestamps
 from pipeline.fields_tracking import extract_tracking, validate_tracking
-from pipeline.fields_url import extract_urls
+from pipeline.fields_url import extract_urls, is_known_host
 from pipeline.model import Fields, PageReading, Timestamp, Url
 from pipeline.profile import Profile
 
@@ -35,10 +35,22 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile) -> Fields:
 
 
 def _page_urls(page: PageReading, profile: Profile) -> list[Url]:
-    """The address bar's URLs first (the top band is OCRed on its own), then the page's, one record per value."""
+    """The address bar's URLs first (the top band is OCRed on its own), then the page's, one record per value.
+
+    The bar is read at several scales and the consensus is in the header; where it names no known host but
+    another of the bar's reads does, that read's URL stands for the bar (as a host is repaired only towards a known
+    one: JPEG re-saves and photos garble other characters at each scale, `iups:com` at one, `ups.com` at another).
+    """
+    header = extract_urls(page.header_text, profile, page.index, address_bar=True)
+    if page.bar_reads and not any(is_known_host(url.host, profile) for url in header):
+        alternative = next((urls for read in page.bar_reads[1:]
+                            if (urls := [url for url in extract_urls(read, profile, page.index, address_bar=True)
+                                         if is_known_host(url.host, profile)])), [])
+        if alternative:
+            consensus = {url.value for url in extract_urls(page.bar_reads[0], profile, page.index, address_bar=True)}
+            header = [url for url in header if url.value not in consensus] + alternative
     found: dict[str, Url] = {}
-    for url in (extract_urls(page.header_text, profile, page.index, address_bar=True)
-                + extract_urls(page.text, profile, page.index)):
+    for url in header + extract_urls(page.text, profile, page.index):
         found.setdefault(url.value, url)
     return list(found.values())
 

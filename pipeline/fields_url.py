@@ -46,6 +46,11 @@ def _colon_host() -> re.Pattern:
 
 
 @cache
+def _www_misread() -> re.Pattern:
+    return re.compile(patterns()["urls"]["www_label_misread"])
+
+
+@cache
 def _icon_trailer() -> re.Pattern:
     return re.compile(patterns()["urls"]["icon_trailer"])
 
@@ -126,15 +131,23 @@ def _known_suffix(host: str, known: set[str]) -> str:
     return max((k for k in known if host == k or host.endswith("." + k)), key=len, default="")
 
 
+def is_known_host(host: str, profile: Profile) -> bool:
+    """A carrier's or a cloud drive's host, or a subdomain of one."""
+    return _is_known(host.lower(), _known_hosts(profile))
+
+
 def _is_known(host: str, known: set[str]) -> bool:
     return any(host == k or host.endswith("." + k) for k in known)
 
 
 def _fix_host(host: str, known: set[str]) -> str:
-    """Undo OCR damage to a host only when that gives a known host: one confused character (cjIogistics,
-    dhi.com), or for a long known name one letter dropped, added or changed (jlogistics.com, serice.epost.go.kr).
+    """Undo OCR damage to a host only when that gives a known host: a misread www label (mww.ilogen.com), one
+    confused character (cjIogistics, dhi.com), or for a long known name one letter dropped, added or changed (jlogistics.com, serice.epost.go.kr).
     The longest known name decides, so service.epost.go.kr is repaired although epost.go.kr is known too."""
     lowered = host.lower()
+    first, _, rest = lowered.partition(".")
+    if rest and first != "www" and _www_misread().fullmatch(first) and _is_known(rest, known):
+        return "www." + rest  # mww.ilogen.com, awww.ups.com
     # A confusion that reaches a longer known name first: semice.epost.go.kr ends with the known epost.go.kr, but
     # is service.epost.go.kr misread.
     matched = _known_suffix(lowered, known)

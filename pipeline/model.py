@@ -149,6 +149,7 @@ class PageReading:
     sharpness: float | None = None  # variance of the Laplacian on the OCR copy; low = blurred
     header_text: str = ""          # text of the top band (a browser's address bar lives there)
     footer_text: str = ""          # text of the bottom band (taskbar clock, print footer)
+    bar_reads: tuple[str, ...] = ()  # the address bar read at several scales, the consensus (in header_text) first
     warning: str = ""              # e.g. "OCR timed out after 60 s"
 
 

@@ -96,11 +96,13 @@ class OcrSettings:
     bar_whitelist: str
     bar_icon_marks: str
     bar_url_shape: str
-    bar_retry_scales: tuple[float, ...]
+    bar_clean_url: str
+    bar_vote_multipliers: tuple[float, ...]
     bar_target_px: float
     bar_max_scale: float
     bar_pad_fraction: float
     bar_join_gap_fraction: float
+    bar_end_gap_glyphs: float
     clock_width_fraction: float
     clock_height_fraction: float
     clock_scale: float
@@ -626,32 +628,84 @@ def address_bar_words(words: list[OcrWord], image_height: float, cfg: OcrSetting
 
 
 def read_address_bar(gray: Image.Image, bar: list[OcrWord], before: OcrWord | None, scale: float, work_png: Path,
-                     timeout: float, cfg: OcrSettings) -> str:
+                     timeout: float, cfg: OcrSettings) -> tuple[str, ...]:
     """The URL row read again: cropped from the original pixels (from just after `before`, the word left of the
-    URL), enlarged, one line of URL characters."""
+    URL), enlarged, one line of URL characters, at several scales. Its distinct reads, the consensus first (then
+    those with a host-like name); () when nothing was read."""
     top = min(w.top for w in bar) / scale
     bottom = max(w.top + w.height for w in bar) / scale
     pad = cfg.bar_pad_fraction * (bottom - top)
     # Never into the word before the URL (the lock icon): it would be read as a leading `1`, `!` or `.`.
     left = max(bar[0].left / scale - pad, (before.right / scale + 1) if before else 0)
+    right = url_end(gray, round(top), round(bottom), round(max(w.right for w in bar) / scale), cfg)
     box = (max(0, round(left)), max(0, round(top - pad)),
-           min(gray.width, round(max(w.right for w in bar) / scale + pad)), min(gray.height, round(bottom + pad)))
+           min(gray.width, round(right + pad)), min(gray.height, round(bottom + pad)))
     crop = light_background(gray.crop(box), cfg)
     factor = min(cfg.bar_max_scale, max(1.0, cfg.bar_target_px / max(1.0, bottom - top)))
-    first = _bar_read(crop, factor, work_png, timeout, cfg)
-    # A read without a host-like name (a dot between letters, then a path or the end) is tried again at the
-    # retry scales: JPEG re-saves read at one scale as garbage read at another.
-    if re.search(cfg.bar_url_shape, first):
-        return first
-    for retry in cfg.bar_retry_scales:
-        if abs(retry - factor) > 0.25 and re.search(cfg.bar_url_shape, again := _bar_read(crop, retry, work_png,
-                                                                                            timeout, cfg)):
-            return again
-    return first
+    first = _bar_read(crop, factor, False, work_png, timeout, cfg)
+    if re.match(cfg.bar_clean_url, first):
+        return (first,)
+    # A doubtful read: the row again at other scales, and binarised (Otsu) at each, which fails elsewhere than
+    # Tesseract's own thresholding (a grey path beside a black host). Each garbles other characters of a JPEG
+    # re-save or a photographed bar; the read closest to all the others (fewest edits in total) keeps what most
+    # agree on. Reads with a host-like name come first.
+    scales = sorted({round(min(cfg.bar_max_scale, max(1.0, factor * m)), 2) for m in cfg.bar_vote_multipliers})
+    reads = [first] + [text for binarise in (False, True) for s in scales if binarise or s != factor
+                       if (text := _bar_read(crop, s, binarise, work_png, timeout, cfg))]
+    reads = [text for text in reads if text]
+    shaped = [text for text in reads if re.search(cfg.bar_url_shape, text)]
+    best = consensus(shaped or reads)
+    return tuple(dict.fromkeys([best, *shaped, *reads])) if best else ()
 
 
-def _bar_read(crop: Image.Image, factor: float, work_png: Path, timeout: float, cfg: OcrSettings) -> str:
-    words = _band_words(enlarged(crop, factor), work_png, cfg.bar_languages, timeout, cfg.bar_psm,
+def consensus(reads: list[str]) -> str:
+    """The read with the fewest edits to all the others (the set median); the earliest wins a tie; "" if none."""
+    if not reads:
+        return ""
+    return min(reads, key=lambda read: sum(edit_distance(read, other) for other in reads))
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def url_end(gray: Image.Image, top: int, bottom: int, right: int, cfg: OcrSettings) -> int:
+    """Where the URL's ink ends on its row, from `right` (where the first pass's URL words end) onwards: the first
+    pass may have stopped early or split the URL (`https://service.epost:go:k` | `r/trace...`), and the crop must
+    hold all of it. Ink is a column with an edge (as glyph_height sees text); the URL ends at a blank run wider
+    than bar_end_gap_glyphs row heights (the toolbar icons sit further right)."""
+    rows = np.asarray(gray)[max(0, top):max(top + 1, bottom)].astype(np.int16)
+    if rows.size == 0 or right >= gray.width - 1:
+        return right
+    ink = (np.abs(np.diff(rows, axis=1)) >= cfg.edge_threshold).any(axis=0)
+    gap = max(1, round(cfg.bar_end_gap_glyphs * (bottom - top)))
+    end, blank = right, 0
+    for x in range(right, ink.size):
+        if ink[x]:
+            end, blank = x + 1, 0
+        else:
+            blank += 1
+            if blank > gap:
+                break
+    return end
+
+
+def _bar_read(crop: Image.Image, factor: float, binarise: bool, work_png: Path, timeout: float,
+              cfg: OcrSettings) -> str:
+    image = enlarged(crop, factor)
+    if binarise:
+        _, otsu = cv2.threshold(np.asarray(image), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        image = Image.fromarray(otsu)
+    words = _band_words(image, work_png, cfg.bar_languages, timeout, cfg.bar_psm,
                         (("tessedit_char_whitelist", cfg.bar_whitelist),))
     # A URL holds no spaces: OCR's spaces inside it are noise. The lock icon left of it reads as `@` or `!`.
     return "".join(w.text for w in words).lstrip(cfg.bar_icon_marks)
@@ -722,10 +776,12 @@ def _band_words(crop: Image.Image, work_png: Path, languages: str, timeout: floa
 
 
 def with_bands(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, int], work_png: Path,
-               timeout: float, cfg: OcrSettings) -> list[OcrWord]:
-    """The first-pass words with the address bar's URL and the taskbar clock replaced by their band reads."""
+               timeout: float, cfg: OcrSettings) -> tuple[list[OcrWord], tuple[str, ...]]:
+    """The first-pass words with the address bar's URL and the taskbar clock replaced by their band reads, and
+    the address bar's reads (consensus first; see read_address_bar)."""
     scale = copy_size[0] / gray.width
     row_words = words
+    bar_reads: tuple[str, ...] = ()
     bar = address_bar_words(words, copy_size[1], cfg)
     if not bar and bar_looks_garbled(words, gray, copy_size[1], cfg):
         # kor+eng may read a whole URL row as Hangul garbage (measured on q55 re-saves and dark toolbars); the top
@@ -735,8 +791,9 @@ def with_bands(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, in
     if bar:
         before = max((w for w in row_words if w.line == bar[0].line and w.right <= bar[0].left),
                      key=lambda w: w.right, default=None)
-        url = read_address_bar(gray, bar, before, scale, work_png, timeout, cfg)
-        if url:
+        bar_reads = read_address_bar(gray, bar, before, scale, work_png, timeout, cfg)
+        if bar_reads:
+            url = bar_reads[0]
             top = min(w.top for w in bar)
             bottom = max(w.top + w.height for w in bar)
             merged = OcrWord(url, bar[0].left, top, max(w.right for w in bar) - bar[0].left, bottom - top,
@@ -747,13 +804,13 @@ def with_bands(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, in
             kept = [w for w, row in zip(words, on_row) if not row]
             words = kept[:at] + [merged] + kept[at:]
     if gray.width <= gray.height:
-        return words  # a phone's capture or a portrait page: no taskbar
+        return words, bar_reads  # a phone's capture or a portrait page: no taskbar
     left, top = clock_box(copy_size, cfg)
     in_corner = [w for w in words if w.left + w.width / 2 >= left and w.top + w.height / 2 >= top]
     # A taskbar clock always leaves some (garbled) first-pass words in the corner; a photo of a monitor or a page
     # without a taskbar leaves none there and costs no call.
     if not in_corner:
-        return words
+        return words, bar_reads
     # Around the words seen there, wider by a line height and taller by two: the clock's time line may lie above
     # them, unseen by the first pass.
     pad = max(w.height for w in in_corner)
@@ -763,10 +820,10 @@ def with_bands(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, in
            min(gray.height, round((max(w.top + w.height for w in in_corner) + pad) / scale)))
     clock = read_clock(gray, box, work_png, timeout, cfg)
     if not clock:
-        return words
+        return words, bar_reads
     return [w for w in words if w not in in_corner] + [
         OcrWord(text, round(left), round(top) + i, copy_size[0] - round(left), 1, 0.0, ("clock", str(i)))
-        for i, text in enumerate(clock)]
+        for i, text in enumerate(clock)], bar_reads
 
 
 # ---- one page ----------------------------------------------------------------------------------
@@ -875,11 +932,12 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
             words, confidence, languages = retry, retry_confidence, cfg.chinese_languages
     if languages == cfg.languages:
         words = reread_as_korean(words, copy, work_png, timeout, cfg)
+    bar_reads: tuple[str, ...] = ()
     if screen:
         bands = even_background(gray, glyph, cfg) if photographed else gray
-        words = with_bands(words, bands, copy.size, work_png, timeout, cfg)
+        words, bar_reads = with_bands(words, bands, copy.size, work_png, timeout, cfg)
     lines, _ = lines_of(words)
     header, footer = band_text(lines, copy.height, cfg.header_fraction, cfg.footer_fraction)
     return replace(page, text="\n".join(line.text for line in lines), source="ocr",
                    confidence=None if confidence is None else round(confidence, 1),
-                   header_text=header, footer_text=footer), languages
+                   header_text=header, footer_text=footer, bar_reads=bar_reads), languages

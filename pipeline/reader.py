@@ -208,7 +208,7 @@ def with_flat_read(page: PageReading, flat: Image.Image, job: PageJob, languages
         return page
     joined = {name: "\n".join(text for text in (getattr(page, name), getattr(second, name)) if text)
               for name in ("text", "header_text", "footer_text")}
-    return replace(page, **joined)
+    return replace(page, **joined, bar_reads=tuple(dict.fromkeys(page.bar_reads + second.bar_reads)))
 
 
 def page_psm(usable_type: str, size: tuple[int, int]) -> int:

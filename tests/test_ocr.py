@@ -435,13 +435,16 @@ def word(text: str, left: int, top: int = 40, width: int | None = None, height: 
 
 
 def test_url_patterns_match_their_examples():
-    """GIVEN the URL-hint, URL-piece, garbled-bar and whole-clock patterns of ocr.toml WHEN run on their own examples
-    THEN every example matches and no counter-example does (the data carries its proof)."""
+    """GIVEN every pattern of ocr.toml that carries examples (URL hint and piece, garbled bar, URL shape, clean URL,
+    whole clock) WHEN run on its own examples THEN every example matches and no counter-example does (the data
+    carries its proof)."""
     import re
     import tomllib
     raw = tomllib.loads(ocr.SETTINGS_FILE.read_text(encoding="utf-8"))
-    data = {**raw["address_bar"], **raw["clock"]}
-    for key in ("url_hint", "url_piece", "bar_garble_hint", "bar_url_shape", "clock_complete"):
+    data = {k: v for section in raw.values() for k, v in section.items()}
+    keys = [k.removesuffix("_examples") for k in data if k.endswith("_examples") and not k.endswith("_non_examples")]
+    assert {"url_hint", "url_piece", "bar_garble_hint", "bar_url_shape", "bar_clean_url", "clock_complete"} <= set(keys)
+    for key in keys:
         pattern = re.compile(data[key])
         assert all(pattern.search(example) for example in data[f"{key}_examples"]), key
         assert not any(pattern.search(example) for example in data[f"{key}_non_examples"]), key
