@@ -13,7 +13,7 @@ from pipeline.fields_address import extract_addresses
 from pipeline.fields_language import detect_languages
 from pipeline.fields_time import DateMention, document_year, extract_dates, extract_timestamps
 from pipeline.fields_tracking import extract_tracking, validate_tracking
-from pipeline.fields_url import extract_urls, is_known_host
+from pipeline.fields_url import extract_bar_urls, extract_urls, is_known_host
 from pipeline.model import Fields, PageReading, Timestamp, Url
 from pipeline.profile import Profile
 
@@ -43,8 +43,8 @@ def _page_urls(page: PageReading, profile: Profile) -> list[Url]:
     """
     header = extract_urls(page.header_text, profile, page.index, address_bar=True)
     if page.bar_reads and not any(is_known_host(url.host, profile) for url in header):
-        alternative = next((urls for read in page.bar_reads[1:]
-                            if (urls := [url for url in extract_urls(read, profile, page.index, address_bar=True)
+        alternative = next((urls for read in page.bar_reads
+                            if (urls := [url for url in extract_bar_urls(read, profile, page.index)
                                          if is_known_host(url.host, profile)])), [])
         if alternative:
             consensus = {url.value for url in extract_urls(page.bar_reads[0], profile, page.index, address_bar=True)}

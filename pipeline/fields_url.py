@@ -46,6 +46,11 @@ def _colon_host() -> re.Pattern:
 
 
 @cache
+def _bar_scheme() -> re.Pattern:
+    return re.compile(patterns()["urls"]["bar_scheme"])
+
+
+@cache
 def _www_misread() -> re.Pattern:
     return re.compile(patterns()["urls"]["www_label_misread"])
 
@@ -86,36 +91,47 @@ def _known_hosts(profile: Profile) -> set[str]:
     return set(profile.carrier_by_host) | set(profile.cloud_hosts)
 
 
-def _letters(host: str) -> str:
-    return re.sub(r"[^a-z0-9-]", "", host.lower())
+# Each dot may be read as a colon, an underscore, a comma or an i (`upsicom/track`), be followed by a space, or be
+# lost.
+DAMAGED_DOT = r"(?:[.:_,i][^\S\n]?)?"
+
+
+def _damaged_name(host: str) -> str:
+    return DAMAGED_DOT.join(re.escape(label) for label in host.split("."))
 
 
 @cache
 def _damaged_known_host_cached(hosts: tuple[str, ...]) -> re.Pattern:
-    # Each dot may be read as a colon, an underscore or a comma, be followed by a space, or be lost.
-    dot = r"(?:[.:_,][^\S\n]?)?"
-    names = "|".join(dot.join(re.escape(label) for label in host.split("."))
-                     for host in sorted(hosts, key=len, reverse=True))
-    return re.compile(rf"(?i)(?<![A-Za-z0-9-])(?P<www>www{dot})?(?P<name>{names})"
+    # Each dot may be read as a colon, an underscore, a comma or an i (`upsicom/track`), be followed by a space, or
+    # be lost.
+    names = "|".join(_damaged_name(host) for host in sorted(hosts, key=len, reverse=True))
+    # After a slash (the scheme's), www may come out as other w-like letters glued to the host (`/Awnwups.com`).
+    return re.compile(rf"(?i)(?<![A-Za-z0-9-])(?P<www>(?:www|(?<=/)[awvmn]{{2,6}}){DAMAGED_DOT})?(?P<name>{names})"
                       rf"(?P<rest>(?:[a-z|1][^\s/?=]*)?[/?=]\S*)")
 
 
 def _damaged_known_host(known: set[str]) -> re.Pattern:
     """A known host with its dots lost or misread, or glued to its path (the slash lost, doubled or read as a
     letter), right before what is plainly a path or query: `lotteglogiscom/home/...`, `serviceepost.go_kr/trace`,
-    `ups.comtrack?loc=`, `epost.go.kritrace...`, `dhl:comv/kr-en` (phone photos and JPEG q55 re-saves). Only known
+    `ups.comtrack?loc=`, `epost.go.kritrace...`, `dhl:comv/kr-en`, `upsicom/track` (phone photos and JPEG q55
+    re-saves). Only known
     hosts, so no word of prose becomes a host."""
     return _damaged_known_host_cached(tuple(sorted(known)))
 
 
 @cache
-def _by_letters(hosts: tuple[str, ...]) -> dict[str, str]:
-    return {_letters(host): host for host in hosts}
+def _by_damaged_name(hosts: tuple[str, ...]) -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(_damaged_name(host), re.IGNORECASE), host) for host in sorted(hosts, key=len, reverse=True))
+
+
+def _known_named(name: str, known: set[str]) -> str:
+    """The known host that a damaged name (as _damaged_known_host matched it) stands for."""
+    return next(host for pattern, host in _by_damaged_name(tuple(sorted(known))) if pattern.fullmatch(name))
 
 
 def _repaired_host(match: re.Match, known: set[str]) -> str:
     rest = match.group("rest")
-    host = ("www." if match.group("www") else "") + _by_letters(tuple(sorted(known)))[_letters(match.group("name"))]
+    host = ("www." if match.group("www") else "") + _known_named(match.group("name"), known)
     misread_slash = patterns()["urls"]["slash_misreads"]
     if rest[0] in "/?=":
         return host + rest
@@ -189,6 +205,12 @@ def _clean_rest(rest: str) -> str:
     if path and "." not in path.rsplit("/", 1)[-1]:
         path = _lost_dot().sub(r".\1", path)
     return path + mark + query
+
+
+def extract_bar_urls(read: str, profile: Profile, page: int) -> list[Url]:
+    """URLs of one read of an address bar: a single URL, so whatever leads up to its first slashes is its scheme,
+    however misread (`fitbs:/`, `hitost/`)."""
+    return extract_urls(_bar_scheme().sub("https://", read, count=1), profile, page, address_bar=True)
 
 
 def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = False) -> list[Url]:

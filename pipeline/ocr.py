@@ -614,10 +614,17 @@ def address_bar_words(words: list[OcrWord], image_height: float, cfg: OcrSetting
         return []
     seed = max(candidates, key=lambda w: len(w.text))
     row = sorted((w for w in words if w.line == seed.line), key=lambda w: w.left)
-    at = row.index(seed)
     reach = cfg.bar_join_gap_fraction * max(w.height for w in row)
+    # The URL starts at the leftmost URL-looking word joined to the seed without a wide gap: the longest may be its
+    # query (`https:/erice:epost.go` `kr/trace` ... `comm?POST_CODE=EM711777744CN`).
+    at = row.index(seed)
+    for i in range(at - 1, -1, -1):
+        if row[i + 1].left - row[i].right > reach:
+            break
+        if row[i] in candidates:
+            at = i
     first = last = at
-    right = seed.right  # word boxes may overlap: the gap is measured from the furthest right so far
+    right = row[at].right  # word boxes may overlap: the gap is measured from the furthest right so far
     while last + 1 < len(row) and row[last + 1].left - right <= reach:
         last += 1
         right = max(right, row[last].right)

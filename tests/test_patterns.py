@@ -45,6 +45,10 @@ def _examples() -> list:
         add("urls", "urls.match", ex["text"], ex["expect"])
     for text in DATA["urls"]["reject"]:
         add("urls", "urls.reject", text, [])
+    for ex in DATA["urls"]["bar_match"]:
+        add("bar", "urls.bar_match", ex["text"], ex["expect"])
+    for text in DATA["urls"]["bar_reject"]:
+        add("bar", "urls.bar_reject", text, [])
     for ex in DATA["addresses"]["match"]:
         add("addresses", "addresses.match", ex["text"], [tuple(pair) for pair in ex["expect"]])
     for text in DATA["addresses"]["reject"]:
@@ -63,6 +67,9 @@ def _read(kind: str, example, profile: Profile):
         return [d.value.isoformat() for d in extract_dates(example)]
     if kind == "languages":
         return detect_languages(example)
+    if kind == "bar":  # one read of an address bar, the header naming no known host
+        return [u.value for u in extract_fields([PageReading(index=1, text="", source="ocr", bar_reads=(example,))],
+                                                profile).urls]
     fields = extract_fields([PageReading(index=1, text=example, source="ocr")], profile)
     return {"tracking": [t.value for t in fields.tracking_numbers],
             "timestamps": [t.value for t in fields.timestamps],
