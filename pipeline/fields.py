@@ -7,6 +7,8 @@ dashes, split Korean syllables.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from typing import Sequence
 
 from pipeline.fields_address import extract_addresses
@@ -37,22 +39,36 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile) -> Fields:
 def _page_urls(page: PageReading, profile: Profile) -> list[Url]:
     """The address bar's URLs first (the top band is OCRed on its own), then the page's, one record per value.
 
-    The bar is read at several scales and the consensus is in the header; where it names no known host but
-    another of the bar's reads does, that read's URL stands for the bar (as a host is repaired only towards a known
-    one: JPEG re-saves and photos garble other characters at each scale, `iups:com` at one, `ups.com` at another).
+    A doubtful bar is read at several scales (PageReading.bar_reads); JPEG re-saves and photos garble other
+    characters at each (`iups:com` at one, `ups.com` at another; `serwce.epost.go.kr` once, `service.epost.go.kr`
+    five times). The known host most of its reads name, after repair, stands for the bar, as a host is only ever
+    repaired towards a known one; the header's consensus read keeps the bar where no read names a known host.
     """
     header = extract_urls(page.header_text, profile, page.index, address_bar=True)
-    if page.bar_reads and not any(is_known_host(url.host, profile) for url in header):
-        alternative = next((urls for read in page.bar_reads
-                            if (urls := [url for url in extract_bar_urls(read, profile, page.index)
-                                         if is_known_host(url.host, profile)])), [])
-        if alternative:
-            consensus = {url.value for url in extract_urls(page.bar_reads[0], profile, page.index, address_bar=True)}
-            header = [url for url in header if url.value not in consensus] + alternative
+    text = extract_urls(page.text, profile, page.index)
+    voted = _bar_vote(page, profile)
+    if voted is not None and voted.host not in {url.host for url in header}:
+        # The consensus read is the bar's line in the header and in the text: the voted URL stands in for it.
+        outvoted = {url.value for url in extract_urls(page.bar_reads[0], profile, page.index, address_bar=True)}
+        header = [url for url in header if url.value not in outvoted] + [voted]
+        text = [url for url in text if url.value not in outvoted]
     found: dict[str, Url] = {}
-    for url in header + extract_urls(page.text, profile, page.index):
+    for url in header + text:
         found.setdefault(url.value, url)
     return list(found.values())
+
+
+def _bar_vote(page: PageReading, profile: Profile) -> Url | None:
+    """The URL of the known host that most of the bar's reads name (the earliest read breaks a tie), or None."""
+    votes: Counter[str] = Counter()
+    first: dict[str, Url] = {}
+    for read in page.bar_reads:
+        url = next((url for url in extract_bar_urls(read, profile, page.index) if is_known_host(url.host, profile)),
+                   None)
+        if url is not None:
+            votes[url.host] += 1
+            first.setdefault(url.host, url)
+    return first[max(votes, key=lambda host: votes[host])] if votes else None
 
 
 def _page_timestamps(page: PageReading, year: int | None) -> list[Timestamp]:

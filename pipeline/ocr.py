@@ -103,6 +103,8 @@ class OcrSettings:
     bar_pad_fraction: float
     bar_join_gap_fraction: float
     bar_end_gap_glyphs: float
+    bar_url_start: str
+    bar_url_text: str
     clock_width_fraction: float
     clock_height_fraction: float
     clock_scale: float
@@ -643,8 +645,13 @@ def read_address_bar(gray: Image.Image, bar: list[OcrWord], before: OcrWord | No
     bottom = max(w.top + w.height for w in bar) / scale
     pad = cfg.bar_pad_fraction * (bottom - top)
     # Never into the word before the URL (the lock icon): it would be read as a leading `1`, `!` or `.`.
-    left = max(bar[0].left / scale - pad, (before.right / scale + 1) if before else 0)
-    right = url_end(gray, round(top), round(bottom), round(max(w.right for w in bar) / scale), cfg)
+    stop = (before.right / scale + 1) if before else 0
+    left = bar[0].left / scale
+    if not re.match(cfg.bar_url_start, bar[0].text):
+        # The first pass put the URL's start on another line or nowhere (a photo's tilted bar): its ink decides.
+        left = max(stop, ink_end(gray, round(top), round(bottom), round(left), -1, cfg))
+    left = max(left - pad, stop)
+    right = ink_end(gray, round(top), round(bottom), round(max(w.right for w in bar) / scale), 1, cfg)
     box = (max(0, round(left)), max(0, round(top - pad)),
            min(gray.width, round(right + pad)), min(gray.height, round(bottom + pad)))
     crop = light_background(gray.crop(box), cfg)
@@ -685,24 +692,29 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def url_end(gray: Image.Image, top: int, bottom: int, right: int, cfg: OcrSettings) -> int:
-    """Where the URL's ink ends on its row, from `right` (where the first pass's URL words end) onwards: the first
-    pass may have stopped early or split the URL (`https://service.epost:go:k` | `r/trace...`), and the crop must
-    hold all of it. Ink is a column with an edge (as glyph_height sees text); the URL ends at a blank run wider
-    than bar_end_gap_glyphs row heights (the toolbar icons sit further right)."""
+def ink_end(gray: Image.Image, top: int, bottom: int, start: int, step: int, cfg: OcrSettings) -> int:
+    """Where the URL's ink ends on its row, going from `start` right (step 1) or left (step -1): the first pass may
+    have ended the URL early or split it (`https://service.epost:go:k` | `r/trace...`), and the crop must hold all
+    of it. Ink is a column with an edge (as glyph_height sees text); the URL ends at a blank run wider than
+    bar_end_gap_glyphs row heights (the toolbar icons sit further off)."""
     rows = np.asarray(gray)[max(0, top):max(top + 1, bottom)].astype(np.int16)
-    if rows.size == 0 or right >= gray.width - 1:
-        return right
-    ink = (np.abs(np.diff(rows, axis=1)) >= cfg.edge_threshold).any(axis=0)
+    if rows.size == 0:
+        return start
+    steps = np.abs(np.diff(rows, axis=1)).max(axis=0)
+    # Grey URL text on a photographed screen steps less than edge_threshold: the row's own contrast sets the bar
+    # (half its strongest steps, above twice its background's).
+    median, strong = np.percentile(steps, [50, 99])
+    ink = steps >= min(cfg.edge_threshold, max(2 * median, strong / 2))
     gap = max(1, round(cfg.bar_end_gap_glyphs * (bottom - top)))
-    end, blank = right, 0
-    for x in range(right, ink.size):
+    end, blank, x = start, 0, start
+    while 0 <= x < ink.size:
         if ink[x]:
-            end, blank = x + 1, 0
+            end, blank = (x + 1 if step > 0 else x), 0
         else:
             blank += 1
             if blank > gap:
                 break
+        x += step
     return end
 
 
@@ -796,8 +808,10 @@ def with_bands(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, in
         row_words = top_band_latin_words(gray, scale, work_png, timeout, cfg)
         bar = address_bar_words(row_words, copy_size[1], cfg)
     if bar:
-        before = max((w for w in row_words if w.line == bar[0].line and w.right <= bar[0].left),
-                     key=lambda w: w.right, default=None)
+        # The nearest icon left of the URL (the lock): words of URL text there are more of the URL, which the
+        # first pass did not recognise as such (`RetrieveEmsRigiTraceList` before `comm?POST_CODE=...`).
+        before = max((w for w in row_words if w.line == bar[0].line and w.right <= bar[0].left
+                      and not re.fullmatch(cfg.bar_url_text, w.text)), key=lambda w: w.right, default=None)
         bar_reads = read_address_bar(gray, bar, before, scale, work_png, timeout, cfg)
         if bar_reads:
             url = bar_reads[0]

@@ -120,6 +120,25 @@ def test_dhl_page_in_english(profile):
     assert [t.value for t in fields.timestamps] == ["2026-03-10T14:22:00+09:00", "2026-03-09T06:10:00+09:00"]
 
 
+def test_the_bar_takes_the_known_host_most_of_its_reads_name(profile):
+    """GIVEN an address bar read at six scales (real reads of a phone photo of a monitor): the consensus in the
+    header names `serwce.epost.go.kr` (a subdomain of a known host, but misread), four reads name
+    service.epost.go.kr, one a garbled host WHEN fields are extracted THEN the bar's URL is service.epost.go.kr's
+    (the majority's), and the misread subdomain is gone; a bar whose reads name no known host keeps its consensus."""
+    reads = ("https://serwce.epost.go.kr/traceRetneveEmshigt!raceu",
+             "https://service.epost.go.kr'traceRetneveEmsRigilpacelistcomm?POST_CODE=EE407435918CN",
+             "https://service.epost.go.kr/traceRetneveEmsRigilracelistcomm?POST_CODE=EE407435918CN",
+             "httos-//service.epost.go.kr/traceRetneveEmsRigiTraceListcomm?POST_CODE=EE407435918CN",
+             "httos:/serace.epast.oo.lavtraceRetrieveEmsRigiTraceList.comm?POST_CODE=EE407435918CN",
+             "https://service.epost.go.kr/traceRetrieveEmsRigiTraceListcomm?POST_CODE=EE407435918CN")
+    page = PageReading(index=1, text=reads[0], source="ocr", header_text=reads[0], bar_reads=reads)
+    hosts = [u.host for u in extract_fields([page], profile).urls]
+    assert hosts == ["service.epost.go.kr"]
+    unknown = ("https://shop.example.com/track/1", "https://shop.exarnple.com/track/1")
+    page = PageReading(index=1, text="", source="ocr", header_text=unknown[0], bar_reads=unknown)
+    assert [u.host for u in extract_fields([page], profile).urls] == ["shop.example.com"]
+
+
 def test_misread_digit_is_reported_bad_not_repaired(profile):
     """GIVEN a DHL waybill whose last digit OCR misread WHEN read THEN it is reported as printed, checksum bad."""
     fields = _read(profile, "DHL Express\nWaybill: 5739128453\n")
