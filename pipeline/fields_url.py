@@ -209,8 +209,8 @@ def _clean_rest(rest: str) -> str:
 
 def extract_bar_urls(read: str, profile: Profile, page: int) -> list[Url]:
     """URLs of one read of an address bar. It holds a single URL, so whatever leads up to its first slashes is its
-    scheme, however misread (`fitbs:/`, `hitost/`); and where no known host is found, a long known host one edit
-    away from the start of its host, glued to its path (`hanjn.comvkor/CMS`), is that host."""
+    scheme, however misread (`fitbs:/`, `hitost/`); and where no known host is found, a known host that the start
+    of its host misreads, glued to its path (`hanjn.comvkor/CMS`, `dhi.comvkr-en`), is that host."""
     read = _bar_scheme().sub("https://", read, count=1)
     urls = extract_urls(read, profile, page, address_bar=True)
     if any(is_known_host(url.host, profile) for url in urls):
@@ -220,19 +220,23 @@ def extract_bar_urls(read: str, profile: Profile, page: int) -> list[Url]:
 
 
 def _near_known_host_glued(read: str, known: set[str]) -> str:
-    """The read with its host replaced by a long known host that one edit turns the host's start into, the rest
-    (after a misread slash) as its path; "" if none."""
+    """The read with its host replaced by a known host that the host's start is a misread of (one edit for a long
+    host, a known confusion for a short one), the rest (after a misread slash) as its path; "" if none."""
     scheme = "https://" if read.startswith("https://") else ""
     body = read[len(scheme):].lstrip("-_.,:;'‘’`|!")  # the lock icon's remains
     # Compared without dots, which OCR drops or adds: `jlogencom` is one letter from ilogen.com.
     letters = [(i, c) for i, c in enumerate(body.lower()) if c != "."]
     slash_misreads = patterns()["urls"]["slash_misreads"]
+    confusions = [(wrong.lower(), right.lower()) for wrong, right in patterns()["urls"]["host_confusions"]]
     for host in sorted(known, key=len, reverse=True):
-        if len(host) < patterns()["urls"]["min_chars_for_edit"]:
-            continue
         want = host.replace(".", "")
+        long = len(host) >= patterns()["urls"]["min_chars_for_edit"]
         for count in (len(want) - 1, len(want), len(want) + 1):
-            if count > len(letters) or not _one_edit_apart("".join(c for _, c in letters[:count]), want):
+            start = "".join(c for _, c in letters[:count])
+            # A long host one edit away; a short one (dhl.com) only through a known confusion (`dhi.comvkr-en`).
+            near = _one_edit_apart(start, want) if long else any(
+                start != want and start.replace(wrong, right) == want for wrong, right in confusions)
+            if count > len(letters) or not near:
                 continue
             rest = body[letters[count - 1][0] + 1:]
             if not rest or rest[0] in "/?" or rest[0] in slash_misreads:
