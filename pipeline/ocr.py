@@ -664,9 +664,9 @@ def read_address_bar(gray: Image.Image, bar: list[OcrWord], before: OcrWord | No
     # re-save or a photographed bar; the read closest to all the others (fewest edits in total) keeps what most
     # agree on. Reads with a host-like name come first.
     scales = sorted({round(min(cfg.bar_max_scale, max(1.0, factor * m)), 2) for m in cfg.bar_vote_multipliers})
-    reads = [first] + [text for binarise in (False, True) for s in scales if binarise or s != factor
-                       if (text := _bar_read(crop, s, binarise, work_png, timeout, cfg))]
-    reads = [text for text in reads if text]
+    reads = [text for text in [first] + [_bar_read(crop, again, binarise, work_png, timeout, cfg)
+                                         for binarise in (False, True) for again in scales
+                                         if binarise or again != factor] if text]
     shaped = [text for text in reads if re.search(cfg.bar_url_shape, text)]
     best = consensus(shaped or reads)
     return tuple(dict.fromkeys([best, *shaped, *reads])) if best else ()
