@@ -23,6 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from PIL import Image, ImageOps
+from rapidfuzz.distance import Levenshtein
 
 from pipeline import imageops
 from pipeline.errors import MissingDependencyError, OcrFailed, OcrTimeout, UsageError
@@ -676,20 +677,7 @@ def consensus(reads: list[str]) -> str:
     """The read with the fewest edits to all the others (the set median); the earliest wins a tie; "" if none."""
     if not reads:
         return ""
-    return min(reads, key=lambda read: sum(edit_distance(read, other) for other in reads))
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions)."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+    return min(reads, key=lambda read: sum(Levenshtein.distance(read, other) for other in reads))
 
 
 def ink_end(gray: Image.Image, top: int, bottom: int, start: int, step: int, cfg: OcrSettings) -> int:

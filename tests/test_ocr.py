@@ -692,3 +692,14 @@ def test_even_background_removes_a_moire_beat_and_keeps_the_text():
     background = np.delete(out[50:70], np.s_[40:360:9], axis=1)
     assert pixels[:40].std() > 10 and out[:40].std() < 4 and out[:40].mean() > 235
     assert out[50:70, 40:360:9].max() < 80 and background.mean() > 230
+
+
+def test_consensus_is_the_read_closest_to_all_others():
+    """GIVEN reads of one address bar at several scales, each garbling other characters WHEN the consensus is taken
+    THEN it is the read with the fewest edits to the others (not the first one), a tie goes to the earliest, and no
+    reads give ""."""
+    reads = ["hitps:/Avww.iups:com/track", "https://www.ups.com/track", "https://www.ups.corn/track",
+             "https://vww.ups.com/track"]
+    assert ocr.consensus(reads) == "https://www.ups.com/track"
+    assert ocr.consensus(["abc", "abd"]) == "abc"
+    assert ocr.consensus([]) == ""
