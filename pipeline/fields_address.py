@@ -4,7 +4,8 @@ The structure is 시·도 -> 시·군·구 (none in Sejong, two in cities with d
 number (or 동·리 and lot number) -> detail (동/호/층, building name) -> legal-dong reference in parentheses.
 The value is the address up to the building (or lot) number, as Coupang and the carriers key it; the detail and
 the reference are read only to find a postal code printed after them. OCR spaces inside a unit are closed up
-(송 파구 -> 송파구); the value keeps one space between units.
+(송 파구 -> 송파구); the value keeps one space between units. A road name its district does not list is
+checked against the national road-name list (road_names.py), which names the listed road OCR misread.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from functools import cache
 
 from pipeline.fields_data import keyword_alternation, patterns, spaced_keyword
 from pipeline.model import KoreanAddress
+from pipeline.road_names import check_road
 
 SPACES = re.compile(r"[^\S\n]+")
 
@@ -40,6 +42,7 @@ def _sido_meant(read: str) -> str | None:
 def _address_regex() -> re.Pattern:
     a = patterns()["addresses"]
     unit_gap = r"[^\S\n]?"
+    between = rf"{unit_gap}(?:{a['stray_mark']}{unit_gap})?"  # a scan's speck read as a mark between two units
     # Longest first, so that 서 울 득 별 시 is not read as 서울 and a 시 named 득별시; at one length the exact names
     # first, then the long names with one syllable misread (서울득별시), which _sido_meant resolves.
     exact = sorted(set(a["sido"]) | set(a["sido_misreads"]), key=len, reverse=True)
@@ -48,9 +51,9 @@ def _address_regex() -> re.Pattern:
                     + [_one_syllable_off(name) for name in fuzzy]
                     + [spaced_keyword(name) for name in exact if len(name) < a["sido_fuzzy_min_syllables"]])
     return re.compile(
-        rf"(?<![가-힣])(?P<sido>{sido})(?![가-힣]){unit_gap}"
-        rf"(?P<sigungu>(?:(?:{a['city_with_districts']}{unit_gap}{a['district']}|{a['sigungu']}){unit_gap})?)"
-        rf"(?P<eupmyeon>{a['eupmyeon']}{unit_gap})?"
+        rf"(?<![가-힣])(?P<sido>{sido})(?![가-힣]){between}"
+        rf"(?P<sigungu>(?:(?:{a['city_with_districts']}{unit_gap}{a['district']}|{a['sigungu']}){between})?)"
+        rf"(?P<eupmyeon>{a['eupmyeon']}{between})?"
         rf"(?:(?P<road>{a['road']}){unit_gap}(?P<building>{a['building']})"
         rf"|(?P<dong>{a['dong']}){unit_gap}(?P<lot>{a['lot']}))"
         rf"(?P<detail>{unit_gap},?{unit_gap}(?:{a['detail_token']})(?:{unit_gap}(?:{a['detail_token']})){{0,3}})?"
@@ -80,16 +83,20 @@ def _closed(unit: str | None) -> str:
     return SPACES.sub("", unit or "")
 
 
-def _value(m: re.Match) -> str:
-    units = [_sido_meant(_closed(m.group("sido")))]
-    units += [_closed(u) for u in re.findall(patterns()["addresses"]["sigungu"], m.group("sigungu"))]
+def _value(m: re.Match, postal_code: str | None) -> tuple[str, str | None, str | None]:
+    """The address value, the road-name check (road_names.py) and, where the road was corrected, the value as read."""
+    sido = _sido_meant(_closed(m.group("sido")))
+    sigungu = [_closed(u) for u in re.findall(patterns()["addresses"]["sigungu"], m.group("sigungu"))]
+    units = [sido, *sigungu]
     if m.group("eupmyeon"):
         units.append(_closed(m.group("eupmyeon")))
-    if m.group("road"):
-        units += [_closed(m.group("road")), _closed(m.group("building"))]
-    else:
-        units += [_closed(m.group("dong")), SPACES.sub(" ", m.group("lot").strip())]
-    return " ".join(units)
+    if not m.group("road"):
+        return " ".join(units + [_closed(m.group("dong")), SPACES.sub(" ", m.group("lot").strip())]), None, None
+    read = _closed(m.group("road"))
+    check = check_road(sido, " ".join(sigungu), read, postal_code)
+    value = " ".join(units + [check.road, _closed(m.group("building"))])
+    as_read = " ".join(units + [read, _closed(m.group("building"))]) if check.road != read else None
+    return value, check.status, as_read
 
 
 def _postal_code(text: str, m: re.Match) -> str | None:
@@ -117,7 +124,9 @@ def extract_addresses(text: str, page: int) -> list[KoreanAddress]:
     for m in _address_regex().finditer(text):
         if _sido_meant(_closed(m.group("sido"))) is None:
             continue  # a syllable off two names (무산광역시: 부산? 울산?): no address rather than a wrong one
-        value = _value(m)
+        postal_code = _postal_code(text, m)
+        value, road_check, as_read = _value(m, postal_code)
         if value not in found:
-            found[value] = KoreanAddress(value=value, postal_code=_postal_code(text, m), page=page)
+            found[value] = KoreanAddress(value=value, postal_code=postal_code, page=page, road_check=road_check,
+                                         as_read=as_read)
     return list(found.values())

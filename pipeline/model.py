@@ -107,12 +107,19 @@ class Url:
 
 @dataclass(frozen=True)
 class KoreanAddress:
+    """`road_check`: the road name against the national list (pipeline/road_names.py): listed, corrected (the
+    value names the listed road OCR misread, `as_read` the value as read), unlisted or unchecked; None for a
+    lot-number (지번) address."""
     value: str
     postal_code: str | None = None
     page: int = 1
+    road_check: str | None = None
+    as_read: str | None = None
 
     def to_json(self) -> dict:
-        return {"value": self.value, "postal_code": self.postal_code, "page": self.page}
+        found = {"value": self.value, "postal_code": self.postal_code, "page": self.page,
+                 "road_check": self.road_check}
+        return found | ({"as_read": self.as_read} if self.as_read else {})
 
 
 @dataclass(frozen=True)

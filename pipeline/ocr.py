@@ -115,6 +115,7 @@ class OcrSettings:
     clock_psm: int
     clock_languages: str
     retry_below_confidence: float
+    retry_after_unit: str
     retry_languages: str
     retry_psm: int
     retry_pad_fraction: float
@@ -706,12 +707,17 @@ def ink_end(gray: Image.Image, top: int, bottom: int, start: int, step: int, cfg
     return end
 
 
+def binarised(gray: Image.Image) -> Image.Image:
+    """Black on white by Otsu's threshold (a dark strip inverted), whatever the strip's own background."""
+    _, otsu = cv2.threshold(np.asarray(gray), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return Image.fromarray(255 - otsu if otsu.mean() < 128 else otsu)
+
+
 def _bar_read(crop: Image.Image, factor: float, binarise: bool, work_png: Path, timeout: float,
               cfg: OcrSettings) -> str:
     image = enlarged(crop, factor)
     if binarise:
-        _, otsu = cv2.threshold(np.asarray(image), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        image = Image.fromarray(otsu)
+        image = binarised(image)
     words = _band_words(image, work_png, cfg.bar_languages, timeout, cfg.bar_psm,
                         (("tessedit_char_whitelist", cfg.bar_whitelist),))
     # A URL holds no spaces: OCR's spaces inside it are noise. The lock icon left of it reads as `@` or `!`.
@@ -846,10 +852,19 @@ def looks_chinese(text: str, words: int, confidence: float | None, cfg: OcrSetti
 
 
 def doubtful_latin(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:
-    """Low-confidence Latin words on lines that hold Hangul: likely Korean that kor+eng read as Latin."""
+    """Latin words on lines that hold Hangul, likely Korean that kor+eng read as Latin: those of low confidence,
+    and any right after an administrative unit (a road name's place in a Korean address)."""
     korean_lines = {w.line for w in words if HANGUL.search(w.text)}
-    return [w for w in words if w.line in korean_lines and LATIN.search(w.text) and not HANGUL.search(w.text)
-            and w.confidence < cfg.retry_below_confidence]
+    after_unit = re.compile(cfg.retry_after_unit)
+    previous: dict[str, OcrWord] = {}
+    doubtful = []
+    for w in words:
+        if (w.line in korean_lines and LATIN.search(w.text) and not HANGUL.search(w.text)
+                and (w.confidence < cfg.retry_below_confidence
+                     or (w.line in previous and after_unit.search(previous[w.line].text)))):
+            doubtful.append(w)
+        previous[w.line] = w
+    return doubtful
 
 
 def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, timeout: float,
@@ -880,8 +895,9 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
         y += box[3] - box[1] + gap
     stack = Image.new("L", (max(b[2] - b[0] for b in boxes) + 2 * gap, y), 255)
     for box, top in zip(boxes, offsets):
-        # Stretched to full contrast: light-grey text (a carrier name beside a number) reads as black text does.
-        stack.paste(ImageOps.autocontrast(copy.crop(box)), (gap, top))
+        # Binarised: light-grey text (a carrier name beside a number) reads as black text does, and a line's grey
+        # box does not break the stack's layout (a boxed address line was read as four garbled lines).
+        stack.paste(binarised(copy.crop(box)), (gap, top))
     zoom = cfg.retry_scale
     read = [replace(w, left=round(w.left / zoom), top=round(w.top / zoom), width=round(w.width / zoom),
                     height=round(w.height / zoom))
@@ -896,13 +912,17 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
         line = [w for w in words if w.line == word.line]
         left = max((w.right for w in line if w.right <= word.left), default=box[0]) - box[0] + gap
         right = min((w.left for w in line if w.left >= word.right), default=box[2]) - box[0] + gap
-        found = [w.text for w in read if top <= w.top + w.height / 2 < bottom
-                 and left <= w.left + w.width / 2 < right]
-        # Only a read without Latin letters (Hangul, digits) replaces the word: kor alone turns real Latin words
-        # into noise, and `4g` read again as `48` is the number it was.
-        if found and not any(LATIN.search(text) for text in found):
+        on_line = [w for w in read if top <= w.top + w.height / 2 < bottom]
+        found = [w.text for w in on_line if left <= w.left + w.width / 2 < right]
+        # Only a read without Latin letters replaces the word: kor alone turns real Latin words into noise. Digits
+        # alone replace only a word with a digit (`4g` read again as `48`), not `code` read as `0006`.
+        if found and not any(LATIN.search(text) for text in found) and (
+                any(HANGUL.search(text) for text in found) or any(c.isdigit() for c in word.text)):
             replacements[id(word)] = " ".join(found)
-    return [replace(w, text=replacements[id(w)]) if id(w) in replacements else w for w in words]
+        elif on_line and not found:
+            replacements[id(word)] = ""  # kor read the line and nothing there: `sy` was a neighbour's ink
+    return [replace(w, text=replacements[id(w)]) if id(w) in replacements else w for w in words
+            if replacements.get(id(w), True)]
 
 
 def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm: int | None = None,

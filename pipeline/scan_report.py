@@ -42,7 +42,8 @@ def scan_text(document: dict) -> str:
                          f"  p.{u.get('page', 1)}")
         for a in fields["korean_addresses"]:
             postal = f"  ({a['postal_code']})" if a.get("postal_code") else ""
-            lines.append(f"  address    {a['value']}{postal}  p.{a.get('page', 1)}")
+            corrected = f"  [road corrected, read as {a['as_read']}]" if a.get("as_read") else ""
+            lines.append(f"  address    {a['value']}{postal}  p.{a.get('page', 1)}{corrected}")
         if not any(fields.values()):
             lines.append("  (no fields found)")
         for f in entry.get("findings", []):

@@ -9,6 +9,7 @@ import pytest
 from pipeline.fields import detect_languages, extract_dates, extract_fields, validate_tracking
 from pipeline.fields_data import patterns
 from pipeline.model import PageReading
+from pipeline.road_names import check_road
 from pipeline.profile import Profile
 
 DATA = patterns()
@@ -53,6 +54,10 @@ def _examples() -> list:
         add("addresses", "addresses.match", ex["text"], [tuple(pair) for pair in ex["expect"]])
     for text in DATA["addresses"]["reject"]:
         add("addresses", "addresses.reject", text, [])
+    roads = DATA["addresses"]["road_names"]
+    for where in ("match", "reject"):
+        for sido, sigungu, road, postal, *expect in roads[where]:
+            add("road", f"addresses.road_names.{where}", (sido, sigungu, road, postal or None), tuple(expect))
     for ex in DATA["languages"]["match"]:
         add("languages", "languages.match", ex["text"], tuple(ex["expect"]))
     for text in DATA["languages"]["reject"]:
@@ -67,6 +72,9 @@ def _read(kind: str, example, profile: Profile):
         return [d.value.isoformat() for d in extract_dates(example)]
     if kind == "languages":
         return detect_languages(example)
+    if kind == "road":
+        check = check_road(*example)
+        return check.road, check.status
     if kind == "bar":  # one read of an address bar, the header naming no known host
         return [u.value for u in extract_fields([PageReading(index=1, text="", source="ocr", bar_reads=(example,))],
                                                 profile).urls]
@@ -89,3 +97,4 @@ def test_every_pattern_has_examples():
     assert all(fmt["examples"] for fmt in DATA["tracking"]["formats"])
     for section in ("tracking", "urls", "addresses", "languages", "dates"):
         assert DATA[section]["match"] and DATA[section]["reject"], section
+    assert DATA["addresses"]["road_names"]["match"] and DATA["addresses"]["road_names"]["reject"]
