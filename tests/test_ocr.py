@@ -478,6 +478,54 @@ def test_doubtful_latin_is_low_confidence_latin_on_a_korean_line():
     assert [w.text for w in ocr.doubtful_latin(words, ocr.settings())] == ["AHStS"]
 
 
+def test_latin_where_a_korean_address_has_its_road_is_doubtful_whatever_its_confidence():
+    """GIVEN `성남시 분당구 BASE 95` (kor+eng's read of 정자일로 95, confidence 72) and the same Latin word after a
+    word that is no administrative unit WHEN doubtful words are picked THEN only the one after 분당구 is."""
+    words = [word("성남시", 0), word("분당구", 80), word("BASE", 160, confidence=72), word("95,", 240),
+             word("상품", 0, top=90, line="2"), word("BASE", 80, top=90, confidence=72, line="2")]
+    assert [(w.text, w.line) for w in ocr.doubtful_latin(words, ocr.settings())] == [("BASE", ("1", "1", "1"))]
+
+
+def test_korean_retry_replaces_by_hangul_keeps_a_latin_word_read_as_digits_and_drops_noise(tmp_path, monkeypatch):
+    """GIVEN a Korean line with three doubtful Latin words (`BASE` after 분당구, `code`, `sy`) WHEN kor reads the line
+    again as Hangul where BASE was, as digits where `code` was, and nothing where `sy` was THEN BASE becomes the
+    Hangul, `code` stays (digits replace only a word holding a digit) and `sy` is dropped (a neighbour's ink)."""
+    line = [word("분당구", 0), word("BASE", 100, confidence=72), word("95,", 200), word("code", 300, confidence=40),
+            word("sy", 400, width=20, confidence=50), word("끝", 500)]
+    zoom, pad, gap = ocr.settings().retry_scale, 6, 20  # stack coordinates: see reread_as_korean
+
+    def kor(text: str, left: int) -> ocr.OcrWord:
+        return ocr.OcrWord(text, round((left + gap) * zoom), round((40 - (40 - pad) + gap) * zoom),
+                           round(40 * zoom), round(20 * zoom), 90.0, ("1", "1", "1"))
+
+    read = [kor("분당구", 0), kor("정자일로", 100), kor("95,", 200), kor("0006", 300), kor("끝", 500)]
+    monkeypatch.setattr(ocr, "_band_words", lambda *args, **kwargs: read)
+    out = ocr.reread_as_korean(line, Image.new("L", (700, 100), 255), tmp_path / "p.png", 60, ocr.settings())
+    assert [w.text for w in out] == ["분당구", "정자일로", "95,", "code", "끝"]
+
+
+@pytest.mark.e2e
+def test_real_tesseract_rereads_a_boxed_address_line_stacked_with_others(tmp_path):
+    """GIVEN a page whose address line sits in a grey box (a carrier's table row) above a plain line, and kor+eng's
+    first read, which takes the road name 센텀중앙로 for Latin WHEN the doubtful lines are stacked and read with kor
+    THEN the road is read in Hangul. (Each line is binarised before stacking: on a JPEG re-save of a UPS page, grey
+    boxes made Tesseract split the stack into garbled lines; this synthetic page reads either way.)"""
+    image = text_image(["Delivery address (Postal code 48059) 부산광역시 해운대구 센텀중앙로 48, 1507호",
+                        "Item 여성 니트 가디건 프리사이즈"], 24, width=1100).convert("L")
+    boxed = image.copy()
+    ImageDraw.Draw(boxed).rectangle((10, 4, 1000, 46), fill=225)
+    boxed.paste(Image.fromarray(np.minimum(np.asarray(image), 225).astype(np.uint8)).crop((10, 4, 1000, 46)), (10, 4))
+    words = ocr.parse_words(ocr.run_tesseract(boxed, "kor+eng", 60, 6))
+    after = next(i for i, w in enumerate(words) if w.text == "해운대구") + 1
+    road = words[after]
+    assert not ocr.HANGUL.search(road.text)  # the first pass's misread this test is about
+    # The second line doubtful too, so that the stack holds two lines.
+    words = [replace_word(w, w.text, 10.0, right=w.right) if w.text == "Item" else w for w in words]
+    out = ocr.reread_as_korean(words, boxed, tmp_path / "p.png", timeout=60, cfg=ocr.settings())
+    replaced = [w.text for w in out if w.line == road.line and w.left == road.left]
+    assert replaced and "앙로" in replaced[0]
+
+
 def test_settings_version_follows_the_reading_code(tmp_path, monkeypatch):
     """GIVEN the same ocr.toml WHEN the reading code changes THEN the settings version (the read cache's key)
     changes too, so reads cached by older code are not served."""
