@@ -170,7 +170,7 @@ def code_fingerprint() -> str:
     top = Path(__file__).resolve().parent.parent
     for folder in ("pipeline", "stages", "templates"):
         for path in sorted((top / folder).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".toml", ".j2", ".po"):
+            if path.is_file() and path.suffix in (".py", ".toml", ".j2", ".po", ".gz"):
                 digest.update(path.relative_to(top).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from rapidfuzz.distance import Levenshtein
+
 from pipeline.fields_data import keyword_alternation, patterns, spaced_keyword
 from pipeline.model import KoreanAddress
-from pipeline.road_names import check_road
+from pipeline.road_names import check_road, jamo
 
 SPACES = re.compile(r"[^\S\n]+")
 
@@ -26,16 +28,15 @@ def _one_syllable_off(name: str) -> str:
                     for i in range(len(name)))
 
 
-def _sido_meant(read: str) -> str | None:
-    """The 시·도 a read stands for: itself, a listed misread's name, or the one long name a syllable away."""
+def _sido_candidates(read: str) -> list[str]:
+    """The 시·도 a read may stand for: itself, a listed misread's name, or the long names a syllable away."""
     a = patterns()["addresses"]
     if read in a["sido"]:
-        return read
+        return [read]
     if read in a["sido_misreads"]:
-        return a["sido_misreads"][read]
-    near = [name for name in a["sido"] if len(name) == len(read) >= a["sido_fuzzy_min_syllables"]
+        return [a["sido_misreads"][read]]
+    return [name for name in a["sido"] if len(name) == len(read) >= a["sido_fuzzy_min_syllables"]
             and sum(x != y for x, y in zip(name, read)) == 1]
-    return near[0] if len(near) == 1 else None
 
 
 @cache
@@ -44,7 +45,7 @@ def _address_regex() -> re.Pattern:
     unit_gap = r"[^\S\n]?"
     between = rf"{unit_gap}(?:{a['stray_mark']}{unit_gap})?"  # a scan's speck read as a mark between two units
     # Longest first, so that 서 울 득 별 시 is not read as 서울 and a 시 named 득별시; at one length the exact names
-    # first, then the long names with one syllable misread (서울득별시), which _sido_meant resolves.
+    # first, then the long names with one syllable misread (서울득별시), which _value resolves.
     exact = sorted(set(a["sido"]) | set(a["sido_misreads"]), key=len, reverse=True)
     fuzzy = [name for name in a["sido"] if len(name) >= a["sido_fuzzy_min_syllables"]]
     sido = "|".join([spaced_keyword(name) for name in exact if len(name) >= a["sido_fuzzy_min_syllables"]]
@@ -83,19 +84,32 @@ def _closed(unit: str | None) -> str:
     return SPACES.sub("", unit or "")
 
 
-def _value(m: re.Match, postal_code: str | None) -> tuple[str, str | None, str | None]:
-    """The address value, the road-name check (road_names.py) and, where the road was corrected, the value as read."""
-    sido = _sido_meant(_closed(m.group("sido")))
+def _value(m: re.Match, postal_code: str | None) -> tuple[str, str | None, str | None] | None:
+    """The address value, the road-name check (road_names.py) and, where the road was corrected, the value as read;
+    None where the 시·도 read is a syllable off two names and neither the road list nor the letters decide."""
+    read_sido = _closed(m.group("sido"))
+    sidos = _sido_candidates(read_sido)
     sigungu = [_closed(u) for u in re.findall(patterns()["addresses"]["sigungu"], m.group("sigungu"))]
-    units = [sido, *sigungu]
-    if m.group("eupmyeon"):
-        units.append(_closed(m.group("eupmyeon")))
+    units = [*sigungu] + ([_closed(m.group("eupmyeon"))] if m.group("eupmyeon") else [])
     if not m.group("road"):
-        return " ".join(units + [_closed(m.group("dong")), SPACES.sub(" ", m.group("lot").strip())]), None, None
+        if len(sidos) != 1:
+            return None
+        return " ".join([sidos[0], *units, _closed(m.group("dong")), SPACES.sub(" ", m.group("lot").strip())]), None, None
     read = _closed(m.group("road"))
-    check = check_road(sido, " ".join(sigungu), read, postal_code)
-    value = " ".join(units + [check.road, _closed(m.group("building"))])
-    as_read = " ".join(units + [read, _closed(m.group("building"))]) if check.road != read else None
+    checks = {sido: check_road(sido, " ".join(sigungu), read, postal_code) for sido in sidos}
+    # 무산광역시 남구 삼산로: 부산 and 울산 are a syllable off, and 울산 남구 lists 삼산로. Failing the list, the name
+    # fewer letters off (인전광역시: 인천 one jamo, 대전 three).
+    listed = [sido for sido in sidos if checks[sido].status == "listed"]
+    if len(listed) == 1:
+        sidos = listed
+    elif len(sidos) > 1:
+        letters = {sido: Levenshtein.distance(jamo(sido), jamo(read_sido)) for sido in sidos}
+        sidos = [sido for sido in sidos if letters[sido] == min(letters.values())]
+    if len(sidos) != 1:
+        return None
+    check = checks[sidos[0]]
+    value = " ".join([sidos[0], *units, check.road, _closed(m.group("building"))])
+    as_read = " ".join([sidos[0], *units, read, _closed(m.group("building"))]) if check.road != read else None
     return value, check.status, as_read
 
 
@@ -122,10 +136,11 @@ def extract_addresses(text: str, page: int) -> list[KoreanAddress]:
     text = SPACES.sub(" ", text)
     found: dict[str, KoreanAddress] = {}
     for m in _address_regex().finditer(text):
-        if _sido_meant(_closed(m.group("sido"))) is None:
-            continue  # a syllable off two names (무산광역시: 부산? 울산?): no address rather than a wrong one
         postal_code = _postal_code(text, m)
-        value, road_check, as_read = _value(m, postal_code)
+        valued = _value(m, postal_code)
+        if valued is None:
+            continue  # a syllable off two names, nothing to decide between them: no address rather than a wrong one
+        value, road_check, as_read = valued
         if value not in found:
             found[value] = KoreanAddress(value=value, postal_code=postal_code, page=page, road_check=road_check,
                                          as_read=as_read)

@@ -30,6 +30,23 @@ def spaced_keyword(word: str) -> str:
     return "".join(pieces)
 
 
+def one_jamo_off(syllable: str) -> str:
+    """A character class of the Hangul syllables one letter (jamo) away from `syllable` (데: 대, 더, 떼, 덴, ...)."""
+    code = ord(syllable) - 0xAC00
+    initial, medial, final = code // 588, code % 588 // 28, code % 28
+    near = {0xAC00 + i * 588 + medial * 28 + final for i in range(19)}
+    near |= {0xAC00 + initial * 588 + m * 28 + final for m in range(21)}
+    near |= {0xAC00 + initial * 588 + medial * 28 + f for f in range(28)}
+    return "[" + "".join(chr(c) for c in sorted(near)) + "]"
+
+
+def one_letter_off_keyword(word: str) -> str:
+    """Regex for a Hangul keyword (OCR spaces allowed) with any one syllable read one jamo off (롯데택배 as 롯더택배)."""
+    gap = r"[^\S\n]?"
+    return "|".join(gap.join(one_jamo_off(c) if i == j else re.escape(c) for j, c in enumerate(word))
+                    for i, c in enumerate(word) if HANGUL_SYLLABLE.match(c))
+
+
 def keyword_alternation(words: list[str]) -> str:
     """One alternation of keywords, longest first so that 운송장번호 wins over 운송장."""
     return "|".join(spaced_keyword(w) for w in sorted(set(words), key=len, reverse=True))

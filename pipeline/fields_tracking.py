@@ -16,10 +16,11 @@ from functools import cache
 from typing import Iterable, Sequence
 from urllib.parse import parse_qsl, urlsplit
 
-from pipeline.fields_data import keyword_alternation, latin_bounded, patterns
+from pipeline.fields_data import keyword_alternation, latin_bounded, one_letter_off_keyword, patterns
 from pipeline.model import TrackingNumber, Url
 from pipeline.profile import Profile
 
+HANGUL_WORD = re.compile(r"[가-힣]+")
 SEPARATORS = re.compile(r"[\s\-–—]")
 # Letters and digits in groups joined by one space or a dash: how a number is printed, or how OCR breaks it up.
 RUN = re.compile(r"[A-Za-z0-9]+(?:(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])[A-Za-z0-9]+)*")
@@ -35,9 +36,10 @@ OPENERS = ":：#(（[【.=)"  # what may stand right before a number: "No.", "�
 CLOSERS = ",，、.。;:：)）]】|/*"  # and right after it: a list, a sentence's end, a bracket, a table's border
 # A line (or table cell between bars) holding only a number.
 LONE_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
-# The same with one short Latin word before the number: a label cell OCR garbled (`운송장번호` read as `Togs`).
-GARBLED_LABEL_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*[A-Za-z]{{1,6}}[^\S\n]*[|:]?[^\S\n]*"
-                                  rf"(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
+# The same with one or two short Latin words before the number: a label cell OCR garbled (`운송장번호` read as
+# `Togs` or `Boo ws`).
+GARBLED_LABEL_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*[A-Za-z]{{1,6}}(?:[^\S\n][A-Za-z]{{1,6}})?"
+                                  rf"[^\S\n]*[|:]?[^\S\n]*(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
 NAME_GAP = re.compile(r"[^\S\n]*[:：)\]]?[^\S\n]*")
 MAX_NUMBER_CHARS = 22
 MAX_TOKENS = 8
@@ -80,7 +82,13 @@ def _stop_regex() -> re.Pattern:
 
 @cache
 def _carrier_name_regex() -> re.Pattern:
-    groups = [f"(?P<{cid.replace('-', '_')}>{keyword_alternation(names)})"
+    fuzzy_min = patterns()["tracking"]["carrier_name_fuzzy_min_syllables"]
+
+    def names_regex(names: list[str]) -> str:
+        near = [one_letter_off_keyword(n) for n in names if len(n) >= fuzzy_min and HANGUL_WORD.fullmatch(n)]
+        return "|".join([keyword_alternation(names)] + near)  # exact names first
+
+    groups = [f"(?P<{cid.replace('-', '_')}>{names_regex(names)})"
               for cid, names in patterns()["tracking"]["carrier_names"].items()]
     return re.compile(latin_bounded(f"(?:{'|'.join(groups)})"))
 

@@ -370,3 +370,19 @@ def test_print_pdf_text_layer(profile):
     assert [(t.value, t.carrier, t.checksum) for t in fields.tracking_numbers] == [("2684656321", "dhl", "ok")]
     assert [(a.value, a.postal_code) for a in fields.korean_addresses] == [("부산광역시 해운대구 센텀중앙로 48", "48059")]
     assert [t.value for t in fields.timestamps] == ["2026-03-10T19:28:00+09:00", "2026-03-09T15:35:00+09:00"]
+
+
+def test_a_misread_road_name_is_named_by_the_road_list_and_the_read_is_kept(profile):
+    """GIVEN a delivery line where OCR read 센텀중앙로 as 셈 중앙로, one with a listed road, and one with a road the
+    list does not hold WHEN the fields are extracted THEN the first names 센텀중앙로 and keeps the value as read
+    (`as_read`, in the JSON too), the second is `listed`, the third stays as read, `unlisted`."""
+    text = ("받는 분 주소 (48059) 부 산 광역시 해운대구 셈 중앙로 48, 1507 호\n"
+            "보내는 분 서울특별시 송파구 올림픽로 300\n"
+            "반품지 서울특별시 송파구 없는길로 7")
+    found = _read(profile, text).korean_addresses
+    assert [(a.value, a.road_check, a.as_read) for a in found] == [
+        ("부산광역시 해운대구 센텀중앙로 48", "corrected", "부산광역시 해운대구 셈중앙로 48"),
+        ("서울특별시 송파구 올림픽로 300", "listed", None),
+        ("서울특별시 송파구 없는길로 7", "unlisted", None)]
+    assert found[0].to_json()["as_read"] == "부산광역시 해운대구 셈중앙로 48"
+    assert "as_read" not in found[1].to_json()
