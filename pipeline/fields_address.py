@@ -94,9 +94,16 @@ def _value(m: re.Match, postal_code: str | None) -> tuple[str, str | None, str |
     if not m.group("road"):
         if len(sidos) != 1:
             return None
-        return " ".join([sidos[0], *units, _closed(m.group("dong")), SPACES.sub(" ", m.group("lot").strip())]), None, None
+        lot = SPACES.sub(" ", m.group("lot").strip())
+        return " ".join([sidos[0], *units, _closed(m.group("dong")), lot]), None, None
     read = _closed(m.group("road"))
-    checks = {sido: check_road(sido, " ".join(sigungu), read, postal_code) for sido in sidos}
+    meant = read
+    for misread, ending in patterns()["addresses"]["road_end_misreads"].items():
+        if read.endswith(misread):
+            meant = read[:-len(misread)] + ending
+    checks = {sido: check_road(sido, " ".join(sigungu), meant, postal_code) for sido in sidos}
+    if meant != read:  # a misread ending is put right only where the list names the road
+        sidos = [sido for sido in sidos if checks[sido].status in ("listed", "corrected")]
     # 무산광역시 남구 삼산로: 부산 and 울산 are a syllable off, and 울산 남구 lists 삼산로. Failing the list, the name
     # fewer letters off (인전광역시: 인천 one jamo, 대전 three).
     listed = [sido for sido in sidos if checks[sido].status == "listed"]
@@ -109,8 +116,9 @@ def _value(m: re.Match, postal_code: str | None) -> tuple[str, str | None, str |
         return None
     check = checks[sidos[0]]
     value = " ".join([sidos[0], *units, check.road, _closed(m.group("building"))])
-    as_read = " ".join([sidos[0], *units, read, _closed(m.group("building"))]) if check.road != read else None
-    return value, check.status, as_read
+    if check.road == read:
+        return value, check.status, None
+    return value, "corrected", " ".join([sidos[0], *units, read, _closed(m.group("building"))])
 
 
 def _postal_code(text: str, m: re.Match) -> str | None:

@@ -853,7 +853,8 @@ def looks_chinese(text: str, words: int, confidence: float | None, cfg: OcrSetti
 
 def doubtful_latin(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:
     """Latin words on lines that hold Hangul, likely Korean that kor+eng read as Latin: those of low confidence,
-    and any between an administrative unit and a number (the road name's place in a Korean address)."""
+    and any between an administrative unit and a number or Hangul (a road name's or a district's place in a Korean
+    address)."""
     korean_lines = {w.line for w in words if HANGUL.search(w.text)}
     latin = [w for w in words if w.line in korean_lines and LATIN.search(w.text) and not HANGUL.search(w.text)]
     road_place = _in_road_place(words, cfg)
@@ -861,13 +862,13 @@ def doubtful_latin(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:
 
 
 def _in_road_place(words: list[OcrWord], cfg: OcrSettings) -> set[int]:
-    """ids of the Latin words between a word like 분당구 and a word starting with a digit, on one line."""
+    """ids of the Latin words between a word like 분당구 and a number or Hangul (고양시 AUSF 중앙로), on one line."""
     after_unit = re.compile(cfg.retry_after_unit)
     found: set[int] = set()
     for line in {w.line for w in words}:
         run: list[OcrWord] | None = None  # Latin words since the last unit word, None outside such a run
         for w in (w for w in words if w.line == line):
-            if run is not None and w.text[:1].isdigit():
+            if run and (w.text[:1].isdigit() or HANGUL.match(w.text)):
                 found.update(id(x) for x in run)
             if after_unit.search(w.text):
                 run = []

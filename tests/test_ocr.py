@@ -479,11 +479,15 @@ def test_doubtful_latin_is_low_confidence_latin_on_a_korean_line():
 
 
 def test_latin_where_a_korean_address_has_its_road_is_doubtful_whatever_its_confidence():
-    """GIVEN `성남시 분당구 BASE 95` (kor+eng's read of 정자일로 95, confidence 72) and the same Latin word after a
-    word that is no administrative unit WHEN doubtful words are picked THEN only the one after 분당구 is."""
+    """GIVEN `성남시 분당구 BASE 95` (kor+eng's read of 정자일로 95, confidence 72), `고양시 AUSF 중앙로` (일산동구,
+    71), the same Latin word after a word that is no administrative unit, and one ending a line after a unit WHEN
+    doubtful words are picked THEN only BASE after 분당구 and AUSF after 고양시 are."""
     words = [word("성남시", 0), word("분당구", 80), word("BASE", 160, confidence=72), word("95,", 240),
-             word("상품", 0, top=90, line="2"), word("BASE", 80, top=90, confidence=72, line="2")]
-    assert [(w.text, w.line) for w in ocr.doubtful_latin(words, ocr.settings())] == [("BASE", ("1", "1", "1"))]
+             word("상품", 0, top=90, line="2"), word("BASE", 80, top=90, confidence=72, line="2"),
+             word("고양시", 0, top=140, line="3"), word("AUSF", 80, top=140, confidence=71, line="3"),
+             word("중앙로", 160, top=140, line="3"),
+             word("부산광역시", 0, top=190, line="4"), word("Busan", 120, top=190, confidence=93, line="4")]
+    assert [(w.text, w.line[-1]) for w in ocr.doubtful_latin(words, ocr.settings())] == [("BASE", "1"), ("AUSF", "3")]
 
 
 def test_korean_retry_replaces_by_hangul_keeps_a_latin_word_read_as_digits_and_drops_noise(tmp_path, monkeypatch):
