@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from rapidfuzz.distance import Levenshtein
+
 from pipeline.fields_data import patterns
 from pipeline.model import Url
 from pipeline.profile import Profile
@@ -219,30 +221,45 @@ def extract_bar_urls(read: str, profile: Profile, page: int) -> list[Url]:
     return extract_urls(repaired, profile, page, address_bar=True) if repaired else urls
 
 
+TRACKING_RUN = re.compile(r"\d{10,}")
+
+
 def _near_known_host_glued(read: str, known: set[str]) -> str:
-    """The read with its host replaced by a known host that the host's start is a misread of (one edit for a long
-    host, a known confusion for a short one), the rest (after a misread slash) as its path; "" if none."""
+    """The read with its host replaced by the known host that the host's start is a misread of (for a long host one
+    edit, or up to bar_max_host_edits where the URL carries a tracking number, the nearest alone; for a short one a
+    known confusion), the rest (after a misread slash) as its path; "" if none."""
     scheme = "https://" if read.startswith("https://") else ""
     body = read[len(scheme):].lstrip("-_.,:;'‘’`|!")  # the lock icon's remains
     # Compared without dots, which OCR drops or adds: `jlogencom` is one letter from ilogen.com.
     letters = [(i, c) for i, c in enumerate(body.lower()) if c != "."]
-    slash_misreads = patterns()["urls"]["slash_misreads"]
-    confusions = [(wrong.lower(), right.lower()) for wrong, right in patterns()["urls"]["host_confusions"]]
-    for host in sorted(known, key=len, reverse=True):
+    urls = patterns()["urls"]
+    confusions = [(wrong.lower(), right.lower()) for wrong, right in urls["host_confusions"]]
+    found: list[tuple[int, int, int, str, str]] = []  # (edits, letters off the host's length, letters, host, path)
+    for host in known:
         want = host.replace(".", "")
-        long = len(host) >= patterns()["urls"]["min_chars_for_edit"]
-        for count in (len(want) - 1, len(want), len(want) + 1):
+        long = len(host) >= urls["min_chars_for_edit"]
+        reach = urls["bar_max_host_edits"] if long else 1
+        for count in range(max(1, len(want) - reach), min(len(letters), len(want) + reach) + 1):
             start = "".join(c for _, c in letters[:count])
-            # A long host one edit away; a short one (dhl.com) only through a known confusion (`dhi.comvkr-en`).
-            near = _one_edit_apart(start, want) if long else any(
-                start != want and start.replace(wrong, right) == want for wrong, right in confusions)
-            if count > len(letters) or not near:
-                continue
+            # A long host a few edits away; a short one (dhl.com) only through a known confusion (`dhi.comvkr-en`).
+            if long:
+                edits = Levenshtein.distance(start, want, score_cutoff=reach)
+            else:
+                edits = 1 if any(start != want and start.replace(wrong, right) == want
+                                 for wrong, right in confusions) else reach + 1
             rest = body[letters[count - 1][0] + 1:]
-            if not rest or rest[0] in "/?" or rest[0] in slash_misreads:
-                path = rest[1:] if rest and rest[0] in slash_misreads else rest
-                return f"{scheme}{host}/{path.lstrip('/')}" if path else f"{scheme}{host}"
-    return ""
+            if 0 < edits <= reach and (not rest or rest[0] in "/?" or rest[0] in urls["slash_misreads"]):
+                path = rest[1:] if rest and rest[0] in urls["slash_misreads"] else rest
+                # Beyond one edit, only a URL that carries a tracking number, as a carrier's tracking page does.
+                if edits == 1 or TRACKING_RUN.search(path):
+                    found.append((edits, abs(count - len(want)), count, host, path))
+    if not found:
+        return ""
+    found.sort()
+    if len({host for edits, _, _, host, _ in found if edits == found[0][0]}) > 1:
+        return ""  # as near two known hosts: neither
+    *_, host, path = found[0]
+    return f"{scheme}{host}/{path.lstrip('/')}" if path else f"{scheme}{host}"
 
 
 def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = False) -> list[Url]:
