@@ -879,6 +879,9 @@ def _in_road_place(words: list[OcrWord], cfg: OcrSettings) -> set[int]:
     return found
 
 
+URL_MARKS = re.compile(r"[/.:?=&]")
+
+
 def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, timeout: float,
                      cfg: OcrSettings) -> list[OcrWord]:
     """`words` with the doubtful Latin ones read again with kor alone: the lines holding them cropped from the OCR
@@ -931,8 +934,10 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
         if found and not any(LATIN.search(text) for text in found) and (
                 any(HANGUL.search(text) for text in found) or any(c.isdigit() for c in word.text)):
             replacements[id(word)] = " ".join(found)
-        elif on_line and not found:
-            replacements[id(word)] = ""  # kor read the line and nothing there: `sy` was a neighbour's ink
+        elif on_line and not found and not URL_MARKS.search(word.text):
+            # kor read the line and nothing there: `sy` was a neighbour's ink. A piece of a URL stays: the address
+            # bar's passes read it again.
+            replacements[id(word)] = ""
     return [replace(w, text=replacements[id(w)]) if id(w) in replacements else w for w in words
             if replacements.get(id(w), True)]
 

@@ -491,11 +491,13 @@ def test_latin_where_a_korean_address_has_its_road_is_doubtful_whatever_its_conf
 
 
 def test_korean_retry_replaces_by_hangul_keeps_a_latin_word_read_as_digits_and_drops_noise(tmp_path, monkeypatch):
-    """GIVEN a Korean line with three doubtful Latin words (`BASE` after 분당구, `code`, `sy`) WHEN kor reads the line
-    again as Hangul where BASE was, as digits where `code` was, and nothing where `sy` was THEN BASE becomes the
-    Hangul, `code` stays (digits replace only a word holding a digit) and `sy` is dropped (a neighbour's ink)."""
+    """GIVEN a Korean line with four doubtful Latin words (`BASE` after 분당구, `code`, `sy`, a URL piece) WHEN kor
+    reads the line again as Hangul where BASE was, as digits where `code` was, and nothing where `sy` and the URL
+    were THEN BASE becomes the Hangul, `code` stays (digits replace only a word holding a digit), `sy` is dropped (a
+    neighbour's ink) and the URL piece stays (the address bar's passes read it again)."""
     line = [word("분당구", 0), word("BASE", 100, confidence=72), word("95,", 200), word("code", 300, confidence=40),
-            word("sy", 400, width=20, confidence=50), word("끝", 500)]
+            word("sy", 400, width=20, confidence=50), word("끝", 500, width=40),
+            word("go.kr/trace", 600, confidence=30)]
     zoom, pad, gap = ocr.settings().retry_scale, 6, 20  # stack coordinates: see reread_as_korean
 
     def kor(text: str, left: int) -> ocr.OcrWord:
@@ -505,7 +507,7 @@ def test_korean_retry_replaces_by_hangul_keeps_a_latin_word_read_as_digits_and_d
     read = [kor("분당구", 0), kor("정자일로", 100), kor("95,", 200), kor("0006", 300), kor("끝", 500)]
     monkeypatch.setattr(ocr, "_band_words", lambda *args, **kwargs: read)
     out = ocr.reread_as_korean(line, Image.new("L", (700, 100), 255), tmp_path / "p.png", 60, ocr.settings())
-    assert [w.text for w in out] == ["분당구", "정자일로", "95,", "code", "끝"]
+    assert [w.text for w in out] == ["분당구", "정자일로", "95,", "code", "끝", "go.kr/trace"]
 
 
 @pytest.mark.e2e
