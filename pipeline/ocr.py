@@ -865,17 +865,19 @@ def _in_road_place(words: list[OcrWord], cfg: OcrSettings) -> set[int]:
     """ids of the Latin words between a word like 분당구 and a number or Hangul (고양시 AUSF 중앙로), on one line."""
     after_unit = re.compile(cfg.retry_after_unit)
     found: set[int] = set()
-    for line in {w.line for w in words}:
-        run: list[OcrWord] | None = None  # Latin words since the last unit word, None outside such a run
-        for w in (w for w in words if w.line == line):
-            if run and (w.text[:1].isdigit() or HANGUL.match(w.text)):
-                found.update(id(x) for x in run)
-            if after_unit.search(w.text):
-                run = []
-            elif run is not None and LATIN.search(w.text) and not HANGUL.search(w.text):
-                run.append(w)
-            else:
-                run = None
+    run: list[OcrWord] | None = None  # Latin words since the last unit word of the line, None outside such a run
+    line = None
+    for w in words:  # Tesseract lists a line's words together, left to right
+        if w.line != line:
+            run, line = None, w.line
+        if run and (w.text[:1].isdigit() or HANGUL.match(w.text)):
+            found.update(id(x) for x in run)
+        if after_unit.search(w.text):
+            run = []
+        elif run is not None and LATIN.search(w.text) and not HANGUL.search(w.text):
+            run.append(w)
+        else:
+            run = None
     return found
 
 
@@ -938,8 +940,8 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
             # kor read the line and nothing there: `sy` was a neighbour's ink. A piece of a URL stays: the address
             # bar's passes read it again.
             replacements[id(word)] = ""
-    return [replace(w, text=replacements[id(w)]) if id(w) in replacements else w for w in words
-            if replacements.get(id(w), True)]
+    read_again = [replace(w, text=replacements[id(w)]) if id(w) in replacements else w for w in words]
+    return [w for w in read_again if w.text]  # the dropped ones
 
 
 def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm: int | None = None,
