@@ -73,9 +73,13 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         first_source_of[digest] = source
         outcomes.append(len(pending))
         pending.append((source, path, digest, size, workdir / f"{number:03d}-{_safe_stem(source)}"))
-    # Each file on its own (decoding, the QR scan, a conversion into its own work path), on threads: the work is in
-    # C code that lets go of the GIL, and a file's verdict depends on no other.
-    done = executors.map_threads(lambda task: ingest_file(*task, ctx, verdicts), pending, ctx.jobs)
+    # JPEG and PNG files, checked as they are (decoding, the QR scan), on threads: that work is in C code that lets
+    # go of the GIL, and a file's verdict depends on no other. Everything else one at a time: pdfium, reportlab and
+    # libheif must not be called from two threads at once (PDFs checked on two threads crashed the process).
+    threaded = [i for i, task in enumerate(pending) if _kind(task[1]) in THREAD_SAFE_KINDS]
+    done: dict[int, Ingested] = dict(zip(threaded, executors.map_threads(
+        lambda i: ingest_file(*pending[i], ctx, verdicts), threaded, ctx.jobs)))
+    done.update((i, ingest_file(*task, ctx, verdicts)) for i, task in enumerate(pending) if i not in done)
     files: list[EvidenceFile] = []
     findings: list[Finding] = []
     log: list[str] = []
@@ -98,6 +102,16 @@ def run(state: PacketState, ctx: Context) -> PacketState:
                            f"{evidence.conversion or 'used as it is'}{origin}")
     state = replace(state, files=tuple(files)).with_findings(*findings)
     return state.with_log(*log)
+
+
+THREAD_SAFE_KINDS = ("jpeg", "png")
+
+
+def _kind(path: Path) -> str:
+    try:
+        return sniff(path).kind
+    except OSError:
+        return "unreadable"
 
 
 def ingest_file(source: str, path: Path, digest: str, size: int, work_stem: Path, ctx: Context,
