@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from pipeline import convert, executors, imageops, pdfops, transcript
+from pipeline import convert, imageops, pdfops, transcript
 from pipeline import sniff as sniffing
 from pipeline.context import Context
 from pipeline.errors import FileProblem
@@ -48,70 +48,41 @@ def run(state: PacketState, ctx: Context) -> PacketState:
     workdir = ctx.workdir / "ingest"
     workdir.mkdir(parents=True, exist_ok=True)
     verdicts = convert.VerdictCache(ctx.cache_dir, rules_version(ctx))
+    files: list[EvidenceFile] = []
+    findings: list[Finding] = []
+    log: list[str] = []
     first_source_of: dict[str, str] = {}
-    pending: list[tuple[str, Path, str, int, Path]] = []  # files to ingest: source, path, digest, size, work stem
-    # Per input, in order: a log line, a file that cannot be read (with its finding), or its index in `pending`.
-    outcomes: list[str | tuple[EvidenceFile, Finding] | int] = []
     for number, source in enumerate(state.inputs, start=1):
         if is_hidden(source):
-            outcomes.append(f"ingest: ignored {source}: a file the computer made (system litter), not evidence")
+            log.append(f"ingest: ignored {source}: a file the computer made (system litter), not evidence")
             continue
         path = Path(state.root or ".") / source
         try:
             digest, size = _fingerprint(path)
         except OSError as exc:
-            unread = EvidenceFile(source=source, path=path.absolute(), sha256="", size=0, detected="unreadable")
-            outcomes.append((unread,
-                             Finding("unreadable-file", ctx.profile.severity("unreadable-file"),
-                                     f"The file cannot be read ({exc.strerror or exc}).",
-                                     "check that it exists and that you are allowed to read it", source)))
+            files.append(EvidenceFile(source=source, path=path.absolute(), sha256="", size=0, detected="unreadable"))
+            findings.append(Finding("unreadable-file", ctx.profile.severity("unreadable-file"),
+                                    f"The file cannot be read ({exc.strerror or exc}).",
+                                    "check that it exists and that you are allowed to read it", source))
             continue
         if digest in first_source_of:
-            outcomes.append(f"ingest: {source} has the same content as {first_source_of[digest]} "
-                            f"(sha256 {digest[:12]}): kept once")
+            log.append(f"ingest: {source} has the same content as {first_source_of[digest]} "
+                       f"(sha256 {digest[:12]}): kept once")
             continue
         first_source_of[digest] = source
-        outcomes.append(len(pending))
-        pending.append((source, path, digest, size, workdir / f"{number:03d}-{_safe_stem(source)}"))
-    # JPEG and PNG files, checked as they are (decoding, the QR scan), on threads: that work is in C code that lets
-    # go of the GIL, and a file's verdict depends on no other. Everything else one at a time: pdfium, reportlab and
-    # libheif must not be called from two threads at once (PDFs checked on two threads crashed the process).
-    threaded = [i for i, task in enumerate(pending) if _kind(task[1]) in THREAD_SAFE_KINDS]
-    done: dict[int, Ingested] = dict(zip(threaded, executors.map_threads(
-        lambda i: ingest_file(*pending[i], ctx, verdicts), threaded, ctx.jobs)))
-    done.update((i, ingest_file(*task, ctx, verdicts)) for i, task in enumerate(pending) if i not in done)
-    files: list[EvidenceFile] = []
-    findings: list[Finding] = []
-    log: list[str] = []
-    for outcome in outcomes:
-        if isinstance(outcome, str):
-            log.append(outcome)
-        elif isinstance(outcome, tuple):
-            files.append(outcome[0])
-            findings.append(outcome[1])
+        ingested = ingest_file(source, path, digest, size, workdir / f"{number:03d}-{_safe_stem(source)}", ctx,
+                               verdicts)
+        evidence, finding = ingested.evidence, ingested.finding
+        files.append(evidence)
+        origin = f" ({ingested.note})" if ingested.note else ""
+        if finding:
+            findings.append(finding)
+            log.append(f"ingest: {source}: {evidence.detected} by content -> {finding.rule}{origin}")
         else:
-            ingested = done[outcome]
-            evidence, finding = ingested.evidence, ingested.finding
-            files.append(evidence)
-            origin = f" ({ingested.note})" if ingested.note else ""
-            if finding:
-                findings.append(finding)
-                log.append(f"ingest: {evidence.source}: {evidence.detected} by content -> {finding.rule}{origin}")
-            else:
-                log.append(f"ingest: {evidence.source}: {evidence.detected} by content -> "
-                           f"{evidence.conversion or 'used as it is'}{origin}")
+            log.append(f"ingest: {source}: {evidence.detected} by content -> "
+                       f"{evidence.conversion or 'used as it is'}{origin}")
     state = replace(state, files=tuple(files)).with_findings(*findings)
     return state.with_log(*log)
-
-
-THREAD_SAFE_KINDS = ("jpeg", "png")
-
-
-def _kind(path: Path) -> str:
-    try:
-        return sniff(path).kind
-    except OSError:
-        return "unreadable"
 
 
 def ingest_file(source: str, path: Path, digest: str, size: int, work_stem: Path, ctx: Context,

@@ -40,24 +40,13 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         except FileProblem as problem:
             findings.append(Finding(problem.rule, ctx.profile.severity(problem.rule), problem.message,
                                     problem.fix, evidence.source))
-    jobs = [(plan, job) for plan in plans for job in plan.jobs]
+    jobs = [job for plan in plans for job in plan.jobs]
     # A page's OCR time grows with its file's bytes per page: photos first, then scans' pages, screenshots last.
-    per_page = {id(job): _bytes(job.path) / len(plan.jobs) for plan, job in jobs}
-    pages: dict[str, dict[int, reader.PageResult]] = {plan.sha256: {} for plan in plans}
-    fielded: dict[str, Reading] = {}  # a file's fields are extracted as soon as its last page is read
+    per_page = {id(job): _bytes(job.path) / len(plan.jobs) for plan in plans for job in plan.jobs}
+    results = iter(executors.map_tasks(reader.read_page, jobs, ctx.jobs, cost=lambda job: per_page[id(job)]))
     for plan in plans:
-        if not plan.jobs:  # a PDF read from its text layer alone
-            by_content[plan.sha256] = reader.assemble(plan, [])
-    for index, result in executors.completed_tasks(reader.read_page, [job for _, job in jobs], ctx.jobs,
-                                                   cost=lambda job: per_page[id(job)]):
-        plan, job = jobs[index]
-        pages[plan.sha256][job.index] = result
-        if len(pages[plan.sha256]) == len(plan.jobs):
-            reading = reader.assemble(plan, [pages[plan.sha256][j.index] for j in plan.jobs])
-            by_content[plan.sha256] = reading
-            fielded[plan.source] = reader.with_fields(reading, plan.source, ctx.profile)
-    for plan in plans:  # logged and cached in input order, whatever order the pages finished in
-        reading = by_content[plan.sha256]
+        reading = reader.assemble(plan, [next(results) for _ in plan.jobs])
+        by_content[plan.sha256] = reading
         log.append(f"read: {plan.source}: {_page_summary(reading)} ({reading.engine})")
         # A page that failed may succeed next time (a timeout under load): only complete reads are kept.
         if not any(page.warning for page in reading.pages) and not cache.put(reading) and ctx.cache_dir:
@@ -67,8 +56,7 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         reading = by_content.get(evidence.sha256)
         if reading is None:
             continue
-        readings[evidence.source] = (fielded.get(evidence.source)
-                                     or reader.with_fields(reading, evidence.source, ctx.profile))
+        readings[evidence.source] = reader.with_fields(reading, evidence.source, ctx.profile)
         findings += [Finding("low-quality", ctx.profile.severity("low-quality"),
                              f"{page.warning}: its text could not be read, so its fields were not checked.",
                              f"replace page {page.index} with a sharper capture or the original PDF",

@@ -24,16 +24,3 @@ def test_a_process_pool_keeps_the_input_order():
     values = [-3, 1, -7, 2, -5]
     assert executors.map_tasks(abs, values, 2, cost=abs) == [3, 1, 7, 2, 5]
     assert executors.map_tasks(abs, values, 2) == [3, 1, 7, 2, 5]
-
-
-def test_completed_tasks_yield_every_index_once_with_its_result():
-    """GIVEN tasks on a process pool WHEN their results are taken as each finishes THEN every task's index comes
-    once, with its own result (whatever the order)."""
-    values = [-3, 1, -7, 2, -5, 4]
-    done = dict(executors.completed_tasks(abs, values, 2, cost=abs))
-    assert done == {i: abs(v) for i, v in enumerate(values)}
-
-
-def test_threads_keep_the_input_order():
-    """GIVEN tasks on two threads WHEN mapped THEN the results are in input order."""
-    assert executors.map_threads(str.upper, ["a", "b", "c"], 2) == ["A", "B", "C"]

@@ -477,18 +477,3 @@ def test_a_csv_under_another_name_gets_its_own_transcript(tmp_path, ctx):
         state = ingest.run(PacketState(root=root, inputs=(name,)), ctx)
         usable.append(state.file(name).usable)
     assert usable[0] != usable[1] and all(p.is_relative_to(ctx.cache_dir) for p in usable)
-
-
-def test_threads_give_the_same_verdicts_in_the_same_order(packet, tmp_path):
-    """GIVEN the messy packet, ingested on one thread WHEN ingested again on two threads THEN every file, finding and
-    log line is the same and in the same order (the files are checked side by side, reported in input order)."""
-    root, _, ctx, one = packet
-    two = ingest.run(PacketState(root=root, inputs=tuple(sorted(FILES))), replace(ctx, workdir=tmp_path, jobs=2))
-
-    def summary(state: PacketState, workdir: Path):
-        files = [(f.source, f.detected, f.usable_type, f.conversion, f.pages,
-                  f.usable.relative_to(workdir).as_posix() if f.usable and f.usable.is_relative_to(workdir) else "")
-                 for f in state.files]
-        return files, [(f.rule, f.file, f.message) for f in state.findings], [line for line in state.log]
-
-    assert summary(two, tmp_path) == summary(one, ctx.workdir)
