@@ -115,8 +115,9 @@ def _value(m: re.Match, postal_code: str | None) -> tuple[str, str | None, str |
     if len(sidos) != 1:
         return None
     check = checks[sidos[0]]
-    value = " ".join([sidos[0], *units, check.road, _closed(m.group("building"))])
-    if check.road == read:
+    listed_units = check.sigungu.split() + units[len(sigungu):]  # 해운데구 read, 해운대구 listed
+    value = " ".join([sidos[0], *listed_units, check.road, _closed(m.group("building"))])
+    if check.road == read and listed_units == units:
         return value, check.status, None
     return value, "corrected", " ".join([sidos[0], *units, read, _closed(m.group("building"))])
 

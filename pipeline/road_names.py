@@ -5,16 +5,17 @@ Tesseract's fast Korean model misreads some syllables of some fonts at every sca
 섬중앙로, 센럼중앙로), and no re-read recovers a syllable no read contains. A district has a few hundred roads, so
 the road nearest in jamo (ㅅㅔㄴㅌㅓㅁ: a misread syllable is one or two jamo off, a merged pair three) is the road
 meant when it is near enough and clearly nearer than the next; the postal zone printed beside the address decides
-between two near roads, and failing that the letters they share with the read. The list is from 2021: a road missing from it is reported `unlisted`, never changed
-unless a listed road is that near, and digits are never changed (월드컵북로59길 is not 월드컵북로58길).
-Thresholds are data: patterns.toml [addresses.road_names].
+between two near roads, and failing that the letters they share with the read. A 시·군·구 the list does not have
+is the one a letter away (해운데구: 해운대구), where that one lists the road. The list is from 2021: a road missing
+from it is reported `unlisted`, never changed unless a listed road is that near, and digits are never changed
+(월드컵북로59길 is not 월드컵북로58길). Thresholds are data: patterns.toml [addresses.road_names].
 """
 from __future__ import annotations
 
 import gzip
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -29,10 +30,12 @@ DIGITS = re.compile(r"\d+")
 
 @dataclass(frozen=True)
 class RoadCheck:
-    """`status`: listed (the district lists the road), corrected (`road` is the listed road OCR misread),
-    unlisted (not listed and no listed road near enough: a new road or a misread), unchecked (district not listed)."""
+    """`status`: listed (the district lists the road), corrected (`road` is the listed road OCR misread, or
+    `sigungu` the listed district), unlisted (not listed and no listed road near enough: a new road or a misread),
+    unchecked (district not listed). `sigungu`: the district as listed, or as read where it is not."""
     road: str
     status: str
+    sigungu: str
 
 
 @cache
@@ -85,13 +88,26 @@ def jamo(text: str) -> str:
     return unicodedata.normalize("NFD", text)
 
 
+@cache
+def near_sigungu(sido: str, sigungu: str) -> str | None:
+    """The listed 시·군·구 of `sido` one letter (jamo) from a read that is none (해운데구 -> 해운대구), if only one is."""
+    listed = patterns()["addresses"]["road_names"]["sido_in_list"].get(sido)
+    near = [name for name, keys in _district_keys().items() if (listed, name) in keys
+            and Levenshtein.distance(jamo(name), jamo(sigungu)) == 1]
+    return near[0] if len(near) == 1 else None
+
+
 def check_road(sido: str, sigungu: str, road: str, postal_code: str | None) -> RoadCheck:
     district = district_roads(sido, sigungu)
+    if district is None and sigungu and (near := near_sigungu(sido, sigungu)):
+        checked = check_road(sido, near, road, postal_code)
+        if checked.status in ("listed", "corrected"):  # the district's name taken only where it lists the road
+            return replace(checked, status="corrected")
     if district is None:
-        return RoadCheck(road, "unchecked")
+        return RoadCheck(road, "unchecked", sigungu)
     roads, spelled = district
     if road in roads:
-        return RoadCheck(road, "listed")
+        return RoadCheck(road, "listed", sigungu)
     rules = patterns()["addresses"]["road_names"]
     read, digits = jamo(road), DIGITS.findall(road)
     near = [(roads[i], distance) for _, distance, i in
@@ -99,10 +115,10 @@ def check_road(sido: str, sigungu: str, road: str, postal_code: str | None) -> R
                             score_cutoff=rules["max_edits"] + rules["min_margin"])
             if DIGITS.findall(roads[i]) == digits]
     if not near:
-        return RoadCheck(road, "unlisted")
+        return RoadCheck(road, "unlisted", sigungu)
     best, fewest = min(near, key=lambda candidate: candidate[1])
     if fewest > min(rules["max_edits"], int(rules["max_edit_fraction"] * len(jamo(best)))):
-        return RoadCheck(road, "unlisted")
+        return RoadCheck(road, "unlisted", sigungu)
     rivals = {name: distance for name, distance in near if distance < fewest + rules["min_margin"]}
     if len(rivals) > 1 and postal_code:  # two near roads: the one in the printed postal zone, if only one is
         rivals = {name: distance for name, distance in rivals.items() if name in zone_roads(postal_code)}
@@ -113,4 +129,5 @@ def check_road(sido: str, sigungu: str, road: str, postal_code: str | None) -> R
         leader = min(rivals, key=rivals.get)
         if all(rivals[leader] < rivals[n] and kept[leader] > kept[n] for n in rivals if n != leader):
             rivals = {leader: rivals[leader]}
-    return RoadCheck(next(iter(rivals)), "corrected") if len(rivals) == 1 else RoadCheck(road, "unlisted")
+    return (RoadCheck(next(iter(rivals)), "corrected", sigungu) if len(rivals) == 1
+            else RoadCheck(road, "unlisted", sigungu))
