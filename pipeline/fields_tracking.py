@@ -16,6 +16,8 @@ from functools import cache
 from typing import Iterable, Sequence
 from urllib.parse import parse_qsl, urlsplit
 
+from rapidfuzz.distance import Levenshtein
+
 from pipeline.fields_data import keyword_alternation, latin_bounded, one_letter_off_keyword, patterns
 from pipeline.model import TrackingNumber, Url
 from pipeline.profile import Profile
@@ -436,7 +438,7 @@ def _from_urls(urls: Sequence[Url], profile: Profile) -> list[_Candidate]:
     for url in urls:
         parts = urlsplit(url.value)
         carrier = profile.carrier_for_host(url.host)
-        values = [v for k, v in parse_qsl(parts.query) if _param_key(k) in params]
+        values = [v for k, v in parse_qsl(parts.query) if _known_param(_param_key(k), params, carrier)]
         last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
         if carrier in patterns()["tracking"]["url_path_carriers"] and fits(normalise(last_segment), carrier):
             values.append(last_segment)  # a carrier page addressed by the number itself: ilogen.com/.../trace/N
@@ -447,6 +449,16 @@ def _from_urls(urls: Sequence[Url], profile: Profile) -> list[_Candidate]:
             if value and (_generic().fullmatch(value) or any(f.regex.fullmatch(value) for f in _formats())):
                 found.append(_Candidate(value, -1, -1, "url", carrier))
     return found
+
+
+def _known_param(key: str, params: set[str], carrier: str | None) -> bool:
+    """A tracking parameter's name, or on a carrier's own page a long one with one letter misread, added or lost
+    (`wvblnum` in a JPEG re-save of hanjin.com)."""
+    if key in params:
+        return True
+    least = patterns()["tracking"]["url_param_min_chars_for_edit"]
+    return carrier is not None and len(key) >= least and any(
+        len(param) >= least and Levenshtein.distance(key, param, score_cutoff=1) == 1 for param in params)
 
 
 def _param_key(name: str) -> str:
