@@ -104,7 +104,6 @@ class OcrSettings:
     bar_pad_fraction: float
     bar_join_gap_fraction: float
     bar_end_gap_glyphs: float
-    bar_url_start: str
     bar_url_text: str
     clock_width_fraction: float
     clock_height_fraction: float
@@ -648,10 +647,9 @@ def read_address_bar(gray: Image.Image, bar: list[OcrWord], before: OcrWord | No
     pad = cfg.bar_pad_fraction * (bottom - top)
     # Never into the word before the URL (the lock icon): it would be read as a leading `1`, `!` or `.`.
     stop = (before.right / scale + 1) if before else 0
-    left = bar[0].left / scale
-    if not re.match(cfg.bar_url_start, bar[0].text):
-        # The first pass put the URL's start on another line or nowhere (a photo's tilted bar): its ink decides.
-        left = max(stop, ink_end(gray, round(top), round(bottom), round(left), -1, cfg))
+    # The URL's ink decides where it starts: the first pass may have put its start on another line or nowhere (a
+    # photo's tilted bar), or lost a short first label (`mc.` of mc.coupang.com).
+    left = max(stop, ink_end(gray, round(top), round(bottom), round(bar[0].left / scale), -1, cfg))
     left = max(left - pad, stop)
     right = ink_end(gray, round(top), round(bottom), round(max(w.right for w in bar) / scale), 1, cfg)
     box = (max(0, round(left)), max(0, round(top - pad)),
