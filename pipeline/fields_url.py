@@ -230,6 +230,9 @@ def _near_known_host_glued(read: str, known: set[str]) -> str:
     known confusion), the rest (after a misread slash) as its path; "" if none."""
     scheme = "https://" if read.startswith("https://") else ""
     body = read[len(scheme):].lstrip("-_.,:;'‘’`|!")  # the lock icon's remains
+    label, dot, rest = body.partition(".")
+    if dot and (label.lower() == "www" or _www_misread().fullmatch(label)):  # `Avww.lottegkgis.com`
+        scheme, body = scheme + "www.", rest
     # Compared without dots, which OCR drops or adds: `jlogencom` is one letter from ilogen.com.
     letters = [(i, c) for i, c in enumerate(body.lower()) if c != "."]
     urls = patterns()["urls"]
