@@ -495,10 +495,30 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
         known = best.get(value)
         if known is None or (known.carrier is None and carrier is not None):
             best[value] = number
-    return without_weaker_copies(list(best.values()))
+    numbers = without_weaker_copies(list(best.values()))
+    return [n for n in numbers if not _copy_of_a_url_number(n, urls, profile)]
 
 
 STRONG_CONTEXTS = frozenset({"label", "url"})
+
+
+def _copy_of_a_url_number(number: TrackingNumber, urls: Sequence[Url], profile: Profile) -> bool:
+    """A number of no carrier and no check digit whose digits end in url_copy_min_digits of the number a carrier's
+    URL carries is OCR's copy of that number, misread: a UPS page's `1ZAMVVVL0349044486` came back as
+    `12000010349044486` under its label, while the URL's copy, misread too, failed the UPS format."""
+    if number.carrier is not None or number.checksum != "none" or number.context == "url":
+        return False
+    tail = patterns()["tracking"]["url_copy_min_digits"]
+    digits = re.sub(r"\D", "", number.value)
+    if len(digits) < tail:
+        return False
+    for url in urls:
+        if profile.carrier_for_host(url.host) is None:
+            continue
+        carried = [re.sub(r"\D", "", v) for _, v in parse_qsl(urlsplit(url.value).query)]
+        if any(value != digits and value.endswith(digits[-tail:]) for value in carried):
+            return True
+    return False
 
 
 def without_weaker_copies(numbers: list[TrackingNumber]) -> list[TrackingNumber]:
