@@ -26,13 +26,9 @@ TRAILING = ".,;:!?'\"”’)]}>。、"
 
 
 @cache
-def _scheme_repair() -> re.Pattern:
-    return re.compile(patterns()["urls"]["scheme_repair"])
-
-
-@cache
-def _www_repair() -> re.Pattern:
-    return re.compile(patterns()["urls"]["www_repair"])
+def _url_pattern(key: str) -> re.Pattern:
+    """A regex of patterns.toml [urls], compiled once."""
+    return re.compile(patterns()["urls"][key])
 
 
 @cache
@@ -45,21 +41,6 @@ def _dot_space_repair() -> re.Pattern:
 def _colon_host() -> re.Pattern:
     endings = "|".join(re.escape(e) for e in sorted(patterns()["urls"]["colon_dot_endings"], key=len, reverse=True))
     return re.compile(rf"(?:(?<=://)|(?<![\w/:.\-]))[A-Za-z0-9\-]+(?:[.:][A-Za-z0-9\-]+)*:(?:{endings})(?=[/?#\s]|$)")
-
-
-@cache
-def _bar_scheme() -> re.Pattern:
-    return re.compile(patterns()["urls"]["bar_scheme"])
-
-
-@cache
-def _www_misread() -> re.Pattern:
-    return re.compile(patterns()["urls"]["www_label_misread"])
-
-
-@cache
-def _icon_trailer() -> re.Pattern:
-    return re.compile(patterns()["urls"]["icon_trailer"])
 
 
 @cache
@@ -104,8 +85,6 @@ def _damaged_name(host: str) -> str:
 
 @cache
 def _damaged_known_host_cached(hosts: tuple[str, ...]) -> re.Pattern:
-    # Each dot may be read as a colon, an underscore, a comma or an i (`upsicom/track`), be followed by a space, or
-    # be lost.
     names = "|".join(_damaged_name(host) for host in sorted(hosts, key=len, reverse=True))
     # After a slash (the scheme's), www may come out as other w-like letters glued to the host (`/Awnwups.com`).
     return re.compile(rf"(?i)(?<![A-Za-z0-9-])(?P<www>(?:www|(?<=/)[awvmn]{{2,6}}){DAMAGED_DOT})?(?P<name>{names})"
@@ -116,8 +95,7 @@ def _damaged_known_host(known: set[str]) -> re.Pattern:
     """A known host with its dots lost or misread, or glued to its path (the slash lost, doubled or read as a
     letter), right before what is plainly a path or query: `lotteglogiscom/home/...`, `serviceepost.go_kr/trace`,
     `ups.comtrack?loc=`, `epost.go.kritrace...`, `dhl:comv/kr-en`, `upsicom/track` (phone photos and JPEG q55
-    re-saves). Only known
-    hosts, so no word of prose becomes a host."""
+    re-saves). Only known hosts, so no word of prose becomes a host."""
     return _damaged_known_host_cached(tuple(sorted(known)))
 
 
@@ -160,11 +138,11 @@ def _is_known(host: str, known: set[str]) -> bool:
 
 def _fix_host(host: str, known: set[str]) -> str:
     """Undo OCR damage to a host only when that gives a known host: a misread www label (mww.ilogen.com), one
-    confused character (cjIogistics, dhi.com), or for a long known name one letter dropped, added or changed (jlogistics.com, serice.epost.go.kr).
-    The longest known name decides, so service.epost.go.kr is repaired although epost.go.kr is known too."""
+    confused character (cjIogistics, dhi.com), or for a long known name one letter dropped, added or changed
+    (jlogistics.com, serice.epost.go.kr). The longest known name decides, so service.epost.go.kr is repaired although epost.go.kr is known too."""
     lowered = host.lower()
     first, _, rest = lowered.partition(".")
-    if rest and first != "www" and _www_misread().fullmatch(first) and _is_known(rest, known):
+    if rest and first != "www" and _url_pattern("www_label_misread").fullmatch(first) and _is_known(rest, known):
         return "www." + rest  # mww.ilogen.com, awww.ups.com
     # A confusion that reaches a longer known name first: semice.epost.go.kr ends with the known epost.go.kr, but
     # is service.epost.go.kr misread.
@@ -213,7 +191,7 @@ def extract_bar_urls(read: str, profile: Profile, page: int) -> list[Url]:
     """URLs of one read of an address bar. It holds a single URL, so whatever leads up to its first slashes is its
     scheme, however misread (`fitbs:/`, `hitost/`); and where no known host is found, a known host that the start
     of its host misreads, glued to its path (`hanjn.comvkor/CMS`, `dhi.comvkr-en`), is that host."""
-    read = _bar_scheme().sub("https://", read, count=1)
+    read = _url_pattern("bar_scheme").sub("https://", read, count=1)
     urls = extract_urls(read, profile, page, address_bar=True)
     if any(is_known_host(url.host, profile) for url in urls):
         return urls
@@ -231,7 +209,8 @@ def _near_known_host_glued(read: str, known: set[str]) -> str:
     scheme = "https://" if read.startswith("https://") else ""
     body = read[len(scheme):].lstrip("-_.,:;'‘’`|!")  # the lock icon's remains
     label, dot, rest = body.partition(".")
-    if dot and (label.lower() == "www" or _www_misread().fullmatch(label)):  # `Avww.lottegkgis.com`
+    # A www label, however misread, before the host: `Avww.lottegkgis.com`.
+    if dot and (label.lower() == "www" or _url_pattern("www_label_misread").fullmatch(label)):
         scheme, body = scheme + "www.", rest
     # Compared without dots, which OCR drops or adds: `jlogencom` is one letter from ilogen.com.
     letters = [(i, c) for i, c in enumerate(body.lower()) if c != "."]
@@ -267,10 +246,10 @@ def _near_known_host_glued(read: str, known: set[str]) -> str:
 
 def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = False) -> list[Url]:
     """URLs of a text in order; `address_bar` marks text from the top band of a screenshot."""
-    repaired = _scheme_repair().sub(lambda m: f"http{m.group(1).lower()}://", text)
+    repaired = _url_pattern("scheme_repair").sub(lambda m: f"http{m.group(1).lower()}://", text)
     repaired = _colon_host().sub(lambda m: m.group().replace(":", "."), repaired)
-    repaired = _dot_space_repair().sub(".", _www_repair().sub("www.", repaired))
-    repaired = _icon_trailer().sub("", repaired)
+    repaired = _dot_space_repair().sub(".", _url_pattern("www_repair").sub("www.", repaired))
+    repaired = _url_pattern("icon_trailer").sub("", repaired)
     known = _known_hosts(profile)
     repaired = _damaged_known_host(known).sub(lambda m: _repaired_host(m, known), repaired)
     found: dict[str, Url] = {}
