@@ -267,7 +267,8 @@ def run_tesseract(image: Image.Image, languages: str, timeout: float, psm: int |
 
 
 TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
-# Loaded Tesseract instances of this process, by configuration: loading kor+eng costs more than reading a band.
+# Loaded Tesseract instances of this process, by languages and settings: loading kor+eng costs more than reading a
+# band.
 _APIS: dict[tuple, object] = {}
 
 
@@ -277,16 +278,18 @@ def _run_library(image: Image.Image, languages: str, timeout: float, psm: int,
     as the timeout. A cancelled instance is dropped: its partial results are unsafe to read (Tesseract 5.5
     crashes on them)."""
     tesserocr = _tesserocr()
-    key = (os.getpid(), threading.get_ident(), languages, psm, variables)
+    # The page segmentation mode is set per call, so one loaded model serves the page, its clock and its stack.
+    key = (os.getpid(), threading.get_ident(), languages, variables)
     api = _APIS.get(key)
     if api is None:
         try:
-            api = tesserocr.PyTessBaseAPI(path=str(engine().tessdata), lang=languages, psm=psm,
+            api = tesserocr.PyTessBaseAPI(path=str(engine().tessdata), lang=languages,
                                           variables=dict(variables))
         except RuntimeError as exc:
             raise MissingDependencyError(f"Tesseract could not load {languages} ({exc}).", INSTALL_FIX) from None
         _APIS[key] = api
     started = time.monotonic()
+    api.SetPageSegMode(psm)
     api.SetImage(image)
     if not api.Recognize(timeout=max(1, round(timeout * 1000))):
         del _APIS[key]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import fnmatch
+import math
 import plistlib
 import re
 import zipfile
@@ -262,15 +263,13 @@ def dominant_qr_code(image: Image.Image) -> QrCode | None:
 
 
 def _qr_sample(image: Image.Image, side: int) -> Image.Image:
-    """`image` in greyscale, fitted into side x side. Shrunk before the colour conversion, by whole-pixel box
-    reduction first (reducing_gap), so a 35 MP photo costs tens of milliseconds instead of hundreds."""
-    scale = side / max(image.width, image.height)
-    if scale >= 1:
-        return image.convert("L")
+    """`image` in greyscale, no larger than side x side, by whole-pixel box reduction (Image.reduce): a 35 MP
+    photo costs milliseconds, and a screenshot ~1 ms where a bicubic resize took ~11 ms. QR modules are squares
+    several pixels wide: averaging whole pixels keeps them."""
     if image.mode not in ("L", "RGB", "RGBA"):
-        image = image.convert("L")  # palette and bilevel images resize only by nearest neighbour
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    return image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0).convert("L")
+        image = image.convert("L")  # palette and bilevel images do not reduce
+    factor = math.ceil(max(image.width, image.height) / side)
+    return (image.reduce(factor) if factor > 1 else image).convert("L")
 
 
 def _polygon_area(position) -> float:
