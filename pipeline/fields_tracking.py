@@ -56,13 +56,15 @@ class Format:
     self_identifying: bool
     carrier_by_country: dict
     digits_from: int | None = None   # from this position on the format holds only digits
+    prefix_misreads: tuple[tuple[str, str], ...] = ()  # (as OCR reads the format's prefix, the prefix)
 
 
 @cache
 def _formats() -> tuple[Format, ...]:
     return tuple(Format(carrier=f["carrier"], regex=re.compile(f"(?:{f['regex']})"), checksum=f["checksum"],
                         self_identifying=f.get("self_identifying", False),
-                        carrier_by_country=f.get("carrier_by_country", {}), digits_from=f.get("digits_from"))
+                        carrier_by_country=f.get("carrier_by_country", {}), digits_from=f.get("digits_from"),
+                        prefix_misreads=tuple(f.get("prefix_misreads", {}).items()))
                  for f in patterns()["tracking"]["formats"])
 
 
@@ -191,12 +193,15 @@ def _format_carrier(fmt: Format, value: str) -> str:
 
 
 def _digits_read_back(value: str) -> str:
-    """`value` with the letters OCR reads for digits read back as digits in the all-digit tail of a
-    self-identifying format it then fits (UPS: 1ZSKJ9GRO393149968 is 1ZSKJ9GR0393149968); else as it is."""
+    """`value` with what OCR reads for a self-identifying format's digits and prefix read back, where it then fits
+    that format (UPS: 1ZSKJ9GRO393149968 is 1ZSKJ9GR0393149968, IZKHJAKV0346933258 is 1ZKHJAKV0346933258); else
+    as it is."""
     table = str.maketrans(patterns()["tracking"]["digit_confusions"]["as_digits"])
     for fmt in _formats():
         if fmt.self_identifying and fmt.digits_from is not None:
-            candidate = value[:fmt.digits_from] + value[fmt.digits_from:].translate(table)
+            prefixed = next((right + value[len(wrong):] for wrong, right in fmt.prefix_misreads
+                             if value.startswith(wrong)), value)
+            candidate = prefixed[:fmt.digits_from] + prefixed[fmt.digits_from:].translate(table)
             if candidate != value and fmt.regex.fullmatch(candidate):
                 return candidate
     return value
@@ -525,8 +530,9 @@ def without_weaker_copies(numbers: list[TrackingNumber]) -> list[TrackingNumber]
     """The page's numbers less those that are OCR's worse copies of a better-supported one (each measured on held-out
     captures, where such a copy stood beside the real number):
     - a number failing its check digit, near a verified one (see `misread_of`);
-    - a self-identifying or lone-line number one character off a labelled or URL number of its carrier
-      (FE407435918CN beside the labelled EE407435918CN: the S10 check digit does not cover the prefix);
+    - a self-identifying or lone-line number one character off a labelled or URL number of its carrier, unless
+      that one fails its check digit and this one passes (FE407435918CN beside the labelled EE407435918CN: the
+      S10 check digit does not cover the prefix);
     - a lone-line number where its carrier's number stands by a label, a URL, a name or its format (the lone-line
       rule is for receipts whose label cells OCR lost; a photographed toolbar gave `15827837 010`);
     - a number of no carrier and no check digit where a verified number stands (a photo's garbled table row)."""
@@ -538,7 +544,8 @@ def without_weaker_copies(numbers: list[TrackingNumber]) -> list[TrackingNumber]
             return True
         if n.context in ("format", "lone-line") and any(
                 s is not n and s.carrier == n.carrier and len(s.value) == len(n.value)
-                and sum(a != b for a, b in zip(s.value, n.value)) == 1 for s in strong):
+                and sum(a != b for a, b in zip(s.value, n.value)) == 1
+                and not (s.checksum == "bad" and n.checksum == "ok") for s in strong):
             return True
         if n.context == "lone-line" and any(o.carrier == n.carrier and o.context != "lone-line" for o in numbers):
             return True

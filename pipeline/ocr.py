@@ -108,7 +108,8 @@ class OcrSettings:
     clock_width_fraction: float
     clock_height_fraction: float
     clock_scale: float
-    clock_complete: str
+    clock_time: str
+    clock_date: str
     clock_retry_height_fraction: float
     clock_retry_scales: tuple[float, ...]
     clock_psm: int
@@ -755,19 +756,30 @@ def clock_box(size: tuple[int, int], cfg: OcrSettings) -> tuple[float, float]:
 def read_clock(gray: Image.Image, box: tuple[int, int, int, int], work_png: Path, timeout: float,
                cfg: OcrSettings) -> list[str]:
     """The text lines of the taskbar corner `box` (original pixels), read on their own, enlarged, as sparse
-    text. A read that does not show a whole clock (a time with its 오전/오후 or AM/PM, or a 24-hour time, and a
-    date) is tried again on the fixed corner at the retry scales; the first whole one wins, else the first read."""
+    text. A read that does not show a whole clock (a time line and a date, see ocr.toml) is tried again on the fixed
+    corner at the retry scales; the first whole one wins, else the first whole time line and date line of all the
+    reads, else the first read."""
     first = _clock_lines(gray, box, cfg.clock_scale, work_png, timeout, cfg)
-    if re.search(cfg.clock_complete, "\n".join(first)):
+    if whole_clock(first, cfg):
         return first
     width, height = gray.size
     corner = (round(width * (1 - cfg.clock_width_fraction)), round(height * (1 - cfg.clock_retry_height_fraction)),
               width, height)
+    reads = [first]
     for scale in cfg.clock_retry_scales:
         again = _clock_lines(gray, corner, scale, work_png, timeout, cfg)
-        if re.search(cfg.clock_complete, "\n".join(again)):
+        if whole_clock(again, cfg):
             return again
-    return first
+        reads.append(again)
+    lines = [line for read in reads for line in read]
+    time_line = next((line for line in lines if re.search(cfg.clock_time, line)), None)
+    date_line = next((line for line in lines if re.search(cfg.clock_date, line)), None)
+    return [time_line, date_line] if time_line and date_line else first
+
+
+def whole_clock(lines: list[str], cfg: OcrSettings) -> bool:
+    text = "\n".join(lines)
+    return bool(re.search(cfg.clock_time, text) and re.search(cfg.clock_date, text))
 
 
 def _clock_lines(gray: Image.Image, box: tuple[int, int, int, int], scale: float, work_png: Path, timeout: float,

@@ -436,14 +436,15 @@ def word(text: str, left: int, top: int = 40, width: int | None = None, height: 
 
 def test_url_patterns_match_their_examples():
     """GIVEN every pattern of ocr.toml that carries examples (URL hint and piece, garbled bar, URL shape, clean URL,
-    whole clock) WHEN run on its own examples THEN every example matches and no counter-example does (the data
-    carries its proof)."""
+    clock time and date) WHEN run on its own examples THEN every example matches and no counter-example does (the
+    data carries its proof)."""
     import re
     import tomllib
     raw = tomllib.loads(ocr.SETTINGS_FILE.read_text(encoding="utf-8"))
     data = {k: v for section in raw.values() for k, v in section.items()}
     keys = [k.removesuffix("_examples") for k in data if k.endswith("_examples") and not k.endswith("_non_examples")]
-    assert {"url_hint", "url_piece", "bar_garble_hint", "bar_url_shape", "bar_clean_url", "clock_complete"} <= set(keys)
+    assert {"url_hint", "url_piece", "bar_garble_hint", "bar_url_shape", "bar_clean_url", "clock_time",
+            "clock_date"} <= set(keys)
     for key in keys:
         pattern = re.compile(data[key])
         assert all(pattern.search(example) for example in data[f"{key}_examples"]), key
@@ -567,6 +568,24 @@ def test_clock_pass_runs_only_when_the_first_pass_saw_the_corner(tmp_path, monke
     page, _ = ocr.ocr_page(Image.new("RGB", (800, 600), "white"), 1, tmp_path / "p1.png", timeout=10, screen=True)
     assert log.read_text().count(" tsv") == 2 + len(ocr.settings().clock_retry_scales)
     assert page.footer_text == "L__J-p1-band.png"  # the band's read (its file name), the first pass's word gone
+
+
+@pytest.mark.parametrize("reads, expected", [
+    # A q55 re-save: no read is whole; the 2x read's time line and the 2.5x read's date line are.
+    ([["LF 10:52", "2026-03715"], ["LF 10:52", "2026-03715"], ["오후 10:52", "2026-03715"], ["2S 10:52", "2026-03-15"]],
+     ["오후 10:52", "2026-03-15"]),
+    # `24 12:25` is 오전 12:25 with its 오전 garbled, not a 24-hour noon: the retry that reads 오전 wins.
+    ([["24 12:25", "2026-03-12"], ["24 12:25", "2026-03-12"], ["오전 12:25", "2026-03-12"]], ["오전 12:25", "2026-03-12"]),
+    # No whole time line anywhere: the first read stands.
+    ([["LF 10:52", "2026-03715"], ["2S 10:52", "2026-03-15"], ["LF 10:52"], []], ["LF 10:52", "2026-03715"]),
+])
+def test_clock_is_made_of_the_whole_lines_of_its_reads(monkeypatch, tmp_path, reads, expected):
+    """GIVEN the clock corner's reads at the first and the retry scales (canned) WHEN the clock is read THEN the
+    first whole read wins, else the first whole time line and date line of all reads, else the first read."""
+    queue = list(reads) + [[]] * 4
+    monkeypatch.setattr(ocr, "_clock_lines", lambda *args: queue.pop(0))
+    gray = Image.new("L", (1280, 720), 255)
+    assert ocr.read_clock(gray, (1000, 650, 1280, 720), tmp_path / "c.png", 10, ocr.settings()) == expected
 
 
 def browser_screenshot(url: str, clock: tuple[str, str], dark: bool = False) -> Image.Image:
