@@ -109,6 +109,7 @@ class OcrSettings:
     clock_height_fraction: float
     clock_scale: float
     clock_time: str
+    clock_time_like: str
     clock_date: str
     clock_retry_height_fraction: float
     clock_retry_scales: tuple[float, ...]
@@ -758,7 +759,7 @@ def read_clock(gray: Image.Image, box: tuple[int, int, int, int], work_png: Path
     """The text lines of the taskbar corner `box` (original pixels), read on their own, enlarged, as sparse
     text. A read that does not show a whole clock (a time line and a date, see ocr.toml) is tried again on the fixed
     corner at the retry scales; the first whole one wins, else the first whole time line and date line of all the
-    reads, else the first read."""
+    reads, else the first read less its times without 오전/오후 (their hour is unknown)."""
     first = _clock_lines(gray, box, cfg.clock_scale, work_png, timeout, cfg)
     if whole_clock(first, cfg):
         return first
@@ -774,7 +775,9 @@ def read_clock(gray: Image.Image, box: tuple[int, int, int, int], work_png: Path
     lines = [line for read in reads for line in read]
     time_line = next((line for line in lines if re.search(cfg.clock_time, line)), None)
     date_line = next((line for line in lines if re.search(cfg.clock_date, line)), None)
-    return [time_line, date_line] if time_line and date_line else first
+    if time_line and date_line:
+        return [time_line, date_line]
+    return [line for line in first if re.search(cfg.clock_time, line) or not re.search(cfg.clock_time_like, line)]
 
 
 def whole_clock(lines: list[str], cfg: OcrSettings) -> bool:

@@ -576,12 +576,14 @@ def test_clock_pass_runs_only_when_the_first_pass_saw_the_corner(tmp_path, monke
      ["오후 10:52", "2026-03-15"]),
     # `24 12:25` is 오전 12:25 with its 오전 garbled, not a 24-hour noon: the retry that reads 오전 wins.
     ([["24 12:25", "2026-03-12"], ["24 12:25", "2026-03-12"], ["오전 12:25", "2026-03-12"]], ["오전 12:25", "2026-03-12"]),
-    # No whole time line anywhere: the first read stands.
-    ([["LF 10:52", "2026-03715"], ["2S 10:52", "2026-03-15"], ["LF 10:52"], []], ["LF 10:52", "2026-03715"]),
+    # No whole time line anywhere: the first read stands, less its time whose 오전/오후 was not read.
+    ([["LF 10:52", "2026-03-15"], ["2S 10:52", "2026-03-15"], ["LF 10:52"], []], ["2026-03-15"]),
+    ([["오전 1225", "2026-03°12"], [], [], []], ["오전 1225", "2026-03°12"]),
 ])
 def test_clock_is_made_of_the_whole_lines_of_its_reads(monkeypatch, tmp_path, reads, expected):
     """GIVEN the clock corner's reads at the first and the retry scales (canned) WHEN the clock is read THEN the
-    first whole read wins, else the first whole time line and date line of all reads, else the first read."""
+    first whole read wins, else the first whole time line and date line of all reads, else the first read less its
+    times without 오전/오후."""
     queue = list(reads) + [[]] * 4
     monkeypatch.setattr(ocr, "_clock_lines", lambda *args: queue.pop(0))
     gray = Image.new("L", (1280, 720), 255)
