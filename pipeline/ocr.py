@@ -915,7 +915,10 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
     doubtful = [w for w in doubtful if w.line in lines]
     boxes = []
     for line in lines:
-        members = [w for w in words if w.line == line]
+        # The doubtful words of the line and two words either side: a table row's other cells cost time, not help.
+        on_line = sorted((w for w in words if w.line == line), key=lambda w: w.left)
+        marked = [i for i, w in enumerate(on_line) if any(w is d for d in doubtful)]
+        members = on_line[max(0, marked[0] - 2):marked[-1] + 3]
         height = max(w.height for w in members)
         pad = round(cfg.retry_pad_fraction * height)
         boxes.append((max(0, min(w.left for w in members) - pad), max(0, min(w.top for w in members) - pad),
