@@ -878,17 +878,20 @@ def doubtful_latin(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:
 
 
 def _in_road_place(words: list[OcrWord], cfg: OcrSettings) -> set[int]:
-    """ids of the Latin words between a word like 분당구 and a number or Hangul (고양시 AUSF 중앙로), on one line."""
+    """ids of the Latin words between a word like 분당구 (or 분 당 구) and a number or Hangul (고양시 AUSF 중앙로), on
+    one line."""
     after_unit = re.compile(cfg.retry_after_unit)
     found: set[int] = set()
     run: list[OcrWord] | None = None  # Latin words since the last unit word of the line, None outside such a run
     line = None
+    syllables = ""  # the line's run of one-syllable words so far: OCR splits 송파구 into 송 파 구
     for w in words:  # Tesseract lists a line's words together, left to right
         if w.line != line:
-            run, line = None, w.line
+            run, line, syllables = None, w.line, ""
         if run and (w.text[:1].isdigit() or HANGUL.match(w.text)):
             found.update(id(x) for x in run)
-        if after_unit.search(w.text):
+        syllables = syllables + w.text if re.fullmatch("[가-힣]", w.text) else ""
+        if after_unit.search(w.text) or (len(syllables) > 1 and after_unit.search(syllables[-6:])):
             run = []
         elif run is not None and LATIN.search(w.text) and not HANGUL.search(w.text):
             run.append(w)
@@ -939,28 +942,74 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
                     height=round(w.height / zoom))
             for w in _band_words(enlarged(stack, zoom), work_png, cfg.retry_languages, timeout, cfg.retry_psm)]
     replacements: dict[int, str] = {}
-    for word in doubtful:
-        at = lines.index(word.line)
+    url_hint = re.compile(cfg.url_hint)
+    for at, line in enumerate(lines):
         box, top = boxes[at], offsets[at]
         bottom = top + box[3] - box[1]
-        # The word's span reaches to its neighbours (kor may see its last syllable past the Latin word's box);
-        # kor words centred inside it, in stack coordinates, replace it.
-        line = [w for w in words if w.line == word.line]
-        left = max((w.right for w in line if w.right <= word.left), default=box[0]) - box[0] + gap
-        right = min((w.left for w in line if w.left >= word.right), default=box[2]) - box[0] + gap
         on_line = [w for w in read if top <= w.top + w.height / 2 < bottom]
-        found = [w.text for w in on_line if left <= w.left + w.width / 2 < right]
-        # Only a read without Latin letters replaces the word: kor alone turns real Latin words into noise. Digits
-        # alone replace only a word with a digit (`4g` read again as `48`), not `code` read as `0006`.
-        if found and not any(LATIN.search(text) for text in found) and (
-                any(HANGUL.search(text) for text in found) or any(c.isdigit() for c in word.text)):
-            replacements[id(word)] = " ".join(found)
-        elif on_line and not found and not URL_MARKS.search(word.text):
-            # kor read the line and nothing there: `sy` was a neighbour's ink. A piece of a URL stays: the address
-            # bar's passes read it again.
-            replacements[id(word)] = ""
+        shift = gap - box[0]  # OCR-copy x to stack x
+        # A word that looks like part of a URL is never Korean: the address bar's passes read it again.
+        groups = _swallowed_regions([w for w in words if w.line == line],
+                                    [w for w in doubtful if w.line == line and not url_hint.search(w.text)])
+        found = _kor_words_by_region(groups, on_line, [w for w in words if w.line == line], box, shift)
+        for group, texts in zip(groups, found):
+            doubtful_here = [w for w in group if any(w is d for d in doubtful)]
+            # Only a read without Latin letters replaces the region: kor alone turns real Latin words into noise.
+            # Digits alone replace only a word with a digit (`4g` read again as `48`), not `code` read as `0006`.
+            if texts and not any(LATIN.search(text) for text in texts) and (
+                    any(HANGUL.search(text) for text in texts)
+                    or any(c.isdigit() for w in doubtful_here for c in w.text)):
+                replacements.update({id(w): "" for w in group})
+                replacements[id(group[0])] = " ".join(texts)
+            elif on_line and not texts:
+                # kor read the line and nothing there: `sy` was a neighbour's ink. A piece of a URL stays: the
+                # address bar's passes read it again.
+                replacements.update({id(w): "" for w in doubtful_here if not URL_MARKS.search(w.text)})
     read_again = [replace(w, text=replacements[id(w)]) if id(w) in replacements else w for w in words]
     return [w for w in read_again if w.text]  # the dropped ones
+
+
+def _swallowed_regions(line: list[OcrWord], doubtful: list[OcrWord]) -> list[list[OcrWord]]:
+    """The regions a line's doubtful words stand in, left to right: each doubtful word with the non-Latin words
+    whose boxes hold at least half of it or of a word already taken, or half of which it holds (Tesseract gave
+    `송파구` a box over the garbled `OS =` beside it: 송파구 OS = 311 for 송파구 오금로 311), so that kor's read of
+    the region replaces all of it."""
+    def overlap(a: OcrWord, b: OcrWord) -> float:
+        return min(a.right, b.right) - max(a.left, b.left)
+
+    groups: list[list[OcrWord]] = []
+    for word in sorted(doubtful, key=lambda w: w.left):
+        group = [word]
+        while grown := [w for w in line if not any(w is g for g in group) and not LATIN.search(w.text)
+                        and any(overlap(w, g) >= 0.5 * min(w.width, g.width) for g in group)]:
+            group += grown
+        # A doubtful word inside another's region joins it.
+        joined = next((g for g in groups if any(w is x for w in group for x in g)), None)
+        if joined is not None:
+            joined.extend(w for w in group if not any(w is x for x in joined))
+        else:
+            groups.append(group)
+    return [sorted(g, key=lambda w: w.left) for g in groups]
+
+
+def _kor_words_by_region(groups: list[list[OcrWord]], read: list[OcrWord], line: list[OcrWord],
+                         box: tuple[int, int, int, int], shift: int) -> list[list[str]]:
+    """The kor words (stack coordinates) that stand in each region: centred between the region's neighbours
+    (kor may see a last syllable past the first pass's box); a word two regions could take goes to the nearer."""
+    spans = []
+    for group in groups:
+        outside = [w for w in line if not any(w is g for g in group)]
+        left = max((w.right for w in outside if w.right <= group[0].left), default=box[0])
+        right = min((w.left for w in outside if w.left >= max(g.right for g in group)), default=box[2])
+        spans.append((left + shift, right + shift, group[0].left + shift, max(g.right for g in group) + shift))
+    found: list[list[str]] = [[] for _ in groups]
+    for word in read:
+        centre = word.left + word.width / 2
+        takers = [i for i, (left, right, _, _) in enumerate(spans) if left <= centre < right]
+        if takers:
+            nearest = min(takers, key=lambda i: max(spans[i][2] - centre, centre - spans[i][3], 0))
+            found[nearest].append(word.text)
+    return found
 
 
 def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm: int | None = None,

@@ -511,6 +511,52 @@ def test_korean_retry_replaces_by_hangul_keeps_a_latin_word_read_as_digits_and_d
     assert [w.text for w in out] == ["분당구", "정자일로", "95,", "code", "끝", "go.kr/trace"]
 
 
+def reread_with_canned_kor(tmp_path, monkeypatch, line: list[ocr.OcrWord], kor: list[tuple[str, int, int]],
+                           crop_left: int) -> list[str]:
+    """reread_as_korean over `line`, kor reading the stack as `kor` ((text, left, right) in the OCR copy's x); the
+    stack's crop starts at `crop_left` (the first word it holds, less the pad)."""
+    zoom, gap = ocr.settings().retry_scale, max(w.height for w in line if w.confidence < 70 or w.text == "OSS")
+    shift = gap - crop_left
+    read = [ocr.OcrWord(text, round((left + shift) * zoom), round(gap * zoom), round((right - left) * zoom),
+                        round(20 * zoom), 90.0, ("1", "1", "1")) for text, left, right in kor]
+    monkeypatch.setattr(ocr, "_band_words", lambda *args, **kwargs: read)
+    out = ocr.reread_as_korean(line, Image.new("L", (1400, 100), 255), tmp_path / "p.png", 60, ocr.settings())
+    return [w.text for w in out]
+
+
+def test_korean_retry_replaces_the_hangul_word_whose_box_swallowed_the_doubtful_one(tmp_path, monkeypatch):
+    """GIVEN the first pass's `별시 송파구 OS = 311,` where Tesseract gave 송파구 a box over `OS =` (a q55 re-save of
+    송파구 오금로 311) WHEN kor reads the region as `송파구 오 금 로` THEN the region is replaced whole: 송파구 is not
+    written twice and `=` does not stay between the road and its number."""
+    line = [word("별시", 814, width=40), word("송파구", 862, width=165), word("OS", 941, width=30, confidence=30),
+            word("=", 980, width=11), word("311,", 1034, width=17), word("2035", 1060, width=61)]
+    kor = [("별시", 814, 854), ("송파구", 874, 939), ("오", 954, 965), ("금", 966, 1010), ("로", 1000, 1018),
+           ("311,", 1033, 1063), ("2035", 1072, 1130)]
+    assert reread_with_canned_kor(tmp_path, monkeypatch, line, kor, crop_left=808) == [
+        "별시", "송파구 오 금 로", "311,", "2035"]
+
+
+def test_korean_retry_gives_a_kor_word_to_one_doubtful_word_only(tmp_path, monkeypatch):
+    """GIVEN `해운대구 ASSES 4s, 1507` (센텀중앙로 48 misread) where the two doubtful words' spans meet past their
+    boxes WHEN kor reads `센 퉁 앙 로 48,` THEN 로, centred where both spans reach, goes to the nearer word only
+    (it was written twice: 센퉁앙로 로 48)."""
+    line = [word("해운대구", 1049, width=80), word("ASSES", 1138, width=97, confidence=20),
+            word("4s,", 1242, width=29, confidence=40), word("1507", 1280, width=65)]
+    kor = [("해운대구", 1052, 1132), ("센", 1144, 1177), ("퉁", 1180, 1198), ("앙", 1207, 1232),
+           ("로", 1231, 1246), ("48,", 1245, 1274), ("1507", 1283, 1348)]
+    assert reread_with_canned_kor(tmp_path, monkeypatch, line, kor, crop_left=1043) == [
+        "해운대구", "센 퉁 앙 로", "48,", "1507"]
+
+
+def test_a_district_split_into_syllables_is_an_administrative_unit():
+    """GIVEN `승 파 구 OSS 311,` (송파구 split into syllables, 오금로 read as a confident OSS) and `배 송 OSS 3` WHEN
+    doubtful words are picked THEN OSS after the syllables of a district is, the one after 배 송 is not."""
+    words = [word("승", 0), word("파", 20), word("구", 40), word("OSS", 60, confidence=90), word("311,", 100),
+             word("배", 0, top=90, line="2"), word("송", 20, top=90, line="2"),
+             word("OSS", 60, top=90, confidence=90, line="2"), word("3", 100, top=90, line="2")]
+    assert [(w.text, w.line[-1]) for w in ocr.doubtful_latin(words, ocr.settings())] == [("OSS", "1")]
+
+
 @pytest.mark.e2e
 def test_real_tesseract_rereads_a_boxed_address_line_stacked_with_others(tmp_path):
     """GIVEN a page whose address line sits in a grey box (a carrier's table row) above a plain line, and kor+eng's
