@@ -105,6 +105,7 @@ class OcrSettings:
     bar_join_gap_fraction: float
     bar_end_gap_glyphs: float
     bar_url_text: str
+    jpeg_cost_weight: float
     clock_width_fraction: float
     clock_height_fraction: float
     clock_scale: float

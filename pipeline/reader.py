@@ -39,6 +39,11 @@ class PageJob:
     work_png: Path     # where the OCR copy is written (in the run's work folder)
     timeout: float
     render_dpi: float | None = None  # a PDF page's rendering resolution (None: ocr.toml's render_dpi)
+    pixels: int = 0    # the page's pixels as read (a PDF page's at render_dpi): what its OCR time grows with
+
+    def cost(self) -> float:
+        """An estimate of the page's OCR time, for scheduling: its pixels, a lossy JPEG's weighted up (ocr.toml)."""
+        return self.pixels * (ocr.settings().jpeg_cost_weight if self.usable_type == "jpeg" else 1.0)
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ def plan_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Conte
         raise FileProblem("unreadable-file", f"{source} cannot be opened as an image ({exc}).",
                           "re-export the picture as PNG or JPEG.") from None
     job = PageJob(path=path, usable_type=usable_type, index=1, work_png=work / f"{sha256[:16]}-000001.png",
-                  timeout=ctx.ocr_timeout)
+                  timeout=ctx.ocr_timeout, pixels=width * height)
     return FilePlan(source=source, sha256=sha256, pages=(None,), jobs=(job,), image_width=width,
                     image_height=height)
 
@@ -111,9 +116,11 @@ def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float) 
                     qr_codes += qr_payloads(render(page, cfg.qr_render_dpi))
             else:
                 pages.append(None)
+                dpi = min(cfg.render_dpi, scan_dpi(page) or cfg.render_dpi)
+                width, height = page.get_size()
                 jobs.append(PageJob(path=path, usable_type="pdf", index=index,
                                     work_png=work / f"{sha256[:16]}-{index:06d}.png", timeout=timeout,
-                                    render_dpi=min(cfg.render_dpi, scan_dpi(page) or cfg.render_dpi)))
+                                    render_dpi=dpi, pixels=round(width * height * (dpi / 72) ** 2)))
     except pdfium.PdfiumError as exc:
         raise FileProblem("unreadable-file", f"{source}: page {len(pages) + 1} cannot be read ({exc}).",
                           "re-export the PDF.") from None

@@ -8,7 +8,6 @@ be opened is an unreadable-file finding. Neither stops the other files.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from pipeline import executors, ocr, reader
 from pipeline.cache import ReadCache
@@ -41,9 +40,8 @@ def run(state: PacketState, ctx: Context) -> PacketState:
             findings.append(Finding(problem.rule, ctx.profile.severity(problem.rule), problem.message,
                                     problem.fix, evidence.source))
     jobs = [job for plan in plans for job in plan.jobs]
-    # A page's OCR time grows with its file's bytes per page: photos first, then scans' pages, screenshots last.
-    per_page = {id(job): _bytes(job.path) / len(plan.jobs) for plan in plans for job in plan.jobs}
-    results = iter(executors.map_tasks(reader.read_page, jobs, ctx.jobs, cost=lambda job: per_page[id(job)]))
+    # Photos first, then scans' pages, screenshots last (by pixels; see PageJob.cost).
+    results = iter(executors.map_tasks(reader.read_page, jobs, ctx.jobs, cost=reader.PageJob.cost))
     for plan in plans:
         reading = reader.assemble(plan, [next(results) for _ in plan.jobs])
         by_content[plan.sha256] = reading
@@ -78,10 +76,3 @@ def _page_summary(reading: Reading) -> str:
     parts = [f"{sources.count(s)} {label}" for s, label in
              (("text-layer", "from the text layer"), ("ocr", "OCR'd"), ("none", "unreadable")) if s in sources]
     return f"{len(sources)} page(s): " + ", ".join(parts)
-
-
-def _bytes(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0

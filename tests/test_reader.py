@@ -74,6 +74,25 @@ def test_text_layer_pdf_is_read_without_ocr(tmp_path, monkeypatch, ctx):
     assert not log.exists()
 
 
+def test_pages_are_costed_by_pixels_a_jpeg_weighted_up(tmp_path, ctx):
+    """GIVEN a 12 MP photo (JPEG), a 150-dpi scan of an A4-sized image, a 1280x720 JPEG re-save and a 750x1390 PNG
+    capture WHEN planned THEN each job carries its pixels (the scan's at the render resolution) and the cost orders
+    them photo, scan, re-save, capture (by bytes the re-save, a corpus' smallest file, started last, though it costs
+    Tesseract the most per pixel)."""
+    from pipeline import ocr
+    photo, resave, capture = tmp_path / "photo.jpg", tmp_path / "resave.jpg", tmp_path / "capture.png"
+    Image.new("RGB", (4000, 3000), "white").save(photo, quality=80)
+    Image.new("RGB", (1280, 720), "white").save(resave, quality=55)
+    Image.new("RGB", (750, 1390), "white").save(capture)
+    scan = image_pdf(tmp_path / "scan.pdf", [Image.new("L", (1240, 1754), 255)])
+    jobs = {path.stem: reader.plan_file(path.name, path, kind, sha(path), ctx).jobs[0]
+            for path, kind in ((photo, "jpeg"), (resave, "jpeg"), (capture, "png"), (scan, "pdf"))}
+    assert jobs["capture"].pixels == 750 * 1390 and jobs["photo"].pixels == 4000 * 3000
+    dpi = min(ocr.settings().render_dpi, 150)
+    assert jobs["scan"].pixels == pytest.approx(1240 * 1754 * (dpi / 150) ** 2, rel=0.01)
+    assert sorted(jobs, key=lambda name: -jobs[name].cost()) == ["photo", "scan", "resave", "capture"]
+
+
 @pytest.mark.e2e
 def test_scanned_pdf_is_ocrd(ctx, tmp_path):
     """GIVEN an image-only PDF (a 150-dpi scan of Korean text with a tracking number) WHEN read
