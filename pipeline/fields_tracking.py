@@ -42,7 +42,9 @@ LONE_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*(?P<number>\d+(?:{GROUP_SEPA
 # `Togs` or `Boo ws`).
 GARBLED_LABEL_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*[A-Za-z]{{1,6}}(?:[^\S\n][A-Za-z]{{1,6}})?"
                                   rf"[^\S\n]*[|:]?[^\S\n]*(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
-NAME_GAP = re.compile(r"[^\S\n]*[:：)\]]?[^\S\n]*")
+# Between a carrier's name and its number: a colon or a bracket, or what is left of 택배 when OCR lost a syllable
+# (`로 젠 택 31431517600` on a Coupang order page).
+NAME_GAP = re.compile(r"[^\S\n]*(?:[택배](?=[^\S\n]))?[^\S\n]*[:：)\]]?[^\S\n]*")
 MAX_NUMBER_CHARS = 22
 MAX_TOKENS = 8
 PARAM_CONFUSIONS = str.maketrans({"i": "l", "1": "l", "|": "l"})
@@ -473,14 +475,19 @@ def _param_key(name: str) -> str:
 
 def _carrier_for(candidate: _Candidate, mentions: list[tuple[int, str]], page_hosts: list[str]) -> str | None:
     """The carrier from the strongest evidence that fits the number: the label's line or the URL's host, the
-    nearest carrier name, the page's URLs. If none fits, the label's or URL's carrier still stands (and a
-    carrier with a check digit then reports the number as bad)."""
+    nearest carrier name, the page's URLs. If none fits, the label's or URL's carrier still stands, or for a
+    labelled number the one carrier the page names; a carrier with a check digit then reports the number as bad
+    (an EMS proof of delivery scanned at 200 dpi: `EM221576791KR` under its label read as `64221576791`, which
+    must not stand as another parcel's number)."""
     if _self_identified(candidate.value):
         return None  # validate_tracking names it from the format
     by_distance = sorted(mentions, key=lambda m: abs(m[0] - candidate.start)) if candidate.start >= 0 else mentions
     for cid in [candidate.strong_carrier] + [cid for _, cid in by_distance] + page_hosts:
         if cid and fits(candidate.value, cid):
             return cid
+    named = {cid for _, cid in mentions} | set(page_hosts)
+    if candidate.strong_carrier is None and candidate.context == "label" and len(named) == 1:
+        return named.pop()
     return candidate.strong_carrier
 
 
@@ -508,10 +515,10 @@ STRONG_CONTEXTS = frozenset({"label", "url"})
 
 
 def _copy_of_a_url_number(number: TrackingNumber, urls: Sequence[Url], profile: Profile) -> bool:
-    """A number of no carrier and no check digit whose digits end in url_copy_min_digits of the number a carrier's
-    URL carries is OCR's copy of that number, misread: a UPS page's `1ZAMVVVL0349044486` came back as
+    """A number no format vouches for (`unattributed`) whose digits end in url_copy_min_digits of the number a
+    carrier's URL carries is OCR's copy of that number, misread: a UPS page's `1ZAMVVVL0349044486` came back as
     `12000010349044486` under its label, while the URL's copy, misread too, failed the UPS format."""
-    if number.carrier is not None or number.checksum != "none" or number.context == "url":
+    if not unattributed(number) or number.context == "url":
         return False
     tail = patterns()["tracking"]["url_copy_min_digits"]
     digits = re.sub(r"\D", "", number.value)
@@ -535,7 +542,8 @@ def without_weaker_copies(numbers: list[TrackingNumber]) -> list[TrackingNumber]
       S10 check digit does not cover the prefix);
     - a lone-line number where its carrier's number stands by a label, a URL, a name or its format (the lone-line
       rule is for receipts whose label cells OCR lost; a photographed toolbar gave `15827837 010`);
-    - a number of no carrier and no check digit where a verified number stands (a photo's garbled table row)."""
+    - a number no format vouches for (`unattributed`) where a verified number stands (a photo's garbled table
+      row)."""
     verified = [n for n in numbers if n.checksum == "ok"]
     strong = [n for n in numbers if n.context in STRONG_CONTEXTS]
 
@@ -549,8 +557,16 @@ def without_weaker_copies(numbers: list[TrackingNumber]) -> list[TrackingNumber]
             return True
         if n.context == "lone-line" and any(o.carrier == n.carrier and o.context != "lone-line" for o in numbers):
             return True
-        return n.carrier is None and n.checksum == "none" and bool(verified)
+        return unattributed(n) and bool(verified)
     return [n for n in numbers if not weaker(n)]
+
+
+def unattributed(number: TrackingNumber) -> bool:
+    """A number no format vouches for: of no carrier and no check digit, or given its page's one carrier without
+    fitting any of that carrier's formats."""
+    if number.carrier is None:
+        return number.checksum == "none"
+    return number.checksum == "bad" and not fits(number.value, number.carrier)
 
 
 def misread_of(number: TrackingNumber, verified: TrackingNumber) -> bool:

@@ -172,6 +172,16 @@ def test_weaker_copies_beside_a_better_supported_number_are_dropped(profile):
     assert [t.value for t in ups.tracking_numbers] == ["1Z4AK3FA0371924707"]
 
 
+def test_a_labelled_number_off_its_pages_only_carrier_formats_is_that_carriers_misread(profile):
+    """GIVEN a 200-dpi EMS proof of delivery where `EM221576791KR` under its label was read `64221576791`, and a
+    page naming two carriers WHEN read THEN on the first the number is EMS's with checksum bad (so it can never
+    raise a tracking mismatch); on the second no carrier is guessed."""
+    ems = _read(profile, "( 배 송 완료 확인서) EMS\n운 송 장 번호 _ | 64221576791\n우 편 번호 13561\n")
+    assert [(t.value, t.carrier, t.checksum) for t in ems.tracking_numbers] == [("64221576791", "ems", "bad")]
+    two = _read(profile, "EMS 또는 DHL\n운송장번호 64221576791\n")
+    assert [(t.value, t.carrier, t.checksum) for t in two.tracking_numbers] == [("64221576791", None, "none")]
+
+
 COUPANG_ORDER = """coupang 마이쿠팡 주문상세
 주문번호 31000012345678 주문일자 2026.03.02
 상품명 여성 니트 가디건 1개 32,900원
