@@ -77,7 +77,11 @@ def _countries() -> frozenset[str]:
 
 @cache
 def _label_regex() -> re.Pattern:
-    return re.compile(latin_bounded(f"(?:{keyword_alternation(patterns()['tracking']['labels'])})"), re.IGNORECASE)
+    labels = patterns()["tracking"]["labels"]
+    fuzzy_min = patterns()["tracking"]["label_fuzzy_min_syllables"]
+    near = [one_letter_off_keyword(label) for label in labels
+            if len(label) >= fuzzy_min and HANGUL_WORD.fullmatch(label)]
+    return re.compile(latin_bounded(f"(?:{'|'.join([keyword_alternation(labels)] + near)})"), re.IGNORECASE)
 
 
 @cache
