@@ -318,7 +318,10 @@ def _labelled(text: str, mentions: list[tuple[int, str]]) -> list[_Candidate]:
             start, end, gap = column
         on_line = [cid for pos, cid in mentions if line_start <= pos < end]
         line_carrier = on_line[0] if len(set(on_line)) == 1 else None
-        found += _numbers_after(text, start, end, gap, line_carrier)
+        numbers = _numbers_after(text, start, end, gap, line_carrier)
+        if numbers and start == label.end() and re.search(r"\d", text[start:numbers[0].start]):
+            continue  # digits between a label and a number on its line: OCR's noise ran on from the label
+        found += numbers
     return found
 
 

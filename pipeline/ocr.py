@@ -1005,6 +1005,9 @@ def _kor_words_by_region(groups: list[list[OcrWord]], read: list[OcrWord], line:
         spans.append((left + shift, right + shift, group[0].left + shift, max(g.right for g in group) + shift))
     found: list[list[str]] = [[] for _ in groups]
     for word in read:
+        if any(w.text == word.text and min(w.right, word.left + word.width - shift) > max(w.left, word.left - shift)
+               and not any(w is g for group in groups for g in group) for w in line):
+            continue  # kor read a word outside the regions again, its box stretched over one (송파구 over SSE)
         centre = word.left + word.width / 2
         takers = [i for i, (left, right, _, _) in enumerate(spans) if left <= centre < right]
         if takers:

@@ -182,6 +182,16 @@ def test_a_labelled_number_off_its_pages_only_carrier_formats_is_that_carriers_m
     assert [(t.value, t.carrier, t.checksum) for t in two.tracking_numbers] == [("64221576791", None, "none")]
 
 
+def test_digits_between_a_label_and_a_number_on_its_line_mean_noise_not_a_value(profile):
+    """GIVEN a photographed FedEx page whose tab title `FedEx Tracking` ran on into the window buttons, read as
+    `해 수이 0 그 96100106 7006056`, and a label with words but no digits before its number WHEN read THEN the
+    tab title's digits are no number (a stray digit stands between label and number); the label's number is."""
+    tab = _read(profile, 'FedEx Tracking ". 해 수이 0 그 96100106 7006056 0\n')
+    assert [t.value for t in tab.tracking_numbers] == []
+    labelled = _read(profile, "FedEx Tracking number : 843893384818\n")
+    assert [(t.value, t.checksum) for t in labelled.tracking_numbers] == [("843893384818", "ok")]
+
+
 COUPANG_ORDER = """coupang 마이쿠팡 주문상세
 주문번호 31000012345678 주문일자 2026.03.02
 상품명 여성 니트 가디건 1개 32,900원

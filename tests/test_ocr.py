@@ -536,6 +536,18 @@ def test_korean_retry_replaces_the_hangul_word_whose_box_swallowed_the_doubtful_
         "별시", "송파구 오 금 로", "311,", "2035"]
 
 
+def test_korean_retry_ignores_a_neighbours_second_read_stretched_over_the_region(tmp_path, monkeypatch):
+    """GIVEN `특별시 송파구 SSE 311,` (오금로 read as SSE, 송파구 boxed right) WHEN kor reads 송파구 again with a box
+    stretched over SSE (centred just past the first 송파구), then `오 금 로` THEN the region takes 오 금 로 only:
+    송파구 is a second read of the word beside it, not of the region (it came out 송파구 송파구 오 금 로)."""
+    line = [word("특별시", 931, width=62), word("송파구", 1010, width=61), word("SSE", 1087, width=48, confidence=60),
+            word("311,", 1153, width=46)]
+    kor = [("특", 935, 952), ("별시", 953, 993), ("송파구", 1003, 1144), ("오", 1086, 1110), ("금", 1110, 1136),
+           ("로", 1136, 1153), ("311,", 1153, 1199)]
+    assert reread_with_canned_kor(tmp_path, monkeypatch, line, kor, crop_left=925) == [
+        "특별시", "송파구", "오 금 로", "311,"]
+
+
 def test_korean_retry_gives_a_kor_word_to_one_doubtful_word_only(tmp_path, monkeypatch):
     """GIVEN `해운대구 ASSES 4s, 1507` (센텀중앙로 48 misread) where the two doubtful words' spans meet past their
     boxes WHEN kor reads `센 퉁 앙 로 48,` THEN 로, centred where both spans reach, goes to the nearer word only
