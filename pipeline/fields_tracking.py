@@ -59,6 +59,7 @@ class Format:
     carrier_by_country: dict
     digits_from: int | None = None   # from this position on the format holds only digits
     prefix_misreads: tuple[tuple[str, str], ...] = ()  # (as OCR reads the format's prefix, the prefix)
+    verified_prefix_misreads: tuple[tuple[str, str], ...] = ()  # the same, taken only if the check digit verifies
 
 
 @cache
@@ -66,7 +67,8 @@ def _formats() -> tuple[Format, ...]:
     return tuple(Format(carrier=f["carrier"], regex=re.compile(f"(?:{f['regex']})"), checksum=f["checksum"],
                         self_identifying=f.get("self_identifying", False),
                         carrier_by_country=f.get("carrier_by_country", {}), digits_from=f.get("digits_from"),
-                        prefix_misreads=tuple(f.get("prefix_misreads", {}).items()))
+                        prefix_misreads=tuple(f.get("prefix_misreads", {}).items()),
+                        verified_prefix_misreads=tuple(f.get("verified_prefix_misreads", {}).items()))
                  for f in patterns()["tracking"]["formats"])
 
 
@@ -200,16 +202,19 @@ def _format_carrier(fmt: Format, value: str) -> str:
 
 def _digits_read_back(value: str) -> str:
     """`value` with what OCR reads for a self-identifying format's digits and prefix read back, where it then fits
-    that format (UPS: 1ZSKJ9GRO393149968 is 1ZSKJ9GR0393149968, IZKHJAKV0346933258 is 1ZKHJAKV0346933258); else
-    as it is."""
+    that format (UPS: 1ZSKJ9GRO393149968 is 1ZSKJ9GR0393149968, IZKHJAKV0346933258 is 1ZKHJAKV0346933258), a
+    prefix misread as digits (12S383580329864849) only where a letter shows it is no plain number and the check
+    digit then verifies; else as it is."""
     table = str.maketrans(patterns()["tracking"]["digit_confusions"]["as_digits"])
     for fmt in _formats():
         if fmt.self_identifying and fmt.digits_from is not None:
-            prefixed = next((right + value[len(wrong):] for wrong, right in fmt.prefix_misreads
-                             if value.startswith(wrong)), value)
-            candidate = prefixed[:fmt.digits_from] + prefixed[fmt.digits_from:].translate(table)
-            if candidate != value and fmt.regex.fullmatch(candidate):
-                return candidate
+            for misreads, verified in ((fmt.prefix_misreads, False), (fmt.verified_prefix_misreads, True)):
+                prefixed = next((right + value[len(wrong):] for wrong, right in misreads
+                                 if value.startswith(wrong)), value)
+                candidate = prefixed[:fmt.digits_from] + prefixed[fmt.digits_from:].translate(table)
+                if candidate != value and fmt.regex.fullmatch(candidate) and (not verified or (
+                        _check(fmt, candidate) == "ok" and any(c.isalpha() for c in value[:fmt.digits_from]))):
+                    return candidate
     return value
 
 
@@ -255,6 +260,7 @@ class _Candidate:
     end: int
     context: str                 # label | url | format
     strong_carrier: str | None   # from the label's line or the URL's host: taken even if the number does not fit
+    read_back: bool = False      # spelled with letters or a prefix OCR misread (see _digits_read_back)
 
 
 def _windows(text: str, run: re.Match, first: int | None = None) -> Iterable[tuple[str, int, int]]:
@@ -432,16 +438,19 @@ def _lone_lines(text: str, page_carriers: set[str]) -> list[_Candidate]:
 
 
 def _self_identifying(text: str) -> list[_Candidate]:
+    """Numbers whose format names the carrier and whose check digit verifies, anywhere on the page; letters OCR
+    read as symbols (`$` for S) are read back first, the text keeping its length."""
+    text = text.translate(str.maketrans(patterns()["tracking"]["digit_confusions"]["symbols_as_letters"]))
     found = []
     for run in RUN.finditer(text):
         taken_until = -1
         for value, start, end in _windows(text, run):
             if start < taken_until:
                 continue
-            value = _digits_read_back(value)
-            identified = _self_identified(value)
+            read = _digits_read_back(value)
+            identified = _self_identified(read)
             if identified and identified[1] == "ok":
-                found.append(_Candidate(value, start, end, "format", None))
+                found.append(_Candidate(read, start, end, "format", None, read_back=read != value))
                 taken_until = end
     return found
 
@@ -507,15 +516,30 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
     candidates = (_from_urls(urls, profile) + _labelled(digits, mentions) + _named(digits)
                   + _lone_lines(digits, {cid for _, cid in mentions} | set(page_hosts)) + _self_identifying(text))
     best: dict[str, TrackingNumber] = {}
+    read_back: set[str] = set()
     for candidate in candidates:
         value = _digits_read_back(candidate.value)
+        if candidate.read_back or value != candidate.value:
+            read_back.add(value)
         carrier, checksum = validate_tracking(value, _carrier_for(candidate, mentions, page_hosts))
         number = TrackingNumber(value, carrier, checksum, page=page, context=candidate.context)
         known = best.get(value)
         if known is None or (known.carrier is None and carrier is not None):
             best[value] = number
     numbers = without_weaker_copies(list(best.values()))
-    return [n for n in numbers if not _copy_of_a_url_number(n, urls, profile)]
+    return [n for n in numbers if not _copy_of_a_url_number(n, urls, profile)
+            and not _read_back_copy(n, read_back, numbers)]
+
+
+def _read_back_copy(number: TrackingNumber, read_back: set[str], numbers: list[TrackingNumber]) -> bool:
+    """A number read back from OCR's letters or prefix (see _digits_read_back) one or two characters off a
+    verified number of its carrier read as it stands is a copy of that number: a check digit does not see every
+    misread (B and 8 weigh alike in a UPS number: a photo's bar `12EE48830309631083` verified as 1ZEE48830309631083
+    beside the table's 1ZEE4B830309631083)."""
+    return number.value in read_back and any(
+        other.value not in read_back and other.checksum == "ok" and other.carrier == number.carrier
+        and len(other.value) == len(number.value)
+        and 0 < sum(a != b for a, b in zip(other.value, number.value)) <= 2 for other in numbers)
 
 
 STRONG_CONTEXTS = frozenset({"label", "url"})
