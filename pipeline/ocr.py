@@ -118,6 +118,7 @@ class OcrSettings:
     clock_languages: str
     retry_below_confidence: float
     retry_after_unit: str
+    retry_number_min_digits: int
     retry_languages: str
     retry_psm: int
     retry_pad_fraction: float
@@ -871,9 +872,10 @@ def looks_chinese(text: str, words: int, confidence: float | None, cfg: OcrSetti
 def doubtful_latin(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:
     """Latin words on lines that hold Hangul, likely Korean that kor+eng read as Latin: those of low confidence,
     and any between an administrative unit and a number or Hangul (a road name's or a district's place in a Korean
-    address)."""
+    address). Not numbers with letters (1Z4828WF0371297735)."""
     korean_lines = {w.line for w in words if HANGUL.search(w.text)}
-    latin = [w for w in words if w.line in korean_lines and LATIN.search(w.text) and not HANGUL.search(w.text)]
+    latin = [w for w in words if w.line in korean_lines and LATIN.search(w.text) and not HANGUL.search(w.text)
+             and sum(c.isdigit() for c in w.text) < cfg.retry_number_min_digits]
     road_place = _in_road_place(words, cfg)
     return [w for w in latin if w.confidence < cfg.retry_below_confidence or id(w) in road_place]
 
@@ -949,10 +951,14 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
         bottom = top + box[3] - box[1]
         on_line = [w for w in read if top <= w.top + w.height / 2 < bottom]
         shift = gap - box[0]  # OCR-copy x to stack x
-        # A word that looks like part of a URL is never Korean: the address bar's passes read it again.
-        groups = _swallowed_regions([w for w in words if w.line == line],
-                                    [w for w in doubtful if w.line == line and not url_hint.search(w.text)])
-        found = _kor_words_by_region(groups, on_line, [w for w in words if w.line == line], box, shift)
+        # A word that looks like part of a URL, or holds a URL's marks beside one (`ups.` before
+        # `com/track?...`), is never Korean: the address bar's passes read it again.
+        first_pass = sorted((w for w in words if w.line == line), key=lambda w: w.left)
+        url_pieces = {id(w) for i, w in enumerate(first_pass) if url_hint.search(w.text) or (
+            URL_MARKS.search(w.text) and any(url_hint.search(n.text) for n in first_pass[max(0, i - 1):i + 2]))}
+        groups = _swallowed_regions(first_pass,
+                                    [w for w in doubtful if w.line == line and id(w) not in url_pieces])
+        found = _kor_words_by_region(groups, on_line, first_pass, box, shift)
         for group, texts in zip(groups, found):
             doubtful_here = [w for w in group if any(w is d for d in doubtful)]
             # Only a read without Latin letters replaces the region: kor alone turns real Latin words into noise.

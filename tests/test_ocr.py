@@ -479,6 +479,15 @@ def test_doubtful_latin_is_low_confidence_latin_on_a_korean_line():
     assert [w.text for w in ocr.doubtful_latin(words, ocr.settings())] == ["AHStS"]
 
 
+def test_a_number_with_letters_is_never_doubtful_latin():
+    """GIVEN a 200-dpi scan's `운 송 장 번호 | 1Z4828WF0371297735` (confidence 52; kor alone read it as
+    124828\『0371297735) and `S584` (월드컵북로58길 misread) on a Korean line WHEN doubtful words are picked THEN the
+    tracking number is not, S584 is."""
+    words = [word("운송장번호", 0), word("1Z4828WF0371297735", 100, confidence=52),
+             word("마포구", 0, top=90, line="2"), word("S584", 80, top=90, confidence=4, line="2")]
+    assert [w.text for w in ocr.doubtful_latin(words, ocr.settings())] == ["S584"]
+
+
 def test_latin_where_a_korean_address_has_its_road_is_doubtful_whatever_its_confidence():
     """GIVEN `성남시 분당구 BASE 95` (kor+eng's read of 정자일로 95, confidence 72), `고양시 AUSF 중앙로` (일산동구,
     71), the same Latin word after a word that is no administrative unit, and one ending a line after a unit WHEN
@@ -546,6 +555,16 @@ def test_korean_retry_ignores_a_neighbours_second_read_stretched_over_the_region
            ("로", 1136, 1153), ("311,", 1153, 1199)]
     assert reread_with_canned_kor(tmp_path, monkeypatch, line, kor, crop_left=925) == [
         "특별시", "송파구", "오 금 로", "311,"]
+
+
+def test_korean_retry_leaves_a_url_piece_beside_a_url_word(tmp_path, monkeypatch):
+    """GIVEN a q55 re-save's bar `회 @ ups. com/track?locjen_KR&tracknum=...` where `ups.` is doubtful (confidence
+    45) WHEN kor reads `노` over it THEN `ups.` stays (it holds a URL's mark beside a URL word): the address bar's
+    passes read it, and without it the bar lost its host."""
+    line = [word("회", 137, width=18, confidence=36), word("@", 221, width=22), word("ups.", 262, width=36,
+            confidence=45), word("com/track?locjen_KR&tracknum=1ZPAV", 305, width=522, confidence=6)]
+    kor = [("와", 137, 156), ("@", 221, 244), ("노", 280, 304), ("<00027(20?1060000.18&872", 305, 912)]
+    assert reread_with_canned_kor(tmp_path, monkeypatch, line, kor, crop_left=125)[2] == "ups."
 
 
 def test_korean_retry_gives_a_kor_word_to_one_doubtful_word_only(tmp_path, monkeypatch):
