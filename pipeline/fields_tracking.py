@@ -517,10 +517,15 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
                   + _lone_lines(digits, {cid for _, cid in mentions} | set(page_hosts)) + _self_identifying(text))
     best: dict[str, TrackingNumber] = {}
     read_back: set[str] = set()
+    sightings: dict[str, set[tuple[str, int]]] = {}
     for candidate in candidates:
         value = _digits_read_back(candidate.value)
         if candidate.read_back or value != candidate.value:
             read_back.add(value)
+        # Where the number was read: a URL's copy once per URL, the text's once per place.
+        sightings.setdefault(value, set()).add(
+            (next((u.value for u in urls if candidate.value in normalise(u.value)), ""), candidate.start)
+            if candidate.context == "url" else ("", candidate.start))
         carrier, checksum = validate_tracking(value, _carrier_for(candidate, mentions, page_hosts))
         number = TrackingNumber(value, carrier, checksum, page=page, context=candidate.context)
         known = best.get(value)
@@ -528,7 +533,20 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
             best[value] = number
     numbers = without_weaker_copies(list(best.values()))
     return [n for n in numbers if not _copy_of_a_url_number(n, urls, profile)
-            and not _read_back_copy(n, read_back, numbers)]
+            and not _read_back_copy(n, read_back, numbers) and not _outread(n, sightings, numbers)]
+
+
+def _outread(number: TrackingNumber, sightings: dict[str, set], numbers: list[TrackingNumber]) -> bool:
+    """A number of a carrier without a check digit, one character off another of its carrier that the page shows
+    more often, is OCR's copy of that one: nothing else tells them apart (a photographed Logen page's bar read
+    once as .../trace/42092822446, the number read four times as 42092852446)."""
+    if number.checksum != "none" or number.carrier is None:
+        return False
+    seen = len(sightings.get(number.value, ()))
+    return any(other.carrier == number.carrier and other.checksum == "none"
+               and len(other.value) == len(number.value)
+               and sum(a != b for a, b in zip(other.value, number.value)) == 1
+               and len(sightings.get(other.value, ())) > seen for other in numbers)
 
 
 def _read_back_copy(number: TrackingNumber, read_back: set[str], numbers: list[TrackingNumber]) -> bool:
