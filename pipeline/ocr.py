@@ -881,22 +881,27 @@ def doubtful_latin(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:
 
 
 def _in_road_place(words: list[OcrWord], cfg: OcrSettings) -> set[int]:
-    """ids of the Latin words between a word like 분당구 (or 분 당 구) and a number or Hangul (고양시 AUSF 중앙로), on
-    one line."""
+    """ids of the Latin words between a word like 분당구 (or 분 당 구) and a number or Hangul (고양시 AUSF 중앙로), and
+    of those right before such a word (광주광역시 read as `BABHA 서구`, confidence 73), on one line."""
     after_unit = re.compile(cfg.retry_after_unit)
     found: set[int] = set()
     run: list[OcrWord] | None = None  # Latin words since the last unit word of the line, None outside such a run
+    latin: list[OcrWord] = []  # the Latin words just before this one
     line = None
     syllables = ""  # the line's run of one-syllable words so far: OCR splits 송파구 into 송 파 구
     for w in words:  # Tesseract lists a line's words together, left to right
         if w.line != line:
-            run, line, syllables = None, w.line, ""
+            run, line, syllables, latin = None, w.line, "", []
         if run and (w.text[:1].isdigit() or HANGUL.match(w.text)):
             found.update(id(x) for x in run)
         syllables = syllables + w.text if re.fullmatch("[가-힣]", w.text) else ""
+        is_latin = bool(LATIN.search(w.text)) and not HANGUL.search(w.text)
+        if after_unit.search(w.text):
+            found.update(id(x) for x in latin)
+        latin = latin + [w] if is_latin else []
         if after_unit.search(w.text) or (len(syllables) > 1 and after_unit.search(syllables[-6:])):
             run = []
-        elif run is not None and LATIN.search(w.text) and not HANGUL.search(w.text):
+        elif run is not None and is_latin:
             run.append(w)
         else:
             run = None

@@ -116,18 +116,22 @@ def check_road(sido: str, sigungu: str, road: str, postal_code: str | None) -> R
             if DIGITS.findall(roads[i]) == digits]
     if not near:
         return RoadCheck(road, "unlisted", sigungu)
-    best, fewest = min(near, key=lambda candidate: candidate[1])
-    if fewest > min(rules["max_edits"], int(rules["max_edit_fraction"] * len(jamo(best)))):
+    # Near enough to be taken: each listed road by its own length (센텀동로 allows 3 jamo, 센텀중앙로 4).
+    near_enough = {name for name, distance in near
+                   if distance <= min(rules["max_edits"], int(rules["max_edit_fraction"] * len(jamo(name))))}
+    if not near_enough:
         return RoadCheck(road, "unlisted", sigungu)
+    fewest = min(distance for _, distance in near)
     rivals = {name: distance for name, distance in near if distance < fewest + rules["min_margin"]}
     if len(rivals) > 1 and postal_code:  # two near roads: the one in the printed postal zone, if only one is
         rivals = {name: distance for name, distance in rivals.items() if name in zone_roads(postal_code)}
     if len(rivals) > 1:
-        # Still two: the nearest, if it also keeps more of the read's letters in order. OCR that merges two
-        # syllables drops letters: 섬중앙로 is 센텀중앙로 less ㅔㄴㅌ (all 11 kept), while 송정중앙로 keeps 10.
+        # Still two: the nearest (or one as near), if it also keeps more of the read's letters in order. OCR that
+        # merges two syllables drops letters: 섬중앙로 is 센텀중앙로 less ㅔㄴㅌ (all 11 kept), while 송정중앙로 keeps
+        # 10; 센퉁양로 is 4 jamo off both 센텀중앙로 and 센텀동로, and keeps 10 of the first, 7 of the second.
         kept = {name: LCSseq.similarity(read, jamo(name)) for name in rivals}
-        leader = min(rivals, key=rivals.get)
-        if all(rivals[leader] < rivals[n] and kept[leader] > kept[n] for n in rivals if n != leader):
+        leader = min(rivals, key=lambda name: (rivals[name], -kept[name]))
+        if all(rivals[leader] <= rivals[n] and kept[leader] > kept[n] for n in rivals if n != leader):
             rivals = {leader: rivals[leader]}
-    return (RoadCheck(next(iter(rivals)), "corrected", sigungu) if len(rivals) == 1
+    return (RoadCheck(next(iter(rivals)), "corrected", sigungu) if len(rivals) == 1 and set(rivals) <= near_enough
             else RoadCheck(road, "unlisted", sigungu))

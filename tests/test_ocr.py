@@ -479,6 +479,14 @@ def test_doubtful_latin_is_low_confidence_latin_on_a_korean_line():
     assert [w.text for w in ocr.doubtful_latin(words, ocr.settings())] == ["AHStS"]
 
 
+def test_latin_right_before_a_district_is_doubtful_whatever_its_confidence():
+    """GIVEN `(61949) BABHA 서구 상무중앙로 61` (광주광역시 read as BABHA, confidence 73) and an English word before a
+    word that is no administrative unit WHEN doubtful words are picked THEN BABHA is, the other is not."""
+    words = [word("(61949)", 0), word("BABHA", 80, confidence=73), word("서구", 160), word("상무중앙로", 200),
+             word("61,", 300), word("Item", 0, top=90, confidence=80, line="2"), word("캠핑용", 80, top=90, line="2")]
+    assert [w.text for w in ocr.doubtful_latin(words, ocr.settings())] == ["BABHA"]
+
+
 def test_a_number_with_letters_is_never_doubtful_latin():
     """GIVEN a 200-dpi scan's `운 송 장 번호 | 1Z4828WF0371297735` (confidence 52; kor alone read it as
     124828\『0371297735) and `S584` (월드컵북로58길 misread) on a Korean line WHEN doubtful words are picked THEN the
