@@ -60,6 +60,8 @@ class Format:
     digits_from: int | None = None   # from this position on the format holds only digits
     prefix_misreads: tuple[tuple[str, str], ...] = ()  # (as OCR reads the format's prefix, the prefix)
     verified_prefix_misreads: tuple[tuple[str, str], ...] = ()  # the same, taken only if the check digit verifies
+    glyph_swaps: tuple[tuple[str, str], ...] = ()  # characters drawn alike, swapped before digits_from if that verifies
+    max_glyph_swaps: int = 0
 
 
 @cache
@@ -68,7 +70,9 @@ def _formats() -> tuple[Format, ...]:
                         self_identifying=f.get("self_identifying", False),
                         carrier_by_country=f.get("carrier_by_country", {}), digits_from=f.get("digits_from"),
                         prefix_misreads=tuple(f.get("prefix_misreads", {}).items()),
-                        verified_prefix_misreads=tuple(f.get("verified_prefix_misreads", {}).items()))
+                        verified_prefix_misreads=tuple(f.get("verified_prefix_misreads", {}).items()),
+                        glyph_swaps=tuple(f.get("glyph_swaps", {}).items()),
+                        max_glyph_swaps=f.get("max_glyph_swaps", 0))
                  for f in patterns()["tracking"]["formats"])
 
 
@@ -204,7 +208,8 @@ def _digits_read_back(value: str) -> str:
     """`value` with what OCR reads for a self-identifying format's digits and prefix read back, where it then fits
     that format (UPS: 1ZSKJ9GRO393149968 is 1ZSKJ9GR0393149968, IZKHJAKV0346933258 is 1ZKHJAKV0346933258), a
     prefix misread as digits (12S383580329864849) only where a letter shows it is no plain number and the check
-    digit then verifies; else as it is."""
+    digit then verifies, and O and 0 in UPS's shipper six swapped where exactly one reading verifies
+    (see _swapped_if_verified); else as it is."""
     table = str.maketrans(patterns()["tracking"]["digit_confusions"]["as_digits"])
     for fmt in _formats():
         if fmt.self_identifying and fmt.digits_from is not None:
@@ -212,10 +217,30 @@ def _digits_read_back(value: str) -> str:
                 prefixed = next((right + value[len(wrong):] for wrong, right in misreads
                                  if value.startswith(wrong)), value)
                 candidate = prefixed[:fmt.digits_from] + prefixed[fmt.digits_from:].translate(table)
+                if fmt.regex.fullmatch(candidate) and _check(fmt, candidate) == "bad":
+                    candidate = _swapped_if_verified(fmt, candidate)
                 if candidate != value and fmt.regex.fullmatch(candidate) and (not verified or (
                         _check(fmt, candidate) == "ok" and any(c.isalpha() for c in value[:fmt.digits_from]))):
                     return candidate
     return value
+
+
+def _swapped_if_verified(fmt: Format, value: str) -> str:
+    """`value` (failing its check digit) with characters its font draws alike swapped before digits_from, where
+    exactly one such reading verifies; else as it is."""
+    swaps = dict(fmt.glyph_swaps)
+    places = [i for i, c in enumerate(value[:fmt.digits_from]) if c in swaps]
+    if not places or len(places) > fmt.max_glyph_swaps:
+        return value
+    verified = []
+    for chosen in range(1, 2 ** len(places)):
+        chars = list(value)
+        for bit, place in enumerate(places):
+            if chosen >> bit & 1:
+                chars[place] = swaps[chars[place]]
+        if fmt.regex.fullmatch(candidate := "".join(chars)) and _check(fmt, candidate) == "ok":
+            verified.append(candidate)
+    return verified[0] if len(verified) == 1 else value
 
 
 def _self_identified(value: str) -> tuple[str, str] | None:

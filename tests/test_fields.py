@@ -192,6 +192,18 @@ def test_digits_between_a_label_and_a_number_on_its_line_mean_noise_not_a_value(
     assert [(t.value, t.checksum) for t in labelled.tracking_numbers] == [("843893384818", "ok")]
 
 
+def test_a_ups_shipper_read_with_o_for_0_is_read_back_only_where_one_reading_verifies(profile):
+    """GIVEN a UPS number whose shipper's 0 was read as O, one whose shipper has three O-or-0 places (more than
+    max_glyph_swaps), and a verified number holding an O WHEN read THEN the first becomes the one reading that
+    verifies; the second stays as read, checksum bad; the third is left alone."""
+    def numbers(text):
+        return [(t.value, t.checksum) for t in _read(profile, text).tracking_numbers]
+    assert numbers("Tracking number 1ZYWODVJ0376889852\n") == [("1ZYW0DVJ0376889852", "ok")]
+    assert numbers("Tracking number 1Z000DVJ0376889852\n") == [("1Z000DVJ0376889852", "bad")]
+    assert validate_tracking("1ZYWODVJ0376889856", "ups")[1] == "ok"
+    assert numbers("Tracking number 1ZYWODVJ0376889856\n") == [("1ZYWODVJ0376889856", "ok")]
+
+
 COUPANG_ORDER = """coupang 마이쿠팡 주문상세
 주문번호 31000012345678 주문일자 2026.03.02
 상품명 여성 니트 가디건 1개 32,900원
