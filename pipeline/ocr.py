@@ -124,6 +124,12 @@ class OcrSettings:
     retry_pad_fraction: float
     retry_scale: float
     retry_max_lines: int
+    number_retry_min_digits: int
+    number_retry_below_confidence: float
+    number_retry_languages: str
+    number_retry_psm: int
+    number_retry_pad_fraction: float
+    number_retry_max_words: int
     version: str  # hash of the settings file and of the reading code: part of the read cache key
 
     @classmethod
@@ -981,6 +987,25 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
     return [w for w in read_again if w.text]  # the dropped ones
 
 
+def reread_numbers(words: list[OcrWord], copy: Image.Image, work_png: Path, timeout: float,
+                   cfg: OcrSettings) -> list[OcrWord]:
+    """`words` with each long number of low confidence read again on its own, as one line; the new read replaces
+    the word only if it is one number, read with more confidence. Numbers with letters (UPS 1Z, S10) are left:
+    read alone with eng their letters came out worse (1ZKHJAKV... as 1ZKHIAKV...)."""
+    doubtful = sorted((w for w in words if w.text.isdigit() and len(w.text) >= cfg.number_retry_min_digits
+                       and w.confidence < cfg.number_retry_below_confidence), key=lambda w: w.confidence)
+    replacements: dict[int, OcrWord] = {}
+    for word in doubtful[:cfg.number_retry_max_words]:
+        pad = round(cfg.number_retry_pad_fraction * word.height)
+        crop = copy.crop((max(0, word.left - pad), max(0, word.top - pad), min(copy.width, word.right + pad),
+                          min(copy.height, word.top + word.height + pad)))
+        read = [w for w in _band_words(crop, work_png, cfg.number_retry_languages, timeout, cfg.number_retry_psm)
+                if w.text.strip()]
+        if len(read) == 1 and read[0].text.isdigit() and read[0].confidence > word.confidence:
+            replacements[id(word)] = replace(word, text=read[0].text, confidence=read[0].confidence)
+    return [replacements.get(id(w), w) for w in words]
+
+
 def _swallowed_regions(line: list[OcrWord], doubtful: list[OcrWord]) -> list[list[OcrWord]]:
     """The regions a line's doubtful words stand in, left to right: each doubtful word with the non-Latin words
     whose boxes hold at least half of it or of a word already taken, or half of which it holds (Tesseract gave
@@ -1063,6 +1088,7 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
             words, confidence, languages = retry, retry_confidence, cfg.chinese_languages
     if languages == cfg.languages:
         words = reread_as_korean(words, copy, work_png, timeout, cfg)
+    words = reread_numbers(words, copy, work_png, timeout, cfg)
     bar_reads: tuple[str, ...] = ()
     if screen:
         bands = even_background(gray, glyph, cfg) if photographed else gray

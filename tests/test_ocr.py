@@ -487,6 +487,22 @@ def test_latin_right_before_a_district_is_doubtful_whatever_its_confidence():
     assert [w.text for w in ocr.doubtful_latin(words, ocr.settings())] == ["BABHA"]
 
 
+def test_a_long_number_of_low_confidence_is_read_again_alone(tmp_path, monkeypatch):
+    """GIVEN a grey-on-dark `4422030893143` (confidence 64; 402030893143), a confident number, a doubtful UPS
+    number with letters and a doubtful number whose read alone comes back as two tokens WHEN numbers are re-read
+    with canned reads THEN only the first two calls happen (the confident number and the one with letters are
+    not read again), the first number takes its re-read and the last stays."""
+    words = [word("4422030893143", 0, confidence=64), word("689289325376", 200, confidence=95),
+             word("1ZKHJAKV0346933258", 400, confidence=50), word("31000243954838", 600, confidence=70)]
+    reads = iter([[word("402030893143", 5, confidence=93)],
+                  [word("3100024", 5, confidence=90), word("3954838", 90, confidence=90)]])
+    calls = []
+    monkeypatch.setattr(ocr, "_band_words", lambda crop, *args, **kwargs: calls.append(crop.size) or next(reads))
+    out = ocr.reread_numbers(words, Image.new("L", (800, 100), 255), tmp_path / "p.png", 60, ocr.settings())
+    assert len(calls) == 2
+    assert [w.text for w in out] == ["402030893143", "689289325376", "1ZKHJAKV0346933258", "31000243954838"]
+
+
 def test_a_number_with_letters_is_never_doubtful_latin():
     """GIVEN a 200-dpi scan's `운 송 장 번호 | 1Z4828WF0371297735` (confidence 52; kor alone read it as
     124828\『0371297735) and `S584` (월드컵북로58길 misread) on a Korean line WHEN doubtful words are picked THEN the
