@@ -15,7 +15,7 @@ from pipeline.fields_address import extract_addresses
 from pipeline.fields_language import detect_languages
 from pipeline.fields_time import DateMention, document_year, extract_dates, extract_timestamps
 from pipeline.fields_tracking import extract_tracking, validate_tracking
-from pipeline.fields_url import extract_bar_urls, extract_urls, is_known_host
+from pipeline.fields_url import extract_bar_urls, extract_urls, is_known_host, is_listed_host
 from pipeline.model import Fields, PageReading, Timestamp, Url
 from pipeline.profile import Profile
 
@@ -59,7 +59,9 @@ def _page_urls(page: PageReading, profile: Profile) -> list[Url]:
 
 
 def _bar_vote(page: PageReading, profile: Profile) -> Url | None:
-    """The URL of the known host that most of the bar's reads name (the earliest read breaks a tie), or None."""
+    """The URL of the known host that most of the bar's reads name, or None. A tie goes to a host of the known
+    list as it stands (or with www.) over an unlisted subdomain of one (a photo's bar read once as www.dhl.com,
+    once as tievew.dhl.com), then to the earliest read."""
     votes: Counter[str] = Counter()
     first: dict[str, Url] = {}
     for read in page.bar_reads:
@@ -68,7 +70,9 @@ def _bar_vote(page: PageReading, profile: Profile) -> Url | None:
         if url is not None:
             votes[url.host] += 1
             first.setdefault(url.host, url)
-    return first[max(votes, key=lambda host: votes[host])] if votes else None
+    order = list(first)
+    return first[max(votes, key=lambda host: (votes[host], is_listed_host(host, profile), -order.index(host)))] \
+        if votes else None
 
 
 def _page_timestamps(page: PageReading, year: int | None) -> list[Timestamp]:

@@ -132,6 +132,12 @@ def is_known_host(host: str, profile: Profile) -> bool:
     return _is_known(host.lower(), _known_hosts(profile))
 
 
+def is_listed_host(host: str, profile: Profile) -> bool:
+    """A host of the known list as it stands, or with www. before it (not any subdomain of one)."""
+    lowered = host.lower()
+    return lowered.removeprefix("www.") in _known_hosts(profile)
+
+
 def _is_known(host: str, known: set[str]) -> bool:
     return any(host == k or host.endswith("." + k) for k in known)
 

@@ -139,6 +139,16 @@ def test_the_bar_takes_the_known_host_most_of_its_reads_name(profile):
     assert [u.host for u in extract_fields([page], profile).urls] == ["shop.example.com"]
 
 
+def test_a_tied_bar_vote_goes_to_the_listed_host_over_an_unlisted_subdomain(profile):
+    """GIVEN a photographed DHL bar whose reads name tievew.dhl.com once (first) and www.dhl.com once (real reads)
+    WHEN fields are extracted THEN the bar is www.dhl.com's: a listed host beats a misread subdomain of it."""
+    reads = ("httos:/Awwew.dil.comvikr-env/nome/tracking/irackng-express.himi?subrmet=1",
+             "htos:tievew.dhl.com/icr-enihome/trackingitracking-expresshtml?submit=1&tracking-1d9974651971",
+             "https:/Awww.dhl.comvkr-en/home/tracking/tracking-express_html?submit=1&tracking-id=9974651971")
+    page = PageReading(index=1, text=reads[0], source="ocr", header_text=reads[0], bar_reads=reads)
+    assert [u.host for u in extract_fields([page], profile).urls] == ["www.dhl.com"]
+
+
 def test_misread_digit_is_reported_bad_not_repaired(profile):
     """GIVEN a DHL waybill whose last digit OCR misread WHEN read THEN it is reported as printed, checksum bad."""
     fields = _read(profile, "DHL Express\nWaybill: 5739128453\n")
