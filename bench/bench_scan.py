@@ -168,7 +168,12 @@ def fields_of(text: str, profile: Profile) -> Fields:
 
 def accuracy(truth: dict, found: dict[str, Fields]) -> dict[str, float]:
     """Recall (and tracking precision) summed over the files, against truth.json."""
-    counts = {k: [0, 0] for k in ("track_r", "track_p", "time_r", "host_r", "addr_r")}  # [hits, total]
+    return {k: (hits / total if total else 1.0) for k, (hits, total) in tally_fields(truth, found).items()}
+
+
+def tally_fields(truth: dict, found: dict[str, Fields]) -> dict[str, list[int]]:
+    """[hits, total] of each accuracy column, summed over the files (bench_seeds pools them over corpora)."""
+    counts = {k: [0, 0] for k in ("track_r", "track_p", "time_r", "host_r", "addr_r")}
 
     def tally(key: str, expected: set, got: set) -> None:
         counts[key][0] += len(expected & got)
@@ -183,7 +188,7 @@ def accuracy(truth: dict, found: dict[str, Fields]) -> dict[str, float]:
         tally("host_r", {host(u["host"]) for u in want["urls"]}, {host(u.host) for u in fields.urls})
         tally("addr_r", {squash(a["value"]) for a in want["korean_addresses"]},
               {squash(a.value) for a in fields.korean_addresses})
-    return {k: (hits / total if total else 1.0) for k, (hits, total) in counts.items()}
+    return counts
 
 
 def host(name: str) -> str:

@@ -16,9 +16,10 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 CORPUS = HERE / "corpus"
-BENCHES = ("bench_scan", "bench_check", "bench_compress", "bench_batch")
-# Extra arguments: batch runs on the held-out agency tree (bench/packets.py), which bench_check generates.
-EXTRA = {"bench_batch": ["--tree"]}
+BENCHES = ("bench_scan", "bench_seeds", "bench_check", "bench_compress", "bench_batch")
+# Arguments other than the corpus: batch runs on the held-out agency tree (bench/packets.py), which bench_check
+# generates; bench_seeds writes and reads corpora of its own (bench/seeds/).
+ARGS = {"bench_batch": [str(CORPUS), "--tree"], "bench_seeds": []}
 
 
 def ensure_corpus() -> None:
@@ -32,7 +33,7 @@ def main(names: list[str]) -> None:
     for name in names or BENCHES:
         print(f"\n=== {name} " + "=" * (70 - len(name)), flush=True)
         started = time.perf_counter()
-        sys.argv = [f"{name}.py", str(CORPUS), *EXTRA.get(name, [])]  # each also runs alone: bench/NAME.py CORPUS
+        sys.argv = [f"{name}.py", *ARGS.get(name, [str(CORPUS)])]  # each also runs alone: bench/NAME.py CORPUS
         importlib.import_module(name).main()
         print(f"({name} took {time.perf_counter() - started:.0f} s)", flush=True)
 

@@ -465,6 +465,7 @@ def _lone_lines(text: str, page_carriers: set[str]) -> list[_Candidate]:
 def _self_identifying(text: str) -> list[_Candidate]:
     """Numbers whose format names the carrier and whose check digit verifies, anywhere on the page; letters OCR
     read as symbols (`$` for S) are read back first, the text keeping its length."""
+    as_read = text
     text = text.translate(str.maketrans(patterns()["tracking"]["digit_confusions"]["symbols_as_letters"]))
     found = []
     for run in RUN.finditer(text):
@@ -475,7 +476,9 @@ def _self_identifying(text: str) -> list[_Candidate]:
             read = _digits_read_back(value)
             identified = _self_identified(read)
             if identified and identified[1] == "ok":
-                found.append(_Candidate(read, start, end, "format", None, read_back=read != value))
+                # A symbol read back is as doubtful as a letter read back (see _read_back_copy).
+                found.append(_Candidate(read, start, end, "format", None,
+                                        read_back=read != value or text[start:end] != as_read[start:end]))
                 taken_until = end
     return found
 
@@ -541,12 +544,12 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
     candidates = (_from_urls(urls, profile) + _labelled(digits, mentions) + _named(digits)
                   + _lone_lines(digits, {cid for _, cid in mentions} | set(page_hosts)) + _self_identifying(text))
     best: dict[str, TrackingNumber] = {}
-    read_back: set[str] = set()
+    as_read: set[str] = set()
     sightings: dict[str, set[tuple[str, int]]] = {}
     for candidate in candidates:
         value = _digits_read_back(candidate.value)
-        if candidate.read_back or value != candidate.value:
-            read_back.add(value)
+        if not candidate.read_back and value == candidate.value:
+            as_read.add(value)
         # Where the number was read: a URL's copy once per URL, the text's once per place.
         sightings.setdefault(value, set()).add(
             (next((u.value for u in urls if candidate.value in normalise(u.value)), ""), candidate.start)
@@ -558,7 +561,7 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
             best[value] = number
     numbers = without_weaker_copies(list(best.values()))
     return [n for n in numbers if not _copy_of_a_url_number(n, urls, profile)
-            and not _read_back_copy(n, read_back, numbers) and not _outread(n, sightings, numbers)]
+            and not _read_back_copy(n, as_read, numbers) and not _outread(n, sightings, numbers)]
 
 
 def _outread(number: TrackingNumber, sightings: dict[str, set], numbers: list[TrackingNumber]) -> bool:
@@ -574,13 +577,14 @@ def _outread(number: TrackingNumber, sightings: dict[str, set], numbers: list[Tr
                and len(sightings.get(other.value, ())) > seen for other in numbers)
 
 
-def _read_back_copy(number: TrackingNumber, read_back: set[str], numbers: list[TrackingNumber]) -> bool:
-    """A number read back from OCR's letters or prefix (see _digits_read_back) one or two characters off a
-    verified number of its carrier read as it stands is a copy of that number: a check digit does not see every
-    misread (B and 8 weigh alike in a UPS number: a photo's bar `12EE48830309631083` verified as 1ZEE48830309631083
-    beside the table's 1ZEE4B830309631083)."""
-    return number.value in read_back and any(
-        other.value not in read_back and other.checksum == "ok" and other.carrier == number.carrier
+def _read_back_copy(number: TrackingNumber, as_read: set[str], numbers: list[TrackingNumber]) -> bool:
+    """A number only ever read back from OCR's letters, symbols or prefix (see _digits_read_back), one or two
+    characters off a verified number of its carrier read as it stands somewhere, is a copy of that number: a
+    check digit does not see every misread (B and 8 weigh alike in a UPS number: a photo's bar
+    `12EE48830309631083` verified as 1ZEE48830309631083 beside the table's 1ZEE4B830309631083; S10's letters carry
+    no weight at all: a photo's `F£583584283KR` beside EE583584283KR)."""
+    return number.value not in as_read and any(
+        other.value in as_read and other.checksum == "ok" and other.carrier == number.carrier
         and len(other.value) == len(number.value)
         and 0 < sum(a != b for a, b in zip(other.value, number.value)) <= 2 for other in numbers)
 

@@ -999,8 +999,9 @@ def reread_numbers(words: list[OcrWord], copy: Image.Image, work_png: Path, time
         pad = round(cfg.number_retry_pad_fraction * word.height)
         crop = copy.crop((max(0, word.left - pad), max(0, word.top - pad), min(copy.width, word.right + pad),
                           min(copy.height, word.top + word.height + pad)))
+        # Punctuation alone is a border in the margin (`|` beside a boxed number), not part of the read.
         read = [w for w in _band_words(crop, work_png, cfg.number_retry_languages, timeout, cfg.number_retry_psm)
-                if w.text.strip()]
+                if any(c.isalnum() for c in w.text)]
         if len(read) == 1 and read[0].text.isdigit() and read[0].confidence > word.confidence:
             replacements[id(word)] = replace(word, text=read[0].text, confidence=read[0].confidence)
     return [replacements.get(id(w), w) for w in words]

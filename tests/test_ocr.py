@@ -490,11 +490,11 @@ def test_latin_right_before_a_district_is_doubtful_whatever_its_confidence():
 def test_a_long_number_of_low_confidence_is_read_again_alone(tmp_path, monkeypatch):
     """GIVEN a grey-on-dark `4422030893143` (confidence 64; 402030893143), a confident number, a doubtful UPS
     number with letters and a doubtful number whose read alone comes back as two tokens WHEN numbers are re-read
-    with canned reads THEN only the first two calls happen (the confident number and the one with letters are
-    not read again), the first number takes its re-read and the last stays."""
+    with canned reads (the first with a box border `|` in its margin) THEN only two calls happen (the confident
+    number and the one with letters are not read again), the first number takes its re-read and the last stays."""
     words = [word("4422030893143", 0, confidence=64), word("689289325376", 200, confidence=95),
              word("1ZKHJAKV0346933258", 400, confidence=50), word("31000243954838", 600, confidence=70)]
-    reads = iter([[word("402030893143", 5, confidence=93)],
+    reads = iter([[word("|", 0, confidence=80), word("402030893143", 5, confidence=93)],
                   [word("3100024", 5, confidence=90), word("3954838", 90, confidence=90)]])
     calls = []
     monkeypatch.setattr(ocr, "_band_words", lambda crop, *args, **kwargs: calls.append(crop.size) or next(reads))
