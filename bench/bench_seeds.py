@@ -1,11 +1,11 @@
 """Benchmark: evpack's reading accuracy pooled over many held-out corpora, one per seed.
 
-    python bench/bench_seeds.py [--seeds 137,139,...] [--work DIR]
+    python bench/bench_seeds.py [--seeds 137,139,...] [--work DIR] [--misses]
 
 One corpus of 46 files holds about 35 URL hosts, so a single misread host moves its recall by 0.03: whether one seed
 meets a 0.98 target is mostly luck. This reads one corpus per seed (bench/corpus.py; written under --work when
 missing, so a second run only reads), prints each seed's row and the pooled recall and precision over all of them,
-against the targets. Seeds default to those first drawn after the reader's tuning seeds (see README, Benchmarks).
+against the targets; --misses also names each file's missed and extra values. Seeds default to those first drawn after the reader's tuning seeds (see README, Benchmarks).
 No timing: bench_scan times one corpus against bare Tesseract and OCRmyPDF.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_scan import evpack_scan, tally_fields  # noqa: E402
+from bench_scan import evpack_scan, host, squash, tally_fields  # noqa: E402
 from corpus import ensure_corpus  # noqa: E402
 
 from pipeline.profile import Profile  # noqa: E402
@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default=",".join(map(str, HELD_OUT)), help="comma-separated corpus seeds")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "seeds", help="where the corpora are kept")
+    parser.add_argument("--misses", action="store_true", help="name each file's missed and extra values")
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     profile = Profile.load()
@@ -52,9 +53,29 @@ def main(argv: list[str] | None = None) -> None:
             pooled[key][1] += total
         print(f"{seed:<8}" + "".join(f"{ratio(counts[k]):>11.2f}" for k in COLUMNS) + f"   {len(readings)}",
               flush=True)
+        if args.misses:
+            for name in sorted(truth):
+                for line in misses(truth[name]["fields"], readings[name].fields) if name in readings else ["not read"]:
+                    print(f"    {name} ({truth[name]['degradation']}): {line}")
     print(f"{'pooled':<8}" + "".join(f"{ratio(pooled[k]):>11.3f}" for k in COLUMNS))
     print(f"{'hits':<8}" + "".join(f"{f'{h}/{t}':>11}" for h, t in (pooled[k] for k in COLUMNS)))
     print(f"{'target':<8}" + "".join(f"{TARGETS[k]:>11.2f}" for k in COLUMNS))
+
+
+def misses(want: dict, fields) -> list[str]:
+    """What the reader missed (-) or added (+) against one file's truth, in the bench's own terms."""
+    pairs = {
+        "tracking": ({t["value"] for t in want["tracking_numbers"]}, {t.value for t in fields.tracking_numbers}),
+        "timestamps": ({t["value"] for t in want["timestamps"]}, {t.value for t in fields.timestamps}),
+        "hosts": ({host(u["host"]) for u in want["urls"]}, {host(u.host) for u in fields.urls}),
+        "addresses": ({squash(a["value"]) for a in want["korean_addresses"]},
+                      {squash(a.value) for a in fields.korean_addresses}),
+    }
+    # A page has many timestamps: what was read instead is shown for the other fields only.
+    lines = [f"{kind} - {sorted(expected - got)}" + ("" if kind == "timestamps" else f" (read {sorted(got)})")
+             for kind, (expected, got) in pairs.items() if expected - got]
+    expected, got = pairs["tracking"]
+    return lines + ([f"tracking + {sorted(got - expected)}"] if got - expected else [])
 
 
 def ratio(count: list[int]) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import combinations
 
 from rapidfuzz.distance import Levenshtein
 
@@ -80,7 +81,9 @@ DAMAGED_DOT = r"(?:[.:_,i][^\S\n]?)?"
 
 
 def _damaged_name(host: str) -> str:
-    return DAMAGED_DOT.join(re.escape(label) for label in host.split("."))
+    *labels, tld = host.split(".")
+    tlds = "|".join(re.escape(t) for t in [tld, *patterns()["urls"]["tld_misreads"].get(tld, [])])
+    return DAMAGED_DOT.join([*(re.escape(label) for label in labels), f"(?:{tlds})"])
 
 
 @cache
@@ -157,6 +160,10 @@ def _fix_host(host: str, known: set[str]) -> str:
         fixed = host.replace(wrong, right)
         if fixed != host and len(_known_suffix(fixed.lower(), known)) > len(matched) > 0:
             return fixed
+    if matched:
+        subdomain = _listed_subdomain(lowered, matched, known)
+        if subdomain:
+            return subdomain
     for known_host in sorted(known, key=len, reverse=True):
         labels = known_host.count(".") + 1
         tail = ".".join(lowered.split(".")[-labels:])
@@ -166,11 +173,27 @@ def _fix_host(host: str, known: set[str]) -> str:
         if (len(known_host) >= patterns()["urls"]["min_chars_for_edit"] and lowered.count(".") + 1 >= labels
                 and _one_edit_apart(tail, known_host)):
             return head + known_host
-    for wrong, right in patterns()["urls"]["host_confusions"]:
-        fixed = host.replace(wrong, right)
+    confusions = patterns()["urls"]["host_confusions"]
+    for first_pair, second_pair in [(pair, None) for pair in confusions] + list(combinations(confusions, 2)):
+        fixed = host
+        for wrong, right in filter(None, (first_pair, second_pair)):
+            fixed = fixed.replace(wrong, right)
         if fixed != host and _is_known(fixed.lower(), known):
             return fixed
     return host
+
+
+def _listed_subdomain(host: str, parent: str, known: set[str]) -> str:
+    """`host` (lower case, a subdomain of the known `parent`) with the label before `parent` replaced by that of
+    the one listed subdomain of `parent` within subdomain_max_edits of it; "" if none or several."""
+    urls = patterns()["urls"]
+    head, _, _ = host[:-len(parent) - 1].rpartition(".")
+    label = host[:-len(parent) - 1].rsplit(".", 1)[-1]
+    near = {listed for listed in known if listed.endswith("." + parent) and listed.count(".") == parent.count(".") + 1
+            and len(listed_label := listed.partition(".")[0]) >= urls["subdomain_min_chars_for_edits"]
+            and 0 < Levenshtein.distance(label, listed_label, score_cutoff=urls["subdomain_max_edits"])
+            <= urls["subdomain_max_edits"]}
+    return (f"{head}." if head else "") + near.pop() if len(near) == 1 else ""
 
 
 def _one_edit_apart(a: str, b: str) -> bool:

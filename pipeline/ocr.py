@@ -105,6 +105,12 @@ class OcrSettings:
     bar_join_gap_fraction: float
     bar_end_gap_glyphs: float
     bar_url_text: str
+    bar_icon_max_width: float
+    building_number: str
+    building_road: str
+    building_retry_max_words: int
+    building_pad_heights: float
+    bar_reread_text: str
     jpeg_cost_weight: float
     clock_width_fraction: float
     clock_height_fraction: float
@@ -650,6 +656,16 @@ def address_bar_words(words: list[OcrWord], image_height: float, cfg: OcrSetting
     return row[first:last + 1]
 
 
+def icon_before(row_words: list[OcrWord], bar: list[OcrWord], cfg: OcrSettings) -> OcrWord | None:
+    """The nearest icon left of the URL (the lock), where the bar's crop starts. Words of URL text there are more
+    of the URL, which the first pass did not recognise as such (`RetrieveEmsRigiTraceList` before
+    `comm?POST_CODE=...`), and so are words wider than an icon that the Korean re-read made (see ocr.toml)."""
+    return max((w for w in row_words if w.line == bar[0].line and w.right <= bar[0].left
+                and not re.fullmatch(cfg.bar_url_text, w.text)
+                and not (w.width > cfg.bar_icon_max_width * w.height and re.search(cfg.bar_reread_text, w.text))),
+               key=lambda w: w.right, default=None)
+
+
 def read_address_bar(gray: Image.Image, bar: list[OcrWord], before: OcrWord | None, scale: float, work_png: Path,
                      timeout: float, cfg: OcrSettings) -> tuple[str, ...]:
     """The URL row read again: cropped from the original pixels (from just after `before`, the word left of the
@@ -826,11 +842,7 @@ def with_bands(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, in
         row_words = top_band_latin_words(gray, scale, work_png, timeout, cfg)
         bar = address_bar_words(row_words, copy_size[1], cfg)
     if bar:
-        # The nearest icon left of the URL (the lock): words of URL text there are more of the URL, which the
-        # first pass did not recognise as such (`RetrieveEmsRigiTraceList` before `comm?POST_CODE=...`).
-        before = max((w for w in row_words if w.line == bar[0].line and w.right <= bar[0].left
-                      and not re.fullmatch(cfg.bar_url_text, w.text)), key=lambda w: w.right, default=None)
-        bar_reads = read_address_bar(gray, bar, before, scale, work_png, timeout, cfg)
+        bar_reads = read_address_bar(gray, bar, icon_before(row_words, bar, cfg), scale, work_png, timeout, cfg)
         if bar_reads:
             url = bar_reads[0]
             top = min(w.top for w in bar)
@@ -988,23 +1000,52 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
 
 
 def reread_numbers(words: list[OcrWord], copy: Image.Image, work_png: Path, timeout: float,
-                   cfg: OcrSettings) -> list[OcrWord]:
-    """`words` with each long number of low confidence read again on its own, as one line; the new read replaces
-    the word only if it is one number, read with more confidence. Numbers with letters (UPS 1Z, S10) are left:
-    read alone with eng their letters came out worse (1ZKHJAKV... as 1ZKHIAKV...)."""
+                   cfg: OcrSettings, buildings: bool = False) -> list[OcrWord]:
+    """`words` with each long number of low confidence, and with `buildings` (a screen's small text) each building
+    number after a road name, read again on its own as one line; the new read replaces the word's digits only if
+    it is one number, read with more confidence. Numbers with letters (UPS 1Z, S10) are left: read alone with eng
+    their letters came out worse (1ZKHJAKV... as 1ZKHIAKV...). A scan's building numbers are left too: cropped
+    with its large Korean neighbours, eng lost digits (140 read as 1 at 96, 81 as 8)."""
     doubtful = sorted((w for w in words if w.text.isdigit() and len(w.text) >= cfg.number_retry_min_digits
                        and w.confidence < cfg.number_retry_below_confidence), key=lambda w: w.confidence)
     replacements: dict[int, OcrWord] = {}
     for word in doubtful[:cfg.number_retry_max_words]:
         pad = round(cfg.number_retry_pad_fraction * word.height)
-        crop = copy.crop((max(0, word.left - pad), max(0, word.top - pad), min(copy.width, word.right + pad),
-                          min(copy.height, word.top + word.height + pad)))
         # Punctuation alone is a border in the margin (`|` beside a boxed number), not part of the read.
-        read = [w for w in _band_words(crop, work_png, cfg.number_retry_languages, timeout, cfg.number_retry_psm)
+        read = [w for w in _read_alone(word, copy, pad, pad, work_png, timeout, cfg)
                 if any(c.isalnum() for c in w.text)]
         if len(read) == 1 and read[0].text.isdigit() and read[0].confidence > word.confidence:
             replacements[id(word)] = replace(word, text=read[0].text, confidence=read[0].confidence)
+    for word in _building_numbers(words, cfg)[:cfg.building_retry_max_words] if buildings else []:
+        # With its neighbours' edges in the crop Tesseract reads the number better than cut tight; the read whose
+        # middle falls within the number's box is its read.
+        pad_x, pad_y = (round(f * word.height) for f in (cfg.building_pad_heights, cfg.number_retry_pad_fraction))
+        left = min(pad_x, word.left)  # where the number starts within the crop
+        read = [w for w in _read_alone(word, copy, pad_x, pad_y, work_png, timeout, cfg)
+                if left <= w.left + w.width / 2 <= left + word.width]
+        digits = read[0].text.rstrip(",.") if len(read) == 1 else ""
+        if digits.isdigit() and read[0].confidence > word.confidence:
+            kept = word.text[len(word.text.rstrip(",.")):]  # its comma stays
+            replacements[id(word)] = replace(word, text=digits + kept, confidence=read[0].confidence)
     return [replacements.get(id(w), w) for w in words]
+
+
+def _read_alone(word: OcrWord, copy: Image.Image, pad_x: int, pad_y: int, work_png: Path, timeout: float,
+                cfg: OcrSettings) -> list[OcrWord]:
+    """The words of `word`'s box, widened by the pads, read as one line (coordinates within the crop)."""
+    crop = copy.crop((max(0, word.left - pad_x), max(0, word.top - pad_y), min(copy.width, word.right + pad_x),
+                      min(copy.height, word.top + word.height + pad_y)))
+    return _band_words(crop, work_png, cfg.number_retry_languages, timeout, cfg.number_retry_psm)
+
+
+def _building_numbers(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:
+    """Numbers right after a road name on their line (`중앙로` `110,`), the least confident first."""
+    found = []
+    for line in {w.line for w in words}:
+        row = sorted((w for w in words if w.line == line), key=lambda w: w.left)
+        found += [number for road, number in zip(row, row[1:])
+                  if re.fullmatch(cfg.building_number, number.text) and re.search(cfg.building_road, road.text)]
+    return sorted(found, key=lambda w: w.confidence)
 
 
 def _swallowed_regions(line: list[OcrWord], doubtful: list[OcrWord]) -> list[list[OcrWord]]:
@@ -1089,7 +1130,7 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
             words, confidence, languages = retry, retry_confidence, cfg.chinese_languages
     if languages == cfg.languages:
         words = reread_as_korean(words, copy, work_png, timeout, cfg)
-    words = reread_numbers(words, copy, work_png, timeout, cfg)
+    words = reread_numbers(words, copy, work_png, timeout, cfg, buildings=screen)
     bar_reads: tuple[str, ...] = ()
     if screen:
         bands = even_background(gray, glyph, cfg) if photographed else gray

@@ -434,6 +434,20 @@ def word(text: str, left: int, top: int = 40, width: int | None = None, height: 
                        ("1", "1", line))
 
 
+def test_the_bar_crop_starts_after_the_lock_icon_not_after_url_text_read_as_something_else():
+    """GIVEN an address bar row: the reload and lock icons, then the URL's start read as digits and Hangul (10
+    heights wide) or as `16 따 여` (3 heights wide), then the words the first pass saw as URL WHEN the icon before
+    the URL is chosen THEN it is the lock, each time; icons read together as one wide word (`B&B`) are still an
+    icon; with nothing but URL text left of it, there is none."""
+    cfg = ocr.settings()
+    url = [word("comm", 820), word("?POST_CODE=EE172130060CN", 880)]
+    for garbled in (word("6610160660050190111266 티 51", 540, width=200), word("16 따 여", 540, width=60)):
+        row = [word("C", 140, width=18), word("@", 226, width=17), word("epost", 300), garbled]
+        assert ocr.icon_before(row + url, url, cfg).text == "@"
+    assert ocr.icon_before([word("@", 100, width=17), word("B&B", 140, width=68)] + url, url, cfg).text == "B&B"
+    assert ocr.icon_before([word("RetrieveEmsRigiTraceList", 500)] + url, url, cfg) is None
+
+
 def test_url_patterns_match_their_examples():
     """GIVEN every pattern of ocr.toml that carries examples (URL hint and piece, garbled bar, URL shape, clean URL,
     clock time and date) WHEN run on its own examples THEN every example matches and no counter-example does (the
@@ -501,6 +515,35 @@ def test_a_long_number_of_low_confidence_is_read_again_alone(tmp_path, monkeypat
     out = ocr.reread_numbers(words, Image.new("L", (800, 100), 255), tmp_path / "p.png", 60, ocr.settings())
     assert len(calls) == 2
     assert [w.text for w in out] == ["402030893143", "689289325376", "1ZKHJAKV0346933258", "31000243954838"]
+
+
+def test_a_screens_building_number_is_read_again_with_its_neighbours_edges(tmp_path, monkeypatch):
+    """GIVEN a clean screenshot's `광 교 중앙로 110, 1806호` (140 read as 110 at confidence 87) and a number after a
+    word that is no road WHEN numbers are re-read with a canned read of the widened crop (`+=` `140,` `180`, the
+    middle one at 96) THEN one call happens, for the building number, whose crop reaches two heights either side;
+    `110,` becomes `140,` (its comma kept); a less confident read, or a page that is no screen, leaves it."""
+    def words():
+        return [word("광", 0), word("교", 30), word("중앙로", 60), word("110,", 200, width=40, confidence=87),
+                word("1806호", 260), word("Tracking", 0, top=90, line="2"), word("48", 120, top=90, line="2")]
+    calls = []
+
+    def canned(confidence):
+        def read(crop, *args, **kwargs):
+            calls.append(crop.size)
+            return [word("+=", 0, width=30), word("140,", 40, width=40, confidence=confidence), word("180", 90)]
+        return read
+    monkeypatch.setattr(ocr, "_band_words", canned(96))
+    out = ocr.reread_numbers(words(), Image.new("L", (800, 200), 255), tmp_path / "p.png", 60, ocr.settings(),
+                             buildings=True)
+    assert calls == [(40 + 2 * 40, 40)]
+    assert [w.text for w in out][:5] == ["광", "교", "중앙로", "140,", "1806호"]
+    monkeypatch.setattr(ocr, "_band_words", canned(80))
+    out = ocr.reread_numbers(words(), Image.new("L", (800, 200), 255), tmp_path / "p.png", 60, ocr.settings(),
+                             buildings=True)
+    assert out[3].text == "110,"
+    calls.clear()
+    assert ocr.reread_numbers(words(), Image.new("L", (800, 200), 255), tmp_path / "p.png", 60,
+                              ocr.settings())[3].text == "110," and calls == []
 
 
 def test_a_number_with_letters_is_never_doubtful_latin():
