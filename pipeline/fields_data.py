@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import tomllib
 from functools import cache
+from itertools import combinations
 from pathlib import Path
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.toml")
@@ -40,11 +41,13 @@ def one_jamo_off(syllable: str) -> str:
     return "[" + "".join(chr(c) for c in sorted(near)) + "]"
 
 
-def one_letter_off_keyword(word: str) -> str:
-    """Regex for a Hangul keyword (OCR spaces allowed) with any one syllable read one jamo off (롯데택배 as 롯더택배)."""
+def one_letter_off_keyword(word: str, syllables: int = 1) -> str:
+    """Regex for a Hangul keyword (OCR spaces allowed) with any one syllable read one jamo off (롯데택배 as 롯더택배),
+    or up to `syllables` of them, each one jamo off (운송장번호 as 운 송 정 변 호)."""
     gap = r"[^\S\n]?"
-    return "|".join(gap.join(one_jamo_off(c) if i == j else re.escape(c) for j, c in enumerate(word))
-                    for i, c in enumerate(word) if HANGUL_SYLLABLE.match(c))
+    hangul = [i for i, c in enumerate(word) if HANGUL_SYLLABLE.match(c)]
+    return "|".join(gap.join(one_jamo_off(c) if j in off else re.escape(c) for j, c in enumerate(word))
+                    for off in combinations(hangul, min(syllables, len(hangul))))
 
 
 def keyword_alternation(words: list[str]) -> str:

@@ -62,6 +62,9 @@ class Format:
     verified_prefix_misreads: tuple[tuple[str, str], ...] = ()  # the same, taken only if the check digit verifies
     glyph_swaps: tuple[tuple[str, str], ...] = ()  # characters drawn alike, swapped before digits_from if that verifies
     max_glyph_swaps: int = 0
+    digits_span: tuple[int, int] | None = None  # where a format with letters around its digits holds only digits
+    verified_digit_misreads: tuple[tuple[str, str], ...] = ()  # read back within digits_span if that verifies
+    verified_letter_misreads: tuple[tuple[str, str], ...] = ()  # read back outside digits_span if that verifies
 
 
 @cache
@@ -72,7 +75,10 @@ def _formats() -> tuple[Format, ...]:
                         prefix_misreads=tuple(f.get("prefix_misreads", {}).items()),
                         verified_prefix_misreads=tuple(f.get("verified_prefix_misreads", {}).items()),
                         glyph_swaps=tuple(f.get("glyph_swaps", {}).items()),
-                        max_glyph_swaps=f.get("max_glyph_swaps", 0))
+                        max_glyph_swaps=f.get("max_glyph_swaps", 0),
+                        digits_span=tuple(f["digits_span"]) if "digits_span" in f else None,
+                        verified_digit_misreads=tuple(f.get("verified_digit_misreads", {}).items()),
+                        verified_letter_misreads=tuple(f.get("verified_letter_misreads", {}).items()))
                  for f in patterns()["tracking"]["formats"])
 
 
@@ -82,10 +88,11 @@ def _countries() -> frozenset[str]:
 
 
 @cache
-def _label_regex() -> re.Pattern:
+def _label_regex(syllables_off: int = 1) -> re.Pattern:
+    """Labels as written, and long Hangul ones with up to `syllables_off` syllables one jamo off."""
     labels = patterns()["tracking"]["labels"]
     fuzzy_min = patterns()["tracking"]["label_fuzzy_min_syllables"]
-    near = [one_letter_off_keyword(label) for label in labels
+    near = [one_letter_off_keyword(label, syllables_off) for label in labels
             if len(label) >= fuzzy_min and HANGUL_WORD.fullmatch(label)]
     return re.compile(latin_bounded(f"(?:{'|'.join([keyword_alternation(labels)] + near)})"), re.IGNORECASE)
 
@@ -222,7 +229,21 @@ def _digits_read_back(value: str) -> str:
                 if candidate != value and fmt.regex.fullmatch(candidate) and (not verified or (
                         _check(fmt, candidate) == "ok" and any(c.isalpha() for c in value[:fmt.digits_from]))):
                     return candidate
+        if fmt.self_identifying and fmt.digits_span is not None:
+            candidate = _span_read_back(fmt, value)
+            if candidate != value and fmt.regex.fullmatch(candidate) and _check(fmt, candidate) == "ok":
+                return candidate
     return value
+
+
+def _span_read_back(fmt: Format, value: str) -> str:
+    """`value` with the letters OCR reads for digits read back within the format's digits_span (S10's serial:
+    `EBS3777198iKR`) and the digits it reads for letters outside it (`E8182138108CN`)."""
+    start, end = fmt.digits_span
+    digits = str.maketrans({**patterns()["tracking"]["digit_confusions"]["as_digits"],
+                            **dict(fmt.verified_digit_misreads)})
+    letters = str.maketrans(dict(fmt.verified_letter_misreads))
+    return value[:start].translate(letters) + value[start:end].translate(digits) + value[end:].translate(letters)
 
 
 def _swapped_if_verified(fmt: Format, value: str) -> str:
@@ -339,7 +360,9 @@ def _carrier_mentions(text: str) -> list[tuple[int, str]]:
 def _labelled(text: str, mentions: list[tuple[int, str]]) -> list[_Candidate]:
     max_gap = patterns()["tracking"]["max_gap_chars"]
     found = []
-    for label in _label_regex().finditer(_without_urls(text)):
+    for label in _label_regex(patterns()["tracking"]["label_fuzzy_syllables"]).finditer(_without_urls(text)):
+        # A label read further off labels only a number that a check digit verifies.
+        verified_only = not _label_regex().fullmatch(label.group())
         line_start, line_end = _line_bounds(text, label.start())
         start, end, gap = label.end(), line_end, max_gap
         if not any(c.isdigit() for c in text[label.end():line_end]) and line_end < len(text):
@@ -352,8 +375,13 @@ def _labelled(text: str, mentions: list[tuple[int, str]]) -> list[_Candidate]:
         numbers = _numbers_after(text, start, end, gap, line_carrier)
         if numbers and start == label.end() and re.search(r"\d", text[start:numbers[0].start]):
             continue  # digits between a label and a number on its line: OCR's noise ran on from the label
-        found += numbers
+        found += [n for n in numbers if not verified_only or _verified_by_a_format(n.value)]
     return found
+
+
+def _verified_by_a_format(value: str) -> bool:
+    """Whether some carrier's format with a check digit fits `value` and its check digit verifies."""
+    return any(fmt.regex.fullmatch(value) and _check(fmt, value) == "ok" for fmt in _formats())
 
 
 def _column_below(text: str, label: re.Match, line_start: int, line_end: int) -> tuple[int, int, int] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from itertools import combinations
+from typing import Iterable
 
 from rapidfuzz.distance import Levenshtein
 
@@ -173,14 +174,19 @@ def _fix_host(host: str, known: set[str]) -> str:
         if (len(known_host) >= patterns()["urls"]["min_chars_for_edit"] and lowered.count(".") + 1 >= labels
                 and _one_edit_apart(tail, known_host)):
             return head + known_host
-    confusions = patterns()["urls"]["host_confusions"]
-    for first_pair, second_pair in [(pair, None) for pair in confusions] + list(combinations(confusions, 2)):
-        fixed = host
-        for wrong, right in filter(None, (first_pair, second_pair)):
-            fixed = fixed.replace(wrong, right)
+    for fixed in _confused_readings(host, patterns()["urls"]["host_confusions"]):
         if fixed != host and _is_known(fixed.lower(), known):
             return fixed
     return host
+
+
+def _confused_readings(text: str, confusions: list) -> Iterable[str]:
+    """`text` with each host confusion undone, then each two of them (`Ghi`: G for d and i for l)."""
+    for pairs in [(pair,) for pair in confusions] + list(combinations(confusions, 2)):
+        fixed = text
+        for wrong, right in pairs:
+            fixed = fixed.replace(wrong, right)
+        yield fixed
 
 
 def _listed_subdomain(host: str, parent: str, known: set[str]) -> str:
@@ -256,8 +262,8 @@ def _near_known_host_glued(read: str, known: set[str]) -> str:
             if long:
                 edits = Levenshtein.distance(start, want, score_cutoff=reach)
             else:
-                edits = 1 if any(start != want and start.replace(wrong, right) == want
-                                 for wrong, right in confusions) else reach + 1
+                edits = 1 if any(start != want and fixed == want
+                                 for fixed in _confused_readings(start, confusions)) else reach + 1
             rest = body[letters[count - 1][0] + 1:]
             if 0 < edits <= reach and (not rest or rest[0] in "/?" or rest[0] in urls["slash_misreads"]):
                 path = rest[1:] if rest and rest[0] in urls["slash_misreads"] else rest
