@@ -62,6 +62,7 @@ class Format:
     verified_prefix_misreads: tuple[tuple[str, str], ...] = ()  # the same, taken only if the check digit verifies
     glyph_swaps: tuple[tuple[str, str], ...] = ()  # characters drawn alike, swapped before digits_from if that verifies
     max_glyph_swaps: int = 0
+    look_alikes: frozenset[frozenset[str]] = frozenset()  # pairs its font draws alike that its check cannot tell
     digits_span: tuple[int, int] | None = None  # where a format with letters around its digits holds only digits
     verified_digit_misreads: tuple[tuple[str, str], ...] = ()  # read back within digits_span if that verifies
     verified_letter_misreads: tuple[tuple[str, str], ...] = ()  # read back outside digits_span if that verifies
@@ -76,6 +77,7 @@ def _formats() -> tuple[Format, ...]:
                         verified_prefix_misreads=tuple(f.get("verified_prefix_misreads", {}).items()),
                         glyph_swaps=tuple(f.get("glyph_swaps", {}).items()),
                         max_glyph_swaps=f.get("max_glyph_swaps", 0),
+                        look_alikes=frozenset(frozenset(pair) for pair in f.get("look_alikes", [])),
                         digits_span=tuple(f["digits_span"]) if "digits_span" in f else None,
                         verified_digit_misreads=tuple(f.get("verified_digit_misreads", {}).items()),
                         verified_letter_misreads=tuple(f.get("verified_letter_misreads", {}).items()))
@@ -589,7 +591,28 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
             best[value] = number
     numbers = without_weaker_copies(list(best.values()))
     return [n for n in numbers if not _copy_of_a_url_number(n, urls, profile)
-            and not _read_back_copy(n, as_read, numbers) and not _outread(n, sightings, numbers)]
+            and not _read_back_copy(n, as_read, numbers) and not _outread(n, sightings, numbers)
+            and not _look_alike_copy(n, sightings, numbers)]
+
+
+def _look_alike_copy(number: TrackingNumber, sightings: dict[str, set], numbers: list[TrackingNumber]) -> bool:
+    """A verified number that differs from another verified number of its format only before digits_from, in at
+    most two places, each a pair of look_alikes, is OCR's copy of that one if the page shows that one more often:
+    the check digit cannot tell them apart, and two parcels of one shipper differ in their digits, not in the
+    shipper's code (a photo's table `1ZESSKS40393093662`, its bar and two lines `1ZES5K540393093662`)."""
+    fmt = next((f for f in _formats() if f.look_alikes and f.regex.fullmatch(number.value)), None)
+    if fmt is None or number.checksum != "ok":
+        return False
+    seen = len(sightings.get(number.value, ()))
+    for other in numbers:
+        if (other.checksum != "ok" or not fmt.regex.fullmatch(other.value)
+                or other.value[fmt.digits_from:] != number.value[fmt.digits_from:]):
+            continue
+        places = [(a, b) for a, b in zip(other.value, number.value) if a != b]
+        if (0 < len(places) <= 2 and all(frozenset(place) in fmt.look_alikes for place in places)
+                and len(sightings.get(other.value, ())) > seen):
+            return True
+    return False
 
 
 def _outread(number: TrackingNumber, sightings: dict[str, set], numbers: list[TrackingNumber]) -> bool:
