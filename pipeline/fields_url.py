@@ -193,8 +193,7 @@ def _listed_subdomain(host: str, parent: str, known: set[str]) -> str:
     """`host` (lower case, a subdomain of the known `parent`) with the label before `parent` replaced by that of
     the one listed subdomain of `parent` within subdomain_max_edits of it; "" if none or several."""
     urls = patterns()["urls"]
-    head, _, _ = host[:-len(parent) - 1].rpartition(".")
-    label = host[:-len(parent) - 1].rsplit(".", 1)[-1]
+    head, _, label = host[:-len(parent) - 1].rpartition(".")
     near = {listed for listed in known if listed.endswith("." + parent) and listed.count(".") == parent.count(".") + 1
             and len(listed_label := listed.partition(".")[0]) >= urls["subdomain_min_chars_for_edits"]
             and 0 < Levenshtein.distance(label, listed_label, score_cutoff=urls["subdomain_max_edits"])

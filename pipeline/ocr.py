@@ -106,11 +106,11 @@ class OcrSettings:
     bar_end_gap_glyphs: float
     bar_url_text: str
     bar_icon_max_width: float
+    bar_reread_text: str
     building_number: str
     building_road: str
     building_retry_max_words: int
     building_pad_heights: float
-    bar_reread_text: str
     jpeg_cost_weight: float
     clock_width_fraction: float
     clock_height_fraction: float
@@ -1041,7 +1041,7 @@ def _read_alone(word: OcrWord, copy: Image.Image, pad_x: int, pad_y: int, work_p
 def _building_numbers(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:
     """Numbers right after a road name on their line (`중앙로` `110,`), the least confident first."""
     found = []
-    for line in {w.line for w in words}:
+    for line in dict.fromkeys(w.line for w in words):  # in reading order, so that ties sort the same every run
         row = sorted((w for w in words if w.line == line), key=lambda w: w.left)
         found += [number for road, number in zip(row, row[1:])
                   if re.fullmatch(cfg.building_number, number.text) and re.search(cfg.building_road, road.text)]
