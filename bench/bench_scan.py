@@ -166,14 +166,23 @@ def fields_of(text: str, profile: Profile) -> Fields:
     return extract_fields([PageReading(index=1, text=text, source="ocr")], profile)
 
 
+COLUMNS = ("track_r", "track_p", "time_r", "host_r", "addr_r")
+
+
 def accuracy(truth: dict, found: dict[str, Fields]) -> dict[str, float]:
     """Recall (and tracking precision) summed over the files, against truth.json."""
-    return {k: (hits / total if total else 1.0) for k, (hits, total) in tally_fields(truth, found).items()}
+    return {k: ratio(count) for k, count in tally_fields(truth, found).items()}
+
+
+def ratio(count: list[int]) -> float:
+    """hits / total of a [hits, total] count; 1.0 where there was nothing to find."""
+    hits, total = count
+    return hits / total if total else 1.0
 
 
 def tally_fields(truth: dict, found: dict[str, Fields]) -> dict[str, list[int]]:
     """[hits, total] of each accuracy column, summed over the files (bench_seeds pools them over corpora)."""
-    counts = {k: [0, 0] for k in ("track_r", "track_p", "time_r", "host_r", "addr_r")}
+    counts = {k: [0, 0] for k in COLUMNS}
 
     def tally(key: str, expected: set, got: set) -> None:
         counts[key][0] += len(expected & got)
