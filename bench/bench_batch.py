@@ -33,7 +33,7 @@ from PIL import Image, PngImagePlugin
 from pypdf import PdfReader
 
 from bench import packets as heldout
-from pipeline.batch import run_batch
+from pipeline.batch.batch import run_batch
 from pipeline.context import Context
 from pipeline.model import KST
 from pipeline.profile import Profile
@@ -136,7 +136,7 @@ def audit_bundles(packets: list, inbox: Path, out: Path) -> list[str]:
     be read, the cover PDF first (a long index may take it to 2 pages) and the statement within the limit in Korean and English; report.json
     accounting for every file of the packet (every page placed in an upload that exists, or the rule that kept the
     file out). Prints the count and each fault."""
-    from stages.manifest import find_evidence
+    from pipeline.packet import find_evidence
 
     profile = Profile.load()
     max_files, max_bytes = profile.limit("max_files"), profile.limit("max_file_bytes")

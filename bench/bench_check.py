@@ -31,7 +31,7 @@ from pipeline import api
 from pipeline.context import Context
 from pipeline.model import PacketState
 from pipeline.profile import Profile
-from pipeline.report import check_json, check_junit, check_text
+from pipeline.output.reports.check import check_json, check_junit, check_text
 
 CORPUS = ROOT / "bench" / "corpus"
 RESULTS = ROOT / "bench" / "results" / "check-heldout.json"

@@ -42,7 +42,7 @@ def inputs(corpus: Path) -> list[tuple[str, Path, str]]:
 def sample_pages(path: Path, kind: str) -> list[int]:
     if kind != "pdf":
         return [1]
-    from pipeline import pdfops
+    from pipeline.output import pdfops
     count = pdfops.page_count(path)
     return sorted({1 + round(i * (count - 1) / max(1, SAMPLE_PAGES - 1)) for i in range(min(SAMPLE_PAGES, count))})
 
@@ -51,7 +51,9 @@ def sample_pages(path: Path, kind: str) -> list[int]:
 
 def read_values(path: Path, kind: str, pages: list[int], jobs: int) -> set[tuple[str, int]]:
     """(value, page) of every tracking number and timestamp evpack's reader finds on `pages` of the file."""
-    from pipeline import executors, pdfops, reader
+    from pipeline.batch import executors
+    from pipeline.output import pdfops
+    from pipeline.reading import reader
     from pipeline.context import Context
     from pipeline.profile import Profile
 
@@ -94,7 +96,7 @@ def evpack(src: Path, dst: Path, kind: str, budget: int, expected: list[tuple[st
     import shutil
     import time
 
-    from pipeline.bundle_settings import bundle_settings
+    from pipeline.output.bundle_settings import bundle_settings
     from pipeline.context import Context
     from pipeline.model import Fields, PacketState, PagePlacement, Reading, Timestamp, TrackingNumber, UploadFile
     from pipeline.profile import Profile

@@ -29,9 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import api, ocr
+from pipeline import api
+
+from pipeline.reading import ocr
 from pipeline.context import Context
-from pipeline.fields import extract_fields
+from pipeline.fields.extract import extract_fields
 from pipeline.model import Fields, PageReading
 from pipeline.profile import Profile
 

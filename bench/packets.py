@@ -29,7 +29,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from bench.corpus import SITES, label_photo_png
-from pipeline.ledger import Ledger
+from pipeline.judging.ledger import Ledger
 from pipeline.model import KST
 from pipeline.profile import Profile
 from samples.draw import Theme, Truth
@@ -560,7 +560,7 @@ class Tree:
 # ---- writing ----------------------------------------------------------------------------------
 
 def window_closes(paid: datetime, profile: Profile) -> datetime:
-    """Computed here, independently of pipeline/deadline.py: day `window_days` after the payout's KST date."""
+    """Computed here, independently of pipeline/judging/deadline.py: day `window_days` after the payout's KST date."""
     closes = time.fromisoformat(profile.limit("window_closes_at"))
     return datetime.combine(paid.astimezone(KST).date() + timedelta(days=profile.limit("window_days")), closes,
                             tzinfo=KST)

@@ -7,7 +7,7 @@ and pages 1, 21 and 40 of the large
 40-page 300-dpi scan, recompressed to 150 dpi JPEG q70 the way the compress stage does (its truth lists one tracking
 number and one timestamp per page, in page order; addresses are listed once each, so a page's address counts when
 it is one of them). Each page is rendered like reader.page_image (pypdfium2, grayscale, ocr.toml's render_dpi) and
-read by ocr.ocr_page with the scan psm; fields come from pipeline.fields.extract_fields. Serial on purpose: the
+read by ocr.ocr_page with the scan psm; fields come from pipeline.fields.extract.extract_fields. Serial on purpose: the
 machine's 2 cores are shared.
 """
 from __future__ import annotations
@@ -26,8 +26,14 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import deskew, ocr, pdfops, reader
-from pipeline.fields import extract_fields
+from pipeline.reading import deskew
+
+from pipeline.reading import ocr
+
+from pipeline.output import pdfops
+
+from pipeline.reading import reader
+from pipeline.fields.extract import extract_fields
 from pipeline.profile import Profile
 from bench.corpus import TUNING_SEED, ensure_corpus
 

@@ -1,4 +1,4 @@
-"""Measure pipeline/rectify.py: OCR of phone photos as they are, and straightened (cubic and linear warps).
+"""Measure pipeline/reading/rectify.py: OCR of phone photos as they are, and straightened (cubic and linear warps).
 
     .venv/bin/python bench/tune_rectify.py [CORPUS_DIR ...]     (default /tmp/corpus-tune)
 
@@ -23,8 +23,14 @@ import numpy as np
 import pillow_heif
 from PIL import Image
 
-from pipeline import imageops, ocr, reader, rectify
-from pipeline.fields import extract_fields
+from pipeline.output import imageops
+
+from pipeline.reading import ocr
+
+from pipeline.reading import reader
+
+from pipeline.reading import rectify
+from pipeline.fields.extract import extract_fields
 from pipeline.model import Fields
 from pipeline.profile import Profile
 from bench.corpus import TUNING_SEED, ensure_corpus

@@ -11,21 +11,7 @@ from typing import Callable, Iterator
 from pipeline import runner
 from pipeline.context import Context
 from pipeline.model import PacketState
-from stages.manifest import MANIFEST
-
-
-def find_packets(root: Path) -> list[Path]:
-    """Every packet folder under root (a folder holding claim.toml), at any depth, sorted.
-
-    A folder with evidence but no claim.toml directly under root counts too when root itself has no packets
-    below it: `check` of such a folder reports manifest-invalid rather than nothing.
-    """
-    root = Path(root)
-    if (root / MANIFEST).is_file():
-        return [root]
-    packets = sorted(p.parent for p in root.rglob(MANIFEST)
-                     if not any(part.startswith(".") for part in p.relative_to(root).parts))
-    return packets
+from pipeline.packet import MANIFEST, find_packets  # noqa: F401  (find_packets: part of the library)
 
 
 @contextmanager

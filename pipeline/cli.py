@@ -124,7 +124,8 @@ def cli():
 @handle_errors
 def scan(files, as_json, **opts):
     """Read each image or PDF and report the fields found (tracking numbers, timestamps, URLs, Korean addresses)."""
-    from pipeline import api, scan_report
+    from pipeline import api
+    from pipeline.output.reports import scan as scan_report
     with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
         state = api.scan(list(files), make_context(opts, Path(tmp)))
     document = scan_report.scan_json(state)
@@ -144,7 +145,8 @@ def scan(files, as_json, **opts):
 @handle_errors
 def check(packets, fmt, strict, **opts):
     """Validate packet folders against the rules; changes nothing. Exit 1 if any packet has an error."""
-    from pipeline import api, report
+    from pipeline import api
+    from pipeline.output.reports import check as report
     with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
         ctx = make_context(opts, Path(tmp))
         folders = [p for packet in packets for p in (api.find_packets(packet) or [packet])]
@@ -168,7 +170,8 @@ def check(packets, fmt, strict, **opts):
 @handle_errors
 def build(packet, out, **opts):
     """The whole pipeline: ingest, read, validate, convert/merge/compress, statement, cover, bundle."""
-    from pipeline import api, report
+    from pipeline import api
+    from pipeline.output.reports import check as report
     with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
         ctx = make_context(opts, Path(tmp))
         state = api.build_packet(packet, out, ctx)
@@ -188,7 +191,7 @@ def build(packet, out, **opts):
 @handle_errors
 def batch(root, out, jobs, executor, scheduler, **opts):
     """Build every packet folder under ROOT (any depth) in parallel; write summary.json, junit.xml, report.html."""
-    from pipeline.batch import run_batch
+    from pipeline.batch.batch import run_batch
     if executor == "dask" and not scheduler:
         raise UsageError("--executor dask needs --scheduler.", "pass --scheduler tcp://HOST:8786.")
     with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
@@ -210,7 +213,7 @@ def ledger():
 @handle_errors
 def mark_submitted(claim_id, now, note, ledger_path):
     """Record that CLAIM_ID's one review was requested."""
-    from pipeline.ledger import Ledger
+    from pipeline.judging.ledger import Ledger
     Ledger(Path(ledger_path) if ledger_path else default_ledger_path()).mark_submitted(claim_id, parse_now(now), note)
     click.echo(f"evpack: recorded {claim_id} as submitted.", err=True)
 
@@ -221,7 +224,7 @@ def mark_submitted(claim_id, now, note, ledger_path):
 @handle_errors
 def list_submitted(as_json, ledger_path):
     """List the claims recorded as submitted."""
-    from pipeline.ledger import Ledger
+    from pipeline.judging.ledger import Ledger
     records = Ledger(Path(ledger_path) if ledger_path else default_ledger_path()).list()
     if as_json:
         click.echo(json.dumps([r.to_json() for r in records], ensure_ascii=False, indent=2))

@@ -107,7 +107,7 @@ class Url:
 
 @dataclass(frozen=True)
 class KoreanAddress:
-    """`road_check`: the road name against the national list (pipeline/road_names.py): listed, corrected (the
+    """`road_check`: the road name against the national list (pipeline/fields/road_names.py): listed, corrected (the
     value names the listed road OCR misread, `as_read` the value as read), unlisted or unchecked; None for a
     lot-number (지번) address."""
     value: str

@@ -1,4 +1,4 @@
-"""Build pipeline/road_names.tsv.gz, the road-name list that fields_address checks OCR'd road names against.
+"""Build pipeline/fields/road_names.tsv.gz, the road-name list that fields_address checks OCR'd road names against.
 
 The source is the road-address table that the `kozip` package (MIT) ships: every building address of the
 Ministry of the Interior and Safety's 도로명주소 DB, keyed by postal zone, 시·도 and 시·군·구 (kozip 1.1.4, 2021).
@@ -21,7 +21,7 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "pipeline" / "road_names.tsv.gz"
 HEADER = """\
-# Korean road names by district and by postal zone, for checking OCR'd road names (pipeline/fields_address.py).
+# Korean road names by district and by postal zone, for checking OCR'd road names (pipeline/fields/addresses.py).
 # Source: the 도로명주소 DB (Ministry of the Interior and Safety) as shipped by the kozip package 1.1.4 (MIT, 2021).
 # Built by scripts/build_road_names.py; do not edit by hand.
 """

@@ -12,13 +12,13 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline import pdfops
-from pipeline.bundle_settings import optional_limit
+from pipeline.output import pdfops
+from pipeline.output.bundle_settings import optional_limit
 from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.model import Finding, PacketState, UploadFile
-from pipeline.output import REPORT, STATEMENT, UPLOAD, bundle_name, private_staging, swap_into_place
-from pipeline.packet_report import report_json
+from pipeline.output.layout import REPORT, STATEMENT, UPLOAD, bundle_name, private_staging, swap_into_place
+from pipeline.output.reports.packet import report_json
 
 MAGIC = {"pdf": (pdfops.PDF_MAGIC,), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
 

@@ -1,6 +1,6 @@
 """Stage 'classify': the document kind of each evidence file that was read, with the reason for the decision.
 
-Keywords, weights and the web-capture signals are data (pipeline/kinds.toml). The decision is a score per kind:
+Keywords, weights and the web-capture signals are data (pipeline/judging/kinds.toml). The decision is a score per kind:
 strong and weak keywords, plus what the fields say (a carrier's host in a URL, a tracking number, the claim's
 order number). `web_capture` marks a screenshot or print of a web page, to which the URL and timestamp rules
 apply: never a scan, a CSV transcript, a camera photo or a chat app.
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.context import Context
-from pipeline.keywords import KindRules, Text, hits, load_kind_rules
+from pipeline.judging.keywords import KindRules, Text, hits, load_kind_rules
 from pipeline.model import Classification, PacketState, Reading
 from pipeline.profile import Profile
 

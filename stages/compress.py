@@ -8,7 +8,7 @@ After any lossy step the file is read again (only the pages that carried fields,
 still show the same sure tracking numbers (see `sure_number`), timestamps and URLs; otherwise the next step is tried.
 For a PDF those pages are re-encoded on their own and read while the pass over every page runs beside them; the
 pass's output is kept without a second read when its field pages came out byte for byte as the probe's. Never JBIG2
-or any symbol substitution: it turns a 6 into an 8. The steps are data (pipeline/bundle.toml); the limits come from
+or any symbol substitution: it turns a 6 into an 8. The steps are data (pipeline/output/bundle.toml); the limits come from
 the rules profile.
 """
 from __future__ import annotations
@@ -20,8 +20,12 @@ from functools import cache
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pipeline import executors, imageops, pdfops
-from pipeline.bundle_settings import bundle_settings, optional_limit
+from pipeline.batch import executors
+
+from pipeline.output import imageops
+
+from pipeline.output import pdfops
+from pipeline.output.bundle_settings import bundle_settings, optional_limit
 from pipeline.context import Context
 from pipeline.model import Fields, Finding, PacketState, TrackingNumber, UploadFile
 
@@ -306,7 +310,7 @@ def not_read(expected: dict[str, set[int]], path: Path, file_type: str, ctx: Con
 def reread_fields(path: Path, file_type: str, ctx: Context) -> Fields:
     """The fields the reader finds in `path`, its pages read on up to ctx.jobs processes (as the read stage does)."""
     # Imported here: the reader is another stage's library and the heaviest import of the pipeline.
-    from pipeline import reader
+    from pipeline.reading import reader
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     plan = reader.plan_file(path.name, path, file_type, digest, ctx)
     reading = reader.assemble(plan, executors.map_tasks(reader.read_page, plan.jobs, ctx.jobs))

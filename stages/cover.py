@@ -33,11 +33,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pipeline.context import Context
-from pipeline.deadline import deadline as review_deadline
+from pipeline.judging.deadline import deadline as review_deadline
 from pipeline.errors import EvpackError
-from pipeline.fonts import CoverFonts, cover_fonts
+from pipeline.output.fonts import CoverFonts, cover_fonts
 from pipeline.model import PacketState, UploadFile
-from pipeline.statement_text import ClaimFacts, Fact, StatementRules, gather_facts, load_rules
+from pipeline.judging.statement_text import ClaimFacts, Fact, StatementRules, gather_facts, load_rules
 
 COVER_NAME = "01-cover.pdf"
 COVER_TITLE = "Cover: claim, facts found with their pages, deadline, index of files"

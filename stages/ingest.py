@@ -18,13 +18,19 @@ from pathlib import Path
 
 from PIL import Image
 
-from pipeline import convert, imageops, pdfops, transcript
-from pipeline import sniff as sniffing
+from pipeline.ingest import convert
+
+from pipeline.output import imageops
+
+from pipeline.output import pdfops
+
+from pipeline.ingest import transcript
+from pipeline.ingest import sniff as sniffing
 from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.model import EvidenceFile, Finding, PacketState
-from pipeline.sniff import Sniffed, cloud_link, dominant_qr_code, ingest_rules, is_hidden, link_text, sniff
-from pipeline.transcript import transcribe
+from pipeline.ingest.sniff import Sniffed, cloud_link, dominant_qr_code, ingest_rules, is_hidden, link_text, sniff
+from pipeline.ingest.transcript import transcribe
 
 CONVERTIBLE = ("heic", "avif", "webp", "tiff", "bmp", "gif")
 TEXT_KINDS = ("text", "html", "url", "webloc")

@@ -11,9 +11,8 @@ from pathlib import Path
 
 from pipeline.context import Context
 from pipeline.model import KST, Claim, Finding, PacketState
-from pipeline.sniff import is_hidden
+from pipeline.packet import MANIFEST, find_evidence
 
-MANIFEST = "claim.toml"
 REQUIRED = ("claim_id", "order_id", "reason", "paid_out_at", "buyer_claim")
 OPTIONAL = ("tracking_number", "carrier", "seller", "statement")
 
@@ -29,20 +28,6 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         state = state.with_findings(*(Finding("manifest-invalid", severity, message, fix, MANIFEST)
                                       for message, fix in problems))
     return replace(state, claim=claim)
-
-
-def find_evidence(root: Path) -> tuple[tuple[str, ...], list[str]]:
-    """Every file under root except claim.toml and computer litter (.DS_Store, __MACOSX/ ...), sorted, POSIX."""
-    found, skipped = [], []
-    for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
-        rel = path.relative_to(root).as_posix()
-        if rel == MANIFEST:
-            continue
-        if is_hidden(rel):
-            skipped.append(rel)
-            continue
-        found.append(rel)
-    return tuple(found), skipped
 
 
 def parse_manifest(path: Path, ctx: Context) -> tuple[Claim | None, list[tuple[str, str]]]:

@@ -3,7 +3,7 @@
 One slot stays free for the cover (added later by the cover stage). When there are more inputs than slots, files
 are merged by kind into PDFs (images embedded without re-encoding); when the kinds still outnumber the slots, the
 weakest kinds share one file. Every readable page is placed, or reported with the reason it could not be.
-Layout choices (reading order per reason, names, page size) are data: pipeline/bundle.toml.
+Layout choices (reading order per reason, names, page size) are data: pipeline/output/bundle.toml.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline import pdfops
-from pipeline.bundle_settings import bundle_settings, optional_limit
+from pipeline.output import pdfops
+from pipeline.output.bundle_settings import bundle_settings, optional_limit
 from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.model import EvidenceFile, Finding, PacketState, PagePlacement, UploadFile

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline import executors, ocr, reader
-from pipeline.cache import ReadCache
+from pipeline.batch import executors
+
+from pipeline.reading import ocr
+
+from pipeline.reading import reader
+from pipeline.reading.cache import ReadCache
 from pipeline.context import Context
 from pipeline.errors import FileProblem, MissingDependencyError
 from pipeline.model import Finding, PacketState, Reading

@@ -1,7 +1,7 @@
 """Stage 'statement': the form's statement, in the profile's languages (Korean and English), within its limit.
 
 The wording comes from templates/statement/<reason>.toml; the facts from claim.toml and the evidence read
-(pipeline/statement_text.py). Without a claim (claim.toml broken) there is nothing to state: manifest has
+(pipeline/judging/statement_text.py). Without a claim (claim.toml broken) there is nothing to state: manifest has
 already reported it.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from pipeline.context import Context
 from pipeline.model import PacketState
-from pipeline.statement_text import (build_statement, gather_facts, load_rules, template_for,
+from pipeline.judging.statement_text import (build_statement, gather_facts, load_rules, template_for,
                                      usable_draft)
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from pipeline import deadline as window
+from pipeline.judging import deadline as window
 from pipeline.context import Context
 from pipeline.model import Claim, Classification, EvidenceFile, Finding, PacketState, Reading
 from pipeline.profile import Profile
-from pipeline.report import format_instant, ordered
-from pipeline.statement_text import load_rules as load_statement_rules, script_counts
-from pipeline.keywords import load_kind_rules, says_delivered, squeeze
+from pipeline.output.reports.check import format_instant, ordered
+from pipeline.judging.statement_text import load_rules as load_statement_rules, script_counts
+from pipeline.judging.keywords import load_kind_rules, says_delivered, squeeze
 
 # Rules whose findings mean a file never reached the read stage.
 BLOCKING_FILE_RULES = ("unsupported-format", "unreadable-file", "external-link")
@@ -120,7 +120,7 @@ class Judge:
         if self.ctx.ledger_path is None:
             return
         try:
-            from pipeline.ledger import is_submitted  # optional: another engineer's module
+            from pipeline.judging.ledger import is_submitted  # optional: another engineer's module
         except ImportError:
             self.log.append("validate: no ledger module; already-submitted not checked")
             return

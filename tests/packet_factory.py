@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.context import Context
-from pipeline.ledger import Ledger
+from pipeline.judging.ledger import Ledger
 from pipeline.model import (KST, Claim, EvidenceFile, Fields, Finding, KoreanAddress, PacketState, PageReading,
                             Reading, Timestamp, TrackingNumber, Url)
 from pipeline.profile import Profile

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline import batch, runner
-from pipeline.batch import FINGERPRINT, STAGING, run_batch
+from pipeline import runner
+
+from pipeline.batch import batch
+from pipeline.batch.batch import FINGERPRINT, STAGING, run_batch
 from pipeline.errors import ExitCode, UsageError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,9 +1,9 @@
-"""pipeline/cache.py: hits, invalidation by engine and settings, corrupt entries, concurrent writers."""
+"""pipeline/reading/cache.py: hits, invalidation by engine and settings, corrupt entries, concurrent writers."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from pipeline.cache import ReadCache
+from pipeline.reading.cache import ReadCache
 from pipeline.model import Fields, PageReading, Reading, TrackingNumber
 
 SHA = "ab" * 32

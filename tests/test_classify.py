@@ -1,4 +1,4 @@
-"""Document kinds: every example of pipeline/kinds.toml is classified as it says, with a reason."""
+"""Document kinds: every example of pipeline/judging/kinds.toml is classified as it says, with a reason."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from pipeline.profile import Profile
-from pipeline.keywords import KINDS_FILE, Text, load_kind_rules as load_rules, matches
+from pipeline.judging.keywords import KINDS_FILE, Text, load_kind_rules as load_rules, matches
 from stages.classify import classify
 from tests.packet_factory import reading
 

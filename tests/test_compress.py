@@ -13,7 +13,9 @@ from PIL import Image, ImageDraw, ImageFont
 import pikepdf
 from pypdf import PdfReader
 
-from pipeline import imageops, pdfops
+from pipeline.output import imageops
+
+from pipeline.output import pdfops
 from pipeline.model import (
     KST,
     Claim,

@@ -13,7 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.context import Context
 from pipeline.errors import MissingDependencyError
-from pipeline.fonts import cover_fonts
+from pipeline.output.fonts import cover_fonts
 from pipeline.model import (KST, Claim, Classification, Fields, KoreanAddress, PacketState, PagePlacement,
                             PageReading, Reading, Timestamp, TrackingNumber, UploadFile)
 from pipeline.profile import Profile

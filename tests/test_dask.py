@@ -11,8 +11,8 @@ import pytest
 from distributed import LocalCluster
 from test_batch import make_tree
 
-from pipeline import batch
-from pipeline.batch import run_batch
+from pipeline.batch import batch
+from pipeline.batch.batch import run_batch
 from pipeline.errors import ExitCode, UsageError
 
 

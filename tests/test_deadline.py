@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pipeline.deadline import deadline, format_left, is_passed, is_soon, time_left
+from pipeline.judging.deadline import deadline, format_left, is_passed, is_soon, time_left
 from pipeline.model import KST
 from pipeline.profile import Profile
 

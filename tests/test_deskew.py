@@ -1,4 +1,4 @@
-"""pipeline/deskew.py: the skew of a scanned page (text lines and ruled table) found to within 0.1 degree in both
+"""pipeline/reading/deskew.py: the skew of a scanned page (text lines and ruled table) found to within 0.1 degree in both
 directions, no angle for pages without line structure, and the page turned back upright, paper-filled, same size."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
-from pipeline import deskew
-from pipeline.datafile import DataFileError
+from pipeline.reading import deskew
+from pipeline.datafiles import DataFileError
 
 GOTHIC = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
 PAPER = 248

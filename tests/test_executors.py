@@ -1,7 +1,7 @@
 """The executor seam: an order-preserving map that starts the costliest tasks first."""
 from __future__ import annotations
 
-from pipeline import executors
+from pipeline.batch import executors
 
 
 def test_costliest_tasks_start_first_and_results_keep_the_input_order():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.fields import detect_languages, extract_dates, extract_fields, validate_tracking
+from pipeline.fields.extract import detect_languages, extract_dates, extract_fields, validate_tracking
 from pipeline.model import PageReading
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ledger import AlreadySubmittedError, Ledger, is_submitted
+from pipeline.judging.ledger import AlreadySubmittedError, Ledger, is_submitted
 from pipeline.model import KST
 
 WHEN = datetime(2026, 3, 15, 12, 0, tzinfo=KST)

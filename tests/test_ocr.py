@@ -1,4 +1,4 @@
-"""pipeline/ocr.py: glyph sizing, TSV parsing, bands, the Tesseract subprocess (timeouts, crashes, missing
+"""pipeline/reading/ocr.py: glyph sizing, TSV parsing, bands, the Tesseract subprocess (timeouts, crashes, missing
 binary or data, the child's environment) and one real Tesseract read of small screenshot text."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline import ocr
+from pipeline.reading import ocr
 from pipeline.errors import ExitCode, MissingDependencyError, OcrTimeout, UsageError
 
 GOTHIC = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
@@ -173,7 +173,7 @@ from pathlib import Path
 from pipeline.context import Context
 from pipeline.model import KST
 from pipeline.profile import Profile
-from pipeline import reader
+from pipeline.reading import reader
 path, work = Path(sys.argv[1]), Path(sys.argv[2])
 ctx = Context(profile=Profile.load(), workdir=work, now=datetime(2026, 3, 15, tzinfo=KST), cache_dir=work / "cache")
 reading = reader.read_file(path.name, path, "png", hashlib.sha256(path.read_bytes()).hexdigest(), ctx)
@@ -777,7 +777,7 @@ def test_real_tesseract_reads_the_address_bar_url_exactly(tmp_path, dark):
 def test_real_tesseract_reads_the_taskbar_clock(tmp_path):
     """GIVEN a generated desktop capture whose taskbar shows `오후 2:31` over `2026-03-11` in 12-px text WHEN OCR'd
     as a screen THEN the footer holds the time directly above the date, and the fields read 2026-03-11 14:31 KST."""
-    from pipeline.fields import extract_fields
+    from pipeline.fields.extract import extract_fields
     from pipeline.profile import Profile
     image = browser_screenshot("cjlogistics.com/ko/tool/parcel/tracking", ("오후 2:31", "2026-03-11"))
     page, _ = ocr.ocr_page(image, 1, tmp_path / "p.png", timeout=60, screen=True)

@@ -1,4 +1,4 @@
-"""Every example of pipeline/patterns.toml, run against the whole extractor.
+"""Every example of pipeline/fields/patterns.toml, run against the whole extractor.
 
 An example belongs to one pattern but is read by all of them, so it also proves the other patterns stay quiet.
 """
@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.fields import detect_languages, extract_dates, extract_fields, validate_tracking
-from pipeline.fields_data import patterns
+from pipeline.fields.extract import detect_languages, extract_dates, extract_fields, validate_tracking
+from pipeline.fields.data import patterns
 from pipeline.model import PageReading
-from pipeline.road_names import check_road
+from pipeline.fields.road_names import check_road
 from pipeline.profile import Profile
 
 DATA = patterns()

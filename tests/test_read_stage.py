@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import reader
+from pipeline.reading import reader
 from pipeline.errors import MissingDependencyError
 from pipeline.model import EvidenceFile, PacketState
 from stages import read

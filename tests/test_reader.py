@@ -1,4 +1,4 @@
-"""pipeline/reader.py: a PDF's text layer read without OCR, scanned PDFs and images OCR'd, QR codes found,
+"""pipeline/reading/reader.py: a PDF's text layer read without OCR, scanned PDFs and images OCR'd, QR codes found,
 damaged files turned into FileProblem, and the plan/job split that lets pages run in worker processes."""
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from pipeline import reader
+from pipeline.reading import reader
 from pipeline.errors import FileProblem
 from tests.test_ocr import GOTHIC, canned_tsv_body, install_fake_tesseract, text_image
 
@@ -79,7 +79,7 @@ def test_pages_are_costed_by_pixels_a_jpeg_weighted_up(tmp_path, ctx):
     capture WHEN planned THEN each job carries its pixels (the scan's at the render resolution) and the cost orders
     them photo, scan, re-save, capture (by bytes the re-save, a corpus' smallest file, started last, though it costs
     Tesseract the most per pixel)."""
-    from pipeline import ocr
+    from pipeline.reading import ocr
     photo, resave, capture = tmp_path / "photo.jpg", tmp_path / "resave.jpg", tmp_path / "capture.png"
     Image.new("RGB", (4000, 3000), "white").save(photo, quality=80)
     Image.new("RGB", (1280, 720), "white").save(resave, quality=55)

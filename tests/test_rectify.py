@@ -1,4 +1,4 @@
-"""pipeline/rectify.py: the photographed screen (or sheet) found and straightened; None where there is none.
+"""pipeline/reading/rectify.py: the photographed screen (or sheet) found and straightened; None where there is none.
 
 The photos are built here with a fixed seed and a known projection, so the true corners are known: a screen in a
 black bezel on a desk (light and dark mode), a sheet on a table; perspective, blur and sensor noise as a phone adds.
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from pipeline import rectify
+from pipeline.reading import rectify
 
 GOTHIC = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
 PHOTO = (1200, 900)

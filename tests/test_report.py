@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pipeline.model import KST, Finding
 from pipeline.profile import Profile
-from pipeline.report import check_json, check_junit, check_text, format_instant
+from pipeline.output.reports.check import check_json, check_junit, check_text, format_instant
 from tests.packet_factory import context, judge, merged
 
 PROFILE = Profile.load()

@@ -15,8 +15,8 @@ from urllib.parse import quote
 from PIL import Image
 from test_batch import make_packet
 
-from pipeline import batch_report
-from pipeline.batch import PacketSummary, run_batch
+from pipeline.output.reports import batch as batch_report
+from pipeline.batch.batch import PacketSummary, run_batch
 
 CHROMIUM = "/usr/bin/chromium"
 EVIL_FILE = "<script>alert(1)</script>.png"

@@ -14,7 +14,7 @@ import zxingcpp
 from PIL import Image
 from reportlab.pdfgen import canvas
 
-from pipeline.sniff import (cloud_link, csv_delimiter, decode_text, dominant_qr_code, ingest_rules, is_hidden,
+from pipeline.ingest.sniff import (cloud_link, csv_delimiter, decode_text, dominant_qr_code, ingest_rules, is_hidden,
                             links, sniff, sniff_head)
 
 RULES = ingest_rules()

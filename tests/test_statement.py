@@ -16,7 +16,7 @@ from pipeline.errors import ProfileError
 from pipeline.model import (KST, Claim, Classification, Fields, PacketState, PagePlacement, PageReading, Reading,
                             Timestamp, TrackingNumber, UploadFile)
 from pipeline.profile import Profile
-from pipeline.statement_text import (PLACEHOLDERS, TEMPLATES_DIR, ClaimFacts, Draft, Fact, build_statement,
+from pipeline.judging.statement_text import (PLACEHOLDERS, TEMPLATES_DIR, ClaimFacts, Draft, Fact, build_statement,
                                      char_count, delivery_time, gather_facts, load_rules, load_template, shorten,
                                      template_for, usable_draft)
 from stages import statement
@@ -328,7 +328,7 @@ def test_stage_with_a_reason_of_a_custom_profile_uses_the_other_template(tmp_pat
 
 def test_delivered_keyword_survives_ocr_spacing():
     """GIVEN OCR that spaced 배송완료 apart WHEN the statement looks for the delivery line THEN it still finds it."""
-    from pipeline.statement_text import load_rules as load_statement_rules
+    from pipeline.judging.statement_text import load_rules as load_statement_rules
     rules = load_statement_rules()
     assert rules.says_delivered("2026.03.10 14:22  배 송 완료  서울송파")
     assert not rules.says_delivered("2026.03.10 14:22  배송 출발")

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from pipeline.errors import FileProblem
-from pipeline.transcript import column_roles, transcribe, transcript_settings
+from pipeline.ingest.transcript import column_roles, transcribe, transcript_settings
 
 SETTINGS = transcript_settings()
 

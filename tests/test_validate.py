@@ -145,11 +145,11 @@ def test_no_claim_skips_claim_rules_but_judges_files(tmp_path):
 
 
 def test_missing_ledger_module_is_no_ledger(tmp_path, monkeypatch):
-    """GIVEN pipeline.ledger cannot be imported WHEN validated with a ledger path THEN no crash, no finding."""
+    """GIVEN pipeline.judging.ledger cannot be imported WHEN validated with a ledger path THEN no crash, no finding."""
     real_import = builtins.__import__
 
     def no_ledger(name, *args, **kwargs):
-        if name == "pipeline.ledger":
+        if name == "pipeline.judging.ledger":
             raise ImportError(name)
         return real_import(name, *args, **kwargs)
 

@@ -1,0 +1,156 @@
+"""Korean addresses: road-name (도로명) and lot-number (지번) forms, with the postal code printed near them.
+
+The structure is 시·도 -> 시·군·구 (none in Sejong, two in cities with districts) -> 읍·면 -> road and building
+number (or 동·리 and lot number) -> detail (동/호/층, building name) -> legal-dong reference in parentheses.
+The value is the address up to the building (or lot) number, as Coupang and the carriers key it; the detail and
+the reference are read only to find a postal code printed after them. OCR spaces inside a unit are closed up
+(송 파구 -> 송파구); the value keeps one space between units. A road name its district does not list is
+checked against the national road-name list (road_names.py), which names the listed road OCR misread.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.fields.data import keyword_alternation, patterns, spaced_keyword
+from pipeline.model import KoreanAddress
+from pipeline.fields.road_names import check_road, jamo
+
+SPACES = re.compile(r"[^\S\n]+")
+
+
+def _one_syllable_off(name: str) -> str:
+    """Regex for `name` with any one of its syllables misread (OCR spaces allowed between syllables)."""
+    gap = r"[^\S\n]?"
+    return "|".join(gap.join("[가-힣]" if i == j else re.escape(c) for j, c in enumerate(name))
+                    for i in range(len(name)))
+
+
+def _sido_candidates(read: str) -> list[str]:
+    """The 시·도 a read may stand for: itself, a listed misread's name, or the long names a syllable away."""
+    a = patterns()["addresses"]
+    if read in a["sido"]:
+        return [read]
+    if read in a["sido_misreads"]:
+        return [a["sido_misreads"][read]]
+    return [name for name in a["sido"] if len(name) == len(read) >= a["sido_fuzzy_min_syllables"]
+            and sum(x != y for x, y in zip(name, read)) == 1]
+
+
+@cache
+def _address_regex() -> re.Pattern:
+    a = patterns()["addresses"]
+    unit_gap = r"[^\S\n]?"
+    between = rf"{unit_gap}(?:{a['stray_mark']}{unit_gap})?"  # a scan's speck read as a mark between two units
+    # Longest first, so that 서 울 득 별 시 is not read as 서울 and a 시 named 득별시; at one length the exact names
+    # first, then the long names with one syllable misread (서울득별시), which _value resolves.
+    exact = sorted(set(a["sido"]) | set(a["sido_misreads"]), key=len, reverse=True)
+    fuzzy = [name for name in a["sido"] if len(name) >= a["sido_fuzzy_min_syllables"]]
+    sido = "|".join([spaced_keyword(name) for name in exact if len(name) >= a["sido_fuzzy_min_syllables"]]
+                    + [_one_syllable_off(name) for name in fuzzy]
+                    + [spaced_keyword(name) for name in exact if len(name) < a["sido_fuzzy_min_syllables"]])
+    return re.compile(
+        rf"(?<![가-힣])(?P<sido>{sido})(?![가-힣]){between}"
+        rf"(?P<sigungu>(?:(?:{a['city_with_districts']}{unit_gap}{a['district']}|{a['sigungu']}){between})?)"
+        rf"(?P<eupmyeon>{a['eupmyeon']}{between})?"
+        rf"(?:(?P<road>{a['road']}){unit_gap}(?P<building>{a['building']})"
+        rf"|(?P<dong>{a['dong']}){unit_gap}(?P<lot>{a['lot']}))"
+        rf"(?P<detail>{unit_gap},?{unit_gap}(?:{a['detail_token']})(?:{unit_gap}(?:{a['detail_token']})){{0,3}})?"
+        rf"(?P<reference>{unit_gap}{a['reference']})?")
+
+
+def _bracketed_or_labelled(a: dict) -> str:
+    """A postal code in brackets, with or without a label inside (`(05551)`, `[우편번호 05551]`), or after a label."""
+    labels = keyword_alternation(a["postal_labels"])
+    return (rf"[(\[][^\S\n]?(?:(?:{labels})[^\S\n]?:?[^\S\n]?)?(?P<bracketed>{a['postal_code']})[^\S\n]?[)\]]"
+            rf"|(?:{labels})[^\S\n]?:?[^\S\n]?(?P<labelled>{a['postal_code']})")
+
+
+@cache
+def _postal_before() -> re.Pattern:
+    a = patterns()["addresses"]
+    return re.compile(rf"(?:{_bracketed_or_labelled(a)}|(?<!\d)(?P<bare>{a['postal_code']}))[^\S\n]?$")
+
+
+@cache
+def _postal_after() -> re.Pattern:
+    a = patterns()["addresses"]
+    return re.compile(rf"[^\S\n]?,?[^\S\n]?(?:{_bracketed_or_labelled(a)})(?!\d)")
+
+
+def _closed(unit: str | None) -> str:
+    return SPACES.sub("", unit or "")
+
+
+def _value(m: re.Match, postal_code: str | None) -> tuple[str, str | None, str | None] | None:
+    """The address value, the road-name check (road_names.py) and, where the road was corrected, the value as read;
+    None where the 시·도 read is a syllable off two names and neither the road list nor the letters decide."""
+    read_sido = _closed(m.group("sido"))
+    sidos = _sido_candidates(read_sido)
+    sigungu = [_closed(u) for u in re.findall(patterns()["addresses"]["sigungu"], m.group("sigungu"))]
+    units = [*sigungu] + ([_closed(m.group("eupmyeon"))] if m.group("eupmyeon") else [])
+    if not m.group("road"):
+        if len(sidos) != 1:
+            return None
+        lot = SPACES.sub(" ", m.group("lot").strip())
+        return " ".join([sidos[0], *units, _closed(m.group("dong")), lot]), None, None
+    read = _closed(m.group("road"))
+    meant = read
+    for misread, ending in patterns()["addresses"]["road_end_misreads"].items():
+        if read.endswith(misread):
+            meant = read[:-len(misread)] + ending
+    checks = {sido: check_road(sido, " ".join(sigungu), meant, postal_code) for sido in sidos}
+    if meant != read:  # a misread ending is put right only where the list names the road
+        sidos = [sido for sido in sidos if checks[sido].status in ("listed", "corrected")]
+    # 무산광역시 남구 삼산로: 부산 and 울산 are a syllable off, and 울산 남구 lists 삼산로. Failing the list, the name
+    # fewer letters off (인전광역시: 인천 one jamo, 대전 three).
+    listed = [sido for sido in sidos if checks[sido].status == "listed"]
+    if len(listed) == 1:
+        sidos = listed
+    elif len(sidos) > 1:
+        letters = {sido: Levenshtein.distance(jamo(sido), jamo(read_sido)) for sido in sidos}
+        sidos = [sido for sido in sidos if letters[sido] == min(letters.values())]
+    if len(sidos) != 1:
+        return None
+    check = checks[sidos[0]]
+    listed_units = check.sigungu.split() + units[len(sigungu):]  # 해운데구 read, 해운대구 listed
+    value = " ".join([sidos[0], *listed_units, check.road, _closed(m.group("building"))])
+    if check.road == read and listed_units == units:
+        return value, check.status, None
+    return value, "corrected", " ".join([sidos[0], *units, read, _closed(m.group("building"))])
+
+
+def _postal_code(text: str, m: re.Match) -> str | None:
+    line_end = text.find("\n", m.end())
+    after = _postal_after().match(text, m.end())
+    if not after and line_end >= 0:  # the code on the line below: only a labelled one
+        after = _postal_after().match(text, line_end + 1)
+        after = after if after and after.group("labelled") else None
+    if after:
+        return after.group("bracketed") or after.group("labelled")
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    before = _postal_before().search(text, line_start, m.start())
+    if before:
+        return before.group("bracketed") or before.group("labelled") or before.group("bare")
+    if line_start > 0:  # the code on the line above: only a labelled or bracketed one, never a bare number
+        above = _postal_before().search(text, text.rfind("\n", 0, line_start - 1) + 1, line_start - 1)
+        if above and not above.group("bare"):
+            return above.group("bracketed") or above.group("labelled")
+    return None
+
+
+def extract_addresses(text: str, page: int) -> list[KoreanAddress]:
+    text = SPACES.sub(" ", text)
+    found: dict[str, KoreanAddress] = {}
+    for m in _address_regex().finditer(text):
+        postal_code = _postal_code(text, m)
+        valued = _value(m, postal_code)
+        if valued is None:
+            continue  # a syllable off two names, nothing to decide between them: no address rather than a wrong one
+        value, road_check, as_read = valued
+        if value not in found:
+            found[value] = KoreanAddress(value=value, postal_code=postal_code, page=page, road_check=road_check,
+                                         as_read=as_read)
+    return list(found.values())

@@ -1,0 +1,84 @@
+"""Fields read from the text of evidence: tracking numbers, timestamps, URLs, Korean addresses, languages.
+
+Pure text in, records out (pipeline/model.py). What to look for is data (pipeline/fields/patterns.toml); each kind of
+field has its module (fields_tracking, fields_time, fields_url, fields_address, fields_language). Text comes from
+Tesseract or a PDF text layer, so every reader expects noise: spaces inside numbers and URLs, dashes read as en
+dashes, split Korean syllables.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from typing import Sequence
+
+from pipeline.fields.addresses import extract_addresses
+from pipeline.fields.language import detect_languages
+from pipeline.fields.timestamps import DateMention, document_year, extract_dates, extract_timestamps
+from pipeline.fields.tracking import extract_tracking, validate_tracking
+from pipeline.fields.urls import extract_bar_urls, extract_urls, is_known_host, is_listed_host
+from pipeline.model import Fields, PageReading, Timestamp, Url
+from pipeline.profile import Profile
+
+__all__ = ["extract_fields", "detect_languages", "validate_tracking", "extract_dates", "DateMention"]
+
+
+def extract_fields(pages: Sequence[PageReading], profile: Profile) -> Fields:
+    """Every field of a document's pages, each record carrying its page number (PageReading.index)."""
+    year = document_year(text for page in pages for text in (page.text, page.header_text, page.footer_text))
+    tracking, timestamps, urls, addresses = [], [], [], []
+    for page in pages:
+        page_urls = _page_urls(page, profile)
+        urls += page_urls
+        tracking += extract_tracking(page.text, page_urls, profile, page.index)
+        timestamps += _page_timestamps(page, year)
+        addresses += extract_addresses(page.text, page.index)
+    return Fields(tracking_numbers=tuple(tracking), timestamps=tuple(timestamps), urls=tuple(urls),
+                  korean_addresses=tuple(addresses))
+
+
+def _page_urls(page: PageReading, profile: Profile) -> list[Url]:
+    """The address bar's URLs first (the top band is OCRed on its own), then the page's, one record per value.
+
+    A doubtful bar is read at several scales (PageReading.bar_reads); JPEG re-saves and photos garble other
+    characters at each (`iups:com` at one, `ups.com` at another; `serwce.epost.go.kr` once, `service.epost.go.kr`
+    five times). The known host most of its reads name, after repair, stands for the bar, as a host is only ever
+    repaired towards a known one; the header's consensus read keeps the bar where no read names a known host.
+    """
+    header = extract_urls(page.header_text, profile, page.index, address_bar=True)
+    text = extract_urls(page.text, profile, page.index)
+    voted = _bar_vote(page, profile)
+    if voted is not None and voted.host not in {url.host for url in header}:
+        # The consensus read is the bar's line in the header and in the text: the voted URL stands in for it.
+        outvoted = {url.value for url in extract_urls(page.bar_reads[0], profile, page.index, address_bar=True)}
+        header = [url for url in header if url.value not in outvoted] + [voted]
+        text = [url for url in text if url.value not in outvoted]
+    found: dict[str, Url] = {}
+    for url in header + text:
+        found.setdefault(url.value, url)
+    return list(found.values())
+
+
+def _bar_vote(page: PageReading, profile: Profile) -> Url | None:
+    """The URL of the known host that most of the bar's reads name, or None. A tie goes to a host of the known
+    list as it stands (or with www.) over an unlisted subdomain of one (a photo's bar read once as www.dhl.com,
+    once as tievew.dhl.com), then to the earliest read."""
+    votes: Counter[str] = Counter()
+    first: dict[str, Url] = {}
+    for read in page.bar_reads:
+        url = next((url for url in extract_bar_urls(read, profile, page.index) if is_known_host(url.host, profile)),
+                   None)
+        if url is not None:
+            votes[url.host] += 1
+            first.setdefault(url.host, url)
+    order = list(first)
+    return first[max(votes, key=lambda host: (votes[host], is_listed_host(host, profile), -order.index(host)))] \
+        if votes else None
+
+
+def _page_timestamps(page: PageReading, year: int | None) -> list[Timestamp]:
+    """The bands (taskbar clock, print header) are read on their own too: one record per value."""
+    found: dict[str, Timestamp] = {}
+    for text in (page.text, page.header_text, page.footer_text):
+        for stamp in extract_timestamps(text, page.index, year):
+            found.setdefault(stamp.value, stamp)
+    return list(found.values())

@@ -1,0 +1,711 @@
+"""Tracking numbers: which numbers on a page are tracking numbers, whose they are, and whether they verify.
+
+A number is taken only with evidence (patterns.toml [tracking]): a label before it (or above it, heading its table
+column), a carrier's name right before a number of that carrier's format, a line holding only a number of the
+format of the one carrier the page names, a carrier URL's query, or a self-identifying format (UPU S10, UPS 1Z)
+whose check digit verifies. Order ids, phone numbers and amounts carry no such evidence, which is what keeps
+precision high. Letters OCR reads for digits (O, l) are read back as digits only inside all-numeric groups; a
+misread digit is never repaired: it shows up as checksum "bad" instead of as a plausible wrong number.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache
+from typing import Iterable, Sequence
+from urllib.parse import parse_qsl, urlsplit
+
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.fields.data import keyword_alternation, latin_bounded, one_letter_off_keyword, patterns
+from pipeline.model import TrackingNumber, Url
+from pipeline.profile import Profile
+
+HANGUL_WORD = re.compile(r"[가-힣]+")
+SEPARATORS = re.compile(r"[\s\-–—]")
+# Letters and digits in groups joined by one space or a dash: how a number is printed, or how OCR breaks it up.
+RUN = re.compile(r"[A-Za-z0-9]+(?:(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])[A-Za-z0-9]+)*")
+TOKEN = re.compile(r"[A-Za-z0-9]+")
+LIST_SEPARATOR = re.compile(r"[^\S\n]*[,/、][^\S\n]*")
+# A date (2026-03-10) or the part of a time or decimal (14:22, 3.5) prints like a dashed number: never one.
+DATE_LIKE = re.compile(r"(?:19|20)\d{2}[^\S\n]?[\-–—.][^\S\n]?\d{1,2}[^\S\n]?[\-–—.][^\S\n]?\d{1,2}")
+CUT_AFTER = re.compile(r"[:./]\d")  # 14:22, 3.5, 1/1: the token is part of a time, decimal or fraction
+CUT_BEFORE = re.compile(r"\d[:.]")
+GROUP_SEPARATOR = r"(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])"  # between the groups of a printed or OCR-split number
+NUMBER_PIECE = re.compile(GROUP_SEPARATOR)
+OPENERS = ":：#(（[【.=)"  # what may stand right before a number: "No.", "번호:", "(CJ)6892..."
+CLOSERS = ",，、.。;:：)）]】|/*"  # and right after it: a list, a sentence's end, a bracket, a table's border
+# A line (or table cell between bars) holding only a number.
+LONE_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
+# The same with one or two short Latin words before the number: a label cell OCR garbled (`운송장번호` read as
+# `Togs` or `Boo ws`).
+GARBLED_LABEL_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*[A-Za-z]{{1,6}}(?:[^\S\n][A-Za-z]{{1,6}})?"
+                                  rf"[^\S\n]*[|:]?[^\S\n]*(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
+# Between a carrier's name and its number: a colon or a bracket, or what is left of 택배 when OCR lost a syllable
+# (`로 젠 택 31431517600` on a Coupang order page).
+NAME_GAP = re.compile(r"[^\S\n]*(?:[택배](?=[^\S\n]))?[^\S\n]*[:：)\]]?[^\S\n]*")
+MAX_NUMBER_CHARS = 22
+MAX_TOKENS = 8
+PARAM_CONFUSIONS = str.maketrans({"i": "l", "1": "l", "|": "l"})
+
+
+@dataclass(frozen=True)
+class Format:
+    carrier: str
+    regex: re.Pattern
+    checksum: str
+    self_identifying: bool
+    carrier_by_country: dict
+    digits_from: int | None = None   # from this position on the format holds only digits
+    prefix_misreads: tuple[tuple[str, str], ...] = ()  # (as OCR reads the format's prefix, the prefix)
+    verified_prefix_misreads: tuple[tuple[str, str], ...] = ()  # the same, taken only if the check digit verifies
+    glyph_swaps: tuple[tuple[str, str], ...] = ()  # characters drawn alike, swapped before digits_from if that verifies
+    max_glyph_swaps: int = 0
+    look_alikes: frozenset[frozenset[str]] = frozenset()  # pairs its font draws alike that its check cannot tell
+    digits_span: tuple[int, int] | None = None  # where a format with letters around its digits holds only digits
+    verified_digit_misreads: tuple[tuple[str, str], ...] = ()  # read back within digits_span if that verifies
+    verified_letter_misreads: tuple[tuple[str, str], ...] = ()  # read back outside digits_span if that verifies
+
+
+@cache
+def _formats() -> tuple[Format, ...]:
+    return tuple(Format(carrier=f["carrier"], regex=re.compile(f"(?:{f['regex']})"), checksum=f["checksum"],
+                        self_identifying=f.get("self_identifying", False),
+                        carrier_by_country=f.get("carrier_by_country", {}), digits_from=f.get("digits_from"),
+                        prefix_misreads=tuple(f.get("prefix_misreads", {}).items()),
+                        verified_prefix_misreads=tuple(f.get("verified_prefix_misreads", {}).items()),
+                        glyph_swaps=tuple(f.get("glyph_swaps", {}).items()),
+                        max_glyph_swaps=f.get("max_glyph_swaps", 0),
+                        look_alikes=frozenset(frozenset(pair) for pair in f.get("look_alikes", [])),
+                        digits_span=tuple(f["digits_span"]) if "digits_span" in f else None,
+                        verified_digit_misreads=tuple(f.get("verified_digit_misreads", {}).items()),
+                        verified_letter_misreads=tuple(f.get("verified_letter_misreads", {}).items()))
+                 for f in patterns()["tracking"]["formats"])
+
+
+@cache
+def _countries() -> frozenset[str]:
+    return frozenset(patterns()["tracking"]["s10"]["countries"])
+
+
+@cache
+def _label_regex(syllables_off: int = 1) -> re.Pattern:
+    """Labels as written, and long Hangul ones with up to `syllables_off` syllables one jamo off."""
+    labels = patterns()["tracking"]["labels"]
+    fuzzy_min = patterns()["tracking"]["label_fuzzy_min_syllables"]
+    near = [one_letter_off_keyword(label, syllables_off) for label in labels
+            if len(label) >= fuzzy_min and HANGUL_WORD.fullmatch(label)]
+    return re.compile(latin_bounded(f"(?:{'|'.join([keyword_alternation(labels)] + near)})"), re.IGNORECASE)
+
+
+@cache
+def _stop_regex() -> re.Pattern:
+    return re.compile(latin_bounded(f"(?:{keyword_alternation(patterns()['tracking']['stop_labels'])})"),
+                      re.IGNORECASE)
+
+
+@cache
+def _carrier_name_regex() -> re.Pattern:
+    fuzzy_min = patterns()["tracking"]["carrier_name_fuzzy_min_syllables"]
+
+    def names_regex(names: list[str]) -> str:
+        near = [one_letter_off_keyword(n) for n in names if len(n) >= fuzzy_min and HANGUL_WORD.fullmatch(n)]
+        return "|".join([keyword_alternation(names)] + near)  # exact names first
+
+    groups = [f"(?P<{cid.replace('-', '_')}>{names_regex(names)})"
+              for cid, names in patterns()["tracking"]["carrier_names"].items()]
+    return re.compile(latin_bounded(f"(?:{'|'.join(groups)})"))
+
+
+@cache
+def _not_number() -> re.Pattern:
+    # Whole numbers only: a tracking number that merely starts like a phone number (0101234567...) stays one.
+    return re.compile("(?:" + "|".join(f"(?:{r})" for r in patterns()["tracking"]["not_numbers"]) + r")(?!\d)")
+
+
+@cache
+def _generic() -> re.Pattern:
+    return re.compile(patterns()["tracking"]["generic_format"])
+
+
+@cache
+def _confusable_group() -> re.Pattern:
+    """Groups of digits and of the letters OCR reads for digits, split as a printed number is."""
+    chars = "0-9" + re.escape("".join(patterns()["tracking"]["digit_confusions"]["as_digits"]))
+    return re.compile(rf"(?<![A-Za-z0-9{chars}])[{chars}]+(?:{GROUP_SEPARATOR}[{chars}]+)*(?![A-Za-z0-9{chars}])")
+
+
+@cache
+def _url_token() -> re.Pattern:
+    return re.compile(patterns()["tracking"]["url_token"])
+
+
+def _digit_view(text: str) -> str:
+    """The text with O/o read as 0 and l/I as 1 inside numbers, same length so positions hold. A number is a
+    group of tokens (split by OCR's spaces or dashes) made of digits and these letters only, with at least
+    `min_digits` digits in all; a number has no such letters, so this is a reading, not a guess. A token with any
+    other letter (SF123, 1Z5R...) or a word (SOLD, Hello) is left as printed."""
+    config = patterns()["tracking"]["digit_confusions"]
+    confusable = set(config["as_digits"])
+    table = str.maketrans(config["as_digits"])
+
+    def numeric(token: str) -> bool:
+        return any(c.isdigit() for c in token) and all(c.isdigit() or c in confusable for c in token)
+
+    def read(group: re.Match) -> str:
+        number = group.group()
+        if (sum(c.isdigit() for c in number) < config["min_digits"]
+                or not all(numeric(token) for token in NUMBER_PIECE.split(number))):
+            return number
+        return number.translate(table)
+    return _confusable_group().sub(read, text)
+
+
+def _without_urls(text: str) -> str:
+    """The text with URLs blanked out (same length, so positions hold): "tracking" in a URL's path is no label."""
+    return _url_token().sub(lambda m: " " * len(m.group()), text)
+
+
+def normalise(value: str) -> str:
+    return SEPARATORS.sub("", value).upper()
+
+
+# ---- check digits --------------------------------------------------------------------------------------------
+
+def _mod7(value: str) -> bool:
+    return value.isdigit() and int(value[:-1]) % 7 == int(value[-1])
+
+
+def _s10(value: str) -> bool:
+    weights = patterns()["tracking"]["checksums"]["s10"]["weights"]
+    digits, check, country = value[2:10], int(value[10]), value[11:]
+    remainder = 11 - sum(int(d) * w for d, w in zip(digits, weights)) % 11
+    expected = {10: 0, 11: 5}.get(remainder, remainder)
+    return expected == check and country in _countries()
+
+
+def _fedex12(value: str) -> bool:
+    weights = patterns()["tracking"]["checksums"]["fedex12"]["weights_from_right"]
+    body = value[:11]
+    total = sum(int(d) * weights[(len(body) - 1 - i) % len(weights)] for i, d in enumerate(body))
+    return total % 11 % 10 == int(value[11])
+
+
+def _ups(value: str) -> bool:
+    total = 0
+    for i, char in enumerate(value[2:17]):
+        digit = int(char) if char.isdigit() else (ord(char) - 3) % 10
+        total += digit * 2 if i % 2 else digit
+    return (10 - total % 10) % 10 == int(value[17])
+
+
+CHECKS = {"mod7": _mod7, "s10": _s10, "fedex12": _fedex12, "ups": _ups}
+
+
+def _check(fmt: Format, value: str) -> str:
+    if fmt.checksum == "none":
+        return "none"
+    return "ok" if CHECKS[fmt.checksum](value) else "bad"
+
+
+def _format_carrier(fmt: Format, value: str) -> str:
+    return fmt.carrier_by_country.get(value[-2:], fmt.carrier) if fmt.carrier_by_country else fmt.carrier
+
+
+def _digits_read_back(value: str) -> str:
+    """`value` with what OCR reads for a self-identifying format's digits and prefix read back, where it then fits
+    that format (UPS: 1ZSKJ9GRO393149968 is 1ZSKJ9GR0393149968, IZKHJAKV0346933258 is 1ZKHJAKV0346933258), a
+    prefix misread as digits (12S383580329864849) only where a letter shows it is no plain number and the check
+    digit then verifies, and O and 0 in UPS's shipper six swapped where exactly one reading verifies
+    (see _swapped_if_verified); else as it is."""
+    table = str.maketrans(patterns()["tracking"]["digit_confusions"]["as_digits"])
+    for fmt in _formats():
+        if fmt.self_identifying and fmt.digits_from is not None:
+            for misreads, verified in ((fmt.prefix_misreads, False), (fmt.verified_prefix_misreads, True)):
+                prefixed = next((right + value[len(wrong):] for wrong, right in misreads
+                                 if value.startswith(wrong)), value)
+                candidate = prefixed[:fmt.digits_from] + prefixed[fmt.digits_from:].translate(table)
+                if fmt.regex.fullmatch(candidate) and _check(fmt, candidate) == "bad":
+                    candidate = _swapped_if_verified(fmt, candidate)
+                if candidate != value and fmt.regex.fullmatch(candidate) and (not verified or (
+                        _check(fmt, candidate) == "ok" and any(c.isalpha() for c in value[:fmt.digits_from]))):
+                    return candidate
+        if fmt.self_identifying and fmt.digits_span is not None:
+            candidate = _span_read_back(fmt, value)
+            if candidate != value and fmt.regex.fullmatch(candidate) and _check(fmt, candidate) == "ok":
+                return candidate
+    return value
+
+
+def _span_read_back(fmt: Format, value: str) -> str:
+    """`value` with the letters OCR reads for digits read back within the format's digits_span (S10's serial:
+    `EBS3777198iKR`) and the digits it reads for letters outside it (`E8182138108CN`)."""
+    start, end = fmt.digits_span
+    digits = str.maketrans({**patterns()["tracking"]["digit_confusions"]["as_digits"],
+                            **dict(fmt.verified_digit_misreads)})
+    letters = str.maketrans(dict(fmt.verified_letter_misreads))
+    return value[:start].translate(letters) + value[start:end].translate(digits) + value[end:].translate(letters)
+
+
+def _swapped_if_verified(fmt: Format, value: str) -> str:
+    """`value` (failing its check digit) with characters its font draws alike swapped before digits_from, where
+    exactly one such reading verifies; else as it is."""
+    swaps = dict(fmt.glyph_swaps)
+    places = [i for i, c in enumerate(value[:fmt.digits_from]) if c in swaps]
+    if not places or len(places) > fmt.max_glyph_swaps:
+        return value
+    verified = []
+    for chosen in range(1, 2 ** len(places)):
+        chars = list(value)
+        for bit, place in enumerate(places):
+            if chosen >> bit & 1:
+                chars[place] = swaps[chars[place]]
+        if fmt.regex.fullmatch(candidate := "".join(chars)) and _check(fmt, candidate) == "ok":
+            verified.append(candidate)
+    return verified[0] if len(verified) == 1 else value
+
+
+def _self_identified(value: str) -> tuple[str, str] | None:
+    for fmt in _formats():
+        if fmt.self_identifying and fmt.regex.fullmatch(value):
+            return _format_carrier(fmt, value), _check(fmt, value)
+    return None
+
+
+def validate_tracking(value: str, carrier: str | None) -> tuple[str | None, str]:
+    """The carrier of a tracking number and its check-digit status: "ok", "bad" or "none" (nothing to verify).
+
+    A self-identifying format (S10, UPS 1Z) names its carrier whatever `carrier` says. For a known carrier the
+    number must fit one of its formats: a carrier with a check digit reports "bad" when it does not; a carrier
+    without one (CJ, Korea Post domestic) reports "none", never "bad".
+    """
+    value = normalise(value)
+    identified = _self_identified(value)
+    carrier_formats = [f for f in _formats() if f.carrier == carrier]
+    fitting = [f for f in carrier_formats if f.regex.fullmatch(value)]
+    if fitting:
+        if identified and identified[0] != carrier and _format_carrier(fitting[0], value) != carrier:
+            return identified
+        return carrier, _check(fitting[0], value)
+    if identified:
+        return identified
+    if carrier is None:
+        return None, "none"
+    return carrier, "bad" if any(f.checksum != "none" for f in carrier_formats) else "none"
+
+
+def fits(value: str, carrier: str) -> bool:
+    return any(f.carrier == carrier and f.regex.fullmatch(value) for f in _formats())
+
+
+# ---- finding numbers -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Candidate:
+    value: str
+    start: int
+    end: int
+    context: str                 # label | url | format
+    strong_carrier: str | None   # from the label's line or the URL's host: taken even if the number does not fit
+    read_back: bool = False      # spelled with letters or a prefix OCR misread (see _digits_read_back)
+
+
+def _windows(text: str, run: re.Match, first: int | None = None) -> Iterable[tuple[str, int, int]]:
+    """Every (value, start, end) a run of tokens can spell (only from the token at `first`, if given)."""
+    tokens = list(TOKEN.finditer(text, run.start(), run.end()))
+    for i, token in enumerate(tokens):
+        if first is not None and token.start() != first:
+            continue
+        if (DATE_LIKE.match(text, token.start()) or _not_number().match(text, token.start())
+                or (token.start() >= 2 and CUT_BEFORE.match(text, token.start() - 2))):
+            continue
+        for j in range(min(len(tokens), i + MAX_TOKENS), i, -1):
+            end = tokens[j - 1].end()
+            value = normalise(text[token.start():end])
+            if len(value) <= MAX_NUMBER_CHARS and not CUT_AFTER.match(text, end):
+                yield value, token.start(), end
+
+
+def _rank(value: str, first_token_has_digit: bool, carrier: str | None) -> int:
+    """How sure we are that `value` is a whole tracking number: 0 = not one at all."""
+    fitting = [f for f in _formats() if f.regex.fullmatch(value)]
+    if carrier and any(f.carrier == carrier for f in fitting):
+        return 4 if validate_tracking(value, carrier)[1] == "ok" else 3
+    if fitting:
+        return 2
+    # A bare word ("No 6892...") must not become a letter prefix of an unknown carrier's number.
+    return 1 if first_token_has_digit and _generic().fullmatch(value) else 0
+
+
+def _best_number(text: str, token: re.Match, run: re.Match, carrier: str | None) -> tuple[str, int, int] | None:
+    """The most convincing number starting at `token`: a verified one, then one of the carrier, then any format."""
+    best: tuple[int, int, str, int, int] | None = None
+    first_token_has_digit = any(c.isdigit() for c in token.group())
+    for value, start, end in _windows(text, run, first=token.start()):
+        rank = _rank(value, first_token_has_digit, carrier)
+        if rank and (best is None or (rank, len(value)) > best[:2]):
+            best = (rank, len(value), value, start, end)
+    return (best[2], best[3], best[4]) if best else None
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def _carrier_mentions(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.lastgroup.replace("_", "-")) for m in _carrier_name_regex().finditer(text)]
+
+
+def _labelled(text: str, mentions: list[tuple[int, str]]) -> list[_Candidate]:
+    max_gap = patterns()["tracking"]["max_gap_chars"]
+    found = []
+    for label in _label_regex(patterns()["tracking"]["label_fuzzy_syllables"]).finditer(_without_urls(text)):
+        # A label read further off labels only a number that a check digit verifies.
+        verified_only = not _label_regex().fullmatch(label.group())
+        line_start, line_end = _line_bounds(text, label.start())
+        start, end, gap = label.end(), line_end, max_gap
+        if not any(c.isdigit() for c in text[label.end():line_end]) and line_end < len(text):
+            column = _column_below(text, label, line_start, line_end)  # the label heads a table column
+            if column is None:
+                continue
+            start, end, gap = column
+        on_line = [cid for pos, cid in mentions if line_start <= pos < end]
+        line_carrier = on_line[0] if len(set(on_line)) == 1 else None
+        numbers = _numbers_after(text, start, end, gap, line_carrier)
+        if numbers and start == label.end() and re.search(r"\d", text[start:numbers[0].start]):
+            continue  # digits between a label and a number on its line: OCR's noise ran on from the label
+        found += [n for n in numbers if not verified_only or _verified_by_a_format(n.value)]
+    return found
+
+
+def _verified_by_a_format(value: str) -> bool:
+    """Whether some carrier's format with a check digit fits `value` and its check digit verifies."""
+    return any(fmt.regex.fullmatch(value) and _check(fmt, value) == "ok" for fmt in _formats())
+
+
+def _column_below(text: str, label: re.Match, line_start: int, line_end: int) -> tuple[int, int, int] | None:
+    """Where the value of a label that ends its text on its line is, and how far into it the number may start:
+    - the header and the row have as many cells: the label's cell of the row;
+    - the label heads the first column: the row's first cell (OCR splits header words and row values into
+      different numbers of pieces, but a row still starts with its first column);
+    - else the whole next line, unless the header also names other numbers (then the row's numbers cannot be
+      told apart and none is taken)."""
+    max_gap = patterns()["tracking"]["max_gap_chars"]
+    row_start = line_end + 1
+    while row_start < len(text) and not text[row_start:_line_bounds(text, row_start)[1]].strip():
+        row_start = _line_bounds(text, row_start)[1] + 1  # blank lines between a label and its value
+    row_end = _line_bounds(text, row_start)[1]
+    header = text[line_start:label.start()] + "LABEL" + text[label.end():line_end]
+    cells = list(re.finditer(r"\S+", text[row_start:row_end]))
+    if not cells:
+        return None
+    if len(cells) == len(header.split()):
+        index = len(text[line_start:label.start()].split())
+        return row_start + cells[index].start(), row_start + cells[index].end(), max_gap
+    if not text[line_start:label.start()].strip():
+        return row_start + cells[0].start(), row_end, 0
+    if _stop_regex().search(text, line_start, line_end):
+        return None
+    return row_start, row_end, max_gap
+
+
+def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | None) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    stop = _stop_regex().search(text, pos, end)
+    end = stop.start() if stop else end
+    gap_start = pos
+    while pos < end:
+        run = RUN.search(text, pos, end)
+        if not run:
+            break
+        if run.start() > 0 and not text[run.start() - 1].isspace() and text[run.start() - 1] not in OPENERS:
+            return found  # glued to the character before (123\5555...): a fragment of something OCR broke
+        tokens = list(TOKEN.finditer(text, run.start(), run.end()))
+        taken = None
+        for token in tokens:
+            if not found and token.start() - gap_start > max_gap:
+                return found
+            if found and token.start() != run.start():
+                break  # after a first number only a list ("A, B") continues
+            taken = _best_number(text, token, run, carrier)
+            if taken or sum(c.isdigit() for c in token.group()) >= 4:
+                break  # a number that is not a tracking number ends the label's reach
+        if not taken:
+            if any(sum(c.isdigit() for c in t.group()) >= 4 for t in tokens):
+                return found
+            pos = run.end()  # words between label and number: (CJ대한통운), No.
+            continue
+        value, start, stop_at = taken
+        if stop_at < len(text) and not text[stop_at].isspace() and text[stop_at] not in CLOSERS:
+            return found  # glued to the character after (1730000 041006「173...): a fragment OCR broke
+        found.append(_Candidate(value, start, stop_at, "label", carrier))
+        follow = LIST_SEPARATOR.match(text, stop_at)
+        if not follow or follow.end() >= end or not text[follow.end()].isalnum():
+            return found
+        pos = gap_start = follow.end()
+    return found
+
+
+def _named(text: str) -> list[_Candidate]:
+    """A carrier's name right before a number (Coupang's order page: "로젠택배 48525388853") is a label only for
+    a number of that carrier's format whose check digit, if the carrier has one, verifies."""
+    eligible = set(patterns()["tracking"]["name_labels_carriers"])
+    found = []
+    for name in _carrier_name_regex().finditer(_without_urls(text)):
+        carrier = name.lastgroup.replace("_", "-")
+        if carrier not in eligible:
+            continue
+        line_end = _line_bounds(text, name.start())[1]
+        run = RUN.match(text, NAME_GAP.match(text, name.end()).end(), line_end)
+        if not run or not run.group()[0].isdigit():
+            continue
+        taken = _best_number(text, run, run, carrier)  # the number must start the run: it is its own first token
+        if taken and fits(taken[0], carrier) and validate_tracking(taken[0], carrier)[1] != "bad":
+            found.append(_Candidate(*taken, "carrier-name", carrier))
+    return found
+
+
+def _lone_lines(text: str, page_carriers: set[str]) -> list[_Candidate]:
+    """A line that is nothing but a number, on a page of one carrier (its name or its URL): the number of a
+    label OCR lost (a shaded label cell) or of a page's summary, taken only if it has that carrier's format and
+    its check digit, if the carrier has one, verifies. Also behind one short Latin word (a garbled label) when the
+    carrier's check digit verifies it."""
+    eligible = page_carriers & set(patterns()["tracking"]["name_labels_carriers"])
+    if len(eligible) != 1:
+        return []
+    carrier = eligible.pop()
+    found = []
+    for line in LONE_NUMBER.finditer(text):
+        if _not_number().fullmatch(line.group("number")):
+            continue
+        value = normalise(line.group("number"))
+        if fits(value, carrier) and validate_tracking(value, carrier)[1] != "bad":
+            found.append(_Candidate(value, line.start("number"), line.end("number"), "lone-line", carrier))
+    # Behind a garbled label only with a check digit that verifies: `Tel 0212345678` must not pass unchecked.
+    for line in GARBLED_LABEL_NUMBER.finditer(text):
+        value = normalise(line.group("number"))
+        if fits(value, carrier) and validate_tracking(value, carrier)[1] == "ok":
+            found.append(_Candidate(value, line.start("number"), line.end("number"), "lone-line", carrier))
+    return found
+
+
+def _self_identifying(text: str) -> list[_Candidate]:
+    """Numbers whose format names the carrier and whose check digit verifies, anywhere on the page; letters OCR
+    read as symbols (`$` for S) are read back first, the text keeping its length."""
+    as_read = text
+    text = text.translate(str.maketrans(patterns()["tracking"]["digit_confusions"]["symbols_as_letters"]))
+    found = []
+    for run in RUN.finditer(text):
+        taken_until = -1
+        for value, start, end in _windows(text, run):
+            if start < taken_until:
+                continue
+            read = _digits_read_back(value)
+            identified = _self_identified(read)
+            if identified and identified[1] == "ok":
+                # A symbol read back is as doubtful as a letter read back (see _read_back_copy).
+                found.append(_Candidate(read, start, end, "format", None,
+                                        read_back=read != value or text[start:end] != as_read[start:end]))
+                taken_until = end
+    return found
+
+
+def _from_urls(urls: Sequence[Url], profile: Profile) -> list[_Candidate]:
+    params = {_param_key(p) for p in patterns()["tracking"]["url_params"]}
+    found = []
+    for url in urls:
+        parts = urlsplit(url.value)
+        carrier = profile.carrier_for_host(url.host)
+        values = [v for k, v in parse_qsl(parts.query) if _known_param(_param_key(k), params, carrier)]
+        last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
+        if carrier in patterns()["tracking"]["url_path_carriers"] and fits(normalise(last_segment), carrier):
+            values.append(last_segment)  # a carrier page addressed by the number itself: ilogen.com/.../trace/N
+        for raw in values:
+            value = normalise(raw)
+            if carrier and not fits(value, carrier) and not _self_identified(value):
+                continue  # a carrier's page shows its own numbers: this one is misread or has icons glued on
+            if value and (_generic().fullmatch(value) or any(f.regex.fullmatch(value) for f in _formats())):
+                found.append(_Candidate(value, -1, -1, "url", carrier))
+    return found
+
+
+def _known_param(key: str, params: set[str], carrier: str | None) -> bool:
+    """A tracking parameter's name, or on a carrier's own page a long one with one letter misread, added or lost
+    (`wvblnum` in a JPEG re-save of hanjin.com)."""
+    if key in params:
+        return True
+    least = patterns()["tracking"]["url_param_min_chars_for_edit"]
+    return carrier is not None and len(key) >= least and any(
+        len(param) >= least and Levenshtein.distance(key, param, score_cutoff=1) == 1 for param in params)
+
+
+def _param_key(name: str) -> str:
+    """A query parameter's name as compared: case and OCR's I/l/1 confusion do not count (wbInum is wblnum)."""
+    return name.lower().translate(PARAM_CONFUSIONS)
+
+
+def _carrier_for(candidate: _Candidate, mentions: list[tuple[int, str]], page_hosts: list[str]) -> str | None:
+    """The carrier from the strongest evidence that fits the number: the label's line or the URL's host, the
+    nearest carrier name, the page's URLs. If none fits, the label's or URL's carrier still stands, or for a
+    labelled number the one carrier the page names; a carrier with a check digit then reports the number as bad
+    (an EMS proof of delivery scanned at 200 dpi: `EM221576791KR` under its label read as `64221576791`, which
+    must not stand as another parcel's number)."""
+    if _self_identified(candidate.value):
+        return None  # validate_tracking names it from the format
+    by_distance = sorted(mentions, key=lambda m: abs(m[0] - candidate.start)) if candidate.start >= 0 else mentions
+    for cid in [candidate.strong_carrier] + [cid for _, cid in by_distance] + page_hosts:
+        if cid and fits(candidate.value, cid):
+            return cid
+    named = {cid for _, cid in mentions} | set(page_hosts)
+    if candidate.strong_carrier is None and candidate.context == "label" and len(named) == 1:
+        return named.pop()
+    return candidate.strong_carrier
+
+
+def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int) -> list[TrackingNumber]:
+    """Tracking numbers of one page, deduplicated by value, in the order of the evidence that found them."""
+    mentions = _carrier_mentions(text)
+    page_hosts = [c for c in (profile.carrier_for_host(u.host) for u in sorted(urls, key=lambda u: not u.address_bar))
+                  if c]
+    digits = _digit_view(text)
+    candidates = (_from_urls(urls, profile) + _labelled(digits, mentions) + _named(digits)
+                  + _lone_lines(digits, {cid for _, cid in mentions} | set(page_hosts)) + _self_identifying(text))
+    best: dict[str, TrackingNumber] = {}
+    as_read: set[str] = set()
+    sightings: dict[str, set[tuple[str, int]]] = {}
+    for candidate in candidates:
+        value = _digits_read_back(candidate.value)
+        if not candidate.read_back and value == candidate.value:
+            as_read.add(value)
+        # Where the number was read: a URL's copy once per URL, the text's once per place.
+        sightings.setdefault(value, set()).add(
+            (next((u.value for u in urls if candidate.value in normalise(u.value)), ""), candidate.start)
+            if candidate.context == "url" else ("", candidate.start))
+        carrier, checksum = validate_tracking(value, _carrier_for(candidate, mentions, page_hosts))
+        number = TrackingNumber(value, carrier, checksum, page=page, context=candidate.context)
+        known = best.get(value)
+        if known is None or (known.carrier is None and carrier is not None):
+            best[value] = number
+    numbers = without_weaker_copies(list(best.values()))
+    return [n for n in numbers if not _copy_of_a_url_number(n, urls, profile)
+            and not _read_back_copy(n, as_read, numbers) and not _outread(n, sightings, numbers)
+            and not _look_alike_copy(n, sightings, numbers)]
+
+
+def _look_alike_copy(number: TrackingNumber, sightings: dict[str, set], numbers: list[TrackingNumber]) -> bool:
+    """A verified number that differs from another verified number of its format only before digits_from, in at
+    most two places, each a pair of look_alikes, is OCR's copy of that one if the page shows that one more often:
+    the check digit cannot tell them apart, and two parcels of one shipper differ in their digits, not in the
+    shipper's code (a photo's table `1ZESSKS40393093662`, its bar and two lines `1ZES5K540393093662`)."""
+    fmt = next((f for f in _formats() if f.look_alikes and f.regex.fullmatch(number.value)), None)
+    if fmt is None or number.checksum != "ok":
+        return False
+    seen = len(sightings.get(number.value, ()))
+    for other in numbers:
+        if (other.checksum != "ok" or not fmt.regex.fullmatch(other.value)
+                or other.value[fmt.digits_from:] != number.value[fmt.digits_from:]):
+            continue
+        places = [(a, b) for a, b in zip(other.value, number.value) if a != b]
+        if (0 < len(places) <= 2 and all(frozenset(place) in fmt.look_alikes for place in places)
+                and len(sightings.get(other.value, ())) > seen):
+            return True
+    return False
+
+
+def _outread(number: TrackingNumber, sightings: dict[str, set], numbers: list[TrackingNumber]) -> bool:
+    """A number of a carrier without a check digit, one character off another of its carrier that the page shows
+    more often, is OCR's copy of that one: nothing else tells them apart (a photographed Logen page's bar read
+    once as .../trace/42092822446, the number read four times as 42092852446)."""
+    if number.checksum != "none" or number.carrier is None:
+        return False
+    seen = len(sightings.get(number.value, ()))
+    return any(other.carrier == number.carrier and other.checksum == "none"
+               and len(other.value) == len(number.value)
+               and sum(a != b for a, b in zip(other.value, number.value)) == 1
+               and len(sightings.get(other.value, ())) > seen for other in numbers)
+
+
+def _read_back_copy(number: TrackingNumber, as_read: set[str], numbers: list[TrackingNumber]) -> bool:
+    """A number only ever read back from OCR's letters, symbols or prefix (see _digits_read_back), one or two
+    characters off a verified number of its carrier read as it stands somewhere, is a copy of that number: a
+    check digit does not see every misread (B and 8 weigh alike in a UPS number: a photo's bar
+    `12EE48830309631083` verified as 1ZEE48830309631083 beside the table's 1ZEE4B830309631083; S10's letters carry
+    no weight at all: a photo's `F£583584283KR` beside EE583584283KR)."""
+    return number.value not in as_read and any(
+        other.value in as_read and other.checksum == "ok" and other.carrier == number.carrier
+        and len(other.value) == len(number.value)
+        and 0 < sum(a != b for a, b in zip(other.value, number.value)) <= 2 for other in numbers)
+
+
+STRONG_CONTEXTS = frozenset({"label", "url"})
+
+
+def _copy_of_a_url_number(number: TrackingNumber, urls: Sequence[Url], profile: Profile) -> bool:
+    """A number no format vouches for (`unattributed`) whose digits end in url_copy_min_digits of the number a
+    carrier's URL carries is OCR's copy of that number, misread: a UPS page's `1ZAMVVVL0349044486` came back as
+    `12000010349044486` under its label, while the URL's copy, misread too, failed the UPS format."""
+    if not unattributed(number) or number.context == "url":
+        return False
+    tail = patterns()["tracking"]["url_copy_min_digits"]
+    digits = re.sub(r"\D", "", number.value)
+    if len(digits) < tail:
+        return False
+    for url in urls:
+        if profile.carrier_for_host(url.host) is None:
+            continue
+        carried = [re.sub(r"\D", "", v) for _, v in parse_qsl(urlsplit(url.value).query)]
+        if any(value != digits and value.endswith(digits[-tail:]) for value in carried):
+            return True
+    return False
+
+
+def without_weaker_copies(numbers: list[TrackingNumber]) -> list[TrackingNumber]:
+    """The page's numbers less those that are OCR's worse copies of a better-supported one (each measured on held-out
+    captures, where such a copy stood beside the real number):
+    - a number failing its check digit, near a verified one (see `misread_of`);
+    - a self-identifying or lone-line number one character off a labelled or URL number of its carrier, unless
+      that one fails its check digit and this one passes (FE407435918CN beside the labelled EE407435918CN: the
+      S10 check digit does not cover the prefix);
+    - a lone-line number where its carrier's number stands by a label, a URL, a name or its format (the lone-line
+      rule is for receipts whose label cells OCR lost; a photographed toolbar gave `15827837 010`);
+    - a number no format vouches for (`unattributed`) where a verified number stands (a photo's garbled table
+      row)."""
+    verified = [n for n in numbers if n.checksum == "ok"]
+    strong = [n for n in numbers if n.context in STRONG_CONTEXTS]
+
+    def weaker(n: TrackingNumber) -> bool:
+        if n.checksum == "bad" and any(misread_of(n, v) for v in verified):
+            return True
+        if n.context in ("format", "lone-line") and any(
+                s is not n and s.carrier == n.carrier and len(s.value) == len(n.value)
+                and sum(a != b for a, b in zip(s.value, n.value)) == 1
+                and not (s.checksum == "bad" and n.checksum == "ok") for s in strong):
+            return True
+        if n.context == "lone-line" and any(o.carrier == n.carrier and o.context != "lone-line" for o in numbers):
+            return True
+        return unattributed(n) and bool(verified)
+    return [n for n in numbers if not weaker(n)]
+
+
+def unattributed(number: TrackingNumber) -> bool:
+    """A number no format vouches for: of no carrier and no check digit, or given its page's one carrier without
+    fitting any of that carrier's formats."""
+    if number.carrier is None:
+        return number.checksum == "none"
+    return number.checksum == "bad" and not fits(number.value, number.carrier)
+
+
+def misread_of(number: TrackingNumber, verified: TrackingNumber) -> bool:
+    """`number` fails its check digit and is OCR's second, worse copy of a verified number of the same carrier on
+    the same page: one or two characters differ (a UPS page showed 1Z3WSSSS0317603134 in its table and
+    1Z3WSS5S0317603134 in its address bar), or three quarters of it are a run of the verified one (a photographed
+    bar cut 871483346594 to 483346594 and read its icons as 000). Reporting it would raise a false mismatch."""
+    if number.carrier != verified.carrier or len(number.value) != len(verified.value):
+        return False
+    if sum(a != b for a, b in zip(number.value, verified.value)) <= 2:
+        return True
+    run = SequenceMatcher(None, number.value, verified.value, autojunk=False).find_longest_match()
+    return run.size * 4 >= len(number.value) * 3

@@ -1,0 +1,104 @@
+"""Keyword matching that survives OCR, and the document-kind data (pipeline/judging/kinds.toml) it matches with.
+
+Shared by the classify and validate stages and the statement builder, so that "배 송 완료" (OCR spaces Hangul
+syllables apart at random) counts as 배송완료 everywhere alike.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from pipeline.errors import EvpackError
+
+KINDS_FILE = Path(__file__).resolve().parent / "kinds.toml"
+WHITESPACE = re.compile(r"\s+")
+
+
+# ---- data ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KindRules:
+    """pipeline/judging/kinds.toml, loaded once."""
+
+    order: tuple[str, ...]
+    min_score: int
+    kinds: dict
+    signals: dict
+    web: dict
+    languages: dict
+    chrome: re.Pattern
+    turn: re.Pattern                # a line that opens a conversation turn (구매자, seller ...)
+    url_kinds: tuple["UrlKind", ...]
+
+    def label(self, kind: str) -> str:
+        return self.kinds.get(kind, {}).get("label", kind)
+
+
+@dataclass(frozen=True)
+class UrlKind:
+    """A URL that names the kind of its page ([[url_kinds]] of kinds.toml)."""
+
+    pattern: re.Pattern
+    kind: str
+    points: int
+    why: str  # the reason, {url} standing for the URL
+
+
+@lru_cache(maxsize=2)
+def load_kind_rules(path: Path = KINDS_FILE) -> KindRules:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return KindRules(order=tuple(data["order"]), min_score=int(data["min_score"]), kinds=data["kinds"],
+                         signals=data["signals"], web=data["web"], languages=data["languages"],
+                         chrome=re.compile(data["web"]["chrome_pattern"]),
+                         turn=re.compile(data["signals"]["turn_pattern"]),
+                         url_kinds=tuple(UrlKind(re.compile(u["pattern"]), u["kind"], int(u["points"]), u["why"])
+                                         for u in data.get("url_kinds", ())))
+    except FileNotFoundError:
+        raise EvpackError(f"Classification data {path} is missing.", "reinstall evpack: it ships with it.") from None
+    except (tomllib.TOMLDecodeError, KeyError, re.error) as exc:
+        raise EvpackError(f"Classification data {path} is broken: {exc}.", "restore it from the evpack release.") from None
+
+
+# ---- matching ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Text:
+    """A reading's text in the two forms keywords match against."""
+
+    words: str     # case-folded, whitespace collapsed: for ASCII keywords, matched as whole words
+    squeezed: str  # case-folded, whitespace removed: for Hangul/Han keywords, which OCR splits at random
+
+    @classmethod
+    def of(cls, text: str) -> "Text":
+        folded = text.casefold()
+        return cls(words=WHITESPACE.sub(" ", folded), squeezed=WHITESPACE.sub("", folded))
+
+
+def matches(keyword: str, text: Text) -> bool:
+    folded = keyword.casefold()
+    if folded.isascii():
+        pattern = r"(?<![0-9a-z])" + r"\s+".join(map(re.escape, folded.split())) + r"(?![0-9a-z])"
+        return re.search(pattern, text.words) is not None
+    return WHITESPACE.sub("", folded) in text.squeezed
+
+
+def hits(keywords, text: Text) -> list[str]:
+    return [k for k in keywords if matches(k, text)]
+
+
+def squeeze(text: str) -> str:
+    """Case-folded, without whitespace."""
+    return WHITESPACE.sub("", text.casefold())
+
+
+def says_delivered(line: str, delivered: Iterable[str], not_delivered: Iterable[str]) -> bool:
+    """The line says the parcel was delivered (배송완료, Delivered, 已签收 ...) and not that it was not (미배달 ...)."""
+    squeezed = squeeze(line)
+    if any(squeeze(k) in squeezed for k in not_delivered):
+        return False
+    return any(squeeze(k) in squeezed for k in delivered)

@@ -1,0 +1,257 @@
+"""Reading one usable evidence file (PDF, JPEG, PNG) into a `Reading`: text layer where a PDF page has one, else OCR.
+
+Work is split like OCRmyPDF's: `plan_file` runs in the parent and does everything cheap (a PDF's text layer is
+read exactly in milliseconds); the pages that need OCR become picklable `PageJob`s (a path and a page number,
+never image bytes) that `read_page` runs in any worker; `assemble` puts the pages back together and extracts
+the fields. `read_file` does all three in-process, for `scan`-like callers and for the compress stage, which
+re-reads a recompressed file to check its fields survived.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import zxingcpp
+from PIL import Image, UnidentifiedImageError
+
+from pipeline.reading import deskew
+
+from pipeline.output import imageops
+
+from pipeline.reading import ocr
+
+from pipeline.reading import rectify
+from pipeline.context import Context
+from pipeline.errors import FileProblem
+from pipeline.fields.extract import detect_languages, extract_fields
+from pipeline.model import Fields, PageReading, Reading
+from pipeline.profile import Profile
+
+TEXT_LAYER_ENGINE = "pdf text layer (pypdfium2)"
+QR_FORMATS = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode, zxingcpp.BarcodeFormat.RMQRCode)
+# What Pillow and PDFium raise on a damaged page or image: that page cannot be read, the rest still can.
+PAGE_FAILURES = (pdfium.PdfiumError, OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError)
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page that needs OCR. Picklable: a worker process gets the path, never the pixels."""
+
+    path: Path
+    usable_type: str   # pdf | jpeg | png
+    index: int         # 1-based page
+    work_png: Path     # where the OCR copy is written (in the run's work folder)
+    timeout: float
+    render_dpi: float | None = None  # a PDF page's rendering resolution (None: ocr.toml's render_dpi)
+    pixels: int = 0    # the page's pixels as read (a PDF page's at render_dpi): what its OCR time grows with
+
+    def cost(self) -> float:
+        """An estimate of the page's OCR time, for scheduling: its pixels, a lossy JPEG's weighted up (ocr.toml)."""
+        return self.pixels * (ocr.settings().jpeg_cost_weight if self.usable_type == "jpeg" else 1.0)
+
+
+@dataclass(frozen=True)
+class PageResult:
+    page: PageReading
+    languages: str            # Tesseract languages used, "" when the page could not be OCR'd
+    qr_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    """A file after the cheap pass: text-layer pages read, the rest waiting as jobs."""
+
+    source: str
+    sha256: str
+    pages: tuple[PageReading | None, ...]  # None: waiting for its job
+    jobs: tuple[PageJob, ...]
+    qr_codes: tuple[str, ...] = ()
+    image_width: int = 0
+    image_height: int = 0
+
+
+def read_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Context) -> Reading:
+    """Everything read from one usable file, in this process. Raises FileProblem when the file cannot be opened,
+    MissingDependencyError when a page needs OCR and Tesseract is missing; a page that fails carries a warning."""
+    plan = plan_file(source, path, usable_type, sha256, ctx)
+    return with_fields(assemble(plan, [read_page(job) for job in plan.jobs]), source, ctx.profile)
+
+
+def plan_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Context) -> FilePlan:
+    ocr.guard_decoding()
+    work = ctx.workdir / "ocr"
+    if usable_type == "pdf":
+        return _plan_pdf(source, path, sha256, work, ctx.ocr_timeout)
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except PAGE_FAILURES as exc:
+        raise FileProblem("unreadable-file", f"{source} cannot be opened as an image ({exc}).",
+                          "re-export the picture as PNG or JPEG.") from None
+    job = PageJob(path=path, usable_type=usable_type, index=1, work_png=work / f"{sha256[:16]}-000001.png",
+                  timeout=ctx.ocr_timeout, pixels=width * height)
+    return FilePlan(source=source, sha256=sha256, pages=(None,), jobs=(job,), image_width=width,
+                    image_height=height)
+
+
+def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float) -> FilePlan:
+    cfg = ocr.settings()
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except (pdfium.PdfiumError, OSError) as exc:
+        raise FileProblem("unreadable-file", f"{source} cannot be opened as a PDF ({exc}).",
+                          "remove the password or re-export the PDF.") from None
+    pages: list[PageReading | None] = []
+    jobs: list[PageJob] = []
+    qr_codes: list[str] = []
+    try:
+        for number in range(len(pdf)):
+            index = number + 1
+            page = pdf[number]
+            text = text_layer(page)
+            if len("".join(text.split())) >= cfg.min_text_layer_chars:
+                lines = [line for line in text.splitlines() if line.strip()]
+                width, height = page.get_size()
+                pages.append(PageReading(index=index, text=text, source="text-layer", width=round(width),
+                                         height=round(height), header_text=lines[0] if lines else "",
+                                         footer_text=lines[-1] if lines else ""))
+                # Only an embedded picture can hold a QR code worth finding; text pages without one stay ~ms.
+                if _has_image(page):
+                    qr_codes += qr_payloads(render(page, cfg.qr_render_dpi))
+            else:
+                pages.append(None)
+                dpi = min(cfg.render_dpi, scan_dpi(page) or cfg.render_dpi)
+                width, height = page.get_size()
+                jobs.append(PageJob(path=path, usable_type="pdf", index=index,
+                                    work_png=work / f"{sha256[:16]}-{index:06d}.png", timeout=timeout,
+                                    render_dpi=dpi, pixels=round(width * height * (dpi / 72) ** 2)))
+    except pdfium.PdfiumError as exc:
+        raise FileProblem("unreadable-file", f"{source}: page {len(pages) + 1} cannot be read ({exc}).",
+                          "re-export the PDF.") from None
+    finally:
+        pdf.close()
+    return FilePlan(source=source, sha256=sha256, pages=tuple(pages), jobs=tuple(jobs),
+                    qr_codes=tuple(dict.fromkeys(qr_codes)))
+
+
+def text_layer(page: pdfium.PdfPage) -> str:
+    textpage = page.get_textpage()
+    try:
+        return textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+    finally:
+        textpage.close()
+
+
+def scan_dpi(page: pdfium.PdfPage) -> float | None:
+    """The resolution of the page's largest picture (a scan's own), or None without one. A page is never rendered
+    above it: upsampling adds pixels for Tesseract to read, not detail (a 150-dpi page rendered at 200 dpi took
+    ~40 % longer to OCR), and text too small for its resolution is enlarged by glyph sizing anyway."""
+    largest = None
+    for image in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        meta = image.get_metadata()
+        area = meta.width * meta.height
+        if meta.horizontal_dpi > 0 and meta.vertical_dpi > 0 and (largest is None or area > largest[0]):
+            largest = area, min(meta.horizontal_dpi, meta.vertical_dpi)
+    return largest[1] if largest else None
+
+
+def _has_image(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+
+
+def render(page: pdfium.PdfPage, dpi: float) -> Image.Image:
+    return page.render(scale=dpi / 72, grayscale=True).to_pil()
+
+
+def qr_payloads(image: Image.Image) -> list[str]:
+    return [code.text for code in zxingcpp.read_barcodes(image, formats=QR_FORMATS) if code.text]
+
+
+def page_image(job: PageJob) -> Image.Image:
+    """The page as a viewer shows it: a PDF page rendered for OCR, an image upright (EXIF rotation applied)."""
+    if job.usable_type == "pdf":
+        pdf = pdfium.PdfDocument(job.path)
+        try:
+            return render(pdf[job.index - 1], job.render_dpi or ocr.settings().render_dpi)
+        finally:
+            pdf.close()
+    image = imageops.open_upright(job.path)
+    image.load()
+    return image
+
+
+def read_page(job: PageJob) -> PageResult:
+    """OCR one page (top-level and picklable: runs in worker processes). A page that fails carries a warning."""
+    ocr.guard_decoding()
+    blank = PageReading(index=job.index, text="", source="none")
+    try:
+        image = page_image(job)
+    except PAGE_FAILURES as exc:
+        return PageResult(replace(blank, warning=f"page {job.index} cannot be decoded ({exc})"), "", ())
+    with image:
+        scan = job.usable_type == "pdf"
+        # A scan is straightened first (measured on 13 scanned pages, bench/tune_deskew.py: tracking numbers
+        # 11 -> 13, see deskew.toml), then its table borders are painted out, as a photographed document's are.
+        # A photo of a monitor or of a sheet of paper (rectify finds its corners) is read as it is and warped flat.
+        flat = None if scan else rectify.rectified(image)
+        upright = deskew.deskewed(image) if scan else image
+        page, languages = ocr.ocr_page(upright, job.index, job.work_png, job.timeout,
+                                       page_psm(job.usable_type, upright.size), screen=not scan,
+                                       unrule=scan or is_document_photo(job, upright.size))
+        if flat is not None and page.source == "ocr":
+            page = with_flat_read(page, flat, job, languages)
+        codes = tuple(qr_payloads(image))
+    return PageResult(page, languages if page.source == "ocr" else "", codes)
+
+
+def with_flat_read(page: PageReading, flat: Image.Image, job: PageJob, languages: str) -> PageReading:
+    """A photo's read joined by the read of its warped-flat copy (pipeline/reading/rectify.py). Measured on the tuning
+    photos (bench/tune_rectify.py): the flat copy finds the tracking numbers the photo missed (8 -> 10 of 10), but
+    its moiré garbles the address bar that the photo's own read sometimes finds, so neither replaces the other.
+    Its bands are read with the background divided out (ocr.even_background); the photo's own read better
+    without (photos of monitors, URL hosts: 8 of 14 found as it is, 6 with). The flat copy is read in the
+    languages the photo's read chose: its moiré lowers OCR confidence, which alone made it look Chinese (a 1.5 s
+    chi_sim retry on a Korean screen)."""
+    second, _ = ocr.ocr_page(flat, job.index, job.work_png, job.timeout, page_psm(job.usable_type, flat.size),
+                             screen=True, unrule=is_document_photo(job, flat.size), photographed=True,
+                             languages=languages)
+    if second.source != "ocr":
+        return page
+    joined = {name: "\n".join(text for text in (getattr(page, name), getattr(second, name)) if text)
+              for name in ("text", "header_text", "footer_text")}
+    return replace(page, **joined, bar_reads=tuple(dict.fromkeys(page.bar_reads + second.bar_reads)))
+
+
+def page_psm(usable_type: str, size: tuple[int, int]) -> int:
+    """Tesseract's page segmentation for a page: scans, portrait pages (paper, phone captures), landscape screens."""
+    cfg = ocr.settings()
+    if usable_type == "pdf":
+        return cfg.pdf_page_psm
+    return cfg.portrait_psm if size[1] > size[0] else cfg.psm
+
+
+def is_document_photo(job: PageJob, size: tuple[int, int]) -> bool:
+    """A portrait image: a page photographed or captured upright (a receipt, a form, a phone screen)."""
+    return job.usable_type != "pdf" and size[1] > size[0]
+
+
+def assemble(plan: FilePlan, results: Sequence[PageResult]) -> Reading:
+    """The file's Reading from its plan and the results of its jobs (in job order); fields still empty."""
+    done = iter(results)
+    pages = tuple(page if page is not None else next(done).page for page in plan.pages)
+    languages = sorted({r.languages for r in results if r.languages})
+    engines = ([TEXT_LAYER_ENGINE] if any(p.source == "text-layer" for p in pages) else []) + (
+        [ocr.engine().label(", ".join(languages))] if languages else [])
+    qr_codes = tuple(dict.fromkeys(plan.qr_codes + tuple(c for r in results for c in r.qr_codes)))
+    return Reading(source=plan.source, sha256=plan.sha256, pages=pages, fields=Fields(), languages=(),
+                   engine=" + ".join(engines) or "none", qr_codes=qr_codes, image_width=plan.image_width,
+                   image_height=plan.image_height)
+
+
+def with_fields(reading: Reading, source: str, profile: Profile) -> Reading:
+    """The reading under `source` with its fields and languages extracted (cheap, so never cached: a new
+    fields extractor or rules profile never meets stale fields)."""
+    return replace(reading, source=source, fields=extract_fields(reading.pages, profile),
+                   languages=tuple(detect_languages(reading.text)))
