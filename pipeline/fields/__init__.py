@@ -1,1 +1,1 @@
-"""fields"""
+"""Fields: tracking numbers, timestamps, URLs, Korean addresses and languages, read from page text."""

@@ -1,1 +1,1 @@
-"""output/reports"""
+"""Report writers: report.json of a bundle, check, scan and batch output."""
