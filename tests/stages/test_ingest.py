@@ -23,7 +23,7 @@ from pipeline.context import Context
 from pipeline.model import PacketState
 from pipeline.profile import Profile
 from stages import ingest
-from tests.test_sniff import zip_bytes
+from tests.ingest.test_sniff import zip_bytes
 
 pillow_heif.register_heif_opener()
 

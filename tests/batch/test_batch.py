@@ -20,8 +20,8 @@ from pipeline import runner
 from pipeline.batch import batch
 from pipeline.batch.batch import FINGERPRINT, STAGING, run_batch
 from pipeline.errors import ExitCode, UsageError
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
 CLAIM = """claim_id = "{claim_id}"
 order_id = "31000012345678"

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.reading import ocr
 from pipeline.errors import ExitCode, MissingDependencyError, OcrTimeout, UsageError
+from tests.conftest import ROOT
 
 GOTHIC = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
 TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
@@ -200,7 +201,7 @@ def test_reading_a_35_megapixel_portrait_png_stays_well_under_1_gb(tmp_path):
     del image, background
     child = subprocess.run([sys.executable, "-c", MEMORY_CHILD, str(path), str(tmp_path / "work")],
                            capture_output=True, text=True, timeout=300, check=False,
-                           cwd=Path(__file__).resolve().parent.parent)
+                           cwd=ROOT)
     assert child.returncode == 0, child.stderr
     peak_mb, source = child.stdout.split()
     assert source == "ocr"
@@ -376,7 +377,7 @@ def test_library_engine_runs_tesseract_on_one_thread():
     script = (
         "import os\n"
         "from PIL import Image, ImageDraw\n"
-        "from pipeline import ocr\n"
+        "from pipeline.reading import ocr\n"
         "image = Image.new('L', (900, 200), 255)\n"
         "ImageDraw.Draw(image).text((20, 80), '601234567890', fill=0)\n"
         "before = len(os.listdir('/proc/self/task'))\n"
@@ -384,7 +385,7 @@ def test_library_engine_runs_tesseract_on_one_thread():
         "print(before, len(os.listdir('/proc/self/task')), os.environ['OMP_THREAD_LIMIT'])\n")
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_THREAD_LIMIT", ocr.ENGINE_VARIABLE)}
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True,
-                         cwd=Path(__file__).resolve().parent.parent).stdout.split()
+                         cwd=ROOT).stdout.split()
     assert out[0] == out[1] and out[2] == "1"
 
 

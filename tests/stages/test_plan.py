@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from pipeline.model import Claim, Classification, EvidenceFile, PacketState
 from stages import plan
-from tests.test_bundle import blank_pdf
+from tests.stages.test_bundle import blank_pdf
 
 
 def claim(reason: str) -> Claim:

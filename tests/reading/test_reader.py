@@ -19,7 +19,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline.reading import reader
 from pipeline.errors import FileProblem
-from tests.test_ocr import GOTHIC, canned_tsv_body, install_fake_tesseract, text_image
+from tests.reading.test_ocr import GOTHIC, canned_tsv_body, install_fake_tesseract, text_image
 
 
 def sha(path: Path) -> str:
