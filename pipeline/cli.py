@@ -92,7 +92,7 @@ def common_options(command):
         click.option("--lang", help="Language of messages: en, ko, zh_Hans (default: from the locale)."),
         click.option("--zone", help="Your time zone for showing deadlines (default: the profile's, Asia/Shanghai)."),
         click.option("--ledger", type=click.Path(dir_okay=False),
-                     help="Submission ledger database (default: ~/.cache/evpack-ledger.sqlite3 or $EVPACK_LEDGER)."),
+                     help="Submission ledger (default: ledger.sqlite3 in your data folder, or $EVPACK_LEDGER)."),
         click.option("--ocr-timeout", type=click.FloatRange(1, 3600), default=120.0, show_default=True,
                      help="Seconds one Tesseract call may take; a page past it is reported, the run goes on."),
     ]):
@@ -205,32 +205,59 @@ def ledger():
     """The submission ledger: each claim gets one review; a second request locks it for good."""
 
 
+ledger_option = click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False),
+                             help="Ledger database (default: ledger.sqlite3 in your data folder, or $EVPACK_LEDGER).")
+
+
+def open_ledger(ledger_path: str | None):
+    from pipeline.judging.ledger import Ledger
+    return Ledger(Path(ledger_path) if ledger_path else default_ledger_path())
+
+
 @ledger.command("mark-submitted")
 @click.argument("claim_id")
 @now_option
 @click.option("--note", default="", help="A note to keep with the record.")
-@click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False), help="Ledger database path.")
+@ledger_option
+@click.option("--profile", metavar="FILE|NAME", help="Rules profile whose [claim_ids] pattern the id must match.")
 @handle_errors
-def mark_submitted(claim_id, now, note, ledger_path):
+def mark_submitted(claim_id, now, note, ledger_path, profile):
     """Record that CLAIM_ID's one review was requested."""
-    from pipeline.judging.ledger import Ledger
-    Ledger(Path(ledger_path) if ledger_path else default_ledger_path()).mark_submitted(claim_id, parse_now(now), note)
-    click.echo(f"evpack: recorded {claim_id} as submitted.", err=True)
+    book = open_ledger(ledger_path)
+    record = book.mark_submitted(claim_id, parse_now(now), note, Profile.load(profile).data.get("claim_ids"))
+    click.echo(f"evpack: recorded {record.claim_id} as submitted in {book.path}.", err=True)
+
+
+@ledger.command("unmark")
+@click.argument("claim_id")
+@click.option("--reason", required=True, help="Why the record was wrong (kept in the ledger's history).")
+@now_option
+@ledger_option
+@handle_errors
+def unmark(claim_id, reason, now, ledger_path):
+    """Withdraw a wrong record of CLAIM_ID, keeping an audit row. Exit 1 if it is not recorded."""
+    book = open_ledger(ledger_path)
+    record = book.unmark(claim_id, parse_now(now), reason)
+    click.echo(f"evpack: withdrew the record of {record.claim_id} (submitted at {record.submitted_at}); "
+               f"`evpack ledger list --history` shows it.", err=True)
 
 
 @ledger.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False), help="Ledger database path.")
+@click.option("--history", is_flag=True, help="List every mark, withdrawal and merge instead, oldest first.")
+@ledger_option
 @handle_errors
-def list_submitted(as_json, ledger_path):
+def list_submitted(as_json, history, ledger_path):
     """List the claims recorded as submitted."""
-    from pipeline.judging.ledger import Ledger
-    records = Ledger(Path(ledger_path) if ledger_path else default_ledger_path()).list()
+    book = open_ledger(ledger_path)
+    records = book.history() if history else book.list()
     if as_json:
         click.echo(json.dumps([r.to_json() for r in records], ensure_ascii=False, indent=2))
+    elif not records:
+        click.echo(f"evpack: no claims recorded (ledger: {book.path}).", err=True)
     else:
         for r in records:
-            click.echo(f"{r.claim_id}\t{r.submitted_at}\t{r.note}")
+            click.echo("\t".join(r.to_json().values()))
 
 
 def main():

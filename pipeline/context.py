@@ -14,13 +14,17 @@ from pipeline.profile import Profile
 
 
 def default_cache_dir() -> Path:
-    base = os.environ.get("EVPACK_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "evpack")
-    return Path(base)
+    """$EVPACK_CACHE_DIR, else platformdirs' user cache folder (Linux $XDG_CACHE_HOME/evpack or ~/.cache/evpack)."""
+    if os.environ.get("EVPACK_CACHE_DIR"):
+        return Path(os.environ["EVPACK_CACHE_DIR"])
+    from platformdirs import user_cache_dir
+    return Path(user_cache_dir("evpack", appauthor=False))
 
 
 def default_ledger_path() -> Path:
-    return Path(os.environ.get("EVPACK_LEDGER") or default_cache_dir().parent / "evpack-ledger.sqlite3")
+    """$EVPACK_LEDGER, else the ledger in the user data folder (pipeline.judging.ledger): data, never the cache."""
+    from pipeline.judging.ledger import default_ledger_path as ledger_default
+    return ledger_default()
 
 
 @dataclass(frozen=True)

@@ -120,11 +120,17 @@ class Judge:
         if self.ctx.ledger_path is None:
             return
         try:
-            from pipeline.judging.ledger import is_submitted  # optional: another engineer's module
+            from pipeline.judging.ledger import LedgerError, is_submitted  # optional: another engineer's module
         except ImportError:
             self.log.append("validate: no ledger module; already-submitted not checked")
             return
-        if is_submitted(self.ctx.ledger_path, claim.claim_id):
+        try:
+            submitted = is_submitted(self.ctx.ledger_path, claim.claim_id)
+        except LedgerError as exc:  # the packet is still judged; the seller must know the check could not be made
+            self.add("already-submitted", f"Whether this claim's one review was already requested is unknown: "
+                     f"{exc.message}", exc.fix, severity="warning")
+            return
+        if submitted:
             self.add("already-submitted",
                      f"The ledger {self.ctx.ledger_path} records that claim {claim.claim_id}'s review was already "
                      "requested; a claim gets exactly one, and a second request locks it for good.",

@@ -43,7 +43,7 @@ from pipeline.output.reports.batch import atomic_write
 from pipeline.context import Context
 from pipeline.errors import ExitCode, UsageError
 from pipeline.i18n import gettext_for
-from pipeline.judging.ledger import is_submitted
+from pipeline.judging.ledger import ledger_state
 from pipeline.model import PacketState
 from pipeline.output.layout import REPORT, bundle_name, swap_into_place
 from pipeline.output.reports.packet import sha256
@@ -196,7 +196,7 @@ def packet_fingerprint(packet: Path, state: PacketState, ctx: Context) -> str:
         feed("input", source, sha256(packet / source) if (packet / source).is_file() else "unreadable")
     feed("profile", ctx.profile.name, sha256(ctx.profile.path), "zone", ctx.display_zone)
     if state.claim:
-        feed("submitted", str(is_submitted(ctx.ledger_path, state.claim.claim_id)))
+        feed("submitted", ledger_state(ctx.ledger_path, state.claim.claim_id))
         feed("now", now_as_it_matters(state.claim.paid_out_at, ctx))
     return digest.hexdigest()
 
