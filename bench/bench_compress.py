@@ -214,4 +214,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    from pipeline import runtime
+    runtime.configure_process()
     sys.exit(main())

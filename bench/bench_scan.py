@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import api
+from pipeline import api, runtime
 
 from pipeline.reading import ocr
 from pipeline.context import Context
@@ -213,4 +213,5 @@ def squash(text: str) -> str:
 if __name__ == "__main__":
     if shutil.which("tesseract") is None:
         sys.exit("bench_scan needs tesseract on PATH (make setup).")
+    runtime.configure_process()
     main()

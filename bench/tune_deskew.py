@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.reading import deskew
 
+from pipeline import runtime
 from pipeline.reading import ocr
 
 from pipeline.output import pdfops
@@ -158,4 +159,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    runtime.configure_process()
     main()

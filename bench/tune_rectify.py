@@ -25,6 +25,7 @@ from PIL import Image
 
 from pipeline.output import imageops
 
+from pipeline import runtime
 from pipeline.reading import ocr
 
 from pipeline.reading import reader
@@ -116,4 +117,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    runtime.configure_process()
     main()

@@ -1,4 +1,6 @@
-"""Reading evpack's own data files (TOML shipped beside the code: patterns, kinds, settings, templates)."""
+"""The one TOML reader: evpack's own data files (patterns, kinds, settings, templates) and the user's (profiles,
+claim.toml). A broken shipped file is a DataFileError (exit 4, naming the file); a user's file is the caller's to
+report (a ProfileError, exit 2, or a manifest-invalid finding), from the exceptions `read_toml` lets through."""
 from __future__ import annotations
 
 import tomllib
@@ -14,16 +16,29 @@ class DataFileError(EvpackError):
 
 T = TypeVar("T")
 
+TOMLDecodeError = tomllib.TOMLDecodeError
+
+
+def read_toml(path: Path, encoding: str = "utf-8") -> dict:
+    """The parsed file. Raises FileNotFoundError, UnicodeDecodeError, OSError or TOMLDecodeError for the caller
+    to turn into its own error; evpack's own files go through `load_toml` instead."""
+    return tomllib.loads(Path(path).read_text(encoding=encoding))
+
 
 def load_toml(path: Path, what: str) -> dict:
     """The parsed file, or a DataFileError that names it and says how to repair the installation."""
     try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return read_toml(path)
     except FileNotFoundError:
         raise DataFileError(f"{what} {path} is missing.", "reinstall evpack: it ships with the file.") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, TOMLDecodeError) as exc:
         raise DataFileError(f"{what} {path} cannot be read: {exc}.",
                             "correct the file or restore it from the evpack release.") from None
+
+
+def broken(path: Path, what: str, exc: Exception) -> DataFileError:
+    """The error for a shipped file that parses but lacks a key or holds a bad value (a regex, a type)."""
+    return DataFileError(f"{what} {path} is broken: {exc!r}.", "restore it from the evpack release.")
 
 
 def flat_settings(cls: type[T], path: Path, what: str) -> T:

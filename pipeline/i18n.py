@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import tomllib
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
@@ -21,6 +20,8 @@ from babel.dates import format_datetime
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+
+from pipeline.datafiles import load_toml
 
 LANGUAGES = ("en", "ko", "zh_Hans")
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -68,7 +69,7 @@ def gettext_for(lang: str | None) -> Translator:
 
 @lru_cache(maxsize=1)
 def _rule_titles() -> dict[str, str]:
-    return tomllib.loads(RULE_TITLES.read_text(encoding="utf-8"))["titles"]
+    return load_toml(RULE_TITLES, "Rule titles")["titles"]
 
 
 def rule_title(rule: str, lang: str | None) -> str:

@@ -4,12 +4,12 @@ Nothing of the platform's rules lives in code. `--profile FILE` swaps the whole 
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from pipeline.datafiles import TOMLDecodeError, read_toml
 from pipeline.errors import ProfileError
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
@@ -30,11 +30,11 @@ class Profile:
         if not path.is_file() and not path.suffix:
             path = PROFILES_DIR / f"{path}.toml"  # a shipped profile by name: --profile stripe
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = read_toml(path)
         except FileNotFoundError:
             raise ProfileError(f"Rules profile {path} does not exist.",
                                f"give an existing TOML file, or one of: {', '.join(available())}.") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except (TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ProfileError(f"Rules profile {path} is not valid TOML: {exc}.", "correct the file.") from None
         missing = [k for k in REQUIRED_LIMITS if k not in data.get("limits", {})]
         if missing or "rules" not in data or "reasons" not in data:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from pipeline import runtime
 from pipeline.context import Context
 from pipeline.model import PacketState
 from stages import (bundle, classify, compress, cover, ingest, manifest, plan, read, statement,
@@ -32,6 +33,7 @@ STAGE_NAMES = tuple(name for name, _ in STAGES)
 def run(state: PacketState, ctx: Context, *, start: str = "manifest", stop: str = "bundle",
         on_stage: Callable[[str], None] | None = None) -> PacketState:
     """Run the stages from `start` to `stop` (inclusive), in order."""
+    runtime.configure_process()
     first, last = STAGE_NAMES.index(start), STAGE_NAMES.index(stop)
     for name, stage in STAGES[first:last + 1]:
         if on_stage:

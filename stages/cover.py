@@ -16,7 +16,6 @@ import io
 import os
 import re
 import tempfile
-import tomllib
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -33,6 +32,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pipeline.context import Context
+from pipeline.datafiles import load_toml
 from pipeline.judging.deadline import deadline as review_deadline
 from pipeline.errors import EvpackError
 from pipeline.output.fonts import CoverFonts, cover_fonts
@@ -181,12 +181,7 @@ class Layout:
 
 @lru_cache(maxsize=2)
 def load_layout(path: Path = LAYOUT) -> Layout:
-    try:
-        return Layout(tomllib.loads(path.read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        raise EvpackError(f"Cover layout {path} is missing.", "reinstall evpack: templates/ ships with it.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise EvpackError(f"Cover layout {path} is not valid TOML: {exc}.", "correct the file.") from None
+    return Layout(load_toml(path, "Cover layout"))
 
 
 class _Writer:

@@ -18,14 +18,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from pipeline import runtime
 from pipeline.ingest import convert
-
-from pipeline.output import imageops
-
-from pipeline.output import pdfops
-
-from pipeline.ingest import transcript
-from pipeline.ingest import sniff as sniffing
 from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.model import EvidenceFile, Finding, PacketState
@@ -34,10 +28,6 @@ from pipeline.ingest.transcript import transcribe
 
 CONVERTIBLE = ("heic", "avif", "webp", "tiff", "bmp", "gif")
 TEXT_KINDS = ("text", "html", "url", "webloc")
-# The ingest cache's version covers these: a change to any of them gives new keys, never a stale verdict.
-VERSIONED_FILES = (Path(__file__), Path(convert.__file__), Path(sniffing.__file__), sniffing.RULES_FILE,
-                   Path(transcript.__file__), transcript.SETTINGS_FILE, Path(imageops.__file__),
-                   Path(pdfops.__file__))
 VERSIONED_PACKAGES = ("pillow", "pillow-heif", "pypdf", "pypdfium2", "img2pdf", "zxing-cpp", "reportlab")
 LABELS = {"heic": "HEIC", "avif": "AVIF", "webp": "WEBP", "tiff": "TIFF", "bmp": "BMP", "gif": "GIF",
           "jpeg": "JPEG", "png": "PNG"}
@@ -138,9 +128,7 @@ def rules_version(ctx: Context) -> str:
 
 @functools.cache
 def _code_version() -> str:
-    digest = hashlib.sha256()
-    for part in VERSIONED_FILES:
-        digest.update(part.read_bytes())
+    digest = hashlib.sha256(runtime.code_fingerprint().encode())
     for package in VERSIONED_PACKAGES:
         digest.update(f"|{package} {metadata.version(package)}".encode())
     return digest.hexdigest()

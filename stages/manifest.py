@@ -4,12 +4,12 @@ A broken manifest is a finding (manifest-invalid), not an exception: the evidenc
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
 
 from pipeline.context import Context
+from pipeline.datafiles import TOMLDecodeError, read_toml
 from pipeline.model import KST, Claim, Finding, PacketState
 from pipeline.packet import MANIFEST, find_evidence
 
@@ -34,13 +34,13 @@ def parse_manifest(path: Path, ctx: Context) -> tuple[Claim | None, list[tuple[s
     """Returns the claim, or None with (message, fix) pairs naming every problem found."""
     example = "see README.md, 'A packet folder', for an example claim.toml"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data = read_toml(path, encoding="utf-8-sig")
     except FileNotFoundError:
         return None, [(f"{MANIFEST} is missing: evpack cannot tell which claim this evidence is for.",
                        f"create {MANIFEST} in the packet folder; {example}.")]
     except UnicodeDecodeError:
         return None, [(f"{MANIFEST} is not UTF-8 text.", "save it as UTF-8.")]
-    except tomllib.TOMLDecodeError as exc:
+    except TOMLDecodeError as exc:
         return None, [(f"{MANIFEST} is not valid TOML: {exc}.",
                        "fix the syntax (strings in double quotes, dates like 2026-03-12T10:30:00+09:00).")]
 

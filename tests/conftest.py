@@ -6,12 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import runtime
 from pipeline.context import Context
 from pipeline.model import KST
 from pipeline.profile import Profile
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+
+
+def pytest_configure(config):
+    """The test process is configured as every evpack process is at its start (threads, decoding limit)."""
+    runtime.configure_process()
 
 
 @pytest.fixture(autouse=True)

@@ -31,11 +31,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline import __version__, api, runner
+from pipeline import __version__, api, runner, runtime
 
 from pipeline.output.reports import batch as batch_report
 from pipeline.judging import deadline as window
@@ -164,19 +164,6 @@ def output_name(state: PacketState, rel: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", rel.replace("/", "__")).strip("._") or "packet"
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """sha256 of evpack's own code and data (pipeline/, stages/, templates/): a bundle built by other code is rebuilt,
-    even where the version number was not bumped (a development checkout, a patched install)."""
-    digest = hashlib.sha256()
-    top = Path(__file__).resolve().parents[2]
-    for folder in ("pipeline", "stages", "templates"):
-        for path in sorted((top / folder).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".toml", ".j2", ".po", ".gz"):
-                digest.update(path.relative_to(top).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 def packet_fingerprint(packet: Path, state: PacketState, ctx: Context) -> str:
     """sha256 over everything a bundle depends on: claim.toml, every input's content, the rules profile, evpack's
     version, the zone deadlines are shown in, the ledger's answer for the claim, and --now as far as it matters.
@@ -191,7 +178,7 @@ def packet_fingerprint(packet: Path, state: PacketState, ctx: Context) -> str:
             digest.update(part.encode("utf-8") + b"\0")
 
     manifest = packet / MANIFEST
-    feed("evpack", __version__, code_fingerprint(), "claim.toml", sha256(manifest) if manifest.is_file() else "missing")
+    feed("evpack", __version__, runtime.code_fingerprint(), "claim.toml", sha256(manifest) if manifest.is_file() else "missing")
     for source in state.inputs:
         feed("input", source, sha256(packet / source) if (packet / source).is_file() else "unreadable")
     feed("profile", ctx.profile.name, sha256(ctx.profile.path), "zone", ctx.display_zone)

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
+from pipeline import runtime
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -25,7 +27,7 @@ def map_tasks(fn: Callable[[T], R], items: Iterable[T], jobs: int,
     if workers <= 1:
         done = [fn(tasks[i]) for i in order]
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=runtime.configure_process) as pool:
             # chunksize 1: OCR tasks are long and uneven, so hand them out one at a time.
             done = list(pool.map(fn, [tasks[i] for i in order], chunksize=1))
     results: list[R] = [None] * len(tasks)  # type: ignore[list-item]

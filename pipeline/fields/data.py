@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
 from itertools import combinations
 from pathlib import Path
+
+from pipeline.datafiles import load_toml
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.toml")
 
@@ -14,7 +15,7 @@ HANGUL_SYLLABLE = re.compile(r"[가-힣]")
 
 @cache
 def patterns() -> dict:
-    return tomllib.loads(PATTERNS_FILE.read_text(encoding="utf-8"))
+    return load_toml(PATTERNS_FILE, "Field patterns")
 
 
 def spaced_keyword(word: str) -> str:

@@ -4,8 +4,10 @@ A number is taken only with evidence (patterns.toml [tracking]): a label before 
 column), a carrier's name right before a number of that carrier's format, a line holding only a number of the
 format of the one carrier the page names, a carrier URL's query, or a self-identifying format (UPU S10, UPS 1Z)
 whose check digit verifies. Order ids, phone numbers and amounts carry no such evidence, which is what keeps
-precision high. Letters OCR reads for digits (O, l) are read back as digits only inside all-numeric groups; a
-misread digit is never repaired: it shows up as checksum "bad" instead of as a plausible wrong number.
+precision high. Letters OCR reads for digits (O, l) are read back as digits only inside all-numeric groups. A
+self-identifying number is read back where OCR's known misreads of its prefix and letters make it fit its format,
+a guessed reading (a verified misread, a glyph swap) only where its check digit then verifies, and then only one.
+Any other misread digit stays as read and shows up as checksum "bad", never as a plausible wrong number.
 """
 from __future__ import annotations
 

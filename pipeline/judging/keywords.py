@@ -6,13 +6,12 @@ syllables apart at random) counts as 배송완료 everywhere alike.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from pipeline.errors import EvpackError
+from pipeline.datafiles import broken, load_toml
 
 KINDS_FILE = Path(__file__).resolve().parent / "kinds.toml"
 WHITESPACE = re.compile(r"\s+")
@@ -50,18 +49,16 @@ class UrlKind:
 
 @lru_cache(maxsize=2)
 def load_kind_rules(path: Path = KINDS_FILE) -> KindRules:
+    data = load_toml(path, "Classification data")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
         return KindRules(order=tuple(data["order"]), min_score=int(data["min_score"]), kinds=data["kinds"],
                          signals=data["signals"], web=data["web"], languages=data["languages"],
                          chrome=re.compile(data["web"]["chrome_pattern"]),
                          turn=re.compile(data["signals"]["turn_pattern"]),
                          url_kinds=tuple(UrlKind(re.compile(u["pattern"]), u["kind"], int(u["points"]), u["why"])
                                          for u in data.get("url_kinds", ())))
-    except FileNotFoundError:
-        raise EvpackError(f"Classification data {path} is missing.", "reinstall evpack: it ships with it.") from None
-    except (tomllib.TOMLDecodeError, KeyError, re.error) as exc:
-        raise EvpackError(f"Classification data {path} is broken: {exc}.", "restore it from the evpack release.") from None
+    except (KeyError, re.error) as exc:
+        raise broken(path, "Classification data", exc) from None
 
 
 # ---- matching ------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Image re-encoding for the bundle: flattening, exact palettes, quantisation, JPEG steps.
 
 Every function writes one output file (atomically) and returns nothing big: callers compare sizes and re-read the
-result. `Image.MAX_IMAGE_PIXELS` is left as Pillow sets it, so a decompression bomb is refused, not decoded.
+result. Pillow's decompression-bomb limit is the process's (runtime.configure_process): an image past it is
+refused, not decoded.
 """
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""Tesseract OCR of one page image: size the text, call the CLI, parse its TSV into lines, bands and confidence.
+"""Tesseract OCR of one page image: size the text, call Tesseract, parse its TSV into lines, bands and confidence.
 
-Tesseract runs as a subprocess (never pytesseract): the child alone gets `OMP_THREAD_LIMIT=1` (parallelism comes
-from the process pool; Tesseract's own threads made the same work ~3x slower on 2 cores), every call has a timeout,
-and the image is handed over as a PNG file in the work folder. Settings live in `ocr.toml` beside this module.
+Two engines read alike (`engine` in ocr.toml, or EVPACK_OCR_ENGINE): "library", in this process through tesserocr
+with a loaded model kept per configuration, and "cli", a `tesseract` child per call that gets the image as a PNG
+file in the work folder. Either way Tesseract runs on one OpenMP thread (parallelism comes from the process pool)
+and every call has a timeout (OcrTimeout). Settings live in `ocr.toml` beside this module.
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ import signal
 import subprocess
 import threading
 import time
-import tomllib
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -25,16 +25,13 @@ import numpy as np
 from PIL import Image, ImageOps
 from rapidfuzz.distance import Levenshtein
 
+from pipeline import runtime
+from pipeline.datafiles import load_toml
 from pipeline.output import imageops
 from pipeline.errors import MissingDependencyError, OcrFailed, OcrTimeout, UsageError
 from pipeline.model import PageReading
 
-# One OpenCV thread: parallelism comes from the process pool, as OMP_THREAD_LIMIT=1 gives Tesseract.
-cv2.setNumThreads(1)
-
 SETTINGS_FILE = Path(__file__).with_name("ocr.toml")
-CODE_FILES = tuple(Path(__file__).with_name(name) for name in ("ocr.py", "reader.py", "deskew.py", "deskew.toml",
-                                                                  "rectify.py", "rectify.toml"))
 ENGINE_VARIABLE = "EVPACK_OCR_ENGINE"
 ENGINE_KINDS = ("library", "cli")
 TIMEOUT_FIX = "give evpack more time (--ocr-timeout) or a smaller, sharper image."
@@ -136,30 +133,23 @@ class OcrSettings:
     number_retry_psm: int
     number_retry_pad_fraction: float
     number_retry_max_words: int
-    version: str  # hash of the settings file and of the reading code: part of the read cache key
+    version: str  # hash of the settings file and of evpack's code (runtime.code_fingerprint): the read cache's key
 
     @classmethod
-    def load(cls, path: Path = SETTINGS_FILE) -> OcrSettings:
-        raw = path.read_bytes()
-        data = tomllib.loads(raw.decode("utf-8"))
+    def load(cls, path: Path = SETTINGS_FILE, code: str | None = None) -> OcrSettings:
+        """The settings of `path`; `code`: the code fingerprint their version covers (default: this evpack's)."""
+        data = load_toml(path, "OCR settings")
         # Every key is a setting (a misspelt one fails here), but a pattern's examples, which a test runs.
         flat = {k: tuple(v) if isinstance(v, list) else v for section in data.values() for k, v in section.items()
                 if not k.endswith("_examples")}
         # The code that reads is part of the key too: a new band pass must not meet reads cached without it.
-        digest = hashlib.sha256(raw)
-        for code in CODE_FILES:
-            digest.update(code.read_bytes())
+        digest = hashlib.sha256(path.read_bytes() + (code or runtime.code_fingerprint()).encode())
         return cls(**flat, version=digest.hexdigest()[:12])
 
 
 @cache
 def settings() -> OcrSettings:
     return OcrSettings.load()
-
-
-def guard_decoding() -> None:
-    """Keep Pillow's decompression-bomb limit set in this process (a worker may start with any state)."""
-    Image.MAX_IMAGE_PIXELS = settings().max_image_pixels
 
 
 # ---- the engine --------------------------------------------------------------------------------
@@ -318,10 +308,10 @@ def _run_library(image: Image.Image, languages: str, timeout: float, psm: int,
 
 @cache
 def _tesserocr():
-    """tesserocr, loaded with one OpenMP thread: parallelism comes from the process pool (Tesseract's own threads
-    made the same work ~3x slower on 2 cores). libgomp reads OMP_THREAD_LIMIT when it loads; if something loaded it
-    earlier, omp_set_num_threads(1) sets the same for this thread, which is the one that calls Tesseract."""
-    os.environ["OMP_THREAD_LIMIT"] = "1"
+    """tesserocr, loaded with one OpenMP thread (runtime.configure_process). libgomp reads OMP_THREAD_LIMIT when it
+    loads; if something loaded it earlier, omp_set_num_threads(1) sets the same for this thread, which is the one
+    that calls Tesseract."""
+    runtime.configure_process()
     try:
         import tesserocr
     except ImportError as exc:

@@ -80,7 +80,6 @@ def read_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Conte
 
 
 def plan_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Context) -> FilePlan:
-    ocr.guard_decoding()
     work = ctx.workdir / "ocr"
     if usable_type == "pdf":
         return _plan_pdf(source, path, sha256, work, ctx.ocr_timeout)
@@ -184,7 +183,6 @@ def page_image(job: PageJob) -> Image.Image:
 
 def read_page(job: PageJob) -> PageResult:
     """OCR one page (top-level and picklable: runs in worker processes). A page that fails carries a warning."""
-    ocr.guard_decoding()
     blank = PageReading(index=job.index, text="", source="none")
     try:
         image = page_image(job)

@@ -32,8 +32,6 @@ from PIL import Image
 
 from pipeline.datafiles import flat_settings
 
-# One OpenCV thread: parallelism comes from the process pool, as OMP_THREAD_LIMIT=1 gives Tesseract.
-cv2.setNumThreads(1)
 
 SETTINGS_FILE = Path(__file__).with_name("rectify.toml")
 INTERPOLATIONS = {"cubic": cv2.INTER_CUBIC, "linear": cv2.INTER_LINEAR}

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline import runtime
 from pipeline.reading import ocr
 from pipeline.errors import ExitCode, MissingDependencyError, OcrTimeout, UsageError
 from tests.conftest import ROOT
@@ -678,15 +679,15 @@ def test_real_tesseract_rereads_a_boxed_address_line_stacked_with_others(tmp_pat
     assert replaced and "앙로" in replaced[0]
 
 
-def test_settings_version_follows_the_reading_code(tmp_path, monkeypatch):
+def test_settings_version_follows_the_reading_code(tmp_path):
     """GIVEN the same ocr.toml WHEN the reading code changes THEN the settings version (the read cache's key)
     changes too, so reads cached by older code are not served."""
-    code = tmp_path / "ocr.py"
+    code = tmp_path / "pipeline" / "reading" / "ocr.py"
+    code.parent.mkdir(parents=True)
     code.write_text("one", encoding="utf-8")
-    monkeypatch.setattr(ocr, "CODE_FILES", (code,))
-    before = ocr.OcrSettings.load().version
+    before = ocr.OcrSettings.load(code=runtime.fingerprint_of(tmp_path)).version
     code.write_text("two", encoding="utf-8")
-    assert ocr.OcrSettings.load().version != before
+    assert ocr.OcrSettings.load(code=runtime.fingerprint_of(tmp_path)).version != before
 
 
 def test_dark_mode_is_inverted_for_tesseract():

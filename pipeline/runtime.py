@@ -1,0 +1,48 @@
+"""What holds for a whole process: the settings evpack gives every process it reads in, and the code it runs.
+
+`configure_process` is the one place that sets process-wide state (threads, Pillow's decoding limit); the runner
+calls it before the first stage, the worker pools as their initialiser, the in-process Tesseract before it loads.
+Importing an evpack module changes nothing. `code_fingerprint` is the version of every cache and of batch's
+bundles: any edit to evpack's code or data gives new keys, never a result made by other code.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+TOP = Path(__file__).resolve().parent.parent
+CODE_FOLDERS = ("pipeline", "stages", "templates")
+CODE_SUFFIXES = (".py", ".toml", ".j2", ".po", ".gz")
+
+
+def configure_process() -> None:
+    """One OpenCV thread and one OpenMP thread (parallelism comes from the process pool; Tesseract's own threads
+    made the same work ~3x slower on 2 cores), and Pillow's decompression-bomb limit from ocr.toml. Idempotent.
+    OMP_THREAD_LIMIT reaches an OpenMP runtime that is not loaded yet, and every child process."""
+    import cv2
+    from PIL import Image
+
+    from pipeline.reading import ocr
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    cv2.setNumThreads(1)
+    Image.MAX_IMAGE_PIXELS = ocr.settings().max_image_pixels
+
+
+def fingerprint_of(top: Path) -> str:
+    """sha256 of the code and data files (by suffix) under `top`'s pipeline/, stages/ and templates/, with their
+    relative paths."""
+    digest = hashlib.sha256()
+    for folder in CODE_FOLDERS:
+        for path in sorted((top / folder).rglob("*")):
+            if path.is_file() and path.suffix in CODE_SUFFIXES:
+                digest.update(path.relative_to(top).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """The fingerprint of the evpack this process runs, computed once per process."""
+    return fingerprint_of(TOP)

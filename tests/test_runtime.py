@@ -1,0 +1,45 @@
+"""Process-wide settings in one place, set at process start, and the one code fingerprint every cache keys on."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+from pipeline import runtime
+from pipeline.reading import ocr
+from tests.conftest import ROOT
+
+IMPORT_AND_CONFIGURE = (
+    "import cv2\n"
+    "from PIL import Image\n"
+    "cv2.setNumThreads(2)\n"
+    "pixels = Image.MAX_IMAGE_PIXELS\n"
+    "import pipeline.reading.ocr, pipeline.reading.deskew, pipeline.reading.rectify, pipeline.reading.reader\n"
+    "import pipeline.api, pipeline.batch.batch\n"
+    "print(cv2.getNumThreads(), Image.MAX_IMAGE_PIXELS == pixels)\n"
+    "from pipeline import runtime\n"
+    "runtime.configure_process()\n"
+    "print(cv2.getNumThreads(), Image.MAX_IMAGE_PIXELS)\n")
+
+
+def test_importing_changes_nothing_and_configure_process_sets_it_all():
+    """GIVEN a fresh process WHEN evpack's modules are imported THEN OpenCV's threads and Pillow's decoding limit are
+    as they were; WHEN configure_process runs THEN one OpenCV thread and ocr.toml's decoding limit."""
+    out = subprocess.run([sys.executable, "-c", IMPORT_AND_CONFIGURE], capture_output=True, text=True, check=True,
+                         cwd=ROOT).stdout.split()
+    assert out[:2] == ["2", "True"]
+    assert out[2:] == ["1", str(ocr.settings().max_image_pixels)]
+
+
+def test_fingerprint_covers_every_code_file_the_reading_calls(tmp_path):
+    """GIVEN a copy of the code WHEN only output/imageops.py (which the OCR calls) changes THEN the fingerprint, and
+    with it the read cache's key, changes."""
+    for folder in runtime.CODE_FOLDERS:
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    before = runtime.fingerprint_of(tmp_path)
+    assert before == runtime.code_fingerprint()
+    imageops = tmp_path / "pipeline" / "output" / "imageops.py"
+    imageops.write_text(imageops.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    after = runtime.fingerprint_of(tmp_path)
+    assert after != before
+    assert ocr.OcrSettings.load(code=after).version != ocr.OcrSettings.load(code=before).version
