@@ -236,6 +236,7 @@ class PacketState:
     readings: Mapping[str, Reading] = field(default_factory=dict)          # by EvidenceFile.source
     kinds: Mapping[str, Classification] = field(default_factory=dict)      # by EvidenceFile.source
     findings: tuple[Finding, ...] = ()
+    left_out: Mapping[str, str] = field(default_factory=dict)  # evidence kept out of upload/ (by source): why
     deadline: datetime | None = None
     uploads: tuple[UploadFile, ...] = ()
     placements: tuple[PagePlacement, ...] = ()

@@ -81,6 +81,10 @@ class Profile:
     def cloud_hosts(self) -> list[str]:
         return self.data.get("external_links", {}).get("cloud_hosts", [])
 
+    def evidence_kinds(self, key: str) -> tuple[str, ...]:
+        """The document kinds a rule looks at ([evidence] of the profile), e.g. carrier_kinds."""
+        return tuple(self.data.get("evidence", {}).get(key, ()))
+
     def quality(self, name: str) -> float:
         return float(self.data.get("quality", {}).get(name, 0))
 

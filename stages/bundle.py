@@ -3,7 +3,8 @@
 The bundle is built in a hidden folder beside its final place and renamed into place, so OUT/<claim_id> is
 either the old bundle or the complete new one, never half written. Each upload file is checked after writing
 (type by its magic bytes, size, a PDF re-opened); a file that fails is kept out and reported, never passed on.
-A packet with errors still gets its bundle of what could be used; report.json says it fails.
+A packet with errors still gets its bundle of what could be used; report.json says it fails, and NOT-READY.txt
+(its findings and fixes) stands beside it so the folder cannot be taken for a ready one.
 """
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from pipeline.output.bundle_settings import optional_limit
 from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.model import Finding, PacketState, UploadFile
-from pipeline.output.layout import REPORT, STATEMENT, UPLOAD, bundle_name, private_staging, swap_into_place
-from pipeline.output.reports.packet import report_json
+from pipeline.output.layout import (NOT_READY, REPORT, STATEMENT, UPLOAD, bundle_name, private_staging,
+                                    swap_into_place)
+from pipeline.output.reports.packet import not_ready_text, report_json
 
 MAGIC = {"pdf": (pdfops.PDF_MAGIC,), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
 
@@ -42,6 +44,8 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         (staging / STATEMENT).write_text((state.statement or "") + "\n", encoding="utf-8")
         (staging / REPORT).write_text(json.dumps(report_json(state, ctx), ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
+        if state.verdict() == "fail":
+            (staging / NOT_READY).write_text(not_ready_text(state, ctx), encoding="utf-8")
         swap_into_place(staging, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful swap

@@ -240,7 +240,7 @@ def render_cover(state: PacketState, ctx: Context, path: Path, *, cover_pages: i
     claim = state.claim
     assert claim is not None, "a cover needs a claim"
     layout, fonts, rules = load_layout(), cover_fonts(), load_rules()
-    facts = gather_facts(state, rules)
+    facts = gather_facts(state, rules, ctx.profile.evidence_kinds("carrier_kinds"))
     w = _Writer(layout, fonts)
     width = PAGE_SIZES[layout.data["page_size"]][0] - 2 * layout.data["margin_mm"] * mm
     window_zone = ctx.profile.limit("window_zone")

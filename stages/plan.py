@@ -53,7 +53,8 @@ def run(state: PacketState, ctx: Context) -> PacketState:
     slots = ctx.profile.limit("max_files") - settings["layout"]["reserved_slots"]
     page_limit = optional_limit(ctx.profile, "max_pages_per_file")
     bins, unplaced = layout(groups, slots, page_limit, settings)
-    log = [f"plan: {len(usable)} usable file(s) into {len(bins)} upload file(s) of {slots} free slot(s)"
+    log = [f"plan: {source} left out of the upload files ({why})" for source, why in state.left_out.items()]
+    log += [f"plan: {len(usable)} usable file(s) into {len(bins)} upload file(s) of {slots} free slot(s)"
            f" (reason {reason}, page limit {page_limit or 'none'})"]
     findings += [not_placed(piece, slots, page_limit, ctx) for piece in unplaced]
     uploads, placements, problems = build(bins, ctx, settings)
@@ -66,7 +67,7 @@ def counted_files(state: PacketState, ctx: Context) -> tuple[list[EvidenceFile],
     """Usable files with a known page count (a PDF ingest did not count is counted here)."""
     usable, findings = [], []
     for file in state.files:
-        if file.usable is None:
+        if file.usable is None or file.source in state.left_out:
             continue
         if file.usable_type != "pdf":
             usable.append(replace(file, pages=1))

@@ -7,6 +7,7 @@ the seller must fix that file first (ingest or read reported it).
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, replace
 
@@ -17,6 +18,7 @@ from pipeline.profile import Profile
 from pipeline.output.reports.check import format_instant, ordered
 from pipeline.judging.statement_text import load_rules as load_statement_rules, script_counts
 from pipeline.judging.keywords import load_kind_rules, says_delivered, squeeze
+from pipeline.judging.parcel import parcel_of
 
 # Rules whose findings mean a file never reached the read stage.
 BLOCKING_FILE_RULES = ("unsupported-format", "unreadable-file", "external-link")
@@ -52,20 +54,22 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         judge.quality_rule(item)
         judge.link_rule(item)
     if state.claim is not None:
-        judge.tracking_rule(state.claim)
+        judge.parcel_rules(state.claim)
+    left_out: dict[str, str] = {}
     if judge.blocked:
         judge.log.append(f"validate: evidence-set rules skipped until {', '.join(judge.blocked)} can be read")
     elif judge.items:
-        if state.claim is not None:
-            judge.reason_rules(state.claim)
         judge.untranslated_rule()
+        if state.claim is not None:
+            left_out = judge.strongest_bundle(state.claim)
     seen = {(f.rule, f.file) for f in state.findings}
     new = []
     for finding in judge.findings:  # one finding per rule and file: the first, most specific, is kept
         if (finding.rule, finding.file) not in seen:
             seen.add((finding.rule, finding.file))
             new.append(finding)
-    return replace(state, findings=ordered(state.findings + tuple(new), profile)).with_log(*judge.log)
+    return replace(state, findings=ordered(state.findings + tuple(new), profile),
+                   left_out=left_out).with_log(*judge.log)
 
 
 class Judge:
@@ -83,7 +87,10 @@ class Judge:
         self.blocked = sorted({f.file for f in state.findings
                                if f.rule in BLOCKING_FILE_RULES and f.file and f.file not in state.readings})
         self.evidence_spec = self.profile.data.get("evidence", {})
+        self.sources = {i.source for i in self.items}
         self.order_id = state.claim.order_id if state.claim else None
+        self.parcel = (parcel_of(state.claim, state.readings, state.kinds, self.kinds("carrier_kinds"))
+                       if state.claim else None)
 
     def add(self, rule: str, message: str, fix: str, file: str | None = None, severity: str | None = None) -> None:
         self.findings.append(Finding(rule, severity or self.profile.severity(rule), message, fix, file))
@@ -252,43 +259,188 @@ class Judge:
 
     # ---- the claim against the evidence -------------------------------------------------------
 
-    def tracking_rule(self, claim: Claim) -> None:
-        stated = (claim.tracking_number or "").upper()
-        if not stated:
+    def parcel_rules(self, claim: Claim) -> None:
+        """tracking-mismatch: no carrier evidence shows the claim's number, some shows another (the evidence is of
+        another parcel, or claim.toml's number is wrong). inconsistent-evidence: the carrier evidence shows two
+        parcels (some files the claim's number, others another; or, with no number in claim.toml, no one number all
+        of it agrees on), or a page shows another order than the claim's. One fact, one finding: files reported as
+        another parcel by tracking-mismatch are not reported again as inconsistent."""
+        parcel = self.parcel
+        by_file = parcel.numbers_by_file()
+        if parcel.basis == "claim.toml":
+            holders = [s for s, numbers in by_file.items() if parcel.number in numbers]
+            strays = {s: numbers for s, numbers in by_file.items() if parcel.number not in numbers}
+            for source, numbers in strays.items():
+                if not holders:
+                    self.add("tracking-mismatch",
+                             f"{source} shows tracking number {listing(numbers)}, not the claim's {parcel.number}, "
+                             "and no carrier evidence in the packet shows the claim's number: the reviewers match "
+                             "the number to the order and reject evidence of another parcel.",
+                             f"attach the carrier's page for parcel {parcel.number}, or correct tracking_number in "
+                             "claim.toml if the claim's number is the wrong one.", source)
+                else:
+                    self.add("inconsistent-evidence",
+                             f"{source} shows tracking number {listing(numbers)}, another parcel than the claim's "
+                             f"{parcel.number}, which {', '.join(holders)} show: a review is about one parcel, "
+                             "and the reviewers reject a packet that mixes parcels.",
+                             f"take {source} out of the packet (or replace it with the page of parcel "
+                             f"{parcel.number}).", source)
+        elif by_file and parcel.number is None:
+            shown = "; ".join(f"{s} shows {listing(numbers)}" for s, numbers in by_file.items())
+            shared = set.intersection(*(set(numbers) for numbers in by_file.values()))
+            why = (f"every file shows {' and '.join(sorted(shared))}" if shared
+                   else "no one tracking number is shown by all of it")
+            for source in by_file:
+                self.add("inconsistent-evidence",
+                         f"The carrier evidence shows more than one parcel ({shown}): {why}, and claim.toml names "
+                         "no tracking_number, so which parcel the claim is about cannot be told; a review is about "
+                         "one parcel.",
+                         "set tracking_number in claim.toml to the claim's parcel and keep only that parcel's "
+                         f"evidence (take out the files of the other parcels).", source)
+        self.conversation_numbers(parcel)
+        self.order_rule(parcel)
+
+    def conversation_numbers(self, parcel) -> None:
+        """A different number typed in a conversation is a likely typo: a note, never a mismatch."""
+        if not parcel.number:
             return
-        carrier_kinds, talk_kinds = self.kinds("carrier_kinds"), self.kinds("conversation_kinds")
-        shown: dict[str, list[str]] = {}
+        evidence = {n.value for n in parcel.numbers}
         for item in self.items:
-            if item.kind.kind not in carrier_kinds:
+            if item.kind.kind not in self.kinds("conversation_kinds"):
                 continue
             for number in item.reading.fields.tracking_numbers:
                 value = number.value.upper()
-                if number.checksum != "bad" and value != (self.order_id or "").upper():
-                    shown.setdefault(value, []).append(item.source)
-        if shown and stated not in shown:
-            by_source: dict[str, list[str]] = {}
-            for value, sources in shown.items():
-                for source in dict.fromkeys(sources):
-                    by_source.setdefault(source, []).append(value)
-            for source, values in by_source.items():
-                self.add("tracking-mismatch",
-                         f"{source} shows tracking number {', '.join(values)}, not the claim's {stated}, and no "
-                         "carrier evidence in the packet shows the claim's number: the reviewers match the number "
-                         "to the order and reject evidence of another parcel.",
-                         f"attach the carrier's page for parcel {stated}, or correct tracking_number in claim.toml "
-                         "if the claim's number is the wrong one.", source)
-        for item in self.items:
-            if item.kind.kind not in talk_kinds:
-                continue
-            for number in item.reading.fields.tracking_numbers:
-                value = number.value.upper()
-                if value not in (stated, (self.order_id or "").upper()) and value not in shown:
+                if value not in (parcel.number, parcel.order_id) and value not in evidence:
                     self.add("tracking-mismatch",
                              f"A message in {item.source} mentions tracking number {value}, not the claim's "
-                             f"{stated}: likely a typo in the conversation, not another parcel.",
+                             f"{parcel.number}: likely a typo in the conversation, not another parcel.",
                              "nothing to do unless the conversation is about a different parcel.", item.source,
                              severity=self.evidence_spec.get("conversation_number_severity", "note"))
                     break
+
+    def order_rule(self, parcel) -> None:
+        """inconsistent-evidence for a page showing another order id than the claim's (a URL's orderId=, an order
+        page's number). An id one digit off the claim's, read by OCR, may be a misreading: a note. An order number
+        in a conversation's text (not its URL) is what someone wrote: a note too."""
+        talk = self.kinds("conversation_kinds")
+        reported = set()
+        for seen in parcel.orders:
+            if seen.value == parcel.order_id or (seen.source, seen.value) in reported:
+                continue
+            reported.add((seen.source, seen.value))
+            kind = self.state.kinds.get(seen.source)
+            near = (len(seen.value) == len(parcel.order_id)
+                    and sum(a != b for a, b in zip(seen.value, parcel.order_id)) == 1)
+            where = "in the page's URL" if seen.where == "url" else "as its order number"
+            if seen.ocr and near:
+                self.add("inconsistent-evidence",
+                         f"{seen.source} shows order {seen.value} {where} (page {seen.page}), one digit off the "
+                         f"claim's order {parcel.order_id}: likely a misreading of the claim's order.",
+                         "check that the page is of the claim's order.", seen.source, severity="note")
+            elif kind and kind.kind in talk and seen.where == "label":
+                self.add("inconsistent-evidence",
+                         f"A message in {seen.source} mentions order {seen.value}, not the claim's "
+                         f"{parcel.order_id}.", "nothing to do unless the conversation is about another order.",
+                         seen.source, severity=self.evidence_spec.get("conversation_number_severity", "note"))
+            else:
+                self.add("inconsistent-evidence",
+                         f"{seen.source} shows order {seen.value} {where} (page {seen.page}), not the claim's order "
+                         f"{parcel.order_id}: the reviewers match the evidence to the claim's order and reject "
+                         "evidence of another order.",
+                         f"replace {seen.source} with the page of order {parcel.order_id}, or correct order_id in "
+                         "claim.toml if the claim's order id is the wrong one.", seen.source)
+
+    # ---- the bundle, not the folder ------------------------------------------------------------
+
+    def strongest_bundle(self, claim: Claim) -> dict[str, str]:
+        """Judges the reason's requirements on the evidence that will be uploaded, and returns the files left out.
+
+        A file failing a per-file rule of the profile's [bundle] leave_out_rules (a capture without its URL, a
+        blurred photo, Chinese without a translation) is left out when the other files meet the reason's
+        requirements without it (no error, and something readable in Korean or English supports the reason); its
+        finding becomes a warning saying so. A weak file that alone makes the rest meet them is kept with its
+        finding as it is; when no such file does, every file is kept and judged as it is."""
+        leave_out_rules = set(self.profile.data.get("bundle", {}).get("leave_out_rules", ()))
+        weak: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            if finding.rule in leave_out_rules and finding.file in self.sources:
+                weak.setdefault(finding.file, []).append(finding)
+        strong = [i for i in self.items if i.source not in weak]
+        ranked = sorted(weak, key=lambda s: (any(f.severity == "error" for f in weak[s]), len(weak[s]), s))
+        trials = [()] + [(s,) for s in ranked] if weak else [()]
+        chosen = None
+        for extra in trials:
+            items = strong + [i for i in self.items if i.source in extra]
+            outcome = self.on(items).requirements(claim)
+            if outcome.met:
+                chosen, kept = outcome, set(extra)
+                break
+        if chosen is None:
+            chosen, kept = self.on(self.items).requirements(claim), set(weak)
+        self.findings += chosen.findings
+        self.log += chosen.log
+        left = {s: f for s, f in weak.items() if s not in kept}
+        if left:
+            self.leave_out(left, claim, strong + [i for i in self.items if i.source in kept])
+        if not chosen.readable:
+            self.untranslated_blocks(claim)
+        return {s: "; ".join(f"{f.rule}" for f in found) + ": not needed, the other evidence meets the reason"
+                for s, found in left.items()}
+
+    @dataclass(frozen=True)
+    class Outcome:
+        findings: list
+        log: list
+        readable: bool   # something readable in Korean or English supports the reason
+
+        @property
+        def met(self) -> bool:
+            return self.readable and not any(f.severity == "error" for f in self.findings)
+
+    def on(self, items: list[Item]) -> "Judge":
+        """A judge of the same packet that sees only `items`, with no findings yet."""
+        other = copy.copy(self)
+        other.items, other.findings, other.log = list(items), [], []
+        return other
+
+    def requirements(self, claim: Claim) -> "Judge.Outcome":
+        """The reason's rules on this judge's items."""
+        self.reason_rules(claim)
+        return Judge.Outcome(self.findings, self.log, self.readable_support(claim))
+
+    def readable_support(self, claim: Claim) -> bool:
+        spec = self.profile.reasons.get(claim.reason)
+        if spec is None:
+            return True
+        kinds = set(spec.get("supporting_kinds", ())) | set(spec.get("weak_kinds", ()))
+        neutral = set(self.kind_rules.languages.get("not_documents", ()))
+        return any(i.kind.kind in kinds and (i.kind.kind in neutral or (i.reading.text.strip()
+                                                                         and not self.is_chinese(i.reading.text)))
+                   for i in self.items)
+
+    def leave_out(self, left: dict[str, list[Finding]], claim: Claim, kept: list[Item]) -> None:
+        chosen = reason_label(self.profile.reasons.get(claim.reason, {}), claim.reason)
+        others = ", ".join(i.source for i in kept) or "the other files"
+        for source, found in left.items():
+            for finding in found:
+                index = self.findings.index(finding)
+                self.findings[index] = replace(
+                    finding, severity="warning",
+                    message=f"{finding.message} It is left out of the upload files: the other evidence ({others}) "
+                            f"meets the {chosen!r} requirements without it.",
+                    fix=f"nothing is needed for this packet; to upload it anyway, {finding.fix}")
+            self.log.append(f"validate: {source} left out of the upload files ({', '.join(f.rule for f in found)}): "
+                            f"not needed for {chosen!r}")
+
+    def untranslated_blocks(self, claim: Claim) -> None:
+        """untranslated becomes an error where nothing readable in Korean or English supports the reason."""
+        chosen = reason_label(self.profile.reasons.get(claim.reason, {}), claim.reason)
+        for index, finding in enumerate(self.findings):
+            if finding.rule == "untranslated":
+                self.findings[index] = replace(
+                    finding, severity="error",
+                    message=f"{finding.message} Nothing else in the packet that supports {chosen!r} is in Korean "
+                            "or English, so the review would have no evidence the reviewers can read.")
 
     def reason_rules(self, claim: Claim) -> None:
         reasons = self.profile.reasons
@@ -477,6 +629,11 @@ def label(judge: Judge, item: Item) -> str:
 
 def describe_kinds(judge: Judge, kinds: set[str]) -> str:
     return ", ".join(judge.kind_rules.label(k) for k in sorted(kinds)) or "any evidence"
+
+
+def listing(numbers) -> str:
+    """'689212345674 (p.1, 2)' per number of a file's {number: pages}."""
+    return ", ".join(f"{value} (p.{', '.join(map(str, pages))})" for value, pages in numbers.items())
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -14,7 +14,7 @@ import re
 import string
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from itertools import product
@@ -27,6 +27,7 @@ from babel.dates import format_datetime
 from pipeline.datafiles import load_toml
 from pipeline.errors import EvpackError, ProfileError
 from pipeline.judging.keywords import says_delivered
+from pipeline.judging.parcel import Parcel, Shown, parcel_of
 from pipeline.model import KST, PacketState, Reading
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "statement"
@@ -36,9 +37,6 @@ PLACEHOLDERS = frozenset({"order_id", "claim_id", "tracking_number", "carrier", 
 
 SENTENCE_END = re.compile(r"[.!?。！？](?=\s|$)")
 WHITESPACE = re.compile(r"\s+")
-ELLIPSIS = "…"
-# Stripped before the ellipsis of a cut draft: a dangling comma or dash reads as a typo.
-DANGLING = ",;:·-–— "
 
 
 def nfc(text: str) -> str:
@@ -82,6 +80,8 @@ class StatementRules:
     delivery_examples: tuple[Mapping, ...]
     carriers: Mapping[str, Mapping[str, str]]
     kinds: Mapping[str, Mapping[str, str]]
+    neutral_when: tuple[str, ...] = ()  # rules whose error makes the statement neutral (see _shared.toml)
+    neutral_template: str = FALLBACK_REASON
 
     def says_delivered(self, line: str) -> bool:
         return says_delivered(line, self.delivered_keywords, self.not_delivered_keywords)
@@ -106,7 +106,8 @@ def load_rules(path: Path = SHARED_TEMPLATE) -> StatementRules:
             delivery_kinds=tuple(delivery["kinds"]), delivered_keywords=tuple(delivery["keywords"]),
             not_delivered_keywords=tuple(delivery.get("not_keywords", ())),
             delivery_examples=tuple(delivery.get("examples", ())),
-            carriers=data["carriers"], kinds=data["kinds"])
+            carriers=data["carriers"], kinds=data["kinds"], neutral_when=tuple(data.get("neutral_when", ())),
+            neutral_template=data.get("neutral_template", FALLBACK_REASON))
     except KeyError as exc:
         raise EvpackError(f"Statement data {path} lacks {exc}.", "restore the file from the evpack release.") from None
 
@@ -168,14 +169,6 @@ def _read_toml(path: Path) -> dict:
 # ---- facts read from the evidence ---------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Shown:
-    """An evidence page that shows a fact."""
-
-    source: str   # evidence file, relative to the packet
-    page: int     # 1-based
-
-
-@dataclass(frozen=True)
 class Fact:
     value: str                  # tracking number, carrier id, ISO 8601 time or address
     shown: tuple[Shown, ...] = ()  # evidence pages showing it; () when only claim.toml says so
@@ -198,44 +191,52 @@ class ClaimFacts:
         return datetime.fromisoformat(self.delivered.value) if self.delivered else None
 
 
-def gather_facts(state: PacketState, rules: StatementRules) -> ClaimFacts:
-    """The facts of the claim: from claim.toml where the seller stated them, else from the delivery evidence."""
+def gather_facts(state: PacketState, rules: StatementRules, carrier_kinds: Iterable[str]) -> ClaimFacts:
+    """The facts of the claim, each only from pages of the claim's parcel or order (pipeline/judging/parcel.py) and
+    citing them: a fact no such page shows is left out, never taken from another parcel's page. The tracking number
+    and carrier come from claim.toml where the seller stated them (cited where a page of the parcel shows them).
+    Files left out of the upload files (state.left_out) are cited for nothing."""
     claim = state.claim
     assert claim is not None, "facts need a claim"
+    parcel = parcel_of(claim, state.readings, state.kinds, carrier_kinds)
     order = {source: i for i, source in enumerate(state.inputs)}
-    delivery_sources = sorted((s for s, c in state.kinds.items() if c.kind in rules.delivery_kinds),
-                              key=lambda s: order.get(s, len(order)))
-    readings = [(s, state.readings[s]) for s in sorted(state.readings, key=lambda s: order.get(s, len(order)))]
-    tracking = _tracking_fact(claim.tracking_number, readings, set(delivery_sources))
+    ranked = sorted((s for s in state.readings if s not in state.left_out),
+                    key=lambda s: (order.get(s, len(order)), s))
+    delivery = [(s, _parcel_only(state.readings[s], parcel, s)) for s in ranked
+                if s in state.kinds and state.kinds[s].kind in rules.delivery_kinds]
+    tracking = _tracking_fact(parcel, [(s, state.readings[s]) for s in ranked])
     return ClaimFacts(
         claim_id=claim.claim_id, order_id=claim.order_id, tracking_number=tracking,
-        carrier=_carrier_fact(claim.carrier, tracking, readings),
-        delivered=delivery_time([(s, state.readings[s]) for s in delivery_sources if s in state.readings], rules),
-        address=_address_fact([(s, state.readings[s]) for s in delivery_sources if s in state.readings]),
+        carrier=_carrier_fact(claim.carrier, tracking, parcel),
+        delivered=delivery_time([(s, r) for s, r in delivery if r.pages], rules),
+        address=_address_fact([(s, r) for s, r in delivery if r.pages]),
         attachment_kinds=attachment_kinds(state))
 
 
-def _tracking_fact(stated: str | None, readings: list[tuple[str, Reading]], delivery: set[str]) -> Fact | None:
-    if stated:
-        value = re.sub(r"[\s-]", "", stated)
-    else:
-        # The seller gave none: the number most often printed on delivery evidence, if its check digit holds.
-        seen = Counter(t.value for s, r in readings if s in delivery
-                       for t in r.fields.tracking_numbers if t.checksum != "bad")
-        if not seen:
-            return None
-        value = seen.most_common(1)[0][0]
-    shown = _unique(Shown(s, t.page) for s, r in readings for t in r.fields.tracking_numbers if t.value == value)
-    return Fact(value, shown)
+def _parcel_only(reading: Reading, parcel: Parcel, source: str) -> Reading:
+    """The reading with only the fields printed on pages of the claim's parcel (pages keep their numbers)."""
+    keep = {p.index for p in reading.pages if parcel.shows(source, p.index)}
+    fields = reading.fields
+    return replace(reading, pages=tuple(p for p in reading.pages if p.index in keep),
+                   fields=replace(fields, timestamps=tuple(t for t in fields.timestamps if t.page in keep),
+                                  korean_addresses=tuple(a for a in fields.korean_addresses if a.page in keep)))
 
 
-def _carrier_fact(stated: str | None, tracking: Fact | None, readings: list[tuple[str, Reading]]) -> Fact | None:
-    matches = [(s, t) for s, r in readings for t in r.fields.tracking_numbers
-               if tracking and t.value == tracking.value and t.carrier]
-    carrier = stated or (Counter(t.carrier for _, t in matches).most_common(1)[0][0] if matches else None)
+def _tracking_fact(parcel: Parcel, readings: list[tuple[str, Reading]]) -> Fact | None:
+    if not parcel.number:
+        return None
+    shown = _unique(Shown(s, t.page) for s, r in readings for t in r.fields.tracking_numbers
+                    if t.value.upper() == parcel.number and parcel.shows(s, t.page))
+    return Fact(parcel.number, shown)
+
+
+def _carrier_fact(stated: str | None, tracking: Fact | None, parcel: Parcel) -> Fact | None:
+    matches = [n for n in parcel.numbers if tracking and n.value == tracking.value and n.carrier
+               and parcel.shows(n.source, n.page)]
+    carrier = stated or (Counter(n.carrier for n in matches).most_common(1)[0][0] if matches else None)
     if not carrier:
         return None
-    return Fact(carrier, _unique(Shown(s, t.page) for s, t in matches if t.carrier == carrier))
+    return Fact(carrier, _unique(Shown(n.source, n.page) for n in matches if n.carrier == carrier))
 
 
 def _address_fact(readings: list[tuple[str, Reading]]) -> Fact | None:
@@ -252,10 +253,11 @@ def delivery_time(readings: Iterable[tuple[str, Reading]], rules: StatementRules
     saying so), on the given delivery evidence; None if no such timestamp was read."""
     found: list[tuple[datetime, Shown]] = []
     for source, reading in readings:
+        texts = {page.index: page.text for page in reading.pages}
         for stamp in reading.fields.timestamps:
-            if not 1 <= stamp.page <= len(reading.pages):
+            if stamp.page not in texts:
                 continue
-            if _printed_as_delivered(reading.pages[stamp.page - 1].text, stamp.text, rules):
+            if _printed_as_delivered(texts[stamp.page], stamp.text, rules):
                 try:
                     moment = datetime.fromisoformat(stamp.value)
                 except ValueError:  # a value read stage could not normalise is no fact to state
@@ -319,36 +321,19 @@ def usable_draft(text: str | None, languages: Iterable[str]) -> tuple[Draft | No
 
 
 def shorten(text: str, budget: int) -> str:
-    """`text` cut to at most `budget` characters at a sentence end, or else after a whole word with an
-    ellipsis; never inside a number (even one written with spaces), a URL or a syllable. "" if nothing fits."""
+    """`text`'s leading whole sentences within `budget` characters; "" if not even the first sentence fits.
+
+    A statement is never cut mid-sentence: a cut sentence ("The buyer received the parcel on…") reads as a claim
+    left unfinished, or as a different one. Whole sentences are dropped instead, and the caller reports it."""
     text = WHITESPACE.sub(" ", nfc(text)).strip()
     if len(text) <= budget:
         return text
-    sentence_cut = 0
+    cut = 0
     for match in SENTENCE_END.finditer(text):
         if match.end() > budget:
             break
-        sentence_cut = match.end()
-    word_cut = 0
-    for match in WHITESPACE.finditer(text):
-        if match.start() + len(ELLIPSIS) + 1 > budget:  # 1: the space an ellipsis after a number needs
-            break
-        between_digits = text[match.start() - 1].isdigit() and text[match.end()].isdigit()
-        if not between_digits:
-            word_cut = match.start()
-    word_text = _with_ellipsis(text[:word_cut].rstrip(DANGLING))
-    # A whole sentence reads better than a longer fragment, unless it throws away most of the room.
-    if sentence_cut and (sentence_cut * 2 >= budget or not word_text):
-        return text[:sentence_cut]
-    return word_text
-
-
-def _with_ellipsis(kept: str) -> str:
-    if not kept:
-        return ""
-    last = kept.rsplit(" ", 1)[-1]
-    # Glued to a number or a URL, the ellipsis would read as part of it: a cut-off number, another link.
-    return f"{kept} {ELLIPSIS}" if any(ch.isdigit() for ch in last) or "://" in last else kept + ELLIPSIS
+        cut = match.end()
+    return text[:cut]
 
 
 # ---- building ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pipeline.model import PacketState
 UPLOAD = "upload"
 STATEMENT = "statement.txt"
 REPORT = "report.json"
+NOT_READY = "NOT-READY.txt"   # only in the bundle of a packet that fails
 
 
 def bundle_name(state: PacketState) -> str:

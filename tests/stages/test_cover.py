@@ -54,8 +54,9 @@ def packet(tmp_path: Path, seller: str | None = "深圳市示例贸易有限公�
         TRACK: reading(TRACK, ["CJ대한통운 689212345674", "2026.03.10 14:22 배송완료"],
                        Fields(tracking_numbers=(TrackingNumber("689212345674", "cj", "ok"),),
                               timestamps=(Timestamp("2026.03.10 14:22", "2026-03-10T14:22:00+09:00"),))),
-        POD: reading(POD, ["배송완료", "서울특별시 송파구 올림픽로 300"],
-                     Fields(korean_addresses=(KoreanAddress("서울특별시 송파구 올림픽로 300", "05551"),))),
+        POD: reading(POD, ["배송완료 운송장 689212345674", "서울특별시 송파구 올림픽로 300"],
+                     Fields(tracking_numbers=(TrackingNumber("689212345674", "cj", "ok"),),
+                            korean_addresses=(KoreanAddress("서울특별시 송파구 올림픽로 300", "05551"),))),
     }
     return PacketState(root=None, inputs=(POD, TRACK), claim=claim, readings=readings,
                        kinds={TRACK: Classification("carrier-tracking", "canned"),

@@ -198,7 +198,7 @@ def test_unparsable_timestamp_value_is_no_delivery_time():
 def test_gather_facts_normalises_the_stated_tracking_number_and_finds_its_pages():
     """GIVEN claim.toml's tracking number with hyphens WHEN facts are gathered
     THEN it is normalised, shown on the tracking page, and the attachments come from the placements."""
-    facts = gather_facts(canned_state(), RULES)
+    facts = gather_facts(canned_state(), RULES, PROFILE.evidence_kinds("carrier_kinds"))
     assert facts.tracking_number.value == "689212345674"
     assert [(s.source, s.page) for s in facts.tracking_number.shown] == [("evidence/track.png", 1)]
     assert facts.carrier.value == "cj"
@@ -234,23 +234,23 @@ def test_shorten_prefers_a_whole_sentence():
     assert shorten("The buyer signed for it. He then asked for a refund anyway.", 40) == "The buyer signed for it."
 
 
-def test_shorten_never_splits_a_spaced_number():
-    """GIVEN a tracking number written with spaces at the cut WHEN shortened
-    THEN the whole number goes, not part of it, and an ellipsis marks the cut."""
-    text = "Please check tracking 6892 1234 5674 now"
-    assert shorten(text, 30) == "Please check tracking…"
+@pytest.mark.parametrize("text, budget", [("Please check tracking 6892 1234 5674 now", 30),
+                                          ("Tracking 689212345674 was delivered to the door", 26),
+                                          ("See https://www.cjlogistics.com/ko/tool/parcel/tracking?no=1 now", 40)])
+def test_shorten_never_cuts_a_sentence(text, budget):
+    """GIVEN one sentence longer than the room (a spaced number, a number, a URL at the cut) WHEN shortened
+    THEN nothing of it is kept: a sentence is kept whole or not at all."""
+    assert shorten(text, budget) == ""
 
 
-def test_shorten_keeps_an_ellipsis_apart_from_a_number():
-    """GIVEN a cut right after a number WHEN shortened THEN the ellipsis is set apart, so the number does not read
-    as cut off."""
-    assert shorten("Tracking 689212345674 was delivered to the door", 26) == "Tracking 689212345674 …"
-
-
-def test_shorten_drops_a_url_that_does_not_fit_whole():
-    """GIVEN a URL across the cut WHEN shortened THEN the URL is dropped entirely."""
-    text = "See https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=689212345674 for details"
-    assert shorten(text, 40) == "See…"
+def test_shorten_drops_whole_sentences_in_korean_and_english():
+    """GIVEN an English and a Korean draft of two sentences, room for the first only WHEN shortened
+    THEN the first sentence is kept whole and the second dropped, never 'The buyer received the parcel on…'."""
+    english = "The buyer received the parcel on March 10. The buyer then asked for a refund anyway."
+    assert shorten(english, 60) == "The buyer received the parcel on March 10."
+    assert shorten(english, 40) == ""
+    korean = "구매자는 3월 10일에 상품을 받았습니다. 그 후 환불을 요청했습니다."
+    assert shorten(korean, 25) == "구매자는 3월 10일에 상품을 받았습니다."
 
 
 # ---- properties ----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """report.json of a bundle (schema evpack.report/1): verdict, findings, fields per file, and lineage.
 
 Lineage accounts for every input: its sha256 and where each of its pages went in upload/, or the rule that kept it
-out. Nothing is dropped silently.
+out; `left_out` lists the files judged not needed and kept out of upload/ (status "left-out"), with why. Nothing is
+dropped silently.
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.context import Context
+from pipeline.i18n import format_left, format_when, gettext_for, rule_title
 from pipeline.model import PacketState
+from pipeline.output.reports.check import ordered
 
 SCHEMA = "evpack.report/1"
 LIBRARIES = ("pypdf", "pypdfium2", "pillow", "img2pdf", "reportlab")
@@ -27,6 +30,7 @@ def report_json(state: PacketState, ctx: Context) -> dict:
         "verdict": state.verdict(),
         "deadline": state.deadline.isoformat() if state.deadline else None,
         "findings": [f.to_json() for f in state.findings],
+        "left_out": [{"path": source, "why": why} for source, why in state.left_out.items()],
         "kinds": {source: c.to_json() for source, c in sorted(state.kinds.items())},
         "files": [state.readings[s].to_json() for s in sources(state) if s in state.readings],
         "lineage": lineage(state),
@@ -36,6 +40,32 @@ def report_json(state: PacketState, ctx: Context) -> dict:
         "engines": engines(state),
         "decisions": list(state.log),
     }
+
+
+def not_ready_text(state: PacketState, ctx: Context) -> str:
+    """NOT-READY.txt of a failed bundle: that it must not be submitted, the deadline, every finding with its fix
+    (errors first, in the order to fix them) and the files left out of upload/. Headings and rule titles in the
+    chosen language where the catalogs have them, English otherwise; finding messages are English."""
+    _ = gettext_for(ctx.lang)
+    claim_id = state.claim.claim_id if state.claim else (state.root.name if state.root else "packet")
+    lines = [_("NOT READY: do not submit this packet."), "",
+             _("Claim {claim_id}: the reviewers would reject this packet for the problems below. Fix them and build "
+               "it again; until then, upload/ and statement.txt are only a draft.", claim_id=claim_id)]
+    if state.deadline:
+        zone = ctx.display_zone
+        lines += ["", _("Review deadline: {time} ({left})",
+                        time=f"{format_when(state.deadline, ctx.lang, str(ctx.profile.limit('window_zone')))} = "
+                             f"{format_when(state.deadline, ctx.lang, zone)}",
+                        left=format_left(state.deadline - ctx.now, ctx.lang))]
+    for number, finding in enumerate(ordered(state.findings, ctx.profile), 1):
+        where = f" ({finding.file})" if finding.file else ""
+        lines += ["", f"{number}. {_(finding.severity).upper()} [{finding.rule}] {rule_title(finding.rule, ctx.lang)}"
+                      f"{where}", f"   {finding.message}"]
+        if finding.fix:
+            lines.append(f"   {_('Fix')}: {finding.fix}")
+    if state.left_out:
+        lines += ["", _("Left out of upload/") + ":"] + [f"- {source}: {why}" for source, why in state.left_out.items()]
+    return "\n".join(lines) + "\n"
 
 
 def sources(state: PacketState) -> list[str]:
@@ -62,7 +92,8 @@ def lineage(state: PacketState) -> list[dict]:
             "bytes": file.size if file else None,
             "detected": file.detected if file else None,
             "conversion": file.conversion if file else "",
-            "status": "placed" if placed and not missing else "partly-placed" if placed else "not-placed",
+            "status": ("left-out" if source in state.left_out else "placed" if placed and not missing
+                       else "partly-placed" if placed else "not-placed"),
             "pages": [{"page": page, "upload": upload, "upload_page": upload_page}
                       for page, upload, upload_page in placed],
             "pages_not_placed": missing,
