@@ -80,7 +80,8 @@ def misses(want: dict, got: dict) -> list[str]:
     """What was missed (-) or added (+) in one file."""
     fields = want["fields"]
     lines = []
-    pairs = (("tracking", {t["value"] for t in fields["tracking_numbers"]}, {t["value"] for t in got["tracking_numbers"]}),
+    pairs = (("tracking", {t["value"] for t in fields["tracking_numbers"]},
+              {t["value"] for t in got["tracking_numbers"]}),
              ("timestamps", {f'{t["value"][:16]} {t["role"]}' for t in fields["timestamps"]},
               {f'{t["value"][:16]} {r}' for t in got["timestamps"] for r in ("capture", "event")}),
              ("urls", {u["value"] for u in fields["urls"]}, {u["value"] for u in got["urls"]}),
@@ -97,7 +98,7 @@ def misses(want: dict, got: dict) -> list[str]:
     wrong_bar = [u["value"] for u in got["urls"] if u.get("address_bar") and host(u["host"]) not in bar]
     if wrong_bar:
         lines.append(f"address bar + {wrong_bar}")
-    if any(u["full"] for u in fields["urls"]) and {u["value"] for u in fields["urls"]} - {u["value"] for u in got["urls"]}:
+    if {u["value"] for u in fields["urls"] if u["full"]} - {u["value"] for u in got["urls"]}:
         lines.append(f"urls read {[u['value'] for u in got['urls']]}")
     return lines
 

@@ -424,7 +424,8 @@ def browser_chrome(cap: Capture, truth: Truth, rng: random.Random) -> str:
             f'<div style="display:flex;align-items:center;gap:8px;width:200px;height:100%;padding:0 10px;'
             f'background:{bg};border-radius:8px 8px 0 0;color:{ink if active else muted};font-size:12px;'
             f'white-space:nowrap;overflow:hidden">{fav}<span style="overflow:hidden;text-overflow:ellipsis"'
-            f'{truth.mark("other_hosts", title) if i else ""}>{esc(title)}</span><span style="margin-left:auto;color:{muted}">✕</span></div>')
+            f'{truth.mark("other_hosts", title) if i else ""}>{esc(title)}</span>'
+            f'<span style="margin-left:auto;color:{muted}">✕</span></div>')
     lights = ('<div style="display:flex;gap:8px;padding:0 14px 0 12px;align-items:center">'
               + "".join(f'<span style="width:12px;height:12px;border-radius:6px;background:{c}"></span>'
                         for c in ("#ff5f57", "#febc2e", "#28c840")) + "</div>") if cap.os == "mac" else ""
@@ -520,8 +521,8 @@ def page_html(cap: Capture, truth: Truth, rng: random.Random, narrow: bool = Fal
     dark = cap.page_dark
     bg, fg, line, panel = (("#121212", "#e6e6e6", "#3a3a3a", "#1e1e1e") if dark
                            else ("#ffffff", "#222222", "#dddddd", "#f5f6f8"))
-    number_mark = truth.mark("tracking_numbers", {"value": cap.number, "carrier": validate_tracking(cap.number, c.key)[0],
-                                                  "checksum": cap.checksum})
+    carrier = validate_tracking(cap.number, c.key)[0]
+    number_mark = truth.mark("tracking_numbers", {"value": cap.number, "carrier": carrier, "checksum": cap.checksum})
     ko = c.lang == "ko"
     status = cap.events[-1][1]
     delivered_at = cap.events[-1][0]
@@ -566,7 +567,8 @@ def page_html(cap: Capture, truth: Truth, rng: random.Random, narrow: bool = Fal
     if cap.address:
         road, postal = cap.address
         address_mark = truth.mark("korean_addresses", {"value": road, "postal_code": postal})
-        detail = f"{rng.randint(1, 30)}층" if rng.random() < 0.4 else f"{rng.randint(101, 120)}동 {rng.randint(101, 1804)}호"
+        detail = (f"{rng.randint(1, 30)}층" if rng.random() < 0.4
+                  else f"{rng.randint(101, 120)}동 {rng.randint(101, 1804)}호")
         label = "받는 분 주소" if ko else "Delivery address"
         recipient = (f'<div style="margin-top:10px"><span style="color:#888">{label}</span>&nbsp;&nbsp;'
                      f'<span{address_mark}>({esc(postal)}) {esc(road)}, {esc(detail)}</span></div>')
@@ -580,7 +582,8 @@ def page_html(cap: Capture, truth: Truth, rng: random.Random, narrow: bool = Fal
             f'<div style="width:{width};margin:20px auto;padding:0 {"12px" if narrow else "0"}">'
             f'<div style="font-size:{cap.font_px + 4}px;font-weight:bold">{"배송조회" if ko else "Tracking"}</div>'
             f'<div style="margin-top:12px;padding:14px;background:{panel};border:1px solid {line}">'
-            f'<span style="color:#888">{esc(number_label)}</span>&nbsp;&nbsp;<b{number_mark}>{esc(cap.shown_number)}</b>'
+            f'<span style="color:#888">{esc(number_label)}</span>&nbsp;&nbsp;'
+            f'<b{number_mark}>{esc(cap.shown_number)}</b>'
             f'<div style="margin-top:10px;font-size:{cap.font_px + 2}px"><b>{esc(status)}</b>&nbsp;&nbsp;'
             f'<span{summary_mark}>{esc(summary_time)}</span></div>{recipient}</div>{table}</div></div>')
 
@@ -623,7 +626,8 @@ def phone_html(cap: Capture, truth: Truth, rng: random.Random) -> str:
         bar = (f'<div style="display:flex;align-items:center;gap:12px;height:52px;padding:0 14px;background:{bg};'
                f'color:{ink};font-family:{cap.ui_font};flex:none"><span style="font-size:20px">✕</span>'
                f'<div style="flex:1;text-align:center;line-height:18px"><div style="font-size:14px;font-weight:bold">'
-               f'{esc(cap.carrier.title)}</div><div style="font-size:12px;color:#888"{bar_mark}>{esc(shown)}</div></div>'
+               f'{esc(cap.carrier.title)}</div>'
+               f'<div style="font-size:12px;color:#888"{bar_mark}>{esc(shown)}</div></div>'
                f'<span style="font-size:20px">⋮</span></div>')
     else:
         bar = (f'<div style="display:flex;align-items:center;height:54px;padding:0 12px;background:{bg};flex:none">'

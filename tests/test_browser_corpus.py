@@ -1,0 +1,60 @@
+"""The browser-rendered benchmark corpus (bench/browser_corpus.py): what it writes is what its truth says."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+from pipeline.fields.tracking import validate_tracking
+from pipeline.profile import Profile
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def corpus_module():
+    spec = importlib.util.spec_from_file_location("browser_corpus", BENCH / "browser_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_numbers_are_made_valid_by_evpacks_own_check():
+    """GIVEN the corpus' number maker WHEN it draws numbers of every carrier THEN evpack verifies each one that has a
+    check digit, and the numbers fit their carrier."""
+    corpus = corpus_module()
+    rng = random.Random(3)
+    for carrier in corpus.CARRIERS:
+        for _ in range(5):
+            value, checksum = corpus.tracking_number(carrier, rng)
+            assert validate_tracking(value, carrier.key)[1] == checksum, (carrier.key, value)
+
+
+def test_split_seeds_do_not_overlap():
+    corpus = corpus_module()
+    assert not set(corpus.TUNING_SEEDS) & set(corpus.TEST_SEEDS)
+    assert corpus.split_of(corpus.TEST_SEEDS[0]) == "test"
+
+
+def test_a_rendered_capture_and_its_truth(tmp_path):
+    """GIVEN two captures rendered by headless Chromium WHEN truth.json is read THEN each file is an image of the
+    screen at its display scale, its one address bar names a carrier host, tab and bookmark hosts are apart from
+    it, and a desktop capture with a clock has exactly one capture timestamp."""
+    corpus = corpus_module()
+    truth = corpus.build(tmp_path, seed=5, count=2)
+    assert json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))["seed"] == 5
+    profile = Profile.load()
+    for name, entry in truth["files"].items():
+        with Image.open(tmp_path / name) as image:
+            assert image.width >= 1000 and image.height >= 560
+        bars = [u for u in entry["fields"]["urls"] if u["address_bar"]]
+        assert len(bars) == 1 and profile.carrier_for_host(bars[0]["host"])
+        assert bars[0]["host"] not in entry["other_hosts"]
+        assert entry["fields"]["tracking_numbers"]
+        clocks = [t for t in entry["fields"]["timestamps"] if t["role"] == "capture"]
+        assert len(clocks) == (1 if entry["variety"]["device"] == "desktop" else 0)
+        assert any(t["role"] == "event" for t in entry["fields"]["timestamps"])
