@@ -19,12 +19,13 @@ from pipeline.output.reports.check import format_instant, ordered
 from pipeline.judging.statement_text import load_rules as load_statement_rules, script_counts
 from pipeline.judging.keywords import load_kind_rules, says_delivered, squeeze
 from pipeline.judging.parcel import parcel_of
+from pipeline.fields.scripts import RANGES
 
 # Rules whose findings mean a file never reached the read stage.
 BLOCKING_FILE_RULES = ("unsupported-format", "unreadable-file", "external-link")
 HOST_TOKEN = re.compile(r"[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(?:/[^\s]*)?")
 LINK = re.compile(r"(?i)^(https?://|www\.)|^[a-z0-9-]+(\.[a-z0-9-]+)+(/|$)")
-LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+LATIN_WORD = re.compile(f"[{RANGES['latin']}]+")
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from itertools import combinations
 from pathlib import Path
 
 from pipeline.datafiles import load_toml
+from pipeline.fields.scripts import HANGUL_SYLLABLE
 
 PATTERNS_FILE = Path(__file__).with_name("patterns.toml")
 
-HANGUL_SYLLABLE = re.compile(r"[가-힣]")
 
 
 @cache

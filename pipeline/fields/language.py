@@ -9,17 +9,16 @@ import re
 from functools import cache
 
 from pipeline.fields.data import patterns
+from pipeline.fields.scripts import HAN, HANGUL, RANGES
 
-SCRIPTS = {
-    "ko": re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3131-\u318e]"),            # syllables and jamo
-    "zh": re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]"),            # unified and compatibility Han
-}
+SCRIPTS = {"ko": HANGUL, "zh": HAN}
 URL_OR_MAIL = re.compile(r"\S*(?:://|www\.|@)\S*|\S+\.(?:com|net|org|kr|cn)\S*", re.IGNORECASE)
 
 
 @cache
 def _latin_word() -> re.Pattern:
-    return re.compile(rf"(?<![A-Za-z])[A-Za-z]{{{patterns()['languages']['min_latin_word']},}}(?![A-Za-z])")
+    latin = RANGES["latin"]
+    return re.compile(rf"(?<![{latin}])[{latin}]{{{patterns()['languages']['min_latin_word']},}}(?![{latin}])")
 
 
 def detect_languages(text: str) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ import zxingcpp
 from PIL import Image
 
 from pipeline.datafiles import load_toml
+from pipeline.fields.scripts import HAN, HANGUL_SYLLABLE
 
 RULES_FILE = Path(__file__).with_name("ingest.toml")
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -166,11 +167,11 @@ def _decode(data: bytes, encoding: str, final: bool) -> str | None:
 
 
 def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\u3400" <= ch <= "\u4dbf"
+    return HAN.match(ch) is not None
 
 
 def _is_korean_script(ch: str) -> bool:
-    return "\uac00" <= ch <= "\ud7a3" or _is_han(ch)
+    return HANGUL_SYLLABLE.match(ch) is not None or _is_han(ch)
 
 
 def _everyday_share(text: str, in_script, everyday: str) -> float:
@@ -180,7 +181,7 @@ def _everyday_share(text: str, in_script, everyday: str) -> float:
 
 
 def _hangul_without_hanja(text: str, max_hanja_share: float) -> bool:
-    hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
+    hangul = len(HANGUL_SYLLABLE.findall(text))
     hanja = sum(1 for ch in text if _is_han(ch))
     return hangul > 0 and hanja <= max_hanja_share * (hangul + hanja)
 

@@ -27,6 +27,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from pipeline.datafiles import load_toml
 from pipeline.errors import FileProblem, MissingDependencyError
+from pipeline.fields.scripts import HAN
 from pipeline.ingest.sniff import csv_delimiter, decode_text
 
 SETTINGS_FILE = Path(__file__).with_name("transcript.toml")
@@ -158,7 +159,7 @@ def markup(text: str) -> str:
         if ch in "\r\t":
             ch = " "
         code = ord(ch)
-        order = sorted(fonts, key=lambda f: f[0] != han) if _is_han(code) else fonts
+        order = sorted(fonts, key=lambda f: f[0] != han) if HAN.match(ch) else fonts
         # Beyond the BMP, reportlab's text layer keeps only 16 bits of the code (an emoji would read as another
         # character), so such characters are spelled out instead of drawn.
         name = None if code > 0xFFFF else next((n for n, covered in order if code in covered or ch == " "), None)
@@ -171,10 +172,6 @@ def markup(text: str) -> str:
         else:
             merged.append([name, piece])
     return "".join(f'<font name="{name}">{pieces}</font>' for name, pieces in merged)
-
-
-def _is_han(code: int) -> bool:
-    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3134F
 
 
 def _render(dst: Path, title_name: str, encoding: str, header: list[str], body: list[list[str]],

@@ -26,6 +26,7 @@ from babel.dates import format_datetime
 
 from pipeline.datafiles import load_toml
 from pipeline.errors import EvpackError, ProfileError
+from pipeline.fields.scripts import script_counts
 from pipeline.judging.keywords import says_delivered
 from pipeline.judging.parcel import Parcel, Shown, parcel_of
 from pipeline.model import KST, PacketState, Reading
@@ -46,21 +47,6 @@ def nfc(text: str) -> str:
 def char_count(text: str) -> int:
     """Characters as the form counts them: code points after NFC."""
     return len(nfc(text))
-
-
-def script_counts(text: str) -> Counter:
-    """Letters per script: hangul, latin, han (Chinese/Japanese ideographs and kana)."""
-    counts: Counter = Counter()
-    for ch in text:
-        code = ord(ch)
-        if 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
-            counts["hangul"] += 1
-        elif ch.isascii() and ch.isalpha() or 0x00C0 <= code <= 0x024F:
-            counts["latin"] += 1
-        elif 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x3040 <= code <= 0x30FF \
-                or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FA1F:
-            counts["han"] += 1
-    return counts
 
 
 # ---- data ----------------------------------------------------------------------------------------
@@ -312,8 +298,8 @@ def usable_draft(text: str | None, languages: Iterable[str]) -> tuple[Draft | No
         return None, "no draft statement in claim.toml"
     cleaned = WHITESPACE.sub(" ", nfc(text)).strip()
     counts = script_counts(cleaned)
-    if counts["han"]:
-        return None, f"draft statement not used: it has {counts['han']} Chinese/Japanese characters"
+    if counts["han"] or counts["kana"]:
+        return None, f"draft statement not used: it has {counts['han'] + counts['kana']} Chinese/Japanese characters"
     lang = "ko" if counts["hangul"] >= counts["latin"] and counts["hangul"] else "en" if counts["latin"] else None
     if lang not in set(languages):
         return None, "draft statement not used: it is in none of the profile's statement languages"

@@ -29,6 +29,7 @@ from pipeline import runtime
 from pipeline.datafiles import load_toml
 from pipeline.output import imageops
 from pipeline.errors import MissingDependencyError, OcrFailed, OcrTimeout, UsageError
+from pipeline.fields.scripts import CJK_PUNCTUATION, HAN, HANGUL_SYLLABLE, LATIN, RANGES
 from pipeline.model import PageReading
 
 SETTINGS_FILE = Path(__file__).with_name("ocr.toml")
@@ -40,12 +41,9 @@ LIBRARY_FIX = ("install evpack's Python dependencies again (`make setup`; tesser
                "engine = \"cli\" in pipeline/reading/ocr.toml.")
 INSTALL_FIX = ("install Tesseract with its Korean data: `sudo apt-get install tesseract-ocr tesseract-ocr-kor "
                "tesseract-ocr-chi-sim`, or `make setup`.")
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
-LATIN = re.compile(r"[A-Za-z]")
+HANGUL = HANGUL_SYLLABLE  # a word with a whole syllable is Korean; a lone jamo is OCR noise
 # Tesseract puts a space between Chinese characters it reads one by one; Chinese is written without spaces.
-SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]) "
-                               r"(?=[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef])")
+SPACE_BETWEEN_HAN = re.compile(f"(?<=[{RANGES['han']}{CJK_PUNCTUATION}]) (?=[{RANGES['han']}{CJK_PUNCTUATION}])")
 
 
 @dataclass(frozen=True)
@@ -902,7 +900,7 @@ def _in_road_place(words: list[OcrWord], cfg: OcrSettings) -> set[int]:
             run, line, syllables, latin = None, w.line, "", []
         if run and (w.text[:1].isdigit() or HANGUL.match(w.text)):
             found.update(id(x) for x in run)
-        syllables = syllables + w.text if re.fullmatch("[가-힣]", w.text) else ""
+        syllables = syllables + w.text if HANGUL.fullmatch(w.text) else ""
         is_latin = bool(LATIN.search(w.text)) and not HANGUL.search(w.text)
         if after_unit.search(w.text):
             found.update(id(x) for x in latin)
