@@ -44,3 +44,24 @@ def broken(path: Path, what: str, exc: Exception) -> DataFileError:
 def flat_settings(cls: type[T], path: Path, what: str) -> T:
     """A settings dataclass from a TOML file whose sections only group its fields (every key is a field)."""
     return cls(**{key: value for section in load_toml(path, what).values() for key, value in section.items()})
+
+
+class FlatSettings:
+    """Base of a frozen settings dataclass read by `flat_settings` from its module's TOML file, named in the class
+    statement: `class DeskewSettings(FlatSettings, file=SETTINGS_FILE, what="The deskew settings file")`."""
+
+    def __init_subclass__(cls, file: Path | None = None, what: str = "", **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._file, cls._what = file, what
+
+    @classmethod
+    def load(cls, path: Path | None = None):
+        """The settings of `path` (default: the class's file); a DataFileError names a missing or broken file."""
+        return flat_settings(cls, path or cls._file, cls._what)
+
+    @classmethod
+    def default(cls):
+        """The settings of the class's file, read once per process."""
+        if "_default" not in cls.__dict__:
+            cls._default = cls.load()
+        return cls._default

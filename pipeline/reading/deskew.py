@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import cv2
@@ -24,14 +23,16 @@ from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 
 from pipeline.output import imageops
-from pipeline.datafiles import flat_settings
+from pipeline.datafiles import FlatSettings
 
 
 SETTINGS_FILE = Path(__file__).with_name("deskew.toml")
 
 
 @dataclass(frozen=True)
-class DeskewSettings:
+class DeskewSettings(FlatSettings, file=SETTINGS_FILE, what="The deskew settings file"):
+    """deskew.toml: the size of the search copy, the angles searched, and when an angle is worth undoing."""
+
     max_side_px: int
     range_degrees: float
     coarse_step_degrees: float
@@ -43,14 +44,8 @@ class DeskewSettings:
     min_gain: float
     min_angle_degrees: float
 
-    @classmethod
-    def load(cls, path: Path = SETTINGS_FILE) -> DeskewSettings:
-        return flat_settings(cls, path, "The deskew settings file")
 
-
-@cache
-def settings() -> DeskewSettings:
-    return DeskewSettings.load()
+settings = DeskewSettings.default  # the settings of the shipped file, read once per process
 
 
 def skew_angle(gray: np.ndarray, cfg: DeskewSettings | None = None) -> float | None:

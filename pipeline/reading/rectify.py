@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from pipeline.datafiles import flat_settings
+from pipeline.datafiles import FlatSettings
 
 
 SETTINGS_FILE = Path(__file__).with_name("rectify.toml")
@@ -39,7 +38,10 @@ SIDES = ("top", "right", "bottom", "left")
 
 
 @dataclass(frozen=True)
-class RectifySettings:
+class RectifySettings(FlatSettings, file=SETTINGS_FILE, what="The rectification settings"):
+    """rectify.toml: how corners are detected, which quads are plausible, how each side is refined on its profile,
+    and the size and interpolation of the warped output."""
+
     detect_long_side: int
     blur_px: int
     canny_low: int
@@ -63,14 +65,8 @@ class RectifySettings:
     max_output_pixels: int
     interpolation: str
 
-    @classmethod
-    def load(cls, path: Path = SETTINGS_FILE) -> RectifySettings:
-        return flat_settings(cls, path, "The rectification settings")
 
-
-@cache
-def settings() -> RectifySettings:
-    return RectifySettings.load()
+settings = RectifySettings.default  # the settings of the shipped file, read once per process
 
 
 # ---- the public entry points -------------------------------------------------------------------------------
