@@ -16,7 +16,7 @@ setup: .system-deps $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml .system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q --no-binary tesserocr -e '.[dask,dev]'
+	$(PY) -m pip install -q --no-binary tesserocr -e '.[dask,dev,tesserocr]'
 	touch $@
 
 demo: setup   ## build every sample packet into out/ and print the summary

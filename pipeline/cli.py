@@ -37,7 +37,16 @@ def parse_now(value: str | None) -> datetime:
     return when
 
 
+def announce_engine() -> None:
+    """Says once per run, on stderr, when reading falls back to the `tesseract` command (tesserocr not installed)."""
+    from pipeline.reading.ocr import engine_fallback
+    note = engine_fallback()
+    if note:
+        click.echo(f"evpack: {note}", err=True)
+
+
 def make_context(opts: dict, workdir: Path) -> Context:
+    announce_engine()
     cache = None if opts.get("no_cache") else Path(opts["cache_dir"]) if opts.get("cache_dir") else default_cache_dir()
     ledger = opts.get("ledger")
     return Context(profile=Profile.load(opts.get("profile")), workdir=workdir, now=parse_now(opts.get("now")),
@@ -198,6 +207,26 @@ def batch(root, out, jobs, executor, scheduler, **opts):
         ctx = make_context(opts, Path(tmp))
         result = run_batch(root, out, ctx, jobs=jobs, executor=executor, scheduler=scheduler)
     sys.exit(int(result.exit_code))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="The read cache to report (default: evpack's).")
+@click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False),
+              help="The ledger to report (default: ledger.sqlite3 in your data folder, or $EVPACK_LEDGER).")
+@handle_errors
+def doctor(as_json, cache_dir, ledger_path):
+    """Report Tesseract, its languages, fonts, the OCR engine, cache and ledger paths, and what to install.
+    Exit 3 if something is missing."""
+    from pipeline.doctor import diagnose, report_text
+    checks = diagnose(Path(cache_dir) if cache_dir else default_cache_dir(),
+                      Path(ledger_path) if ledger_path else default_ledger_path())
+    if as_json:
+        click.echo(json.dumps({"schema": "evpack.doctor/1", "checks": [c.to_json() for c in checks]},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(report_text(checks))
+    sys.exit(int(ExitCode.MISSING_DEPENDENCY if any(c.status == "missing" for c in checks) else ExitCode.OK))
 
 
 @cli.group()

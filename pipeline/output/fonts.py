@@ -86,6 +86,16 @@ def cover_fonts(data_path: Path = FONTS_DATA) -> CoverFonts:
                       fallback_install=data.get("fallback", {}).get("install", ""))
 
 
+def font_files(data_path: Path = FONTS_DATA) -> dict[str, Path | None]:
+    """The font files the cover would use, found as cover_fonts finds them, without registering anything:
+    {"korean": path or None, "fallback": path or None}."""
+    data = _read(data_path)
+    dirs = tuple(Path(d).expanduser() for d in data["search_dirs"])
+    fallback = next((path for candidate in data.get("fallback", {}).get("files", ())
+                     if (path := _find((candidate["file"],), dirs)) is not None), None)
+    return {"korean": _find(tuple(data["korean"]["regular"]), dirs), "fallback": fallback}
+
+
 def _register(name: str, path: Path, subfont: int = 0) -> TTFont:
     try:
         font = TTFont(name, str(path), subfontIndex=subfont)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import importlib.util
 import os
 import re
 import shutil
@@ -187,12 +188,28 @@ def engine() -> Engine:
 
 
 def engine_kind() -> str:
-    """"library" or "cli": ocr.toml's `engine`, unless the EVPACK_OCR_ENGINE environment variable names one."""
-    kind = os.environ.get(ENGINE_VARIABLE) or settings().engine
+    """"library" or "cli": ocr.toml's `engine`, unless the EVPACK_OCR_ENGINE environment variable names one.
+    tesserocr is an optional extra: ocr.toml's "library" without it installed is "cli" (engine_fallback() says so);
+    an explicit EVPACK_OCR_ENGINE=library is kept, and reading then says how to install tesserocr (exit 3)."""
+    explicit = os.environ.get(ENGINE_VARIABLE)
+    kind = explicit or settings().engine
     if kind not in ENGINE_KINDS:
         raise UsageError(f"unknown OCR engine {kind!r} (from {ENGINE_VARIABLE} or ocr.toml)",
                          f"use one of: {', '.join(ENGINE_KINDS)}.")
-    return kind
+    return "cli" if kind == "library" and not explicit and not library_installed() else kind
+
+
+def library_installed() -> bool:
+    """Whether tesserocr is installed (found, not loaded: loading it is _tesserocr's job)."""
+    return importlib.util.find_spec("tesserocr") is not None
+
+
+def engine_fallback() -> str | None:
+    """The one line to tell the user when ocr.toml's in-process engine fell back to the `tesseract` command."""
+    if os.environ.get(ENGINE_VARIABLE) or settings().engine != "library" or library_installed():
+        return None
+    return ("tesserocr is not installed: reading with the `tesseract` command (a process per call, slower); "
+            "`pip install 'evpack[tesserocr]'` reads in-process.")
 
 
 @cache
