@@ -77,10 +77,13 @@ class TrackingNumber:
     carrier: str | None    # cj | korea-post | hanjin | lotte | logen | coupang | fedex | ups | dhl | ems | None
     checksum: str          # ok | bad | none  (none: the carrier has no public check digit, or unknown)
     page: int = 1          # 1-based page of the file
-    context: str = ""      # why it was taken: label | url | format | carrier-name | lone-line
+    context: str = ""      # why it was taken: label | url | format | carrier-name | lone-line | barcode
+    source: str = ""       # what it was read from: text (a PDF's text layer) | ocr | url | barcode (exact)
+    box: tuple[int, int, int, int] | None = None  # a barcode's [x0, y0, x1, y1] in the page image's pixels
 
     def to_json(self) -> dict:
-        return {"value": self.value, "carrier": self.carrier, "checksum": self.checksum, "page": self.page}
+        found = {"value": self.value, "carrier": self.carrier, "checksum": self.checksum, "page": self.page}
+        return found | ({"source": self.source} if self.source else {}) | ({"box": list(self.box)} if self.box else {})
 
 
 @dataclass(frozen=True)
@@ -138,11 +141,29 @@ class Fields:
     @classmethod
     def from_json(cls, data: Mapping) -> "Fields":
         return cls(
-            tracking_numbers=tuple(TrackingNumber(**t) for t in data.get("tracking_numbers", ())),
+            tracking_numbers=tuple(TrackingNumber(**{**t, "box": tuple(t["box"]) if t.get("box") else None})
+                                   for t in data.get("tracking_numbers", ())),
             timestamps=tuple(Timestamp(**t) for t in data.get("timestamps", ())),
             urls=tuple(Url(**u) for u in data.get("urls", ())),
             korean_addresses=tuple(KoreanAddress(**a) for a in data.get("korean_addresses", ())),
         )
+
+
+@dataclass(frozen=True)
+class Barcode:
+    """One symbol zxing-cpp decoded on a page: exact, as encoded (no OCR between the pixels and the value)."""
+
+    format: str            # zxing-cpp's name of the symbology: Code128, Code39, ITF, EAN13, QRCode, DataMatrix ...
+    text: str              # the decoded content
+    box: tuple[int, int, int, int] | None = None  # [x0, y0, x1, y1] in the page image's pixels; None when it was
+                                                  # decoded on a photo's warped-flat copy only
+
+    def to_json(self) -> dict:
+        return {"format": self.format, "text": self.text} | ({"box": list(self.box)} if self.box else {})
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> "Barcode":
+        return cls(data["format"], data["text"], tuple(data["box"]) if data.get("box") else None)
 
 
 @dataclass(frozen=True)
@@ -157,6 +178,7 @@ class PageReading:
     header_text: str = ""          # text of the top band (a browser's address bar lives there)
     footer_text: str = ""          # text of the bottom band (taskbar clock, print footer)
     bar_reads: tuple[str, ...] = ()  # the address bar read at several scales, the consensus (in header_text) first
+    barcodes: tuple[Barcode, ...] = ()  # every barcode decoded on the page (pipeline/reading/barcodes.py)
     warning: str = ""              # e.g. "OCR timed out after 60 s"
 
 
@@ -188,7 +210,8 @@ class Reading:
     def to_json(self) -> dict:
         return {"path": self.source, "pages": len(self.pages), "text_source": self.text_source,
                 "fields": self.fields.to_json(), "languages": list(self.languages),
-                "engine": self.engine, "qr_codes": list(self.qr_codes)}
+                "engine": self.engine, "qr_codes": list(self.qr_codes),
+                "barcodes": [{"page": page.index} | code.to_json() for page in self.pages for code in page.barcodes]}
 
 
 # ---- judging ----------------------------------------------------------------------------------

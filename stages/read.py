@@ -11,9 +11,7 @@ from dataclasses import replace
 
 from pipeline.batch import executors
 
-from pipeline.reading import ocr
-
-from pipeline.reading import reader
+from pipeline.reading import barcodes, ocr, reader
 from pipeline.reading.cache import ReadCache
 from pipeline.context import Context
 from pipeline.errors import FileProblem, MissingDependencyError
@@ -24,7 +22,7 @@ def run(state: PacketState, ctx: Context) -> PacketState:
     usable = [f for f in state.files if f.usable is not None and f.usable_type]
     if not usable:
         return state
-    cache = ReadCache(ctx.cache_dir, engine_key(), ocr.settings().version)
+    cache = ReadCache(ctx.cache_dir, engine_key(), f"{ocr.settings().version}+{barcodes.fingerprint()}")
     by_content: dict[str, Reading] = {}
     findings: list[Finding] = []
     log: list[str] = []

@@ -29,7 +29,8 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile) -> Fields:
     for page in pages:
         page_urls = _page_urls(page, profile)
         urls += page_urls
-        tracking += extract_tracking(page.text, page_urls, profile, page.index)
+        tracking += extract_tracking(page.text, page_urls, profile, page.index, page.barcodes,
+                                     "text" if page.source == "text-layer" else "ocr")
         timestamps += _page_timestamps(page, year)
         addresses += extract_addresses(page.text, page.index)
     return Fields(tracking_numbers=tuple(tracking), timestamps=tuple(timestamps), urls=tuple(urls),

@@ -12,7 +12,7 @@ Any other misread digit stays as read and shows up as checksum "bad", never as a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import cache
 from typing import Iterable, Sequence
@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.fields.data import keyword_alternation, latin_bounded, one_letter_off_keyword, patterns
-from pipeline.model import TrackingNumber, Url
+from pipeline.model import Barcode, TrackingNumber, Url
 from pipeline.profile import Profile
 
 HANGUL_WORD = re.compile(r"[가-힣]+")
@@ -567,8 +567,11 @@ def _carrier_for(candidate: _Candidate, mentions: list[tuple[int, str]], page_ho
     return candidate.strong_carrier
 
 
-def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int) -> list[TrackingNumber]:
-    """Tracking numbers of one page, deduplicated by value, in the order of the evidence that found them."""
+def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int,
+                     barcodes: Sequence[Barcode] = (), source: str = "ocr") -> list[TrackingNumber]:
+    """Tracking numbers of one page, deduplicated by value: the barcodes' first (exact, see `_with_barcodes`),
+    then the text's in the order of the evidence that found them. `source` is what the text was read from
+    (`ocr` or `text` for a PDF's text layer); a number taken from a URL's query reports `url`."""
     mentions = _carrier_mentions(text)
     page_hosts = [c for c in (profile.carrier_for_host(u.host) for u in sorted(urls, key=lambda u: not u.address_bar))
                   if c]
@@ -587,14 +590,102 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
             (next((u.value for u in urls if candidate.value in normalise(u.value)), ""), candidate.start)
             if candidate.context == "url" else ("", candidate.start))
         carrier, checksum = validate_tracking(value, _carrier_for(candidate, mentions, page_hosts))
-        number = TrackingNumber(value, carrier, checksum, page=page, context=candidate.context)
+        number = TrackingNumber(value, carrier, checksum, page=page, context=candidate.context,
+                                source="url" if candidate.context == "url" else source)
         known = best.get(value)
         if known is None or (known.carrier is None and carrier is not None):
             best[value] = number
     numbers = without_weaker_copies(list(best.values()))
-    return [n for n in numbers if not _copy_of_a_url_number(n, urls, profile)
-            and not _read_back_copy(n, as_read, numbers) and not _outread(n, sightings, numbers)
-            and not _look_alike_copy(n, sightings, numbers)]
+    numbers = [n for n in numbers if not _copy_of_a_url_number(n, urls, profile)
+               and not _read_back_copy(n, as_read, numbers) and not _outread(n, sightings, numbers)
+               and not _look_alike_copy(n, sightings, numbers)]
+    coded = _from_barcodes(barcodes, digits, [cid for _, cid in mentions] + page_hosts, profile, page)
+    return _with_barcodes(coded, numbers)
+
+
+# ---- barcodes ------------------------------------------------------------------------------------------------
+
+def _from_barcodes(symbols: Sequence[Barcode], digits: str, named: list[str], profile: Profile,
+                   page: int) -> list[TrackingNumber]:
+    """The page's barcodes whose content is a tracking number (patterns.toml [tracking.barcodes]): a symbology
+    that may carry one (never a retail EAN/UPC), holding a carrier's tracking URL (its number, as in a URL), or a
+    number that
+    - is self-identifying with a check digit that verifies (S10, UPS 1Z), or
+    - fits a format of a carrier the page names (its check digit, if it has one, not failing), or
+    - fits some carrier's format and the page's text shows it, at most `replaces_max_edits` characters off (the
+      label's human-readable line under the bars), or
+    - is the page's one such number fitting a format of a carrier whose name labels a number, its check digit
+      not failing (`name_labels_carriers`: not Coupang's catch-all 10-14 digits): a label carries one parcel's, and a
+      photographed label's text may be lost to OCR while its bars decode.
+    The decoded value is exact: no OCR confusion is read back in it."""
+    rules = patterns()["tracking"]["barcodes"]
+    values: list[tuple[str, str | None, Barcode]] = []
+    for symbol in symbols:
+        if symbol.format not in rules["formats"]:
+            continue
+        content = symbol.text.strip()
+        if re.match(r"(?i)https?://", content):
+            host = (urlsplit(content).hostname or "").lower()
+            values += [(c.value, c.strong_carrier, symbol) for c in _from_urls([Url(content, host, page)], profile)
+                       if c.strong_carrier]
+        elif re.fullmatch(rules["content"], normalise(content)):
+            values.append((normalise(content), None, symbol))
+    carriers = patterns()["tracking"]["name_labels_carriers"]
+    lone = {value for value, _, _ in values
+            if any(fits(value, cid) and validate_tracking(value, cid)[1] != "bad" for cid in carriers)}
+    found: dict[str, TrackingNumber] = {}
+    for value, carrier, symbol in values:
+        if value in found:
+            continue
+        carrier = carrier or next((cid for cid in named if fits(value, cid)
+                                   and validate_tracking(value, cid)[1] != "bad"), None)
+        identified = _self_identified(value)
+        if carrier is None and not (identified and identified[1] == "ok") and value not in lone and not (
+                any(f.regex.fullmatch(value) for f in _formats())
+                and _shown_in_text(value, digits, rules["replaces_max_edits"])):
+            continue
+        if carrier is None and value in lone and len(lone) > 1 and not (identified and identified[1] == "ok") \
+                and not _shown_in_text(value, digits, rules["replaces_max_edits"]):
+            continue  # two numbers in bars, neither named nor shown: which is the parcel's cannot be told
+        carrier, checksum = validate_tracking(value, carrier)
+        found[value] = TrackingNumber(value, carrier, checksum, page=page, context="barcode", source="barcode",
+                                      box=symbol.box)
+    return list(found.values())
+
+
+def _shown_in_text(value: str, digits: str, max_edits: int) -> bool:
+    """Whether the text spells `value`, or a number at most `max_edits` characters off it (OCR's reading of the
+    human-readable line)."""
+    for run in RUN.finditer(digits):
+        if sum(c.isdigit() for c in run.group()) < 4:
+            continue
+        for window, _, _ in _windows(digits, run):
+            if abs(len(window) - len(value)) <= max_edits and \
+                    Levenshtein.distance(window, value, score_cutoff=max_edits) <= max_edits:
+                return True
+    return False
+
+
+def _with_barcodes(coded: list[TrackingNumber], numbers: list[TrackingNumber]) -> list[TrackingNumber]:
+    """One page-level consolidation: a barcode's number is exact, so it confirms the text's reading of the same
+    number and replaces one at most `replaces_max_edits` characters off it (OCR's misread of the label's
+    human-readable line); its carrier, where the barcode named none, is that reading's if the value fits it.
+    Barcode numbers come first."""
+    max_edits = patterns()["tracking"]["barcodes"]["replaces_max_edits"]
+
+    def near(a: str, b: str) -> bool:
+        return Levenshtein.distance(a, b, score_cutoff=max_edits) <= max_edits
+
+    merged = []
+    for number in coded:
+        if number.carrier is None:
+            carrier = next((n.carrier for n in numbers if n.carrier and near(n.value, number.value)
+                            and fits(number.value, n.carrier)), None)
+            if carrier is not None:
+                carrier, checksum = validate_tracking(number.value, carrier)
+                number = replace(number, carrier=carrier, checksum=checksum)
+        merged.append(number)
+    return merged + [n for n in numbers if not any(near(n.value, c.value) for c in coded)]
 
 
 def _look_alike_copy(number: TrackingNumber, sightings: dict[str, set], numbers: list[TrackingNumber]) -> bool:

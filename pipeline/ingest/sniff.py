@@ -19,16 +19,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-import zxingcpp
 from PIL import Image
 
 from pipeline.datafiles import load_toml
 from pipeline.fields.scripts import HAN, HANGUL_SYLLABLE
+from pipeline.reading import barcodes
 
 RULES_FILE = Path(__file__).with_name("ingest.toml")
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1a")  # bytes that occur in real text files (0x1a: DOS end-of-file)
-QR_FORMATS = [zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode, zxingcpp.BarcodeFormat.RMQRCode]
 
 
 @dataclass(frozen=True)
@@ -256,7 +255,7 @@ def dominant_qr_code(image: Image.Image) -> QrCode | None:
     sample = _qr_sample(image, rules["sample_side"])
     area = sample.width * sample.height
     best: QrCode | None = None
-    for code in zxingcpp.read_barcodes(sample, formats=QR_FORMATS):
+    for code in barcodes.scan(sample, barcodes.settings().links):
         share = _polygon_area(code.position) / area
         if share >= rules["min_share"] and (best is None or share > best.share):
             best = QrCode(code.text, share)

@@ -15,9 +15,9 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from pipeline.model import Fields, PageReading, Reading
+from pipeline.model import Barcode, Fields, PageReading, Reading
 
-SCHEMA = "evpack.read-cache/1"
+SCHEMA = "evpack.read-cache/2"  # 2: pages carry their barcodes
 
 
 class ReadCache:
@@ -46,7 +46,9 @@ class ReadCache:
             if data.get("schema") != SCHEMA or data.get("sha256") != sha256:
                 return None
             return Reading(source=data["source"], sha256=sha256,
-                           pages=tuple(PageReading(**{**page, "bar_reads": tuple(page.get("bar_reads", ()))})
+                           pages=tuple(PageReading(**{**page, "bar_reads": tuple(page.get("bar_reads", ())),
+                                                      "barcodes": tuple(Barcode.from_json(code)
+                                                                        for code in page.get("barcodes", ()))})
                                        for page in data["pages"]), fields=Fields(),
                            languages=(), engine=data["engine"], qr_codes=tuple(data["qr_codes"]),
                            image_width=data["image_width"], image_height=data["image_height"])
@@ -62,7 +64,8 @@ class ReadCache:
         if path is None:
             return False
         data = {"schema": SCHEMA, "sha256": reading.sha256, "source": reading.source, "engine": reading.engine,
-                "pages": [asdict(page) for page in reading.pages], "qr_codes": list(reading.qr_codes),
+                "pages": [asdict(page) | {"barcodes": [code.to_json() for code in page.barcodes]}
+                          for page in reading.pages], "qr_codes": list(reading.qr_codes),
                 "image_width": reading.image_width, "image_height": reading.image_height}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

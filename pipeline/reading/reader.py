@@ -13,24 +13,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
-from pipeline.reading import deskew
-
 from pipeline.output import imageops
-
-from pipeline.reading import ocr
-
-from pipeline.reading import rectify
+from pipeline.reading import barcodes, deskew, ocr, rectify
 from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.fields.extract import detect_languages, extract_fields
-from pipeline.model import Fields, PageReading, Reading
+from pipeline.model import Barcode, Fields, PageReading, Reading
 from pipeline.profile import Profile
 
 TEXT_LAYER_ENGINE = "pdf text layer (pypdfium2)"
-QR_FORMATS = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode, zxingcpp.BarcodeFormat.RMQRCode)
 # What Pillow and PDFium raise on a damaged page or image: that page cannot be read, the rest still can.
 PAGE_FAILURES = (pdfium.PdfiumError, OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError)
 
@@ -56,7 +49,7 @@ class PageJob:
 class PageResult:
     page: PageReading
     languages: str            # Tesseract languages used, "" when the page could not be OCR'd
-    qr_codes: tuple[str, ...]
+    qr_codes: tuple[str, ...]  # the payloads of its QR codes (barcodes.links)
 
 
 @dataclass(frozen=True)
@@ -113,12 +106,13 @@ def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float) 
             if len("".join(text.split())) >= cfg.min_text_layer_chars:
                 lines = [line for line in text.splitlines() if line.strip()]
                 width, height = page.get_size()
+                # Only an embedded picture can hold a barcode the text layer does not spell out; text pages
+                # without one stay ~ms.
+                symbols = text_layer_barcodes(page) if _has_image(page) else ()
+                qr_codes += barcodes.links(symbols)
                 pages.append(PageReading(index=index, text=text, source="text-layer", width=round(width),
                                          height=round(height), header_text=lines[0] if lines else "",
-                                         footer_text=lines[-1] if lines else ""))
-                # Only an embedded picture can hold a QR code worth finding; text pages without one stay ~ms.
-                if _has_image(page):
-                    qr_codes += qr_payloads(render(page, cfg.qr_render_dpi))
+                                         footer_text=lines[-1] if lines else "", barcodes=symbols))
             else:
                 pages.append(None)
                 dpi = min(cfg.render_dpi, scan_dpi(page) or cfg.render_dpi)
@@ -164,8 +158,15 @@ def render(page: pdfium.PdfPage, dpi: float) -> Image.Image:
     return page.render(scale=dpi / 72, grayscale=True).to_pil()
 
 
-def qr_payloads(image: Image.Image) -> list[str]:
-    return [code.text for code in zxingcpp.read_barcodes(image, formats=QR_FORMATS) if code.text]
+def text_layer_barcodes(page: pdfium.PdfPage) -> tuple[Barcode, ...]:
+    """The barcodes of a text-layer page's pictures, rendered at barcodes.toml's resolution (never above the
+    pictures' own), boxes in PDF points like the rest of a text-layer page."""
+    dpi = min(barcodes.settings().text_layer_render_dpi, scan_dpi(page) or barcodes.settings().text_layer_render_dpi)
+    with render(page, dpi) as image:
+        found = barcodes.read(image)
+    scale = 72 / dpi
+    return tuple(replace(code, box=tuple(round(v * scale) for v in code.box) if code.box else None)
+                 for code in found)
 
 
 def page_image(job: PageJob) -> Image.Image:
@@ -200,8 +201,9 @@ def read_page(job: PageJob) -> PageResult:
                                        unrule=scan or is_document_photo(job, upright.size))
         if flat is not None and page.source == "ocr":
             page = with_flat_read(page, flat, job, languages)
-        codes = tuple(qr_payloads(image))
-    return PageResult(page, languages if page.source == "ocr" else "", codes)
+        symbols = barcodes.read(image, flat)
+    return PageResult(replace(page, barcodes=symbols), languages if page.source == "ocr" else "",
+                      barcodes.links(symbols))
 
 
 def with_flat_read(page: PageReading, flat: Image.Image, job: PageJob, languages: str) -> PageReading:

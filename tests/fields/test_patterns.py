@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.fields.extract import detect_languages, extract_dates, extract_fields, validate_tracking
 from pipeline.fields.data import patterns
-from pipeline.model import PageReading
+from pipeline.model import Barcode, PageReading
 from pipeline.fields.road_names import check_road
 from pipeline.profile import Profile
 
@@ -26,6 +26,10 @@ def _examples() -> list:
         add("tracking", "tracking.match", ex["text"], ex["expect"])
     for text in tracking["reject"]:
         add("tracking", "tracking.reject", text, [])
+    for where in ("match", "reject"):
+        for ex in tracking["barcodes"][where]:
+            add("barcode", f"tracking.barcodes.{where}", (ex["text"], tuple(map(tuple, ex["barcodes"]))),
+                ex.get("expect", []))
     for fmt in tracking["formats"]:
         for ex in fmt["examples"]:
             add("checksum", f"tracking.formats.{fmt['carrier']}", (ex["value"], fmt["carrier"]),
@@ -75,6 +79,10 @@ def _read(kind: str, example, profile: Profile):
     if kind == "road":
         check = check_road(*example)
         return check.road, check.status
+    if kind == "barcode":  # a page's text and the barcodes decoded on it
+        text, symbols = example
+        page = PageReading(index=1, text=text, source="ocr", barcodes=tuple(Barcode(*s) for s in symbols))
+        return [t.value for t in extract_fields([page], profile).tracking_numbers]
     if kind == "bar":  # one read of an address bar, the header naming no known host
         return [u.value for u in extract_fields([PageReading(index=1, text="", source="ocr", bar_reads=(example,))],
                                                 profile).urls]
@@ -95,6 +103,7 @@ def test_every_pattern_has_examples():
     """GIVEN patterns.toml WHEN its sections are listed THEN every form and format carries examples to run."""
     assert all(form["match"] for form in DATA["timestamps"]["forms"])
     assert all(fmt["examples"] for fmt in DATA["tracking"]["formats"])
+    assert DATA["tracking"]["barcodes"]["match"] and DATA["tracking"]["barcodes"]["reject"]
     for section in ("tracking", "urls", "addresses", "languages", "dates"):
         assert DATA[section]["match"] and DATA[section]["reject"], section
     assert DATA["addresses"]["road_names"]["match"] and DATA["addresses"]["road_names"]["reject"]

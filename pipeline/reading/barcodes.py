@@ -1,0 +1,111 @@
+"""Barcodes: every linear and 2-D symbol on a page, decoded exactly by zxing-cpp.
+
+A barcode is the one reading of a page with no OCR in it: a Code 128 on a label or a POD encodes the tracking
+number as the carrier printed it. `read` decodes a page image (and a photo's warped-flat copy, where rectify found
+one) and returns `Barcode` records, boxes in the page image's pixels; `scan` is the one call of zxing-cpp, which
+the ingest stage's QR-code check uses too. Which symbologies are decoded and which may carry a link, and the cost
+bounds, live in barcodes.toml beside this module. Whether a decoded value is a tracking number is decided by the
+fields (pipeline/fields/tracking.py, patterns.toml [tracking.barcodes]); a link, by the validate stage.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Iterable
+
+import zxingcpp
+from PIL import Image
+
+from pipeline.datafiles import DataFileError, load_toml
+from pipeline.model import Barcode
+
+SETTINGS_FILE = Path(__file__).with_name("barcodes.toml")
+
+
+@dataclass(frozen=True)
+class BarcodeSettings:
+    linear: tuple[str, ...]
+    matrix: tuple[str, ...]
+    links: tuple[str, ...]
+    max_side: int
+    text_layer_render_dpi: float
+
+
+@cache
+def settings() -> BarcodeSettings:
+    data = load_toml(SETTINGS_FILE, "The barcode settings")
+    named = data["formats"]["linear"] + data["formats"]["matrix"] + data["formats"]["links"]
+    unknown = [name for name in named if not hasattr(zxingcpp.BarcodeFormat, name)]
+    if unknown:
+        raise DataFileError(f"The barcode settings {SETTINGS_FILE} name symbologies zxing-cpp does not know: "
+                            f"{', '.join(unknown)}.", "correct the file or restore it from the evpack release.")
+    return BarcodeSettings(linear=tuple(data["formats"]["linear"]), matrix=tuple(data["formats"]["matrix"]),
+                           links=tuple(data["formats"]["links"]), max_side=data["cost"]["max_side"],
+                           text_layer_render_dpi=data["cost"]["text_layer_render_dpi"])
+
+
+@cache
+def fingerprint() -> str:
+    """A hash of this module and its settings: part of the read cache's key, so a new decoder never meets reads
+    cached without it."""
+    digest = hashlib.sha256()
+    for path in (Path(__file__), SETTINGS_FILE):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def scan(image: Image.Image, formats: Iterable[str], try_rotate: bool = True) -> list[zxingcpp.Barcode]:
+    """zxing-cpp's results for `image` in the named symbologies (inverted and downscaled tries on; turned by 90
+    degrees if `try_rotate`)."""
+    wanted = [getattr(zxingcpp.BarcodeFormat, name) for name in formats]
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("L")
+    return zxingcpp.read_barcodes(image, formats=wanted, try_rotate=try_rotate)
+
+
+def read(image: Image.Image, flat: Image.Image | None = None) -> tuple[Barcode, ...]:
+    """Every symbol on a page image in the symbologies of barcodes.toml, each content once, in reading order
+    (top to bottom, then left to right). A photo's warped-flat copy (`flat`) is decoded where the photo itself
+    gave no symbol (half the cost on the photos that give one); a symbol found only there has no box, since its
+    pixels are not the page image's."""
+    cfg = settings()
+    found: dict[tuple[str, str], Barcode] = {}
+    for copy, in_page in ((image, True), (flat, False)):
+        if copy is None or (found and not in_page):
+            continue
+        sample, factor = _bounded(copy, cfg.max_side)
+        if sample.mode != "L":
+            sample = sample.convert("L")  # once for both passes
+        for code in scan(sample, cfg.linear) + scan(sample, cfg.matrix, try_rotate=False):
+            if not code.valid or not code.text:
+                continue
+            key = (code.format.name, code.text)
+            if key not in found:
+                found[key] = Barcode(code.format.name, code.text, _box(code.position, factor) if in_page else None)
+    return tuple(sorted(found.values(), key=lambda b: (b.box is None, (b.box or (0, 0))[1], (b.box or (0, 0))[0])))
+
+
+def links(symbols: Iterable[Barcode]) -> tuple[str, ...]:
+    """The payloads of the symbologies that may carry a link (QR codes), for the external-link rule."""
+    kinds = set(settings().links)
+    return tuple(dict.fromkeys(b.text for b in symbols if b.format in kinds))
+
+
+def _bounded(image: Image.Image, side: int) -> tuple[Image.Image, int]:
+    """`image` reduced by a whole factor to at most `side` px on its long side (Image.reduce averages whole
+    pixels, so bars keep their edges), and the factor."""
+    factor = math.ceil(max(image.size) / side)
+    if factor <= 1:
+        return image, 1
+    if image.mode not in ("L", "RGB", "RGBA"):
+        image = image.convert("L")
+    return image.reduce(factor), factor
+
+
+def _box(position: zxingcpp.Position, factor: int) -> tuple[int, int, int, int]:
+    corners = (position.top_left, position.top_right, position.bottom_right, position.bottom_left)
+    xs, ys = [p.x * factor for p in corners], [p.y * factor for p in corners]
+    return min(xs), min(ys), max(xs), max(ys)
