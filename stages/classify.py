@@ -7,6 +7,7 @@ apply: never a scan, a CSV transcript, a camera photo or a chat app.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from pipeline.context import Context
@@ -80,6 +81,10 @@ def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules
     turns = len(rules.turn.findall(reading.text))
     if turns >= signals["turns_min"]:
         add("message-thread", signals["turns"], f"{turns} lines open a buyer/seller turn")
+    chat_times = re.findall(signals["chat_time_pattern"], reading.text)
+    if len(chat_times) >= signals["chat_times_min"]:
+        add("chat-app", signals["chat_times"], f"{len(chat_times)} lines hold only a chat app's time "
+                                                f"({chat_times[0].strip()!r})")
     if order_id and order_id in text.squeezed:
         add("coupang-order", signals["order_id"], f"the claim's order number {order_id}")
     if web_signs:
