@@ -91,9 +91,10 @@ class Timestamp:
     text: str              # as printed
     value: str             # ISO 8601 with offset (KST unless the text names another zone)
     page: int = 1
+    zone: str = ""         # the IANA zone it was read in (Asia/Seoul by default; "" for an offset without a name)
 
     def to_json(self) -> dict:
-        return {"text": self.text, "value": self.value, "page": self.page}
+        return {"text": self.text, "value": self.value, "page": self.page} | ({"zone": self.zone} if self.zone else {})
 
 
 @dataclass(frozen=True)

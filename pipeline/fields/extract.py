@@ -8,12 +8,14 @@ dashes, split Korean syllables.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 from typing import Sequence
 
 from pipeline.fields.addresses import extract_addresses
 from pipeline.fields.language import detect_languages
-from pipeline.fields.timestamps import DateMention, document_year, extract_dates, extract_timestamps
+from pipeline.fields.timestamps import (DateMention, Zone, document_year, extract_dates, extract_timestamps,
+                                        latest_date, says_times_are_local, stated_zone)
 from pipeline.fields.tracking import extract_tracking, validate_tracking
 from pipeline.fields.urls import extract_bar_urls, extract_urls, is_known_host, is_listed_host
 from pipeline.model import Fields, PageReading, Timestamp, Url
@@ -24,14 +26,16 @@ __all__ = ["extract_fields", "detect_languages", "validate_tracking", "extract_d
 
 def extract_fields(pages: Sequence[PageReading], profile: Profile) -> Fields:
     """Every field of a document's pages, each record carrying its page number (PageReading.index)."""
-    year = document_year(text for page in pages for text in (page.text, page.header_text, page.footer_text))
+    texts = [text for page in pages for text in (page.text, page.header_text, page.footer_text)]
+    year, zone, local = document_year(texts), stated_zone(texts), says_times_are_local(texts)
+    today = latest_date(texts)
     tracking, timestamps, urls, addresses = [], [], [], []
     for page in pages:
         page_urls = _page_urls(page, profile)
         urls += page_urls
         tracking += extract_tracking(page.text, page_urls, profile, page.index, page.barcodes,
                                      "text" if page.source == "text-layer" else "ocr")
-        timestamps += _page_timestamps(page, year)
+        timestamps += _page_timestamps(page, year, zone, local, today)
         addresses += extract_addresses(page.text, page.index)
     return Fields(tracking_numbers=tuple(tracking), timestamps=tuple(timestamps), urls=tuple(urls),
                   korean_addresses=tuple(addresses))
@@ -76,10 +80,13 @@ def _bar_vote(page: PageReading, profile: Profile) -> Url | None:
         if votes else None
 
 
-def _page_timestamps(page: PageReading, year: int | None) -> list[Timestamp]:
-    """The bands (taskbar clock, print header) are read on their own too: one record per value."""
+def _page_timestamps(page: PageReading, year: int | None, zone: Zone | None, local: bool,
+                     today: date | None) -> list[Timestamp]:
+    """The bands (taskbar clock, print header) are read on their own too: one record per value. `zone` is the one
+    the document states for its times, `local` whether it says they are local to each row's place, `today` the
+    day a chat's 今天/昨天 counts from."""
     found: dict[str, Timestamp] = {}
     for text in (page.text, page.header_text, page.footer_text):
-        for stamp in extract_timestamps(text, page.index, year):
+        for stamp in extract_timestamps(text, page.index, year, zone, local, today):
             found.setdefault(stamp.value, stamp)
     return list(found.values())

@@ -1,17 +1,21 @@
 """Timestamps and dates: every printed form of patterns.toml [timestamps], normalised to ISO 8601 with an offset.
 
-A time without a zone is KST (the evidence is judged in Korea's terms); a zone named next to it (UTC, GMT+8, CST,
-北京时间, +08:00) wins. A date without a time is not a timestamp; `extract_dates` reads those. Impossible values
-(month 13, hour 25, 30 February) give nothing.
+Each timestamp carries the IANA zone it was read in. The zone, strongest evidence first: one named next to the
+time (UTC, GMT+8, CST, 北京时间, +08:00); on a page that says its times are local (현지 시간, local time), the zone
+of the place its row names; the zone the page states (`stated_zone`: a notice, a column header, a phone's Chinese
+UI); else the default, KST (the evidence is judged in Korea's terms). Every cue, place and name is data
+(patterns.toml [timestamps]): no zone is guessed without one. A date without a time is not a timestamp;
+`extract_dates` reads those. Impossible values (month 13, hour 25, 30 February) give nothing.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import cache
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
 from pipeline.fields.data import patterns
 from pipeline.model import Timestamp
@@ -19,13 +23,22 @@ from pipeline.model import Timestamp
 PART = re.compile(r"<<(\w+)>>")
 MARKER_NOISE = re.compile(r"(?<=[AP])[lI1|](?=M)")  # PlM: the marker as OCR misreads it, glued to the next word
 NUMERIC_OFFSET = re.compile(r"(?P<sign>[+-])[^\S\n]*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
+REFERENCE = datetime(2026, 1, 1)  # stated zones agree when their offsets agree on this day
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A zone a time is read in: its rules, and its IANA name ("" for an offset that has none, such as +05:45)."""
+
+    info: tzinfo
+    name: str
 
 
 @dataclass(frozen=True)
 class Form:
     name: str
     regex: re.Pattern
-    year_from_document: bool
+    year_from: str       # "" (printed), "document" (the document's year), "relative" (a day before `today`)
 
 
 @dataclass(frozen=True)
@@ -42,7 +55,7 @@ def _expand(regex: str) -> str:
 
 @cache
 def _forms() -> tuple[Form, ...]:
-    return tuple(Form(f["name"], re.compile(_expand(f["regex"])), f.get("year") == "document")
+    return tuple(Form(f["name"], re.compile(_expand(f["regex"])), f.get("year", ""))
                  for f in patterns()["timestamps"]["forms"])
 
 
@@ -69,22 +82,77 @@ def _zone_before() -> re.Pattern:
     return re.compile(rf"(?<![A-Za-z])(?P<name>{_zone_names()})[)\]:：]?[^\S\n]*$")
 
 
-def _numeric_offset(text: str) -> timezone | None:
+def _numeric_offset(text: str) -> Zone | None:
+    """The zone of a printed offset (+08:00, +9): a whole hour as IANA's Etc/GMT zone (whose sign is inverted)."""
     numeric = NUMERIC_OFFSET.search(text)
     minutes = int(numeric.group("h")) * 60 + int(numeric.group("m") or 0) if numeric else 24 * 60
     if minutes > 14 * 60:
         return None  # no zone is that far from UTC: not an offset
-    return timezone(timedelta(minutes=-minutes if numeric.group("sign") == "-" else minutes))
+    minutes = -minutes if numeric.group("sign") == "-" else minutes
+    if minutes == 0:
+        return named_zone("UTC")
+    if minutes % 60 == 0:
+        return named_zone(f"Etc/GMT{-minutes // 60:+d}")
+    return Zone(timezone(timedelta(minutes=minutes)), "")
 
 
-def _named_offset(name: str) -> timezone:
-    return _parse_offset(patterns()["timestamps"]["zones"][name])
+def _named_offset(name: str) -> Zone:
+    return named_zone(patterns()["timestamps"]["zones"][name])
 
 
-def _parse_offset(value: str) -> timezone:
-    sign = -1 if value.startswith("-") else 1
-    hours, minutes = value[1:].split(":")
-    return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
+@cache
+def named_zone(iana: str) -> Zone:
+    return Zone(ZoneInfo(iana), iana)
+
+
+def default_zone() -> Zone:
+    return named_zone(patterns()["timestamps"]["default_zone"])
+
+
+@cache
+def _stated_cues() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(cue["regex"]), cue["zone"]) for cue in patterns()["timestamps"]["stated_zones"]["cues"])
+
+
+def stated_zone(texts: Iterable[str]) -> Zone | None:
+    """The zone a page states for its times (patterns.toml [timestamps.stated_zones]), or None: no cue, or cues of
+    different offsets. Of agreeing cues, a place's zone (Asia/Shanghai) is named over a bare offset (Etc/GMT-8)."""
+    found: list[Zone] = []
+    for text in texts:
+        for regex, zone in _stated_cues():
+            for match in regex.finditer(text):
+                stated = _numeric_offset(match.group("offset")) if zone == "offset" else named_zone(zone)
+                if stated is not None:
+                    found.append(stated)
+    offsets = {zone.info.utcoffset(REFERENCE.replace(tzinfo=zone.info)) for zone in found}
+    if len(offsets) != 1:
+        return None
+    return min(found, key=lambda zone: (zone.name.startswith("Etc/") or not zone.name, zone.name))
+
+
+@cache
+def _local_time_cue() -> re.Pattern:
+    return re.compile(patterns()["timestamps"]["local_times"]["regex"])
+
+
+@cache
+def _places() -> tuple[tuple[re.Pattern, str], ...]:
+    places = patterns()["timestamps"]["local_times"]["places"]
+    return tuple((re.compile(r"(?<![A-Za-z])(?:" + "|".join(map(re.escape, names)) + r")(?![a-z])"), zone)
+                 for zone, names in places.items())
+
+
+def says_times_are_local(texts: Iterable[str]) -> bool:
+    """Whether a page says its times are local to each row's place (현지 시간, local time, 当地时间)."""
+    return any(_local_time_cue().search(text) for text in texts)
+
+
+def _place_zone(text: str, start: int) -> Zone | None:
+    """The zone of the first listed place named on the line of `start` (the row's location column)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start:len(text) if line_end < 0 else line_end]
+    return next((named_zone(zone) for regex, zone in _places() if regex.search(line)), None)
 
 
 def _month(groups: dict) -> int:
@@ -113,18 +181,24 @@ def _hour(groups: dict) -> int:
     return (hour % 12) + (12 if is_pm else 0)
 
 
-def _build(groups: dict, form: Form, default_year: int | None, zone: timezone) -> datetime | None:
-    year = default_year if form.year_from_document else _year(groups["y"])
-    if year is None:
-        return None
-    month, day = _day_month(groups, form.name)
+def _build(groups: dict, form: Form, default_year: int | None, zone: tzinfo, today: date | None) -> datetime | None:
+    if form.year_from == "relative":
+        if today is None:
+            return None  # 昨天 of no known day
+        day = today - timedelta(days=patterns()["timestamps"]["relative_days"][groups["rel"]])
+        year, month, day = day.year, day.month, day.day
+    else:
+        year = default_year if form.year_from == "document" else _year(groups["y"])
+        if year is None:
+            return None
+        month, day = _day_month(groups, form.name)
     try:
         return datetime(year, month, day, _hour(groups), int(groups["mi"]), int(groups.get("s") or 0), tzinfo=zone)
     except ValueError:
         return None  # month 13, hour 25, 30 February: not a time, whatever it is
 
 
-def _zone_near(text: str, start: int, end: int) -> tuple[timezone | None, int]:
+def _zone_near(text: str, start: int, end: int) -> tuple[Zone | None, int]:
     """The zone named right after (or just before) a time, and where the printed text then ends."""
     after = _zone_after().match(text, end)
     if after:
@@ -146,9 +220,11 @@ def _printed(text: str) -> str:
     return re.sub(r"[^\S\n]*\n\s*", " ", text).strip()
 
 
-def extract_timestamps(text: str, page: int, default_year: int | None) -> list[Timestamp]:
-    """Timestamps in text order. Overlapping readings: the leftmost wins, then the more specific form."""
-    default = _parse_offset(patterns()["timestamps"]["default_offset"])
+def extract_timestamps(text: str, page: int, default_year: int | None, stated: Zone | None = None,
+                       local: bool = False, today: date | None = None) -> list[Timestamp]:
+    """Timestamps in text order. Overlapping readings: the leftmost wins, then the more specific form. `stated`
+    is the zone the page states, `local` whether it says its times are local to each row's place, `today` the day
+    a 今天/昨天 counts from (`latest_date`)."""
     matches = sorted(((m.start(), order, m, form) for order, form in enumerate(_forms())
                       for m in form.regex.finditer(text)), key=lambda item: item[:2])
     taken_until = -1
@@ -161,9 +237,11 @@ def extract_timestamps(text: str, page: int, default_year: int | None) -> list[T
         zone, end = _zone_near(text, start, match.end())
         if groups.get("zone"):
             zone = _named_offset("Z") if groups["zone"] == "Z" else _numeric_offset(groups["zone"])
-        moment = _build(groups, form, default_year, zone or default)
+        zone = zone or (_place_zone(text, start) if local else None) or stated or default_zone()
+        moment = _build(groups, form, default_year, zone.info, today)
         if moment:
-            found.append(Timestamp(text=_printed(text[start:end]), value=moment.isoformat(), page=page))
+            found.append(Timestamp(text=_printed(text[start:end]), value=moment.isoformat(), page=page,
+                                   zone=zone.name))
     return found
 
 
@@ -181,6 +259,11 @@ def extract_dates(text: str) -> list[DateMention]:
                 continue
             found[match.start()] = DateMention(match.group(0).strip(), value, match.start())
     return [found[k] for k in sorted(found)]
+
+
+def latest_date(texts: Iterable[str]) -> date | None:
+    """The latest full date a document shows: the day its 今天 (오늘) is, as a chat or its capture shows no other."""
+    return max((d.value for text in texts for d in extract_dates(text)), default=None)
 
 
 def document_year(texts: Iterable[str]) -> int | None:

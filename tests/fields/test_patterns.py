@@ -42,6 +42,10 @@ def _examples() -> list:
             add("timestamps", f"timestamps.{form['name']}", ex["text"], [ex["expect"]])
         for text in form["reject"]:
             add("timestamps", f"timestamps.{form['name']}.reject", text, [])
+    for where in ("stated_zones", "local_times"):
+        for verdict in ("match", "reject"):
+            for ex in stamps[where][verdict]:
+                add("zoned", f"timestamps.{where}.{verdict}", ex["text"], (ex["expect"], ex.get("zone", "Asia/Seoul")))
     for ex in DATA["dates"]["match"]:
         add("dates", "dates.match", ex["text"], [ex["expect"]])
     for text in DATA["dates"]["reject"]:
@@ -87,6 +91,8 @@ def _read(kind: str, example, profile: Profile):
         return [u.value for u in extract_fields([PageReading(index=1, text="", source="ocr", bar_reads=(example,))],
                                                 profile).urls]
     fields = extract_fields([PageReading(index=1, text=example, source="ocr")], profile)
+    if kind == "zoned":  # the timestamps' values, and the zone of the first (the page's stated or default zone)
+        return [t.value for t in fields.timestamps], fields.timestamps[0].zone
     return {"tracking": [t.value for t in fields.tracking_numbers],
             "timestamps": [t.value for t in fields.timestamps],
             "urls": [u.value for u in fields.urls],
