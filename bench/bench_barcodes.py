@@ -1,11 +1,12 @@
 """Barcodes on labels: tracking numbers read with and without them, and what decoding costs.
 
-    python bench/bench_barcodes.py [--seeds 1 2 ...] [--count K] [--out DIR]
+    python bench/bench_barcodes.py [--seeds 1 2 ...] [--count K] [--out DIR] [--screens DIR]
 
 For each seed, bench/labels.py draws K labels (a clean PNG and phone photos of each, with the truth), then every
 file is read in this process twice by evpack's reader (real Tesseract): as it is, and with barcode decoding
 switched off. Prints tracking recall and precision both ways, and the time spent decoding barcodes as a share of
-the time the reading took (the target: at most 5 %). Seeds 1-999 are tuning seeds, 1000 and above test seeds.
+the time the reading took (the target: at most 5 %), for the labels and for a folder of screenshots without
+barcodes (samples/evidence by default). Seeds 1-999 are tuning seeds, 1000 and above test seeds.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import labels  # noqa: E402
 
+from pipeline import runtime  # noqa: E402
 from pipeline.context import Context  # noqa: E402
 from pipeline.ingest.sniff import sniff  # noqa: E402
 from pipeline.profile import Profile  # noqa: E402
@@ -68,11 +70,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1000, 1001])
     parser.add_argument("--count", type=int, default=6)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "labels")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "label-corpus")
+    parser.add_argument("--screens", type=Path, default=Path(__file__).resolve().parent.parent / "samples/evidence",
+                        help="a folder of screenshots (PNG) whose decoding share is measured too")
     args = parser.parse_args()
     profile = Profile.load()
     with tempfile.TemporaryDirectory() as work:
         ctx = Context(profile=profile, workdir=Path(work), cache_dir=None)
+        shots = {path.name: {"tracking_numbers": []} for path in sorted(args.screens.glob("*.png"))}
+        if shots:
+            _, seconds, decoding = read_all(args.screens, shots, ctx, True)
+            print(f"{len(shots)} screenshots of {args.screens}: reading {seconds:.1f} s, barcode decoding "
+                  f"{decoding:.2f} s ({decoding / seconds:.1%})", flush=True)
         totals = {True: [0, 0, 0, 0.0, 0.0], False: [0, 0, 0, 0.0, 0.0]}
         for seed in args.seeds:
             folder = args.out / f"seed-{seed}"
@@ -97,4 +106,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    runtime.configure_process()
     main()

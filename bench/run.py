@@ -16,10 +16,12 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 CORPUS = HERE / "corpus"
-BENCHES = ("bench_scan", "bench_seeds", "bench_browser", "bench_check", "bench_compress", "bench_batch")
+BENCHES = ("bench_scan", "bench_seeds", "bench_browser", "bench_barcodes", "bench_check", "bench_compress",
+           "bench_batch")
 # Arguments other than the corpus: batch runs on the held-out agency tree (bench/packets.py), which bench_check
-# generates; bench_seeds and bench_browser write and read corpora of their own (bench/seeds/, $EVPACK_CORPORA).
-ARGS = {"bench_batch": [str(CORPUS), "--tree"], "bench_seeds": [], "bench_browser": []}
+# generates; bench_seeds, bench_browser and bench_barcodes write and read corpora of their own (bench/seeds/,
+# $EVPACK_CORPORA, bench/label-corpus/).
+ARGS = {"bench_batch": [str(CORPUS), "--tree"], "bench_seeds": [], "bench_browser": [], "bench_barcodes": []}
 
 
 def ensure_corpus() -> None:

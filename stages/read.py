@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from pipeline.batch import executors
 
-from pipeline.reading import barcodes, ocr, reader
+from pipeline.reading import ocr, reader
 from pipeline.reading.cache import ReadCache
 from pipeline.context import Context
 from pipeline.errors import FileProblem, MissingDependencyError
@@ -22,7 +22,7 @@ def run(state: PacketState, ctx: Context) -> PacketState:
     usable = [f for f in state.files if f.usable is not None and f.usable_type]
     if not usable:
         return state
-    cache = ReadCache(ctx.cache_dir, engine_key(), f"{ocr.settings().version}+{barcodes.fingerprint()}")
+    cache = ReadCache(ctx.cache_dir, engine_key(), ocr.settings().version)
     by_content: dict[str, Reading] = {}
     findings: list[Finding] = []
     log: list[str] = []

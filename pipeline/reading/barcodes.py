@@ -9,7 +9,6 @@ fields (pipeline/fields/tracking.py, patterns.toml [tracking.barcodes]); a link,
 """
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -31,6 +30,7 @@ class BarcodeSettings:
     matrix: tuple[str, ...]
     links: tuple[str, ...]
     max_side: int
+    screen_max_pixels: int
     text_layer_render_dpi: float
 
 
@@ -44,17 +44,8 @@ def settings() -> BarcodeSettings:
                             f"{', '.join(unknown)}.", "correct the file or restore it from the evpack release.")
     return BarcodeSettings(linear=tuple(data["formats"]["linear"]), matrix=tuple(data["formats"]["matrix"]),
                            links=tuple(data["formats"]["links"]), max_side=data["cost"]["max_side"],
+                           screen_max_pixels=data["cost"]["screen_max_pixels"],
                            text_layer_render_dpi=data["cost"]["text_layer_render_dpi"])
-
-
-@cache
-def fingerprint() -> str:
-    """A hash of this module and its settings: part of the read cache's key, so a new decoder never meets reads
-    cached without it."""
-    digest = hashlib.sha256()
-    for path in (Path(__file__), SETTINGS_FILE):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 def scan(image: Image.Image, formats: Iterable[str], try_rotate: bool = True) -> list[zxingcpp.Barcode]:
@@ -66,11 +57,12 @@ def scan(image: Image.Image, formats: Iterable[str], try_rotate: bool = True) ->
     return zxingcpp.read_barcodes(image, formats=wanted, try_rotate=try_rotate)
 
 
-def read(image: Image.Image, flat: Image.Image | None = None) -> tuple[Barcode, ...]:
+def read(image: Image.Image, flat: Image.Image | None = None, turned: bool = True) -> tuple[Barcode, ...]:
     """Every symbol on a page image in the symbologies of barcodes.toml, each content once, in reading order
-    (top to bottom, then left to right). A photo's warped-flat copy (`flat`) is decoded where the photo itself
-    gave no symbol (half the cost on the photos that give one); a symbol found only there has no box, since its
-    pixels are not the page image's."""
+    (top to bottom, then left to right). Linear bars are looked for turned by 90 degrees too if `turned` (a photo
+    or a scan may lie sideways; a screenshot's bars stand upright, and the try costs ten times the upright pass).
+    A photo's warped-flat copy (`flat`) is decoded where the photo itself gave no symbol (half the cost on the
+    photos that give one); a symbol found only there has no box, since its pixels are not the page image's."""
     cfg = settings()
     found: dict[tuple[str, str], Barcode] = {}
     for copy, in_page in ((image, True), (flat, False)):
@@ -79,7 +71,7 @@ def read(image: Image.Image, flat: Image.Image | None = None) -> tuple[Barcode, 
         sample, factor = _bounded(copy, cfg.max_side)
         if sample.mode != "L":
             sample = sample.convert("L")  # once for both passes
-        for code in scan(sample, cfg.linear) + scan(sample, cfg.matrix, try_rotate=False):
+        for code in scan(sample, cfg.linear, try_rotate=turned) + scan(sample, cfg.matrix, try_rotate=False):
             if not code.valid or not code.text:
                 continue
             key = (code.format.name, code.text)

@@ -201,7 +201,9 @@ def read_page(job: PageJob) -> PageResult:
                                        unrule=scan or is_document_photo(job, upright.size))
         if flat is not None and page.source == "ocr":
             page = with_flat_read(page, flat, job, languages)
-        symbols = barcodes.read(image, flat)
+        # A screenshot's bars stand upright; a photo's or a scan's may lie turned (barcodes.toml).
+        screenshot = job.usable_type == "png" and job.pixels <= barcodes.settings().screen_max_pixels
+        symbols = barcodes.read(image, flat, turned=not screenshot)
     return PageResult(replace(page, barcodes=symbols), languages if page.source == "ocr" else "",
                       barcodes.links(symbols))
 
