@@ -11,41 +11,40 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Iterable
 
 import zxingcpp
 from PIL import Image
 
-from pipeline.datafiles import DataFileError, load_toml
+from pipeline.datafiles import DataFileError, FlatSettings
 from pipeline.model import Barcode
 
 SETTINGS_FILE = Path(__file__).with_name("barcodes.toml")
 
 
 @dataclass(frozen=True)
-class BarcodeSettings:
-    linear: tuple[str, ...]
-    matrix: tuple[str, ...]
-    links: tuple[str, ...]
-    max_side: int
+class BarcodeSettings(FlatSettings, file=SETTINGS_FILE, what="The barcode settings file"):
+    """barcodes.toml: the symbologies of each pass, those that may carry a link, and the cost bounds."""
+
+    linear: list[str]
+    matrix: list[str]
+    links: list[str]
     screen_max_pixels: int
+    max_side: int
     text_layer_render_dpi: float
 
+    def __post_init__(self):
+        unknown = [name for name in self.linear + self.matrix + self.links
+                   if not hasattr(zxingcpp.BarcodeFormat, name)]
+        if unknown:
+            raise DataFileError(f"The barcode settings file {SETTINGS_FILE} names symbologies zxing-cpp does not "
+                                f"know: {', '.join(unknown)}.",
+                                "correct the file or restore it from the evpack release.")
 
-@cache
+
 def settings() -> BarcodeSettings:
-    data = load_toml(SETTINGS_FILE, "The barcode settings")
-    named = data["formats"]["linear"] + data["formats"]["matrix"] + data["formats"]["links"]
-    unknown = [name for name in named if not hasattr(zxingcpp.BarcodeFormat, name)]
-    if unknown:
-        raise DataFileError(f"The barcode settings {SETTINGS_FILE} name symbologies zxing-cpp does not know: "
-                            f"{', '.join(unknown)}.", "correct the file or restore it from the evpack release.")
-    return BarcodeSettings(linear=tuple(data["formats"]["linear"]), matrix=tuple(data["formats"]["matrix"]),
-                           links=tuple(data["formats"]["links"]), max_side=data["cost"]["max_side"],
-                           screen_max_pixels=data["cost"]["screen_max_pixels"],
-                           text_layer_render_dpi=data["cost"]["text_layer_render_dpi"])
+    return BarcodeSettings.default()
 
 
 def scan(image: Image.Image, formats: Iterable[str], try_rotate: bool = True) -> list[zxingcpp.Barcode]:

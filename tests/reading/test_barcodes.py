@@ -26,7 +26,8 @@ SYMBOLS = [("Code128", "689212345674"), ("Code39", "EE473124829KR"), ("ITF", "60
            ("DataMatrix", "42819482199"), ("PDF417", "1Z5R89390357567127|KR")]
 
 
-def page_with(symbol: str, content: str, at: tuple[int, int] = (200, 300)) -> tuple[Image.Image, tuple[int, int, int, int]]:
+def page_with(symbol: str, content: str,
+              at: tuple[int, int] = (200, 300)) -> tuple[Image.Image, tuple[int, int, int, int]]:
     """A white 1200 x 900 page with some text and one symbol pasted at `at`; the symbol's pasted box."""
     code = Image.fromarray(np.asarray(zxingcpp.create_barcode(content, getattr(zxingcpp.BarcodeFormat, symbol))
                                       .to_image(scale=3))).convert("L")
