@@ -44,3 +44,17 @@ def build_packet(packet: Path, out: Path, ctx: Context,
     with workspace(ctx, "build") as work:
         work = replace(work, out_dir=Path(out).resolve())
         return runner.run(PacketState(root=Path(packet).resolve()), work, on_stage=on_stage)
+
+
+def init_claim(folder: Path, ctx: Context) -> tuple[Path, "Draft"]:
+    """Reads the evidence of `folder` and writes a commented claim.toml draft there (pipeline.claim_draft); never
+    replaces an existing one (ClaimExistsError, exit 1). Returns the file written and what it says."""
+    from pipeline.claim_draft import Draft, draft_from, exists_error, render, write_new  # noqa: F401
+    root = Path(folder).resolve()
+    if (root / MANIFEST).exists():
+        raise exists_error(root / MANIFEST)
+    with workspace(ctx, "init") as work:
+        state = runner.run(PacketState(root=root), work, stop="classify")
+    draft = draft_from(state, ctx.profile, root.name)
+    write_new(root / MANIFEST, render(draft, ctx.profile, ctx.lang))
+    return root / MANIFEST, draft

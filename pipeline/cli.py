@@ -209,6 +209,24 @@ def batch(root, out, jobs, executor, scheduler, **opts):
     sys.exit(int(result.exit_code))
 
 
+@cli.command("init")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@ocr_jobs_option
+@common_options
+@handle_errors
+def init_command(folder, **opts):
+    """Draft a commented claim.toml in FOLDER from the evidence found there (never replaces one)."""
+    from pipeline import api
+    with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
+        ctx = make_context(opts, Path(tmp))
+        path, draft = api.init_claim(folder, ctx)
+    found = [f"{key} {getattr(draft, key).value}" for key in ("order_id", "tracking_number", "carrier")
+             if getattr(draft, key)]
+    click.echo(f"evpack: wrote {path} from {draft.files} evidence file(s)"
+               + (f"; found {', '.join(found)}" if found else "") + f"; suggested reason {draft.reason.value}.\n"
+               f"evpack: still to fill: {', '.join(draft.to_fill())}. Then run: evpack check {folder}", err=True)
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="The read cache to report (default: evpack's).")

@@ -4,6 +4,9 @@ Nothing of the platform's rules lives in code. `--profile FILE` swaps the whole 
 """
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -67,6 +70,27 @@ class Profile:
         return self.data.get("carriers", {})
 
     @cached_property
+    def carrier_by_name(self) -> dict[str, str]:
+        """Every carrier id and alias, folded by name_key, -> the carrier id."""
+        names = {name_key(cid): cid for cid in self.carriers}
+        for cid, carrier in self.carriers.items():
+            names.update({name_key(alias): cid for alias in carrier.get("aliases", ())})
+        return names
+
+    def carrier_named(self, name: str) -> str | None:
+        """The carrier id a name written by a seller stands for ('乐天', 'Lotte', '롯데' -> 'lotte'), or None."""
+        return self.carrier_by_name.get(name_key(name))
+
+    def unknown_carrier_hint(self, name: str) -> str:
+        """Why a carrier name is not accepted: the profile's own word for a known non-carrier ('顺丰'), else the
+        nearest id or alias ('did you mean ...?'), else ''."""
+        for entry in self.data.get("unsupported_carriers", {}).values():
+            if name_key(name) in {name_key(n) for n in entry.get("names", ())}:
+                return entry["says"]
+        near = difflib.get_close_matches(name_key(name), list(self.carrier_by_name), n=1, cutoff=0.6)
+        return f"did you mean '{self.carrier_by_name[near[0]]}'?" if near else ""
+
+    @cached_property
     def carrier_by_host(self) -> dict[str, str]:
         return {host: cid for cid, c in self.carriers.items() for host in c.get("hosts", ())}
 
@@ -87,6 +111,11 @@ class Profile:
 
     def quality(self, name: str) -> float:
         return float(self.data.get("quality", {}).get(name, 0))
+
+
+def name_key(name: str) -> str:
+    """A name as compared with aliases: NFKC, case-folded, without spaces, dots, hyphens or underscores."""
+    return re.sub(r"[\s.\-_]", "", unicodedata.normalize("NFKC", name).casefold())
 
 
 def available() -> list[str]:

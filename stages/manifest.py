@@ -4,6 +4,7 @@ A broken manifest is a finding (manifest-invalid), not an exception: the evidenc
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -46,7 +47,8 @@ def parse_manifest(path: Path, ctx: Context) -> tuple[Claim | None, list[tuple[s
 
     problems: list[tuple[str, str]] = []
     for key in sorted(set(data) - set(REQUIRED) - set(OPTIONAL)):
-        problems.append((f"{MANIFEST} has an unknown key '{key}'.",
+        near = difflib.get_close_matches(key.lower(), REQUIRED + OPTIONAL, n=1, cutoff=0.6)
+        problems.append((f"{MANIFEST} has an unknown key '{key}'" + (f": did you mean '{near[0]}'?" if near else "."),
                          f"remove it or correct its spelling; known keys: {', '.join(REQUIRED + OPTIONAL)}."))
     for key in REQUIRED:
         if key not in data or data[key] in ("", None):
@@ -61,12 +63,20 @@ def parse_manifest(path: Path, ctx: Context) -> tuple[Claim | None, list[tuple[s
                          f"use one of: {', '.join(reasons)}."))
     carriers = ctx.profile.carriers
     if isinstance(data.get("carrier"), str) and carriers and data["carrier"] not in carriers:
-        problems.append((f"{MANIFEST}: carrier '{data['carrier']}' is unknown.",
-                         f"use one of: {', '.join(carriers)}, or leave it out."))
+        named = ctx.profile.carrier_named(data["carrier"])  # an alias: 乐天, 롯데, Lotte -> lotte
+        hint = ctx.profile.unknown_carrier_hint(data["carrier"]) if named is None else ""
+        if named is None:
+            problems.append((f"{MANIFEST}: carrier '{data['carrier']}' is unknown" + (f": {hint}" if hint else "."),
+                             f"use one of: {', '.join(carriers)}, or leave it out."))
+        data["carrier"] = named
     paid = data.get("paid_out_at")
     if "paid_out_at" in data:
         paid = as_instant(paid)
-        if paid is None:
+        if paid is None and isinstance(data["paid_out_at"], date):
+            day = data["paid_out_at"].isoformat()
+            problems.append((f"{MANIFEST}: paid_out_at = {day} has no time of day; the window is counted from it.",
+                             f"add the payout's time from the claim's notice, e.g. paid_out_at = {day}T10:30:00+09:00."))
+        elif paid is None:
             problems.append((f"{MANIFEST}: paid_out_at must be a TOML date-time such as 2026-03-12T10:30:00+09:00.",
                              "write it without quotes; a time without an offset is read as KST."))
     tracking = data.get("tracking_number")
