@@ -27,13 +27,10 @@ from pipeline.output import imageops
 from pipeline.output import pdfops
 from pipeline.output.bundle_settings import bundle_settings, optional_limit
 from pipeline.context import Context
+from pipeline.fields.tracking import REASONED_CONTEXTS
 from pipeline.model import Fields, Finding, PacketState, TrackingNumber, UploadFile
+from pipeline.output.layout import EXTENSIONS
 
-EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
-# Why a number was taken (TrackingNumber.context) that makes it worth keeping legible: a printed label, a URL, a
-# self-checking format, a carrier's name. A lone line of digits is the weakest reason: on a 35 MP label photo a
-# misread 56860705798411 (of 5807-0579-8411) "no longer read" in every re-encoding and the photo was refused.
-SURE_CONTEXTS = frozenset({"label", "url", "format", "carrier-name"})
 
 
 @dataclass(frozen=True)
@@ -253,13 +250,13 @@ def expected_fields(upload_name: str, state: PacketState) -> dict[str, set[int]]
 
 def sure_number(number: TrackingNumber, claimed: str | None) -> bool:
     """A number whose loss makes an encoding illegible: the claim's own, or one whose check digit verified. Where the
-    claim names no number, also one of a known carrier taken for a reason (SURE_CONTEXTS) that no check digit
+    claim names no number, also one of a known carrier taken for a reason (REASONED_CONTEXTS) that no check digit
     refuted. Any other may be a misread (a 14-digit run of a 12-digit label), which no re-encoding is bound to
     repeat: measured on a 35 MP label photo, it made every encoding look illegible."""
     if number.value == claimed or number.checksum == "ok":
         return True
     return (claimed is None and number.carrier is not None and number.checksum == "none"
-            and number.context in SURE_CONTEXTS)
+            and number.context in REASONED_CONTEXTS)
 
 
 def field_values(fields: Fields, numbers: Callable[[TrackingNumber], bool] = lambda number: True

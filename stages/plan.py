@@ -16,8 +16,8 @@ from pipeline.output.bundle_settings import bundle_settings, optional_limit
 from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.model import EvidenceFile, Finding, PacketState, PagePlacement, UploadFile
+from pipeline.output.layout import EXTENSIONS
 
-EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
 FALLBACK_KIND = "other"
 
 

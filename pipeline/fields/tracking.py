@@ -733,7 +733,12 @@ def _read_back_copy(number: TrackingNumber, as_read: set[str], numbers: list[Tra
         and 0 < sum(a != b for a, b in zip(other.value, number.value)) <= 2 for other in numbers)
 
 
-STRONG_CONTEXTS = frozenset({"label", "url"})
+# Why a number was taken (TrackingNumber.context), strongest first. A label or a carrier's URL names the number
+# itself (strong); a self-checking format or a carrier's name vouch for it; a lone line of digits is the weakest
+# reason, which no re-encoding is bound to read again (compress does not hold a file to it).
+CONTEXTS = ("label", "url", "format", "carrier-name", "lone-line")
+STRONG_CONTEXTS = frozenset(CONTEXTS[:2])
+REASONED_CONTEXTS = frozenset(CONTEXTS[:4])
 
 
 def _copy_of_a_url_number(number: TrackingNumber, urls: Sequence[Url], profile: Profile) -> bool:

@@ -17,6 +17,7 @@ UPLOAD = "upload"
 STATEMENT = "statement.txt"
 REPORT = "report.json"
 NOT_READY = "NOT-READY.txt"   # only in the bundle of a packet that fails
+EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}   # an upload file's name ending, by its type
 
 
 def bundle_name(state: PacketState) -> str:
