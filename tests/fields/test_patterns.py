@@ -1,8 +1,13 @@
-"""Every example of pipeline/fields/patterns.toml, run against the whole extractor.
+"""Every example of tests/fields/examples/*.toml, run by name against the whole extractor.
 
-An example belongs to one pattern but is read by all of them, so it also proves the other patterns stay quiet.
+An example belongs to one pattern of pipeline/fields/patterns.toml but is read by all of them, so it also proves
+the other patterns stay quiet.
 """
 from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -13,63 +18,57 @@ from pipeline.fields.road_names import check_road
 from pipeline.profile import Profile
 
 DATA = patterns()
+EXAMPLES_DIR = Path(__file__).with_name("examples")
+
+
+def examples(family: str) -> dict:
+    return tomllib.loads((EXAMPLES_DIR / f"{family}.toml").read_text(encoding="utf-8"))
 
 
 def _examples() -> list:
     cases = []
 
-    def add(kind: str, where: str, example, expect):
-        cases.append(pytest.param(kind, example, expect, id=f"{where}-{len(cases)}"))
+    def add(kind: str, where: str, cases_of: dict, expect=lambda case: case.get("expect", []), example=None):
+        for name, case in cases_of.items():
+            cases.append(pytest.param(kind, example(case) if example else case["text"], expect(case),
+                                      id=f"{where}.{name}"))
 
-    tracking = DATA["tracking"]
-    for ex in tracking["match"]:
-        add("tracking", "tracking.match", ex["text"], ex["expect"])
-    for text in tracking["reject"]:
-        add("tracking", "tracking.reject", text, [])
+    tracking = examples("tracking")
+    add("tracking", "tracking.match", tracking["match"])
+    add("tracking", "tracking.reject", tracking["reject"])
     for where in ("match", "reject"):
-        for ex in tracking["barcodes"][where]:
-            add("barcode", f"tracking.barcodes.{where}", (ex["text"], tuple(map(tuple, ex["barcodes"]))),
-                ex.get("expect", []))
-    for fmt in tracking["formats"]:
-        for ex in fmt["examples"]:
-            add("checksum", f"tracking.formats.{fmt['carrier']}", (ex["value"], fmt["carrier"]),
-                (ex["carrier"], ex["checksum"]))
-    stamps = DATA["timestamps"]
-    for text in stamps["reject"]:
-        add("timestamps", "timestamps.reject", text, [])
-    for form in stamps["forms"]:
-        for ex in form["match"]:
-            add("timestamps", f"timestamps.{form['name']}", ex["text"], [ex["expect"]])
-        for text in form["reject"]:
-            add("timestamps", f"timestamps.{form['name']}.reject", text, [])
+        add("barcode", f"tracking.barcodes.{where}", tracking["barcodes"][where],
+            example=lambda c: (c["text"], tuple(map(tuple, c["barcodes"]))))
+    for carrier, of_carrier in tracking["checksum"].items():
+        add("checksum", f"tracking.checksum.{carrier}", of_carrier, expect=lambda c: (c["carrier"], c["checksum"]),
+            example=lambda c, carrier=carrier: (c["value"], carrier))
+    stamps = examples("timestamps")
+    add("timestamps", "timestamps.reject", stamps["reject"])
+    for form, of_form in stamps["forms"].items():
+        add("timestamps", f"timestamps.{form}", of_form.get("match", {}), expect=lambda c: [c["expect"]])
+        add("timestamps", f"timestamps.{form}.reject", of_form.get("reject", {}))
     for where in ("stated_zones", "local_times"):
         for verdict in ("match", "reject"):
-            for ex in stamps[where][verdict]:
-                add("zoned", f"timestamps.{where}.{verdict}", ex["text"], (ex["expect"], ex.get("zone", "Asia/Seoul")))
-    for ex in DATA["dates"]["match"]:
-        add("dates", "dates.match", ex["text"], [ex["expect"]])
-    for text in DATA["dates"]["reject"]:
-        add("dates", "dates.reject", text, [])
-    for ex in DATA["urls"]["match"]:
-        add("urls", "urls.match", ex["text"], ex["expect"])
-    for text in DATA["urls"]["reject"]:
-        add("urls", "urls.reject", text, [])
-    for ex in DATA["urls"]["bar_match"]:
-        add("bar", "urls.bar_match", ex["text"], ex["expect"])
-    for text in DATA["urls"]["bar_reject"]:
-        add("bar", "urls.bar_reject", text, [])
-    for ex in DATA["addresses"]["match"]:
-        add("addresses", "addresses.match", ex["text"], [tuple(pair) for pair in ex["expect"]])
-    for text in DATA["addresses"]["reject"]:
-        add("addresses", "addresses.reject", text, [])
-    roads = DATA["addresses"]["road_names"]
+            add("zoned", f"timestamps.{where}.{verdict}", stamps[where][verdict],
+                expect=lambda c: (c["expect"], c.get("zone", "Asia/Seoul")))
+    dates = examples("dates")
+    add("dates", "dates.match", dates["match"], expect=lambda c: [c["expect"]])
+    add("dates", "dates.reject", dates["reject"])
+    urls = examples("urls")
     for where in ("match", "reject"):
-        for sido, sigungu, road, postal, *expect in roads[where]:
-            add("road", f"addresses.road_names.{where}", (sido, sigungu, road, postal or None), tuple(expect))
-    for ex in DATA["languages"]["match"]:
-        add("languages", "languages.match", ex["text"], tuple(ex["expect"]))
-    for text in DATA["languages"]["reject"]:
-        add("languages", "languages.reject", text, ())
+        add("urls", f"urls.{where}", urls[where])
+    for where in ("bar_match", "bar_reject"):
+        add("bar", f"urls.{where}", urls[where])
+    addresses = examples("addresses")
+    add("addresses", "addresses.match", addresses["match"], expect=lambda c: [tuple(pair) for pair in c["expect"]])
+    add("addresses", "addresses.reject", addresses["reject"])
+    roads = examples("road_names")
+    for where in ("match", "reject"):
+        add("road", f"addresses.road_names.{where}", roads[where], expect=lambda c: tuple(c["expect"]),
+            example=lambda c: (c["sido"], c["sigungu"], c["road"], c["postal"] or None))
+    languages = examples("languages")
+    add("languages", "languages.match", languages["match"], expect=lambda c: tuple(c["expect"]))
+    add("languages", "languages.reject", languages["reject"], expect=lambda c: ())
     return cases
 
 
@@ -101,15 +100,21 @@ def _read(kind: str, example, profile: Profile):
 
 @pytest.mark.parametrize(("kind", "example", "expect"), _examples())
 def test_pattern_example(kind, example, expect, profile):
-    """GIVEN an example of patterns.toml WHEN the whole extractor reads it THEN it gives exactly the expected values."""
+    """GIVEN an example of a pattern WHEN the whole extractor reads it THEN it gives exactly the expected values."""
     assert _read(kind, example, profile) == expect
 
 
 def test_every_pattern_has_examples():
-    """GIVEN patterns.toml WHEN its sections are listed THEN every form and format carries examples to run."""
-    assert all(form["match"] for form in DATA["timestamps"]["forms"])
-    assert all(fmt["examples"] for fmt in DATA["tracking"]["formats"])
-    assert DATA["tracking"]["barcodes"]["match"] and DATA["tracking"]["barcodes"]["reject"]
-    for section in ("tracking", "urls", "addresses", "languages", "dates"):
-        assert DATA[section]["match"] and DATA[section]["reject"], section
-    assert DATA["addresses"]["road_names"]["match"] and DATA["addresses"]["road_names"]["reject"]
+    """GIVEN patterns.toml and the examples WHEN its sections are listed THEN every form and format carries examples
+    to run, and every example names a form or carrier that exists."""
+    forms = examples("timestamps")["forms"]
+    assert all(forms.get(form["name"], {}).get("match") for form in DATA["timestamps"]["forms"])
+    assert set(forms) <= {form["name"] for form in DATA["timestamps"]["forms"]}
+    checksums = examples("tracking")["checksum"]
+    assert all(any(re.fullmatch(fmt["regex"], case["value"]) for case in checksums.get(fmt["carrier"], {}).values())
+               for fmt in DATA["tracking"]["formats"])
+    assert set(checksums) <= {fmt["carrier"] for fmt in DATA["tracking"]["formats"]}
+    assert examples("tracking")["barcodes"]["match"] and examples("tracking")["barcodes"]["reject"]
+    for family in ("tracking", "urls", "addresses", "languages", "dates"):
+        assert examples(family)["match"] and examples(family)["reject"], family
+    assert examples("road_names")["match"] and examples("road_names")["reject"]
