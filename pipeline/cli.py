@@ -184,7 +184,9 @@ def build(packet, out, **opts):
     with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
         ctx = make_context(opts, Path(tmp))
         state = api.build_packet(packet, out, ctx)
+    from pipeline.output.reports.build import build_summary
     click.echo(report.check_text([state], ctx, False), err=True)
+    click.echo("\n" + build_summary(state, ctx, str(packet), str(out)), err=True)
     sys.exit(int(ExitCode.PACKET_FAILED if state.has_errors() else ExitCode.OK))
 
 
