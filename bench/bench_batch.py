@@ -133,9 +133,9 @@ MAGIC = (b"%PDF-", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 def audit_bundles(packets: list, inbox: Path, out: Path) -> list[str]:
     """Every written bundle checked by content, as a reviewer's upload form would: at most the profile's file
     count, each file PDF/JPEG/PNG by its magic bytes and within the byte limit; for a packet whose claim.toml could
-    be read, the cover PDF first (a long index may take it to 2 pages) and the statement within the limit in Korean and English; report.json
-    accounting for every file of the packet (every page placed in an upload that exists, or the rule that kept the
-    file out). Prints the count and each fault."""
+    be read, the cover PDF first (a long index may take it to 2 pages) and the statement within the limit in Korean
+    and English; report.json accounting for every file of the packet (every page placed in an upload that exists,
+    or the rule that kept the file out). Prints the count and each fault."""
     from pipeline.packet import find_evidence
 
     profile = Profile.load()

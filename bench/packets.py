@@ -411,7 +411,8 @@ class Tree:
                                   "Buyer says the item was not received.", seller), (
             Sample(p + "Seller Center messages.csv", message_csv(msgs, masked(order.buyer), order.order_id, True),
                    "csv", text_source="text"),
-            Sample(p + "wing inquiry.png", as_png(wing_screenshot(order, msgs, kst(2026, 3, 13, 11, 17), (1920, 1080)))),
+            Sample(p + "wing inquiry.png",
+                   as_png(wing_screenshot(order, msgs, kst(2026, 3, 13, 11, 17), (1920, 1080)))),
         ), (), "clean buyer communication: English CSV export + Wing thread at 1920x1080"))
 
         p = "quanzhou-tidemark/CLM-2026-0007521/"

@@ -118,8 +118,10 @@ def path_checks(cache_dir: Path | None, ledger_path: Path) -> list[Check]:
     old = legacy_ledger(book.path)
     try:
         count = len(book.list())
-        state = (f"{count} claim{'s' if count != 1 else ''} recorded" + (f", read from the older {old}" if old else "")
-                 if book.path.exists() or old else "not created yet: the first `evpack ledger mark-submitted` creates it")
+        recorded = f"{count} claim{'s' if count != 1 else ''} recorded"
+        recorded += f", read from the older {old}" if old else ""
+        state = (recorded if book.path.exists() or old
+                 else "not created yet: the first `evpack ledger mark-submitted` creates it")
     except EvpackError as exc:
         state = f"cannot be read: {exc}"
     checks.append(Check("ledger", "note", f"submission ledger: {book.path} ({state})"))

@@ -59,7 +59,7 @@ class EvidenceFile:
     sha256: str
     size: int
     detected: str          # type from content: pdf jpeg png heic webp tiff bmp gif csv text zip ... unknown
-    usable: Path | None = None      # the input itself, or a lossless conversion (work folder or ingest cache): read-only
+    usable: Path | None = None      # the input or a lossless conversion (work folder, ingest cache): read-only
     usable_type: str | None = None  # pdf | jpeg | png
     pages: int = 0
     conversion: str = ""   # what ingest did, for the report ("HEIC -> PNG, lossless; EXIF rotation applied")

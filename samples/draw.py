@@ -278,8 +278,10 @@ def phone_photo_of_screen(screen: Image.Image, rng: np.random.Generator, out_w: 
     # the desk scene, then the screen projected onto it with a perspective
     scene = Image.new("RGB", (out_w, out_h), (96, 84, 70))
     jitter = lambda s: float(rng.uniform(-s, s))  # noqa: E731
-    quad = [(out_w * 0.06 + jitter(20), out_h * 0.09 + jitter(20)), (out_w * 0.95 + jitter(20), out_h * 0.04 + jitter(20)),
-            (out_w * 0.98 + jitter(15), out_h * 0.92 + jitter(15)), (out_w * 0.03 + jitter(15), out_h * 0.97 + jitter(15))]
+    quad = [(out_w * 0.06 + jitter(20), out_h * 0.09 + jitter(20)),
+            (out_w * 0.95 + jitter(20), out_h * 0.04 + jitter(20)),
+            (out_w * 0.98 + jitter(15), out_h * 0.92 + jitter(15)),
+            (out_w * 0.03 + jitter(15), out_h * 0.97 + jitter(15))]
     coeffs = perspective_coeffs(quad, [(0, 0), (bezel.width, 0), (bezel.width, bezel.height), (0, bezel.height)])
     warped = bezel.transform((out_w, out_h), Image.PERSPECTIVE, coeffs, Image.BICUBIC)
     mask = Image.new("L", (out_w, out_h), 0)
@@ -309,8 +311,10 @@ def photo_of_paper(page: Image.Image, rng: np.random.Generator, out_w: int = 150
     page = page.convert("RGB")
     out_h = round(out_w * page.height / page.width * 1.08)
     jitter = lambda s: float(rng.uniform(-s, s))  # noqa: E731
-    quad = [(out_w * 0.05 + jitter(12), out_h * 0.04 + jitter(12)), (out_w * 0.95 + jitter(12), out_h * 0.05 + jitter(12)),
-            (out_w * 0.97 + jitter(10), out_h * 0.96 + jitter(10)), (out_w * 0.03 + jitter(10), out_h * 0.95 + jitter(10))]
+    quad = [(out_w * 0.05 + jitter(12), out_h * 0.04 + jitter(12)),
+            (out_w * 0.95 + jitter(12), out_h * 0.05 + jitter(12)),
+            (out_w * 0.97 + jitter(10), out_h * 0.96 + jitter(10)),
+            (out_w * 0.03 + jitter(10), out_h * 0.95 + jitter(10))]
     coeffs = perspective_coeffs(quad, [(0, 0), (page.width, 0), (page.width, page.height), (0, page.height)])
     scene = Image.new("RGB", (out_w, out_h), (139, 115, 85))
     mask = Image.new("L", (out_w, out_h), 0)

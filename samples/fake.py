@@ -147,8 +147,8 @@ def shipment_events(delivered_at: datetime, lang: str, rng: random.Random) -> li
     """A plausible scan history ending in delivery at `delivered_at` (KST)."""
     ko = [("인천GW", "상품인수"), ("곤지암Hub", "간선상차"), ("곤지암Hub", "간선하차"), ("{branch}", "배송출발"),
           ("{branch}", "배송완료")]
-    en = [("Incheon Gateway", "Picked up"), ("Gonjiam Hub", "Departed facility"), ("Gonjiam Hub", "Arrived at facility"),
-          ("{branch}", "Out for delivery"), ("{branch}", "Delivered")]
+    en = [("Incheon Gateway", "Picked up"), ("Gonjiam Hub", "Departed facility"),
+          ("Gonjiam Hub", "Arrived at facility"), ("{branch}", "Out for delivery"), ("{branch}", "Delivered")]
     branch = rng.choice(("서울마포", "성남분당", "부산해운대", "인천연수", "대구수성", "서울강서")) if lang == "ko" else \
         rng.choice(("Seoul Mapo", "Seongnam", "Busan Haeundae", "Incheon Yeonsu", "Daegu Suseong"))
     steps = ko if lang == "ko" else en

@@ -381,10 +381,12 @@ def evidence_samples() -> list[Sample]:
     return [
         Sample(e + "cj-tracking-screenshot.png", as_png(screenshot(CJ, cj, seen))),
         Sample(e + "cj-tracking-screenshot-1920-https.png",
-               as_png(screenshot(CJ, cj, seen + timedelta(minutes=3), (1920, 1080), show_scheme=True, theme=Theme(15)))),
+               as_png(screenshot(CJ, cj, seen + timedelta(minutes=3), (1920, 1080), show_scheme=True,
+                                 theme=Theme(15)))),
         Sample(e + "coupang-order-detail.png", as_png(order_screenshot(order, seen + timedelta(minutes=5)))),
         Sample(e + "epost-tracking-screenshot.png", as_png(screenshot(KOREA_POST, post, seen + timedelta(hours=1)))),
-        Sample(e + "seller-center-thread.png", as_png(wing_screenshot(order, buyer_messages(cj), kst(2026, 3, 13, 9, 40)))),
+        Sample(e + "seller-center-thread.png",
+               as_png(wing_screenshot(order, buyer_messages(cj), kst(2026, 3, 13, 9, 40)))),
         Sample(e + "phone-photo-of-monitor.jpg", as_phone_photo(screenshot(CJ, cj, seen), e + "phone-photo"), "jpeg",
                "phone-photo"),
         Sample(e + "mobile-capture-host-only.png", as_png(mobile_capture(CJ, cj, seen)), "png", "mobile-capture",
@@ -392,10 +394,11 @@ def evidence_samples() -> list[Sample]:
         Sample(e + "cj-tracking-print.pdf", tracking_print(CJ, cj, seen), "pdf", "print-pdf", "text-layer"),
         Sample(e + "pod-scan-image-only.pdf", pod_scan_pdf(cj, "cj", e + "pod-scan"), "pdf", "scan"),
         Sample(e + "pod-photo.jpg", pod_photo_jpeg(cj, "cj", e + "pod-photo"), "jpeg", "photo"),
-        Sample(e + "seller-messages-export.csv", message_csv(buyer_messages(cj), masked(order.buyer), order.order_id), "csv",
-               text_source="text"),
+        Sample(e + "seller-messages-export.csv",
+               message_csv(buyer_messages(cj), masked(order.buyer), order.order_id), "csv", text_source="text"),
         Sample(e + "seller-messages-export-english.csv",
-               message_csv(buyer_messages(cj), masked(order.buyer), order.order_id, english=True), "csv", text_source="text"),
+               message_csv(buyer_messages(cj), masked(order.buyer), order.order_id, english=True), "csv",
+               text_source="text"),
         Sample(e + "qc-report-chinese-only.pdf",
                qc_pdf("HJ-QC-2026-0302-017", "不锈钢保温杯 500mL", "HB-TMB-500-SL", "B20260226-03", kst(2026, 3, 2)),
                "pdf", text_source="text-layer", rules=("untranslated",)),
@@ -569,7 +572,8 @@ def packet_samples() -> list[Packet]:
     order = make_order(rng, ship, "cj")
     seen = kst(2026, 3, 13, 16, 40)
     packets.append(Packet(p, claim("CLM-2026-0001688", order.order_id, "delivery-proof", kst(2026, 3, 13, 9, 30),
-                                   "Buyer says the parcel never arrived.", "Shenzhen Hanbit Trading Co., Ltd.", other), (
+                                   "Buyer says the parcel never arrived.", "Shenzhen Hanbit Trading Co., Ltd.",
+                                   other), (
         Sample(p + "KakaoTalk_20260313_164012.png", as_png(screenshot(CJ, ship, seen))),
         Sample(p + "POD/scan0003.pdf", pod_scan_pdf(ship, "cj", p + "pod"), "pdf", "scan"),
     ), "fail", ("tracking-mismatch",)))

@@ -228,7 +228,8 @@ def order_page(size: tuple[int, int], order: Order, theme: Theme, truth: Truth, 
     side = 220
     d.text((40, head_h + 24), "MY쿠팡", font=theme.f(1.4, bold=True), fill=theme.fg)
     for i, item in enumerate(("주문목록/배송조회", "취소/반품/교환", "영수증 조회", "찜 리스트", "나의 리뷰")):
-        d.text((40, head_h + 70 + i * round(s * 2.2)), item, font=theme.f(), fill=(52, 106, 255) if i == 0 else theme.fg)
+        d.text((40, head_h + 70 + i * round(s * 2.2)), item, font=theme.f(),
+               fill=(52, 106, 255) if i == 0 else theme.fg)
     x0, y = side + 40, head_h + 24
     d.text((x0, y), "주문상세", font=theme.f(1.6, bold=True), fill=theme.fg)
     y += round(s * 3)

@@ -25,7 +25,8 @@ PDF_FONTS = {"ko": "NanumGothic", "ko-bold": "NanumGothicBold", "zh": "WenQuanYi
 def register_fonts() -> None:
     """Each name on its own: another module in the same process may have registered some of them already."""
     registered = set(pdfmetrics.getRegisteredFontNames())
-    for key, file, extra in (("ko", "gothic", {}), ("ko-bold", "gothic-bold", {}), ("zh", "zenhei", {"subfontIndex": 0})):
+    fonts = (("ko", "gothic", {}), ("ko-bold", "gothic-bold", {}), ("zh", "zenhei", {"subfontIndex": 0}))
+    for key, file, extra in fonts:
         if PDF_FONTS[key] not in registered:
             pdfmetrics.registerFont(TTFont(PDF_FONTS[key], FONT_FILES[file], **extra))
 

@@ -8,8 +8,8 @@ After any lossy step the file is read again (only the pages that carried fields,
 still show the same sure tracking numbers (see `sure_number`), timestamps and URLs; otherwise the next step is tried.
 For a PDF those pages are re-encoded on their own and read while the pass over every page runs beside them; the
 pass's output is kept without a second read when its field pages came out byte for byte as the probe's. Never JBIG2
-or any symbol substitution: it turns a 6 into an 8. The steps are data (pipeline/output/bundle.toml); the limits come from
-the rules profile.
+or any symbol substitution: it turns a 6 into an 8. The steps are data (pipeline/output/bundle.toml); the limits come
+from the rules profile.
 """
 from __future__ import annotations
 

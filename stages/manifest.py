@@ -75,7 +75,8 @@ def parse_manifest(path: Path, ctx: Context) -> tuple[Claim | None, list[tuple[s
         if paid is None and isinstance(data["paid_out_at"], date):
             day = data["paid_out_at"].isoformat()
             problems.append((f"{MANIFEST}: paid_out_at = {day} has no time of day; the window is counted from it.",
-                             f"add the payout's time from the claim's notice, e.g. paid_out_at = {day}T10:30:00+09:00."))
+                             "add the payout's time from the claim's notice, "
+                             f"e.g. paid_out_at = {day}T10:30:00+09:00."))
         elif paid is None:
             problems.append((f"{MANIFEST}: paid_out_at must be a TOML date-time such as 2026-03-12T10:30:00+09:00.",
                              "write it without quotes; a time without an offset is read as KST."))

@@ -45,8 +45,9 @@ def reading(spec: dict) -> Reading:
     text = spec.get("text", "")
     source = spec.get("source", "text-layer" if SUFFIX_TYPES.get(name.rsplit(".", 1)[-1]) == "pdf" else "ocr")
     width, height = spec.get("width", 1170), spec.get("height", 2532)
-    page = PageReading(index=1, text=text, source=source, confidence=spec.get("confidence", 90.0 if source == "ocr" else None),
-                       width=width, height=height, sharpness=spec.get("sharpness", 400.0 if source == "ocr" else None),
+    ocr = source == "ocr"
+    page = PageReading(index=1, text=text, source=source, confidence=spec.get("confidence", 90.0 if ocr else None),
+                       width=width, height=height, sharpness=spec.get("sharpness", 400.0 if ocr else None),
                        header_text=spec.get("header", ""), footer_text=spec.get("footer", ""))
     tracking = tuple(TrackingNumber(value=t, carrier=None, checksum="ok") if isinstance(t, str)
                      else TrackingNumber(value=t["value"], carrier=t.get("carrier"), checksum=t.get("checksum", "ok"))
@@ -85,8 +86,8 @@ def packet(spec: dict, root: Path = Path("/packets/example")) -> PacketState:
         files.append(EvidenceFile(source=f["name"], path=root / f["name"], sha256=digest(f["name"]), size=1000,
                                   detected=detected, usable=root / f["name"], usable_type=usable, pages=1))
         readings[f["name"]] = reading(f)
-    prior = tuple(Finding(p["rule"], p.get("severity", "error"), p.get("message", "reported earlier"), "", p.get("file"))
-                  for p in spec.get("prior_findings", ()))
+    prior = tuple(Finding(p["rule"], p.get("severity", "error"), p.get("message", "reported earlier"), "",
+                          p.get("file")) for p in spec.get("prior_findings", ()))
     unread = [p["file"] for p in spec.get("prior_findings", ()) if p.get("file") and p["file"] != "claim.toml"]
     return PacketState(root=root, inputs=tuple(sorted({f.source for f in files} | set(unread))), claim=claim,
                        files=tuple(files), readings=readings, findings=prior)

@@ -76,7 +76,8 @@ def test_missing_tesseract_exits_3(tmp_path):
 def test_ledger_round_trip(tmp_path):
     """GIVEN an empty ledger WHEN a claim is marked twice THEN the first succeeds, the second exits 1, list shows it."""
     db = str(tmp_path / "l.sqlite3")
-    assert invoke("ledger", "mark-submitted", "CLM-9", "--ledger", db, "--now", "2026-03-15T12:00:00+09:00").exit_code == 0
+    now = ("--now", "2026-03-15T12:00:00+09:00")
+    assert invoke("ledger", "mark-submitted", "CLM-9", "--ledger", db, *now).exit_code == 0
     again = invoke("ledger", "mark-submitted", "CLM-9", "--ledger", db)
     assert again.exit_code == 1 and "already" in again.output
     listed = json.loads(invoke("ledger", "list", "--json", "--ledger", db).stdout)

@@ -14,6 +14,7 @@ import pytest
 
 from pipeline import api
 from pipeline.context import Context
+from pipeline.fields.scripts import HANGUL_SYLLABLE
 from pipeline.profile import Profile
 from tests.conftest import SAMPLES
 
@@ -104,7 +105,7 @@ def test_build_meets_every_limit_and_accounts_for_every_input(packet, shared_ctx
         assert upload.stat().st_size <= 10_000_000
     statement = (bundle / "statement.txt").read_text(encoding="utf-8").strip()
     assert len(unicodedata.normalize("NFC", statement)) <= 200
-    assert any("\uac00" <= ch <= "\ud7a3" for ch in statement) and any(ch.isascii() and ch.isalpha() for ch in statement)
+    assert HANGUL_SYLLABLE.search(statement) and any(ch.isascii() and ch.isalpha() for ch in statement)
     report = json.loads((bundle / "report.json").read_text(encoding="utf-8"))
     assert report["verdict"] == EXPECTED["packets"][packet]["verdict"]
     lineage = {entry["path"]: entry for entry in report["lineage"]}

@@ -109,7 +109,8 @@ def test_labels_and_counts_read_in_the_users_language():
 def test_dates_show_in_the_given_zone_in_the_users_language():
     """GIVEN the deadline 2026-03-19 23:59:59 KST
     WHEN it is shown in KST and in Beijing time
-    THEN the clock time moves with the zone (22:59 in Beijing), the zone is named, and the format follows the language."""
+    THEN the clock time moves with the zone (22:59 in Beijing), the zone is named, and the format follows the
+    language."""
     assert format_when(DEADLINE, "en", "Asia/Seoul") == "Mar 19, 2026, 11:59:59 PM KST"
     assert format_when(DEADLINE, "zh_Hans", "Asia/Shanghai") == "2026年3月19日 22:59:59 CST"
     korean = format_when(DEADLINE, "ko", "Asia/Seoul")

@@ -52,15 +52,18 @@ def test_limits_name_their_source(name):
 
 
 def test_coupang_limits_are_the_articles():
-    """GIVEN the default profile THEN it holds the article's limits (5 files, 10,000,000 bytes, 200 chars, 7 days KST)."""
+    """GIVEN the default profile THEN it holds the article's limits (5 files, 10,000,000 bytes, 200 chars, 7 days
+    KST)."""
     p = Profile.load()
     assert (p.limit("max_files"), p.limit("max_file_bytes"), p.limit("statement_max_chars")) == (5, 10_000_000, 200)
     assert p.limit("file_types") == ["pdf", "jpeg", "png"]
-    assert (p.limit("window_days"), p.limit("window_closes_at"), p.limit("window_zone")) == (7, "23:59:59", "Asia/Seoul")
+    window = (p.limit("window_days"), p.limit("window_closes_at"), p.limit("window_zone"))
+    assert window == (7, "23:59:59", "Asia/Seoul")
 
 
 def test_stripe_profile_is_selectable_by_name():
-    """GIVEN --profile stripe THEN Stripe's documented limits load: 5 MB a file, 4.5 MB in all, under 50 pages, no window."""
+    """GIVEN --profile stripe THEN Stripe's documented limits load: 5 MB a file, 4.5 MB in all, under 50 pages, no
+    window."""
     p = Profile.load("stripe")
     assert p.limit("max_file_bytes") == 5_000_000 and p.limit("max_total_bytes") == 4_500_000
     assert p.limit("max_pages_per_file") == 49 and p.limit("window_days") == 0

@@ -178,7 +178,8 @@ def packet_fingerprint(packet: Path, state: PacketState, ctx: Context) -> str:
             digest.update(part.encode("utf-8") + b"\0")
 
     manifest = packet / MANIFEST
-    feed("evpack", __version__, runtime.code_fingerprint(), "claim.toml", sha256(manifest) if manifest.is_file() else "missing")
+    feed("evpack", __version__, runtime.code_fingerprint(),
+         "claim.toml", sha256(manifest) if manifest.is_file() else "missing")
     for source in state.inputs:
         feed("input", source, sha256(packet / source) if (packet / source).is_file() else "unreadable")
     feed("profile", ctx.profile.name, sha256(ctx.profile.path), "zone", ctx.display_zone)

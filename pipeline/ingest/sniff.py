@@ -32,7 +32,7 @@ TEXT_CONTROLS = frozenset(b"\t\n\r\f\x1a")  # bytes that occur in real text file
 
 @dataclass(frozen=True)
 class Sniffed:
-    kind: str                    # pdf jpeg png gif bmp tiff webp heic avif csv text html url webloc zip docx ... empty unknown
+    kind: str                    # pdf jpeg png gif tiff webp heic csv text html url zip docx ... empty unknown
     name: str                    # for messages: "a ZIP archive"
 
 

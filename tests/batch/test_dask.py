@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 from distributed import LocalCluster
-from test_batch import make_tree
+from tests.batch.test_batch import make_tree
 
 from pipeline.batch import batch
 from pipeline.batch.batch import run_batch

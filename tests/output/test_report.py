@@ -48,7 +48,8 @@ def test_json_follows_the_schema(tmp_path):
     assert doc["schema"] == "evpack.check/1"
     (packet,) = doc["packets"]
     assert {"path", "claim_id", "verdict", "deadline", "findings"} <= set(packet)
-    assert (packet["claim_id"], packet["verdict"], packet["deadline"]) == ("CLM-EX-1", "fail", "2026-03-19T23:59:59+09:00")
+    assert (packet["claim_id"], packet["verdict"], packet["deadline"]) == ("CLM-EX-1", "fail",
+                                                                           "2026-03-19T23:59:59+09:00")
     assert [f["rule"] for f in packet["findings"]] == ["deadline-soon", "missing-url"]
     assert set(packet["findings"][1]) >= {"rule", "severity", "file", "message", "fix"}
     assert packet["time_left_seconds"] == 59 and packet["kinds"]["tracking.png"]["kind"] == "carrier-tracking"

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from PIL import Image
-from test_batch import make_packet
+from tests.batch.test_batch import make_packet
 
 from pipeline.output.reports import batch as batch_report
 from pipeline.batch.batch import PacketSummary, run_batch

@@ -1,5 +1,6 @@
-"""pipeline/reading/deskew.py: the skew of a scanned page (text lines and ruled table) found to within 0.1 degree in both
-directions, no angle for pages without line structure, and the page turned back upright, paper-filled, same size."""
+"""pipeline/reading/deskew.py: the skew of a scanned page (text lines and ruled table) found to within 0.1 degree in
+both directions, no angle for pages without line structure, and the page turned back upright, paper-filled, same
+size."""
 from __future__ import annotations
 
 from functools import cache

@@ -417,7 +417,8 @@ def test_real_tesseract_reads_12px_screenshot_digits(tmp_path):
 def test_chinese_page_is_read_again_with_chi_sim(tmp_path, monkeypatch):
     """GIVEN a tesseract that reads low-confidence Latin garbage with kor+eng and confident Han with chi_sim
     WHEN a page is OCR'd THEN it is retried with chi_sim+kor+eng, that result is kept, and the language named."""
-    garbage = "\n".join(f'printf "%s\\n" "5\t1\t1\t1\t1\t{i}\t{i * 50}\t10\t40\t20\t41.0\tKCAK{i}"' for i in range(1, 8))
+    garbage = "\n".join(f'printf "%s\\n" "5\t1\t1\t1\t1\t{i}\t{i * 50}\t10\t40\t20\t41.0\tKCAK{i}"'
+                        for i in range(1, 8))
     han = 'printf "%s\\n" "5\t1\t1\t1\t1\t1\t10\t10\t40\t20\t90.0\t卖家" "5\t1\t1\t1\t1\t2\t60\t10\t40\t20\t88.0\t你好"'
     body = f'echo "{TSV_HEADER}"\ncase "$4" in\n  chi_sim*) {han};;\n  *) {garbage};;\nesac'
     log = install_fake_tesseract(tmp_path / "bin", monkeypatch, body)

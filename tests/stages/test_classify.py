@@ -49,7 +49,8 @@ def test_reason_names_the_signals():
 
 
 def test_run_classifies_only_files_that_were_read(ctx):
-    """GIVEN a packet with one read file and one that ingest refused WHEN classify runs THEN only the read one has a kind."""
+    """GIVEN a packet with one read file and one that ingest refused WHEN classify runs THEN only the read one has a
+    kind."""
     from tests.packet_factory import packet
     from stages import classify as stage
     state = packet({"claim": {}, "no_claim": True, "files": [{"name": "a.png", "text": "微信 按住说话"}],
@@ -61,7 +62,8 @@ def test_run_classifies_only_files_that_were_read(ctx):
 
 @pytest.mark.parametrize("rule", DATA["url_kinds"], ids=[u["kind"] for u in DATA["url_kinds"]])
 def test_url_kind_examples(rule):
-    """GIVEN a [[url_kinds]] rule of kinds.toml THEN its pattern matches its examples and none of its counter-examples."""
+    """GIVEN a [[url_kinds]] rule of kinds.toml THEN its pattern matches its examples and none of its
+    counter-examples."""
     compiled = next(u for u in RULES.url_kinds if u.pattern.pattern == rule["pattern"])
     assert all(compiled.pattern.search(url) for url in rule["matches"])
     assert not any(compiled.pattern.search(url) for url in rule["not_matches"])

@@ -372,7 +372,8 @@ def test_links_in_shortcut_files_and_damaged_containers(tmp_path, ctx):
         (root / name).write_bytes(data)
     state = ingest.run(PacketState(root=root, inputs=tuple(files)), ctx)
     outcome = {f.file: (f.rule, f.fix) for f in state.findings}
-    assert outcome["share.url"] == ("external-link", "download the files from 1drv.ms and put them in the packet folder")
+    assert outcome["share.url"] == ("external-link",
+                                    "download the files from 1drv.ms and put them in the packet folder")
     assert outcome["share.webloc"][0] == "external-link" and "dropbox.com" in outcome["share.webloc"][1]
     assert outcome["page.html"][0] == "external-link" and "drive.google.com" in outcome["page.html"][1]
     assert outcome["plain.html"][0] == "unsupported-format"

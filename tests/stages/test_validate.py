@@ -33,7 +33,8 @@ def test_clean_packet_with_pod_csv_and_heic_photo_finds_nothing(tmp_path):
     state = run(tmp_path, add_files=[
         {"name": "pod.pdf", "source": "ocr", "width": 2480, "height": 3508,
          "text": "배송완료 확인서\n운송장번호 689212345674\n수령인 김민수 (서명)\n배송완료 2026-03-10 14:22\n서울특별시 송파구 올림픽로 300",
-         "tracking": ["689212345674"], "timestamps": ["2026-03-10T14:22:00+09:00"], "addresses": ["서울특별시 송파구 올림픽로 300"]},
+         "tracking": ["689212345674"], "timestamps": ["2026-03-10T14:22:00+09:00"],
+         "addresses": ["서울특별시 송파구 올림픽로 300"]},
         {"name": "messages.csv", "text": "date,from,message\n2026-03-11 10:02,buyer,I got it, thanks",
          "timestamps": ["2026-03-11T10:02:00+09:00"]},
         {"name": "IMG_0001.heic", "text": "", "width": 4032, "height": 3024}])
@@ -73,7 +74,8 @@ def test_cropped_url_bar_says_why(tmp_path):
 
 def test_host_only_url_is_missing_the_full_url(tmp_path):
     """GIVEN a phone screenshot whose bar shows only the host WHEN validated THEN missing-url names the host."""
-    state = run(tmp_path, files=[{**BASE["files"][0], "urls": [{"value": "https://cjlogistics.com", "address_bar": True}]}])
+    bar = {"value": "https://cjlogistics.com", "address_bar": True}
+    state = run(tmp_path, files=[{**BASE["files"][0], "urls": [bar]}])
     assert [f.message for f in state.findings if f.rule == "missing-url"][0].startswith("tracking.png is a carrier")
     assert "only the host cjlogistics.com" in state.findings[0].message
 

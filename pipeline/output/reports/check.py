@@ -35,9 +35,11 @@ def format_instant(moment: datetime, zone: str) -> str:
     try:
         local = moment.astimezone(ZoneInfo(zone))
     except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"Time zone {zone!r} is unknown.", "give an IANA name such as Asia/Shanghai or Asia/Seoul.") from None
+        raise UsageError(f"Time zone {zone!r} is unknown.",
+                         "give an IANA name such as Asia/Shanghai or Asia/Seoul.") from None
     abbr = local.tzname() or ""
-    return f"{local:%Y-%m-%d %H:%M:%S} {abbr} ({zone})" if abbr.isalpha() and abbr != zone else f"{local:%Y-%m-%d %H:%M:%S} {zone}"
+    named = f"{abbr} ({zone})" if abbr.isalpha() and abbr != zone else zone
+    return f"{local:%Y-%m-%d %H:%M:%S} {named}"
 
 
 def time_left_seconds(state: PacketState, ctx: Context) -> int | None:
