@@ -20,6 +20,8 @@ from pipeline import __version__
 from pipeline.context import Context, default_cache_dir, default_ledger_path
 from pipeline.errors import EvpackError, ExitCode, UsageError
 from pipeline.model import KST
+from pipeline.output.layout import checked_out_dir
+from pipeline.packet import display, entry_problem, printable_json, printable_text
 from pipeline.profile import Profile
 
 
@@ -45,11 +47,67 @@ def announce_engine() -> None:
         click.echo(f"evpack: {note}", err=True)
 
 
+# Names people give for their zone that are no IANA zone, and the zone they mean.
+ZONE_HINTS = {"beijing": "Asia/Shanghai", "china": "Asia/Shanghai", "cst": "Asia/Shanghai", "prc": "Asia/Shanghai",
+              "shenzhen": "Asia/Shanghai", "guangzhou": "Asia/Shanghai", "korea": "Asia/Seoul",
+              "kst": "Asia/Seoul", "seoul": "Asia/Seoul", "hongkong": "Asia/Hong_Kong", "hong kong": "Asia/Hong_Kong"}
+LANGUAGES = ("en", "ko", "zh_Hans")
+LANGUAGE_ALIASES = {"en_us": "en", "en_gb": "en", "ko_kr": "ko", "zh": "zh_Hans", "zh_cn": "zh_Hans",
+                    "zh_hans": "zh_Hans", "zh_sg": "zh_Hans", "zh_hans_cn": "zh_Hans"}
+
+
+def valid_zone(ctx, param, value: str | None) -> str | None:
+    """--zone: an IANA zone, checked when parsed (never after minutes of reading)."""
+    if value is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    try:
+        ZoneInfo(value)
+        return value
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    hint = ZONE_HINTS.get(value.strip().casefold().replace("_", " ").replace("asia/", ""))
+    raise click.BadParameter(f"{value!r} is not a time zone name. "
+                             + (f"Did you mean --zone {hint}? " if hint else "")
+                             + "Use an IANA name such as Asia/Shanghai (China) or Asia/Seoul (Korea).")
+
+
+class LanguageChoice(click.Choice):
+    """--lang: en, ko, zh_Hans; locale spellings (zh_CN, zh-Hans, ko_KR, en_US) are taken for them."""
+
+    def __init__(self):
+        super().__init__(LANGUAGES)
+
+    def convert(self, value, param, ctx):
+        key = str(value).split(".")[0].replace("-", "_").casefold()
+        return super().convert(LANGUAGE_ALIASES.get(key, value), param, ctx)
+
+
+def valid_now(ctx, param, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            parse_now(value)
+        except UsageError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def valid_profile(ctx, param, value: str | None) -> Profile | None:
+    if value is None:
+        return None
+    try:
+        return Profile.load(value)
+    except EvpackError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def make_context(opts: dict, workdir: Path) -> Context:
     announce_engine()
     cache = None if opts.get("no_cache") else Path(opts["cache_dir"]) if opts.get("cache_dir") else default_cache_dir()
     ledger = opts.get("ledger")
-    return Context(profile=Profile.load(opts.get("profile")), workdir=workdir, now=parse_now(opts.get("now")),
+    profile = opts.get("profile")
+    profile = profile if isinstance(profile, Profile) else Profile.load(profile)
+    return Context(profile=profile, workdir=workdir, now=parse_now(opts.get("now")),
                    cache_dir=cache, jobs=opts.get("jobs") or 1, ocr_timeout=opts.get("ocr_timeout") or 120.0,
                    ledger_path=Path(ledger) if ledger else default_ledger_path(),
                    lang=resolve_lang(opts.get("lang")), seller_zone=opts.get("zone"))
@@ -94,12 +152,14 @@ def handle_errors(command):
 def common_options(command):
     """Options every packet command shares."""
     for option in reversed([
-        click.option("--profile", metavar="FILE|NAME",
+        click.option("--profile", metavar="FILE|NAME", callback=valid_profile,
                      help="Rules profile (TOML) to judge by; default: the Coupang A-to-z profile."),
         click.option("--cache-dir", type=click.Path(file_okay=False), help="Where the read cache lives."),
         click.option("--no-cache", is_flag=True, help="Read everything afresh; do not use or fill the cache."),
-        click.option("--lang", help="Language of messages: en, ko, zh_Hans (default: from the locale)."),
-        click.option("--zone", help="Your time zone for showing deadlines (default: the profile's, Asia/Shanghai)."),
+        click.option("--lang", type=LanguageChoice(),
+                     help="Language of messages: en, ko, zh_Hans (default: from the locale)."),
+        click.option("--zone", callback=valid_zone,
+                     help="Your time zone for showing deadlines (default: the profile's, Asia/Shanghai)."),
         click.option("--ledger", type=click.Path(dir_okay=False),
                      help="Submission ledger (default: ledger.sqlite3 in your data folder, or $EVPACK_LEDGER)."),
         click.option("--ocr-timeout", type=click.FloatRange(1, 3600), default=120.0, show_default=True,
@@ -115,7 +175,7 @@ def jobs_option(help_text: str):
 
 
 ocr_jobs_option = jobs_option("Worker processes for OCR.")
-now_option = click.option("--now", metavar="T",
+now_option = click.option("--now", metavar="T", callback=valid_now,
                           help="Fix 'now' (ISO 8601 with offset) for deadline rules: reproducible runs, what-if checks.")
 
 
@@ -135,13 +195,18 @@ def scan(files, as_json, **opts):
     """Read each image or PDF and report the fields found (tracking numbers, timestamps, URLs, Korean addresses)."""
     from pipeline import api
     from pipeline.output.reports import scan as scan_report
+    for path in files:
+        refused = entry_problem(path)
+        if refused:
+            raise UsageError(f"{display(path)} {refused}: evpack reads only regular files.",
+                             "give the path of an image or PDF file.")
     with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
         state = api.scan(list(files), make_context(opts, Path(tmp)))
-    document = scan_report.scan_json(state)
+    document = printable_json(scan_report.scan_json(state))
     if as_json:
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        click.echo(scan_report.scan_text(document))
+        click.echo(printable_text(scan_report.scan_text(document)))
 
 
 @cli.command()
@@ -161,11 +226,11 @@ def check(packets, fmt, strict, **opts):
         folders = [p for packet in packets for p in (api.find_packets(packet) or [packet])]
         states = [api.check_packet(folder, ctx) for folder in folders]
     if fmt == "json":
-        click.echo(json.dumps(report.check_json(states, ctx, strict), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(printable_json(report.check_json(states, ctx, strict)), ensure_ascii=False, indent=2))
     elif fmt == "junit":
-        click.echo(report.check_junit(states, ctx, strict))
+        click.echo(report.check_junit(states, ctx, strict).encode("utf-8", "backslashreplace").decode("utf-8"))
     else:
-        click.echo(report.check_text(states, ctx, strict), err=False)
+        click.echo(printable_text(report.check_text(states, ctx, strict)), err=False)
     sys.exit(int(ExitCode.PACKET_FAILED if any(s.has_errors(strict) for s in states) else ExitCode.OK))
 
 
@@ -181,12 +246,13 @@ def build(packet, out, **opts):
     """The whole pipeline: ingest, read, validate, convert/merge/compress, statement, cover, bundle."""
     from pipeline import api
     from pipeline.output.reports import check as report
+    out = checked_out_dir(out, [packet])
     with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
         ctx = make_context(opts, Path(tmp))
         state = api.build_packet(packet, out, ctx)
     from pipeline.output.reports.build import build_summary
-    click.echo(report.check_text([state], ctx, False), err=True)
-    click.echo("\n" + build_summary(state, ctx, str(packet), str(out)), err=True)
+    click.echo(printable_text(report.check_text([state], ctx, False)), err=True)
+    click.echo("\n" + printable_text(build_summary(state, ctx, str(packet), str(out))), err=True)
     sys.exit(int(ExitCode.PACKET_FAILED if state.has_errors() else ExitCode.OK))
 
 
@@ -205,6 +271,8 @@ def batch(root, out, jobs, executor, scheduler, **opts):
     from pipeline.batch.batch import run_batch
     if executor == "dask" and not scheduler:
         raise UsageError("--executor dask needs --scheduler.", "pass --scheduler tcp://HOST:8786.")
+    from pipeline.packet import find_packets
+    out = checked_out_dir(out, find_packets(root))
     with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
         ctx = make_context(opts, Path(tmp))
         result = run_batch(root, out, ctx, jobs=jobs, executor=executor, scheduler=scheduler)

@@ -22,7 +22,13 @@ TOMLDecodeError = tomllib.TOMLDecodeError
 def read_toml(path: Path, encoding: str = "utf-8") -> dict:
     """The parsed file. Raises FileNotFoundError, UnicodeDecodeError, OSError or TOMLDecodeError for the caller
     to turn into its own error; evpack's own files go through `load_toml` instead."""
-    return tomllib.loads(Path(path).read_text(encoding=encoding))
+    return parse_toml(Path(path).read_text(encoding=encoding))
+
+
+def parse_toml(text: str) -> dict:
+    """TOML text already read (and measured: see `nesting_depth`). Raises TOMLDecodeError, or RecursionError for
+    nesting deeper than Python's stack allows."""
+    return tomllib.loads(text)
 
 
 def load_toml(path: Path, what: str) -> dict:
@@ -65,3 +71,37 @@ class FlatSettings:
         if "_default" not in cls.__dict__:
             cls._default = cls.load()
         return cls._default
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of arrays and inline tables in TOML text, outside strings and comments. Linear and
+    without recursion, so a hostile file is measured before the (recursive) parser ever sees it. Table headers
+    (`[a]`, `[[a]]`) count as one level at most; a malformed file gives a depth the parser then refuses."""
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif ch in "\"'":
+            triple = text.startswith(ch * 3, i)
+            quote = ch * 3 if triple else ch
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                if ch == '"' and text[i] == "\\":
+                    i += 1
+                elif not triple and text[i] == "\n":
+                    break
+                i += 1
+            if triple:
+                while text.startswith(ch, i + 3):  # up to two quotes may close a multi-line string's content
+                    i += 1
+                i += 2  # the closing quote's first two characters; the loop's step passes the third
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return deepest

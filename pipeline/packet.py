@@ -1,39 +1,138 @@
 """Packet folders: where they are under a root, and which of their files are evidence.
 
-A packet is a folder holding `claim.toml` (MANIFEST); everything else under it, less computer litter, is evidence.
+A packet is a folder holding `claim.toml` (MANIFEST); everything else under it, less computer litter and folders
+evpack wrote itself (they hold BUNDLE_MARKER), is evidence. Only regular files are ever opened: a symlink is
+followed only when it resolves to a regular file inside the packet folder; devices, FIFOs, sockets and links
+leading elsewhere are reported by `entry_problem` and never opened (a FIFO would block, /dev/zero never ends).
 """
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from pipeline.ingest.sniff import is_hidden
 
 MANIFEST = "claim.toml"
+BUNDLE_MARKER = ".evpack-bundle"  # written by evpack into every folder it writes (pipeline/output/layout.py)
+
+SPECIAL_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO"),
+                 (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def written_by_evpack(folder: Path) -> bool:
+    """Whether evpack wrote this folder (an output bundle): never read as evidence or as a packet."""
+    return os.path.lexists(os.path.join(folder, BUNDLE_MARKER))
 
 
 def find_packets(root: Path) -> list[Path]:
     """Every packet folder under root (a folder holding claim.toml), at any depth, sorted.
 
     A folder with evidence but no claim.toml directly under root counts too when root itself has no packets
-    below it: `check` of such a folder reports manifest-invalid rather than nothing.
+    below it: `check` of such a folder reports manifest-invalid rather than nothing. Hidden folders, folders
+    evpack wrote and symlinked folders are not searched.
     """
     root = Path(root)
-    if (root / MANIFEST).is_file():
+    if os.path.lexists(root / MANIFEST):
         return [root]
-    packets = sorted(p.parent for p in root.rglob(MANIFEST)
-                     if not any(part.startswith(".") for part in p.relative_to(root).parts))
-    return packets
+    packets = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and not written_by_evpack(Path(dirpath) / d))
+        if MANIFEST in filenames:
+            packets.append(Path(dirpath))
+    return sorted(packets)
 
 
 def find_evidence(root: Path) -> tuple[tuple[str, ...], list[str]]:
-    """Every file under root except claim.toml and computer litter (.DS_Store, __MACOSX/ ...), sorted, POSIX."""
+    """Every entry under root except claim.toml, computer litter (.DS_Store, __MACOSX/ ...) and folders evpack
+    wrote, sorted, POSIX. Symlinked folders are not entered; special files and links are listed (ingest reports
+    them with `entry_problem`), so nothing is dropped silently."""
     found, skipped = [], []
-    for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
-        rel = path.relative_to(root).as_posix()
-        if rel == MANIFEST:
-            continue
-        if is_hidden(rel):
-            skipped.append(rel)
-            continue
-        found.append(rel)
-    return tuple(found), skipped
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        for name in list(dirnames):
+            if written_by_evpack(here / name):
+                skipped.append((here / name).relative_to(root).as_posix() + "/ (written by evpack)")
+                dirnames.remove(name)
+            elif os.path.islink(here / name):
+                filenames.append(name)  # a link to a folder: listed, never entered
+                dirnames.remove(name)
+        for name in filenames:
+            rel = (here / name).relative_to(root).as_posix()
+            if rel == MANIFEST:
+                continue
+            (skipped if is_hidden(rel) else found).append(rel)
+    return tuple(sorted(found)), sorted(skipped)
+
+
+def entry_problem(path: Path, root: Path | None = None) -> str | None:
+    """Why `path` must not be opened as evidence, in words ("is a FIFO", "is a link to /etc/passwd, outside the
+    packet folder"), or None for a regular file (through links that stay inside `root`, when given)."""
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return f"cannot be looked at ({exc.strerror or exc})"
+    if stat.S_ISLNK(info.st_mode):
+        target = os.path.realpath(path)
+        if root is not None:
+            inside = os.path.realpath(root)
+            if os.path.commonpath([inside, target]) != inside:
+                return f"is a link to {display(target)}, outside the packet folder"
+        try:
+            info = os.stat(target)
+        except OSError:
+            return f"is a link to {display(target)}, which does not exist"
+    for test, kind in SPECIAL_KINDS:
+        if test(info.st_mode):
+            return f"is {kind}, not a file"
+    return None if stat.S_ISREG(info.st_mode) else "is not a regular file"
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """Up to limit + 1 bytes of a regular file (the caller tells "too large" by the length). Opened without
+    blocking and checked again once open, so a FIFO swapped in meanwhile is refused, never waited on. Raises
+    OSError (IsADirectoryError or a plain OSError for a special file)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{display(path)} is not a regular file")
+        return handle.read(limit + 1)
+
+
+def display(name: str | os.PathLike) -> str:
+    """A file name as a terminal and a JSON document may show it: bytes that are not UTF-8 as \\xNN, control
+    characters as \\x1b and the like. Reversible for the eye, never a raw escape sequence."""
+    text = os.fspath(name)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+
+
+def raw_hex(name: str) -> str | None:
+    """The bytes of a name that is not valid UTF-8 (read from disk with surrogateescape), in hex; None for a
+    name that is."""
+    try:
+        name.encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").hex()
+
+
+def printable_json(value):
+    """A JSON-able value with every string that cannot be written as UTF-8 (a non-UTF-8 file name) shown as
+    `display` shows it. Control characters stay as they are: json.dumps escapes them."""
+    if isinstance(value, str):
+        return value if raw_hex(value) is None else display(value)
+    if isinstance(value, dict):
+        return {printable_json(k): printable_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [printable_json(v) for v in value]
+    return value
+
+
+def printable_text(text: str) -> str:
+    """Text for a terminal: each line as `display` shows it (no raw escape sequences, bells or non-UTF-8 bytes)."""
+    return "\n".join(display(line) for line in text.split("\n"))

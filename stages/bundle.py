@@ -5,6 +5,9 @@ either the old bundle or the complete new one, never half written. Each upload f
 (type by its magic bytes, size, a PDF re-opened); a file that fails is kept out and reported, never passed on.
 A packet with errors still gets its bundle of what could be used; report.json says it fails, and NOT-READY.txt
 (its findings and fixes) stands beside it so the folder cannot be taken for a ready one.
+PDFs are placed without what a viewer would run by itself (scripts, launch actions, attachments: see
+pdfops.strip_active_content); report.json's `sanitised` says what was removed from which upload file. Names that
+are not UTF-8 are shown escaped (\xff), with their bytes in hex under `raw_names`.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from pipeline.model import Finding, PacketState, UploadFile
 from pipeline.output.layout import (NOT_READY, REPORT, STATEMENT, UPLOAD, bundle_name, private_staging,
                                     swap_into_place)
 from pipeline.output.reports.packet import not_ready_text, report_json
+from pipeline.packet import display, printable_json, raw_hex
 
 MAGIC = {"pdf": (pdfops.PDF_MAGIC,), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
 
@@ -34,7 +38,8 @@ def run(state: PacketState, ctx: Context) -> PacketState:
     staging = private_staging(ctx.out_dir, name)
     try:
         (staging / UPLOAD).mkdir()
-        written = [copy_upload(u, staging / UPLOAD) for u in state.uploads]
+        sanitised: dict[str, list[str]] = {}
+        written = [copy_upload(u, staging / UPLOAD, sanitised) for u in state.uploads]
         kept, findings = checked(written, ctx)
         kept_names = {u.name for u in kept}
         state = replace(state, uploads=tuple(kept),
@@ -42,10 +47,16 @@ def run(state: PacketState, ctx: Context) -> PacketState:
                         ).with_findings(*findings)
         # Plain writes are safe here: the whole staging folder becomes visible at once, or not at all.
         (staging / STATEMENT).write_text((state.statement or "") + "\n", encoding="utf-8")
-        (staging / REPORT).write_text(json.dumps(report_json(state, ctx), ensure_ascii=False, indent=2) + "\n",
+        report = report_json(state, ctx)
+        if sanitised:
+            report["sanitised"] = {name: removed for name, removed in sanitised.items() if name in kept_names}
+        raw_names = {display(name): raw_hex(name) for name in state.inputs if raw_hex(name)}
+        if raw_names:
+            report["raw_names"] = raw_names
+        (staging / REPORT).write_text(json.dumps(printable_json(report), ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
         if state.verdict() == "fail":
-            (staging / NOT_READY).write_text(not_ready_text(state, ctx), encoding="utf-8")
+            (staging / NOT_READY).write_text(not_ready_text(state, ctx), encoding="utf-8", errors="backslashreplace")
         swap_into_place(staging, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful swap
@@ -53,9 +64,20 @@ def run(state: PacketState, ctx: Context) -> PacketState:
     return replace(state, uploads=uploads).with_log(f"bundle: wrote {final} ({len(uploads)} upload file(s))")
 
 
-def copy_upload(upload: UploadFile, folder: Path) -> UploadFile:
+def copy_upload(upload: UploadFile, folder: Path, sanitised: dict[str, list[str]]) -> UploadFile:
+    """The upload file copied into the bundle; a PDF without active content (what was removed goes to
+    `sanitised` under the file's name)."""
     dst = folder / upload.name
-    shutil.copyfile(upload.path, dst)
+    if upload.type == "pdf":
+        try:
+            removed = pdfops.strip_active_content(upload.path, dst)
+        except FileProblem:
+            removed = []
+            shutil.copyfile(upload.path, dst)  # checked() below reports a PDF that cannot be opened
+        if removed:
+            sanitised[upload.name] = removed
+    else:
+        shutil.copyfile(upload.path, dst)
     return replace(upload, path=dst, size=dst.stat().st_size)
 
 

@@ -314,12 +314,30 @@ def _claim_table(w: _Writer, state: PacketState, ctx: Context, width: float) -> 
 
 
 def _quote(w: _Writer, text: str, width: float) -> Table:
-    box = Table([[w.para(text)]], colWidths=[width])
+    """The text in a shaded box, one row per chunk of it, so a long text continues on the next page."""
+    rows = [[w.para(chunk)] for chunk in text_chunks(text, w.layout.data["quote_chunk_chars"])] or [[""]]
+    box = Table(rows, colWidths=[width])
     box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), w.layout.color("band")),
                              ("LINEBEFORE", (0, 0), (0, -1), 3, w.layout.color("rule")),
-                             ("LEFTPADDING", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 6),
-                             ("BOTTOMPADDING", (0, 0), (-1, -1), 7)]))
+                             ("LEFTPADDING", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, 0), 6),
+                             ("BOTTOMPADDING", (0, -1), (-1, -1), 7)]))
     return box
+
+
+def text_chunks(text: str, size: int) -> list[str]:
+    """The text's lines, each long one cut into pieces of at most `size` characters at a space where there is one
+    in the piece's second half (else mid-word: a 10,000-letter word must still fit on pages). Nothing is lost:
+    the pieces joined with their spaces give the text again."""
+    chunks = []
+    for line in text.splitlines() or [text]:
+        while len(line) > size:
+            cut = line.rfind(" ", size // 2, size)
+            cut = cut if cut > 0 else size
+            chunks.append(line[:cut])
+            line = line[cut:]
+        chunks.append(line)
+    return chunks
 
 
 def _fact_rows(w: _Writer, facts: ClaimFacts, state: PacketState, rules: StatementRules, ctx: Context,

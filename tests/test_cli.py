@@ -83,3 +83,54 @@ def test_ledger_round_trip(tmp_path):
     listed = json.loads(invoke("ledger", "list", "--json", "--ledger", db).stdout)
     assert [r["claim_id"] for r in listed] == ["CLM-9"]
     assert listed[0]["submitted_at"] == "2026-03-15T12:00:00+09:00"
+
+
+def test_options_are_checked_when_parsed(tmp_path, monkeypatch):
+    """GIVEN --zone Beijing, an unknown --lang, --now without offset or a missing profile, in check, build and
+    batch WHEN invoked THEN exit 2 before any packet is read (the pipeline is never entered), the zone with the hint
+    Asia/Shanghai."""
+    from pipeline import api
+    from pipeline.batch import batch
+
+    def never(*args, **kwargs):
+        raise AssertionError("the pipeline ran before the options were checked")
+
+    monkeypatch.setattr(api, "check_packet", never)
+    monkeypatch.setattr(api, "build_packet", never)
+    monkeypatch.setattr(batch, "run_batch", never)
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "claim.toml").write_text(CLAIM)
+    out = str(tmp_path / "out")
+    for command in (["check", str(tmp_path / "p")], ["build", str(tmp_path / "p"), "-o", out],
+                    ["batch", str(tmp_path), "-o", out]):
+        result = invoke(*command, "--zone", "Beijing")
+        assert result.exit_code == 2 and "Asia/Shanghai" in result.output, command
+        for bad in (["--lang", "xx"], ["--now", "2026-03-15T12:00:00"], ["--profile", "no-such-profile"]):
+            assert invoke(*command, *bad).exit_code == 2, (command, bad)
+
+
+def test_language_aliases():
+    """GIVEN locale spellings of the three languages WHEN given to --lang THEN each is taken for its language."""
+    from pipeline.cli import LanguageChoice
+    choice = LanguageChoice()
+    assert [choice.convert(v, None, None) for v in ("zh_CN", "zh", "zh-Hans", "ko_KR", "en_US", "ko")] == \
+        ["zh_Hans", "zh_Hans", "zh_Hans", "ko", "en", "ko"]
+
+
+def test_output_inside_a_packet_or_a_packet_inside_it_is_refused(tmp_path):
+    """GIVEN -o PACKET, -o PACKET/out, -o a folder holding the packet, -o /dev/null WHEN build runs THEN exit 2
+    naming the path, and nothing is written into the packet."""
+    packet = tmp_path / "p"
+    packet.mkdir()
+    (packet / "claim.toml").write_text(CLAIM)
+    for out, words in ((packet, "inside the packet folder"), (packet / "out", "inside the packet folder"),
+                       (tmp_path, "inside the output folder"), ("/dev/null", "not a folder")):
+        result = invoke("build", str(packet), "-o", str(out), "--now", "2026-03-15T12:00:00+09:00")
+        assert result.exit_code == 2 and words in result.output, out
+    assert sorted(p.name for p in packet.iterdir()) == ["claim.toml"]
+
+
+def test_scan_refuses_special_files():
+    """GIVEN scan /dev/zero WHEN invoked THEN exit 2 at once (reading it would never end)."""
+    result = invoke("scan", "/dev/zero")
+    assert result.exit_code == 2 and "character device" in result.output

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -415,3 +416,70 @@ def write_atomically(writer: PdfWriter, dst: Path) -> None:
         os.replace(tmp, dst)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# Actions a PDF viewer runs by itself or on a click that are no part of the evidence: scripts, programs, forms
+# sent elsewhere, other files opened. Plain web links (/URI with http, https or mailto) stay.
+ACTIVE_ACTIONS = ("/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/GoToR", "/Rendition", "/Sound",
+                  "/Movie", "/RichMediaExecute")
+PLAIN_LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def strip_active_content(src: Path, dst: Path) -> list[str]:
+    """Writes to `dst` a copy of the PDF without what a viewer would run or open on its own: the document's
+    /OpenAction and /AA, the /JavaScript and /EmbeddedFiles name trees, pages' and annotations' /AA, file
+    attachments, and every action of ACTIVE_ACTIONS or a /URI that is no plain web link (neutered where it is
+    referenced from elsewhere). Returns what was removed, in words; with nothing to remove `dst` is `src`'s bytes.
+    Raises FileProblem when the PDF cannot be opened."""
+    try:
+        pdf = pikepdf.open(src)
+    except PDF_FAILURES as exc:
+        raise FileProblem("unreadable-file", f"{src.name} cannot be opened to check it ({exc}).",
+                          "re-export the PDF.") from None
+    removed: list[str] = []
+    with pdf:
+        root = pdf.Root
+        for key in ("/OpenAction", "/AA"):
+            if key in root:
+                del root[key]
+                removed.append(f"document {key}")
+        names = root.get("/Names")
+        if isinstance(names, pikepdf.Dictionary):
+            for key in ("/JavaScript", "/EmbeddedFiles"):
+                if key in names:
+                    del names[key]
+                    removed.append(f"document {key}")
+        for number, page in enumerate(pdf.pages, start=1):
+            if "/AA" in page.obj:
+                del page.obj["/AA"]
+                removed.append(f"page {number} /AA")
+            annots = page.obj.get("/Annots")
+            if isinstance(annots, pikepdf.Array):
+                kept = [a for a in annots if not (isinstance(a, pikepdf.Dictionary)
+                                                  and a.get("/Subtype") == pikepdf.Name.FileAttachment)]
+                if len(kept) != len(annots):
+                    page.obj.Annots = pikepdf.Array(kept)
+                    removed.append(f"page {number} file attachment")
+                for annot in kept:
+                    if isinstance(annot, pikepdf.Dictionary) and "/AA" in annot:
+                        del annot["/AA"]
+                        removed.append(f"page {number} annotation /AA")
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Dictionary) or "/S" not in obj:
+                continue
+            kind = str(obj.get("/S"))
+            if kind in ACTIVE_ACTIONS:
+                for key in list(obj.keys()):
+                    if key not in ("/Type", "/S", "/Next"):
+                        del obj[key]
+                obj.S = pikepdf.Name.JavaScript
+                obj.JS = pikepdf.String("")
+                removed.append(f"{kind} action")
+            elif kind == "/URI" and not str(obj.get("/URI", "")).lower().startswith(PLAIN_LINK_SCHEMES):
+                obj.URI = pikepdf.String("")
+                removed.append("non-web /URI action")
+        if not removed:
+            shutil.copyfile(src, dst)
+            return []
+        save_atomically(pdf, dst)
+    return list(dict.fromkeys(removed))

@@ -5,19 +5,28 @@ Only pages, QR payloads and image size are stored: fields are extracted afresh o
 a new fields extractor or rules profile never meets stale fields. One JSON file per entry, written to a temp file
 and moved into place (`os.replace`), so concurrent processes see a whole entry or none; an entry that cannot be
 parsed is ignored and rewritten by the next read.
+
+The cache is trusted no more than the disk: each entry carries a keyed digest (HMAC-SHA256) of its content under
+a random key created with the cache (`reads/key`, mode 0600). An entry edited into other valid JSON, or written by
+someone without the key, is a miss, never a reading.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import secrets
+import stat
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
 from pipeline.model import Barcode, Fields, PageReading, Reading
 
-SCHEMA = "evpack.read-cache/2"  # 2: pages carry their barcodes
+SCHEMA = "evpack.read-cache/3"  # 2: pages carry their barcodes; 3: each entry carries its keyed digest (mac)
+KEY_FILE = "key"
+KEY_BYTES = 32
 
 
 class ReadCache:
@@ -26,6 +35,41 @@ class ReadCache:
         self.folder = folder
         self.engine_key = engine_key
         self.settings_version = settings_version
+        self._secret: bytes | None = None
+
+    def secret(self, create: bool = False) -> bytes | None:
+        """The cache's key: 32 random bytes in reads/key, readable by its owner only. None when there is none
+        (and `create` is False) or it is not to be trusted (another mode, not a regular file, the wrong size)."""
+        if self._secret is not None or self.folder is None:
+            return self._secret
+        path = self.folder / "reads" / KEY_FILE
+        try:
+            if create and not os.path.lexists(path):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, temp = tempfile.mkstemp(prefix=".key-", dir=path.parent)  # 0600
+                try:
+                    os.write(fd, secrets.token_bytes(KEY_BYTES))
+                    os.close(fd)
+                    os.link(temp, path)  # fails if another process made its key first: that one is used
+                except FileExistsError:
+                    pass
+                finally:
+                    os.unlink(temp)
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                if not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) & 0o077:
+                    return None
+                key = handle.read(KEY_BYTES + 1)
+        except OSError:
+            return None
+        self._secret = key if len(key) == KEY_BYTES else None
+        return self._secret
+
+    @staticmethod
+    def _mac(secret: bytes, data: dict) -> str:
+        body = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+        return hmac.new(secret, body.encode("ascii"), hashlib.sha256).hexdigest()
 
     def key(self, sha256: str) -> str:
         return hashlib.sha256(f"{SCHEMA}|{sha256}|{self.engine_key}|{self.settings_version}".encode()).hexdigest()
@@ -41,8 +85,14 @@ class ReadCache:
         path = self.entry_path(sha256)
         if path is None:
             return None
+        secret = self.secret()
+        if secret is None:
+            return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            mac = data.pop("mac", "")
+            if not isinstance(mac, str) or not hmac.compare_digest(mac, self._mac(secret, data)):
+                return None  # edited, or not written with this cache's key
             if data.get("schema") != SCHEMA or data.get("sha256") != sha256:
                 return None
             return Reading(source=data["source"], sha256=sha256,
@@ -61,12 +111,14 @@ class ReadCache:
         """Store a reading; False when the cache is disabled or cannot be written (a cache is never worth a
         failed packet: the caller logs it)."""
         path = self.entry_path(reading.sha256)
-        if path is None:
+        secret = self.secret(create=True) if path is not None else None
+        if path is None or secret is None:
             return False
         data = {"schema": SCHEMA, "sha256": reading.sha256, "source": reading.source, "engine": reading.engine,
                 "pages": [asdict(page) | {"barcodes": [code.to_json() for code in page.barcodes]}
                           for page in reading.pages], "qr_codes": list(reading.qr_codes),
                 "image_width": reading.image_width, "image_height": reading.image_height}
+        data["mac"] = self._mac(secret, data)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
@@ -74,10 +126,10 @@ class ReadCache:
             return False
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False)
+                json.dump(data, out, ensure_ascii=True)  # a non-UTF-8 file name stays \udcXX, never a crash
             os.replace(temp, path)
             return True
-        except OSError:
+        except (OSError, ValueError):
             return False
         finally:
             Path(temp).unlink(missing_ok=True)  # gone already after a successful replace

@@ -81,3 +81,42 @@ def test_concurrent_writers_leave_a_whole_entry(tmp_path):
         assert all(pool.map(lambda i: cache.put(a_reading(text=f"run {i}")), range(16)))
     assert cache.get(SHA).pages[0].text.startswith("run ")
     assert [p.name for p in cache.entry_path(SHA).parent.iterdir()] == [cache.entry_path(SHA).name]
+
+
+def test_an_edited_entry_is_a_miss(tmp_path):
+    """GIVEN a cached reading edited on disk into other valid JSON (a tracking number changed)
+    WHEN it is looked up THEN it is a miss: its keyed digest no longer matches."""
+    import json
+    cache = ReadCache(tmp_path, "e", "v1")
+    cache.put(a_reading())
+    path = cache.entry_path(SHA)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["pages"][0]["text"] = "운송장번호 689200000000"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert ReadCache(tmp_path, "e", "v1").get(SHA) is None
+    data.pop("mac")
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert ReadCache(tmp_path, "e", "v1").get(SHA) is None
+
+
+def test_the_key_is_private_and_a_shared_key_is_not_trusted(tmp_path):
+    """GIVEN a new cache WHEN the first entry is stored THEN its key file is mode 0600; a key others may read
+    (mode 0644) makes every entry a miss."""
+    import os
+    import stat
+    ReadCache(tmp_path, "e", "v1").put(a_reading())
+    key = tmp_path / "reads" / "key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert ReadCache(tmp_path, "e", "v1").get(SHA) is not None
+    os.chmod(key, 0o644)
+    assert ReadCache(tmp_path, "e", "v1").get(SHA) is None
+
+
+def test_a_name_that_is_not_utf8_is_cached(tmp_path):
+    """GIVEN a reading of a file whose name holds bytes that are not UTF-8 WHEN stored THEN it is stored and read
+    back, never a crash."""
+    import os
+    name = os.fsdecode(b"scan-\xff.pdf")
+    cache = ReadCache(tmp_path, "e", "v1")
+    assert cache.put(a_reading(source=name))
+    assert cache.get(SHA).source == name

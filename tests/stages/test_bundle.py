@@ -88,17 +88,43 @@ def test_failure_midway_leaves_no_half_written_bundle(tmp_path, ctx, monkeypatch
 
 
 def test_rebuild_replaces_the_older_bundle(tmp_path, ctx):
-    """GIVEN an older bundle with a stale extra upload
+    """GIVEN an older bundle with a stale extra upload that evpack wrote (its marker lists it)
     WHEN bundle runs again
     THEN the folder holds exactly the new bundle."""
+    from pipeline.output.layout import mark
     out = tmp_path / "out"
     bundle.run(packet_state(tmp_path), replace(ctx, out_dir=out))
     (out / CLAIM.claim_id / "upload" / "09-stale.pdf").write_bytes(b"%PDF-stale")
+    mark(out / CLAIM.claim_id)
     again = tmp_path / "again"
     again.mkdir()
     bundle.run(packet_state(again), replace(ctx, out_dir=out))
     assert not (out / CLAIM.claim_id / "upload" / "09-stale.pdf").exists()
     assert [p.name for p in out.iterdir()] == [CLAIM.claim_id]
+
+
+def test_a_bundle_holding_a_users_file_is_not_replaced(tmp_path, ctx):
+    """GIVEN OUT/<claim_id> holding a file of the user's (beside an earlier bundle), or a folder evpack never
+    wrote WHEN bundle runs THEN it refuses (exit 2) naming the folder and the file, and deletes nothing."""
+    from pipeline.errors import ExitCode
+    from pipeline.output.layout import OutputInUse
+    out = tmp_path / "out"
+    bundle.run(packet_state(tmp_path), replace(ctx, out_dir=out))
+    notes = out / CLAIM.claim_id / "my-notes.txt"
+    notes.write_text("mine")
+    again = tmp_path / "again"
+    again.mkdir()
+    with pytest.raises(OutputInUse) as refused:
+        bundle.run(packet_state(again), replace(ctx, out_dir=out))
+    assert refused.value.exit_code == ExitCode.USAGE and "my-notes.txt" in str(refused.value)
+    assert notes.read_text() == "mine" and (out / CLAIM.claim_id / "report.json").is_file()
+    other = tmp_path / "other"
+    (other / CLAIM.claim_id).mkdir(parents=True)
+    third = tmp_path / "third"
+    third.mkdir()
+    with pytest.raises(OutputInUse, match="holds no .evpack-bundle"):
+        bundle.run(packet_state(third), replace(ctx, out_dir=other))
+    assert list(other.iterdir()) == [other / CLAIM.claim_id]
 
 
 def test_limits_checked_by_content_after_writing(tmp_path, ctx, profile):

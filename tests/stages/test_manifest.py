@@ -75,3 +75,50 @@ def test_unparsable_toml(tmp_path, ctx):
     """GIVEN broken TOML WHEN parsed THEN one finding, no exception."""
     state = run(tmp_path, ctx, "claim_id = CLM\n")
     assert rules(state) == ["manifest-invalid"] and "not valid TOML" in state.findings[0].message
+
+
+def test_deep_or_huge_manifest_is_refused_before_parsing(tmp_path, ctx):
+    """GIVEN claim.toml with 5,000 nested arrays, or of 3 MB WHEN parsed THEN manifest-invalid saying why
+    (never a RecursionError)."""
+    state = run(tmp_path, ctx, GOOD + "extra = " + "[" * 5000 + "]" * 5000 + "\n")
+    assert rules(state) == ["manifest-invalid"] and "5,000 levels deep" in state.findings[0].message
+    state = run(tmp_path, ctx, GOOD.replace("never arrived.", "x" * 3_000_000))
+    assert rules(state) == ["manifest-invalid"] and "larger than" in state.findings[0].message
+
+
+def test_datafile_depth_examples():
+    """GIVEN the depth examples of ingest.toml's [manifest] WHEN measured THEN each gives its depth, and the
+    text is valid TOML."""
+    import tomllib
+    from pipeline.datafiles import nesting_depth
+    from pipeline.ingest.sniff import ingest_rules
+    for example in ingest_rules()["manifest"]["examples"]:
+        tomllib.loads(example["toml"])
+        assert nesting_depth(example["toml"]) == example["depth"], example
+
+
+def test_payout_out_of_range_or_in_the_future(tmp_path, ctx):
+    """GIVEN paid_out_at in year 1, year 9999, or after --now WHEN parsed THEN manifest-invalid naming it."""
+    for value, words in (("0001-01-01T00:00:00+09:00", "year 1;"), ("9999-12-31T23:59:59+09:00", "year 9999"),
+                         ("2099-12-31T00:00:00+09:00", "after now")):
+        state = run(tmp_path, ctx, GOOD.replace("2026-03-12T10:30:00+09:00", value))
+        assert rules(state) == ["manifest-invalid"] and words in state.findings[0].message, value
+
+
+def test_claim_id_trimmed_blank_and_control_characters(tmp_path, ctx):
+    """GIVEN a claim id with spaces around it, a blank one, one with an escape sequence, one of 5,000 characters
+    WHEN parsed THEN trimmed; the others are manifest-invalid."""
+    assert run(tmp_path, ctx, GOOD.replace('"CLM-2026-0001234"', '" CLM-2026-0001234 "')).claim.claim_id == \
+        "CLM-2026-0001234"
+    for value in ('"   "', '"CLM\\u001b[31m"', '"' + "가" * 5000 + '"'):
+        state = run(tmp_path, ctx, GOOD.replace('"CLM-2026-0001234"', value))
+        assert rules(state) == ["manifest-invalid"] and "claim_id" in state.findings[0].message, value
+
+
+def test_special_manifest_is_never_opened(tmp_path, ctx):
+    """GIVEN claim.toml that is a FIFO WHEN parsed THEN manifest-invalid at once (opening it would block)."""
+    import os
+    (tmp_path / "p").mkdir()
+    os.mkfifo(tmp_path / "p" / "claim.toml")
+    state = run(tmp_path, ctx, None)
+    assert rules(state) == ["manifest-invalid"] and "FIFO" in state.findings[0].message
