@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, replace
 from importlib import metadata
@@ -25,6 +26,7 @@ from pipeline.errors import FileProblem
 from pipeline.model import EvidenceFile, Finding, PacketState
 from pipeline.ingest.sniff import Sniffed, cloud_link, dominant_qr_code, ingest_rules, is_hidden, link_text, sniff
 from pipeline.ingest.transcript import transcribe
+from pipeline.packet import display, entry_problem
 
 CONVERTIBLE = ("heic", "avif", "webp", "tiff", "bmp", "gif")
 TEXT_KINDS = ("text", "html", "url", "webloc")
@@ -44,15 +46,38 @@ def run(state: PacketState, ctx: Context) -> PacketState:
     workdir = ctx.workdir / "ingest"
     workdir.mkdir(parents=True, exist_ok=True)
     verdicts = convert.VerdictCache(ctx.cache_dir, rules_version(ctx))
+    budgets = ingest_rules()["budgets"]
     files: list[EvidenceFile] = []
     findings: list[Finding] = []
     log: list[str] = []
     first_source_of: dict[str, str] = {}
-    for number, source in enumerate(state.inputs, start=1):
-        if is_hidden(source):
-            log.append(f"ingest: ignored {source}: a file the computer made (system litter), not evidence")
-            continue
+    inputs = [s for s in state.inputs if not is_hidden(s)]
+    log += [f"ingest: ignored {display(s)}: a file the computer made (system litter), not evidence"
+            for s in state.inputs if is_hidden(s)]
+    if len(inputs) > budgets["files_per_packet"]:
+        left = inputs[budgets["files_per_packet"]:]
+        inputs = inputs[:budgets["files_per_packet"]]
+        shown = ", ".join(display(s) for s in left[:5]) + (" ..." if len(left) > 5 else "")
+        findings.append(Finding("too-large", ctx.profile.severity("too-large"),
+                                f"The packet holds {len(inputs) + len(left):,} files; evpack reads at most "
+                                f"{len(inputs):,} (budgets.files_per_packet), so {len(left):,} were not read: "
+                                f"{shown}.", "keep in the packet folder only the evidence for this claim", left[0]))
+    pages_left = budgets["pages_per_packet"]
+    for number, source in enumerate(inputs, start=1):
         path = Path(state.root or ".") / source
+        refused = entry_problem(path, state.root)
+        if refused is None and os.stat(path).st_size > budgets["bytes_per_file"]:
+            refused = (f"holds {os.stat(path).st_size:,} bytes; evpack reads at most {budgets['bytes_per_file']:,} "
+                       "bytes of a file (budgets.bytes_per_file)")
+            rule, fix = "too-large", "export it again at a normal size, or keep only the pages that matter"
+        else:
+            rule, fix = "unreadable-file", ("put the file itself in the packet folder (a copy, not a link or a "
+                                            "device)")
+        if refused:
+            files.append(EvidenceFile(source=source, path=path.absolute(), sha256="", size=0, detected="unreadable"))
+            findings.append(Finding(rule, ctx.profile.severity(rule), f"{display(source)} {refused}; it was not "
+                                    "read.", fix, source))
+            continue
         try:
             digest, size = _fingerprint(path)
         except OSError as exc:
@@ -69,6 +94,14 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         ingested = ingest_file(source, path, digest, size, workdir / f"{number:03d}-{_safe_stem(source)}", ctx,
                                verdicts)
         evidence, finding = ingested.evidence, ingested.finding
+        if finding is None and evidence.pages > pages_left:
+            finding = Finding("too-large", ctx.profile.severity("too-large"),
+                              f"{display(source)} has {evidence.pages:,} pages, and only {max(pages_left, 0):,} of "
+                              f"the {budgets['pages_per_packet']:,} pages evpack reads of a packet are left "
+                              "(budgets.pages_per_packet); it was not read.",
+                              "split the claim's evidence down to the pages that show it", source)
+            evidence = replace(evidence, usable=None, usable_type=None)
+        pages_left -= evidence.pages if finding is None else 0
         files.append(evidence)
         origin = f" ({ingested.note})" if ingested.note else ""
         if finding:
@@ -149,7 +182,8 @@ def _usable(evidence: EvidenceFile, sniffed: Sniffed, work_stem: Path, ctx: Cont
         raise FileProblem("unreadable-file", "it has 0 bytes, there is nothing in it.",
                           "copy the file again from where it came from; an interrupted download leaves 0 bytes")
     if kind == "pdf":
-        check = convert.check_pdf(path, ingest_rules()["pdf"]["eof_window"])
+        check = convert.check_pdf(path, ingest_rules()["pdf"]["eof_window"],
+                                  ingest_rules()["budgets"]["pages_per_file"])
         if check.encrypted:
             copy = convert.decrypted_copy(path, work_stem.with_suffix(".pdf"))
             return _converted(copy, "; ".join(copy.notes))
@@ -157,6 +191,8 @@ def _usable(evidence: EvidenceFile, sniffed: Sniffed, work_stem: Path, ctx: Cont
     if kind in ("jpeg", "png") or kind in CONVERTIBLE:
         # One decode serves the check, the conversion and the QR sniff (a 35 MP PNG takes ~0.35 s to decode).
         with convert.decoded_image(path) as (image, check):
+            if check.frames > ingest_rules()["budgets"]["pages_per_file"]:
+                raise convert.over_pages(check.frames, ingest_rules()["budgets"]["pages_per_file"])
             if kind == "tiff" and check.frames > 1:
                 pages = convert.frames_to_pdf(path, work_stem.with_suffix(".pdf"), work_stem.parent / "pages")
                 return _converted(pages, "; ".join(["TIFF -> PDF, lossless", *pages.notes]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from pipeline.context import Context
 from pipeline.datafiles import TOMLDecodeError, nesting_depth, parse_toml
 from pipeline.ingest.sniff import ingest_rules
+from pipeline.judging.ledger import claim_key
 from pipeline.model import KST, Claim, Finding, PacketState
 from pipeline.packet import MANIFEST, display, entry_problem, find_evidence, read_regular
 
@@ -78,6 +80,13 @@ def parse_manifest(path: Path, ctx: Context) -> tuple[Claim | None, list[tuple[s
             if any(not ch.isprintable() for ch in data[key]):
                 problems.append((f"{MANIFEST}: '{key}' holds control characters ({display(data[key])}).",
                                  f"write {key} as Coupang shows it, letters, digits and dashes only."))
+    ids = ctx.profile.data.get("claim_ids", {})
+    claim_id = data.get("claim_id")
+    if isinstance(claim_id, str) and claim_id and ids.get("pattern") and not problems \
+            and not re.fullmatch(ids["pattern"], claim_key(claim_id)):
+        problems.append((f"{MANIFEST}: claim_id {display(claim_id)!r} does not look like a claim id (the profile's "
+                         f"[claim_ids] pattern; e.g. {ids.get('examples', ['CLM-2026-0001234'])[0]}).",
+                         "copy the Claim ID from Seller Center exactly."))
     for key, most in limits["max_chars"].items():
         if isinstance(data.get(key), str) and len(data[key]) > most:
             problems.append((f"{MANIFEST}: '{key}' is {len(data[key]):,} characters long; evpack takes at most "

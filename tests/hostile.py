@@ -406,6 +406,7 @@ class Outcome:
     modified: bool           # a packet tree changed
     user_files_lost: bool    # a file the user put in OUT is gone
     stderr: str
+    stdout: str = ""
 
 
 def run_case(case: Case, folder: Path, timeout: float = 60.0, python: str = sys.executable) -> Outcome:
@@ -419,8 +420,10 @@ def run_case(case: Case, folder: Path, timeout: float = 60.0, python: str = sys.
         proc = subprocess.run([python, "-m", "pipeline", *args], capture_output=True, timeout=timeout, env=env,
                               stdin=subprocess.DEVNULL)
         code, err = proc.returncode, proc.stderr.decode("utf-8", "backslashreplace")
+        out = proc.stdout.decode("utf-8", "backslashreplace")
     except subprocess.TimeoutExpired as exc:
         code, err = None, (exc.stderr or b"").decode("utf-8", "backslashreplace")
+        out = (exc.stdout or b"").decode("utf-8", "backslashreplace")
     seconds = time.monotonic() - start
     modified = any(tree_digest(p) != before[p] for p in packets)
-    return Outcome(case, code, seconds, modified, any(not p.exists() for p in user_files), err)
+    return Outcome(case, code, seconds, modified, any(not p.exists() for p in user_files), err, out)

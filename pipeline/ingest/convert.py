@@ -137,8 +137,9 @@ def frames_to_pdf(src: Path, dst: Path, scratch: Path) -> Converted:
     return Converted(dst, "pdf", len(pages), (f"{len(pages)} pages, one per frame",) + tuple(notes))
 
 
-def check_pdf(path: Path, eof_window: int = 1024) -> PdfCheck:
-    """Opens the PDF with pypdf and pdfium and loads every page. Cut off, broken or password-locked: FileProblem."""
+def check_pdf(path: Path, eof_window: int = 1024, max_pages: int = 0) -> PdfCheck:
+    """Opens the PDF with pypdf and pdfium and loads every page. Cut off, broken or password-locked: FileProblem;
+    more pages than `max_pages` (0: no budget): FileProblem(too-large), before any page is loaded."""
     size = path.stat().st_size
     with open(path, "rb") as handle:
         handle.seek(max(0, size - eof_window))
@@ -156,6 +157,8 @@ def check_pdf(path: Path, eof_window: int = 1024) -> PdfCheck:
                               "the PDF is locked with a password: reviewers cannot open it.",
                               f"remove the password: qpdf --decrypt --password=PASSWORD '{path.name}' unlocked.pdf, "
                               "or open it with the password and print it to PDF")
+        if max_pages and len(reader.pages) > max_pages:
+            raise over_pages(len(reader.pages), max_pages)
         for page in reader.pages:
             _ = page.mediabox  # forces pypdf to resolve every page object
         document = pdfium.PdfDocument(str(path))
@@ -309,7 +312,16 @@ def _keep(image: Image.Image) -> dict:
     return keep
 
 
+def over_pages(pages: int, budget: int) -> FileProblem:
+    return FileProblem("too-large", f"it has {pages:,} pages; evpack reads at most {budget:,} pages of a file "
+                       "(budgets.pages_per_file).",
+                       "keep only the pages that show the claim's evidence (print those pages to a new PDF)")
+
+
 def _undecodable(exc: BaseException) -> FileProblem:
+    if isinstance(exc, Image.DecompressionBombError):
+        return FileProblem("too-large", f"the image is larger than evpack decodes ({_why(exc)}).",
+                           "save a smaller copy of it (a screenshot or a photo at its camera's size is enough)")
     return FileProblem("unreadable-file", f"the image cannot be decoded ({_why(exc)}): it is damaged or cut off.",
                        AGAIN)
 

@@ -20,6 +20,7 @@ from pipeline.reading import barcodes, deskew, ocr, rectify
 from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.fields.extract import detect_languages, extract_fields
+from pipeline.ingest.sniff import ingest_rules
 from pipeline.model import Barcode, Fields, PageReading, Reading
 from pipeline.profile import Profile
 
@@ -114,9 +115,14 @@ def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float) 
                                          height=round(height), header_text=lines[0] if lines else "",
                                          footer_text=lines[-1] if lines else "", barcodes=symbols))
             else:
-                pages.append(None)
-                dpi = min(cfg.render_dpi, scan_dpi(page) or cfg.render_dpi)
                 width, height = page.get_size()
+                if is_blank(page, width, height):
+                    pages.append(PageReading(index=index, text="", source="none", width=round(width),
+                                             height=round(height)))
+                    continue
+                pages.append(None)
+                dpi = fitting_dpi(width, height, min(cfg.render_dpi, scan_dpi(page) or cfg.render_dpi),
+                                  ingest_rules()["budgets"]["pixels_per_page"])
                 jobs.append(PageJob(path=path, usable_type="pdf", index=index,
                                     work_png=work / f"{sha256[:16]}-{index:06d}.png", timeout=timeout,
                                     render_dpi=dpi, pixels=round(width * height * (dpi / 72) ** 2)))
@@ -127,6 +133,24 @@ def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float) 
         pdf.close()
     return FilePlan(source=source, sha256=sha256, pages=tuple(pages), jobs=tuple(jobs),
                     qr_codes=tuple(dict.fromkeys(qr_codes)))
+
+
+def fitting_dpi(width_pt: float, height_pt: float, dpi: float, max_pixels: int) -> float:
+    """`dpi`, or the lower resolution at which a page of this size (in points) stays within `max_pixels`
+    (ingest.toml budgets.pixels_per_page: a 200 x 200-inch page at 200 dpi would be 1.6 gigapixels)."""
+    pixels = width_pt * height_pt * (dpi / 72) ** 2
+    return dpi if pixels <= max_pixels else 72 * (max_pixels / max(width_pt * height_pt, 1.0)) ** 0.5
+
+
+def is_blank(page: pdfium.PdfPage, width_pt: float, height_pt: float) -> bool:
+    """Whether a page without a text layer shows nothing to read: rendered coarsely (budgets.blank_probe_dpi, at
+    most a hundredth of the pixel budget), its grey levels span at most budgets.blank_max_spread. A blank page
+    costs a millisecond instead of a full-size OCR call."""
+    budgets = ingest_rules()["budgets"]
+    dpi = fitting_dpi(width_pt, height_pt, budgets["blank_probe_dpi"], budgets["pixels_per_page"] // 100)
+    with render(page, dpi) as probe:
+        low, high = probe.getextrema()
+    return high - low <= budgets["blank_max_spread"]
 
 
 def text_layer(page: pdfium.PdfPage) -> str:
@@ -162,6 +186,7 @@ def text_layer_barcodes(page: pdfium.PdfPage) -> tuple[Barcode, ...]:
     """The barcodes of a text-layer page's pictures, rendered at barcodes.toml's resolution (never above the
     pictures' own), boxes in PDF points like the rest of a text-layer page."""
     dpi = min(barcodes.settings().text_layer_render_dpi, scan_dpi(page) or barcodes.settings().text_layer_render_dpi)
+    dpi = fitting_dpi(*page.get_size(), dpi, ingest_rules()["budgets"]["pixels_per_page"])
     with render(page, dpi) as image:
         found = barcodes.read(image)
     scale = 72 / dpi

@@ -1,0 +1,213 @@
+"""Hostile input, bounded: every kind of file, manifest, name and option an attacker or an unlucky operator may hand
+evpack ends in exit 0, 1, 2 or 3 with a message naming the file and the fix, in bounded time, and the packet folder
+comes out byte for byte as it went in. The full corpus (>= 500 inputs) is bench/fuzz.py."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.datafiles import nesting_depth
+from pipeline.model import PacketState
+from pipeline.packet import display, printable_json
+from stages import ingest, manifest
+from tests import hostile
+
+CASES = {case.name: case for case in hostile.fixed_cases()}
+
+# What each case must give besides "no exit 4, no hang, nothing modified": (exit codes, words in stdout+stderr).
+EXPECTED = {
+    "200x200-inch blank page": ({0, 1}, ""),
+    "2,000 blank pages": ({1}, "2,000 pages"),
+    "symlink to /dev/zero": ({1}, "link to /dev/zero, outside the packet folder"),
+    "symlink to /dev/urandom": ({1}, "link to /dev/urandom"),
+    "scan /dev/zero": ({2}, "character device"),
+    "scan /dev/null": ({2}, "character device"),
+    "a FIFO in the packet": ({1}, "pipe.pdf is a FIFO"),
+    "symlink outside the packet": ({1}, "link to /etc/passwd, outside the packet folder"),
+    "symlink loop and inside link": ({1}, "loop is a folder"),
+    "5,000-deep array": ({1}, "5,000 levels deep"),
+    "5,000-deep inline table": ({1}, "5,000 levels deep"),
+    "3 MB claim.toml": ({1}, "larger than 65,536 bytes"),
+    "buyer_claim of 8,000 chars": ({0}, ""),
+    "non-UTF-8 file name": ({0, 1}, ""),
+    "control characters in a name": ({1}, "evil\\x1b[31m\\x07name.zip"),
+    "-o PACKET": ({2}, "is inside the packet folder"),
+    "-o PACKET/out": ({2}, "is inside the packet folder"),
+    "packet inside -o": ({2}, "is inside the output folder"),
+    "-o read-only folder": ({0, 2}, ""),   # root may write anywhere: then the build succeeds
+    "-o a file": ({2}, "is a file"),
+    "-o /dev/null": ({2}, "/dev/null is not a folder"),
+    "-o /proc/version": ({2}, "is a file"),
+    "check with a corrupt ledger": ({0, 1}, ""),
+    "paid_out_at year 1": ({1}, "in the year 1;"),
+    "paid_out_at year 9999": ({1}, "in the year 9999"),
+    "paid_out_at 2099-12-31": ({1}, "after now"),
+    "paid_out_at offset -23:59": ({0, 1}, ""),
+    "batch --zone Beijing": ({2}, "Did you mean --zone Asia/Shanghai"),
+    "check --zone Nowhere/Else": ({2}, "not a time zone name"),
+    "build --lang xx": ({2}, "'xx' is not one of"),
+    "check --now without offset": ({2}, "no UTC offset"),
+    "build --profile missing": ({2}, "does not exist"),
+    "blank claim_id": ({1}, "lacks the required key 'claim_id'"),
+    "user file in OUT/<claim_id>": ({2}, "holds no .evpack-bundle"),
+    "PDF with /OpenAction JavaScript": ({0}, ""),
+    "decompression-bomb PNG": ({1}, "larger than evpack decodes"),
+    "300 files": ({1}, "were not read"),
+}
+
+
+def test_every_case_has_an_expectation():
+    """GIVEN the hostile cases THEN each one is asserted on here (a new case cannot slip in unchecked)."""
+    assert set(EXPECTED) == set(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hostile_input(name, tmp_path):
+    """GIVEN one hostile input WHEN evpack runs on it (a child process, 60 s at most) THEN exit 0-3 as expected with
+    the message that names the file or the fix, no traceback, the packet tree's sha256 unchanged, no user file
+    deleted."""
+    outcome = hostile.run_case(CASES[name], tmp_path / "case", timeout=60)
+    codes, words = EXPECTED[name]
+    assert outcome.exit_code is not None, f"hung: {outcome.stderr[-2000:]}"
+    assert outcome.exit_code in codes, outcome.stderr[-2000:]
+    assert "Traceback" not in outcome.stderr and "internal error" not in outcome.stderr, outcome.stderr[-2000:]
+    assert words in outcome.stdout + outcome.stderr, (outcome.stdout + outcome.stderr)[-2000:]
+    assert not outcome.modified and not outcome.user_files_lost
+
+
+def test_javascript_is_removed_from_the_bundle(tmp_path):
+    """GIVEN a PDF with an /OpenAction JavaScript WHEN built THEN the uploaded copy has no /OpenAction and no
+    JavaScript action, and report.json says what was removed from which file."""
+    import json
+
+    import pikepdf
+    outcome = hostile.run_case(CASES["PDF with /OpenAction JavaScript"], tmp_path / "case", timeout=60)
+    assert outcome.exit_code == 0, outcome.stderr
+    bundle = tmp_path / "case" / "out" / "CLM-2026-0009001"
+    report = json.loads((bundle / "report.json").read_text(encoding="utf-8"))
+    (name, removed), = report["sanitised"].items()
+    assert "document /OpenAction" in removed
+    with pikepdf.open(bundle / "upload" / name) as pdf:
+        assert "/OpenAction" not in pdf.Root
+        assert not any(isinstance(o, pikepdf.Dictionary) and o.get("/S") == pikepdf.Name.JavaScript
+                       and str(o.get("/JS", "")) for o in pdf.objects)
+
+
+def test_long_buyer_claim_continues_on_a_second_cover_page(tmp_path):
+    """GIVEN a buyer_claim of 8,000 characters WHEN built THEN the cover has more than one page and holds the whole
+    claim (its last words are on it)."""
+    import pypdfium2 as pdfium
+    outcome = hostile.run_case(CASES["buyer_claim of 8,000 chars"], tmp_path / "case", timeout=60)
+    assert outcome.exit_code == 0, outcome.stderr
+    cover = next((tmp_path / "case" / "out" / "CLM-2026-0009001" / "upload").glob("01-*.pdf"))
+    pdf = pdfium.PdfDocument(cover)
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    claim = (tmp_path / "case" / "p" / "claim.toml").read_text(encoding="utf-8")
+    tail = claim.split('buyer_claim = "')[1].split('"')[0][-30:]
+    assert len(pdf) > 1 and "".join(tail.split()) in "".join(text.split())
+
+
+def test_bad_name_is_kept_escaped_and_in_hex(tmp_path):
+    """GIVEN an evidence file whose name is not UTF-8 WHEN built THEN report.json shows it escaped (\\xff) and keeps
+    its bytes in hex under raw_names."""
+    import json
+    outcome = hostile.run_case(CASES["non-UTF-8 file name"], tmp_path / "case", timeout=60)
+    report = json.loads((tmp_path / "case" / "out" / "CLM-2026-0009001" / "report.json").read_text("utf-8"))
+    assert report["raw_names"] == {"scan-\\xff\\xfe.pdf": b"scan-\xff\xfe.pdf".hex()}, outcome.stderr
+
+
+# ---- in-process properties (hypothesis) ---------------------------------------------------------------------
+
+TOML_PIECES = st.sampled_from(['claim_id = "CLM-1"\n', 'order_id = "3100"\n', 'reason = "other"\n',
+                               "paid_out_at = 2026-03-12T10:30:00+09:00\n", 'buyer_claim = "x"\n', "[", "]", "{",
+                               "}", '"', "'", "'''", '"""', "#", "\n", "=", "a", "0001-01-01", "9999-12-31T00:00:00Z",
+                               "1e999", "nan", "\\u0000", "\x00", "\ud800", "가", ",", "[[x]]\n", "x = "])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(TOML_PIECES, max_size=40).map("".join), st.integers(0, 6000))
+def test_any_manifest_is_a_claim_or_findings(ctx, tmp_path, text, depth):
+    """GIVEN claim.toml of random TOML pieces, deep nesting included WHEN the manifest stage reads it THEN it gives a
+    claim or manifest-invalid findings, never an exception."""
+    folder = tmp_path / "p"
+    folder.mkdir(exist_ok=True)
+    (folder / "claim.toml").write_bytes((text + "x = " + "[" * depth + "]" * depth).encode("utf-8", "surrogatepass"))
+    state = manifest.run(PacketState(root=folder), ctx)
+    assert (state.claim is None) == bool(state.findings)
+    assert {f.rule for f in state.findings} <= {"manifest-invalid"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 3000), st.sampled_from(["[", "{ a = "]))
+def test_nesting_depth_is_measured_without_recursion(depth, opener):
+    """GIVEN nested arrays or inline tables of any depth WHEN measured THEN the depth, and no RecursionError."""
+    closer = "]" if opener == "[" else " }"
+    text = "x = " + opener * depth + ("1" if depth else "1") + closer * depth
+    assert nesting_depth(text) == depth
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(min_size=1, max_size=40))
+def test_any_name_displays_as_printable_utf8(raw):
+    """GIVEN a file name of any bytes WHEN shown THEN printable UTF-8 text without control characters, and JSON made
+    of it can be written as UTF-8."""
+    shown = display(os.fsdecode(raw))
+    shown.encode("utf-8")
+    assert all(ch.isprintable() for ch in shown)
+    import json
+    json.dumps(printable_json({"name": os.fsdecode(raw)}), ensure_ascii=False).encode("utf-8")
+
+
+HEADERS = [b"%PDF-1.7\n", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*",
+           b"PK\x03\x04", b"RIFF\x00\x00\x00\x00WEBP", b"\x00\x00\x00\x18ftypheic", b"", b"\xef\xbb\xbf"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(HEADERS), st.binary(max_size=3000))
+def test_garbage_behind_any_magic_is_a_finding(ctx, tmp_path, header, body):
+    """GIVEN a file of random bytes behind a real format's magic bytes WHEN ingested THEN it is usable or refused with
+    a finding naming it; never an exception."""
+    folder = tmp_path / "p"
+    folder.mkdir(exist_ok=True)
+    (folder / "evidence.bin").write_bytes(header + body)
+    state = ingest.run(PacketState(root=folder, inputs=("evidence.bin",)), ctx)
+    (evidence,) = state.files
+    assert evidence.usable is not None or [f.file for f in state.findings] == ["evidence.bin"]
+
+
+def test_special_files_are_findings_never_opened(ctx, tmp_path):
+    """GIVEN a FIFO, links to /dev/zero and outside the packet, and a link inside it WHEN ingested THEN the first three
+    are unreadable-file findings (nothing blocks), the inside link is read as its target."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "real.txt").write_text("note")
+    os.mkfifo(folder / "fifo.pdf")
+    os.symlink("/dev/zero", folder / "zero.png")
+    os.symlink("/etc/hostname", folder / "outside.txt")
+    os.symlink("real.txt", folder / "inside.txt")
+    state = ingest.run(PacketState(root=folder, inputs=("fifo.pdf", "inside.txt", "outside.txt", "zero.png")), ctx)
+    assert sorted((f.rule, f.file) for f in state.findings if f.rule == "unreadable-file") == [
+        ("unreadable-file", "fifo.pdf"), ("unreadable-file", "outside.txt"), ("unreadable-file", "zero.png")]
+    assert {f.source: f.size for f in state.files}["inside.txt"] == 4
+
+
+def test_budgets_are_data_with_examples():
+    """GIVEN ingest.toml's budgets WHEN a page of each example's size is fitted THEN it is rendered at the example's
+    resolution, within the pixel budget."""
+    from pipeline.ingest.sniff import ingest_rules
+    from pipeline.reading.reader import fitting_dpi
+    budgets = ingest_rules()["budgets"]
+    for example in budgets["examples"]:
+        dpi = fitting_dpi(example["width_in"] * 72, example["height_in"] * 72, example["wanted_dpi"],
+                          budgets["pixels_per_page"])
+        assert round(dpi) == example["dpi"], example
+        assert example["width_in"] * example["height_in"] * dpi ** 2 <= budgets["pixels_per_page"] * 1.0001
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__, "-q"]))
