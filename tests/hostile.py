@@ -335,6 +335,7 @@ def fixed_cases() -> list[Case]:
         Case("8 unwritable out", "-o a file", out_file),
         Case("9 special out", "-o /dev/null", out_special("/dev/null")),
         Case("9 special out", "-o /proc/version", out_special("/proc/version")),
+        Case("8 unwritable out", "-o where nothing can be made", out_special("/proc/evpack-out")),
         Case("10 corrupt ledger", "check with a corrupt ledger", corrupt_ledger),
         Case("12 dates", "paid_out_at year 1", paid_out("0001-01-01T00:00:00+09:00")),
         Case("12 dates", "paid_out_at year 9999", paid_out("9999-12-31T23:59:59+09:00")),

@@ -41,6 +41,7 @@ EXPECTED = {
     "packet inside -o": ({2}, "is inside the output folder"),
     "-o read-only folder": ({0, 2}, ""),   # root may write anywhere: then the build succeeds
     "-o a file": ({2}, "is a file"),
+    "-o where nothing can be made": ({2}, "Cannot write to the output folder /proc/evpack-out"),
     "-o /dev/null": ({2}, "/dev/null is not a folder"),
     "-o /proc/version": ({2}, "is a file"),
     "check with a corrupt ledger": ({0, 1}, ""),

@@ -84,7 +84,9 @@ def test_pages_are_costed_by_pixels_a_jpeg_weighted_up(tmp_path, ctx):
     Image.new("RGB", (4000, 3000), "white").save(photo, quality=80)
     Image.new("RGB", (1280, 720), "white").save(resave, quality=55)
     Image.new("RGB", (750, 1390), "white").save(capture)
-    scan = image_pdf(tmp_path / "scan.pdf", [Image.new("L", (1240, 1754), 255)])
+    page = Image.new("L", (1240, 1754), 255)
+    page.paste(0, (100, 100, 600, 140))  # a line of "text": a blank page is never OCR'd, so it has no job
+    scan = image_pdf(tmp_path / "scan.pdf", [page])
     jobs = {path.stem: reader.plan_file(path.name, path, kind, sha(path), ctx).jobs[0]
             for path, kind in ((photo, "jpeg"), (resave, "jpeg"), (capture, "png"), (scan, "pdf"))}
     assert jobs["capture"].pixels == 750 * 1390 and jobs["photo"].pixels == 4000 * 3000
@@ -244,3 +246,31 @@ def test_a_photographed_screen_is_read_as_it_is_and_warped_flat_and_both_reads_k
     assert sizes[1][0] < photo.width * 0.95 and sizes[1][1] < photo.height * 0.9  # the screen alone, desk cut off
     assert page.text == "read 1\nread 2" and page.header_text == "read 1\nread 2"
     assert results["screen.png"][1:] == ([screen.size], [False], [None])
+
+
+def test_blank_and_huge_pages_cost_little(tmp_path, ctx):
+    """GIVEN a PDF of 300 blank pages and one of a blank 200 x 200-inch page, neither with a text layer WHEN planned
+    THEN no page becomes an OCR job (each is found blank at 10 dpi), quickly; a 200 x 200-inch page with ink is
+    rendered within the pixel budget (ingest.toml budgets.pixels_per_page)."""
+    import time
+
+    from reportlab.pdfgen import canvas
+
+    from pipeline.ingest.sniff import ingest_rules
+    blank, huge, inked = tmp_path / "blank.pdf", tmp_path / "huge.pdf", tmp_path / "inked.pdf"
+    pdf = canvas.Canvas(str(blank), invariant=True)
+    for _ in range(300):
+        pdf.showPage()
+    pdf.save()
+    for path, ink in ((huge, False), (inked, True)):
+        pdf = canvas.Canvas(str(path), pagesize=(200 * 72, 200 * 72), invariant=True)
+        if ink:
+            pdf.rect(72, 72, 5000, 800, fill=1)
+        pdf.showPage()
+        pdf.save()
+    started = time.perf_counter()
+    plans = [reader.plan_file(p.name, p, "pdf", sha(p), ctx) for p in (blank, huge)]
+    assert [len(plan.jobs) for plan in plans] == [0, 0] and time.perf_counter() - started < 10
+    assert all(page.source == "none" for plan in plans for page in plan.pages)
+    (job,) = reader.plan_file(inked.name, inked, "pdf", sha(inked), ctx).jobs
+    assert job.pixels <= ingest_rules()["budgets"]["pixels_per_page"] * 1.001 and job.render_dpi < 30
