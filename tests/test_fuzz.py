@@ -122,6 +122,32 @@ def test_bad_name_is_kept_escaped_and_in_hex(tmp_path):
     assert report["raw_names"] == {"scan-\\xff\\xfe.pdf": b"scan-\xff\xfe.pdf".hex()}, outcome.stderr
 
 
+@pytest.mark.e2e
+def test_foreign_korean_data_is_exit_3(tmp_path):
+    """GIVEN Tesseract data whose kor.traineddata is another language's model (it loads, and reads Korean as
+    garbage) WHEN a screenshot is scanned THEN exit 3 at the first OCR, saying the Korean data does not read Korean
+    and how to reinstall it."""
+    import shutil
+    import subprocess
+
+    from PIL import Image, ImageDraw
+    from pipeline.reading import ocr
+    tessdata = tmp_path / "tessdata"
+    tessdata.mkdir()
+    real = ocr.engine().tessdata
+    for name in ("eng", "chi_sim"):
+        shutil.copy(real / f"{name}.traineddata", tessdata)
+    shutil.copy(real / "eng.traineddata", tessdata / "kor.traineddata")
+    image = Image.new("L", (600, 120), 255)
+    ImageDraw.Draw(image).text((20, 40), "Tracking 640134072904", fill=0)
+    image.save(tmp_path / "shot.png")
+    env = {**os.environ, "TESSDATA_PREFIX": str(tessdata), "EVPACK_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "scan", str(tmp_path / "shot.png"), "--no-cache",
+                           "--jobs", "1"], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 3, proc.stderr
+    assert "does not read Korean" in proc.stderr and "tesseract-ocr-kor" in proc.stderr
+
+
 # ---- in-process properties (hypothesis) ---------------------------------------------------------------------
 
 TOML_PIECES = st.sampled_from(['claim_id = "CLM-1"\n', 'order_id = "3100"\n', 'reason = "other"\n',

@@ -8,6 +8,7 @@ re-reads a recompressed file to check its fields survived.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from PIL import Image, UnidentifiedImageError
 from pipeline.output import imageops
 from pipeline.reading import barcodes, deskew, ocr, rectify
 from pipeline.context import Context
-from pipeline.errors import FileProblem
+from pipeline.errors import FileProblem, MissingDependencyError, OcrFailed, OcrTimeout
 from pipeline.fields.extract import detect_languages, extract_fields
 from pipeline.ingest.sniff import ingest_rules
 from pipeline.model import Barcode, Fields, PageReading, Reading
@@ -149,8 +150,14 @@ def is_blank(page: pdfium.PdfPage, width_pt: float, height_pt: float) -> bool:
     budgets = ingest_rules()["budgets"]
     dpi = fitting_dpi(width_pt, height_pt, budgets["blank_probe_dpi"], budgets["pixels_per_page"] // 100)
     with render(page, dpi) as probe:
-        low, high = probe.getextrema()
-    return high - low <= budgets["blank_max_spread"]
+        return shows_nothing(probe)
+
+
+def shows_nothing(image: Image.Image) -> bool:
+    """An image of one flat tone: its grey levels span at most budgets.blank_max_spread. Nothing to read."""
+    gray = image if image.mode == "L" else image.convert("L")
+    low, high = gray.getextrema()
+    return high - low <= ingest_rules()["budgets"]["blank_max_spread"]
 
 
 def text_layer(page: pdfium.PdfPage) -> str:
@@ -207,14 +214,57 @@ def page_image(job: PageJob) -> Image.Image:
     return image
 
 
+# The OCR self-test, once per process that OCRs: a line of Korean drawn with the cover's Korean font must be read
+# back with at least SELF_TEST_MIN_SYLLABLES of its syllables. A damaged or foreign kor.traineddata still loads,
+# and then reads Korean as garbage at ~40 % confidence, which would pass for a blurred page. In-process (tesserocr)
+# it costs one line's read with the model the pages load anyway (~30 ms); through the `tesseract` command it would
+# cost a process start per worker, so it runs with the in-process engine only (`evpack doctor` checks the data).
+SELF_TEST_LINE = "배송완료 운송장번호"
+SELF_TEST_MIN_SYLLABLES = 6
+_self_tested: set[int] = set()
+
+
+def check_korean_model(timeout: float, scratch: Path) -> None:
+    """Raises MissingDependencyError (exit 3) with the fix when Tesseract's Korean data does not read Korean.
+    Skipped without a Korean font to draw the line with (the cover reports that font missing)."""
+    if os.getpid() in _self_tested or ocr.engine_kind() != "library":
+        return
+    _self_tested.add(os.getpid())
+    from PIL import ImageDraw, ImageFont
+
+    from pipeline.output.fonts import font_files
+    font = font_files()["korean"]
+    if font is None:
+        return
+    line = Image.new("L", (560, 90), 255)
+    ImageDraw.Draw(line).text((20, 18), SELF_TEST_LINE, font=ImageFont.truetype(str(font), 44), fill=0)
+    try:
+        words = ocr.parse_words(ocr.run_tesseract(line, ocr.settings().languages, timeout, psm=7,
+                                                  scratch=scratch.with_name("self-test.png")))
+    except (OcrTimeout, OcrFailed):
+        return  # a busy machine, not bad data: the pages themselves report what they cannot read
+    read = "".join(word.text for word in words)
+    found = sum(1 for ch in set(SELF_TEST_LINE.replace(" ", "")) if ch in read)
+    if found < SELF_TEST_MIN_SYLLABLES:
+        raise MissingDependencyError(
+            f"Tesseract's Korean data does not read Korean: a test line '{SELF_TEST_LINE}' was read as "
+            f"'{read[:40]}' (its kor.traineddata is damaged or not Korean).",
+            "reinstall it: sudo apt-get install --reinstall tesseract-ocr-kor (evpack doctor names the command "
+            "for your system)")
+
+
 def read_page(job: PageJob) -> PageResult:
-    """OCR one page (top-level and picklable: runs in worker processes). A page that fails carries a warning."""
+    """OCR one page (top-level and picklable: runs in worker processes). A page that fails carries a warning.
+    Raises MissingDependencyError when Tesseract or its Korean data is missing or damaged (check_korean_model)."""
+    check_korean_model(job.timeout, job.work_png)
     blank = PageReading(index=job.index, text="", source="none")
     try:
         image = page_image(job)
     except PAGE_FAILURES as exc:
         return PageResult(replace(blank, warning=f"page {job.index} cannot be decoded ({exc})"), "", ())
     with image:
+        if shows_nothing(image):  # a blank picture: nothing for OCR to find, at any size
+            return PageResult(replace(blank, width=image.width, height=image.height), "", ())
         scan = job.usable_type == "pdf"
         # A scan is straightened first (measured on 13 scanned pages, bench/tune_deskew.py: tracking numbers
         # 11 -> 13, see deskew.toml), then its table borders are painted out, as a photographed document's are.
