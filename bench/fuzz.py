@@ -8,7 +8,7 @@ unwritable, out-of-range dates, bad options, active PDF content, decompression b
 make up the count, generated ones: PDFs with random bytes changed or cut, claim.toml files edited at random,
 random bytes behind each format's magic bytes, file names of random bytes. It prints a table by kind: how many
 inputs, the exit codes, hangs (killed at the timeout), packet trees modified (sha256 of every entry before and
-after), user files deleted, and the slowest run; then every input that ended in exit 4 or a hang, with its stderr.
+after), user files deleted, the slowest run and the largest resident set of a run (evpack and its workers); then every input that ended in exit 4 or a hang, with its stderr.
 """
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def print_table(outcomes: list[hostile.Outcome]) -> None:
     for outcome in outcomes:
         rows[outcome.case.row].append(outcome)
     header = ("| kind | inputs | exit 0 | exit 1 | exit 2 | exit 3 | exit 4 | hangs | inputs modified "
-              "| user files deleted | slowest |")
+              "| user files deleted | slowest | peak RSS |")
     print(header)
     print("|" + " --- |" * header.count(" |"))
     totals: Counter = Counter()
@@ -67,10 +67,10 @@ def print_table(outcomes: list[hostile.Outcome]) -> None:
         slowest = max(o.seconds for o in group)
         print(f"| {row} | " + " | ".join(str(line[k]) for k in ("inputs", "exit 0", "exit 1", "exit 2", "exit 3",
                                                                  "exit 4", "hangs", "modified", "lost"))
-              + f" | {slowest:.1f} s |")
+              + f" | {slowest:.1f} s | {max(o.peak_rss_mb for o in group):.0f} MB |")
     print("| **all** | " + " | ".join(f"**{totals[k]}**" for k in ("inputs", "exit 0", "exit 1", "exit 2", "exit 3",
                                                                    "exit 4", "hangs", "modified", "lost"))
-          + f" | {max(o.seconds for o in outcomes):.1f} s |")
+          + f" | {max(o.seconds for o in outcomes):.1f} s | {max(o.peak_rss_mb for o in outcomes):.0f} MB |")
 
 
 if __name__ == "__main__":

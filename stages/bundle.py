@@ -22,7 +22,7 @@ from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.model import Finding, PacketState, UploadFile
 from pipeline.output.layout import (NOT_READY, REPORT, STATEMENT, UPLOAD, bundle_name, private_staging,
-                                    swap_into_place)
+                                    swap_into_place, unwritable)
 from pipeline.output.reports.packet import not_ready_text, report_json
 from pipeline.packet import display, printable_json, raw_hex
 
@@ -34,8 +34,11 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         return state
     name = bundle_name(state)
     final = ctx.out_dir / name
-    ctx.out_dir.mkdir(parents=True, exist_ok=True)
-    staging = private_staging(ctx.out_dir, name)
+    try:
+        ctx.out_dir.mkdir(parents=True, exist_ok=True)
+        staging = private_staging(ctx.out_dir, name)
+    except OSError as exc:
+        raise unwritable(ctx.out_dir, exc) from None
     try:
         (staging / UPLOAD).mkdir()
         sanitised: dict[str, list[str]] = {}
@@ -58,6 +61,8 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         if state.verdict() == "fail":
             (staging / NOT_READY).write_text(not_ready_text(state, ctx), encoding="utf-8", errors="backslashreplace")
         swap_into_place(staging, final)
+    except OSError as exc:  # a full disk, a folder made read-only meanwhile: the user's to fix, never a traceback
+        raise unwritable(ctx.out_dir, exc) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful swap
     uploads = tuple(replace(u, path=final / UPLOAD / u.name) for u in state.uploads)

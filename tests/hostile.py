@@ -408,6 +408,7 @@ class Outcome:
     user_files_lost: bool    # a file the user put in OUT is gone
     stderr: str
     stdout: str = ""
+    peak_rss_mb: float = 0.0  # the largest resident set of the run's processes (evpack and its workers)
 
 
 def run_case(case: Case, folder: Path, timeout: float = 60.0, python: str = sys.executable) -> Outcome:
@@ -416,10 +417,11 @@ def run_case(case: Case, folder: Path, timeout: float = 60.0, python: str = sys.
     before = {p: tree_digest(p) for p in packets}
     user_files = [p for p in folder.rglob("my-notes.txt")]
     env = {**os.environ, "EVPACK_CACHE_DIR": str(folder / "cache")}
+    rss = folder / "peak-rss"
     start = time.monotonic()
     try:
-        proc = subprocess.run([python, "-m", "pipeline", *args], capture_output=True, timeout=timeout, env=env,
-                              stdin=subprocess.DEVNULL)
+        proc = subprocess.run([python, "-c", RUN_MEASURED, str(rss), *args], capture_output=True, timeout=timeout,
+                              env=env, stdin=subprocess.DEVNULL)
         code, err = proc.returncode, proc.stderr.decode("utf-8", "backslashreplace")
         out = proc.stdout.decode("utf-8", "backslashreplace")
     except subprocess.TimeoutExpired as exc:
@@ -427,4 +429,20 @@ def run_case(case: Case, folder: Path, timeout: float = 60.0, python: str = sys.
         out = (exc.stdout or b"").decode("utf-8", "backslashreplace")
     seconds = time.monotonic() - start
     modified = any(tree_digest(p) != before[p] for p in packets)
-    return Outcome(case, code, seconds, modified, any(not p.exists() for p in user_files), err, out)
+    peak = float(rss.read_text()) / 1024 if rss.exists() else 0.0
+    return Outcome(case, code, seconds, modified, any(not p.exists() for p in user_files), err, out, peak)
+
+
+# Runs the evpack command line in this process and, at exit, writes the peak resident set (kB) of it and of every
+# worker process it waited for to the file named first.
+RUN_MEASURED = """
+import atexit, resource, sys
+out = sys.argv.pop(1)
+def peak():
+    kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    open(out, "w").write(str(kb))
+atexit.register(peak)
+sys.argv[0] = "evpack"
+from pipeline.cli import main
+main()
+"""

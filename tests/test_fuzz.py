@@ -71,7 +71,7 @@ def test_every_case_has_an_expectation():
 def test_hostile_input(name, tmp_path):
     """GIVEN one hostile input WHEN evpack runs on it (a child process, 60 s at most) THEN exit 0-3 as expected with
     the message that names the file or the fix, no traceback, the packet tree's sha256 unchanged, no user file
-    deleted."""
+    deleted, under 1.5 GB of memory."""
     outcome = hostile.run_case(CASES[name], tmp_path / "case", timeout=60)
     codes, words = EXPECTED[name]
     assert outcome.exit_code is not None, f"hung: {outcome.stderr[-2000:]}"
@@ -79,6 +79,7 @@ def test_hostile_input(name, tmp_path):
     assert "Traceback" not in outcome.stderr and "internal error" not in outcome.stderr, outcome.stderr[-2000:]
     assert words in outcome.stdout + outcome.stderr, (outcome.stdout + outcome.stderr)[-2000:]
     assert not outcome.modified and not outcome.user_files_lost
+    assert outcome.peak_rss_mb < 1500, f"peak RSS {outcome.peak_rss_mb:.0f} MB"
 
 
 def test_javascript_is_removed_from_the_bundle(tmp_path):

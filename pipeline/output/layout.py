@@ -136,6 +136,11 @@ def checked_out_dir(out: Path, packets: Iterable[Path]) -> Path:
         os.close(probe[0])
         os.unlink(probe[1])
     except OSError as exc:
-        raise UsageError(f"Cannot write to the output folder {display(out)} ({exc.strerror or exc}).",
-                         "choose a folder you may write to, on a disk with free space.") from None
+        raise unwritable(out, exc) from None
     return out
+
+
+def unwritable(out: Path, exc: OSError) -> UsageError:
+    """The error for an output folder evpack cannot write to (permissions, a read-only or full disk): exit 2."""
+    return UsageError(f"Cannot write to the output folder {display(out)} ({exc.strerror or exc}).",
+                      "choose a folder you may write to, on a disk with free space.")

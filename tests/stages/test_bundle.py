@@ -150,3 +150,21 @@ def test_limits_checked_by_content_after_writing(tmp_path, ctx, profile):
     found = {(f.rule, f.message.split(" ", 1)[0]) for f in state.findings[1:]}
     assert found == {("unsupported-format", "04-fake.pdf"), ("too-large", "05-big.pdf"), ("too-large", "06-extra.pdf")}
     assert all(p.upload != "04-fake.pdf" for p in state.placements)
+
+
+def test_a_full_disk_is_a_usage_error_leaving_nothing(tmp_path, ctx, monkeypatch):
+    """GIVEN a disk that fills while the bundle is written WHEN bundle runs THEN exit 2 naming the output folder and
+    the fix, and no staging folder is left behind."""
+    import errno
+
+    from pipeline.errors import ExitCode, UsageError
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(bundle, "copy_upload", full)
+    out = tmp_path / "out"
+    with pytest.raises(UsageError) as refused:
+        bundle.run(packet_state(tmp_path), replace(ctx, out_dir=out))
+    assert refused.value.exit_code == ExitCode.USAGE and "No space left" in str(refused.value)
+    assert list(out.iterdir()) == []
