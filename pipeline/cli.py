@@ -114,8 +114,13 @@ def make_context(opts: dict, workdir: Path) -> Context:
 
 
 def resolve_lang(lang: str | None) -> str:
-    from pipeline.i18n import resolve_language
-    return resolve_language(lang)
+    """--lang as one of en, ko, zh_Hans (zh_CN, zh-Hans, ko_KR ... mapped); a language evpack does not speak is a
+    usage error rather than English in silence. Without --lang: the locale, else English."""
+    from pipeline.i18n import LANGUAGES, resolve_language
+    code = resolve_language(lang)
+    if lang and code == "en" and not lang.strip().lower().startswith("en"):
+        raise UsageError(f"--lang {lang!r} is not a language evpack speaks.", f"use one of: {', '.join(LANGUAGES)}.")
+    return code
 
 
 def log_internal_error() -> Path:

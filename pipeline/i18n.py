@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import string
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
@@ -108,6 +110,54 @@ def format_left(left: timedelta | None, lang: str | None) -> str:
         parts.append(_("{count} s", count=secs))
     text = " ".join(parts)
     return _("closed {time} ago", time=text) if left < timedelta(0) else _("{time} left", time=text)
+
+
+FINDINGS = LOCALE_DIR / "findings.toml"
+
+
+@lru_cache(maxsize=1)
+def _finding_texts() -> dict:
+    return load_toml(FINDINGS, "Finding wordings")
+
+
+def finding_wording(rule: str, message_en: str, fix_en: str) -> tuple[str, str, dict[str, str]] | None:
+    """The English wording of pipeline/locale/findings.toml for a finding (message and fix msgids, and the values its
+    variant read from the stage's English text), or None for a rule it does not word."""
+    entry = _finding_texts().get(rule)
+    if not isinstance(entry, dict) or "message" not in entry:
+        return None
+    for variant in entry.get("variants", ()):
+        values: dict[str, str] = {}
+        for key, text in (("match", message_en), ("fix_match", fix_en)):
+            if key in variant:
+                found = re.search(variant[key], text or "")
+                if found is None:
+                    break
+                values.update({k: v for k, v in found.groupdict().items() if v is not None})
+        else:
+            message, fix = variant.get("message", entry["message"]), variant.get("fix", entry["fix"])
+            if placeholders(message) | placeholders(fix) <= set(values):
+                return message, fix, values
+    return entry["message"], entry["fix"], {}
+
+
+def localize_finding(rule: str, message_en: str, fix_en: str, lang: str | None) -> tuple[str, str]:
+    """A finding's message and fix in the user's language: as the stage wrote them in English, else the plain
+    wording of findings.toml translated by the catalogs (values such as reason labels looked up too). A finding
+    without a fix stays without one."""
+    code = resolve_language(lang)
+    wording = None if code == "en" else finding_wording(rule, message_en, fix_en)
+    if wording is None:
+        return message_en, fix_en
+    _ = gettext_for(code)
+    message, fix, values = wording
+    values = {key: _(value) for key, value in values.items()}
+    return _(message, **values), (_(fix, **values) if fix_en else "")
+
+
+def placeholders(text: str) -> set[str]:
+    """The {names} a message template fills in."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def compiled_catalog(po_path: Path) -> bytes:

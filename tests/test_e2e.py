@@ -117,3 +117,23 @@ def test_build_meets_every_limit_and_accounts_for_every_input(packet, shared_ctx
         else:  # kept out: the report must say by which rule, never silently
             assert entry["rules"], f"{name} was left out without a rule"
     assert before == {p: p.stat().st_mtime_ns for p in (SAMPLES / packet).rglob("*")}
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "ko"])
+def test_check_speaks_the_sellers_language(lang, shared_ctx):
+    """GIVEN every sample packet WHEN `check --lang` renders it in Chinese or Korean (text) THEN no English sentence is
+    left outside ids, numbers, URLs and paths; the JSON keeps each finding's rule and the stage's English as
+    message_en while message is translated."""
+    from dataclasses import replace as with_lang
+
+    from pipeline.output.reports.check import check_json, check_text
+    from pipeline.packet import find_evidence
+    from tests.test_i18n_findings import english_sentences
+    ctx = with_lang(shared_ctx, lang=lang)
+    states = [api.check_packet(SAMPLES / packet, ctx) for packet in PACKETS]
+    names = tuple(name for packet in PACKETS for name in find_evidence(SAMPLES / packet)[0]) \
+        + tuple(str(state.root) for state in states)
+    text = check_text(states, ctx, strict=False)
+    assert english_sentences(text, names) == [], text
+    findings = [f for packet in check_json(states, ctx)["packets"] for f in packet["findings"]]
+    assert findings and all(f["rule"] and f["message_en"] and f["message"] != f["message_en"] for f in findings)

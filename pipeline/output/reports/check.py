@@ -12,7 +12,8 @@ from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.context import Context
-from pipeline.judging.deadline import format_left, window_zone
+from pipeline.i18n import format_left, gettext_for, localize_finding
+from pipeline.judging.deadline import window_zone
 from pipeline.errors import UsageError
 from pipeline.model import Finding, PacketState
 from pipeline.profile import Profile
@@ -49,34 +50,51 @@ def time_left_seconds(state: PacketState, ctx: Context) -> int | None:
 # ---- text ---------------------------------------------------------------------------------------
 
 def check_text(states: Sequence[PacketState], ctx: Context, strict: bool) -> str:
-    """What a person takes in within ten seconds: the verdict, the deadline, then each finding with its fix."""
+    """What a person takes in within ten seconds: the verdict, the deadline, then each finding with its fix, in the
+    user's language (ctx.lang; findings worded by pipeline/locale/findings.toml outside English)."""
+    _ = gettext_for(ctx.lang)
     blocks = []
     for state in states:
-        verdict = state.verdict(strict).upper()
-        claim_id = state.claim.claim_id if state.claim else "(no valid claim.toml)"
+        verdict = _(state.verdict(strict).upper())
+        claim_id = state.claim.claim_id if state.claim else _("(no valid claim.toml)")
         lines = [f"{verdict}  {claim_id}  {state.root or ''}".rstrip()]
         if state.deadline:
             left = state.deadline - ctx.now
-            lines.append(f"  Deadline: {format_instant(state.deadline, str(window_zone(ctx.profile)))}"
-                         f" = {format_instant(state.deadline, ctx.display_zone)}  ({format_left(left)})")
+            lines.append("  " + _("Deadline: {kst} = {local}  ({left})",
+                                  kst=format_instant(state.deadline, str(window_zone(ctx.profile))),
+                                  local=format_instant(state.deadline, ctx.display_zone),
+                                  left=format_left(left, ctx.lang)))
         if state.kinds:
-            kinds = ", ".join(f"{source} = {c.kind}{' (web capture)' if c.web_capture else ''}"
-                              for source, c in state.kinds.items())
-            lines.append(f"  Files: {kinds}")
+            web = " " + _("(web capture)")
+            kinds = ", ".join(f"{source} = {c.kind}{web if c.web_capture else ''}" for source, c in state.kinds.items())
+            lines.append("  " + _("Files: {kinds}", kinds=kinds))
         findings = ordered(state.findings, ctx.profile)
         if not findings:
-            lines.append("  No problems found.")
+            lines.append("  " + _("No problems found."))
         for number, finding in enumerate(findings, 1):
             where = f"  {finding.file}" if finding.file else ""
-            lines.append(f"  {number}. {finding.severity.upper():<7} [{finding.rule}]{where}")
-            lines.append(f"     {finding.message}")
-            if finding.fix:
-                lines.append(f"     Fix: {finding.fix}")
+            message, fix = localize_finding(finding.rule, finding.message, finding.fix, ctx.lang)
+            lines.append(f"  {number}. {_(finding.severity.upper()):<7} [{finding.rule}]{where}")
+            lines.append(f"     {message}")
+            if fix:
+                lines.append("     " + _("Fix: {fix}", fix=fix))
         blocks.append("\n".join(lines))
     passed = sum(s.verdict(strict) == "pass" for s in states)
-    summary = f"{len(states)} packet{'s' if len(states) != 1 else ''}: {passed} pass, {len(states) - passed} fail" \
-              + (" (--strict: warnings fail too)" if strict else "")
+    summary = _.plural("{count} packet: {passed} pass, {failed} fail", "{count} packets: {passed} pass, {failed} fail",
+                       len(states), count=len(states), passed=passed, failed=len(states) - passed) \
+        + (" " + _("(--strict: warnings fail too)") if strict else "")
     return "\n\n".join(blocks + [summary])
+
+
+def finding_json(finding: Finding, lang: str | None) -> dict:
+    """A finding of evpack.check/1: `message`/`fix` in the user's language, `message_en`/`fix_en` as the stage wrote
+    them (stable for machines)."""
+    data = finding.to_json()
+    message, fix = localize_finding(finding.rule, finding.message, finding.fix, lang)
+    data.update(message=message, message_en=finding.message)
+    if finding.fix:
+        data.update(fix=fix, fix_en=finding.fix)
+    return data
 
 
 # ---- JSON ---------------------------------------------------------------------------------------
@@ -91,7 +109,7 @@ def check_json(states: Sequence[PacketState], ctx: Context, strict: bool = False
             "verdict": state.verdict(strict),
             "deadline": state.deadline.isoformat() if state.deadline else None,
             "time_left_seconds": time_left_seconds(state, ctx),
-            "findings": [f.to_json() for f in ordered(state.findings, ctx.profile)],
+            "findings": [finding_json(f, ctx.lang) for f in ordered(state.findings, ctx.profile)],
             "kinds": {source: c.to_json() for source, c in state.kinds.items()},
         })
     return {"schema": SCHEMA, "profile": ctx.profile.name, "now": ctx.now.isoformat(), "strict": strict,
