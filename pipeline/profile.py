@@ -23,6 +23,14 @@ REQUIRED_LIMITS = ("max_files", "max_file_bytes", "file_types", "statement_max_c
 
 
 @dataclass(frozen=True)
+class Web:
+    """The top-level domains of the profile's [web]: those a host may end in, and this market's common ones."""
+
+    tlds: frozenset[str]
+    common_tlds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Profile:
     path: Path
     data: dict
@@ -100,6 +108,12 @@ class Profile:
             if host == known or host.endswith("." + known):
                 return cid
         return None
+
+    @cached_property
+    def web(self) -> Web:
+        """[web] of the profile; a profile without one takes the shipped default's."""
+        web = self.data.get("web") or read_toml(DEFAULT_PROFILE)["web"]
+        return Web(tlds=frozenset(web["tlds"]), common_tlds=tuple(web["common_tlds"]))
 
     @property
     def cloud_hosts(self) -> list[str]:

@@ -41,7 +41,7 @@ def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules
     signals = rules.signals
     text = Text.of(reading.text)
     fields = reading.fields
-    web_signs = web_signals(reading, rules)
+    web_signs = web_signals(reading, rules, profile)
 
     if detected == "csv":
         return Classification("message-thread", "a CSV transcript (message export)", web_capture=False)
@@ -113,12 +113,13 @@ def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules
     return Classification(kind, reason, web_capture=web)
 
 
-def web_signals(reading: Reading, rules: KindRules) -> list[str]:
+def web_signals(reading: Reading, rules: KindRules, profile: Profile) -> list[str]:
     """Signs that a page is a web page: a URL in the address bar, browser chrome or a print header/footer."""
     signs = [f"URL {u.value} in the address bar" for u in reading.fields.urls if u.address_bar]
+    chrome = rules.chrome(profile.web.common_tlds)
     for page in reading.pages:
         for band, where in ((page.header_text, "top"), (page.footer_text, "bottom")):
-            found = rules.chrome.search(band or "")
+            found = chrome.search(band or "")
             if found:
                 signs.append(f"browser chrome or a print {'header' if where == 'top' else 'footer'} "
                              f"({found.group(0)!r}) in the {where} band of page {page.index}")

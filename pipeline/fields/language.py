@@ -10,9 +10,9 @@ from functools import cache
 
 from pipeline.fields.data import patterns
 from pipeline.fields.scripts import HAN, HANGUL, RANGES
+from pipeline.profile import Profile
 
 SCRIPTS = {"ko": HANGUL, "zh": HAN}
-URL_OR_MAIL = re.compile(r"\S*(?:://|www\.|@)\S*|\S+\.(?:com|net|org|kr|cn)\S*", re.IGNORECASE)
 
 
 @cache
@@ -21,11 +21,26 @@ def _latin_word() -> re.Pattern:
     return re.compile(rf"(?<![{latin}])[{latin}]{{{patterns()['languages']['min_latin_word']},}}(?![{latin}])")
 
 
-def detect_languages(text: str) -> tuple[str, ...]:
-    """Subset of ("ko", "en", "zh") present in the text, most text first."""
+@cache
+def _url_or_mail(common_tlds: tuple[str, ...]) -> re.Pattern:
+    """A URL or mail address, whose letters are no English: a scheme, www. or @, or a word ending in a common
+    top-level domain."""
+    endings = "|".join(sorted({re.escape(t.rsplit(".", 1)[-1]) for t in common_tlds}))
+    return re.compile(rf"\S*(?:://|www\.|@)\S*|\S+\.(?:{endings})\S*", re.IGNORECASE)
+
+
+@cache
+def _shipped_profile() -> Profile:
+    return Profile.load()
+
+
+def detect_languages(text: str, profile: Profile | None = None) -> tuple[str, ...]:
+    """Subset of ("ko", "en", "zh") present in the text, most text first. `profile` (default: the shipped one)
+    names the top-level domains of the URLs left out of the count."""
     config = patterns()["languages"]
     counts = {lang: len(regex.findall(text)) for lang, regex in SCRIPTS.items()}
-    counts["en"] = sum(len(w) for w in _latin_word().findall(URL_OR_MAIL.sub(" ", text)))
+    urls = _url_or_mail((profile or _shipped_profile()).web.common_tlds)
+    counts["en"] = sum(len(w) for w in _latin_word().findall(urls.sub(" ", text)))
     weighted = {lang: n * config["weights"][lang] for lang, n in counts.items()}
     total = sum(weighted.values())
     if not total:

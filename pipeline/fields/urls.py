@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.fields.data import patterns
 from pipeline.model import Url
-from pipeline.profile import Profile
+from pipeline.profile import Profile, Web
 
 HOST = r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?\.)+[A-Za-z]{2,}"
 URL = re.compile(rf"(?<![@\w.\-/])(?P<scheme>https?://)?(?P<host>{HOST})(?P<port>:\d{{2,5}})?"
@@ -34,20 +34,22 @@ def _url_pattern(key: str) -> re.Pattern:
 
 
 @cache
-def _dot_space_repair() -> re.Pattern:
-    tlds = "|".join(re.escape(t) for t in sorted(patterns()["urls"]["host_only_tlds"], key=len, reverse=True))
+def _dot_space_repair(common_tlds: tuple[str, ...]) -> re.Pattern:
+    tlds = "|".join(re.escape(t) for t in sorted(common_tlds, key=len, reverse=True))
     return re.compile(rf"(?<=[A-Za-z0-9])\.[^\S\n]+(?=(?:{tlds})(?![A-Za-z0-9\-]))")
 
 
 @cache
-def _colon_host() -> re.Pattern:
-    endings = "|".join(re.escape(e) for e in sorted(patterns()["urls"]["colon_dot_endings"], key=len, reverse=True))
+def _colon_host(common_tlds: tuple[str, ...]) -> re.Pattern:
+    """A host whose dots before a common ending OCR read as colons (dhi:com, service.epost:go:kr)."""
+    endings = "|".join(re.escape(e.replace(".", ":")) for e in sorted(common_tlds, key=len, reverse=True))
     return re.compile(rf"(?:(?<=://)|(?<![\w/:.\-]))[A-Za-z0-9\-]+(?:[.:][A-Za-z0-9\-]+)*:(?:{endings})(?=[/?#\s]|$)")
 
 
 @cache
-def _tlds() -> frozenset[str]:
-    return frozenset(patterns()["urls"]["tlds"]) | {c.lower() for c in patterns()["tracking"]["s10"]["countries"]}
+def _tlds(tlds: frozenset[str]) -> frozenset[str]:
+    """The endings a host may have: the profile's top-level domains and the ISO country codes of S10 numbers."""
+    return tlds | {c.lower() for c in patterns()["tracking"]["s10"]["countries"]}
 
 
 @cache
@@ -281,8 +283,9 @@ def _near_known_host_glued(read: str, known: set[str]) -> str:
 def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = False) -> list[Url]:
     """URLs of a text in order; `address_bar` marks text from the top band of a screenshot."""
     repaired = _url_pattern("scheme_repair").sub(lambda m: f"http{m.group(1).lower()}://", text)
-    repaired = _colon_host().sub(lambda m: m.group().replace(":", "."), repaired)
-    repaired = _dot_space_repair().sub(".", _url_pattern("www_repair").sub("www.", repaired))
+    web = profile.web
+    repaired = _colon_host(web.common_tlds).sub(lambda m: m.group().replace(":", "."), repaired)
+    repaired = _dot_space_repair(web.common_tlds).sub(".", _url_pattern("www_repair").sub("www.", repaired))
     repaired = _url_pattern("icon_trailer").sub("", repaired)
     known = _known_hosts(profile)
     repaired = _damaged_known_host(known).sub(lambda m: _repaired_host(m, known), repaired)
@@ -296,7 +299,7 @@ def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = Fal
                 break
             raw += more.group("token") if not _continues_as_extension(more.group("token")) else "." + more.group("token")
             end = more.end()
-        url = _make_url(raw, known, page, address_bar)
+        url = _make_url(raw, known, web, page, address_bar)
         if url and url.value not in found:
             found[url.value] = url
     return list(found.values())
@@ -306,23 +309,23 @@ def _continues_as_extension(token: str) -> bool:
     return token.split("?")[0].split("#")[0].lower() in patterns()["urls"]["lost_dot_extensions"]
 
 
-def _make_url(raw: str, known: set[str], page: int, address_bar: bool) -> Url | None:
+def _make_url(raw: str, known: set[str], web: Web, page: int, address_bar: bool) -> Url | None:
     match = URL.match(raw)
     scheme = (match.group("scheme") or "https://").lower()
     # Two repairs may be needed, one after the other: Semice.epost.go.kt -> semice.epost.go.kr -> service.epost.go.kr.
     host = _fix_host(_fix_host(match.group("host").rstrip("."), known), known).lower()
     rest = _clean_rest(raw[match.end("port") if match.group("port") else match.end("host"):])
     tld = host.rsplit(".", 1)[-1]
-    if tld not in _tlds():
+    if tld not in _tlds(web.tlds):
         return None
     full = bool(rest.strip("/"))
-    if not match.group("scheme") and not full and not _host_only_plausible(host, known):
+    if not match.group("scheme") and not full and not _host_only_plausible(host, known, web):
         return None
     return Url(value=f"{scheme}{host}{match.group('port') or ''}{rest}", host=host, page=page,
                address_bar=address_bar, full=full)
 
 
-def _host_only_plausible(host: str, known: set[str]) -> bool:
+def _host_only_plausible(host: str, known: set[str], web: Web) -> bool:
     """A bare host.tld with no scheme and no path is a URL only if it looks like one, not like 'Co.Ltd' or 'e.g'."""
     return (host.startswith("www.") or _is_known(host, known)
-            or any(host.endswith("." + t) for t in patterns()["urls"]["host_only_tlds"]))
+            or any(host.endswith("." + t) for t in web.common_tlds))

@@ -29,12 +29,22 @@ class KindRules:
     signals: dict
     web: dict
     languages: dict
-    chrome: re.Pattern
+    chrome_pattern: str             # <<common_tlds>> stands for the profile's common top-level domains
     turn: re.Pattern                # a line that opens a conversation turn (구매자, seller ...)
     url_kinds: tuple["UrlKind", ...]
 
     def label(self, kind: str) -> str:
         return self.kinds.get(kind, {}).get("label", kind)
+
+    def chrome(self, common_tlds: tuple[str, ...]) -> re.Pattern:
+        """Browser chrome or a print header/footer, hosts ending in one of `common_tlds` (the profile's)."""
+        return _chrome(self.chrome_pattern, common_tlds)
+
+
+@lru_cache(maxsize=8)
+def _chrome(pattern: str, common_tlds: tuple[str, ...]) -> re.Pattern:
+    endings = "|".join(re.escape(t) for t in sorted(common_tlds, key=len, reverse=True))
+    return re.compile(pattern.replace("<<common_tlds>>", endings))
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,7 @@ def load_kind_rules(path: Path = KINDS_FILE) -> KindRules:
     try:
         return KindRules(order=tuple(data["order"]), min_score=int(data["min_score"]), kinds=data["kinds"],
                          signals=data["signals"], web=data["web"], languages=data["languages"],
-                         chrome=re.compile(data["web"]["chrome_pattern"]),
+                         chrome_pattern=re.compile(data["web"]["chrome_pattern"]).pattern,
                          turn=re.compile(data["signals"]["turn_pattern"]),
                          url_kinds=tuple(UrlKind(re.compile(u["pattern"]), u["kind"], int(u["points"]), u["why"])
                                          for u in data.get("url_kinds", ())))

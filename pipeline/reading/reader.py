@@ -331,4 +331,4 @@ def with_fields(reading: Reading, source: str, profile: Profile) -> Reading:
     """The reading under `source` with its fields and languages extracted (cheap, so never cached: a new
     fields extractor or rules profile never meets stale fields)."""
     return replace(reading, source=source, fields=extract_fields(reading.pages, profile),
-                   languages=tuple(detect_languages(reading.text)))
+                   languages=tuple(detect_languages(reading.text, profile)))

@@ -78,7 +78,7 @@ def _read(kind: str, example, profile: Profile):
     if kind == "dates":
         return [d.value.isoformat() for d in extract_dates(example)]
     if kind == "languages":
-        return detect_languages(example)
+        return detect_languages(example, profile)
     if kind == "road":
         check = check_road(*example)
         return check.road, check.status
