@@ -37,7 +37,7 @@ def test_fingerprint_covers_every_code_file_the_reading_calls(tmp_path):
     for folder in runtime.CODE_FOLDERS:
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
     before = runtime.fingerprint_of(tmp_path)
-    assert before == runtime.code_fingerprint()
+    assert before == runtime.fingerprint_of(ROOT)
     imageops = tmp_path / "pipeline" / "output" / "imageops.py"
     imageops.write_text(imageops.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     after = runtime.fingerprint_of(tmp_path)
