@@ -42,14 +42,20 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile) -> Fields:
 
 
 def _page_urls(page: PageReading, profile: Profile) -> list[Url]:
-    """The address bar's URLs first (the top band is OCRed on its own), then the page's, one record per value.
+    """The address bar's URLs first, then the page's, one record per value. On a screen read by OCR the address bar
+    is the one row the reader found as the bar (PageReading.bar_reads): tab titles and bookmarks in the same top band
+    are URLs of the page, never the bar. A text layer's first line (a print header) stands for it there.
 
     A doubtful bar is read at several scales (PageReading.bar_reads); JPEG re-saves and photos garble other
     characters at each (`iups:com` at one, `ups.com` at another; `serwce.epost.go.kr` once, `service.epost.go.kr`
     five times). The known host most of its reads name, after repair, stands for the bar, as a host is only ever
     repaired towards a known one; the header's consensus read keeps the bar where no read names a known host.
     """
-    header = extract_urls(page.header_text, profile, page.index, address_bar=True)
+    # The reader puts the bar's consensus read on a line of its own in the page's text (and in its band).
+    lines = (line.strip() for text in (page.text, page.header_text, page.footer_text) for line in text.splitlines())
+    bar = page.header_text if page.source != "ocr" else next(
+        (line for line in lines if page.bar_reads and line == page.bar_reads[0]), "")
+    header = extract_urls(bar, profile, page.index, address_bar=True)
     text = extract_urls(page.text, profile, page.index)
     voted = _bar_vote(page, profile)
     if voted is not None and voted.host not in {url.host for url in header}:

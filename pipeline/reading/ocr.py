@@ -87,6 +87,15 @@ class OcrSettings:
     url_hint: str
     url_piece: str
     bar_search_fraction: float
+    bar_path_shape: str
+    bar_scheme_shape: str
+    bar_score_path: float
+    bar_score_scheme: float
+    bar_score_per_char: float
+    bar_score_max_chars: int
+    bar_score_other_entry: float
+    bar_score_edge: float
+    bar_min_score: float
     bar_garble_hint: str
     bar_languages: str
     bar_psm: int
@@ -628,18 +637,26 @@ def enlarged(gray: Image.Image, scale: float) -> Image.Image:
 # ---- band passes: the address bar and the taskbar clock of a screenshot, read again on their own ----------
 
 def address_bar_words(words: list[OcrWord], image_height: float, cfg: OcrSettings) -> list[OcrWord]:
-    """The first-pass words that make up the address bar's URL: the longest URL-looking word in the top band (else
-    a little lower, for photos of screens) and its neighbours on the same line (OCR splits URLs at digits and
-    dots), toolbar icons further off left out."""
-    hint, piece = re.compile(cfg.url_hint), re.compile(cfg.url_piece)
-    candidates: list[OcrWord] = []
-    for fraction in (cfg.header_fraction, cfg.bar_search_fraction):
-        candidates = [w for w in words if w.top + w.height / 2 < image_height * fraction and hint.search(w.text)]
-        if candidates:
-            break
-    if not candidates:
-        return []
-    seed = max(candidates, key=lambda w: len(w.text))
+    """The first-pass words that make up the address bar's URL, [] if no row looks like one: of the runs of
+    URL-looking words (with their neighbours on the same line: OCR splits URLs at digits and dots; toolbar icons
+    further off left out), the one that scores best as a browser's address bar (bar_score). A page holds one
+    address bar; tab titles and bookmarks that are hosts are other entries of their rows, never the bar."""
+    hint = re.compile(cfg.url_hint)
+    candidates = [w for w in words if hint.search(w.text) and 0 <= w.top + w.height / 2 < image_height]
+    best, best_score = [], cfg.bar_min_score
+    for line in dict.fromkeys(w.line for w in candidates):  # in reading order: a tie goes to the earlier run
+        run = _url_run(words, [w for w in candidates if w.line == line], candidates, cfg)
+        score = bar_score(run, words, candidates, image_height, cfg)
+        if score > best_score:
+            best, best_score = run, score
+    return best
+
+
+def _url_run(words: list[OcrWord], on_line: list[OcrWord], candidates: list[OcrWord],
+             cfg: OcrSettings) -> list[OcrWord]:
+    """The longest URL-looking word of a line and the words joined to it without a wide gap."""
+    piece = re.compile(cfg.url_piece)
+    seed = max(on_line, key=lambda w: len(w.text))
     row = sorted((w for w in words if w.line == seed.line), key=lambda w: w.left)
     reach = cfg.bar_join_gap_fraction * max(w.height for w in row)
     # The URL starts at the leftmost URL-looking word joined to the seed without a wide gap: the longest may be its
@@ -659,6 +676,23 @@ def address_bar_words(words: list[OcrWord], image_height: float, cfg: OcrSetting
     while first > 0 and row[first].left - row[first - 1].right <= reach and piece.search(row[first - 1].text):
         first -= 1
     return row[first:last + 1]
+
+
+def bar_score(run: list[OcrWord], words: list[OcrWord], candidates: list[OcrWord], image_height: float,
+              cfg: OcrSettings) -> float:
+    """How much a run of URL words looks like the browser's address bar (see ocr.toml [address_bar]): a path or
+    query and a scheme count for it, and its length up to a point; every other URL-looking entry on its row (a tab
+    strip, a bookmarks bar) and its distance from the nearer of the top and bottom edges count against it."""
+    text = "".join(w.text for w in run)
+    top, bottom = min(w.top for w in run), max(w.top + w.height for w in run)
+    others = [w for w in candidates if w not in run and top <= w.top + w.height / 2 <= bottom]
+    centre = (top + bottom) / 2
+    edge = min(centre, image_height - centre) / max(1.0, image_height)
+    return (cfg.bar_score_path * bool(re.search(cfg.bar_path_shape, text))
+            + cfg.bar_score_scheme * bool(re.search(cfg.bar_scheme_shape, text))
+            + cfg.bar_score_per_char * min(len(text), cfg.bar_score_max_chars)
+            + cfg.bar_score_other_entry * len(others)
+            + cfg.bar_score_edge * edge)
 
 
 def icon_before(row_words: list[OcrWord], bar: list[OcrWord], cfg: OcrSettings) -> OcrWord | None:
@@ -688,6 +722,8 @@ def read_address_bar(gray: Image.Image, bar: list[OcrWord], before: OcrWord | No
     right = ink_end(gray, round(top), round(bottom), round(max(w.right for w in bar) / scale), 1, cfg)
     box = (max(0, round(left)), max(0, round(top - pad)),
            min(gray.width, round(right + pad)), min(gray.height, round(bottom + pad)))
+    if box[2] <= box[0] or box[3] <= box[1]:
+        return ()  # words placed outside the image: nothing to read there
     crop = light_background(gray.crop(box), cfg)
     factor = min(cfg.bar_max_scale, max(1.0, cfg.bar_target_px / max(1.0, bottom - top)))
     first = _bar_read(crop, factor, False, work_png, timeout, cfg)

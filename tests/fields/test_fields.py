@@ -7,8 +7,10 @@ from pipeline.fields.extract import detect_languages, extract_dates, extract_fie
 from pipeline.model import PageReading
 
 
-def _read(profile, text: str, header: str = "", footer: str = "", index: int = 1):
-    return extract_fields([PageReading(index, text, "ocr", header_text=header, footer_text=footer)], profile)
+def _read(profile, text: str, header: str = "", footer: str = "", index: int = 1, bar: str = ""):
+    """`bar`: the line the reader found to be the address bar (its consensus read), if any."""
+    return extract_fields([PageReading(index, text, "ocr", header_text=header, footer_text=footer,
+                                       bar_reads=(bar,) if bar else ())], profile)
 
 
 CJ_HEADER = """CJ대한통운 택배조회 | CJ대한통운 x +
@@ -34,7 +36,7 @@ def test_cj_screenshot_with_address_bar_and_taskbar_clock(profile):
     WHEN its fields are extracted
     THEN the one tracking number is CJ's (no public check digit), the URL is the address bar's, and the table rows
     and the taskbar clock are timestamps in KST; the phone numbers are nothing."""
-    fields = _read(profile, CJ_PAGE, CJ_HEADER, CJ_FOOTER)
+    fields = _read(profile, CJ_PAGE, CJ_HEADER, CJ_FOOTER, bar=CJ_HEADER.splitlines()[1])
     assert [(t.value, t.carrier, t.checksum) for t in fields.tracking_numbers] == [("689212345674", "cj", "none")]
     assert [(u.value, u.host, u.address_bar, u.full) for u in fields.urls] == [
         ("https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=689212345674", "www.cjlogistics.com", True,
@@ -50,7 +52,7 @@ def test_cj_screenshot_with_address_bar_and_taskbar_clock(profile):
 def test_mobile_screenshot_shows_only_the_host(profile):
     """GIVEN a phone screenshot whose address bar shows only the host WHEN read THEN the URL is not full."""
     header = "14:31 LTE 88%\n cjlogistics.com C\n"
-    fields = _read(profile, header + "운송장번호 689212345674\n배송완료", header)
+    fields = _read(profile, header + "운송장번호 689212345674\n배송완료", header, bar="cjlogistics.com C")
     assert [(u.value, u.address_bar, u.full) for u in fields.urls] == [("https://cjlogistics.com", True, False)]
     assert fields.tracking_numbers[0].carrier == "cj"
 
@@ -230,7 +232,7 @@ def test_coupang_order_page_precision(profile):
     """GIVEN a Coupang order page full of numbers (order id, amounts, phones, dates) and one tracking number
     WHEN read THEN only the tracking number is taken, with the carrier named beside it, and the address is found."""
     header = "https://mc.coupang.com/ssr/desktop/order/31000012345678\n"
-    fields = _read(profile, header + COUPANG_ORDER, header)
+    fields = _read(profile, header + COUPANG_ORDER, header, bar=header.strip())
     assert [(t.value, t.carrier) for t in fields.tracking_numbers] == [("689212345674", "cj")]
     assert [(a.value, a.postal_code) for a in fields.korean_addresses] == [
         ("서울특별시 송파구 올림픽로 300", "05551")]
@@ -360,7 +362,7 @@ def test_real_ocr_of_a_cj_screenshot(profile):
     WHEN its fields are extracted
     THEN the one number is found once, without the icons' zeros, the URL is repaired to CJ's host, and the
     address is the road address up to the building number, with the postal code printed in brackets."""
-    fields = _read(profile, REAL_CJ_PAGE, REAL_CJ_HEADER)
+    fields = _read(profile, REAL_CJ_PAGE, REAL_CJ_HEADER, bar=REAL_CJ_HEADER.splitlines()[1])
     assert [(t.value, t.carrier) for t in fields.tracking_numbers] == [("689289325376", "cj")]
     assert [(u.value, u.host, u.address_bar) for u in fields.urls] == [
         ("https://www.cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=689289325376", "www.cjlogistics.com", True)]

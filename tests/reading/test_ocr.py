@@ -710,11 +710,11 @@ def test_clock_pass_runs_only_when_the_first_pass_saw_the_corner(tmp_path, monke
     ocr.ocr_page(Image.new("RGB", (800, 600), "white"), 1, tmp_path / "p.png", timeout=10, screen=True)
     assert middle.read_text().count(" tsv") == 1
     corner = "\n".join([f'echo "{TSV_HEADER}"',
-                        'printf "%s\\n" "5\t1\t1\t1\t1\t1\t700\t580\t60\t15\t40.0\tL__J-$(basename $1)"'])
+                        'printf "%s\\n" "5\t1\t1\t1\t1\t1\t700\t580\t60\t15\t40.0\tL__J-$(basename $1 .png)"'])
     log = install_fake_tesseract(tmp_path / "b", monkeypatch, corner)
     page, _ = ocr.ocr_page(Image.new("RGB", (800, 600), "white"), 1, tmp_path / "p1.png", timeout=10, screen=True)
     assert log.read_text().count(" tsv") == 2 + len(ocr.settings().clock_retry_scales)
-    assert page.footer_text == "L__J-p1-band.png"  # the band's read (its file name), the first pass's word gone
+    assert page.footer_text == "L__J-p1-band"  # the band's read (its file name), the first pass's word gone
 
 
 @pytest.mark.parametrize("reads, expected", [
