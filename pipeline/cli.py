@@ -114,13 +114,9 @@ def make_context(opts: dict, workdir: Path) -> Context:
 
 
 def resolve_lang(lang: str | None) -> str:
-    """--lang as one of en, ko, zh_Hans (zh_CN, zh-Hans, ko_KR ... mapped); a language evpack does not speak is a
-    usage error rather than English in silence. Without --lang: the locale, else English."""
-    from pipeline.i18n import LANGUAGES, resolve_language
-    code = resolve_language(lang)
-    if lang and code == "en" and not lang.strip().lower().startswith("en"):
-        raise UsageError(f"--lang {lang!r} is not a language evpack speaks.", f"use one of: {', '.join(LANGUAGES)}.")
-    return code
+    """--lang (already one of LANGUAGES: LanguageChoice), else the locale, else English."""
+    from pipeline.i18n import resolve_language
+    return resolve_language(lang)
 
 
 def log_internal_error() -> Path:
@@ -139,7 +135,9 @@ def handle_errors(command):
         try:
             return command(*args, **kwargs)
         except EvpackError as exc:
-            click.echo(f"evpack: {exc}", err=True)
+            from pipeline.i18n import localize_error
+            lang = kwargs.get("lang")
+            click.echo(f"evpack: {localize_error(type(exc).__name__, exc.message, exc.fix, lang)}", err=True)
             sys.exit(int(exc.exit_code))
         except KeyboardInterrupt:
             click.echo("evpack: interrupted; nothing half-written was left behind.", err=True)
@@ -295,11 +293,14 @@ def init_command(folder, **opts):
     with tempfile.TemporaryDirectory(prefix="evpack-") as tmp:
         ctx = make_context(opts, Path(tmp))
         path, draft = api.init_claim(folder, ctx)
-    found = [f"{key} {getattr(draft, key).value}" for key in ("order_id", "tracking_number", "carrier")
-             if getattr(draft, key)]
-    click.echo(f"evpack: wrote {path} from {draft.files} evidence file(s)"
-               + (f"; found {', '.join(found)}" if found else "") + f"; suggested reason {draft.reason.value}.\n"
-               f"evpack: still to fill: {', '.join(draft.to_fill())}. Then run: evpack check {folder}", err=True)
+    from pipeline.i18n import gettext_for
+    _ = gettext_for(ctx.lang)
+    found = ", ".join(f"{key} {getattr(draft, key).value}" for key in ("order_id", "tracking_number", "carrier")
+                      if getattr(draft, key)) or "-"
+    click.echo("evpack: " + _("wrote {path} from {count} evidence file(s); found {found}; suggested reason {reason}.",
+                              path=path, count=draft.files, found=found, reason=draft.reason.value), err=True)
+    click.echo("evpack: " + _("still to fill: {keys}. Then run: {command}", keys=", ".join(draft.to_fill()),
+                              command=f"evpack check {folder}"), err=True)
 
 
 @cli.command()
@@ -331,6 +332,12 @@ ledger_option = click.option("--ledger", "ledger_path", type=click.Path(dir_okay
                              help="Ledger database (default: ledger.sqlite3 in your data folder, or $EVPACK_LEDGER).")
 
 
+def say(message: str, **values: object) -> str:
+    """A message of a command without --lang, in the locale's language."""
+    from pipeline.i18n import gettext_for, resolve_language
+    return gettext_for(resolve_language(None))(message, **values)
+
+
 def open_ledger(ledger_path: str | None):
     from pipeline.judging.ledger import Ledger
     return Ledger(Path(ledger_path) if ledger_path else default_ledger_path())
@@ -347,7 +354,8 @@ def mark_submitted(claim_id, now, note, ledger_path, profile):
     """Record that CLAIM_ID's one review was requested."""
     book = open_ledger(ledger_path)
     record = book.mark_submitted(claim_id, parse_now(now), note, Profile.load(profile).data.get("claim_ids"))
-    click.echo(f"evpack: recorded {record.claim_id} as submitted in {book.path}.", err=True)
+    click.echo("evpack: " + say("recorded {claim} as submitted in {path}.", claim=record.claim_id, path=book.path),
+               err=True)
 
 
 @ledger.command("unmark")
@@ -360,8 +368,8 @@ def unmark(claim_id, reason, now, ledger_path):
     """Withdraw a wrong record of CLAIM_ID, keeping an audit row. Exit 1 if it is not recorded."""
     book = open_ledger(ledger_path)
     record = book.unmark(claim_id, parse_now(now), reason)
-    click.echo(f"evpack: withdrew the record of {record.claim_id} (submitted at {record.submitted_at}); "
-               f"`evpack ledger list --history` shows it.", err=True)
+    click.echo("evpack: " + say("withdrew the record of {claim} (submitted at {at}); `evpack ledger list --history` "
+                                "shows it.", claim=record.claim_id, at=record.submitted_at), err=True)
 
 
 @ledger.command("list")
@@ -376,7 +384,7 @@ def list_submitted(as_json, history, ledger_path):
     if as_json:
         click.echo(json.dumps([r.to_json() for r in records], ensure_ascii=False, indent=2))
     elif not records:
-        click.echo(f"evpack: no claims recorded (ledger: {book.path}).", err=True)
+        click.echo("evpack: " + say("no claims recorded (ledger: {path}).", path=book.path), err=True)
     else:
         for r in records:
             click.echo("\t".join(r.to_json().values()))

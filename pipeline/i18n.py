@@ -123,7 +123,12 @@ def _finding_texts() -> dict:
 def finding_wording(rule: str, message_en: str, fix_en: str) -> tuple[str, str, dict[str, str]] | None:
     """The English wording of pipeline/locale/findings.toml for a finding (message and fix msgids, and the values its
     variant read from the stage's English text), or None for a rule it does not word."""
-    entry = _finding_texts().get(rule)
+    return _wording(_finding_texts().get(rule), message_en, fix_en)
+
+
+def _wording(entry: object, message_en: str, fix_en: str) -> tuple[str, str, dict[str, str]] | None:
+    """An entry's first variant whose `match` (in the message) and `fix_match` (in the fix) find their text and read
+    every value its wording names, else the entry's own wording; None without an entry."""
     if not isinstance(entry, dict) or "message" not in entry:
         return None
     for variant in entry.get("variants", ()):
@@ -141,18 +146,29 @@ def finding_wording(rule: str, message_en: str, fix_en: str) -> tuple[str, str, 
     return entry["message"], entry["fix"], {}
 
 
+def _translated(wording: tuple[str, str, dict[str, str]], code: str, with_fix: bool) -> tuple[str, str]:
+    _ = gettext_for(code)
+    message, fix, values = wording
+    values = {key: _(value) for key, value in values.items()}
+    return _(message, **values), (_(fix, **values) if with_fix else "")
+
+
 def localize_finding(rule: str, message_en: str, fix_en: str, lang: str | None) -> tuple[str, str]:
     """A finding's message and fix in the user's language: as the stage wrote them in English, else the plain
     wording of findings.toml translated by the catalogs (values such as reason labels looked up too). A finding
     without a fix stays without one."""
     code = resolve_language(lang)
     wording = None if code == "en" else finding_wording(rule, message_en, fix_en)
-    if wording is None:
-        return message_en, fix_en
-    _ = gettext_for(code)
-    message, fix, values = wording
-    values = {key: _(value) for key, value in values.items()}
-    return _(message, **values), (_(fix, **values) if fix_en else "")
+    return (message_en, fix_en) if wording is None else _translated(wording, code, bool(fix_en))
+
+
+def localize_error(kind: str, message_en: str, fix_en: str, lang: str | None) -> str:
+    """An error as the CLI prints it ('message Fix: fix'), in the user's language where findings.toml's [errors]
+    words its kind (the error's class name), else in English as raised."""
+    code = resolve_language(lang)
+    wording = None if code == "en" else _wording(_finding_texts().get("errors", {}).get(kind), message_en, fix_en)
+    message, fix = (message_en, fix_en) if wording is None else _translated(wording, code, bool(fix_en))
+    return f"{message} {gettext_for(code)('Fix: {fix}', fix=fix)}" if fix else message
 
 
 def placeholders(text: str) -> set[str]:

@@ -13,6 +13,7 @@ from pipeline.profile import Profile, available
 
 TEXTS = i18n._finding_texts()
 RULES = {name: entry for name, entry in TEXTS.items() if isinstance(entry, dict) and "message" in entry}
+ERRORS = TEXTS.get("errors", {})
 EXAMPLES = TEXTS.get("examples", [])
 # A run of two or more English words that hold a small letter: a sentence, where ids, numbers, URLs and paths
 # were taken out first (see english_sentences).
@@ -37,7 +38,8 @@ def msgids(lang: str) -> set:
 def test_the_detector_finds_english_and_spares_ids():
     """GIVEN translated text with ids, paths, URLs and commands, and text with an English sentence THEN only the
     sentence is found."""
-    clean = "1. 错误 [missing-url] POD/scan 1.pdf 请从 pan.baidu.com 下载 https://x.y/a b `evpack ledger list` KST CST"
+    clean = ("1. 错误 [missing-url] POD/scan 1.pdf 请从 pan.baidu.com 下载 https://x.y/a b `evpack ledger list` "
+             "KST CST")
     assert english_sentences(clean, ("POD/scan 1.pdf",)) == []
     assert english_sentences("处理：please take it again") == ["please take it again"]
 
@@ -50,10 +52,10 @@ def test_every_rule_of_every_profile_is_worded():
 
 @pytest.mark.parametrize("lang", ["en", "ko", "zh_Hans"])
 def test_every_wording_is_in_every_catalog(lang):
-    """GIVEN every message and fix of findings.toml and its variants THEN each is a msgid of the catalog, and a
-    variant's placeholders are groups its match can read."""
+    """GIVEN every message and fix of findings.toml and its variants (findings and CLI errors) THEN each is a msgid of
+    the catalog, and a variant's placeholders are groups its match can read."""
     ids = msgids(lang)
-    for rule, entry in RULES.items():
+    for rule, entry in [*RULES.items(), *ERRORS.items()]:
         texts = [entry["message"], entry["fix"]]
         for variant in entry.get("variants", ()):
             groups = set()
@@ -85,3 +87,33 @@ def test_english_stays_as_the_stage_wrote_it_and_others_translate():
     assert "买家沟通记录" in text and fix and not english_sentences(text + fix)
     assert localize_finding("low-quality", "a.png may be too poor: blurred (sharpness 12)", "", "ko")[1] == ""
     assert localize_finding("no-such-rule", "As written.", "Fix it.", "ko") == ("As written.", "Fix it.")
+
+
+@pytest.fixture
+def locale_env(monkeypatch):
+    """Sets the locale as a user's shell would, every other locale variable cleared."""
+    def set_locale(value: str) -> None:
+        for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("LANG", value)
+    return set_locale
+
+
+def test_cli_errors_and_notes_follow_the_locale(tmp_path, locale_env):
+    """GIVEN a damaged ledger and an empty one WHEN the ledger commands run under a Chinese, then an English locale
+    THEN the error (exit 1) and the 'no claims' note are Chinese with no English sentence, then English as raised."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(bytes(range(256)) * 8)
+    empty = str(tmp_path / "empty.sqlite3")
+    locale_env("zh_CN.UTF-8")
+    failed = CliRunner().invoke(cli, ["ledger", "list", "--ledger", str(damaged)], catch_exceptions=False)
+    assert failed.exit_code == 1 and "已损坏" in failed.stderr and "处理：" in failed.stderr
+    assert english_sentences(failed.stderr, (str(damaged),)) == [], failed.stderr
+    note = CliRunner().invoke(cli, ["ledger", "list", "--ledger", empty], catch_exceptions=False)
+    assert "没有任何索赔记录" in note.stderr
+    locale_env("C.UTF-8")
+    failed = CliRunner().invoke(cli, ["ledger", "list", "--ledger", str(damaged)], catch_exceptions=False)
+    assert failed.exit_code == 1 and "is damaged" in failed.stderr and "Fix: move it aside" in failed.stderr
