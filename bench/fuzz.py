@@ -8,7 +8,8 @@ unwritable, out-of-range dates, bad options, active PDF content, decompression b
 make up the count, generated ones: PDFs with random bytes changed or cut, claim.toml files edited at random,
 random bytes behind each format's magic bytes, file names of random bytes. It prints a table by kind: how many
 inputs, the exit codes, hangs (killed at the timeout), packet trees modified (sha256 of every entry before and
-after), user files deleted, the slowest run and the largest resident set of a run (evpack and its workers); then every input that ended in exit 4 or a hang, with its stderr.
+after), user files deleted, the slowest run and the largest resident set of a run (evpack and its workers); then
+every input that ended in exit 4 or a hang, with its stderr.
 """
 from __future__ import annotations
 
