@@ -92,9 +92,11 @@ class Timestamp:
     value: str             # ISO 8601 with offset (KST unless the text names another zone)
     page: int = 1
     zone: str = ""         # the IANA zone it was read in (Asia/Seoul by default; "" for an offset without a name)
+    role: str = ""         # capture (a screen's clock, a print header or footer) | event (anything else) | "" unknown
 
     def to_json(self) -> dict:
-        return {"text": self.text, "value": self.value, "page": self.page} | ({"zone": self.zone} if self.zone else {})
+        return ({"text": self.text, "value": self.value, "page": self.page} | ({"zone": self.zone} if self.zone else {})
+                | ({"role": self.role} if self.role else {}))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ dashes, split Korean syllables.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
 from typing import Sequence
@@ -88,11 +89,14 @@ def _bar_vote(page: PageReading, profile: Profile) -> Url | None:
 
 def _page_timestamps(page: PageReading, year: int | None, zone: Zone | None, local: bool,
                      today: date | None) -> list[Timestamp]:
-    """The bands (taskbar clock, print header) are read on their own too: one record per value. `zone` is the one
-    the document states for its times, `local` whether it says they are local to each row's place, `today` the
-    day a chat's 今天/昨天 counts from."""
+    """The bands (taskbar clock, print header) are read on their own too: one record per value, a capture (the
+    screen's clock, the print header or footer) where a band shows it. `zone` is the one the document states for
+    its times, `local` whether it says they are local to each row's place, `today` the day a chat's 今天/昨天
+    counts from."""
     found: dict[str, Timestamp] = {}
-    for text in (page.text, page.header_text, page.footer_text):
+    for text, band in ((page.text, False), (page.header_text, True), (page.footer_text, True)):
         for stamp in extract_timestamps(text, page.index, year, zone, local, today):
-            found.setdefault(stamp.value, stamp)
+            known = found.setdefault(stamp.value, stamp)
+            if band and known.role != "capture":
+                found[stamp.value] = replace(known, role="capture")
     return list(found.values())

@@ -39,6 +39,7 @@ class Form:
     name: str
     regex: re.Pattern
     year_from: str       # "" (printed), "document" (the document's year), "relative" (a day before `today`)
+    role: str = "event"  # capture: the form is a screen's clock or a print header's time
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def _expand(regex: str) -> str:
 
 @cache
 def _forms() -> tuple[Form, ...]:
-    return tuple(Form(f["name"], re.compile(_expand(f["regex"])), f.get("year", ""))
+    return tuple(Form(f["name"], re.compile(_expand(f["regex"])), f.get("year", ""), f.get("role", "event"))
                  for f in patterns()["timestamps"]["forms"])
 
 
@@ -220,28 +221,49 @@ def _printed(text: str) -> str:
     return re.sub(r"[^\S\n]*\n\s*", " ", text).strip()
 
 
+@cache
+def _day_header() -> tuple[re.Pattern, re.Pattern, Form]:
+    rules = patterns()["timestamps"]["day_headers"]
+    return (re.compile(_expand(rules["header"]), re.MULTILINE), re.compile(_expand(rules["row"]), re.MULTILINE),
+            Form("day-header-rows", re.compile(""), ""))
+
+
+def _day_rows(text: str) -> Iterable[tuple[int, int, dict]]:
+    """(start, end, groups) of every line that starts with a time under a line holding only a date (a day header
+    over its rows, patterns.toml [timestamps.day_headers]); the groups hold the header's date and the row's time."""
+    header, row, _ = _day_header()
+    headers = list(header.finditer(text))
+    for this, following in zip(headers, headers[1:] + [None]):
+        until = following.start() if following else len(text)
+        for match in row.finditer(text, this.end(), until):
+            yield match.start(), match.end(), {**match.groupdict(), **{k: this.group(k) for k in ("y", "mo", "d")}}
+
+
 def extract_timestamps(text: str, page: int, default_year: int | None, stated: Zone | None = None,
                        local: bool = False, today: date | None = None) -> list[Timestamp]:
-    """Timestamps in text order. Overlapping readings: the leftmost wins, then the more specific form. `stated`
-    is the zone the page states, `local` whether it says its times are local to each row's place, `today` the day
-    a 今天/昨天 counts from (`latest_date`)."""
-    matches = sorted(((m.start(), order, m, form) for order, form in enumerate(_forms())
-                      for m in form.regex.finditer(text)), key=lambda item: item[:2])
+    """Timestamps in text order. Overlapping readings: the leftmost wins, then the more specific form, then a day
+    header's row. `stated` is the zone the page states, `local` whether it says its times are local to each row's
+    place, `today` the day a 今天/昨天 counts from (`latest_date`). Each carries its form's role (capture for a
+    clock's or a print header's form, else event)."""
+    rows_form = _day_header()[2]
+    matches = sorted([(m.start(), order, m.end(), m.groupdict(), form) for order, form in enumerate(_forms())
+                      for m in form.regex.finditer(text)]
+                     + [(start, len(_forms()), end, groups, rows_form) for start, end, groups in _day_rows(text)],
+                     key=lambda item: item[:2])
     taken_until = -1
     found = []
-    for start, _, match, form in matches:
+    for start, _, match_end, groups, form in matches:
         if start < taken_until:
             continue
-        taken_until = match.end()  # an impossible reading still claims its span: no fragment of it is read again
-        groups = match.groupdict()
-        zone, end = _zone_near(text, start, match.end())
+        taken_until = match_end  # an impossible reading still claims its span: no fragment of it is read again
+        zone, end = _zone_near(text, start, match_end)
         if groups.get("zone"):
             zone = _named_offset("Z") if groups["zone"] == "Z" else _numeric_offset(groups["zone"])
         zone = zone or (_place_zone(text, start) if local else None) or stated or default_zone()
         moment = _build(groups, form, default_year, zone.info, today)
         if moment:
             found.append(Timestamp(text=_printed(text[start:end]), value=moment.isoformat(), page=page,
-                                   zone=zone.name))
+                                   zone=zone.name, role=form.role))
     return found
 
 

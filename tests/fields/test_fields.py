@@ -430,3 +430,23 @@ def test_a_misread_road_name_is_named_by_the_road_list_and_the_read_is_kept(prof
         ("서울특별시 송파구 없는길로 7", "unlisted", None)]
     assert found[0].to_json()["as_read"] == "부산광역시 해운대구 셈중앙로 48"
     assert "as_read" not in found[1].to_json()
+
+
+def test_a_clock_read_in_a_band_is_the_capture_and_table_times_are_events(profile):
+    """GIVEN a CJ tracking screenshot whose footer band holds the taskbar clock WHEN its fields are read THEN the
+    clock's timestamp is a capture, the table's are events, and each is in Korea's zone (the page states none)."""
+    stamps = _read(profile, CJ_PAGE + CJ_FOOTER, footer=CJ_FOOTER).timestamps
+    roles = {t.value: t.role for t in stamps}
+    assert roles.pop("2026-03-11T14:31:00+09:00") == "capture"
+    assert set(roles.values()) == {"event"} and len(roles) == 3
+    assert {t.zone for t in stamps} == {"Asia/Seoul"}
+    assert stamps[0].to_json()["role"] in ("capture", "event") and stamps[0].to_json()["zone"] == "Asia/Seoul"
+
+
+def test_a_chat_from_a_chinese_phone_is_read_in_beijing_time(profile):
+    """GIVEN a WeChat screenshot whose status bar names a Chinese carrier, with a dated and a 昨天 line
+    WHEN read THEN both times are Beijing time (+08:00), 昨天 the day before the latest date the page shows."""
+    text = "中国移动 4G 下午3:05\n张经理\n2026年3月10日 下午1:25\n运单号 SF1234567890123\n昨天 晚上8:16\n收到了\n截图 2026-03-12"
+    stamps = _read(profile, text).timestamps
+    assert [t.value for t in stamps] == ["2026-03-10T13:25:00+08:00", "2026-03-11T20:16:00+08:00"]
+    assert {t.zone for t in stamps} == {"Asia/Shanghai"}

@@ -47,6 +47,8 @@ def _examples() -> list:
     for form, of_form in stamps["forms"].items():
         add("timestamps", f"timestamps.{form}", of_form.get("match", {}), expect=lambda c: [c["expect"]])
         add("timestamps", f"timestamps.{form}.reject", of_form.get("reject", {}))
+    for verdict in ("match", "reject"):
+        add("timestamps", f"timestamps.day_headers.{verdict}", stamps["day_headers"][verdict])
     for where in ("stated_zones", "local_times"):
         for verdict in ("match", "reject"):
             add("zoned", f"timestamps.{where}.{verdict}", stamps[where][verdict],
