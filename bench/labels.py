@@ -6,9 +6,9 @@ Each label is drawn on its own (not with samples/draw.py's kit): a carrier's nam
 (grouped as carriers print it), a Code 128 (or Code 39 / ITF) of the number encoded by zxing-cpp's writer, a
 QR code or a Data Matrix or PDF417 on some, a product's EAN-13 on some (a barcode that is no tracking number), an
 address block. Each label is written as it is drawn (PNG) and as phone photos of it (perspective, rotation, blur,
-uneven light, sensor noise, JPEG): a photo of one label at 1.5-4 MP, and a large one (~20 MP) on every third.
-`truth.json` lists each file's tracking number, carrier and which barcodes it shows. Seeds below 1000 are the
-tuning seeds; test seeds are 1000 and above (bench/README.md reports them once).
+uneven light, sensor noise, JPEG): a photo of one label at 1.5-2.4 MP, and a large one (~20 MP) on every third.
+`truth.json` lists each file's tracking number, carrier, the barcodes it shows and its address. Seeds below 1000
+are the tuning seeds; test seeds are 1000 and above (bench/README.md reports them once).
 """
 from __future__ import annotations
 
@@ -87,8 +87,9 @@ def symbol_image(content: str, symbology: str, module_px: int) -> Image.Image:
     return Image.fromarray(np.asarray(code.to_image(scale=module_px))).convert("L")
 
 
-def draw_label(label: Label, rng: random.Random) -> tuple[Image.Image, list[list[str]]]:
-    """The label as a printer makes it (about 4 x 6 inches at 200 dpi), and the barcodes on it [symbology, text]."""
+def draw_label(label: Label, rng: random.Random) -> tuple[Image.Image, list[list[str]], str]:
+    """The label as a printer makes it (about 4 x 6 inches at 200 dpi), the barcodes on it [symbology, text] and
+    the recipient's address it prints."""
     width, height = 800, 1200
     page = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(page)
@@ -103,7 +104,8 @@ def draw_label(label: Label, rng: random.Random) -> tuple[Image.Image, list[list
         bars = bars.resize((width - 80, bars.height), Image.NEAREST)
     bars = bars.resize((bars.width, rng.randint(120, 180)), Image.NEAREST)
     draw.text((40, 270), "받는 분", font=font(26), fill=0)
-    draw.text((40, 310), rng.choice(ADDRESSES), font=font(28), fill=0)
+    address = rng.choice(ADDRESSES)
+    draw.text((40, 310), address, font=font(28), fill=0)
     draw.text((40, 350), f"홍*동  010-****-{rng.randint(1000, 9999)}", font=font(26), fill=0)
     page.paste(bars, ((width - bars.width) // 2, 430))
     draw.text(((width - 300) // 2, 440 + bars.height), label.printed, font=font(26), fill=0)
@@ -127,7 +129,7 @@ def draw_label(label: Label, rng: random.Random) -> tuple[Image.Image, list[list
         page.paste(symbol_image(body + str(check), "EAN13", 3), (40, y))
         shown.append(["EAN13", body + str(check)])
     draw.text((420, y + 10), "상품: 생활용품 1개", font=font(26), fill=0)
-    return page, shown
+    return page, shown, address
 
 
 def photographed(page: Image.Image, rng: np.random.Generator, out_long: int) -> Image.Image:
@@ -171,7 +173,7 @@ def generate(out: Path, seed: int, count: int) -> dict:
     truth = {}
     for i in range(count):
         label = make_label(rng)
-        page, shown = draw_label(label, rng)
+        page, shown, address = draw_label(label, rng)
         files = {f"s{seed}-{i:02d}-label.png": None, f"s{seed}-{i:02d}-photo.jpg": int(nprng.integers(1500, 2400))}
         if i % 3 == 2:
             files[f"s{seed}-{i:02d}-photo-large.jpg"] = 5200
@@ -181,7 +183,8 @@ def generate(out: Path, seed: int, count: int) -> dict:
             else:
                 photo = photographed(page, nprng, long_side)
                 (out / name).write_bytes(jpeg(photo, int(nprng.integers(70, 90))))
-            truth[name] = {"tracking_numbers": [label.number], "carrier": label.carrier, "barcodes": shown}
+            truth[name] = {"tracking_numbers": [label.number], "carrier": label.carrier, "barcodes": shown,
+                           "korean_addresses": [address]}
     (out / "truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False), encoding="utf-8")
     return truth
 

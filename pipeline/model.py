@@ -160,13 +160,16 @@ class Barcode:
     text: str              # the decoded content
     box: tuple[int, int, int, int] | None = None  # [x0, y0, x1, y1] in the page image's pixels; None when it was
                                                   # decoded on a photo's warped-flat copy only
+    angle: float = 0.0     # degrees the symbol is turned counter-clockwise from upright on the page image
 
     def to_json(self) -> dict:
-        return {"format": self.format, "text": self.text} | ({"box": list(self.box)} if self.box else {})
+        return ({"format": self.format, "text": self.text} | ({"box": list(self.box)} if self.box else {})
+                | ({"angle": self.angle} if self.angle else {}))
 
     @classmethod
     def from_json(cls, data: Mapping) -> "Barcode":
-        return cls(data["format"], data["text"], tuple(data["box"]) if data.get("box") else None)
+        return cls(data["format"], data["text"], tuple(data["box"]) if data.get("box") else None,
+                   data.get("angle", 0.0))
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,9 @@ def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules
     if valid:
         for kind in signals["tracking_number_kinds"]:
             add(kind, signals["tracking_number"], f"tracking number {valid[0]}")
+    coded = [t.value for t in fields.tracking_numbers if t.source == "barcode" and t.checksum != "bad"]
+    if coded:
+        add("carrier-tracking", signals["barcode_tracking_number"], f"tracking number {coded[0]} in a barcode")
     turns = len(rules.turn.findall(reading.text))
     if turns >= signals["turns_min"]:
         add("message-thread", signals["turns"], f"{turns} lines open a buyer/seller turn")

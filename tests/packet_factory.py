@@ -50,7 +50,8 @@ def reading(spec: dict) -> Reading:
                        width=width, height=height, sharpness=spec.get("sharpness", 400.0 if ocr else None),
                        header_text=spec.get("header", ""), footer_text=spec.get("footer", ""))
     tracking = tuple(TrackingNumber(value=t, carrier=None, checksum="ok") if isinstance(t, str)
-                     else TrackingNumber(value=t["value"], carrier=t.get("carrier"), checksum=t.get("checksum", "ok"))
+                     else TrackingNumber(value=t["value"], carrier=t.get("carrier"), checksum=t.get("checksum", "ok"),
+                                         source=t.get("source", ""))
                      for t in spec.get("tracking", ()))
     stamps = tuple(Timestamp(text=t, value=t) if isinstance(t, str) else Timestamp(text=t["text"], value=t["value"])
                    for t in spec.get("timestamps", ()))

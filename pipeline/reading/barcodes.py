@@ -32,6 +32,9 @@ class BarcodeSettings(FlatSettings, file=SETTINGS_FILE, what="The barcode settin
     links: list[str]
     screen_max_pixels: int
     max_side: int
+    straighten_min_deg: float
+    straighten_max_deg: float
+    straighten_agree_deg: float
     text_layer_render_dpi: float
 
     def __post_init__(self):
@@ -75,7 +78,8 @@ def read(image: Image.Image, flat: Image.Image | None = None, turned: bool = Tru
                 continue
             key = (code.format.name, code.text)
             if key not in found:
-                found[key] = Barcode(code.format.name, code.text, _box(code.position, factor) if in_page else None)
+                found[key] = Barcode(code.format.name, code.text, _box(code.position, factor) if in_page else None,
+                                     _angle(code.position) if in_page else 0.0)
     return tuple(sorted(found.values(), key=lambda b: (b.box is None, (b.box or (0, 0))[1], (b.box or (0, 0))[0])))
 
 
@@ -83,6 +87,36 @@ def links(symbols: Iterable[Barcode]) -> tuple[str, ...]:
     """The payloads of the symbologies that may carry a link (QR codes), for the external-link rule."""
     kinds = set(settings().links)
     return tuple(dict.fromkeys(b.text for b in symbols if b.format in kinds))
+
+
+def tilt(symbols: Iterable[Barcode]) -> float | None:
+    """How far a photographed page is turned, measured on its symbols' edges: their median angle where it lies
+    between barcodes.toml's straighten_min_deg and straighten_max_deg either way and every symbol agrees within
+    straighten_agree_deg; else None (upright already, turned by 90 degrees, or symbols that disagree)."""
+    cfg = settings()
+    angles = sorted(b.angle for b in symbols if b.box is not None)
+    if not angles or angles[-1] - angles[0] > cfg.straighten_agree_deg:
+        return None
+    median = angles[len(angles) // 2]
+    return median if cfg.straighten_min_deg <= abs(median) <= cfg.straighten_max_deg else None
+
+
+def straightened(image: Image.Image, symbols: Iterable[Barcode]) -> Image.Image:
+    """`image` turned back by its symbols' `tilt` (a new, larger image with white corners), or `image` itself."""
+    angle = tilt(symbols)
+    if angle is None:
+        return image
+    white = 255 if image.mode in ("L", "1", "P") else (255,) * len(image.getbands())
+    return image.rotate(-angle, resample=Image.BICUBIC, expand=True, fillcolor=white)
+
+
+def _angle(position: zxingcpp.Position) -> float:
+    """Degrees a symbol is turned counter-clockwise, from the slant of its left and right edges (a linear symbol's
+    box is found along a scan row, so its top and bottom are level; the sides carry the angle)."""
+    left = math.atan2(position.bottom_left.x - position.top_left.x, position.bottom_left.y - position.top_left.y)
+    right = math.atan2(position.bottom_right.x - position.top_right.x,
+                       position.bottom_right.y - position.top_right.y)
+    return round(math.degrees((left + right) / 2), 1)
 
 
 def _bounded(image: Image.Image, side: int) -> tuple[Image.Image, int]:

@@ -269,16 +269,18 @@ def read_page(job: PageJob) -> PageResult:
         # A scan is straightened first (measured on 13 scanned pages, bench/tune_deskew.py: tracking numbers
         # 11 -> 13, see deskew.toml), then its table borders are painted out, as a photographed document's are.
         # A photo of a monitor or of a sheet of paper (rectify finds its corners) is read as it is and warped flat.
+        # A photo without such corners whose barcodes lie tilted (a label) is read turned back by their angle.
         flat = None if scan else rectify.rectified(image)
-        upright = deskew.deskewed(image) if scan else image
+        # A screenshot's bars stand upright; a photo's or a scan's may lie turned (barcodes.toml).
+        screenshot = job.usable_type == "png" and job.pixels <= barcodes.settings().screen_max_pixels
+        symbols = barcodes.read(image, flat, turned=not screenshot)
+        upright = deskew.deskewed(image) if scan else image if screenshot or flat is not None else \
+            barcodes.straightened(image, symbols)
         page, languages = ocr.ocr_page(upright, job.index, job.work_png, job.timeout,
                                        page_psm(job.usable_type, upright.size), screen=not scan,
                                        unrule=scan or is_document_photo(job, upright.size))
         if flat is not None and page.source == "ocr":
             page = with_flat_read(page, flat, job, languages)
-        # A screenshot's bars stand upright; a photo's or a scan's may lie turned (barcodes.toml).
-        screenshot = job.usable_type == "png" and job.pixels <= barcodes.settings().screen_max_pixels
-        symbols = barcodes.read(image, flat, turned=not screenshot)
     return PageResult(replace(page, barcodes=symbols), languages if page.source == "ocr" else "",
                       barcodes.links(symbols))
 

@@ -57,7 +57,7 @@ def test_photographed_labels_decode_exactly():
     rng, nprng = random.Random(3), np.random.default_rng(3)
     for _ in range(3):
         label = labels.make_label(rng)
-        page, shown = labels.draw_label(label, rng)
+        page, shown, _ = labels.draw_label(label, rng)
         photo = Image.open(io.BytesIO(labels.jpeg(labels.photographed(page, nprng, 1800), 75)))
         found = {b.text for b in barcodes.read(photo)}
         assert label.number in found
@@ -71,6 +71,24 @@ def test_bars_lying_sideways_are_read_where_the_page_may_lie_turned():
     sideways = page.rotate(90, expand=True)
     assert [b.text for b in barcodes.read(sideways, turned=True)] == ["689212345674"]
     assert barcodes.read(sideways, turned=False) == ()
+
+
+@pytest.mark.parametrize(("turned", "tilted"), [(0, False), (1, False), (6, True), (-9, True), (90, False)])
+def test_a_tilted_photo_is_turned_back_by_its_barcodes_angle(turned, tilted):
+    """GIVEN a page turned by a few degrees (as a label photographed at an angle), upright, or lying sideways
+    WHEN its symbols' tilt is measured THEN a tilt of a few degrees is found within two degrees and undone by
+    `straightened`, an upright page or one turned by 90 degrees is left as it is."""
+    page, _ = page_with("Code128", "689212345674")
+    photo = page.rotate(turned, expand=True, fillcolor=255)
+    symbols = barcodes.read(photo)
+    angle = barcodes.tilt(symbols)
+    assert (angle is not None) == tilted
+    if tilted:
+        assert abs(angle - turned) <= 2
+        assert barcodes.straightened(photo, symbols).size != photo.size
+        assert abs(barcodes.read(barcodes.straightened(photo, symbols))[0].angle) < abs(turned)
+    else:
+        assert barcodes.straightened(photo, symbols) is photo
 
 
 def test_the_flat_copy_is_decoded_when_the_photo_gives_nothing_and_has_no_box():
@@ -93,7 +111,7 @@ def test_qr_payloads_stay_links_for_the_external_link_rule():
 def test_the_read_cache_keeps_barcodes(tmp_path):
     """GIVEN a reading whose page has barcodes WHEN it is cached and read back THEN the barcodes come back equal."""
     page = PageReading(index=1, text="x", source="ocr",
-                       barcodes=(Barcode("Code128", "689212345674", (1, 2, 3, 4)), Barcode("QRCode", "u")))
+                       barcodes=(Barcode("Code128", "689212345674", (1, 2, 3, 4), -5.6), Barcode("QRCode", "u")))
     reading = Reading(source="a.png", sha256="ab" * 32, pages=(page,), fields=Fields(), languages=(), engine="e")
     cache = ReadCache(tmp_path, "e", "v1")
     assert cache.put(reading)
@@ -114,11 +132,11 @@ def test_scan_reports_a_photographed_labels_number_from_its_barcode(tmp_path):
     barcode's number only: OCR's reading one character off it is replaced, not reported beside it."""
     rng, nprng = random.Random(7), np.random.default_rng(7)
     label = labels.make_label(rng)
-    page, _ = labels.draw_label(label, rng)
+    page, _, _ = labels.draw_label(label, rng)
     (tmp_path / "photo.jpg").write_bytes(labels.jpeg(labels.photographed(page, nprng, 1800), 80))
     last = max(i for i, c in enumerate(label.printed) if c.isdigit())
     wrong = label.printed[:last] + str((int(label.printed[last]) + 1) % 10) + label.printed[last + 1:]
-    misprinted, _ = labels.draw_label(replace(label, printed=wrong), random.Random(1))
+    misprinted, _, _ = labels.draw_label(replace(label, printed=wrong), random.Random(1))
     misprinted.save(tmp_path / "label.png")
     files = {Path(entry["path"]).name: entry for entry in scan_json(tmp_path / "photo.jpg", tmp_path / "label.png")
              ["files"]}
@@ -131,7 +149,7 @@ def test_scan_reports_a_photographed_labels_number_from_its_barcode(tmp_path):
 
 def test_scan_reports_where_text_numbers_come_from(tmp_path):
     """GIVEN a screenshot-like image with a labelled number and no barcode WHEN scanned THEN the number's source
-    is "ocr" and the file lists no barcodes."""
+    is "ocr" (in the JSON and the table) and the file lists no barcodes."""
     page = Image.new("L", (900, 200), 255)
     ImageDraw.Draw(page).text((20, 60), "CJ Logistics Tracking No. 689212345674", fill=0,
                               font=labels.ImageFont.truetype(labels.FONTS[1], 32))
@@ -139,3 +157,5 @@ def test_scan_reports_where_text_numbers_come_from(tmp_path):
     entry = scan_json(tmp_path / "shot.png")["files"][0]
     assert [(n["value"], n["source"]) for n in entry["fields"]["tracking_numbers"]] == [("689212345674", "ocr")]
     assert entry["barcodes"] == []
+    table = CliRunner().invoke(cli, ["scan", str(tmp_path / "shot.png")], catch_exceptions=False).stdout
+    assert "689212345674" in table and "[ocr]" in table

@@ -34,9 +34,10 @@ def scan_text(document: dict) -> str:
                      f"languages: {', '.join(entry['languages']) or '-'})")
         for t in fields["tracking_numbers"]:
             lines.append(f"  tracking   {t['value']}  carrier={t['carrier'] or '?'}  checksum={t['checksum']}"
-                         f"  p.{t.get('page', 1)}")
+                         f"  p.{t.get('page', 1)}" + (f"  [{t['source']}]" if t.get("source") else ""))
         for t in fields["timestamps"]:
-            lines.append(f"  timestamp  {t['value']}  ({t['text']})  p.{t.get('page', 1)}")
+            lines.append(f"  timestamp  {t['value']}  ({t['text']})  p.{t.get('page', 1)}"
+                         + (f"  [{t['zone']}{', ' + t['role'] if t.get('role') else ''}]" if t.get("zone") else ""))
         for u in fields["urls"]:
             lines.append(f"  url        {u['value']}{'  [address bar]' if u.get('address_bar') else ''}"
                          f"  p.{u.get('page', 1)}")
