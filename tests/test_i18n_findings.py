@@ -117,3 +117,23 @@ def test_cli_errors_and_notes_follow_the_locale(tmp_path, locale_env):
     locale_env("C.UTF-8")
     failed = CliRunner().invoke(cli, ["ledger", "list", "--ledger", str(damaged)], catch_exceptions=False)
     assert failed.exit_code == 1 and "is damaged" in failed.stderr and "Fix: move it aside" in failed.stderr
+
+
+def test_report_html_findings_follow_the_language(tmp_path):
+    """GIVEN a batch summary's finding WHEN report.html's packet view is made in zh_Hans, then en THEN its message and
+    fix are the Chinese wording with the number, then the English as written."""
+    from dataclasses import replace
+
+    from pipeline.batch.batch import PacketSummary
+    from pipeline.context import Context
+    from pipeline.output.reports.batch import packet_view
+    finding = {"rule": "tracking-mismatch", "severity": "error", "file": "a.png",
+               "message": "a.png shows tracking number 640167099136 (p.1), not the claim's 568339513041, and more.",
+               "fix": "attach the carrier's page for parcel 568339513041."}
+    summary = PacketSummary(path="s/c", verdict="fail", findings=(finding,))
+    ctx = Context(profile=Profile.load(), workdir=tmp_path, lang="zh_Hans")
+    (shown,) = packet_view(tmp_path, summary, ctx)["findings"]
+    assert "640167099136" in shown["message"] and "运单号" in shown["message"] and "568339513041" in shown["fix"]
+    assert not english_sentences(shown["message"] + shown["fix"])
+    (shown,) = packet_view(tmp_path, summary, replace(ctx, lang="en"))["findings"]
+    assert (shown["message"], shown["fix"]) == (finding["message"], finding["fix"])

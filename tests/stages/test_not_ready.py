@@ -43,11 +43,12 @@ def test_failed_bundle_holds_not_ready_with_findings_and_fixes(tmp_path):
 
 
 def test_not_ready_is_in_the_chosen_language(tmp_path):
-    """GIVEN the same failed packet built with --lang ko WHEN built THEN NOT-READY.txt's headings and rule titles
-    are Korean (the catalogs have them)."""
+    """GIVEN the same failed packet built with --lang ko WHEN built THEN NOT-READY.txt's headings, rule titles and
+    the finding's message and fix are Korean (the catalogs have them), the numbers kept."""
     _, out = built(tmp_path, lang="ko", files=[EMS_PAGE])
     text = (out / NOT_READY).read_text(encoding="utf-8")
     assert text.startswith("준비 안 됨") and "운송장 번호가 클레임과 다름" in text and "해결" in text
+    assert "클레임의 689212345674와 다르며" in text and "attach the carrier's page" not in text
 
 
 def test_passing_bundle_has_no_not_ready(tmp_path):

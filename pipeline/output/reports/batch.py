@@ -36,7 +36,7 @@ from rich.progress import (
 
 from pipeline import __version__
 from pipeline.context import Context
-from pipeline.i18n import format_left, format_when, gettext_for, rule_title
+from pipeline.i18n import format_left, format_when, gettext_for, localize_finding, rule_title
 
 if TYPE_CHECKING:
     from pipeline.batch.batch import PacketSummary
@@ -205,7 +205,9 @@ def packet_view(out: Path, s: PacketSummary, ctx: Context) -> dict:
         "deadline_window": format_when(s.deadline, ctx.lang, window_zone) if s.deadline else "",
         "deadline_local": format_when(s.deadline, ctx.lang, ctx.display_zone) if s.deadline else "",
         "output": s.output, "reused": s.reused, "error": s.error, "log": s.log,
-        "findings": [{**f, "title": rule_title(f["rule"], ctx.lang), "severity_label": _(f["severity"])}
+        "findings": [{**f, "title": rule_title(f["rule"], ctx.lang), "severity_label": _(f["severity"]),
+                      **dict(zip(("message", "fix"), localize_finding(f["rule"], f.get("message", ""),
+                                                                      f.get("fix", ""), ctx.lang)))}
                      for f in s.findings],
         "thumbnails": [{"name": name, "uri": thumbnail_uri(out / s.output / "upload" / name)}
                        for name in s.uploads] if s.output else [],

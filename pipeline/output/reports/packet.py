@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.context import Context
-from pipeline.i18n import format_left, format_when, gettext_for, rule_title
+from pipeline.i18n import format_left, format_when, gettext_for, localize_finding, rule_title
 from pipeline.model import PacketState
 from pipeline.output.reports.check import ordered
 
@@ -45,7 +45,7 @@ def report_json(state: PacketState, ctx: Context) -> dict:
 def not_ready_text(state: PacketState, ctx: Context) -> str:
     """NOT-READY.txt of a failed bundle: that it must not be submitted, the deadline, every finding with its fix
     (errors first, in the order to fix them) and the files left out of upload/. Headings and rule titles in the
-    chosen language where the catalogs have them, English otherwise; finding messages are English."""
+    chosen language where the catalogs have them, English otherwise; findings worded as `check` words them."""
     _ = gettext_for(ctx.lang)
     claim_id = state.claim.claim_id if state.claim else (state.root.name if state.root else "packet")
     lines = [_("NOT READY: do not submit this packet."), "",
@@ -59,10 +59,11 @@ def not_ready_text(state: PacketState, ctx: Context) -> str:
                         left=format_left(state.deadline - ctx.now, ctx.lang))]
     for number, finding in enumerate(ordered(state.findings, ctx.profile), 1):
         where = f" ({finding.file})" if finding.file else ""
+        message, fix = localize_finding(finding.rule, finding.message, finding.fix, ctx.lang)
         lines += ["", f"{number}. {_(finding.severity).upper()} [{finding.rule}] {rule_title(finding.rule, ctx.lang)}"
-                      f"{where}", f"   {finding.message}"]
-        if finding.fix:
-            lines.append(f"   {_('Fix')}: {finding.fix}")
+                      f"{where}", f"   {message}"]
+        if fix:
+            lines.append(f"   {_('Fix')}: {fix}")
     if state.left_out:
         lines += ["", _("Left out of upload/") + ":"] + [f"- {source}: {why}" for source, why in state.left_out.items()]
     return "\n".join(lines) + "\n"
