@@ -7,6 +7,8 @@ bundles: any edit to evpack's code or data gives new keys, never a result made b
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import os
 from functools import cache
@@ -29,6 +31,27 @@ def configure_process() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     cv2.setNumThreads(1)
     Image.MAX_IMAGE_PIXELS = ocr.settings().max_image_pixels
+    quiet_leptonica()
+
+
+# Leptonica's message severities (leptonica/environ.h): messages below the set severity are not printed.
+LEPTONICA_SEVERITY_NONE = 6
+
+
+@cache
+def quiet_leptonica() -> bool:
+    """Leptonica (under the in-process Tesseract) prints its own errors, such as "Error in pixScanForForeground" for
+    an empty region, straight to stderr, where they break a progress bar and tell a user nothing; a page that cannot
+    be read is judged by its OCR result instead. Sets Leptonica's message severity to none in this process. Returns
+    False where the library is not installed (the `tesseract` command engine captures its child's stderr anyway)."""
+    name = ctypes.util.find_library("lept") or ctypes.util.find_library("leptonica")
+    if not name:
+        return False
+    try:
+        ctypes.CDLL(name).setMsgSeverity(LEPTONICA_SEVERITY_NONE)
+    except (OSError, AttributeError):
+        return False
+    return True
 
 
 def fingerprint_of(top: Path) -> str:

@@ -5,6 +5,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from pipeline import runtime
 from pipeline.reading import ocr
 from tests.conftest import ROOT
@@ -43,3 +45,29 @@ def test_fingerprint_covers_every_code_file_the_reading_calls(tmp_path):
     after = runtime.fingerprint_of(tmp_path)
     assert after != before
     assert ocr.OcrSettings.load(code=after).version != ocr.OcrSettings.load(code=before).version
+
+
+LEPTONICA_ERROR = """
+import ctypes, ctypes.util, sys
+sys.path.insert(0, {root!r})
+if {quiet}:
+    from pipeline.runtime import configure_process
+    configure_process()
+lib = ctypes.CDLL(ctypes.util.find_library("lept") or ctypes.util.find_library("leptonica"))
+lib.pixScanForForeground(None, None, 0, None)  # Leptonica's own error: no image given
+"""
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_configured_process_prints_no_leptonica_errors(quiet):
+    """GIVEN Leptonica (the image library under the in-process Tesseract), which prints its own errors to stderr
+    WHEN a Leptonica call fails in a process evpack configured, and in one it did not
+    THEN only the unconfigured one prints "Error in ..." (the control shows the probe can fail)."""
+    import ctypes.util
+
+    if not (ctypes.util.find_library("lept") or ctypes.util.find_library("leptonica")):
+        pytest.fail("Leptonica is not installed: run scripts/setup-system.sh")
+    child = subprocess.run([sys.executable, "-c", LEPTONICA_ERROR.format(root=str(ROOT), quiet=quiet)],
+                           capture_output=True, text=True, timeout=60)
+    assert child.returncode == 0, child.stderr
+    assert ("Error in pixScanForForeground" in child.stderr) is not quiet, child.stderr
