@@ -277,11 +277,7 @@ def phone_photo_of_screen(screen: Image.Image, rng: np.random.Generator, out_w: 
     bezel = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
     # the desk scene, then the screen projected onto it with a perspective
     scene = Image.new("RGB", (out_w, out_h), (96, 84, 70))
-    jitter = lambda s: float(rng.uniform(-s, s))  # noqa: E731
-    quad = [(out_w * 0.06 + jitter(20), out_h * 0.09 + jitter(20)),
-            (out_w * 0.95 + jitter(20), out_h * 0.04 + jitter(20)),
-            (out_w * 0.98 + jitter(15), out_h * 0.92 + jitter(15)),
-            (out_w * 0.03 + jitter(15), out_h * 0.97 + jitter(15))]
+    quad = jittered_quad(rng, out_w, out_h, ((0.06, 0.09, 20), (0.95, 0.04, 20), (0.98, 0.92, 15), (0.03, 0.97, 15)))
     coeffs = perspective_coeffs(quad, [(0, 0), (bezel.width, 0), (bezel.width, bezel.height), (0, bezel.height)])
     warped = bezel.transform((out_w, out_h), Image.PERSPECTIVE, coeffs, Image.BICUBIC)
     mask = Image.new("L", (out_w, out_h), 0)
@@ -297,6 +293,13 @@ def phone_photo_of_screen(screen: Image.Image, rng: np.random.Generator, out_w: 
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
 
 
+def jittered_quad(rng: np.random.Generator, width: int, height: int,
+                  corners: tuple[tuple[float, float, float], ...]) -> list[tuple[float, float]]:
+    """Each corner (x and y as fractions of width and height, then a jitter in px) moved by up to its jitter on
+    each axis, x drawn before y, corner after corner."""
+    return [(width * fx + float(rng.uniform(-s, s)), height * fy + float(rng.uniform(-s, s))) for fx, fy, s in corners]
+
+
 def perspective_coeffs(dst_quad, src_quad) -> list[float]:
     """Coefficients for Image.transform(PERSPECTIVE): maps output points (dst) to input points (src)."""
     rows, rhs = [], []
@@ -310,11 +313,7 @@ def photo_of_paper(page: Image.Image, rng: np.random.Generator, out_w: int = 150
     """A phone photo of a paper document on a table: slight perspective, uneven light, noise."""
     page = page.convert("RGB")
     out_h = round(out_w * page.height / page.width * 1.08)
-    jitter = lambda s: float(rng.uniform(-s, s))  # noqa: E731
-    quad = [(out_w * 0.05 + jitter(12), out_h * 0.04 + jitter(12)),
-            (out_w * 0.95 + jitter(12), out_h * 0.05 + jitter(12)),
-            (out_w * 0.97 + jitter(10), out_h * 0.96 + jitter(10)),
-            (out_w * 0.03 + jitter(10), out_h * 0.95 + jitter(10))]
+    quad = jittered_quad(rng, out_w, out_h, ((0.05, 0.04, 12), (0.95, 0.05, 12), (0.97, 0.96, 10), (0.03, 0.95, 10)))
     coeffs = perspective_coeffs(quad, [(0, 0), (page.width, 0), (page.width, page.height), (0, page.height)])
     scene = Image.new("RGB", (out_w, out_h), (139, 115, 85))
     mask = Image.new("L", (out_w, out_h), 0)
