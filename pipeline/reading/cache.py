@@ -1,6 +1,7 @@
 """The read cache: what was read from a file's pages, keyed by its content, the OCR engine and the reader settings.
 
-A new Tesseract, new language data or a changed `ocr.toml` gives new keys, so stale reads are never served.
+A new Tesseract, new language data, a changed `ocr.toml` or any change to evpack's code or data (the code
+fingerprint, pipeline/runtime.py) gives new keys, so stale reads are never served.
 Only pages, QR payloads and image size are stored: fields are extracted afresh on every hit (milliseconds), so
 a new fields extractor or rules profile never meets stale fields. One JSON file per entry, written to a temp file
 and moved into place (`os.replace`), so concurrent processes see a whole entry or none; an entry that cannot be
