@@ -104,6 +104,9 @@ def valid_profile(ctx, param, value: str | None) -> Profile | None:
 def make_context(opts: dict, workdir: Path) -> Context:
     announce_engine()
     cache = None if opts.get("no_cache") else Path(opts["cache_dir"]) if opts.get("cache_dir") else default_cache_dir()
+    if cache is not None and cache.is_dir():
+        from pipeline.cachedir import prune
+        prune(cache)  # the cache stays within cache.toml's bound; a no-op below it
     ledger = opts.get("ledger")
     profile = opts.get("profile")
     profile = profile if isinstance(profile, Profile) else Profile.load(profile)
@@ -321,6 +324,51 @@ def doctor(as_json, cache_dir, ledger_path):
     else:
         click.echo(report_text(checks))
     sys.exit(int(ExitCode.MISSING_DEPENDENCY if any(c.status == "missing" for c in checks) else ExitCode.OK))
+
+
+SIZE_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
+
+
+def parse_size(ctx, param, value: str | None) -> int | None:
+    """A size such as 500MB, 2GB, 1.5GiB or 123456 (bytes)."""
+    if value is None:
+        return None
+    number = value.strip().upper().rstrip("S")
+    unit = number.lstrip("0123456789._")
+    try:
+        size = float(number[:len(number) - len(unit)].replace("_", "")) * SIZE_UNITS[unit.strip()]
+    except (ValueError, KeyError):
+        raise click.BadParameter(f"'{value}' is not a size; write it as 500MB, 2GB or a number of bytes.") from None
+    return int(size)
+
+
+@cli.group()
+def cache():
+    """The cache folder: read results and converted images, all of which can be made again from the evidence."""
+
+
+@cache.command("prune")
+@click.option("--max-size", callback=parse_size, metavar="SIZE",
+              help="Keep at most this much (e.g. 500MB; 0 empties the cache). Default: the bound in cache.toml.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The cache folder (default: evpack's).")
+@handle_errors
+def cache_prune(max_size, cache_dir):
+    """Remove the least recently used cache files until the cache fits. The ledger is never touched.
+
+    \b
+    Examples:
+      evpack cache prune                 # down to the default bound, if over it
+      evpack cache prune --max-size 0    # empty the cache
+    """
+    from pipeline.cachedir import prune
+    folder = cache_dir or default_cache_dir()
+    if not folder.is_dir():
+        click.echo(f"evpack: no cache at {folder}; nothing to prune.", err=True)
+        return
+    done = prune(folder, max_bytes=max_size, target_bytes=max_size)
+    click.echo(f"evpack: {folder}: removed {done.files_removed} of {done.files_before} files "
+               f"({done.bytes_removed / 1e6:.1f} MB); {done.bytes_after / 1e6:.1f} MB remain.", err=True)
 
 
 @cli.group()
