@@ -4,27 +4,41 @@
 """
 from __future__ import annotations
 
+import importlib
 from typing import Callable
 
 from pipeline import runtime
 from pipeline.context import Context
 from pipeline.model import PacketState
-from stages import (bundle, classify, compress, cover, ingest, manifest, plan, read, statement,
-                    validate)
 
 Stage = Callable[[PacketState, Context], PacketState]
 
+
+class StageModule:
+    """A stage's `run`, imported on its first call: `scan` never loads the build stages (reportlab, pikepdf,
+    img2pdf), and each command pays only for the stages it runs."""
+
+    def __init__(self, module: str):
+        self.module = module
+
+    def __call__(self, state: PacketState, ctx: Context) -> PacketState:
+        return importlib.import_module(self.module).run(state, ctx)
+
+    def __repr__(self) -> str:
+        return f"StageModule({self.module!r})"
+
+
 STAGES: tuple[tuple[str, Stage], ...] = (
-    ("manifest", manifest.run),    # find evidence files, parse claim.toml strictly
-    ("ingest", ingest.run),        # type from content; convert HEIC/WEBP/TIFF/BMP/GIF/CSV; refuse the rest
-    ("read", read.run),            # text layer or OCR; fields; cached by content hash
-    ("classify", classify.run),    # document kind of each file, with its reason
-    ("validate", validate.run),    # every rule of the profile -> findings
-    ("plan", plan.run),            # which pages go into which upload file, in reading order
-    ("compress", compress.run),    # merge and bring every upload file under the size limit, legibly
-    ("statement", statement.run),  # the bilingual statement, within the character limit
-    ("cover", cover.run),          # the cover page, first upload file
-    ("bundle", bundle.run),        # write OUT/<claim_id>/ atomically with report.json
+    ("manifest", StageModule("stages.manifest")),    # find evidence files, parse claim.toml strictly
+    ("ingest", StageModule("stages.ingest")),        # type from content; convert HEIC/WEBP/TIFF/BMP/GIF/CSV
+    ("read", StageModule("stages.read")),            # text layer or OCR; fields; cached by content hash
+    ("classify", StageModule("stages.classify")),    # document kind of each file, with its reason
+    ("validate", StageModule("stages.validate")),    # every rule of the profile -> findings
+    ("plan", StageModule("stages.plan")),            # which pages go into which upload file, in reading order
+    ("compress", StageModule("stages.compress")),    # merge and bring every upload file under the size limit
+    ("statement", StageModule("stages.statement")),  # the bilingual statement, within the character limit
+    ("cover", StageModule("stages.cover")),          # the cover page, first upload file
+    ("bundle", StageModule("stages.bundle")),        # write OUT/<claim_id>/ atomically with report.json
 )
 
 STAGE_NAMES = tuple(name for name, _ in STAGES)
