@@ -121,7 +121,7 @@ class Judge:
         elif window.is_soon(left, self.profile):
             self.add("deadline-soon",
                      f"Only {window.format_left(left)}: the review window closes at {when}.",
-                     f"fix the errors below and submit before {format_instant(closes, zone)} (your time); "
+                     f"submit before {format_instant(closes, zone)} (your time); "
                      "the form closes one second later.")
 
     def ledger_rule(self, claim: Claim) -> None:

@@ -76,6 +76,7 @@ class PacketSummary:
     output: str | None = None      # the bundle folder, relative to OUT
     findings: tuple[dict, ...] = ()
     uploads: tuple[str, ...] = ()  # upload file names, in upload order
+    statement: str = ""            # the statement to paste into the review form (statement.txt)
     reused: bool = False           # inputs unchanged since the bundle was written: not rebuilt
     fingerprint: str = ""
     seconds: float = 0.0
@@ -214,7 +215,7 @@ def summary_from_report(task: PacketTask, name: str, report: dict, ctx: Context,
         path=task.rel, verdict=report["verdict"], claim_id=claim.get("claim_id"),
         seller=seller_of(task.rel, claim.get("seller")), deadline=deadline, output=name,
         findings=tuple(report.get("findings", ())), uploads=tuple(u["name"] for u in report.get("uploads", ())),
-        reused=reused, fingerprint=fingerprint, seconds=seconds)
+        statement=report.get("statement") or "", reused=reused, fingerprint=fingerprint, seconds=seconds)
 
 
 def seller_of(rel: str, declared: str | None) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
+from urllib.parse import quote
 
 import pypdfium2
 from jinja2 import Environment, FileSystemLoader
@@ -169,14 +170,16 @@ def report_html(out: Path, summaries: list[PacketSummary], ctx: Context) -> str:
     _ = gettext_for(ctx.lang)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
     c = counts(summaries)
-    packets = [packet_view(out, s, ctx) for s in sorted(summaries, key=lambda s: urgency_order(s, ctx))]
+    packets = [packet_view(out, s, ctx, anchor=f"packet-{number}")
+               for number, s in enumerate(sorted(summaries, key=lambda s: urgency_order(s, ctx)), start=1)]
     return env.get_template("report.html.j2").render(
         _=_, html_lang=HTML_LANG.get(_.lang, "en"), nonce=secrets.token_urlsafe(16),
         generated=format_when(ctx.now, ctx.lang, ctx.display_zone),
         counts_line=_("{passed} passed, {failed} failed, {errors} errors, {cancelled} cancelled, of {total} packets",
                       passed=c["pass"], failed=c["fail"], errors=c["error"], cancelled=c["cancelled"],
                       total=len(summaries)),
-        sellers=sorted({s.seller for s in summaries if s.seller}), packets=packets)
+        sellers=sorted({s.seller for s in summaries if s.seller}),
+        verdicts=[(v, _(v)) for v in VERDICTS if c[v]], packets=packets)
 
 
 def urgency_order(s: PacketSummary, ctx: Context) -> tuple:
@@ -195,23 +198,43 @@ def urgency(left: timedelta | None, ctx: Context) -> str:
     return "urgent" if left < timedelta(hours=float(ctx.profile.limit("deadline_soon_hours"))) else "open"
 
 
-def packet_view(out: Path, s: PacketSummary, ctx: Context) -> dict:
+def packet_view(out: Path, s: PacketSummary, ctx: Context, anchor: str = "") -> dict:
+    """What the template shows of one packet. Hrefs are relative to OUT (where report.html is) and percent-encoded
+    segment by segment, so a hostile name stays a path inside OUT, never a scheme or a parent folder."""
     _ = gettext_for(ctx.lang)
     left = s.time_left(ctx.now)
     window_zone = ctx.profile.limit("window_zone")
+    findings = [{**f, "title": rule_title(f["rule"], ctx.lang), "severity_label": _(f["severity"]),
+                 **dict(zip(("message", "fix"), localize_finding(f["rule"], f.get("message", ""),
+                                                                 f.get("fix", ""), ctx.lang)))}
+                for f in s.findings]
+    folder = href(s.output) + "/" if s.output else ""
     return {
-        "path": s.path, "claim_id": s.claim_id, "seller": s.seller, "verdict": s.verdict,
+        "anchor": anchor, "path": s.path, "claim_id": s.claim_id, "seller": s.seller, "verdict": s.verdict,
         "verdict_label": _(s.verdict), "urgency": urgency(left, ctx), "time_left": format_left(left, ctx.lang),
         "deadline_window": format_when(s.deadline, ctx.lang, window_zone) if s.deadline else "",
         "deadline_local": format_when(s.deadline, ctx.lang, ctx.display_zone) if s.deadline else "",
-        "output": s.output, "reused": s.reused, "error": s.error, "log": s.log,
-        "findings": [{**f, "title": rule_title(f["rule"], ctx.lang), "severity_label": _(f["severity"]),
-                      **dict(zip(("message", "fix"), localize_finding(f["rule"], f.get("message", ""),
-                                                                      f.get("fix", ""), ctx.lang)))}
-                     for f in s.findings],
-        "thumbnails": [{"name": name, "uri": thumbnail_uri(out / s.output / "upload" / name)}
+        "output": s.output, "folder_href": folder, "reused": s.reused, "error": s.error, "log": s.log,
+        "findings": findings, "first_fix": first_fix(findings), "statement": s.statement,
+        "thumbnails": [{"name": name, "href": folder + "upload/" + href(name),
+                        "uri": thumbnail_uri(out / s.output / "upload" / name)}
                        for name in s.uploads] if s.output else [],
     }
+
+
+def href(name: str) -> str:
+    """A relative URL path for a file or folder name inside OUT (every character but letters, digits and -._~
+    percent-encoded, the slash included)."""
+    return quote(name, safe="")
+
+
+def first_fix(findings: list[dict]) -> str:
+    """The fix of the first error finding, else of the first warning, else of the first finding that has one."""
+    for severity in ("error", "warning", None):
+        for f in findings:
+            if f.get("fix") and (severity is None or f.get("severity") == severity):
+                return f["fix"]
+    return ""
 
 
 def thumbnail_uri(path: Path) -> str | None:
