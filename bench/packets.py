@@ -89,6 +89,7 @@ class HeldOut:
     now: datetime | None = None         # None: the tree's NOW
     allowed: tuple[str, ...] = ()
     submitted: bool = False             # the scorer marks the claim in its ledger first
+    verdict: str | None = None          # None: from the rules' severities; "pass" where an error rule is downgraded
 
 
 # ---- renderers the samples lack (small wrappers; samples/ stays untouched) ---------------------------------
@@ -228,6 +229,7 @@ class Tree:
         self.seller_quanzhou()
         self.seller_shantou()
         self.seller_hefei()
+        self.seller_jinhua()
         return self.packets
 
     # -- Suzhou: Hanjin and Lotte, large and many files
@@ -552,6 +554,74 @@ class Tree:
         ), ("already-submitted",), "complete evidence, but the ledger records the claim's one review as requested",
             submitted=True, allowed=DEGRADED))
 
+    # -- Jinhua: one parcel, one order; the strongest bundle; readable support
+    def seller_jinhua(self) -> None:
+        seller = "Jinhua Cornerstone Homeware Co."
+        p = "jinhua-cornerstone/CLM-2026-0007801/"
+        rng, ship, seen, shot = self.delivery(p, "korea-post", kst(2026, 3, 11, 15, 40))
+        order = make_order(rng, ship, "korea-post")
+        self.add(HeldOut(p, claim("CLM-2026-0007801", order.order_id, "delivery-proof", kst(2026, 3, 13, 10, 5),
+                                  DELIVERED, seller), (
+            Sample(p + "우체국 배송조회.png", as_png(shot())),
+            Sample(p + "우체국 배송조회 인쇄.pdf", tracking_print(SITES["korea-post"], ship, seen, "ko"), "pdf",
+                   "print-pdf", "text-layer"),
+            Sample(p + "주문상세.png", as_png(order_screenshot(order, seen + timedelta(minutes=4), (1366, 768)))),
+            Sample(p + "인수증.pdf", pod_scan_pdf(ship, "korea-post", self.path_seed(p + "pod")), "pdf", "scan"),
+        ), (), "consistent: four files of one Korea Post parcel and its order, no tracking_number in claim.toml "
+               "(the one number all carrier evidence agrees on is the claim's)", allowed=DEGRADED))
+
+        p = "jinhua-cornerstone/CLM-2026-0007815/"
+        rng = self.rng(p)
+        files = []
+        for i, carrier in enumerate(("logen", "korea-post", "hanjin", "ems", "lotte")):
+            _, other, other_seen, other_shot = self.delivery(p + carrier, carrier, kst(2026, 3, 9 + i % 3, 11 + i, 20))
+            files.append(Sample(p + f"{i + 1:02d} {carrier} 조회.png", as_png(other_shot())))
+        self.add(HeldOut(p, claim("CLM-2026-0007815", order_id(rng), "delivery-proof", kst(2026, 3, 13, 14, 0),
+                                  DELIVERED, seller), tuple(files), ("inconsistent-evidence",),
+                         "five tracking pages of five parcels (Logen, Korea Post, Hanjin, EMS, Lotte), no "
+                         "tracking_number:"
+                         " no number is agreed on, never a guess"))
+
+        p = "jinhua-cornerstone/CLM-2026-0007829/"
+        rng, ship, seen, shot = self.delivery(p, "hanjin", kst(2026, 3, 10, 13, 12))
+        mine, other = make_order(rng, ship, "hanjin"), make_order(rng, ship, "hanjin")
+        self.add(HeldOut(p, claim("CLM-2026-0007829", mine.order_id, "delivery-proof", kst(2026, 3, 12, 18, 40),
+                                  DELIVERED, seller, ship.tracking), (
+            Sample(p + "hanjin.png", as_png(shot())),
+            Sample(p + "pod.pdf", pod_scan_pdf(ship, "hanjin", self.path_seed(p + "pod")), "pdf", "scan"),
+            Sample(p + "order.png", as_png(order_screenshot(other, seen + timedelta(minutes=3), (1366, 768)))),
+        ), ("inconsistent-evidence",), "the Coupang order page shows another order than the claim's",
+            allowed=DEGRADED))
+
+        p = "jinhua-cornerstone/CLM-2026-0007843/"
+        rng, ship, seen, shot = self.delivery(p, "korea-post", kst(2026, 3, 12, 10, 2))
+        order = make_order(rng, ship, "korea-post")
+        site = SITES["korea-post"]
+        files = [Sample(p + f"{i + 1}_우체국 조회.png", as_png(shot(seen + timedelta(minutes=9 * i),
+                                                                  ((1366, 768), (1536, 864), (1920, 1080))[i % 3])))
+                 for i in range(4)]
+        files += [
+            Sample(p + "5_우체국 인쇄.pdf", tracking_print(site, ship, seen, "ko"), "pdf", "print-pdf", "text-layer"),
+            Sample(p + "6_주문상세.png", as_png(order_screenshot(order, seen + timedelta(minutes=5), (1366, 768)))),
+            Sample(p + "7_인수증.pdf", pod_scan_pdf(ship, "korea-post", self.path_seed(p + "pod")), "pdf", "scan"),
+            Sample(p + "8_휴대폰 캡처.png", as_png(mobile_capture(site, ship, seen, theme(rng, size=19))), "png",
+                   "mobile-capture", rules=("missing-url",)),
+        ]
+        self.add(HeldOut(p, claim("CLM-2026-0007843", order.order_id, "delivery-proof", kst(2026, 3, 14, 9, 30),
+                                  DELIVERED, seller, ship.tracking), tuple(files), ("missing-url",),
+                         "eight consistent files; a phone capture with only the host in its bar is not needed: left "
+                         "out with a warning, the packet passes", allowed=DEGRADED, verdict="pass"))
+
+        p = "jinhua-cornerstone/CLM-2026-0007857/"
+        rng = self.rng(p)
+        self.add(HeldOut(p, claim("CLM-2026-0007857", order_id(rng), "product-quality", kst(2026, 3, 13, 16, 0),
+                                  "Buyer says the pan's coating peeled off.", seller), (
+            Sample(p + "质检报告.pdf", qc_pdf("JH-QC-2026-0304-021", "不粘炒锅 28cm", "JC-WOK-28-BK", "B20260228-02",
+                                          kst(2026, 3, 4)), "pdf", text_source="text-layer",
+                   rules=("untranslated",)),
+        ), ("untranslated",), "the only support is a Chinese QC report: nothing readable in Korean or English, an "
+                              "error"))
+
     @staticmethod
     def path_seed(path: str) -> str:
         """samples.generate.seeded() hashes the path: prefixing it keeps these files' noise apart from samples/."""
@@ -577,7 +647,7 @@ def expected_entry(packet: HeldOut, profile: Profile) -> dict:
     assert ("deadline-soon" in packet.rules) == (timedelta(0) <= left < soon), packet.path
     errors = [r for r in packet.rules if profile.severity(r) == "error"]
     entry = {"claim_id": packet.claim["claim_id"], "reason": packet.claim["reason"], "deadline": closes.isoformat(),
-             "verdict": "fail" if errors else "pass", "rules": sorted(packet.rules),
+             "verdict": packet.verdict or ("fail" if errors else "pass"), "rules": sorted(packet.rules),
              "allowed": sorted(packet.allowed), "situation": packet.situation,
              "files": [s.path.removeprefix(packet.path) for s in packet.samples]}
     if packet.now:
