@@ -1,24 +1,28 @@
-"""Order ids read from URLs and labelled page text: every example of pipeline/fields/order_ids.toml runs here."""
+"""Order ids read from URLs and labelled page text: every example of tests/fields/examples/order_ids.toml, by name."""
 from __future__ import annotations
 
 import pytest
 
+from pathlib import Path
+
 from pipeline.datafiles import load_toml
-from pipeline.fields.order_ids import DATA_FILE, in_labelled_text, in_url_text, order_ids
+from pipeline.fields.order_ids import in_labelled_text, in_url_text, order_ids
 from pipeline.model import Fields, PageReading, Reading, Url
 
-DATA = load_toml(DATA_FILE, "Order-id patterns")
+EXAMPLES = load_toml(Path(__file__).with_name("examples") / "order_ids.toml", "Order-id examples")
 
 
-@pytest.mark.parametrize("example", DATA["url"]["examples"], ids=lambda e: e["text"][:50])
-def test_url_examples(example):
+@pytest.mark.parametrize("name", sorted(EXAMPLES["url"]))
+def test_url_examples(name):
     """GIVEN a URL of the examples WHEN order ids are read from it THEN exactly the expected ones come back."""
+    example = EXAMPLES["url"][name]
     assert in_url_text(example["text"]) == example["expect"]
 
 
-@pytest.mark.parametrize("example", DATA["label"]["examples"], ids=lambda e: e["text"][:50])
-def test_label_examples(example):
+@pytest.mark.parametrize("name", sorted(EXAMPLES["label"]))
+def test_label_examples(name):
     """GIVEN a labelled page text of the examples WHEN order ids are read THEN exactly the expected ones come back."""
+    example = EXAMPLES["label"][name]
     assert in_labelled_text(example["text"]) == example["expect"]
 
 
