@@ -159,6 +159,9 @@ def audit_bundles(packets: list, inbox: Path, out: Path) -> list[str]:
         if report["claim"] and (len(statement) > max_chars or not re.search("[가-힣]", statement)
                                 or not re.search("[A-Za-z]", statement)):
             faults.append(f"{packet.path}: statement of {len(statement)} characters, Korean and English?")
+        if (bundle / "NOT-READY.txt").is_file() != (report["verdict"] == "fail"):
+            faults.append(f"{packet.path}: verdict {report['verdict']}, NOT-READY.txt "
+                          f"{'present' if (bundle / 'NOT-READY.txt').is_file() else 'missing'}")
         lineage = {entry["path"]: entry for entry in report["lineage"]}
         files, _ = find_evidence(inbox / packet.path)
         if set(lineage) != set(files):

@@ -181,6 +181,7 @@ class PageReading:
     width: int = 0                 # pixels of the image read (points for a text layer)
     height: int = 0
     sharpness: float | None = None  # variance of the Laplacian on the OCR copy; low = blurred
+    sharpness_denoised: float | None = None  # the same after a 5-px median filter: sensor noise does not count
     header_text: str = ""          # text of the top band (a browser's address bar lives there)
     footer_text: str = ""          # text of the bottom band (taskbar clock, print footer)
     bar_reads: tuple[str, ...] = ()  # the address bar read at several scales, the consensus (in header_text) first

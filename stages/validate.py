@@ -199,28 +199,46 @@ class Judge:
                      "(they carry the date and time).", item.source)
 
     def quality_rule(self, item: Item) -> None:
-        q = self.profile.quality
+        """low-quality: blur, OCR confidence and size against the profile's [quality] thresholds, or those of
+        [quality.photos.<kind>] for a camera photo (an image, not a web capture) of that kind: a phone photo of a
+        label or a POD is judged by its blur with sensor noise filtered out, on thresholds measured for it."""
+        q, kind_note = self.quality_thresholds(item)
         problems = []
         for page in item.reading.pages:
             if page.source == "text-layer":
                 continue  # exact text: nothing to misread
             at = f"page {page.index}: " if len(item.reading.pages) > 1 else ""
-            if page.sharpness is not None and page.sharpness < q("min_sharpness"):
-                problems.append(f"{at}blurred (sharpness {page.sharpness:.0f}, the minimum is "
-                                f"{q('min_sharpness'):.0f}: variance of the Laplacian)")
+            if page.sharpness is not None and page.sharpness < q["min_sharpness"]:
+                problems.append(f"{at}blurred (sharpness {page.sharpness:.0f}, the minimum{kind_note} is "
+                                f"{q['min_sharpness']:.0f}: variance of the Laplacian)")
+            elif page.sharpness_denoised is not None and page.sharpness_denoised < q["min_sharpness_denoised"]:
+                problems.append(f"{at}blurred (sharpness {page.sharpness_denoised:.0f} with the camera's noise "
+                                f"filtered out, the minimum{kind_note} is {q['min_sharpness_denoised']:.0f})")
             letters = sum(ch.isalpha() for ch in page.text)
-            if (page.confidence is not None and page.confidence < q("min_confidence") and letters >= 20
+            if (page.confidence is not None and page.confidence < q["min_confidence"] and letters >= 20
                     and item.kind.kind != "product-photo"):
                 problems.append(f"{at}OCR read it with {page.confidence:.0f}% confidence "
-                                f"(the minimum is {q('min_confidence'):.0f}%)")
+                                f"(the minimum{kind_note} is {q['min_confidence']:.0f}%)")
         width = item.reading.image_width or max((p.width for p in item.reading.pages if p.source == "ocr"), default=0)
         height = item.reading.image_height or max((p.height for p in item.reading.pages if p.source == "ocr"), default=0)
-        if width and height and min(width, height) < q("min_short_side_px"):
-            problems.append(f"only {width}x{height} px (under {q('min_short_side_px'):.0f} px on the short side)")
+        if width and height and min(width, height) < q["min_short_side_px"]:
+            problems.append(f"only {width}x{height} px (under {q['min_short_side_px']:.0f} px on the short side)")
         if problems:
             self.add("low-quality", f"{item.source} may be too poor to read reliably: {'; '.join(problems)}.",
                      "rescan at 300 dpi, or take the photo again in good light and hold still; take screenshots at "
                      "full size instead of cropping or resizing them.", item.source)
+
+    def quality_thresholds(self, item: Item) -> tuple[dict[str, float], str]:
+        """The thresholds that apply to the item, and how the message names them ("" or " for a photo of ...")."""
+        spec = self.profile.data.get("quality", {})
+        names = ("min_sharpness", "min_sharpness_denoised", "min_confidence", "min_short_side_px")
+        general = {name: float(spec.get(name, 0)) for name in names}
+        photo = spec.get("photos", {}).get(item.kind.kind)
+        if (photo is None or item.kind.web_capture
+                or item.evidence.detected not in self.kind_rules.signals["image_types"]):
+            return general, ""
+        return ({name: float(photo.get(name, general[name])) for name in names},
+                f" for a photo of a {label(self, item)}")
 
     def link_rule(self, item: Item) -> None:
         """external-link: a cloud-drive link or a QR code link offered instead of the evidence itself."""

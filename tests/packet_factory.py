@@ -3,7 +3,7 @@
 A packet spec is a dict (the shape of a profile's [example_base] and [[examples]]):
   claim: claim.toml keys (or no_claim = true); now: an aware datetime; ledger: true marks the claim submitted;
   files: [{name, detected, text, header, footer, urls, tracking, timestamps, addresses, qr, sharpness,
-           confidence, width, height, source}]; add_files: appended to the base's files;
+           confidence, sharpness_denoised, width, height, source}]; add_files: appended to the base's files;
   prior_findings: [{rule, file}] as earlier stages (manifest, ingest) would report them.
 """
 from __future__ import annotations
@@ -48,6 +48,7 @@ def reading(spec: dict) -> Reading:
     ocr = source == "ocr"
     page = PageReading(index=1, text=text, source=source, confidence=spec.get("confidence", 90.0 if ocr else None),
                        width=width, height=height, sharpness=spec.get("sharpness", 400.0 if ocr else None),
+                       sharpness_denoised=spec.get("sharpness_denoised", spec.get("sharpness", 300.0 if ocr else None)),
                        header_text=spec.get("header", ""), footer_text=spec.get("footer", ""))
     tracking = tuple(TrackingNumber(value=t, carrier=None, checksum="ok") if isinstance(t, str)
                      else TrackingNumber(value=t["value"], carrier=t.get("carrier"), checksum=t.get("checksum", "ok"),
