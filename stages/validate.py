@@ -17,7 +17,7 @@ from pipeline.model import Claim, Classification, EvidenceFile, Finding, PacketS
 from pipeline.profile import Profile
 from pipeline.output.reports.check import format_instant, ordered
 from pipeline.judging.statement_text import load_rules as load_statement_rules, script_counts
-from pipeline.judging.keywords import load_kind_rules, says_delivered, squeeze
+from pipeline.judging.keywords import load_kind_rules, squeeze
 from pipeline.judging.parcel import parcel_of
 from pipeline.fields.scripts import RANGES
 
@@ -83,7 +83,8 @@ class Judge:
         self.kind_rules = load_kind_rules()
         self.findings: list[Finding] = []
         self.log: list[str] = []
-        self.items = [Item(f, state.readings[f.source], state.kinds.get(f.source) or Classification("other", "not classified"))
+        unclassified = Classification("other", "not classified")
+        self.items = [Item(f, state.readings[f.source], state.kinds.get(f.source) or unclassified)
                       for f in state.files if f.source in state.readings]
         self.blocked = sorted({f.file for f in state.findings
                                if f.rule in BLOCKING_FILE_RULES and f.file and f.file not in state.readings})
@@ -219,8 +220,9 @@ class Judge:
                     and item.kind.kind != "product-photo"):
                 problems.append(f"{at}OCR read it with {page.confidence:.0f}% confidence "
                                 f"(the minimum{kind_note} is {q['min_confidence']:.0f}%)")
-        width = item.reading.image_width or max((p.width for p in item.reading.pages if p.source == "ocr"), default=0)
-        height = item.reading.image_height or max((p.height for p in item.reading.pages if p.source == "ocr"), default=0)
+        read = [p for p in item.reading.pages if p.source == "ocr"]
+        width = item.reading.image_width or max((p.width for p in read), default=0)
+        height = item.reading.image_height or max((p.height for p in read), default=0)
         if width and height and min(width, height) < q["min_short_side_px"]:
             problems.append(f"only {width}x{height} px (under {q['min_short_side_px']:.0f} px on the short side)")
         if problems:
@@ -549,7 +551,7 @@ class Judge:
         if not items:
             return
         keywords = load_statement_rules()  # the statement builder's "delivered" words: one list for both
-        delivered = [i for i in items if any(says_delivered(line, keywords.delivered_keywords, keywords.not_delivered_keywords) for line in i.reading.text.splitlines())]
+        delivered = [i for i in items if any(keywords.says_delivered(line) for line in i.reading.text.splitlines())]
         if not delivered:
             self.add("reason-mismatch",
                      f"None of the delivery evidence ({', '.join(i.source for i in items)}) shows the parcel as "
@@ -630,10 +632,10 @@ def delivery_stamped(reading: Reading, keywords) -> bool:
         for i, line in enumerate(lines):
             if squeeze(stamp.text) not in squeeze(line):
                 continue
-            if says_delivered(line, keywords.delivered_keywords, keywords.not_delivered_keywords):
+            if keywords.says_delivered(line):
                 return True
             above = lines[i - 1] if i else ""
-            if says_delivered(above, keywords.delivered_keywords, keywords.not_delivered_keywords) and not any(ch.isdigit() for ch in above):
+            if keywords.says_delivered(above) and not any(ch.isdigit() for ch in above):
                 return True
     return False
 

@@ -90,9 +90,9 @@ def parcel_of(claim: Claim, readings: Mapping[str, Reading], kinds: Mapping[str,
         not_parcels = {order_id} | {o.value for o in found}
         raw += [NumberSeen(t.value.upper(), t.carrier, source, t.page) for t in reading.fields.tracking_numbers
                 if t.checksum != "bad" and t.value.upper() not in not_parcels]
-    numbers = _merge_copies(raw, {t.value.upper(): t.checksum for r in readings.values()
-                                  for t in r.fields.tracking_numbers})
     stated = normalised(claim.tracking_number)
+    numbers = _merge_copies(raw, {t.value.upper(): t.checksum for r in readings.values()
+                                  for t in r.fields.tracking_numbers}, stated)
     if stated:
         number, basis = stated, "claim.toml"
     else:
@@ -103,12 +103,15 @@ def parcel_of(claim: Claim, readings: Mapping[str, Reading], kinds: Mapping[str,
                   pages=frozenset(_parcel_pages(number, order_id, readings, numbers, orders)))
 
 
-def _merge_copies(numbers: list[NumberSeen], checksums: Mapping[str, str]) -> list[NumberSeen]:
-    """A number without a check digit one character off another of its length and carrier that more files show is
-    OCR's copy of that number (no check digit caught the misread); each copy keeps the value it was read as."""
+def _merge_copies(numbers: list[NumberSeen], checksums: Mapping[str, str], stated: str = "") -> list[NumberSeen]:
+    """A number without a check digit one character off another of its length that more files show, or off the
+    number claim.toml states, is OCR's copy of that number (no check digit caught the misread); each copy keeps the
+    value it was read as."""
     files = Counter()
     for value, source in dict.fromkeys((n.value, n.source) for n in numbers):
         files[value] += 1
+    if stated:
+        files[stated] += len(numbers) + 1  # the seller's own record of the number outweighs any read
     mapped: dict[str, str] = {}
     for value in files:
         if checksums.get(value) != "none":

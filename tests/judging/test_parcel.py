@@ -155,3 +155,13 @@ def test_a_misread_copy_of_a_number_without_check_digit_is_not_another_parcel(tm
     assert "inconsistent-evidence" not in rules_of(state)
     parcel = parcel_of(state.claim, state.readings, state.kinds, CARRIER_KINDS)
     assert parcel.number == "689212345674"
+
+
+def test_a_misread_copy_of_the_claims_number_is_not_another_parcel(tmp_path):
+    """GIVEN claim.toml's CJ number 689212345674 and two CJ pages, one read 689212345674 and one 689212345614
+    (CJ numbers carry no check digit) WHEN judged THEN the one-digit-off read is OCR's copy of the claim's number:
+    no inconsistent-evidence, no tracking-mismatch."""
+    files = [{**BASE["files"][0], "name": f"t{i}.png", "tracking": [{"value": v, "checksum": "none", "carrier": "cj"}]}
+             for i, v in enumerate(["689212345674", "689212345614"])]
+    state = judged(tmp_path, files=files)
+    assert not {"inconsistent-evidence", "tracking-mismatch"} & set(rules_of(state))
