@@ -44,8 +44,8 @@ def report_json(state: PacketState, ctx: Context) -> dict:
 
 def not_ready_text(state: PacketState, ctx: Context) -> str:
     """NOT-READY.txt of a failed bundle: that it must not be submitted, the deadline, every finding with its fix
-    (errors first, in the order to fix them) and the files left out of upload/. Headings and rule titles in the
-    chosen language where the catalogs have them, English otherwise; findings worded as `check` words them."""
+    (errors first, in the order to fix them) and the files left out of upload/, in the chosen language where the
+    catalogs have it (findings worded by pipeline/locale/findings.toml), English otherwise."""
     _ = gettext_for(ctx.lang)
     claim_id = state.claim.claim_id if state.claim else (state.root.name if state.root else "packet")
     lines = [_("NOT READY: do not submit this packet."), "",
@@ -60,10 +60,10 @@ def not_ready_text(state: PacketState, ctx: Context) -> str:
     for number, finding in enumerate(ordered(state.findings, ctx.profile), 1):
         where = f" ({finding.file})" if finding.file else ""
         message, fix = localize_finding(finding.rule, finding.message, finding.fix, ctx.lang)
-        lines += ["", f"{number}. {_(finding.severity).upper()} [{finding.rule}] {rule_title(finding.rule, ctx.lang)}"
+        lines += ["", f"{number}. {_(finding.severity.upper())} [{finding.rule}] {rule_title(finding.rule, ctx.lang)}"
                       f"{where}", f"   {message}"]
         if fix:
-            lines.append(f"   {_('Fix')}: {fix}")
+            lines.append("   " + _("Fix: {fix}", fix=fix))
     if state.left_out:
         lines += ["", _("Left out of upload/") + ":"] + [f"- {source}: {why}" for source, why in state.left_out.items()]
     return "\n".join(lines) + "\n"
