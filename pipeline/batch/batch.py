@@ -9,8 +9,9 @@ its input fingerprint, so OUT/<claim_id>/ is the old bundle or the complete new 
 midway is finished by the next run. A packet whose inputs are unchanged (same fingerprint) is not rebuilt.
 
 One bad or crashing packet never stops the batch: its exception becomes verdict "error" with the message and a log
-under OUT/.evpack-logs/. Ctrl-C cancels the packets not started, lets running ones stop (each cleans its staging
-folder), writes the summary of what finished, and re-raises KeyboardInterrupt (the CLI exits 130).
+under OUT/.evpack-logs/. Ctrl-C cancels the packets not started, ends the running workers at once (their staging
+folders are removed; a packet cut short is simply built again by the next run), writes the summary of every bundle
+that is complete on disk, and re-raises KeyboardInterrupt (the CLI exits 130).
 """
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ LOGS = ".evpack-logs"
 FINGERPRINT = ".evpack-fingerprint"
 STALE_STAGING = timedelta(days=1)  # a staging folder this old belongs to a run that was killed, not a running one
 POLL_SECONDS = 0.25
+STOP_SECONDS = 1.0   # on Ctrl-C, how long a worker gets to end on SIGTERM before it is killed
 DASK_CONNECT_TIMEOUT = "10s"
 
 
@@ -126,11 +128,9 @@ def build_one(task: PacketTask, ctx: Context, on_stage: Callable[[str], None] | 
         name = output_name(found, task.rel)
         fingerprint = packet_fingerprint(task.packet, found, ctx)
         final = task.out / name
-        if not (recorded_fingerprint(final) == fingerprint and (final / REPORT).is_file()):
+        reused = is_current(final, fingerprint)
+        if not reused:
             build_into(task, final, fingerprint, ctx, on_stage)
-            reused = False
-        else:
-            reused = True
         report = json.loads((final / REPORT).read_text(encoding="utf-8"))
         return summary_from_report(task, name, report, ctx, fingerprint=fingerprint, reused=reused,
                                    seconds=time.perf_counter() - started)
@@ -141,12 +141,32 @@ def build_one(task: PacketTask, ctx: Context, on_stage: Callable[[str], None] | 
                              seconds=time.perf_counter() - started)
 
 
+def finished_on_disk(task: PacketTask, ctx: Context) -> PacketSummary | None:
+    """The summary of the packet's bundle when OUT holds it complete and current (its fingerprint recorded), else
+    None; never raises. After Ctrl-C it finds the bundles a worker finished but could not report."""
+    try:
+        found = runner.run(PacketState(root=task.packet), ctx, stop="manifest")
+        name = output_name(found, task.rel)
+        fingerprint = packet_fingerprint(task.packet, found, ctx)
+        if not is_current(task.out / name, fingerprint):
+            return None
+        report = json.loads((task.out / name / REPORT).read_text(encoding="utf-8"))
+        return summary_from_report(task, name, report, ctx, fingerprint=fingerprint, reused=False, seconds=0.0)
+    except Exception:  # noqa: BLE001 - whatever is wrong, the packet simply counts as not finished
+        return None
+
+
+def is_current(bundle: Path, fingerprint: str) -> bool:
+    return recorded_fingerprint(bundle) == fingerprint and (bundle / REPORT).is_file()
+
+
 def build_into(task: PacketTask, final: Path, fingerprint: str, ctx: Context,
                on_stage: Callable[[str], None] | None) -> None:
     """Runs the pipeline into a private staging folder, then renames the bundle, fingerprint included, into place."""
     staging_root = task.out / STAGING
     staging_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{final.name}.", dir=staging_root))
+    # Named after the worker's pid first, so the parent can remove the folders of the workers it ended.
+    staging = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}.{final.name}.", dir=staging_root))
     try:
         # Parallelism comes from the packets; Tesseract stays single-threaded inside each worker.
         api.build_packet(task.packet, staging, replace(ctx, jobs=1), on_stage=on_stage)
@@ -291,7 +311,8 @@ def run_batch(root: Path, out: Path, ctx: Context, *, jobs: int | None = None, e
 def run_locally(tasks: list[PacketTask], ctx: Context, jobs: int, bar: batch_report.BatchProgress,
                 results: dict[str, PacketSummary]) -> None:
     """A process pool on this machine. Only `jobs` packets are handed out at a time, so Ctrl-C leaves nothing
-    queued inside the pool, and the bar knows which packets are running."""
+    queued inside the pool, and the bar knows which packets are running. On Ctrl-C the workers are ended at once
+    (not drained); the packets they were building count as finished only if their bundle is complete on disk."""
     # fork: workers inherit the loaded modules (quick start, and tests can inject faults by monkeypatching).
     mp = multiprocessing.get_context("fork")
     # Biggest packets first: a long packet started last would leave the other workers idle at the end.
@@ -329,9 +350,45 @@ def run_locally(tasks: list[PacketTask], ctx: Context, jobs: int, bar: batch_rep
                 in_flight.clear()
                 pool.shutdown(wait=True)
                 pool = new_pool()
+    except KeyboardInterrupt:
+        stop_workers(pool, tasks[0].out if tasks else None)
+        for future, task in in_flight.items():
+            summary = finished_result(future) or finished_on_disk(task, ctx)
+            if summary is not None:
+                results[task.rel] = summary
+                bar.finished(summary)
+        raise
     finally:
-        # Running packets finish or stop on their own Ctrl-C (their staging folders are removed either way).
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def finished_result(future: Future) -> PacketSummary | None:
+    """The future's summary if its packet finished before the workers were ended, else None."""
+    if not future.done() or future.cancelled():
+        return None
+    try:
+        return future.result(timeout=0)
+    except BaseException:  # noqa: BLE001 - a worker ended or interrupted mid-packet: not finished
+        return None
+
+
+def stop_workers(pool: ProcessPoolExecutor, out: Path | None) -> None:
+    """Ends the pool's worker processes now, mid-packet (SIGTERM, SIGKILL after STOP_SECONDS), and removes the
+    staging folders they leave (named after their pids). ProcessPoolExecutor has no public way to do this before
+    Python 3.14 (terminate_workers), hence its private process table."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    give_up = time.monotonic() + STOP_SECONDS
+    for process in processes:
+        process.join(max(0.0, give_up - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join()
+    if out is not None:
+        for process in processes:
+            for leftover in (out / STAGING).glob(f"{process.pid}.*"):
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def input_bytes(packet: Path) -> int:

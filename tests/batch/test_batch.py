@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -264,6 +265,45 @@ def test_ctrl_c_on_the_command_line_exits_130_and_the_next_run_finishes(tree, tm
     assert document["interrupted"] is False
     assert {p["verdict"] for p in document["packets"]} <= {"pass", "fail"}
     assert any(p["reused"] for p in document["packets"])
+
+
+def test_ctrl_c_to_the_batch_process_alone_ends_the_workers_and_counts_the_bundles_on_disk(tmp_path):
+    """GIVEN `evpack batch` building five sample packets cold with two workers
+    WHEN SIGINT reaches the batch process alone (not its workers) after the first bundle appears
+    THEN it exits 130 within seconds (the workers are ended, not drained; 15 s is only a hang guard), no staging
+    folder is left, and summary.json counts exactly the bundles that are complete on disk."""
+    root, out = tmp_path / "inbox", tmp_path / "out"
+    for rel in ("dongguan-northstar/CLM-2026-0000954", "ningbo-sunway/CLM-2026-0001577",
+                "shenzhen-hanbit/CLM-2026-0001201", "shenzhen-hanbit/CLM-2026-0001688",
+                "qingdao-harbourline/CLM-2026-0001650"):
+        shutil.copytree(ROOT / "samples" / "packets" / rel, root / rel)
+    command = [sys.executable, "-m", "pipeline", "batch", str(root), "-o", str(out), "--jobs", "2",
+               "--now", "2026-03-15T12:00:00+09:00", "--lang", "en"]
+    process = subprocess.Popen(command, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    give_up = time.monotonic() + 180
+    while not any(out.glob("*/report.json")) and process.poll() is None and time.monotonic() < give_up:
+        time.sleep(0.05)
+    assert process.poll() is None, "the batch ended before the first bundle could be interrupted"
+    process.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    try:
+        stderr = process.communicate(timeout=60)[1]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    stopped = time.monotonic() - sent
+    assert process.returncode == 130, stderr
+    assert stopped < 15, f"took {stopped:.1f} s to stop"
+    document = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert document["interrupted"] is True
+    finished = {p["output"] for p in document["packets"] if p["verdict"] != "cancelled"}
+    on_disk = {b.name for b in out.iterdir() if b.is_dir() and not b.name.startswith(".")}
+    assert finished == on_disk and finished
+    assert all((out / name / "report.json").is_file() and (out / name / FINGERPRINT).is_file() for name in on_disk)
+    assert document["counts"]["cancelled"] == 5 - len(finished) > 0
+    assert f"Interrupted: {len(finished)} of 5 packets finished" in stderr
+    assert not (out / STAGING).exists() or not any((out / STAGING).iterdir())
+    assert not any(out.rglob("*.partial")) and not any(out.glob(".*.old"))
 
 
 def test_two_packets_with_one_claim_id_are_both_errors(tmp_path, ctx):
