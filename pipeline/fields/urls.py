@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from dataclasses import replace
 from itertools import combinations
 from typing import Iterable
 
@@ -300,9 +301,79 @@ def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = Fal
             raw += more.group("token") if not _continues_as_extension(more.group("token")) else "." + more.group("token")
             end = more.end()
         url = _make_url(raw, known, web, page, address_bar)
+        if url:
+            url = _as_template(url, _templates(profile))
         if url and url.value not in found:
             found[url.value] = url
     return list(found.values())
+
+
+def _templates(profile: Profile) -> tuple[str, ...]:
+    """The carriers' tracking-page URL templates of the profile (scheme-less, `{number}` for the number)."""
+    return tuple(t.split("://", 1)[-1] for c in profile.carriers.values() for t in c.get("tracking_urls", ()))
+
+
+def _folded(text: str) -> str:
+    """`text` with the letters OCR confuses in URL text made one (template_confusions: I, l, 1, i, | and O, 0)."""
+    return text.lower().translate(_fold_table())
+
+
+@cache
+def _fold_table() -> dict:
+    return str.maketrans({c: group[0] for group in patterns()["urls"]["template_confusions"] for c in group})
+
+
+def _as_template(url: Url, templates: tuple[str, ...]) -> Url:
+    """`url` with its path and query keys (and fixed values) as the one carrier template of its host they are a
+    misread of (ocr: `wbINo` for `wblNo`, `MNO38` for `MN038`, `tracking-express,html`), the number as read; as it
+    is where none, or two, fit (see template_fit)."""
+    host = url.host.removeprefix("www.")
+    rest = url.value.split("://", 1)[-1][len(url.host):]
+    fits = []
+    for template in templates:
+        t_host, slash, t_rest = template.partition("/")
+        if t_host.removeprefix("www.") != host or not slash:
+            continue
+        fitted = template_fit(rest, "/" + t_rest)
+        if fitted is not None:
+            fits.append(fitted)
+    if len(fits) != 1 or fits[0][1] == rest:
+        return url
+    return replace(url, value=url.value[:len(url.value) - len(rest)] + fits[0][1])
+
+
+def template_fit(rest: str, template: str) -> tuple[int, str] | None:
+    """(edits, `rest` made the template's) where the path and query `rest` of a URL is the template's (`{number}`
+    standing for any value) read with at most one edit in its path per template_chars_per_edit characters (never
+    more than template_max_edits) and one in each query key or fixed value, once the confusions are folded; None
+    otherwise."""
+    urls = patterns()["urls"]
+    path, _, query = rest.partition("?")
+    t_path, _, t_query = template.partition("?")
+    if t_path.endswith("/{number}"):  # the number is the path's last segment (Logen)
+        t_path = t_path.removesuffix("{number}") + path.rpartition("/")[2]
+    budget = min(urls["template_max_edits"], len(t_path) // urls["template_chars_per_edit"])
+    edits = Levenshtein.distance(_folded(path), _folded(t_path), score_cutoff=budget)
+    if edits > budget:
+        return None
+    pairs = [p.partition("=") for p in query.split("&")] if query else []
+    t_pairs = [p.partition("=") for p in t_query.split("&")] if t_query else []
+    if len(pairs) != len(t_pairs):
+        return None
+    out = []
+    for (key, eq, value), (t_key, _, t_value) in zip(pairs, t_pairs):
+        key_edits = Levenshtein.distance(_folded(key), _folded(t_key), score_cutoff=1)
+        if key_edits > 1 or not eq:
+            return None
+        if t_value == "{number}":
+            out.append(f"{t_key}={value}")
+            continue
+        value_edits = Levenshtein.distance(_folded(value), _folded(t_value), score_cutoff=1)
+        if value_edits > 1:
+            return None
+        edits += key_edits + value_edits
+        out.append(f"{t_key}={t_value}")
+    return edits, t_path + ("?" + "&".join(out) if t_query else "")
 
 
 def _continues_as_extension(token: str) -> bool:

@@ -450,3 +450,26 @@ def test_a_chat_from_a_chinese_phone_is_read_in_beijing_time(profile):
     stamps = _read(profile, text).timestamps
     assert [t.value for t in stamps] == ["2026-03-10T13:25:00+08:00", "2026-03-11T20:16:00+08:00"]
     assert {t.zone for t in stamps} == {"Asia/Shanghai"}
+
+
+@pytest.mark.parametrize("read, expected", [
+    ("trace.cjlogistics.com/next/tracking.html?wbINo=641949980498",
+     "https://trace.cjlogistics.com/next/tracking.html?wblNo=641949980498"),
+    ("https://www.hanjin.com/kor/CMS/DeliveryMgr/WaybillResult.do?mCode=MNO38&wbIinum=503901694726&schLang=KR",
+     "https://www.hanjin.com/kor/CMS/DeliveryMgr/WaybillResult.do?mCode=MN038&wblnum=503901694726&schLang=KR"),
+    ("www.dhl.com/kr-ko/home/tracking/tracking-express,html?submit=1&tracking-id=6312476881",
+     "https://www.dhl.com/kr-ko/home/tracking/tracking-express.html?submit=1&tracking-id=6312476881"),
+    ("www.lotteglogis.com/home/reservation/tracking/linkView?lnvNo=397137108126",
+     "https://www.lotteglogis.com/home/reservation/tracking/linkView?InvNo=397137108126"),
+    # Not a misread of a template: UPS's mobile page, a query the template does not have, an unknown host.
+    ("https://www.ups.com/m/track?loc=en_KR&tracknum=1ZFDL2WA0348838411",
+     "https://www.ups.com/m/track?loc=en_KR&tracknum=1ZFDL2WA0348838411"),
+    ("https://www.hanjin.com/kor/CMS/DeliveryMgr/WaybillResult.do?mCode=MNO38",
+     "https://www.hanjin.com/kor/CMS/DeliveryMgr/WaybillResult.do?mCode=MNO38"),
+    ("https://shop.example.com/next/tracking.html?wbINo=1", "https://shop.example.com/next/tracking.html?wbINo=1"),
+])
+def test_a_carrier_url_read_with_ocr_confusions_is_its_template(profile, read, expected):
+    """GIVEN a carrier URL whose path or query keys OCR misread (l as I, 0 as O, a dot as a comma) WHEN extracted
+    THEN it is the carrier's tracking-page template of the profile, the number as read; a URL that fits no
+    template (another page, other query keys, another host) stays as read."""
+    assert [u.value for u in _read(profile, read).urls] == [expected]
