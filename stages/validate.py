@@ -181,8 +181,8 @@ class Judge:
                        "reviewers treat a capture without its full URL as invalid")
             elif image:
                 header = " ".join(p.header_text.strip() for p in reading.pages if p.header_text.strip())
-                why = ("the browser's address bar was not found in the top band of the screenshot"
-                       + (f" (read there: {shorten(header)!r})" if header else " (nothing was read there)")
+                why = ("no browser address bar was found on the screenshot"
+                       + (f" (read near its edges: {shorten(header)!r})" if header else "")
                        + " and no URL appears anywhere on it")
             else:
                 why = "no URL was found in the print header or footer, nor anywhere on the page"
@@ -191,7 +191,7 @@ class Judge:
                      "tap the address bar so the full URL shows), or print it to PDF with headers and footers on.",
                      item.source)
         if not reading.fields.timestamps:
-            where = ("not in the top band (status bar), the bottom band (taskbar clock) nor on the page" if image
+            where = ("no screen clock, status bar or print header, nor any on the page" if image
                      else "not in the print header or footer nor on the page")
             self.add("missing-timestamp",
                      f"{item.source} is a {label(self, item)} captured from the web, but no date and time was read "

@@ -64,11 +64,11 @@ def test_deadline_messages_show_kst_and_the_sellers_zone(tmp_path):
 
 
 def test_cropped_url_bar_says_why(tmp_path):
-    """GIVEN a screenshot whose top band shows only the status bar WHEN validated THEN missing-url says the address
-    bar was not found there and quotes what was read."""
+    """GIVEN a screenshot whose top band shows only the status bar WHEN validated THEN missing-url says no address
+    bar was found and quotes what was read near the edges."""
     state = run(tmp_path, files=[{**BASE["files"][0], "urls": [], "header": "9:41 LTE 87%"}])
     (finding,) = [f for f in state.findings if f.rule == "missing-url"]
-    assert "address bar was not found in the top band" in finding.message and "9:41 LTE 87%" in finding.message
+    assert "no browser address bar was found" in finding.message and "9:41 LTE 87%" in finding.message
     assert finding.file == "tracking.png" and "address bar" in finding.fix
 
 
