@@ -89,7 +89,7 @@ class HeldOut:
     now: datetime | None = None         # None: the tree's NOW
     allowed: tuple[str, ...] = ()
     submitted: bool = False             # the scorer marks the claim in its ledger first
-    verdict: str | None = None          # None: from the rules' severities; "pass" where an error rule is downgraded
+    verdict: str | None = None          # None: from the rules' profile severities; set where a rule's severity moves
 
 
 # ---- renderers the samples lack (small wrappers; samples/ stays untouched) ---------------------------------
@@ -620,7 +620,7 @@ class Tree:
                                           kst(2026, 3, 4)), "pdf", text_source="text-layer",
                    rules=("untranslated",)),
         ), ("untranslated",), "the only support is a Chinese QC report: nothing readable in Korean or English, an "
-                              "error"))
+                              "error", verdict="fail"))
 
     @staticmethod
     def path_seed(path: str) -> str:

@@ -379,8 +379,10 @@ class Judge:
         A file failing a per-file rule of the profile's [bundle] leave_out_rules (a capture without its URL, a
         blurred photo, Chinese without a translation) is left out when the other files meet the reason's
         requirements without it (no error, and something readable in Korean or English supports the reason); its
-        finding becomes a warning saying so. A weak file that alone makes the rest meet them is kept with its
-        finding as it is; when no such file does, every file is kept and judged as it is."""
+        finding becomes a warning saying so, as long as leaving it out costs nothing the whole folder meets (no reason
+        finding, warning or error, that all the files together do not give: a weak capture that alone shows the
+        tracking number stays). A weak file that alone makes the rest meet them is kept with its finding as it is;
+        when no such file does, every file is kept and judged as it is."""
         leave_out_rules = set(self.profile.data.get("bundle", {}).get("leave_out_rules", ()))
         weak: dict[str, list[Finding]] = {}
         for finding in self.findings:
@@ -388,16 +390,13 @@ class Judge:
                 weak.setdefault(finding.file, []).append(finding)
         strong = [i for i in self.items if i.source not in weak]
         ranked = sorted(weak, key=lambda s: (any(f.severity == "error" for f in weak[s]), len(weak[s]), s))
-        trials = [()] + [(s,) for s in ranked] if weak else [()]
-        chosen = None
-        for extra in trials:
-            items = strong + [i for i in self.items if i.source in extra]
-            outcome = self.on(items).requirements(claim)
-            if outcome.met:
+        everything = self.on(self.items).requirements(claim)
+        chosen, kept = everything, set(weak)
+        for extra in ([()] + [(s,) for s in ranked] if weak else []):
+            outcome = self.on(strong + [i for i in self.items if i.source in extra]).requirements(claim)
+            if outcome.met and outcome.rules <= everything.rules:  # nothing the whole folder meets is lost
                 chosen, kept = outcome, set(extra)
                 break
-        if chosen is None:
-            chosen, kept = self.on(self.items).requirements(claim), set(weak)
         self.findings += chosen.findings
         self.log += chosen.log
         left = {s: f for s, f in weak.items() if s not in kept}
@@ -417,6 +416,10 @@ class Judge:
         @property
         def met(self) -> bool:
             return self.readable and not any(f.severity == "error" for f in self.findings)
+
+        @property
+        def rules(self) -> set[str]:
+            return {f.rule for f in self.findings}
 
     def on(self, items: list[Item]) -> "Judge":
         """A judge of the same packet that sees only `items`, with no findings yet."""

@@ -93,3 +93,19 @@ def test_the_plan_leaves_the_file_out_and_report_json_lists_it(tmp_path):
     assert report["left_out"] == [{"path": "03 phone.png", "why": state.left_out["03 phone.png"]}]
     (entry,) = [e for e in report["lineage"] if e["path"] == "03 phone.png"]
     assert entry["status"] == "left-out" and entry["rules"] == ["missing-url"]
+
+
+def test_a_weak_capture_that_alone_shows_the_tracking_number_stays(tmp_path):
+    """GIVEN a phone capture with a host-only bar (the only file showing the tracking number) and the claim's
+    Coupang order page without one WHEN judged THEN the capture is not left out (without it the evidence would lose
+    its tracking number: untrusted-source), and missing-url stays an error: the packet fails."""
+    phone = kp_capture("phone.png", {"value": "https://service.epost.go.kr", "address_bar": True})
+    order = {"name": "order.png", "text": "쿠팡 주문상세\n주문번호 31000012345678\n2026.03.13 15:40 배송완료\n"
+                                          "서울특별시 송파구 올림픽로 300",
+             "urls": [{"value": "https://mc.coupang.com/ssr/desktop/order/31000012345678", "address_bar": True}],
+             "timestamps": [{"text": "2026.03.13 15:40", "value": "2026-03-13T15:40:00+09:00"}],
+             "addresses": ["서울특별시 송파구 올림픽로 300"]}
+    state, _ = judged(tmp_path, claim={"tracking_number": KP, "carrier": "korea-post"}, files=[phone, order])
+    (weak,) = [f for f in state.findings if f.rule == "missing-url"]
+    assert weak.severity == "error" and state.left_out == {} and state.verdict() == "fail"
+    assert "untrusted-source" not in rules_of(state)
