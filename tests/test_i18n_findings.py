@@ -137,3 +137,17 @@ def test_report_html_findings_follow_the_language(tmp_path):
     assert not english_sentences(shown["message"] + shown["fix"])
     (shown,) = packet_view(tmp_path, summary, replace(ctx, lang="en"))["findings"]
     assert (shown["message"], shown["fix"]) == (finding["message"], finding["fix"])
+
+
+@pytest.mark.parametrize("rule", ["missing-url", "missing-timestamp", "low-quality", "untranslated"])
+@pytest.mark.parametrize("lang, left_out_words", [("zh_Hans", "此材料包无需处理"), ("ko", "조치가 필요 없습니다")])
+def test_a_file_left_out_says_so_in_every_language(rule, lang, left_out_words):
+    """GIVEN a per-file finding validate turned into a warning because the file is left out of the upload files
+    WHEN it is worded in ko or zh_Hans
+    THEN the fix says nothing is needed (not the English-only 'left out' sentence, nor a fix to re-capture)."""
+    from pipeline.i18n import localize_finding
+    message, fix = localize_finding(
+        rule, "x.png is a carrier tracking page captured from the web, but a blurred photo. It is left out of the "
+              "upload files: the other evidence (a.pdf) meets the 'Delivery proof' requirements without it.",
+        "nothing is needed for this packet; to upload it anyway, capture it again.", lang)
+    assert left_out_words in fix, (message, fix)
