@@ -38,20 +38,27 @@ def configure_process() -> None:
 LEPTONICA_SEVERITY_NONE = 6
 
 
-@cache
 def quiet_leptonica() -> bool:
     """Leptonica (under the in-process Tesseract) prints its own errors, such as "Error in pixScanForForeground" for
     an empty region, straight to stderr, where they break a progress bar and tell a user nothing; a page that cannot
-    be read is judged by its OCR result instead. Sets Leptonica's message severity to none in this process. Returns
-    False where the library is not installed (the `tesseract` command engine captures its child's stderr anyway)."""
-    name = ctypes.util.find_library("lept") or ctypes.util.find_library("leptonica")
-    if not name:
+    be read is judged by its OCR result instead. Sets Leptonica's message severity to none in this process; loading a
+    Tesseract model sets it back, so the engine calls this after each load. Returns False where the library is not
+    installed (the `tesseract` command engine captures its child's stderr anyway)."""
+    set_severity = _leptonica_set_severity()
+    if set_severity is None:
         return False
-    try:
-        ctypes.CDLL(name).setMsgSeverity(LEPTONICA_SEVERITY_NONE)
-    except (OSError, AttributeError):
-        return False
+    set_severity(LEPTONICA_SEVERITY_NONE)
     return True
+
+
+@cache
+def _leptonica_set_severity():
+    """Leptonica's setMsgSeverity, or None where the library is not installed."""
+    name = ctypes.util.find_library("lept") or ctypes.util.find_library("leptonica")
+    try:
+        return ctypes.CDLL(name).setMsgSeverity if name else None
+    except (OSError, AttributeError):
+        return None
 
 
 def fingerprint_of(top: Path) -> str:

@@ -51,8 +51,13 @@ LEPTONICA_ERROR = """
 import ctypes, ctypes.util, sys
 sys.path.insert(0, {root!r})
 if {quiet}:
+    import os
+    os.environ["EVPACK_OCR_ENGINE"] = "library"
+    from PIL import Image
     from pipeline.runtime import configure_process
+    from pipeline.reading import ocr
     configure_process()
+    ocr.run_tesseract(Image.new("L", (200, 60), 255), "eng", 30)  # loading a model resets Leptonica's severity
 lib = ctypes.CDLL(ctypes.util.find_library("lept") or ctypes.util.find_library("leptonica"))
 lib.pixScanForForeground(None, None, 0, None)  # Leptonica's own error: no image given
 """
@@ -61,7 +66,7 @@ lib.pixScanForForeground(None, None, 0, None)  # Leptonica's own error: no image
 @pytest.mark.parametrize("quiet", [False, True])
 def test_configured_process_prints_no_leptonica_errors(quiet):
     """GIVEN Leptonica (the image library under the in-process Tesseract), which prints its own errors to stderr
-    WHEN a Leptonica call fails in a process evpack configured, and in one it did not
+    WHEN a Leptonica call fails in a process evpack configured and read with, and in one it did not
     THEN only the unconfigured one prints "Error in ..." (the control shows the probe can fail)."""
     import ctypes.util
 

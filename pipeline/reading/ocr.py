@@ -330,6 +330,7 @@ def _run_library(image: Image.Image, languages: str, timeout: float, psm: int,
                                           variables=dict(variables))
         except RuntimeError as exc:
             raise MissingDependencyError(f"Tesseract could not load {languages} ({exc}).", INSTALL_FIX) from None
+        runtime.quiet_leptonica()  # loading a model resets Leptonica's message severity
         _APIS[key] = api
     started = time.monotonic()
     api.SetPageSegMode(psm)
