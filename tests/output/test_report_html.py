@@ -194,3 +194,15 @@ def test_deadline_soon_on_a_passing_packet_does_not_speak_of_errors(ctx, tmp_pat
         assert batch_report.first_fix([finding]) == soon.fix
         if lang == "en":
             assert f"<td>{soon.fix}</td>" in overview
+
+
+def test_summary_lines_on_the_terminal_carry_no_raw_escape_sequences(ctx):
+    """GIVEN packets whose folder names hold a terminal escape sequence and a bell (names are the user's)
+    WHEN the batch's closing lines are written for the terminal
+    THEN the control characters are shown escaped (\\x1b, \\x07), never sent raw."""
+    failed = PacketSummary(path="seller/\x1b[2J\x1b]0;owned\x07claim", verdict="fail", claim_id="CLM-2026-0000001",
+                           findings=({"rule": "missing-url", "severity": "error"},))
+    broken = PacketSummary(path="other/\x1b[31mred", verdict="error", error="claim.toml is broken", log="/tmp/x.log")
+    text = batch_report.summary_text([failed, broken], ctx)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "seller/\\x1b[2J\\x1b]0;owned\\x07claim" in text and "other/\\x1b[31mred" in text

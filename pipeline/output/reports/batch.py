@@ -38,6 +38,7 @@ from rich.progress import (
 from pipeline import __version__
 from pipeline.context import Context
 from pipeline.i18n import format_left, format_when, gettext_for, localize_finding, rule_title
+from pipeline.packet import printable_text
 
 if TYPE_CHECKING:
     from pipeline.batch.batch import PacketSummary
@@ -120,7 +121,7 @@ def summary_text(summaries: list[PacketSummary], ctx: Context) -> str:
             lines.append(f"  {_(s.verdict)}  {s.path}  {s.claim_id or ''}  {'; '.join(titles)}")
         elif s.verdict == "error":
             lines.append(f"  {_(s.verdict)}  {s.path}  {s.error}  {_('Details: {log}', log=s.log)}")
-    return "\n".join(lines)
+    return printable_text("\n".join(lines))  # packet folder names are the user's: no raw escape sequences
 
 
 # ---- junit.xml ----------------------------------------------------------------------------------------
