@@ -222,21 +222,22 @@ def _printed(text: str) -> str:
 
 
 @cache
-def _day_header() -> tuple[re.Pattern, re.Pattern, Form]:
+def _day_header() -> tuple[tuple[re.Pattern, ...], re.Pattern, Form]:
     rules = patterns()["timestamps"]["day_headers"]
-    return (re.compile(_expand(rules["header"]), re.MULTILINE), re.compile(_expand(rules["row"]), re.MULTILINE),
-            Form("day-header-rows", re.compile(""), ""))
+    return (tuple(re.compile(_expand(header), re.MULTILINE) for header in rules["headers"]),
+            re.compile(_expand(rules["row"]), re.MULTILINE), Form("day-header-rows", re.compile(""), ""))
 
 
 def _day_rows(text: str) -> Iterable[tuple[int, int, dict]]:
     """(start, end, groups) of every line that starts with a time under a line holding only a date (a day header
     over its rows, patterns.toml [timestamps.day_headers]); the groups hold the header's date and the row's time."""
-    header, row, _ = _day_header()
-    headers = list(header.finditer(text))
+    forms, row, _ = _day_header()
+    headers = sorted((m for form in forms for m in form.finditer(text)), key=lambda m: m.start())
     for this, following in zip(headers, headers[1:] + [None]):
         until = following.start() if following else len(text)
+        date = {k: v for k, v in this.groupdict().items() if k in ("y", "mo", "d", "mon") and v is not None}
         for match in row.finditer(text, this.end(), until):
-            yield match.start(), match.end(), {**match.groupdict(), **{k: this.group(k) for k in ("y", "mo", "d")}}
+            yield match.start(), match.end(), {**match.groupdict(), **date}
 
 
 def extract_timestamps(text: str, page: int, default_year: int | None, stated: Zone | None = None,
