@@ -434,12 +434,14 @@ def run_case(case: Case, folder: Path, timeout: float = 60.0, python: str = sys.
 
 
 # Runs the evpack command line in this process and, at exit, writes the peak resident set (kB) of it and of every
-# worker process it waited for to the file named first.
+# worker process it waited for to the file named first. Its own peak is VmHWM, which starts afresh at exec:
+# RUSAGE_SELF's ru_maxrss keeps the peak of the process image before exec, here the (large) test runner's.
 RUN_MEASURED = """
-import atexit, resource, sys
+import atexit, re, resource, sys
 out = sys.argv.pop(1)
 def peak():
-    kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    own = int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
+    kb = max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     open(out, "w").write(str(kb))
 atexit.register(peak)
 sys.argv[0] = "evpack"
