@@ -77,7 +77,6 @@ class OcrSettings:
     footer_fraction: float
     min_text_layer_chars: int
     render_dpi: float
-    qr_render_dpi: float
     max_image_pixels: int
     dark_mean_below: float
     white_row_above: float
