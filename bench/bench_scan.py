@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline import api, runtime
 
-from pipeline.reading import ocr
+from pipeline.reading import tesseract
 from pipeline.context import Context
 from pipeline.fields.extract import extract_fields
 from pipeline.model import Fields, PageReading
@@ -80,8 +80,8 @@ def main() -> None:
         return f"{seconds:7.2f} s  ({seconds / max(count, 1):.2f} s/file)"
 
     print(f"corpus: {corpus}  ({len(screenshots)} screenshots, {len(photos)} photos of screens, {len(scans)} scanned "
-          f"PDFs, {len(prints)} text-layer PDFs), jobs={JOBS}, OCR engine: {ocr.engine().label('kor+eng')}, "
-          f"{ocr.engine().kind}")
+          f"PDFs, {len(prints)} text-layer PDFs), jobs={JOBS}, OCR engine: {tesseract.engine().label('kor+eng')}, "
+          f"{tesseract.engine().kind}")
     print(f"{'what':50} {'time':28} ratio   target")
     rows = [
         ("screenshots: evpack scan (cold cache)", per(t_ours_screenshots, len(screenshots)), "", ""),

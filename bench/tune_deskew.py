@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 from pipeline.reading import deskew
 
 from pipeline import runtime
-from pipeline.reading import ocr
+from pipeline.reading import ocr, tesseract
+from pipeline.reading.settings import settings as ocr_settings
 
 from pipeline.output import pdfops
 
@@ -87,7 +88,7 @@ def large_pages(corpus: Path, work: Path) -> list[Page]:
 def render(page: Page) -> Image.Image:
     pdf = pdfium.PdfDocument(page.pdf)
     try:
-        return reader.render(pdf[page.index - 1], ocr.settings().render_dpi)
+        return reader.render(pdf[page.index - 1], ocr_settings().render_dpi)
     finally:
         pdf.close()
 
@@ -105,7 +106,7 @@ def read(page: Page, image: Image.Image, variant: str, work: Path, profile: Prof
     started = time.perf_counter()
     if variant.startswith("deskewed"):
         image = deskew.deskewed(image)
-    reading, _ = ocr.ocr_page(image, page.index, work / "page.png", OCR_TIMEOUT, psm=ocr.settings().pdf_page_psm,
+    reading, _ = ocr.ocr_page(image, page.index, work / "page.png", OCR_TIMEOUT, psm=ocr_settings().pdf_page_psm,
                               unrule=variant.endswith("rules out"))
     seconds = time.perf_counter() - started
     fields = extract_fields([reading], profile)
@@ -125,8 +126,8 @@ def main() -> None:
     large = (Path(sys.argv[2]) if len(sys.argv) > 2
              else ensure_corpus(Path("/tmp/corpus-large"), TUNING_SEED, "--large"))
     profile = Profile.load()
-    print(f"engine: {ocr.engine().label(ocr.settings().languages)}, psm {ocr.settings().pdf_page_psm}, "
-          f"render {ocr.settings().render_dpi:g} dpi")
+    print(f"engine: {tesseract.engine().label(ocr_settings().languages)}, psm {ocr_settings().pdf_page_psm}, "
+          f"render {ocr_settings().render_dpi:g} dpi")
     with tempfile.TemporaryDirectory(prefix="tune-deskew-") as tmp:
         work = Path(tmp)
         pages = (scan_pages(tune, tune / "truth.json") + scan_pages(SAMPLES, SAMPLES / "expected.json")

@@ -8,8 +8,8 @@ delivery receipt, sharp and defocused (Gaussian blur of sigma 0-24 px on the 302
 sigma 0, 5 and 10 grey levels, saved as JPEG q90 at 3024 px and as the 1512-px copies messengers save.
 
 Sweep (default, no OCR): the OCR copy is made as the reader makes it (dark mode, row lighting, glyph-height scaling)
-and measured by pipeline/reading/ocr.py's `sharpness` (variance of the Laplacian) and `denoised_sharpness` (the same
-after a 5-px median). `--ocr` also reads the noise-free photos with the real reader (`evpack scan`'s path) and prints
+and measured by pipeline/reading/preprocess.py's `sharpness` (variance of the Laplacian) and `denoised_sharpness`
+(the same after a 5-px median). `--ocr` also reads the noise-free photos with the real reader (`evpack scan`'s path) and prints
 the mean OCR confidence and whether the tracking number and address were read.
 
 "Sharp" is sigma <= 1 px (a phone's own softness); "clearly blurred" is sigma >= 8 px on the 3024-px frame, where the
@@ -38,7 +38,8 @@ from pipeline import api, runtime  # noqa: E402
 from pipeline.context import Context  # noqa: E402
 from pipeline.model import KST  # noqa: E402
 from pipeline.output import imageops  # noqa: E402
-from pipeline.reading import ocr  # noqa: E402
+from pipeline.reading import preprocess  # noqa: E402
+from pipeline.reading.settings import settings as ocr_settings  # noqa: E402
 from pipeline.profile import Profile  # noqa: E402
 from samples.draw import Truth, font, photo_of_paper  # noqa: E402
 from samples.fake import ADDRESSES, BUYERS, tracking_for  # noqa: E402
@@ -106,9 +107,10 @@ def jpeg(img: Image.Image, path: Path, width: int | None = None) -> Path:
 
 def reader_copy(img: Image.Image) -> np.ndarray:
     """The greyscale copy the reader's OCR pass measures (pipeline/reading/ocr.py: ocr_page)."""
-    cfg = ocr.settings()
-    gray = ocr.light_rows(ocr.light_background(imageops.visible_rgb(img).convert("L"), cfg), cfg)
-    return np.asarray(ocr.enlarged(gray, ocr.ocr_scale(ocr.glyph_height(np.asarray(gray), cfg), gray.size, cfg)))
+    cfg = ocr_settings()
+    gray = preprocess.light_rows(preprocess.light_background(imageops.visible_rgb(img).convert("L"), cfg), cfg)
+    glyph = preprocess.glyph_height(np.asarray(gray), cfg)
+    return np.asarray(preprocess.enlarged(gray, preprocess.ocr_scale(glyph, gray.size, cfg)))
 
 
 def noisy(img: Image.Image, sigma: float, noise: float, seed: int) -> Image.Image:
@@ -145,7 +147,7 @@ def sweep(seeds: int) -> None:
                     line = []
                     for sigma in SWEEP_SIGMAS:
                         copy = reader_copy(reloaded(noisy(img, sigma, noise, seed), width))
-                        plain, denoised = ocr.sharpness(copy), ocr.denoised_sharpness(copy)
+                        plain, denoised = preprocess.sharpness(copy), preprocess.denoised_sharpness(copy)
                         rows.append((kind, sigma, plain, denoised))
                         line.append(f"{sigma}: {plain:.0f}/{denoised:.0f}")
                     print(f"{kind:8} {seed:4} {noise:5} {width or FRAME[0]:5}  {'  '.join(line)}", flush=True)

@@ -41,7 +41,7 @@ def parse_now(value: str | None) -> datetime:
 
 def announce_engine() -> None:
     """Says once per run, on stderr, when reading falls back to the `tesseract` command (tesserocr not installed)."""
-    from pipeline.reading.ocr import engine_fallback
+    from pipeline.reading.tesseract import engine_fallback
     note = engine_fallback()
     if note:
         click.echo(f"evpack: {note}", err=True)

@@ -45,19 +45,20 @@ def install_hint(item: str, **values: str) -> str:
 
 def tesseract_checks() -> list[Check]:
     """Tesseract on PATH with its version, then one check per language evpack reads with."""
-    from pipeline.reading import ocr
+    from pipeline.reading import tesseract
+    from pipeline.reading.settings import settings as ocr_settings
     languages = load_toml(DATA, "Doctor's install list")["languages"]
-    binary = shutil.which(ocr.settings().binary)
+    binary = shutil.which(ocr_settings().binary)
     missing_langs = [Check(f"language:{lang}", "missing", f"Tesseract's {lang} data",
                            install_hint("language", lang=lang, package=lang.replace("_", "-")))
                      for lang in languages]
     if binary is None:
-        return [Check("tesseract", "missing", f"no `{ocr.settings().binary}` command on PATH",
+        return [Check("tesseract", "missing", f"no `{ocr_settings().binary}` command on PATH",
                       install_hint("tesseract")), *missing_langs]
     try:
-        version = subprocess.run([binary, "--version"], capture_output=True, timeout=30, env=ocr.child_env(),
+        version = subprocess.run([binary, "--version"], capture_output=True, timeout=30, env=tesseract.child_env(),
                                  check=False)
-        listing = subprocess.run([binary, "--list-langs"], capture_output=True, timeout=30, env=ocr.child_env(),
+        listing = subprocess.run([binary, "--list-langs"], capture_output=True, timeout=30, env=tesseract.child_env(),
                                  check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return [Check("tesseract", "missing", f"{binary} does not run ({exc})", install_hint("tesseract")),
@@ -82,18 +83,19 @@ def engine_check() -> Check:
     """The engine that will read: tesserocr in-process, or the `tesseract` command (EVPACK_OCR_ENGINE or ocr.toml;
     without tesserocr installed, ocr.toml's in-process engine falls back to the command)."""
     from pipeline.errors import EvpackError
-    from pipeline.reading import ocr
-    chosen = os.environ.get(ocr.ENGINE_VARIABLE)
-    origin = f"{ocr.ENGINE_VARIABLE}={chosen}" if chosen else "ocr.toml"
+    from pipeline.reading import tesseract
+    chosen = os.environ.get(tesseract.ENGINE_VARIABLE)
+    origin = f"{tesseract.ENGINE_VARIABLE}={chosen}" if chosen else "ocr.toml"
     try:
-        kind = ocr.engine_kind()
+        kind = tesseract.engine_kind()
     except EvpackError as exc:
-        return Check("engine", "missing", exc.message, f"{ocr.ENGINE_VARIABLE}=cli or {ocr.ENGINE_VARIABLE}=library")
+        variable = tesseract.ENGINE_VARIABLE
+        return Check("engine", "missing", exc.message, f"{variable}=cli or {variable}=library")
     if kind == "cli":
-        note = " (tesserocr is not installed; optional, reads faster)" if ocr.engine_fallback() else ""
+        note = " (tesserocr is not installed; optional, reads faster)" if tesseract.engine_fallback() else ""
         return Check("engine", "ok", f"the `tesseract` command, a process per call ({origin}){note}")
     try:
-        version = ocr._library_version()
+        version = tesseract._library_version()
     except EvpackError as exc:
         return Check("engine", "missing", f"tesserocr, the in-process engine ({origin}), does not load: {exc.message}",
                      install_hint("tesserocr"))

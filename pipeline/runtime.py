@@ -26,11 +26,11 @@ def configure_process() -> None:
     import cv2
     from PIL import Image
 
-    from pipeline.reading import ocr
+    from pipeline.reading.settings import settings as ocr_settings
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
     cv2.setNumThreads(1)
-    Image.MAX_IMAGE_PIXELS = ocr.settings().max_image_pixels
+    Image.MAX_IMAGE_PIXELS = ocr_settings().max_image_pixels
     quiet_leptonica()
 
 

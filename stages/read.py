@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from pipeline.batch import executors
 
-from pipeline.reading import ocr, reader
+from pipeline.reading import reader, tesseract
+from pipeline.reading.settings import settings as ocr_settings
 from pipeline.reading.cache import ReadCache
 from pipeline.context import Context
 from pipeline.errors import FileProblem, MissingDependencyError
@@ -22,7 +23,7 @@ def run(state: PacketState, ctx: Context) -> PacketState:
     usable = [f for f in state.files if f.usable is not None and f.usable_type]
     if not usable:
         return state
-    cache = ReadCache(ctx.cache_dir, engine_key(), ocr.settings().version)
+    cache = ReadCache(ctx.cache_dir, engine_key(), ocr_settings().version)
     by_content: dict[str, Reading] = {}
     findings: list[Finding] = []
     log: list[str] = []
@@ -68,7 +69,7 @@ def run(state: PacketState, ctx: Context) -> PacketState:
 def engine_key() -> str:
     """The cache's engine part. Without Tesseract a text-layer PDF can still be read: OCR raises when needed."""
     try:
-        return ocr.engine().key
+        return tesseract.engine().key
     except MissingDependencyError:
         return "tesseract missing"
 

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from pipeline import doctor
 from pipeline.cli import cli
 from pipeline.errors import MissingDependencyError
-from pipeline.reading import ocr
+from pipeline.reading import tesseract
+from pipeline.reading.settings import settings as ocr_settings
 
 FAKE_TESSERACT = """#!/bin/sh
 case "$1" in
@@ -88,30 +89,30 @@ def test_a_forced_in_process_engine_without_tesserocr_is_missing(monkeypatch):
     with the install step (or EVPACK_OCR_ENGINE=cli), exit 3."""
     def broken():
         raise MissingDependencyError("tesserocr does not load (No module named 'tesserocr').", "install it")
-    monkeypatch.setenv(ocr.ENGINE_VARIABLE, "library")
-    monkeypatch.setattr(ocr, "_tesserocr", broken)
-    ocr._library_version.cache_clear()
+    monkeypatch.setenv(tesseract.ENGINE_VARIABLE, "library")
+    monkeypatch.setattr(tesseract, "_tesserocr", broken)
+    tesseract._library_version.cache_clear()
     try:
         check = doctor.engine_check()
         assert check.status == "missing" and "EVPACK_OCR_ENGINE=cli" in check.install
         assert invoke("doctor").exit_code == 3
     finally:
-        ocr._library_version.cache_clear()
+        tesseract._library_version.cache_clear()
 
 
 def test_without_tesserocr_the_command_engine_reads(monkeypatch):
     """GIVEN ocr.toml's in-process engine and tesserocr not installed (an optional extra) WHEN the engine is chosen
     THEN it is the `tesseract` command, engine_fallback says so once, doctor calls it ok; an explicit
     EVPACK_OCR_ENGINE=library is kept."""
-    monkeypatch.delenv(ocr.ENGINE_VARIABLE, raising=False)
-    monkeypatch.setattr(ocr, "library_installed", lambda: False)
-    assert ocr.settings().engine == "library"
-    assert ocr.engine_kind() == "cli"
-    assert "pip install 'evpack[tesserocr]'" in ocr.engine_fallback()
+    monkeypatch.delenv(tesseract.ENGINE_VARIABLE, raising=False)
+    monkeypatch.setattr(tesseract, "library_installed", lambda: False)
+    assert ocr_settings().engine == "library"
+    assert tesseract.engine_kind() == "cli"
+    assert "pip install 'evpack[tesserocr]'" in tesseract.engine_fallback()
     check = doctor.engine_check()
     assert check.status == "ok" and "`tesseract` command" in check.detail
-    monkeypatch.setenv(ocr.ENGINE_VARIABLE, "library")
-    assert ocr.engine_kind() == "library" and ocr.engine_fallback() is None
+    monkeypatch.setenv(tesseract.ENGINE_VARIABLE, "library")
+    assert tesseract.engine_kind() == "library" and tesseract.engine_fallback() is None
 
 
 def test_a_damaged_ledger_is_reported_but_is_no_missing_dependency(tmp_path):

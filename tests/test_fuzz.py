@@ -132,10 +132,10 @@ def test_foreign_korean_data_is_exit_3(tmp_path):
     import subprocess
 
     from PIL import Image, ImageDraw
-    from pipeline.reading import ocr
+    from pipeline.reading import tesseract
     tessdata = tmp_path / "tessdata"
     tessdata.mkdir()
-    real = ocr.engine().tessdata
+    real = tesseract.engine().tessdata
     for name in ("eng", "chi_sim"):
         shutil.copy(real / f"{name}.traineddata", tessdata)
     shutil.copy(real / "eng.traineddata", tessdata / "kor.traineddata")

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from pipeline import runtime
-from pipeline.reading import ocr
+from pipeline.reading.settings import OcrSettings, settings as ocr_settings
 from tests.conftest import ROOT
 
 IMPORT_AND_CONFIGURE = (
@@ -16,7 +16,8 @@ IMPORT_AND_CONFIGURE = (
     "from PIL import Image\n"
     "cv2.setNumThreads(2)\n"
     "pixels = Image.MAX_IMAGE_PIXELS\n"
-    "import pipeline.reading.ocr, pipeline.reading.deskew, pipeline.reading.rectify, pipeline.reading.reader\n"
+    "import pipeline.reading.ocr, pipeline.reading.tesseract, pipeline.reading.passes.clock\n"
+    "import pipeline.reading.deskew, pipeline.reading.rectify, pipeline.reading.reader\n"
     "import pipeline.api, pipeline.batch.batch\n"
     "print(cv2.getNumThreads(), Image.MAX_IMAGE_PIXELS == pixels)\n"
     "from pipeline import runtime\n"
@@ -30,7 +31,7 @@ def test_importing_changes_nothing_and_configure_process_sets_it_all():
     out = subprocess.run([sys.executable, "-c", IMPORT_AND_CONFIGURE], capture_output=True, text=True, check=True,
                          cwd=ROOT).stdout.split()
     assert out[:2] == ["2", "True"]
-    assert out[2:] == ["1", str(ocr.settings().max_image_pixels)]
+    assert out[2:] == ["1", str(ocr_settings().max_image_pixels)]
 
 
 def test_fingerprint_covers_every_code_file_the_reading_calls(tmp_path):
@@ -44,7 +45,7 @@ def test_fingerprint_covers_every_code_file_the_reading_calls(tmp_path):
     imageops.write_text(imageops.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     after = runtime.fingerprint_of(tmp_path)
     assert after != before
-    assert ocr.OcrSettings.load(code=after).version != ocr.OcrSettings.load(code=before).version
+    assert OcrSettings.load(code=after).version != OcrSettings.load(code=before).version
 
 
 LEPTONICA_ERROR = """
@@ -55,9 +56,9 @@ if {quiet}:
     os.environ["EVPACK_OCR_ENGINE"] = "library"
     from PIL import Image
     from pipeline.runtime import configure_process
-    from pipeline.reading import ocr
+    from pipeline.reading import tesseract
     configure_process()
-    ocr.run_tesseract(Image.new("L", (200, 60), 255), "eng", 30)  # loading a model resets Leptonica's severity
+    tesseract.run_tesseract(Image.new("L", (200, 60), 255), "eng", 30)  # loading a model resets Leptonica's severity
 lib = ctypes.CDLL(ctypes.util.find_library("lept") or ctypes.util.find_library("leptonica"))
 lib.pixScanForForeground(None, None, 0, None)  # Leptonica's own error: no image given
 """

@@ -17,7 +17,8 @@ import pypdfium2 as pdfium
 from PIL import Image, UnidentifiedImageError
 
 from pipeline.output import imageops
-from pipeline.reading import barcodes, deskew, ocr, rectify
+from pipeline.reading import barcodes, deskew, ocr, rectify, tesseract
+from pipeline.reading.settings import settings as ocr_settings
 from pipeline.context import Context
 from pipeline.errors import FileProblem, MissingDependencyError, OcrFailed, OcrTimeout
 from pipeline.fields.extract import detect_languages, extract_fields
@@ -44,7 +45,7 @@ class PageJob:
 
     def cost(self) -> float:
         """An estimate of the page's OCR time, for scheduling: its pixels, a lossy JPEG's weighted up (ocr.toml)."""
-        return self.pixels * (ocr.settings().jpeg_cost_weight if self.usable_type == "jpeg" else 1.0)
+        return self.pixels * (ocr_settings().jpeg_cost_weight if self.usable_type == "jpeg" else 1.0)
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def plan_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Conte
 
 
 def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float) -> FilePlan:
-    cfg = ocr.settings()
+    cfg = ocr_settings()
     try:
         pdf = pdfium.PdfDocument(path)
     except (pdfium.PdfiumError, OSError) as exc:
@@ -206,7 +207,7 @@ def page_image(job: PageJob) -> Image.Image:
     if job.usable_type == "pdf":
         pdf = pdfium.PdfDocument(job.path)
         try:
-            return render(pdf[job.index - 1], job.render_dpi or ocr.settings().render_dpi)
+            return render(pdf[job.index - 1], job.render_dpi or ocr_settings().render_dpi)
         finally:
             pdf.close()
     image = imageops.open_upright(job.path)
@@ -227,7 +228,7 @@ _self_tested: set[int] = set()
 def check_korean_model(timeout: float, scratch: Path) -> None:
     """Raises MissingDependencyError (exit 3) with the fix when Tesseract's Korean data does not read Korean.
     Skipped without a Korean font to draw the line with (the cover reports that font missing)."""
-    if os.getpid() in _self_tested or ocr.engine_kind() != "library":
+    if os.getpid() in _self_tested or tesseract.engine_kind() != "library":
         return
     _self_tested.add(os.getpid())
     from PIL import ImageDraw, ImageFont
@@ -239,8 +240,8 @@ def check_korean_model(timeout: float, scratch: Path) -> None:
     line = Image.new("L", (560, 90), 255)
     ImageDraw.Draw(line).text((20, 18), SELF_TEST_LINE, font=ImageFont.truetype(str(font), 44), fill=0)
     try:
-        words = ocr.parse_words(ocr.run_tesseract(line, ocr.settings().languages, timeout, psm=7,
-                                                  scratch=scratch.with_name("self-test.png")))
+        words = tesseract.words(line, ocr_settings().languages, timeout, psm=7,
+                                scratch=scratch.with_name("self-test.png"))
     except (OcrTimeout, OcrFailed):
         return  # a busy machine, not bad data: the pages themselves report what they cannot read
     read = "".join(word.text for word in words)
@@ -289,7 +290,7 @@ def with_flat_read(page: PageReading, flat: Image.Image, job: PageJob, languages
     """A photo's read joined by the read of its warped-flat copy (pipeline/reading/rectify.py). Measured on the tuning
     photos (bench/tune_rectify.py): the flat copy finds the tracking numbers the photo missed (8 -> 10 of 10), but
     its moiré garbles the address bar that the photo's own read sometimes finds, so neither replaces the other.
-    Its bands are read with the background divided out (ocr.even_background); the photo's own read better
+    Its bands are read with the background divided out (preprocess.even_background); the photo's own read better
     without (photos of monitors, URL hosts: 8 of 14 found as it is, 6 with). The flat copy is read in the
     languages the photo's read chose: its moiré lowers OCR confidence, which alone made it look Chinese (a 1.5 s
     chi_sim retry on a Korean screen)."""
@@ -305,7 +306,7 @@ def with_flat_read(page: PageReading, flat: Image.Image, job: PageJob, languages
 
 def page_psm(usable_type: str, size: tuple[int, int]) -> int:
     """Tesseract's page segmentation for a page: scans, portrait pages (paper, phone captures), landscape screens."""
-    cfg = ocr.settings()
+    cfg = ocr_settings()
     if usable_type == "pdf":
         return cfg.pdf_page_psm
     return cfg.portrait_psm if size[1] > size[0] else cfg.psm
@@ -322,7 +323,7 @@ def assemble(plan: FilePlan, results: Sequence[PageResult]) -> Reading:
     pages = tuple(page if page is not None else next(done).page for page in plan.pages)
     languages = sorted({r.languages for r in results if r.languages})
     engines = ([TEXT_LAYER_ENGINE] if any(p.source == "text-layer" for p in pages) else []) + (
-        [ocr.engine().label(", ".join(languages))] if languages else [])
+        [tesseract.engine().label(", ".join(languages))] if languages else [])
     qr_codes = tuple(dict.fromkeys(plan.qr_codes + tuple(c for r in results for c in r.qr_codes)))
     return Reading(source=plan.source, sha256=plan.sha256, pages=pages, fields=Fields(), languages=(),
                    engine=" + ".join(engines) or "none", qr_codes=qr_codes, image_width=plan.image_width,

@@ -19,7 +19,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline.reading import reader
 from pipeline.errors import FileProblem
-from tests.reading.test_ocr import GOTHIC, canned_tsv_body, install_fake_tesseract, text_image
+from tests.reading.ocr_fakes import GOTHIC, canned_tsv_body, install_fake_tesseract, text_image
 
 
 def sha(path: Path) -> str:
@@ -79,7 +79,7 @@ def test_pages_are_costed_by_pixels_a_jpeg_weighted_up(tmp_path, ctx):
     capture WHEN planned THEN each job carries its pixels (the scan's at the render resolution) and the cost orders
     them photo, scan, re-save, capture (by bytes the re-save, a corpus' smallest file, started last, though it costs
     Tesseract the most per pixel)."""
-    from pipeline.reading import ocr
+    from pipeline.reading.settings import settings as ocr_settings
     photo, resave, capture = tmp_path / "photo.jpg", tmp_path / "resave.jpg", tmp_path / "capture.png"
     Image.new("RGB", (4000, 3000), "white").save(photo, quality=80)
     Image.new("RGB", (1280, 720), "white").save(resave, quality=55)
@@ -90,7 +90,7 @@ def test_pages_are_costed_by_pixels_a_jpeg_weighted_up(tmp_path, ctx):
     jobs = {path.stem: reader.plan_file(path.name, path, kind, sha(path), ctx).jobs[0]
             for path, kind in ((photo, "jpeg"), (resave, "jpeg"), (capture, "png"), (scan, "pdf"))}
     assert jobs["capture"].pixels == 750 * 1390 and jobs["photo"].pixels == 4000 * 3000
-    dpi = min(ocr.settings().render_dpi, 150)
+    dpi = min(ocr_settings().render_dpi, 150)
     assert jobs["scan"].pixels == pytest.approx(1240 * 1754 * (dpi / 150) ** 2, rel=0.01)
     assert sorted(jobs, key=lambda name: -jobs[name].cost()) == ["photo", "scan", "resave", "capture"]
 

@@ -6,7 +6,7 @@ import pytest
 
 from bench.tune_quality import label_photo, noisy, pod_photo, reader_copy, reloaded
 from pipeline.profile import Profile
-from pipeline.reading import ocr
+from pipeline.reading import preprocess
 from tests.packet_factory import judge, merged
 
 PROFILE = Profile.load()
@@ -24,7 +24,7 @@ def test_a_defocused_noisy_photo_is_low_quality_and_a_sharp_one_is_not(kind, sig
     which counts the noise, could not have told them apart (the defocused one scores above its old minimum)."""
     image = (label_photo if kind == "label" else pod_photo)(7919)[0].convert("L")
     copy = reader_copy(reloaded(noisy(image, sigma, noise, 1), None))
-    plain, denoised = ocr.sharpness(copy), ocr.denoised_sharpness(copy)
+    plain, denoised = preprocess.sharpness(copy), preprocess.denoised_sharpness(copy)
     if blurred:
         assert plain > PROFILE.quality("min_sharpness")  # the old measure passed it
     photo = {"name": f"{kind}.jpg", "text": TEXT[kind], "tracking": [TEXT[kind].split()[2]],

@@ -12,7 +12,7 @@ from pipeline.reading import reader
 from pipeline.errors import MissingDependencyError
 from pipeline.model import EvidenceFile, PacketState
 from stages import read
-from tests.reading.test_ocr import canned_tsv_body, install_fake_tesseract, text_image
+from tests.reading.ocr_fakes import canned_tsv_body, install_fake_tesseract, text_image
 from tests.reading.test_reader import text_pdf
 
 # The fake prints the OCR copy's file name as the page text: it names the content (sha256 prefix) and page.

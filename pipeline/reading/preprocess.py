@@ -1,0 +1,235 @@
+"""Image work before and around OCR: the text's size and the OCR copy's scale, sharpness, backgrounds, rules.
+
+Every function takes and returns greyscale images or arrays and never calls Tesseract: `glyph_height` measures the
+text lines, `ocr_scale` and `enlarged` size the OCR copy, `sharpness` scores blur, `without_rules` paints a table's
+borders out, `light_background`, `light_rows`, `white_rows` and `even_background` turn backgrounds light and even,
+`binarised` thresholds a strip, `ink_end` finds where a row's ink ends. Thresholds come from OcrSettings.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps
+
+from pipeline.output import imageops
+from pipeline.reading.settings import OcrSettings, settings
+
+
+def glyph_height(gray: np.ndarray, cfg: OcrSettings | None = None) -> float | None:
+    """Median height in px of the text lines, or None when no text-like rows are found.
+
+    Edges (grey-level steps between neighbours) rather than dark pixels, so dark mode, coloured bars and
+    photos of screens need no threshold; per vertical strip, so columns with offset lines stay apart.
+    """
+    cfg = cfg or settings()
+    height, width = gray.shape
+    edges = np.abs(np.diff(gray.astype(np.int16), axis=1)) >= cfg.edge_threshold
+    runs: list[int] = []
+    max_line = max(cfg.min_line_px, int(height * cfg.max_line_fraction))
+    for x0 in range(0, max(1, width - 1), cfg.strip_px):
+        text_rows = edges[:, x0:x0 + cfg.strip_px].sum(axis=1) >= cfg.min_edges_per_row
+        runs.extend(r for r in run_lengths(text_rows) if cfg.min_line_px <= r <= max_line)
+    return float(np.median(runs)) if runs else None
+
+
+def run_lengths(flags: np.ndarray) -> list[int]:
+    """Lengths of the runs of True in a 1-D boolean array."""
+    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
+    changes = np.flatnonzero(np.diff(padded))
+    return (changes[1::2] - changes[::2]).tolist()
+
+
+def without_rules(gray: Image.Image, glyph_px: float | None, cfg: OcrSettings) -> Image.Image:
+    """The page with its dark ruling lines (table borders of a receipt or form) painted white: Tesseract's layout
+    analysis drops whole bordered table rows, numbers and all. A rule is a straight dark run many glyphs long;
+    glyph strokes are far shorter. Light-grey screen borders are not dark enough to count."""
+    if glyph_px is None:
+        return gray
+    length = round(cfg.rule_min_glyphs * glyph_px)
+    reach = max(2, round(cfg.rule_max_thickness_glyphs * glyph_px))
+    dark = np.asarray(gray) < cfg.rule_dark_below
+    rules = (on_long_runs(dark, length) & thin(dark, reach)) | (on_long_runs(dark.T, length) & thin(dark.T, reach)).T
+    if not rules.any():
+        return gray
+    cleaned = np.asarray(gray).copy()
+    cleaned[rules] = 255
+    return Image.fromarray(cleaned)
+
+
+# Rule finding works on blocks of about this many pixels: whole-image int32 running sums of a 35 MP label photo
+# took the reader to ~1 GB. Columns (thin) and rows (on_long_runs) are independent, so blocks give the same result.
+BLOCK_PIXELS = 1 << 20
+
+
+def thin(dark: np.ndarray, reach: int) -> np.ndarray:
+    """Dark pixels with a light pixel within `reach` rows above and within `reach` rows below: a line, not a dark
+    area (a screen's dark background in a photo, a black bar) whose long runs and edges must stay."""
+    out = np.empty_like(dark)
+    step = max(1, BLOCK_PIXELS // max(1, dark.shape[0]))
+    for left in range(0, dark.shape[1], step):
+        out[:, left:left + step] = _thin_block(dark[:, left:left + step], reach)
+    return out
+
+
+def _thin_block(dark: np.ndarray, reach: int) -> np.ndarray:
+    height, width = dark.shape
+    padded = np.concatenate([np.zeros((reach, width), bool), dark, np.zeros((reach, width), bool)])
+    sums = np.concatenate([np.zeros((1, width), np.int32), np.cumsum(padded, axis=0, dtype=np.int32)])
+    rows = np.arange(height)
+    dark_above = (sums[rows + reach] - sums[rows]) == reach  # all `reach` rows above are dark
+    dark_below = (sums[rows + 2 * reach + 1] - sums[rows + reach + 1]) == reach
+    return dark & ~dark_above & ~dark_below
+
+
+def on_long_runs(mask: np.ndarray, length: int) -> np.ndarray:
+    """Pixels of a 2-D boolean mask lying on a horizontal run of at least `length` True values."""
+    out = np.empty_like(mask)
+    step = max(1, BLOCK_PIXELS // max(1, mask.shape[1]))
+    for top in range(0, mask.shape[0], step):
+        out[top:top + step] = _long_runs_block(mask[top:top + step], length)
+    return out
+
+
+def _long_runs_block(mask: np.ndarray, length: int) -> np.ndarray:
+    height, width = mask.shape
+    if width < length or length < 1:
+        return np.zeros_like(mask)
+    sums = np.concatenate([np.zeros((height, 1), np.int32), np.cumsum(mask, axis=1, dtype=np.int32)], axis=1)
+    starts = (sums[:, length:] - sums[:, :-length]) == length  # the run of `length` starting here is all True
+    count = np.concatenate([np.zeros((height, 1), np.int32), np.cumsum(starts, axis=1, dtype=np.int32)], axis=1)
+    # A pixel is covered when a full run starts within the `length` pixels ending at it.
+    upper = np.concatenate([count, np.repeat(count[:, -1:], length - 1, axis=1)], axis=1)[:, 1:width + 1]
+    lower = np.concatenate([np.zeros((height, length - 1), np.int32), count], axis=1)[:, :width]
+    return (upper - lower) > 0
+
+
+def ocr_scale(glyph_px: float | None, size: tuple[int, int], cfg: OcrSettings | None = None) -> float:
+    """Factor for the OCR copy: 1 inside the glyph band, else to the target of its side; capped in pixels."""
+    cfg = cfg or settings()
+    scale = 1.0
+    if glyph_px is not None and glyph_px < cfg.band_min_px:
+        scale = min(cfg.upscale_target_px / glyph_px, cfg.max_upscale)
+    elif glyph_px is not None and glyph_px > cfg.band_max_px:
+        scale = cfg.downscale_target_px / glyph_px
+    pixels = size[0] * size[1] * scale * scale
+    if pixels > cfg.max_ocr_pixels:
+        scale *= (cfg.max_ocr_pixels / pixels) ** 0.5
+    return scale
+
+
+def sharpness(gray: np.ndarray, strip_rows: int = 256) -> float:
+    """Variance of the 4-neighbour Laplacian of a greyscale array: low means blurred.
+
+    Summed exactly in integers over strips of rows, so a 24 MP OCR copy needs a few MB at a time instead of
+    whole-image float arrays (~0.4 GB); the value does not depend on the strip height. Measured on the OCR copy
+    itself, never a smaller one: downscaling hides blur (the phone photo of a monitor in samples/ scores 25 on its
+    copy, 180 at half size)."""
+    height = gray.shape[0]
+    count = total = squares = 0
+    for top in range(1, height - 1, strip_rows):
+        g = gray[top - 1:min(height, top + strip_rows + 1)].astype(np.int32)
+        lap = g[1:-1, :-2] + g[1:-1, 2:] + g[:-2, 1:-1] + g[2:, 1:-1] - 4 * g[1:-1, 1:-1]
+        count += lap.size
+        total += int(lap.sum(dtype=np.int64))
+        squares += int(np.square(lap).sum(dtype=np.int64))
+    return squares / count - (total / count) ** 2 if count else 0.0
+
+
+def denoised_sharpness(gray: np.ndarray, kernel: int = 5) -> float:
+    """`sharpness` after a median filter of `kernel` pixels: a camera's sensor noise adds to the variance of the
+    Laplacian as much as edges do (a defocused, noisy 12 MP label photo scored 690, a sharp one 600), while a median
+    keeps a glyph's edges and removes the noise (the same photos: 10 and 550; bench/tune_quality.py)."""
+    return sharpness(cv2.medianBlur(np.ascontiguousarray(gray, dtype=np.uint8), kernel))
+
+
+def ocr_copy(image: Image.Image, cfg: OcrSettings | None = None) -> Image.Image:
+    """Greyscale copy for Tesseract, dark mode inverted, resized so its glyphs fall in the band."""
+    cfg = cfg or settings()
+    gray = light_background(imageops.visible_rgb(image).convert("L"), cfg)
+    glyph = glyph_height(np.asarray(gray), cfg)
+    return enlarged(gray, ocr_scale(glyph, gray.size, cfg))
+
+
+def light_background(gray: Image.Image, cfg: OcrSettings) -> Image.Image:
+    """The image inverted when it is mostly dark (dark mode): Tesseract reads dark text on light best."""
+    return ImageOps.invert(gray) if np.asarray(gray).mean() < cfg.dark_mean_below else gray
+
+
+def light_rows(gray: Image.Image, cfg: OcrSettings) -> Image.Image:
+    """Rows whose background (median grey) is dark inverted: a dark browser toolbar above a light page. Tesseract
+    read such a bar's light URL as `11105://\0000402005.6000...`; inverted, as text it knows."""
+    pixels = np.asarray(gray)
+    dark = row_background(pixels) < cfg.dark_mean_below
+    if not dark.any() or dark.all():
+        return gray
+    return Image.fromarray(np.where(dark[:, None], 255 - pixels, pixels).astype(np.uint8))
+
+
+def row_background(pixels: np.ndarray) -> np.ndarray:
+    """Each row's median grey, from every 4th column (np.median copies what it sorts: a 35 MP page costs 9 MB, not
+    35 MB)."""
+    return np.median(pixels[:, ::4], axis=1)
+
+
+def even_background(gray: Image.Image, glyph_px: float | None, cfg: OcrSettings) -> Image.Image:
+    """Each pixel divided by its neighbourhood's background (a grey closing wider than a stroke): a photographed
+    screen's moiré and uneven light gone, text kept. On the warped photos of monitors the address bar then read
+    `https-/Avww.dhl.com/kr-en/...` where it read `nttos/www.dhicom` or nothing (bench/tune_rectify.py)."""
+    if glyph_px is None:
+        return gray
+    side = max(3, round(cfg.background_kernel_glyphs * glyph_px)) | 1
+    pixels = np.asarray(gray).astype(np.float32)
+    background = cv2.morphologyEx(pixels, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
+    return Image.fromarray(np.clip(np.rint(pixels / np.maximum(background, 1.0) * 255), 0, 255).astype(np.uint8))
+
+
+def white_rows(gray: Image.Image, cfg: OcrSettings) -> Image.Image:
+    """Each row scaled so its background (median grey) is white. Tesseract dropped a grey toolbar above a white
+    page altogether, URL and all (its layout analysis took the step in background for a picture's edge). Used on
+    the address-bar band only: on whole pages it cost more than it gave (tuning corpus: URL hosts 0.90 -> 0.85)."""
+    pixels = np.asarray(gray)
+    background = row_background(pixels)
+    if background.min() >= cfg.white_row_above:
+        return gray
+    rows = pixels.astype(np.float32) * (255.0 / np.maximum(background, 1.0))[:, None]
+    return Image.fromarray(np.clip(np.rint(rows), 0, 255).astype(np.uint8))
+
+
+def enlarged(gray: Image.Image, scale: float) -> Image.Image:
+    """`gray` resized by `scale` (Lanczos); itself when the change would be under 5%."""
+    if abs(scale - 1.0) <= 0.05:
+        return gray
+    return gray.resize((max(1, round(gray.width * scale)), max(1, round(gray.height * scale))),
+                       Image.Resampling.LANCZOS)
+
+
+def ink_end(gray: Image.Image, top: int, bottom: int, start: int, step: int, cfg: OcrSettings) -> int:
+    """Where the URL's ink ends on its row, going from `start` right (step 1) or left (step -1): the first pass may
+    have ended the URL early or split it (`https://service.epost:go:k` | `r/trace...`), and the crop must hold all
+    of it. Ink is a column with an edge (as glyph_height sees text); the URL ends at a blank run wider than
+    bar_end_gap_glyphs row heights (the toolbar icons sit further off)."""
+    rows = np.asarray(gray)[max(0, top):max(top + 1, bottom)].astype(np.int16)
+    if rows.size == 0:
+        return start
+    steps = np.abs(np.diff(rows, axis=1)).max(axis=0)
+    # Grey URL text on a photographed screen steps less than edge_threshold: the row's own contrast sets the bar
+    # (half its strongest steps, above twice its background's).
+    median, strong = np.percentile(steps, [50, 99])
+    ink = steps >= min(cfg.edge_threshold, max(2 * median, strong / 2))
+    gap = max(1, round(cfg.bar_end_gap_glyphs * (bottom - top)))
+    end, blank, x = start, 0, start
+    while 0 <= x < ink.size:
+        if ink[x]:
+            end, blank = (x + 1 if step > 0 else x), 0
+        else:
+            blank += 1
+            if blank > gap:
+                break
+        x += step
+    return end
+
+
+def binarised(gray: Image.Image) -> Image.Image:
+    """Black on white by Otsu's threshold (a dark strip inverted), whatever the strip's own background."""
+    _, otsu = cv2.threshold(np.asarray(gray), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return Image.fromarray(255 - otsu if otsu.mean() < 128 else otsu)

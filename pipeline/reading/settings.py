@@ -1,0 +1,142 @@
+"""The reader's settings: `ocr.toml` beside this module as one frozen OcrSettings.
+
+`OcrSettings.load` takes every key of every section (a misspelt key fails to load; `*_examples` are a test's
+data, not settings); its `version` hashes the file and evpack's code, and keys the read cache, so an edit to any
+reading module or to the settings never serves a read made before it. `settings()` is this evpack's, loaded once
+per process.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pipeline import runtime
+from pipeline.datafiles import load_toml
+
+SETTINGS_FILE = Path(__file__).with_name("ocr.toml")
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    engine: str
+    binary: str
+    psm: int
+    invert_doubtful_lines: bool
+    pdf_page_psm: int
+    portrait_psm: int
+    languages: str
+    chinese_languages: str
+    chinese_retry_below_confidence: float
+    chinese_retry_min_words: int
+    chinese_retry_min_han: int
+    fast_model_max_bytes: int
+    band_min_px: float
+    band_max_px: float
+    upscale_target_px: float
+    downscale_target_px: float
+    max_upscale: float
+    max_ocr_pixels: int
+    strip_px: int
+    edge_threshold: int
+    min_edges_per_row: int
+    min_line_px: int
+    max_line_fraction: float
+    header_fraction: float
+    footer_fraction: float
+    min_text_layer_chars: int
+    render_dpi: float
+    max_image_pixels: int
+    dark_mean_below: float
+    white_row_above: float
+    background_kernel_glyphs: float
+    rule_min_glyphs: float
+    rule_dark_below: int
+    rule_max_thickness_glyphs: float
+    url_hint: str
+    url_piece: str
+    bar_search_fraction: float
+    bar_path_shape: str
+    bar_scheme_shape: str
+    bar_score_path: float
+    bar_score_scheme: float
+    bar_score_per_char: float
+    bar_score_max_chars: int
+    bar_score_other_entry: float
+    bar_score_edge: float
+    bar_min_score: float
+    bar_garble_hint: str
+    bar_languages: str
+    bar_psm: int
+    bar_whitelist: str
+    bar_icon_marks: str
+    bar_url_shape: str
+    bar_clean_url: str
+    bar_vote_multipliers: tuple[float, ...]
+    bar_target_px: float
+    bar_max_scale: float
+    bar_pad_fraction: float
+    bar_join_gap_fraction: float
+    bar_end_gap_glyphs: float
+    bar_url_text: str
+    bar_icon_max_width: float
+    bar_reread_text: str
+    building_number: str
+    building_road: str
+    building_retry_max_words: int
+    building_pad_heights: float
+    jpeg_cost_weight: float
+    clock_anchor: str
+    clock_time_mark: str
+    clock_date_mark: str
+    clock_score_time: float
+    clock_score_date: float
+    clock_score_edge: float
+    clock_min_score: float
+    clock_garble: str
+    clock_score_garble: float
+    clock_max_boxes: int
+    clock_join_heights: float
+    clock_pad_heights: float
+    clock_pad_lines: float
+    clock_target_px: float
+    clock_max_scale: float
+    clock_vote_multipliers: tuple[float, ...]
+    clock_pm: str
+    clock_psm: int
+    clock_time: str
+    clock_time_like: str
+    clock_date: str
+    clock_languages: tuple[str, ...]
+    retry_below_confidence: float
+    retry_after_unit: str
+    retry_number_min_digits: int
+    retry_languages: str
+    retry_psm: int
+    retry_pad_fraction: float
+    retry_scale: float
+    retry_max_lines: int
+    number_retry_min_digits: int
+    number_retry_below_confidence: float
+    number_retry_languages: str
+    number_retry_psm: int
+    number_retry_pad_fraction: float
+    number_retry_max_words: int
+    version: str  # hash of the settings file and of evpack's code (runtime.code_fingerprint): the read cache's key
+
+    @classmethod
+    def load(cls, path: Path = SETTINGS_FILE, code: str | None = None) -> OcrSettings:
+        """The settings of `path`; `code`: the code fingerprint their version covers (default: this evpack's)."""
+        data = load_toml(path, "OCR settings")
+        # Every key is a setting (a misspelt one fails here), but a pattern's examples, which a test runs.
+        flat = {k: tuple(v) if isinstance(v, list) else v for section in data.values() for k, v in section.items()
+                if not k.endswith("_examples")}
+        # The code that reads is part of the key too: a new band pass must not meet reads cached without it.
+        digest = hashlib.sha256(path.read_bytes() + (code or runtime.code_fingerprint()).encode())
+        return cls(**flat, version=digest.hexdigest()[:12])
+
+
+@cache
+def settings() -> OcrSettings:
+    return OcrSettings.load()

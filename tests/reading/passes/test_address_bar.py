@@ -1,0 +1,90 @@
+"""pipeline/reading/passes/address_bar.py: finding the address bar among the first pass's words, its crop,
+the consensus of its reads, and real reads of rendered browser captures."""
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.reading import ocr
+from pipeline.reading.settings import settings as ocr_settings
+from pipeline.reading.passes import address_bar
+from tests.reading.ocr_fakes import GOTHIC, word, browser_screenshot
+
+
+def test_the_bar_crop_starts_after_the_lock_icon_not_after_url_text_read_as_something_else():
+    """GIVEN an address bar row: the reload and lock icons, then the URL's start read as digits and Hangul (10
+    heights wide) or as `16 따 여` (3 heights wide), then the words the first pass saw as URL WHEN the icon before
+    the URL is chosen THEN it is the lock, each time; icons read together as one wide word (`B&B`) are still an
+    icon; with nothing but URL text left of it, there is none."""
+    cfg = ocr_settings()
+    url = [word("comm", 820), word("?POST_CODE=EE172130060CN", 880)]
+    for garbled in (word("6610160660050190111266 티 51", 540, width=200), word("16 따 여", 540, width=60)):
+        row = [word("C", 140, width=18), word("@", 226, width=17), word("epost", 300), garbled]
+        assert address_bar.icon_before(row + url, url, cfg).text == "@"
+    assert address_bar.icon_before([word("@", 100, width=17), word("B&B", 140, width=68)] + url, url, cfg).text == "B&B"
+    assert address_bar.icon_before([word("RetrieveEmsRigiTraceList", 500)] + url, url, cfg) is None
+
+
+def test_address_bar_words_take_the_url_and_its_split_pieces_but_not_the_icons():
+    """GIVEN a first-pass bar row `< > @ dhl. com/kr-en/track.html?id=26846 56321 ... 0 0 0` (icons, a URL split at a
+    dot and a digit, toolbar icons far right) and a URL in the page body WHEN the bar is located THEN its words are
+    `dhl.`, `com/...`, `56321`, without the lock icon, the arrows or the far icons, and not the body URL."""
+    row = [word("<", 10), word(">", 40), word("@", 100), word("dhl.", 125), word("com/kr-en/track.html?id=26846", 170),
+           word("56321", 420), word("0", 1200), word("0", 1240)]
+    body = [word("www.dhl.com/kr-en/faq/and/much/longer/text", 40, top=500, line="9")]
+    bar = address_bar.address_bar_words(row + body, 768, ocr_settings())
+    assert [w.text for w in bar] == ["dhl.", "com/kr-en/track.html?id=26846", "56321"]
+
+
+def test_address_bar_is_looked_for_lower_in_a_photo_but_never_found_without_a_url():
+    """GIVEN a URL at 20% of the height (a photo of a monitor: the screen starts lower) and a page with no URL
+    at all WHEN the bar is located THEN the first is found, the second gives no bar (no band pass is paid)."""
+    cfg = ocr_settings()
+    photo = [word("Tracking", 10, top=20, line="0"), word("fedex.com/fedextrack/?trknbr=1", 200, top=150)]
+    assert [w.text for w in address_bar.address_bar_words(photo, 768, cfg)] == ["fedex.com/fedextrack/?trknbr=1"]
+    assert address_bar.address_bar_words([word("배송조회", 10), word("2026.03.11", 100)], 768, cfg) == []
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("dark", [False, True])
+def test_real_tesseract_reads_the_address_bar_url_exactly(tmp_path, dark):
+    """GIVEN a generated 1366x768 browser capture (light and dark mode) whose address bar holds a tracking URL next
+    to a lock icon and toolbar icons WHEN OCR'd as a screen THEN the header band holds the URL exactly, with no
+    icon read into it, and the page text does not hold a second, garbled copy of it."""
+    url = "cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=601234567890"
+    image = browser_screenshot(url, ("오후 2:31", "2026-03-11"), dark)
+    page, _ = ocr.ocr_page(image, 1, tmp_path / "p.png", timeout=60, screen=True)
+    assert url in page.header_text.splitlines()
+    assert page.text.count("gnbInvcNo") == 1
+
+
+@pytest.mark.e2e
+def test_real_tesseract_finds_the_url_of_a_dark_toolbar_over_a_light_page_resaved_at_q55(tmp_path):
+    """GIVEN a light page under a dark browser toolbar, re-saved as a 1280-px JPEG at quality 55 (as chat apps do)
+    WHEN OCR'd as a screen
+    THEN the address bar's URL is read (its host and tracking number), though kor+eng alone garbles that row."""
+    url = "ilogen.com/web/personal/trace/33194875749"
+    image = browser_screenshot("cjlogistics.com/x", ("오후 4:20", "2026-03-11"))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 1366, 110), fill=(32, 33, 36))
+    draw.rounded_rectangle((120, 42, 1250, 74), radius=16, fill=(53, 54, 58))
+    for x, icon in ((20, "←"), (55, "→"), (90, "↻")):
+        draw.text((x, 58), icon, font=ImageFont.truetype(GOTHIC, 14), fill=(232, 234, 237), anchor="lm")
+    draw.rectangle((140, 52, 150, 64), fill=(232, 234, 237))
+    draw.text((162, 58), url, font=ImageFont.truetype(GOTHIC, 14), fill=(200, 200, 205), anchor="lm")
+    draw.text((40, 90), "로젠택배 iLOGEN", font=ImageFont.truetype(GOTHIC, 18), fill=(120, 200, 160), anchor="lm")
+    resaved = tmp_path / "q55.jpg"
+    image.resize((1280, 720), Image.Resampling.LANCZOS).save(resaved, "JPEG", quality=55)
+    page, _ = ocr.ocr_page(Image.open(resaved), 1, tmp_path / "p.png", timeout=60, screen=True)
+    assert "ilogen.com/web/personal/trace/33194875749" in page.header_text
+
+
+def test_consensus_is_the_read_closest_to_all_others():
+    """GIVEN reads of one address bar at several scales, each garbling other characters WHEN the consensus is taken
+    THEN it is the read with the fewest edits to the others (not the first one), a tie goes to the earliest, and no
+    reads give ""."""
+    reads = ["hitps:/Avww.iups:com/track", "https://www.ups.com/track", "https://www.ups.corn/track",
+             "https://vww.ups.com/track"]
+    assert address_bar.consensus(reads) == "https://www.ups.com/track"
+    assert address_bar.consensus(["abc", "abd"]) == "abc"
+    assert address_bar.consensus([]) == ""

@@ -1,0 +1,54 @@
+"""pipeline/reading/passes/numbers.py: long doubtful numbers and a screen's building numbers read again alone."""
+from __future__ import annotations
+
+from PIL import Image
+
+from pipeline.reading import tesseract
+from pipeline.reading.settings import settings as ocr_settings
+from pipeline.reading.passes import numbers
+from tests.reading.ocr_fakes import word
+
+
+def test_a_long_number_of_low_confidence_is_read_again_alone(tmp_path, monkeypatch):
+    """GIVEN a grey-on-dark `4422030893143` (confidence 64; 402030893143), a confident number, a doubtful UPS
+    number with letters and a doubtful number whose read alone comes back as two tokens WHEN numbers are re-read
+    with canned reads (the first with a box border `|` in its margin) THEN only two calls happen (the confident
+    number and the one with letters are not read again), the first number takes its re-read and the last stays."""
+    words = [word("4422030893143", 0, confidence=64), word("689289325376", 200, confidence=95),
+             word("1ZKHJAKV0346933258", 400, confidence=50), word("31000243954838", 600, confidence=70)]
+    reads = iter([[word("|", 0, confidence=80), word("402030893143", 5, confidence=93)],
+                  [word("3100024", 5, confidence=90), word("3954838", 90, confidence=90)]])
+    calls = []
+    monkeypatch.setattr(tesseract, "band_words", lambda crop, *args, **kwargs: calls.append(crop.size) or next(reads))
+    out = numbers.reread_numbers(words, Image.new("L", (800, 100), 255), tmp_path / "p.png", 60, ocr_settings())
+    assert len(calls) == 2
+    assert [w.text for w in out] == ["402030893143", "689289325376", "1ZKHJAKV0346933258", "31000243954838"]
+
+
+def test_a_screens_building_number_is_read_again_with_its_neighbours_edges(tmp_path, monkeypatch):
+    """GIVEN a clean screenshot's `광 교 중앙로 110, 1806호` (140 read as 110 at confidence 87) and a number after a
+    word that is no road WHEN numbers are re-read with a canned read of the widened crop (`+=` `140,` `180`, the
+    middle one at 96) THEN one call happens, for the building number, whose crop reaches two heights either side;
+    `110,` becomes `140,` (its comma kept); a less confident read, or a page that is no screen, leaves it."""
+    def words():
+        return [word("광", 0), word("교", 30), word("중앙로", 60), word("110,", 200, width=40, confidence=87),
+                word("1806호", 260), word("Tracking", 0, top=90, line="2"), word("48", 120, top=90, line="2")]
+    calls = []
+
+    def canned(confidence):
+        def read(crop, *args, **kwargs):
+            calls.append(crop.size)
+            return [word("+=", 0, width=30), word("140,", 40, width=40, confidence=confidence), word("180", 90)]
+        return read
+    monkeypatch.setattr(tesseract, "band_words", canned(96))
+    out = numbers.reread_numbers(words(), Image.new("L", (800, 200), 255), tmp_path / "p.png", 60, ocr_settings(),
+                                 buildings=True)
+    assert calls == [(40 + 2 * 40, 40)]
+    assert [w.text for w in out][:5] == ["광", "교", "중앙로", "140,", "1806호"]
+    monkeypatch.setattr(tesseract, "band_words", canned(80))
+    out = numbers.reread_numbers(words(), Image.new("L", (800, 200), 255), tmp_path / "p.png", 60, ocr_settings(),
+                                 buildings=True)
+    assert out[3].text == "110,"
+    calls.clear()
+    assert numbers.reread_numbers(words(), Image.new("L", (800, 200), 255), tmp_path / "p.png", 60,
+                                  ocr_settings())[3].text == "110," and calls == []

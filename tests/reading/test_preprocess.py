@@ -1,0 +1,187 @@
+"""pipeline/reading/preprocess.py: glyph sizing, the OCR copy's scale, sharpness, rules, backgrounds."""
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.reading import preprocess
+from pipeline.reading.settings import settings as ocr_settings
+from tests.reading.ocr_fakes import GOTHIC, text_image, gray
+
+
+@pytest.mark.parametrize("px", [12, 14, 24, 48])
+def test_glyph_height_follows_the_font_size(px):
+    """GIVEN lines of Korean and digits drawn at px pixels WHEN the glyph height is estimated
+    THEN it is within 25% of px (the line's ink height is about the font size)."""
+    image = text_image(["운송장번호 601234567890 배송완료", "Tracking 689212345674 delivered"] * 4, px, width=40 * px)
+    assert preprocess.glyph_height(gray(image)) == pytest.approx(px, rel=0.25)
+
+
+def test_glyph_height_ignores_polarity_and_columns():
+    """GIVEN light text on a dark background in two columns whose lines are offset by half a line
+    WHEN the glyph height is estimated THEN it is still the font size, not a merged double line."""
+    font = ImageFont.truetype(GOTHIC, 13)
+    image = Image.new("L", (900, 400), 32)
+    draw = ImageDraw.Draw(image)
+    for i in range(12):
+        draw.text((20, 10 + i * 26), "배송조회 601234567890", font=font, fill=230)
+        draw.text((480, 23 + i * 26), "2026.03.10 14:22 완료", font=font, fill=230)
+    assert preprocess.glyph_height(np.asarray(image)) == pytest.approx(13, rel=0.25)
+
+
+def test_glyph_height_of_a_blank_page_is_unknown():
+    """GIVEN a plain white image WHEN measured THEN no glyph height, and the OCR copy is not rescaled."""
+    blank = np.full((600, 800), 255, np.uint8)
+    assert preprocess.glyph_height(blank) is None
+    assert preprocess.ocr_scale(None, (800, 600)) == 1.0
+
+
+def test_ocr_scale_brings_glyphs_into_the_band():
+    """GIVEN glyphs of 11, 24 and 80 px WHEN the OCR scale is chosen THEN small text is enlarged to the upscale
+    target, text in the band is left alone and huge text is reduced to the downscale target."""
+    cfg = ocr_settings()
+    assert 11 * preprocess.ocr_scale(11, (1366, 768)) == pytest.approx(cfg.upscale_target_px)
+    assert preprocess.ocr_scale(24, (1366, 768)) == 1.0
+    assert 80 * preprocess.ocr_scale(80, (3000, 4000)) == pytest.approx(cfg.downscale_target_px)
+
+
+def test_ocr_scale_is_capped_in_pixels_and_factor():
+    """GIVEN tiny glyphs on a huge image WHEN scaled THEN the factor never exceeds max_upscale and the copy never
+    exceeds max_ocr_pixels."""
+    cfg = ocr_settings()
+    assert preprocess.ocr_scale(2, (100, 100)) == cfg.max_upscale
+    scale = preprocess.ocr_scale(8, (6000, 4000))
+    assert 6000 * 4000 * scale * scale <= cfg.max_ocr_pixels * 1.001
+
+
+def test_ocr_copy_of_small_screenshot_text_is_enlarged_and_grey():
+    """GIVEN an RGBA screenshot with 12-px text WHEN the OCR copy is made THEN it is greyscale and about
+    twice as large, while the original is untouched."""
+    image = text_image(["운송장번호 601234567890"] * 6, 12).convert("RGBA")
+    copy = preprocess.ocr_copy(image)
+    assert copy.mode == "L"
+    assert 1.6 <= copy.width / image.width <= 2.2
+    assert image.mode == "RGBA" and image.size == (900, 20 + 22 * 6)
+
+
+def test_sharpness_drops_when_blurred():
+    """GIVEN the same text crisp and Gaussian-blurred WHEN sharpness is measured THEN the blurred one scores far
+    lower."""
+    from PIL import ImageFilter
+    crisp = text_image(["배송완료 601234567890"] * 8, 20)
+    blurred = crisp.filter(ImageFilter.GaussianBlur(3))
+    assert preprocess.sharpness(gray(blurred)) < preprocess.sharpness(gray(crisp)) / 5
+
+
+def test_sharpness_is_exact_in_strips_and_needs_little_memory():
+    """GIVEN a 12 MP greyscale array (the size of a large OCR copy)
+    WHEN sharpness is measured with the default strips, with 7-row strips, and by the whole-image formula
+    THEN all three agree, and the strips never hold more than 30 MB (whole-image float arrays took ~140 MB)."""
+    pixels = np.random.default_rng(3).integers(0, 256, (3000, 4000), dtype=np.uint8)
+    g = pixels.astype(np.float64)
+    whole = float((g[1:-1, :-2] + g[1:-1, 2:] + g[:-2, 1:-1] + g[2:, 1:-1] - 4 * g[1:-1, 1:-1]).var())
+    del g
+    tracemalloc.start()
+    try:
+        measured = preprocess.sharpness(pixels)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert measured == pytest.approx(whole, rel=1e-9)
+    assert preprocess.sharpness(pixels, strip_rows=7) == pytest.approx(whole, rel=1e-9)
+    assert peak < 30 * 2**20
+
+
+def test_rule_finding_in_blocks_paints_the_same_pixels(monkeypatch):
+    """GIVEN a page with horizontal and vertical rules, a thick bar and text
+    WHEN rules are removed with blocks of a few rows/columns and with one block for the whole page
+    THEN the two results are identical, pixel for pixel, and some rule was painted out."""
+    canvas = Image.new("L", (700, 400), 255)
+    canvas.paste(text_image(["운송장번호 601234567890"], 20, width=600).convert("L"), (40, 40))
+    draw = ImageDraw.Draw(canvas)
+    draw.line((10, 5, 690, 5), fill=0, width=2)
+    draw.line((20, 0, 20, 390), fill=0, width=3)
+    draw.rectangle((100, 300, 650, 340), fill=0)
+    monkeypatch.setattr(preprocess, "BLOCK_PIXELS", 10**9)
+    whole = np.asarray(preprocess.without_rules(canvas, 20.0, ocr_settings()))
+    monkeypatch.setattr(preprocess, "BLOCK_PIXELS", 2000)  # 2-row and 5-column blocks: many block edges cross the rules
+    blocks = np.asarray(preprocess.without_rules(canvas, 20.0, ocr_settings()))
+    assert np.array_equal(whole, blocks)
+    assert (whole != np.asarray(canvas)).any()
+
+
+def test_dark_mode_is_inverted_for_tesseract():
+    """GIVEN a dark-mode page (light text on near black) and a light page WHEN prepared for Tesseract THEN the dark
+    one is inverted to a light background, the light one left as it is."""
+    cfg = ocr_settings()
+    dark = Image.new("L", (200, 100), 30)
+    light = Image.new("L", (200, 100), 240)
+    assert np.asarray(preprocess.light_background(dark, cfg)).mean() > 200
+    assert preprocess.light_background(light, cfg) is light
+
+
+def test_rules_are_painted_out_but_dark_areas_and_text_stay():
+    """GIVEN a light page with a black table border (a long thin line), a black bar 40 px thick and 20-px text
+    WHEN rules are removed for 20-px glyphs THEN the border is white, the thick bar and the text are untouched."""
+    image = text_image(["운송장번호 601234567890"], 20, width=700).convert("L")
+    draw = ImageDraw.Draw(image)
+    draw.line((10, 5, 690, 5), fill=0, width=2)
+    canvas = Image.new("L", (700, 200), 255)
+    canvas.paste(image, (0, 0))
+    ImageDraw.Draw(canvas).rectangle((10, 120, 690, 160), fill=0)
+    cleaned = np.asarray(preprocess.without_rules(canvas, 20.0, ocr_settings()))
+    original = np.asarray(canvas)
+    assert cleaned[4:7, 10:690].min() == 255
+    assert (cleaned[120:161] == original[120:161]).all()
+    assert (cleaned[12:50] == original[12:50]).all()
+
+
+def test_dark_toolbar_rows_are_inverted_and_the_light_page_is_not():
+    """GIVEN a light page under a dark browser toolbar (light text on dark grey)
+    WHEN rows are prepared for OCR
+    THEN the toolbar's rows become dark-on-light and the page's rows are left as they were."""
+    pixels = np.full((200, 400), 245, np.uint8)
+    pixels[:40] = 40
+    pixels[15:25, 50:300:7] = 230  # the URL's light strokes
+    pixels[100:110, 50:300:7] = 20  # the page's dark text
+    out = np.asarray(preprocess.light_rows(Image.fromarray(pixels), ocr_settings()))
+    assert out[:40].mean() > 180 and out[15:25, 50:300:7].max() < 60
+    assert np.array_equal(out[40:], pixels[40:])
+
+
+def test_grey_rows_get_a_white_background_and_keep_their_dark_text():
+    """GIVEN a grey toolbar with dark text above a white page
+    WHEN the band's rows are whitened
+    THEN the toolbar's background becomes white and its text stays dark."""
+    pixels = np.full((100, 400), 250, np.uint8)
+    pixels[:40] = 200
+    pixels[15:25, 50:300:7] = 50
+    out = np.asarray(preprocess.white_rows(Image.fromarray(pixels), ocr_settings()))
+    assert out[:15].min() == 255 and out[15:25, 50:300:7].max() < 70
+    assert out[40:].min() >= 250
+
+
+def test_white_rows_leave_the_image_itself():
+    """GIVEN a white page without a dark or grey band
+    WHEN rows are prepared for OCR
+    THEN the very same image comes back (no copy)."""
+    page = Image.new("L", (300, 100), 250)
+    assert preprocess.light_rows(page, ocr_settings()) is page
+    assert preprocess.white_rows(page, ocr_settings()) is page
+
+
+def test_even_background_removes_a_moire_beat_and_keeps_the_text():
+    """GIVEN a light page under a slow multiplicative beat (a photographed screen's moiré) with thin dark strokes
+    WHEN the background is divided out
+    THEN the background is flat near white and the strokes stay dark."""
+    yy, xx = np.mgrid[0:120, 0:400].astype(np.float32)
+    beat = 1.0 + 0.15 * np.sin(xx * 0.1) * np.sin(yy * 0.08)  # a beat of ~60 px, wider than the 11-px kernel
+    pixels = 200 * beat
+    pixels[50:70, 40:360:9] = 40  # strokes 1 px wide
+    out = np.asarray(preprocess.even_background(Image.fromarray(pixels.astype(np.uint8)), 11.0, ocr_settings()))
+    background = np.delete(out[50:70], np.s_[40:360:9], axis=1)
+    assert pixels[:40].std() > 10 and out[:40].std() < 4 and out[:40].mean() > 235
+    assert out[50:70, 40:360:9].max() < 80 and background.mean() > 230

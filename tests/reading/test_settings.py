@@ -1,0 +1,34 @@
+"""pipeline/reading/settings.py: ocr.toml's patterns match their examples; the settings' version follows the
+code."""
+from __future__ import annotations
+
+from pipeline import runtime
+from pipeline.reading.settings import OcrSettings, SETTINGS_FILE
+
+
+def test_url_patterns_match_their_examples():
+    """GIVEN every pattern of ocr.toml that carries examples (URL hint and piece, garbled bar, URL shape, clean URL,
+    clock time and date) WHEN run on its own examples THEN every example matches and no counter-example does (the
+    data carries its proof)."""
+    import re
+    import tomllib
+    raw = tomllib.loads(SETTINGS_FILE.read_text(encoding="utf-8"))
+    data = {k: v for section in raw.values() for k, v in section.items()}
+    keys = [k.removesuffix("_examples") for k in data if k.endswith("_examples") and not k.endswith("_non_examples")]
+    assert {"url_hint", "url_piece", "bar_garble_hint", "bar_url_shape", "bar_clean_url", "clock_time",
+            "clock_date"} <= set(keys)
+    for key in keys:
+        pattern = re.compile(data[key])
+        assert all(pattern.search(example) for example in data[f"{key}_examples"]), key
+        assert not any(pattern.search(example) for example in data[f"{key}_non_examples"]), key
+
+
+def test_settings_version_follows_the_reading_code(tmp_path):
+    """GIVEN the same ocr.toml WHEN the reading code changes THEN the settings version (the read cache's key)
+    changes too, so reads cached by older code are not served."""
+    code = tmp_path / "pipeline" / "reading" / "passes" / "clock.py"  # a module in a sub-package counts too
+    code.parent.mkdir(parents=True)
+    code.write_text("one", encoding="utf-8")
+    before = OcrSettings.load(code=runtime.fingerprint_of(tmp_path)).version
+    code.write_text("two", encoding="utf-8")
+    assert OcrSettings.load(code=runtime.fingerprint_of(tmp_path)).version != before
