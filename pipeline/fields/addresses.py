@@ -19,6 +19,7 @@ from pipeline.model import KoreanAddress
 from pipeline.fields.road_names import check_road, jamo
 
 SPACES = re.compile(r"[^\S\n]+")
+LINE_END_SPACES = re.compile(r"[^\S\n]*\n[^\S\n]*")
 
 
 def _one_syllable_off(name: str) -> str:
@@ -142,15 +143,23 @@ def _postal_code(text: str, m: re.Match) -> str | None:
 
 
 def extract_addresses(text: str, page: int) -> list[KoreanAddress]:
-    text = SPACES.sub(" ", text)
+    """Every address of `text`, one record per value. An address may run on over a line break (a narrow page or a
+    phone wraps it anywhere: `부산광역시 북구 가람로` over `137, 115동`, `홍곡로 37` over `번길 200`): read as if the
+    break were a space, such a reading is taken only where the road list names its road (`listed` or `corrected`),
+    and then in place of the one-line reading it starts or ends in (`홍곡로 37`, cut short by the break)."""
+    text = LINE_END_SPACES.sub("\n", SPACES.sub(" ", text))
+    one_line = [(m, *valued) for m in _address_regex().finditer(text)
+                if (valued := _value(m, _postal_code(text, m))) is not None]
+    # The same text with its line breaks as spaces: positions are unchanged, so a match is a span of `text` too.
+    joined = text.replace("\n", " ")
+    wrapped = [(m, *valued) for m in _address_regex().finditer(joined)
+               if "\n" in text[m.start():m.end("building") if m.group("building") else m.end()]
+               and (valued := _value(m, _postal_code(text, m))) is not None and valued[1] in patterns()["addresses"]["wrapped_road_checks"]]
+    kept = [read for read in one_line
+            if not any(w.start() < read[0].end() and read[0].start() < w.end() for w, *_ in wrapped)]
     found: dict[str, KoreanAddress] = {}
-    for m in _address_regex().finditer(text):
-        postal_code = _postal_code(text, m)
-        valued = _value(m, postal_code)
-        if valued is None:
-            continue  # a syllable off two names, nothing to decide between them: no address rather than a wrong one
-        value, road_check, as_read = valued
+    for m, value, road_check, as_read in sorted(kept + wrapped, key=lambda read: read[0].start()):
         if value not in found:
-            found[value] = KoreanAddress(value=value, postal_code=postal_code, page=page, road_check=road_check,
-                                         as_read=as_read)
+            found[value] = KoreanAddress(value=value, postal_code=_postal_code(text, m), page=page,
+                                         road_check=road_check, as_read=as_read)
     return list(found.values())
