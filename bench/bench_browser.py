@@ -1,6 +1,7 @@
 """Benchmark: evpack's reading on captures a real browser engine rendered (bench/browser_corpus.py), per variety.
 
-    python bench/bench_browser.py [--split tuning|test|both] [--work DIR] [--by browser,os,...] [--misses]
+    python bench/bench_browser.py [--split tuning|test|both] [--mix browser|phone] [--work DIR] [--by browser,...]
+                                  [--misses]
 
 Reads each seed's corpus of the split (rendered under --work when missing; default /work/corpora/browser, or
 $EVPACK_CORPORA/browser) with the library (pipeline.api.scan, 2 jobs, cold cache unless --cache) and prints, for
@@ -31,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_scan import evpack_scan, host, squash  # noqa: E402
-from browser_corpus import SPLITS, ensure  # noqa: E402
+from browser_corpus import MIXES, ensure  # noqa: E402
 
 from pipeline.profile import Profile  # noqa: E402
 
@@ -103,10 +104,12 @@ def misses(want: dict, got: dict) -> list[str]:
     return lines
 
 
-def read_split(name: str, work: Path, cache: Path | None, profile: Profile) -> dict[str, tuple[dict, dict]]:
-    """(truth entry, fields as scan --json gives them) of every file of the split's seeds, keyed seed/file."""
+def read_split(name: str, work: Path, cache: Path | None, profile: Profile,
+               mix: str = "browser") -> dict[str, tuple[dict, dict]]:
+    """(truth entry, fields as scan --json gives them) of every file of the split's seeds of `mix`, keyed
+    seed/file."""
     found = {}
-    for seed in SPLITS[name]:
+    for seed in MIXES[mix][name]:
         corpus = ensure(work, seed)
         truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))["files"]
         with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
@@ -146,6 +149,9 @@ def report(name: str, found: dict[str, tuple[dict, dict]], varieties: list[str])
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("tuning", "test", "both"), default="both")
+    parser.add_argument("--mix", choices=sorted(MIXES), default="browser",
+                        help="the seeds of this mix (browser_corpus.py: browser, or phone: phones, the Naver app's "
+                             "parcel card, photos of a monitor)")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where the corpora are kept")
     parser.add_argument("--cache", type=Path, help="a read cache to keep between runs (default: cold)")
     parser.add_argument("--by", default=",".join(VARIETIES), help="varieties to break the numbers down by")
@@ -156,9 +162,9 @@ def main(argv: list[str] | None = None) -> None:
     varieties = [v for v in args.by.split(",") if v]
     saved = {}
     for name in ("tuning", "test") if args.split == "both" else (args.split,):
-        found = read_split(name, args.work, args.cache, profile)
+        found = read_split(name, args.work, args.cache, profile, args.mix)
         saved[name] = found
-        report(name, found, varieties)
+        report(name if args.mix == "browser" else f"{name} ({args.mix} mix)", found, varieties)
         if args.misses:
             for key, (want, got) in sorted(found.items()):
                 lines = misses(want, got)

@@ -20,11 +20,13 @@ shape of `scan --json` (timestamps carry `role`: `capture` for the screen's cloc
 `variety` (browser, os, clock locale, theme, scale, font, device, layout, carrier, degradation).
 
 Seeds: TUNING_SEEDS may be looked at and used to change the reader; TEST_SEEDS are measured once per change set and
-never used to mend a rule.
+never used to mend a rule. The phone mix's seeds (PHONE_TUNING_SEEDS, PHONE_TEST_SEEDS; `--mix phone`) render phone
+captures, the Naver app's parcel card and phone photos of a monitor instead, dark at even odds.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import html
 import io
@@ -51,6 +53,17 @@ SCHEMA = "evpack.browser-corpus/1"
 TUNING_SEEDS = (9001, 9002, 9003)
 TEST_SEEDS = (9101, 9102, 9103)
 SPLITS = {"tuning": TUNING_SEEDS, "test": TEST_SEEDS}
+# The phone mix: phone captures of browsers, the Naver app's parcel card and phone photos of a monitor showing a
+# desktop capture, dark themes at even odds (see PHONE_MIX_KINDS). Split the same way: tuning seeds may be studied,
+# test seeds are measured once per change set.
+PHONE_TUNING_SEEDS = (9201, 9202)
+PHONE_TEST_SEEDS = (9301, 9302)
+MIXES = {"browser": SPLITS, "phone": {"tuning": PHONE_TUNING_SEEDS, "test": PHONE_TEST_SEEDS}}
+# What each capture of a phone-mix seed is, by its index modulo 5.
+PHONE_MIX_KINDS = ("phone", "phone", "naver-app", "photo", "phone")
+PHONE_MIX_DARK_SHARE = 0.5
+# The Naver app's parcel card names these carriers by their Korean names.
+NAVER_CARRIER_KEYS = ("cj", "korea-post", "hanjin", "lotte", "logen")
 CHROMIUM = os.environ.get("EVPACK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--mute-audio")
@@ -301,7 +314,7 @@ class Capture:
     events: list[tuple[datetime, str, str]]
     address: tuple[str, str] | None
     seen: datetime
-    browser: str       # chrome | edge | firefox | safari | whale | ios-safari | android-chrome | in-app
+    browser: str       # chrome | edge | firefox | safari | whale | ios-safari | android-chrome | in-app | naver-app
     os: str            # win11 | win10 | mac | none | ios | android
     clock_locale: str  # ko | en | zh
     taskbar_top: bool
@@ -320,8 +333,9 @@ class Capture:
     device: str        # desktop | window | phone
 
 
-def draw_capture(rng: random.Random, phone: bool) -> Capture:
-    carrier = rng.choice(CARRIERS)
+def draw_capture(rng: random.Random, phone: bool, dark_share: float = 0.3,
+                 carriers: tuple[Carrier, ...] = CARRIERS) -> Capture:
+    carrier = rng.choice(carriers)
     number, checksum = tracking_number(carrier, rng)
     delivered = datetime(2026, 3, rng.randint(2, 14), rng.randint(9, 20), rng.randint(0, 59), tzinfo=KST)
     steps = rng.randint(4, 7)
@@ -350,7 +364,7 @@ def draw_capture(rng: random.Random, phone: bool) -> Capture:
         size = (round(physical[0] / scale), round(physical[1] / scale))
         device = "window" if rng.random() < 0.12 else "desktop"
         taskbar_top = os_name.startswith("win") and rng.random() < 0.15
-    dark = rng.random() < 0.3
+    dark = rng.random() < dark_share
     return Capture(
         carrier=carrier, number=number, checksum=checksum, shown_number=shown_number(number, carrier, rng),
         url=carrier.url.format(n=number), events=events, address=address, seen=seen, browser=browser, os=os_name,
@@ -612,13 +626,8 @@ def desktop_html(cap: Capture, truth: Truth, rng: random.Random) -> str:
 def phone_html(cap: Capture, truth: Truth, rng: random.Random) -> str:
     """A phone capture: status bar (a time, no date: no timestamp), the browser's bar, the page."""
     width, height = cap.size
-    at = cap.seen
-    status_time = f"{hour12(at)}:{at.minute:02d}" if cap.os == "ios" else (
-        f"{ko_ampm(at)} {hour12(at)}:{at.minute:02d}" if cap.clock_locale == "ko" else f"{at.hour}:{at.minute:02d}")
     ink, bg = ("#fff", "#000") if cap.dark else ("#000", "#fff")
-    status = (f'<div style="display:flex;align-items:center;height:44px;padding:0 26px;background:{bg};color:{ink};'
-              f'font-family:{cap.ui_font};font-size:15px;font-weight:bold;flex:none"><span>{esc(status_time)}</span>'
-              f'<span style="margin-left:auto;font-size:12px">▂▄▆ ◉ ▭</span></div>')
+    status = phone_status_bar(cap)
     shown = bar_display(cap)
     bar_mark = record_bar(cap, truth)
     field_bg = "#2c2c2e" if cap.dark else "#eeeef0"
@@ -637,6 +646,61 @@ def phone_html(cap: Capture, truth: Truth, rng: random.Random) -> str:
     page = f'<div style="flex:1;overflow:hidden" data-clip>{page_html(cap, truth, rng, narrow=True)}</div>'
     body = status + (page + bar if cap.browser == "ios-safari" else bar + page)
     return document(width, height, body)
+
+
+def phone_status_bar(cap: Capture) -> str:
+    """A phone's status bar: a time without a date (no timestamp), the signal and battery icons."""
+    at = cap.seen
+    status_time = f"{hour12(at)}:{at.minute:02d}" if cap.os == "ios" else (
+        f"{ko_ampm(at)} {hour12(at)}:{at.minute:02d}" if cap.clock_locale == "ko" else f"{at.hour}:{at.minute:02d}")
+    ink, bg = ("#fff", "#000") if cap.dark else ("#000", "#fff")
+    return (f'<div style="display:flex;align-items:center;height:44px;padding:0 26px;background:{bg};color:{ink};'
+            f'font-family:{cap.ui_font};font-size:15px;font-weight:bold;flex:none"><span>{esc(status_time)}</span>'
+            f'<span style="margin-left:auto;font-size:12px">▂▄▆ ◉ ▭</span></div>')
+
+
+def naver_card_html(cap: Capture, truth: Truth, rng: random.Random) -> str:
+    """The Naver app's parcel card: no address bar; the carrier's name and the number on one line
+    (`롯데글로벌로지스 · 312059674813`), the status and arrival day, the events as a timeline (the status over the
+    place and the time), and the recipient's address under its label."""
+    width, height = cap.size
+    c = cap.carrier
+    bg, fg, muted, card, line = (("#000000", "#f2f2f2", "#9a9a9a", "#1c1c1e", "#333333") if cap.dark
+                                 else ("#f2f4f7", "#111111", "#777777", "#ffffff", "#e5e5e5"))
+    carrier = validate_tracking(cap.number, c.key)[0]
+    number_mark = truth.mark("tracking_numbers", {"value": cap.number, "carrier": carrier, "checksum": cap.checksum})
+    header = (f'<div style="display:flex;align-items:center;gap:10px;height:56px;padding:0 14px;flex:none;'
+              f'background:{"#1c1c1e" if cap.dark else "#03c75a"}"><b style="color:{"#03c75a" if cap.dark else "#fff"};'
+              f'font-size:22px;font-family:sans-serif">N</b><div style="flex:1;height:38px;border-radius:8px;'
+              f'background:{"#2c2c2e" if cap.dark else "#fff"};color:{fg};display:flex;align-items:center;'
+              f'padding:0 12px;font-size:15px">택배 배송조회</div></div>')
+    delivered = cap.events[-1][0]
+    arrival = f"{delivered.month}.{delivered.day}({WEEK_KO[delivered.weekday()]}) 도착"
+    steps = "".join(f'<span style="color:{fg if i == 3 else muted}">{name}</span>'
+                    for i, name in enumerate(("집화", "이동중", "배송출발", "배송완료")))
+    timeline = []
+    for at, st, place in reversed(cap.events):
+        both, _, _, shown = event_texts(at, c, cap.style)
+        mark = truth.timestamp(both, shown, "event")
+        timeline.append(f'<div style="padding:10px 0;border-bottom:1px solid {line}"><b>{esc(st)}</b>'
+                        f'<div style="color:{muted};font-size:{cap.font_px - 1}px;margin-top:4px">{esc(place)}'
+                        f'&nbsp;&nbsp;<span{mark}>{esc(both)}</span></div></div>')
+    recipient = ""
+    if cap.address:
+        road, postal = cap.address
+        address_mark = truth.mark("korean_addresses", {"value": road, "postal_code": postal})
+        detail = f"{rng.randint(101, 120)}동 {rng.randint(101, 1804)}호"
+        recipient = (f'<div style="margin-top:14px;color:{muted};font-size:{cap.font_px - 1}px">받는 분 주소</div>'
+                     f'<div style="margin-top:4px"{address_mark}>{esc(road)}, {esc(detail)} ({esc(postal)})</div>')
+    body = (f'<div style="flex:1;overflow:hidden;background:{bg};padding:12px" data-clip>'
+            f'<div style="background:{card};color:{fg};border-radius:14px;padding:16px;font-family:{cap.font};'
+            f'font-size:{cap.font_px}px"><div style="font-size:{cap.font_px + 4}px;font-weight:bold">배송조회</div>'
+            f'<div style="margin-top:8px;color:{muted}">{esc(c.brand)} · <span{number_mark}>{esc(cap.number)}</span>'
+            f'</div><div style="margin-top:12px;font-size:{cap.font_px + 8}px;font-weight:bold">'
+            f'{esc(cap.events[-1][1])}</div><div style="color:{muted}">{esc(arrival)}</div>'
+            f'<div style="display:flex;justify-content:space-between;margin:12px 0;font-size:{cap.font_px - 2}px">'
+            f'{steps}</div>{recipient}<div style="margin-top:10px">{"".join(timeline)}</div></div></div>')
+    return document(width, height, phone_status_bar(cap) + header + body)
 
 
 def document(width: int, height: int, body: str) -> str:
@@ -708,6 +772,37 @@ def degraded(image: Image.Image, rng: random.Random) -> tuple[bytes, str, str]:
     return buf.getvalue(), "jpeg", "blurred"
 
 
+def photographed(screen: Image.Image, rng: random.Random) -> Image.Image:
+    """A phone's photo of a monitor showing `screen`: the screen in a dark bezel on a desk, in perspective (each
+    corner moved up to 3 % of the frame), lit unevenly, with a faint moiré, a slight defocus and sensor noise."""
+    import cv2
+    import numpy as np
+    sw, sh = screen.size
+    bezel = max(8, sw // 60)
+    monitor = Image.new("RGB", (sw + 2 * bezel, sh + 2 * bezel), (18, 18, 20))
+    monitor.paste(screen, (bezel, bezel))
+    width = round(monitor.width * rng.uniform(1.12, 1.25))
+    height = max(round(width * 3 / 4), round(monitor.height * 1.15))
+    left, top = (width - monitor.width) / 2, (height - monitor.height) / 2
+    corners = [(left, top), (left + monitor.width, top), (left + monitor.width, top + monitor.height),
+               (left, top + monitor.height)]
+    moved = [(x + rng.uniform(-0.03, 0.03) * width, y + rng.uniform(-0.03, 0.03) * height) for x, y in corners]
+    matrix = cv2.getPerspectiveTransform(
+        np.float32([(0, 0), (monitor.width, 0), (monitor.width, monitor.height), (0, monitor.height)]),
+        np.float32(moved))
+    desk = tuple(rng.randint(50, 90) for _ in range(3))
+    photo = cv2.warpPerspective(np.asarray(monitor), matrix, (width, height), flags=cv2.INTER_LINEAR,
+                                borderValue=desk).astype(np.float32)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    light = (rng.uniform(0.85, 1.0) + rng.uniform(-0.12, 0.12) * xs / width + rng.uniform(-0.12, 0.12) * ys / height)
+    period = rng.uniform(3.0, 6.0)
+    moire = 1.0 + 0.025 * np.sin(2 * np.pi * (xs * rng.uniform(0.6, 1.0) + ys * rng.uniform(0.2, 0.5)) / period)
+    photo = photo * (light * moire)[:, :, None]
+    photo = cv2.GaussianBlur(photo, (0, 0), rng.uniform(0.6, 1.1))
+    photo += np.random.default_rng(rng.randrange(2 ** 32)).normal(0.0, rng.uniform(2.0, 5.0), photo.shape)
+    return Image.fromarray(np.clip(np.rint(photo), 0, 255).astype(np.uint8))
+
+
 def build(out: Path, seed: int, count: int = 40) -> dict:
     """Render `count` captures of `seed` into `out` with truth.json; returns the truth."""
     if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():
@@ -717,20 +812,37 @@ def build(out: Path, seed: int, count: int = 40) -> dict:
     files = {}
     with tempfile.TemporaryDirectory(prefix="browser-corpus-") as tmp:
         work = Path(tmp)
+        phone_mix = mix_of(seed) == "phone"
         for i in range(count):
-            phone = i % 5 == 4
-            cap = draw_capture(rng, phone)
+            kind = PHONE_MIX_KINDS[i % 5] if phone_mix else ("phone" if i % 5 == 4 else "desktop")
+            phone = kind in ("phone", "naver-app")
+            if phone_mix:
+                carriers = tuple(c for c in CARRIERS if c.key in NAVER_CARRIER_KEYS) if kind == "naver-app" \
+                    else CARRIERS
+                cap = draw_capture(rng, phone, PHONE_MIX_DARK_SHARE, carriers)
+            else:
+                cap = draw_capture(rng, phone)
+            if kind == "naver-app":
+                cap = dataclasses.replace(cap, browser="naver-app")
             truth = Truth(languages=["ko"] if cap.carrier.lang == "ko" else ["en"])
-            page = phone_html(cap, truth, rng) if phone else desktop_html(cap, truth, rng)
+            page = (naver_card_html(cap, truth, rng) if kind == "naver-app" else phone_html(cap, truth, rng)
+                    if phone else desktop_html(cap, truth, rng))
             image, visible = render(page, cap.size, cap.scale, work)
             truth.keep(visible)
-            data, form, degradation = degraded(image, rng)
-            name = f"{i:02d}-{cap.carrier.key}-{cap.browser}.{'png' if form == 'png' else 'jpg'}"
+            if kind == "photo":
+                buf = io.BytesIO()
+                photographed(image, rng).save(buf, "JPEG", quality=rng.randint(80, 92))
+                data, form, degradation = buf.getvalue(), "jpeg", "photo"
+            else:
+                data, form, degradation = degraded(image, rng)
+            name = (f"{i:02d}-{cap.carrier.key}-{cap.browser}{'-photo' if kind == 'photo' else ''}."
+                    f"{'png' if form == 'png' else 'jpg'}")
             (out / name).write_bytes(data)
             truth.variety = {"browser": cap.browser, "os": cap.os if cap.device != "window" else "no-clock",
                              "clock": cap.clock_locale if cap.device == "desktop" else "none",
                              "theme": "dark" if cap.dark else "light", "scale": cap.scale,
-                             "font": cap.font.split(",")[0].strip("'"), "device": cap.device, "layout": cap.layout,
+                             "font": cap.font.split(",")[0].strip("'"),
+                             "device": "photo" if kind == "photo" else cap.device, "layout": cap.layout,
                              "carrier": cap.carrier.key, "degradation": degradation,
                              "taskbar": "top" if cap.taskbar_top else "bottom"}
             files[name] = {"form": form, "bytes": len(data), "degradation": degradation, "text_source": "ocr",
@@ -743,7 +855,13 @@ def build(out: Path, seed: int, count: int = 40) -> dict:
 
 
 def split_of(seed: int) -> str:
-    return next((name for name, seeds in SPLITS.items() if seed in seeds), "other")
+    return next((name for splits in MIXES.values() for name, seeds in splits.items() if seed in seeds), "other")
+
+
+def mix_of(seed: int) -> str:
+    """The mix a seed renders: `phone` for the phone mix's seeds, else `browser`."""
+    return next((mix for mix, splits in MIXES.items() if any(seed in seeds for seeds in splits.values())),
+                "browser")
 
 
 def ensure(root: Path, seed: int, count: int = 40) -> Path:
@@ -759,6 +877,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="output folder (with --split: the root of one folder per seed)")
     parser.add_argument("--seed", type=int, help="one corpus of this seed")
     parser.add_argument("--split", choices=sorted(SPLITS), help="every seed of a split, under OUT/seed-N/")
+    parser.add_argument("--mix", choices=sorted(MIXES), default="browser",
+                        help="with --split: the seeds of this mix (default browser)")
     parser.add_argument("--count", type=int, default=40, help="captures per seed (default 40)")
     args = parser.parse_args(argv)
     if (args.seed is None) == (args.split is None):
@@ -767,7 +887,7 @@ def main(argv: list[str] | None = None) -> int:
         truth = build(args.out, args.seed, args.count)
         print(f"wrote {len(truth['files'])} files and truth.json under {args.out}", file=sys.stderr)
     else:
-        for seed in SPLITS[args.split]:
+        for seed in MIXES[args.mix][args.split]:
             print(f"seed {seed}: {ensure(args.out, seed, args.count)}", file=sys.stderr)
     return 0
 

@@ -58,3 +58,40 @@ def test_a_rendered_capture_and_its_truth(tmp_path):
         clocks = [t for t in entry["fields"]["timestamps"] if t["role"] == "capture"]
         assert len(clocks) == (1 if entry["variety"]["device"] == "desktop" else 0)
         assert any(t["role"] == "event" for t in entry["fields"]["timestamps"])
+
+
+def test_phone_mix_seeds_are_split_and_apart_from_the_browser_mix():
+    corpus = corpus_module()
+    phone = corpus.MIXES["phone"]
+    assert not set(phone["tuning"]) & set(phone["test"])
+    assert not (set(phone["tuning"]) | set(phone["test"])) & (set(corpus.TUNING_SEEDS) | set(corpus.TEST_SEEDS))
+    assert corpus.split_of(phone["test"][0]) == "test" and corpus.split_of(phone["tuning"][0]) == "tuning"
+    assert corpus.mix_of(phone["tuning"][0]) == "phone" and corpus.mix_of(corpus.TUNING_SEEDS[0]) == "browser"
+
+
+def test_naver_card_shows_the_carrier_and_number_on_one_line_and_no_address_bar():
+    """GIVEN a Naver app parcel card WHEN its HTML is made THEN the number follows the carrier's Korean name and a
+    middle dot, it is marked as the tracking number's element, and no URL is recorded (the app shows none)."""
+    corpus = corpus_module()
+    rng = random.Random(7)
+    carriers = tuple(c for c in corpus.CARRIERS if c.key in corpus.NAVER_CARRIER_KEYS)
+    cap = corpus.draw_capture(rng, True, 0.5, carriers)
+    truth = corpus.Truth()
+    page = corpus.naver_card_html(cap, truth, rng)
+    marked = [key for key, (kind, entry) in truth.pending.items()
+              if kind == "tracking_numbers" and entry["value"] == cap.number]
+    assert f'{cap.carrier.brand} · <span data-truth="{marked[0]}">{cap.number}</span>' in page
+    assert not [kind for kind, _ in truth.pending.values() if kind == "urls"]
+
+
+def test_a_photographed_monitor_holds_the_whole_screen():
+    """GIVEN a screen image WHEN it is photographed THEN the photo is larger than the screen (bezel and desk around
+    it) and the screen's dark text is still there: the darkest quarter of the photo's middle is dark."""
+    corpus = corpus_module()
+    screen = Image.new("RGB", (600, 340), (255, 255, 255))
+    screen.paste((0, 0, 0), (100, 150, 500, 190))
+    photo = corpus.photographed(screen, random.Random(1))
+    assert photo.width > screen.width and photo.height > screen.height
+    middle = photo.convert("L").crop((photo.width // 3, photo.height * 2 // 5, photo.width * 2 // 3,
+                                      photo.height * 3 // 5))
+    assert min(middle.getdata()) < 80 and max(middle.getdata()) > 180
