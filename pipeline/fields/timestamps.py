@@ -224,13 +224,15 @@ def _printed(text: str) -> str:
 @cache
 def _day_header() -> tuple[tuple[re.Pattern, ...], re.Pattern, Form]:
     rules = patterns()["timestamps"]["day_headers"]
-    return (tuple(re.compile(_expand(header), re.MULTILINE) for header in rules["headers"]),
+    headers = (rules["header"].replace("<<date>>", f"(?:{date})") for date in patterns()["dates"]["forms"])
+    return (tuple(re.compile(_expand(header), re.MULTILINE) for header in headers),
             re.compile(_expand(rules["row"]), re.MULTILINE), Form("day-header-rows", re.compile(""), ""))
 
 
 def _day_rows(text: str) -> Iterable[tuple[int, int, dict]]:
-    """(start, end, groups) of every line that starts with a time under a line holding only a date (a day header
-    over its rows, patterns.toml [timestamps.day_headers]); the groups hold the header's date and the row's time."""
+    """(start, end, groups) of every line that starts with a time under a line holding only a date of any [dates]
+    form (a day header over its rows, patterns.toml [timestamps.day_headers]); the groups hold the header's date and
+    the row's time."""
     forms, row, _ = _day_header()
     headers = sorted((m for form in forms for m in form.finditer(text)), key=lambda m: m.start())
     for this, following in zip(headers, headers[1:] + [None]):
