@@ -5,8 +5,9 @@
 For each seed, bench/labels.py draws K labels (a clean PNG and phone photos of each, with the truth), then every
 file is read in this process twice by evpack's reader (real Tesseract): as it is, and with barcode decoding
 switched off. Prints tracking recall and precision both ways, and the time spent decoding barcodes as a share of
-the time the reading took (the target: at most 5 %), and the labels' addresses read, for the labels and for a folder of screenshots without
-barcodes (samples/evidence by default). Seeds 1-999 are tuning seeds, 1000 and above test seeds.
+the time the reading took (the target: at most 5 %), and the labels' addresses read, for the labels and for a
+folder of screenshots without barcodes (samples/evidence by default). Seeds 1-999 are tuning seeds, 1000 and above
+test seeds.
 """
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ sigma 0, 5 and 10 grey levels, saved as JPEG q90 at 3024 px and as the 1512-px c
 
 Sweep (default, no OCR): the OCR copy is made as the reader makes it (dark mode, row lighting, glyph-height scaling)
 and measured by pipeline/reading/preprocess.py's `sharpness` (variance of the Laplacian) and `denoised_sharpness`
-(the same after a 5-px median). `--ocr` also reads the noise-free photos with the real reader (`evpack scan`'s path) and prints
-the mean OCR confidence and whether the tracking number and address were read.
+(the same after a 5-px median). `--ocr` also reads the noise-free photos with the real reader (`evpack scan`'s path)
+and prints the mean OCR confidence and whether the tracking number and address were read.
 
 "Sharp" is sigma <= 1 px (a phone's own softness); "clearly blurred" is sigma >= 8 px on the 3024-px frame, where the
 3 mm print of the address is smeared over more than four times its stroke width and reads as grey bars to the eye.

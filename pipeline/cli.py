@@ -182,7 +182,8 @@ def jobs_option(help_text: str):
 
 ocr_jobs_option = jobs_option("Worker processes for OCR.")
 now_option = click.option("--now", metavar="T", callback=valid_now,
-                          help="Fix 'now' (ISO 8601 with offset) for deadline rules: reproducible runs, what-if checks.")
+                          help="Fix 'now' (ISO 8601 with offset) for deadline rules: reproducible runs, "
+                               "what-if checks.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -108,7 +108,8 @@ def _damaged_known_host(known: set[str]) -> re.Pattern:
 
 @cache
 def _by_damaged_name(hosts: tuple[str, ...]) -> tuple[tuple[re.Pattern, str], ...]:
-    return tuple((re.compile(_damaged_name(host), re.IGNORECASE), host) for host in sorted(hosts, key=len, reverse=True))
+    return tuple((re.compile(_damaged_name(host), re.IGNORECASE), host)
+                 for host in sorted(hosts, key=len, reverse=True))
 
 
 def _known_named(name: str, known: set[str]) -> str:
@@ -152,7 +153,8 @@ def _is_known(host: str, known: set[str]) -> bool:
 def _fix_host(host: str, known: set[str]) -> str:
     """Undo OCR damage to a host only when that gives a known host: a misread www label (mww.ilogen.com), one
     confused character (cjIogistics, dhi.com), or for a long known name one letter dropped, added or changed
-    (jlogistics.com, serice.epost.go.kr). The longest known name decides, so service.epost.go.kr is repaired although epost.go.kr is known too."""
+    (jlogistics.com, serice.epost.go.kr). The longest known name decides, so service.epost.go.kr is repaired
+    although epost.go.kr is known too."""
     lowered = host.lower()
     first, _, rest = lowered.partition(".")
     if rest and first != "www" and _url_pattern("www_label_misread").fullmatch(first) and _is_known(rest, known):
@@ -298,7 +300,8 @@ def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = Fal
             more = NEXT_TOKEN.match(repaired, end)
             if not more or not _continues(raw, more.group("token"), address_bar):
                 break
-            raw += more.group("token") if not _continues_as_extension(more.group("token")) else "." + more.group("token")
+            token = more.group("token")
+            raw += "." + token if _continues_as_extension(token) else token
             end = more.end()
         url = _make_url(raw, known, web, page, address_bar)
         if url:

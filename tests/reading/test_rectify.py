@@ -100,7 +100,8 @@ def test_clean_screenshot_flat_image_and_scan_give_none_quickly():
     """GIVEN a clean screenshot (a large framed table on a page), a flat grey image, and a scan-like page (a big
     ruled frame, skewed 0.8 degrees as on a flatbed)
     WHEN rectified looks for a photographed rectangle
-    THEN each gives None, cheaply (a bound that catches a search gone quadratic, not a speed target: that is bench's)."""
+    THEN each gives None, cheaply (a bound that catches a search gone quadratic, not a speed target: that is
+    bench's)."""
     screenshot = screen_image(dark=False, size=(1366, 768))
     ImageDraw.Draw(screenshot).rectangle((100, 90, 1266, 700), outline=(120, 120, 120), width=2)
     flat = Image.new("RGB", (1600, 1200), (128, 128, 128))
