@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipeline.model import KST
 from pipeline.profile import Profile
+from pipeline.reading.settings import OcrSettings, for_tlds
 
 
 def default_cache_dir() -> Path:
@@ -39,6 +40,12 @@ class Context:
     ledger_path: Path | None = None    # None: no ledger consulted
     lang: str = "en"                   # language of messages: en | ko | zh_Hans
     seller_zone: str | None = None     # IANA zone for showing deadlines; None: the profile's seller_zone
+    ocr_settings: OcrSettings | None = None  # how pages are read; None: ocr.toml's with the profile's TLDs
+
+    @property
+    def ocr(self) -> OcrSettings:
+        """The reading settings of this run: the ones given, else ocr.toml's with the profile's [web] common_tlds."""
+        return self.ocr_settings or for_tlds(self.profile.web.common_tlds)
 
     @property
     def display_zone(self) -> str:

@@ -12,7 +12,6 @@ from dataclasses import replace
 from pipeline.batch import executors
 
 from pipeline.reading import reader, tesseract
-from pipeline.reading.settings import settings as ocr_settings
 from pipeline.reading.cache import ReadCache
 from pipeline.context import Context
 from pipeline.errors import FileProblem, MissingDependencyError
@@ -23,7 +22,7 @@ def run(state: PacketState, ctx: Context) -> PacketState:
     usable = [f for f in state.files if f.usable is not None and f.usable_type]
     if not usable:
         return state
-    cache = ReadCache(ctx.cache_dir, engine_key(), ocr_settings().version)
+    cache = ReadCache(ctx.cache_dir, engine_key(), ctx.ocr.version)
     by_content: dict[str, Reading] = {}
     findings: list[Finding] = []
     log: list[str] = []

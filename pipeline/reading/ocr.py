@@ -39,17 +39,18 @@ def looks_chinese(text: str, words: int, confidence: float | None, cfg: OcrSetti
 
 def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm: int | None = None,
              screen: bool = False, unrule: bool = False, photographed: bool = False,
-             languages: str | None = None) -> tuple[PageReading, str]:
+             languages: str | None = None, cfg: OcrSettings | None = None) -> tuple[PageReading, str]:
     """OCR one page image (any mode, any size) -> its PageReading and the languages used. `psm` None: the
     settings' psm for screenshots and photos. `screen`: the page may be a screen capture, so its address bar and
     taskbar clock are read again on their own (small passes). `unrule`: a photographed document or a scan, whose
     table borders are painted out first. `photographed`: a photographed screen warped flat, whose bands are read
     with the background divided out (moiré). `languages`: read with these alone (another copy of a page whose
-    languages are known); None: kor+eng, or Chinese where the first pass looks Chinese.
+    languages are known); None: kor+eng, or Chinese where the first pass looks Chinese. `cfg`: the reading
+    settings (Context.ocr); None: ocr.toml's defaults.
 
     A timeout or Tesseract failure gives a page with source "none" and a warning; a missing Tesseract raises.
     """
-    cfg = settings()
+    cfg = cfg or settings()
     gray = light_rows(light_background(imageops.visible_rgb(image).convert("L"), cfg), cfg)
     glyph = glyph_height(np.asarray(gray), cfg)
     copy = enlarged(without_rules(gray, glyph, cfg) if unrule else gray, ocr_scale(glyph, gray.size, cfg))

@@ -18,7 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from pipeline.output import imageops
 from pipeline.reading import barcodes, deskew, ocr, rectify, tesseract
-from pipeline.reading.settings import settings as ocr_settings
+from pipeline.reading.settings import OcrSettings, settings as ocr_settings
 from pipeline.context import Context
 from pipeline.errors import FileProblem, MissingDependencyError, OcrFailed, OcrTimeout
 from pipeline.fields.extract import detect_languages, extract_fields
@@ -42,10 +42,15 @@ class PageJob:
     timeout: float
     render_dpi: float | None = None  # a PDF page's rendering resolution (None: ocr.toml's render_dpi)
     pixels: int = 0    # the page's pixels as read (a PDF page's at render_dpi): what its OCR time grows with
+    settings: OcrSettings | None = None  # how the page is read (Context.ocr); None: ocr.toml's defaults
+
+    @property
+    def cfg(self) -> OcrSettings:
+        return self.settings or ocr_settings()
 
     def cost(self) -> float:
         """An estimate of the page's OCR time, for scheduling: its pixels, a lossy JPEG's weighted up (ocr.toml)."""
-        return self.pixels * (ocr_settings().jpeg_cost_weight if self.usable_type == "jpeg" else 1.0)
+        return self.pixels * (self.cfg.jpeg_cost_weight if self.usable_type == "jpeg" else 1.0)
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ def read_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Conte
 def plan_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Context) -> FilePlan:
     work = ctx.workdir / "ocr"
     if usable_type == "pdf":
-        return _plan_pdf(source, path, sha256, work, ctx.ocr_timeout)
+        return _plan_pdf(source, path, sha256, work, ctx.ocr_timeout, ctx.ocr)
     try:
         with Image.open(path) as image:
             width, height = image.size
@@ -86,13 +91,12 @@ def plan_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Conte
         raise FileProblem("unreadable-file", f"{source} cannot be opened as an image ({exc}).",
                           "re-export the picture as PNG or JPEG.") from None
     job = PageJob(path=path, usable_type=usable_type, index=1, work_png=work / f"{sha256[:16]}-000001.png",
-                  timeout=ctx.ocr_timeout, pixels=width * height)
+                  timeout=ctx.ocr_timeout, pixels=width * height, settings=ctx.ocr)
     return FilePlan(source=source, sha256=sha256, pages=(None,), jobs=(job,), image_width=width,
                     image_height=height)
 
 
-def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float) -> FilePlan:
-    cfg = ocr_settings()
+def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float, cfg: OcrSettings) -> FilePlan:
     try:
         pdf = pdfium.PdfDocument(path)
     except (pdfium.PdfiumError, OSError) as exc:
@@ -127,7 +131,8 @@ def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float) 
                                   ingest_rules()["budgets"]["pixels_per_page"])
                 jobs.append(PageJob(path=path, usable_type="pdf", index=index,
                                     work_png=work / f"{sha256[:16]}-{index:06d}.png", timeout=timeout,
-                                    render_dpi=dpi, pixels=round(width * height * (dpi / 72) ** 2)))
+                                    render_dpi=dpi, pixels=round(width * height * (dpi / 72) ** 2),
+                                    settings=cfg))
     except pdfium.PdfiumError as exc:
         raise FileProblem("unreadable-file", f"{source}: page {len(pages) + 1} cannot be read ({exc}).",
                           "re-export the PDF.") from None
@@ -207,7 +212,7 @@ def page_image(job: PageJob) -> Image.Image:
     if job.usable_type == "pdf":
         pdf = pdfium.PdfDocument(job.path)
         try:
-            return render(pdf[job.index - 1], job.render_dpi or ocr_settings().render_dpi)
+            return render(pdf[job.index - 1], job.render_dpi or job.cfg.render_dpi)
         finally:
             pdf.close()
     image = imageops.open_upright(job.path)
@@ -225,7 +230,7 @@ SELF_TEST_MIN_SYLLABLES = 6
 _self_tested: set[int] = set()
 
 
-def check_korean_model(timeout: float, scratch: Path) -> None:
+def check_korean_model(timeout: float, scratch: Path, languages: str) -> None:
     """Raises MissingDependencyError (exit 3) with the fix when Tesseract's Korean data does not read Korean.
     Skipped without a Korean font to draw the line with (the cover reports that font missing)."""
     if os.getpid() in _self_tested or tesseract.engine_kind() != "library":
@@ -240,7 +245,7 @@ def check_korean_model(timeout: float, scratch: Path) -> None:
     line = Image.new("L", (560, 90), 255)
     ImageDraw.Draw(line).text((20, 18), SELF_TEST_LINE, font=ImageFont.truetype(str(font), 44), fill=0)
     try:
-        words = tesseract.words(line, ocr_settings().languages, timeout, psm=7,
+        words = tesseract.words(line, languages, timeout, psm=7,
                                 scratch=scratch.with_name("self-test.png"))
     except (OcrTimeout, OcrFailed):
         return  # a busy machine, not bad data: the pages themselves report what they cannot read
@@ -257,7 +262,7 @@ def check_korean_model(timeout: float, scratch: Path) -> None:
 def read_page(job: PageJob) -> PageResult:
     """OCR one page (top-level and picklable: runs in worker processes). A page that fails carries a warning.
     Raises MissingDependencyError when Tesseract or its Korean data is missing or damaged (check_korean_model)."""
-    check_korean_model(job.timeout, job.work_png)
+    check_korean_model(job.timeout, job.work_png, job.cfg.languages)
     blank = PageReading(index=job.index, text="", source="none")
     try:
         image = page_image(job)
@@ -278,8 +283,8 @@ def read_page(job: PageJob) -> PageResult:
         upright = deskew.deskewed(image) if scan else image if screenshot or flat is not None else \
             barcodes.straightened(image, symbols)
         page, languages = ocr.ocr_page(upright, job.index, job.work_png, job.timeout,
-                                       page_psm(job.usable_type, upright.size), screen=not scan,
-                                       unrule=scan or is_document_photo(job, upright.size))
+                                       page_psm(job.usable_type, upright.size, job.cfg), screen=not scan,
+                                       unrule=scan or is_document_photo(job, upright.size), cfg=job.cfg)
         if flat is not None and page.source == "ocr":
             page = with_flat_read(page, flat, job, languages)
     return PageResult(replace(page, barcodes=symbols), languages if page.source == "ocr" else "",
@@ -294,9 +299,10 @@ def with_flat_read(page: PageReading, flat: Image.Image, job: PageJob, languages
     without (photos of monitors, URL hosts: 8 of 14 found as it is, 6 with). The flat copy is read in the
     languages the photo's read chose: its moiré lowers OCR confidence, which alone made it look Chinese (a 1.5 s
     chi_sim retry on a Korean screen)."""
-    second, _ = ocr.ocr_page(flat, job.index, job.work_png, job.timeout, page_psm(job.usable_type, flat.size),
-                             screen=True, unrule=is_document_photo(job, flat.size), photographed=True,
-                             languages=languages)
+    second, _ = ocr.ocr_page(flat, job.index, job.work_png, job.timeout,
+                             page_psm(job.usable_type, flat.size, job.cfg), screen=True,
+                             unrule=is_document_photo(job, flat.size), photographed=True, languages=languages,
+                             cfg=job.cfg)
     if second.source != "ocr":
         return page
     joined = {name: "\n".join(text for text in (getattr(page, name), getattr(second, name)) if text)
@@ -304,9 +310,9 @@ def with_flat_read(page: PageReading, flat: Image.Image, job: PageJob, languages
     return replace(page, **joined, bar_reads=tuple(dict.fromkeys(page.bar_reads + second.bar_reads)))
 
 
-def page_psm(usable_type: str, size: tuple[int, int]) -> int:
+def page_psm(usable_type: str, size: tuple[int, int], cfg: OcrSettings | None = None) -> int:
     """Tesseract's page segmentation for a page: scans, portrait pages (paper, phone captures), landscape screens."""
-    cfg = ocr_settings()
+    cfg = cfg or ocr_settings()
     if usable_type == "pdf":
         return cfg.pdf_page_psm
     return cfg.portrait_psm if size[1] > size[0] else cfg.psm

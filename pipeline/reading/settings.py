@@ -1,13 +1,18 @@
 """The reader's settings: `ocr.toml` beside this module as one frozen OcrSettings.
 
 `OcrSettings.load` takes every key of every section (a misspelt key fails to load; `*_examples` are a test's
-data, not settings); its `version` hashes the file and evpack's code, and keys the read cache, so an edit to any
-reading module or to the settings never serves a read made before it. `settings()` is this evpack's, loaded once
-per process.
+data, not settings) and fills `<<common_tlds>>` with the endings of the rules profile's hosts; its `version` hashes
+the file, those endings and evpack's code, and keys the read cache, so an edit to any reading module, to the
+settings or to the profile's top-level domains never serves a read made before it.
+
+The settings are passed in: `Context.ocr` (a caller's own, else these for its profile) travels with every page job
+to the worker that reads it. `settings()` is the default for callers without a context: ocr.toml with the shipped
+profile's top-level domains, loaded once per process.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,6 +21,7 @@ from pipeline import runtime
 from pipeline.datafiles import load_toml
 
 SETTINGS_FILE = Path(__file__).with_name("ocr.toml")
+COMMON_TLDS = "<<common_tlds>>"  # in a setting: the rules profile's host endings (host_endings)
 
 
 @dataclass(frozen=True)
@@ -123,20 +129,48 @@ class OcrSettings:
     number_retry_psm: int
     number_retry_pad_fraction: float
     number_retry_max_words: int
-    version: str  # hash of the settings file and of evpack's code (runtime.code_fingerprint): the read cache's key
+    version: str  # hash of the settings file, the host endings and evpack's code: the read cache's key
 
     @classmethod
-    def load(cls, path: Path = SETTINGS_FILE, code: str | None = None) -> OcrSettings:
-        """The settings of `path`; `code`: the code fingerprint their version covers (default: this evpack's)."""
+    def load(cls, path: Path = SETTINGS_FILE, code: str | None = None,
+             common_tlds: tuple[str, ...] | None = None) -> OcrSettings:
+        """The settings of `path`, `<<common_tlds>>` filled with the last labels of `common_tlds` (default: the
+        shipped profile's [web] common_tlds); `code`: the code fingerprint their version covers (default: this
+        evpack's)."""
         data = load_toml(path, "OCR settings")
+        endings = host_endings(common_tlds if common_tlds is not None else _shipped_common_tlds())
         # Every key is a setting (a misspelt one fails here), but a pattern's examples, which a test runs.
-        flat = {k: tuple(v) if isinstance(v, list) else v for section in data.values() for k, v in section.items()
+        flat = {k: _filled(v, endings) for section in data.values() for k, v in section.items()
                 if not k.endswith("_examples")}
         # The code that reads is part of the key too: a new band pass must not meet reads cached without it.
-        digest = hashlib.sha256(path.read_bytes() + (code or runtime.code_fingerprint()).encode())
+        digest = hashlib.sha256(path.read_bytes() + endings.encode() + (code or runtime.code_fingerprint()).encode())
         return cls(**flat, version=digest.hexdigest()[:12])
+
+
+def host_endings(common_tlds: tuple[str, ...]) -> str:
+    """The regex alternation of the last labels of `common_tlds` (com, kr of co.kr), longest first."""
+    labels = {tld.rsplit(".", 1)[-1] for tld in common_tlds}
+    return "|".join(re.escape(label) for label in sorted(labels, key=lambda label: (-len(label), label)))
+
+
+def _filled(value, endings: str):
+    if isinstance(value, list):
+        return tuple(value)
+    return value.replace(COMMON_TLDS, endings) if isinstance(value, str) else value
+
+
+def _shipped_common_tlds() -> tuple[str, ...]:
+    from pipeline.profile import Profile
+    return Profile.load().web.common_tlds
+
+
+@cache
+def for_tlds(common_tlds: tuple[str, ...]) -> OcrSettings:
+    """ocr.toml's settings with hosts ending in `common_tlds` (a profile's), loaded once per process and list."""
+    return OcrSettings.load(common_tlds=common_tlds)
 
 
 @cache
 def settings() -> OcrSettings:
-    return OcrSettings.load()
+    """ocr.toml's settings with the shipped profile's top-level domains: the default where no context is at hand."""
+    return for_tlds(_shipped_common_tlds())

@@ -220,7 +220,7 @@ def test_a_photographed_screen_is_read_as_it_is_and_warped_flat_and_both_reads_k
     calls, flags, chosen = [], [], []
 
     def fake_ocr(image, index, work_png, timeout, psm=None, screen=False, unrule=False, photographed=False,
-                 languages=None):
+                 languages=None, cfg=None):
         calls.append(image.size)
         flags.append(photographed)
         chosen.append(languages)
@@ -274,3 +274,23 @@ def test_blank_and_huge_pages_cost_little(tmp_path, ctx):
     assert all(page.source == "none" for plan in plans for page in plan.pages)
     (job,) = reader.plan_file(inked.name, inked, "pdf", sha(inked), ctx).jobs
     assert job.pixels <= ingest_rules()["budgets"]["pixels_per_page"] * 1.001 and job.render_dpi < 30
+
+
+def test_injected_reading_settings_travel_with_each_page_job_to_the_worker(tmp_path, monkeypatch, ctx):
+    """GIVEN a context whose reading settings are injected (another page segmentation mode for screens, another cost
+    weight for JPEGs) WHEN a screenshot and a JPEG are planned and the screenshot's job, pickled as for a worker, is
+    read by a fake tesseract THEN each job carries the injected settings, the JPEG's cost uses its weight and
+    Tesseract was called with the injected mode; a context without them reads with ocr.toml's."""
+    from dataclasses import replace
+    assert ctx.ocr.psm != 4
+    injected = replace(ctx, ocr_settings=replace(ctx.ocr, psm=4, jpeg_cost_weight=9.0))
+    png, jpeg = tmp_path / "capture.png", tmp_path / "photo.jpg"
+    text_image(["601234567890"], 20).save(png)
+    Image.new("RGB", (40, 30), "white").save(jpeg)
+    job = reader.plan_file(png.name, png, "png", sha(png), injected).jobs[0]
+    photo = reader.plan_file(jpeg.name, jpeg, "jpeg", sha(jpeg), injected).jobs[0]
+    assert job.settings == injected.ocr and photo.cost() == 9.0 * 40 * 30
+    log = install_fake_tesseract(tmp_path / "bin", monkeypatch, canned_tsv_body("601234567890"))
+    reader.read_page(pickle.loads(pickle.dumps(job)))
+    assert " --psm 4 " in log.read_text().splitlines()[0]
+    assert reader.plan_file(png.name, png, "png", sha(png), ctx).jobs[0].settings.psm == ctx.ocr.psm

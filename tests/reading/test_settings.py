@@ -3,7 +3,7 @@ code."""
 from __future__ import annotations
 
 from pipeline import runtime
-from pipeline.reading.settings import OcrSettings, SETTINGS_FILE
+from pipeline.reading.settings import SETTINGS_FILE, OcrSettings, host_endings
 
 
 def test_url_patterns_match_their_examples():
@@ -14,11 +14,12 @@ def test_url_patterns_match_their_examples():
     import tomllib
     raw = tomllib.loads(SETTINGS_FILE.read_text(encoding="utf-8"))
     data = {k: v for section in raw.values() for k, v in section.items()}
+    cfg = OcrSettings.load()  # patterns as the reader gets them (<<common_tlds>> filled from the profile)
     keys = [k.removesuffix("_examples") for k in data if k.endswith("_examples") and not k.endswith("_non_examples")]
     assert {"url_hint", "url_piece", "bar_garble_hint", "bar_url_shape", "bar_clean_url", "clock_time",
             "clock_date"} <= set(keys)
     for key in keys:
-        pattern = re.compile(data[key])
+        pattern = re.compile(getattr(cfg, key))
         assert all(pattern.search(example) for example in data[f"{key}_examples"]), key
         assert not any(pattern.search(example) for example in data[f"{key}_non_examples"]), key
 
@@ -32,3 +33,16 @@ def test_settings_version_follows_the_reading_code(tmp_path):
     before = OcrSettings.load(code=runtime.fingerprint_of(tmp_path)).version
     code.write_text("two", encoding="utf-8")
     assert OcrSettings.load(code=runtime.fingerprint_of(tmp_path)).version != before
+
+
+def test_the_bar_takes_its_host_endings_from_the_profile_and_its_version_follows_them():
+    """GIVEN ocr.toml and two lists of a profile's common top-level domains (the shipped one, and one of another
+    market with `jp`) WHEN the settings are loaded with each THEN a clean bar read ending in .jp is clean only with
+    the second list, both take co.kr hosts by their last label, and the versions (the read cache's key) differ."""
+    import re
+    shipped = OcrSettings.load()
+    other = OcrSettings.load(common_tlds=("com", "co.jp", "jp"))
+    assert re.match(shipped.bar_clean_url, "service.epost.go.kr/trace") and host_endings(("co.kr",)) == "kr"
+    assert not re.match(shipped.bar_clean_url, "www.kuronekoyamato.co.jp/track")
+    assert re.match(other.bar_clean_url, "www.kuronekoyamato.co.jp/track")
+    assert "<<" not in shipped.bar_clean_url and shipped.version != other.version
