@@ -11,7 +11,8 @@ import re
 from dataclasses import replace
 
 from pipeline.context import Context
-from pipeline.judging.keywords import KindRules, Text, hits, load_kind_rules
+from pipeline.fields.keyword_match import Text, hits
+from pipeline.judging.keywords import KindRules, load_kind_rules
 from pipeline.model import Classification, PacketState, Reading
 from pipeline.profile import Profile
 

@@ -17,7 +17,8 @@ from pipeline.model import Claim, Classification, EvidenceFile, Finding, PacketS
 from pipeline.profile import Profile
 from pipeline.output.reports.check import format_instant, ordered
 from pipeline.judging.statement_text import load_rules as load_statement_rules, script_counts
-from pipeline.judging.keywords import load_kind_rules, squeeze
+from pipeline.fields.keyword_match import squeeze
+from pipeline.judging.keywords import load_kind_rules
 from pipeline.judging.parcel import parcel_of
 from pipeline.fields.scripts import RANGES
 

@@ -14,7 +14,8 @@ from functools import cache
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.fields.data import keyword_alternation, patterns, spaced_keyword
+from pipeline.fields.data import patterns
+from pipeline.fields.keyword_match import keyword_alternation, spaced_keyword
 from pipeline.model import KoreanAddress
 from pipeline.fields.road_names import check_road, jamo
 

@@ -20,7 +20,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.fields.data import keyword_alternation, latin_bounded, one_letter_off_keyword, patterns
+from pipeline.fields.data import patterns
+from pipeline.fields.keyword_match import keyword_alternation, latin_bounded, one_letter_off_keyword
 from pipeline.model import Barcode, TrackingNumber, Url
 from pipeline.profile import Profile
 

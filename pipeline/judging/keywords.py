@@ -1,7 +1,8 @@
-"""Keyword matching that survives OCR, and the document-kind data (pipeline/judging/kinds.toml) it matches with.
+"""The document-kind data (pipeline/judging/kinds.toml) and what a line says of a delivery.
 
-Shared by the classify and validate stages and the statement builder, so that "배 송 완료" (OCR spaces Hangul
-syllables apart at random) counts as 배송완료 everywhere alike.
+Shared by the classify and validate stages and the statement builder. Keywords are matched by
+pipeline/fields/keyword_match.py (Mode.ANYWHERE), so that "배 송 완료" (OCR spaces Hangul syllables apart at random)
+counts as 배송완료 everywhere alike.
 """
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline.datafiles import broken, load_toml
+from pipeline.fields.keyword_match import squeeze
 
 KINDS_FILE = Path(__file__).resolve().parent / "kinds.toml"
-WHITESPACE = re.compile(r"\s+")
 
 
 # ---- data ----------------------------------------------------------------------------------------
@@ -71,37 +72,7 @@ def load_kind_rules(path: Path = KINDS_FILE) -> KindRules:
         raise broken(path, "Classification data", exc) from None
 
 
-# ---- matching ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Text:
-    """A reading's text in the two forms keywords match against."""
-
-    words: str     # case-folded, whitespace collapsed: for ASCII keywords, matched as whole words
-    squeezed: str  # case-folded, whitespace removed: for Hangul/Han keywords, which OCR splits at random
-
-    @classmethod
-    def of(cls, text: str) -> "Text":
-        folded = text.casefold()
-        return cls(words=WHITESPACE.sub(" ", folded), squeezed=WHITESPACE.sub("", folded))
-
-
-def matches(keyword: str, text: Text) -> bool:
-    folded = keyword.casefold()
-    if folded.isascii():
-        pattern = r"(?<![0-9a-z])" + r"\s+".join(map(re.escape, folded.split())) + r"(?![0-9a-z])"
-        return re.search(pattern, text.words) is not None
-    return WHITESPACE.sub("", folded) in text.squeezed
-
-
-def hits(keywords, text: Text) -> list[str]:
-    return [k for k in keywords if matches(k, text)]
-
-
-def squeeze(text: str) -> str:
-    """Case-folded, without whitespace."""
-    return WHITESPACE.sub("", text.casefold())
-
+# ---- what a line says ----------------------------------------------------------------------------
 
 def says_delivered(line: str, delivered: Iterable[str], not_delivered: Iterable[str]) -> bool:
     """The line says the parcel was delivered (배송완료, Delivered, 已签收 ...) and not that it was not (미배달 ...)."""

@@ -6,7 +6,8 @@ from datetime import datetime
 import pytest
 
 from pipeline.profile import Profile
-from pipeline.judging.keywords import KINDS_FILE, Text, load_kind_rules as load_rules, matches
+from pipeline.fields.keyword_match import Text, matches
+from pipeline.judging.keywords import KINDS_FILE, load_kind_rules as load_rules
 from stages.classify import classify
 from tests.packet_factory import reading
 

@@ -1,0 +1,51 @@
+"""pipeline/fields/keyword_match.py: one keyword matcher, two modes (a keyword anywhere in a document; a label
+on one line)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.fields.keyword_match import Mode, Text, keyword_alternation, keyword_pattern, matches, squeeze
+
+
+@pytest.mark.parametrize("text, anywhere, in_line", [
+    ("배송완료", True, True),
+    ("배 송 완 료", True, True),     # one space between syllables: both modes
+    ("배송  완료", True, False),     # a wider gap: the document has the word, a label regex does not take it
+    ("배송\n완료", True, False),     # a line break: only the document-level question accepts it
+    ("배송 완 료됨", True, True),
+    ("배달완료", False, False),
+])
+def test_a_hangul_keyword_in_both_modes(text, anywhere, in_line):
+    """GIVEN 배송완료 printed by OCR with spaces or a line break WHEN matched in each mode THEN ANYWHERE accepts any
+    whitespace between syllables, IN_LINE at most one space on one line; another word matches neither."""
+    assert matches("배송완료", Text.of(text)) is anywhere
+    assert (re.search(keyword_pattern("배송완료", Mode.IN_LINE), text) is not None) is in_line
+
+
+def test_an_ascii_keyword_matches_whole_words_anywhere():
+    """GIVEN `Out for Delivery` across a line break, and `ups` inside `setups` and `UPS2` WHEN matched anywhere
+    THEN the phrase is found case-blind across the break, `ups` only as a word of its own."""
+    assert matches("out for delivery", Text.of("Status: Out for\nDelivery"))
+    assert matches("UPS", Text.of("Shipped with UPS."))
+    assert not matches("ups", Text.of("setups"))
+    assert not matches("ups", Text.of("UPS2 DHLX"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(keyword=st.text(alphabet="배송완료已签收 \n", min_size=1, max_size=6),
+       text=st.text(alphabet="배송완료已签收 \n\tx", max_size=30))
+def test_anywhere_is_the_squeezed_substring_for_non_ascii_keywords(keyword, text):
+    """GIVEN any Hangul/Han keyword and text with any whitespace WHEN matched anywhere THEN the answer is whether
+    the text without whitespace holds the keyword without whitespace (what classification has always asked)."""
+    assert matches(keyword, Text.of(text)) == (squeeze(keyword) in squeeze(text))
+
+
+def test_in_line_labels_keep_the_longest_first():
+    """GIVEN labels 운송장 and 운송장번호 WHEN made one alternation THEN the longer is tried first, each with OCR's
+    one space allowed between syllables."""
+    found = re.search(keyword_alternation(["운송장", "운송장번호"]), "운 송장번 호 601234567890")
+    assert found and found.group(0) == "운 송장번 호"
