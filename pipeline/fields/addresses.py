@@ -155,7 +155,8 @@ def extract_addresses(text: str, page: int) -> list[KoreanAddress]:
     joined = text.replace("\n", " ")
     wrapped = [(m, *valued) for m in _address_regex().finditer(joined)
                if "\n" in text[m.start():m.end("building") if m.group("building") else m.end()]
-               and (valued := _value(m, _postal_code(text, m))) is not None and valued[1] in patterns()["addresses"]["wrapped_road_checks"]]
+               and (valued := _value(m, _postal_code(text, m))) is not None
+               and valued[1] in patterns()["addresses"]["wrapped_road_checks"]]
     kept = [read for read in one_line
             if not any(w.start() < read[0].end() and read[0].start() < w.end() for w, *_ in wrapped)]
     found: dict[str, KoreanAddress] = {}
