@@ -51,7 +51,6 @@ def sample_pages(path: Path, kind: str) -> list[int]:
 
 def read_values(path: Path, kind: str, pages: list[int], jobs: int) -> set[tuple[str, int]]:
     """(value, page) of every tracking number and timestamp evpack's reader finds on `pages` of the file."""
-    from pipeline.batch import executors
     from pipeline.output import pdfops
     from pipeline.reading import reader
     from pipeline.context import Context
@@ -65,7 +64,7 @@ def read_values(path: Path, kind: str, pages: list[int], jobs: int) -> set[tuple
             pdfops.extract_pages(path, subset, pages)
         digest = hashlib.sha256(subset.read_bytes()).hexdigest()
         plan = reader.plan_file(path.name, subset, kind, digest, ctx)
-        reading = reader.assemble(plan, executors.map_tasks(reader.read_page, plan.jobs, jobs))
+        reading = reader.assemble(plan, reader.read_jobs([plan], jobs)[0])
         fields = reader.with_fields(reading, path.name, ctx.profile).fields
     found = {(f"tracking number {t.value}", pages[t.page - 1]) for t in fields.tracking_numbers}
     return found | {(f"timestamp {s.value}", pages[s.page - 1]) for s in fields.timestamps}

@@ -310,7 +310,7 @@ def reread_fields(path: Path, file_type: str, ctx: Context) -> Fields:
     from pipeline.reading import reader
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     plan = reader.plan_file(path.name, path, file_type, digest, ctx)
-    reading = reader.assemble(plan, executors.map_tasks(reader.read_page, plan.jobs, ctx.jobs))
+    reading = reader.assemble(plan, reader.read_jobs([plan], ctx.jobs)[0])
     return reader.with_fields(reading, path.name, ctx.profile).fields
 
 

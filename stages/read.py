@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline.batch import executors
-
 from pipeline.reading import reader, tesseract
 from pipeline.reading.cache import ReadCache
 from pipeline.context import Context
 from pipeline.errors import FileProblem, MissingDependencyError
 from pipeline.model import Finding, PacketState, Reading
+from pipeline.packet import display
 
 
 def run(state: PacketState, ctx: Context) -> PacketState:
@@ -41,11 +40,9 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         except FileProblem as problem:
             findings.append(Finding(problem.rule, ctx.profile.severity(problem.rule), problem.message,
                                     problem.fix, evidence.source))
-    jobs = [job for plan in plans for job in plan.jobs]
-    # Photos first, then scans' pages, screenshots last (by pixels; see PageJob.cost).
-    results = iter(executors.map_tasks(reader.read_page, jobs, ctx.jobs, cost=reader.PageJob.cost))
-    for plan in plans:
-        reading = reader.assemble(plan, [next(results) for _ in plan.jobs])
+    # Photos first, then scans' pages, screenshots last (by pixels; see PageJob.cost), each file within its budget.
+    for plan, results in zip(plans, reader.read_jobs(plans, ctx.jobs)):
+        reading = reader.assemble(plan, results)
         by_content[plan.sha256] = reading
         log.append(f"read: {plan.source}: {_page_summary(reading)} ({reading.engine})")
         # A page that failed may succeed next time (a timeout under load): only complete reads are kept.
@@ -61,8 +58,34 @@ def run(state: PacketState, ctx: Context) -> PacketState:
                              f"{page.warning}: its text could not be read, so its fields were not checked.",
                              f"replace page {page.index} with a sharper capture or the original PDF",
                              evidence.source)
-                     for page in reading.pages if page.warning]
+                     for page in reading.pages if page.warning and page.warning != reader.UNREAD_OVER_BUDGET]
+        unread = [page.index for page in reading.pages if page.warning == reader.UNREAD_OVER_BUDGET]
+        if unread:
+            findings.append(over_budget(evidence.source, unread, len(reading.pages), ctx))
     return replace(state, readings=readings).with_findings(*findings).with_log(*log)
+
+
+def over_budget(source: str, unread: list[int], pages: int, ctx: Context) -> Finding:
+    """The finding of a file whose reading took its time budget before `unread` pages (1-based) were read."""
+    budget = reader.seconds_per_file()
+    return Finding("low-quality", ctx.profile.severity("low-quality"),
+                   f"{display(source)}: {len(unread):,} of its {pages:,} pages ({page_ranges(unread)}) were not read: "
+                   f"reading it took longer than its budget of {budget:g} s (budgets.seconds_per_file), so their "
+                   "fields were not checked.",
+                   "keep only the pages that show the evidence (split the file), or use a smaller, sharper capture",
+                   source)
+
+
+def page_ranges(indexes: list[int]) -> str:
+    """'page 3', 'pages 3-9, 12': 1-based page numbers, consecutive ones as a range."""
+    runs: list[list[int]] = []
+    for index in sorted(indexes):
+        if runs and index == runs[-1][1] + 1:
+            runs[-1][1] = index
+        else:
+            runs.append([index, index])
+    text = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in runs)
+    return ("page " if len(indexes) == 1 else "pages ") + text
 
 
 def engine_key() -> str:

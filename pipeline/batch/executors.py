@@ -6,9 +6,13 @@ Only the caller (the parent) writes outputs. Packet-level executors (batch, Dask
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+import time
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Generic, TypeVar
 
 from pipeline import runtime
 
@@ -16,21 +20,66 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+@dataclass(frozen=True)
+class Budget(Generic[T, R]):
+    """Seconds that the tasks of one group (the pages of one file) may take together, measured where they run.
+    A task whose group has spent its seconds before it starts is not run: `skipped(task)` is its result. A task
+    already running finishes, so a group overshoots by at most its running tasks. `spent`: seconds a group had
+    already used before these tasks (its file's cheap pass)."""
+
+    seconds: float
+    group: Callable[[T], Hashable]
+    skipped: Callable[[T], R]
+    spent: Mapping[Hashable, float] = field(default_factory=dict)
+
+
 def map_tasks(fn: Callable[[T], R], items: Iterable[T], jobs: int,
-              cost: Callable[[T], float] | None = None) -> list[R]:
+              cost: Callable[[T], float] | None = None, budget: Budget[T, R] | None = None) -> list[R]:
     """[fn(item) for item in items], in order, on up to `jobs` processes. A task's exception propagates.
     `cost`: an estimate of each task's time; the costliest start first, so that no long task (a 48 MP photo) starts
-    last while the other workers sit idle (longest-processing-time-first scheduling)."""
+    last while the other workers sit idle (longest-processing-time-first scheduling). `budget`: tasks of a group
+    past its seconds are skipped (Budget)."""
     tasks = list(items)
     order = sorted(range(len(tasks)), key=lambda i: -cost(tasks[i])) if cost else list(range(len(tasks)))
+    spent: dict[Hashable, float] = defaultdict(float, budget.spent if budget else {})
+    results: list[R] = [None] * len(tasks)  # type: ignore[list-item]
+
+    def runs(i: int) -> bool:
+        """Whether task i starts; else its result is the budget's `skipped`."""
+        if budget is None or spent[budget.group(tasks[i])] < budget.seconds:
+            return True
+        results[i] = budget.skipped(tasks[i])
+        return False
+
+    def finished(i: int, outcome: tuple[R, float]) -> None:
+        results[i], seconds = outcome
+        if budget is not None:
+            spent[budget.group(tasks[i])] += seconds
+
     workers = min(jobs, len(tasks))
     if workers <= 1:
-        done = [fn(tasks[i]) for i in order]
-    else:
-        with ProcessPoolExecutor(max_workers=workers, initializer=runtime.configure_process) as pool:
-            # chunksize 1: OCR tasks are long and uneven, so hand them out one at a time.
-            done = list(pool.map(fn, [tasks[i] for i in order], chunksize=1))
-    results: list[R] = [None] * len(tasks)  # type: ignore[list-item]
-    for i, result in zip(order, done):
-        results[i] = result
+        for i in order:
+            if runs(i):
+                finished(i, timed(fn, tasks[i]))
+        return results
+    with ProcessPoolExecutor(max_workers=workers, initializer=runtime.configure_process) as pool:
+        # Tasks are handed out one at a time (OCR tasks are long and uneven), each only when a worker is free, so
+        # that a group's budget is known before its next task starts.
+        waiting = list(reversed(order))
+        running: dict[Future, int] = {}
+        while waiting or running:
+            while waiting and len(running) < workers:
+                i = waiting.pop()
+                if runs(i):
+                    running[pool.submit(partial(timed, fn), tasks[i])] = i
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                finished(running.pop(future), future.result())
     return results
+
+
+def timed(fn: Callable[[T], R], item: T) -> tuple[R, float]:
+    """fn(item) and the seconds it took, measured in the process that ran it."""
+    started = time.monotonic()
+    result = fn(item)
+    return result, time.monotonic() - started

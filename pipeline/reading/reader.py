@@ -9,6 +9,7 @@ re-reads a recompressed file to check its fields survived.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, UnidentifiedImageError
 
+from pipeline.batch import executors
 from pipeline.output import imageops
 from pipeline.reading import barcodes, deskew, ocr, rectify, tesseract
 from pipeline.reading.settings import OcrSettings, settings as ocr_settings
@@ -29,6 +31,8 @@ from pipeline.profile import Profile
 TEXT_LAYER_ENGINE = "pdf text layer (pypdfium2)"
 # What Pillow and PDFium raise on a damaged page or image: that page cannot be read, the rest still can.
 PAGE_FAILURES = (pdfium.PdfiumError, OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError)
+# The warning of a page left unread because its file spent its reading time (ingest.toml budgets.seconds_per_file).
+UNREAD_OVER_BUDGET = "not read: the file's reading time budget was used up"
 
 
 @dataclass(frozen=True)
@@ -71,13 +75,39 @@ class FilePlan:
     qr_codes: tuple[str, ...] = ()
     image_width: int = 0
     image_height: int = 0
+    seconds: float = 0.0   # what the cheap pass took: part of the file's reading time budget
+
+
+def seconds_per_file() -> float:
+    """How long reading one file may take (ingest.toml budgets.seconds_per_file)."""
+    return float(ingest_rules()["budgets"]["seconds_per_file"])
+
+
+def read_jobs(plans: Sequence[FilePlan], jobs: int) -> list[list[PageResult]]:
+    """The results of every plan's jobs (per plan, in job order), OCR'd on up to `jobs` processes, costliest
+    first. A file's pages not started once its reading took budgets.seconds_per_file (its cheap pass included) are
+    not read: their pages carry UNREAD_OVER_BUDGET."""
+    spent = {plan.jobs[0].path: plan.seconds for plan in plans if plan.jobs}
+    budget = executors.Budget(seconds_per_file(), group=_job_file, skipped=unread_page, spent=spent)
+    results = iter(executors.map_tasks(read_page, [job for plan in plans for job in plan.jobs], jobs,
+                                       cost=PageJob.cost, budget=budget))
+    return [[next(results) for _ in plan.jobs] for plan in plans]
+
+
+def _job_file(job: PageJob) -> Path:
+    return job.path
+
+
+def unread_page(job: PageJob) -> PageResult:
+    """A page left unread because its file spent its reading time budget."""
+    return PageResult(PageReading(index=job.index, text="", source="none", warning=UNREAD_OVER_BUDGET), "", ())
 
 
 def read_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Context) -> Reading:
     """Everything read from one usable file, in this process. Raises FileProblem when the file cannot be opened,
     MissingDependencyError when a page needs OCR and Tesseract is missing; a page that fails carries a warning."""
     plan = plan_file(source, path, usable_type, sha256, ctx)
-    return with_fields(assemble(plan, [read_page(job) for job in plan.jobs]), source, ctx.profile)
+    return with_fields(assemble(plan, read_jobs([plan], 1)[0]), source, ctx.profile)
 
 
 def plan_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Context) -> FilePlan:
@@ -97,6 +127,7 @@ def plan_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Conte
 
 
 def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float, cfg: OcrSettings) -> FilePlan:
+    started = time.monotonic()
     try:
         pdf = pdfium.PdfDocument(path)
     except (pdfium.PdfiumError, OSError) as exc:
@@ -108,6 +139,9 @@ def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float, 
     try:
         for number in range(len(pdf)):
             index = number + 1
+            if time.monotonic() - started >= seconds_per_file():
+                pages.append(PageReading(index=index, text="", source="none", warning=UNREAD_OVER_BUDGET))
+                continue
             page = pdf[number]
             text = text_layer(page)
             if len("".join(text.split())) >= cfg.min_text_layer_chars:
@@ -139,7 +173,7 @@ def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float, 
     finally:
         pdf.close()
     return FilePlan(source=source, sha256=sha256, pages=tuple(pages), jobs=tuple(jobs),
-                    qr_codes=tuple(dict.fromkeys(qr_codes)))
+                    qr_codes=tuple(dict.fromkeys(qr_codes)), seconds=time.monotonic() - started)
 
 
 def fitting_dpi(width_pt: float, height_pt: float, dpi: float, max_pixels: int) -> float:

@@ -24,3 +24,34 @@ def test_a_process_pool_keeps_the_input_order():
     values = [-3, 1, -7, 2, -5]
     assert executors.map_tasks(abs, values, 2, cost=abs) == [3, 1, 7, 2, 5]
     assert executors.map_tasks(abs, values, 2) == [3, 1, 7, 2, 5]
+
+
+def slow_square(value: float) -> float:
+    """A task that takes `value` tenths of a second (top-level: picklable for the pool)."""
+    import time
+    time.sleep(value / 10)
+    return value * value
+
+
+def test_a_group_past_its_budget_starts_no_more_tasks_and_others_go_on():
+    """GIVEN tasks of two groups, where group "a"'s first task alone spends its 0.15 s budget WHEN mapped in-process
+    THEN a's later tasks are skipped (their result is the budget's `skipped`), group b's all run."""
+    tasks = [("a", 2), ("a", 1), ("b", 1), ("a", 1), ("b", 1)]
+    budget = executors.Budget(0.15, group=lambda t: t[0], skipped=lambda t: f"skipped {t[0]}")
+    results = executors.map_tasks(lambda t: slow_square(t[1]), tasks, 1, budget=budget)
+    assert results == [4, "skipped a", 1, "skipped a", 1]
+
+
+def test_a_budget_already_spent_before_the_tasks_skips_them_on_a_pool():
+    """GIVEN a group that spent its budget before its tasks (a file's cheap pass) WHEN mapped on a process pool
+    THEN none of its tasks runs; another group's do, in input order."""
+    budget = executors.Budget(1.0, group=_parity, skipped=_skipped, spent={0: 1.5})
+    assert executors.map_tasks(slow_square, [2, 1, 4, 3], 2, budget=budget) == ["skipped", 1, "skipped", 9]
+
+
+def _parity(value: int) -> int:
+    return value % 2
+
+
+def _skipped(value: int) -> str:
+    return "skipped"

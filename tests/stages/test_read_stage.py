@@ -139,3 +139,62 @@ def test_real_ocr_through_the_stage(packet, ctx):
     assert "601234567890" in reading.text.replace(" ", "")
     assert "kor+eng" in reading.engine
     assert not list(ctx.workdir.rglob("*.png"))  # no OCR copy outlives its read (the library engine writes none)
+
+
+def inked_pdf(path: Path, pages: int) -> Path:
+    """A PDF of `pages` pages with ink and no text layer: every page needs OCR."""
+    from reportlab.pdfgen import canvas
+    sheet = canvas.Canvas(str(path), invariant=True)
+    for _ in range(pages):
+        sheet.rect(72, 600, 300, 40, fill=1)
+        sheet.showPage()
+    sheet.save()
+    return path
+
+
+def test_a_file_past_its_seconds_budget_is_one_finding_and_the_others_are_read(tmp_path, monkeypatch, ctx):
+    """GIVEN a 4-page scan whose pages take 0.2 s each to OCR, a screenshot, and a budget of 0.3 s a file
+    (ingest.toml budgets.seconds_per_file) WHEN the read stage runs THEN the scan's pages 1-2 are read, pages 3-4
+    are not (no OCR started for them), and one low-quality finding names the file, the pages, the budget and the
+    fix; the screenshot is read in full; nothing half-read is cached."""
+    import time
+    packet = tmp_path / "packet"
+    packet.mkdir()
+    inked_pdf(packet / "scan.pdf", 4)
+    text_image(["배송완료 689212345674"], 14).save(packet / "shot.png")
+    started: list[tuple[str, int]] = []
+
+    def slow_read(job: reader.PageJob) -> reader.PageResult:
+        started.append((job.path.name, job.index))
+        time.sleep(0.2)
+        return reader.PageResult(reader.PageReading(index=job.index, text=f"page {job.index}", source="ocr"),
+                                 "kor+eng", ())
+
+    monkeypatch.setattr(reader, "read_page", slow_read)
+    monkeypatch.setattr(reader, "seconds_per_file", lambda: 0.3)
+    files = (evidence(packet / "scan.pdf", packet, "pdf"), evidence(packet / "shot.png", packet, "png"))
+    state = read.run(PacketState(root=packet, inputs=("scan.pdf", "shot.png"), files=files), ctx)
+    assert sorted(started) == [("scan.pdf", 1), ("scan.pdf", 2), ("shot.png", 1)]
+    (finding,) = state.findings
+    assert (finding.rule, finding.severity, finding.file) == ("low-quality", "warning", "scan.pdf")
+    assert "2 of its 4 pages (pages 3-4) were not read" in finding.message
+    assert "budget of 0.3 s (budgets.seconds_per_file)" in finding.message and "split the file" in finding.fix
+    assert [p.text for p in state.readings["scan.pdf"].pages] == ["page 1", "page 2", "", ""]
+    assert state.readings["shot.png"].pages[0].text == "page 1"
+    assert read.ReadCache(ctx.cache_dir, read.engine_key(), read.ocr.settings().version).get(files[0].sha256) is None
+
+
+def test_a_budget_spent_while_planning_leaves_the_rest_unread(tmp_path, monkeypatch, ctx):
+    """GIVEN a budget spent before a file's first page (a huge PDF whose cheap pass alone is too slow) WHEN planned
+    THEN no page becomes an OCR job, each page carries the over-budget warning, and the plan says what it took."""
+    path = inked_pdf(tmp_path / "scan.pdf", 3)
+    monkeypatch.setattr(reader, "seconds_per_file", lambda: 0.0)
+    plan = reader.plan_file("scan.pdf", path, "pdf", hashlib.sha256(path.read_bytes()).hexdigest(), ctx)
+    assert plan.jobs == () and plan.seconds >= 0
+    assert [page.warning for page in plan.pages] == [reader.UNREAD_OVER_BUDGET] * 3
+
+
+def test_page_ranges_join_consecutive_pages():
+    """GIVEN page numbers WHEN shown THEN consecutive ones are one range."""
+    assert read.page_ranges([3]) == "page 3"
+    assert read.page_ranges([9, 3, 4, 5, 12]) == "pages 3-5, 9, 12"
