@@ -4,6 +4,7 @@ comes out byte for byte as it went in. The full corpus (>= 500 inputs) is bench/
 from __future__ import annotations
 
 import os
+import random
 import sys
 from pathlib import Path
 
@@ -124,10 +125,16 @@ def test_bad_name_is_kept_escaped_and_in_hex(tmp_path):
 
 
 @pytest.mark.e2e
-def test_foreign_korean_data_is_exit_3(tmp_path):
+@pytest.mark.parametrize("engine, data, words", [
+    ("library", "foreign", "does not read Korean"),
+    ("cli", "foreign", "does not read Korean"),
+    ("cli", "garbage", "Tesseract cannot read with its Korean data"),
+])
+def test_damaged_korean_data_is_exit_3(tmp_path, engine, data, words):
     """GIVEN Tesseract data whose kor.traineddata is another language's model (it loads, and reads Korean as
-    garbage) WHEN a screenshot is scanned THEN exit 3 at the first OCR, saying the Korean data does not read Korean
-    and how to reinstall it."""
+    garbage) or random bytes WHEN a screenshot is scanned with the in-process engine or the `tesseract` command
+    (EVPACK_OCR_ENGINE) THEN exit 3 at the first OCR, saying what is wrong with the Korean data and how to
+    reinstall it."""
     import shutil
     import subprocess
 
@@ -138,15 +145,83 @@ def test_foreign_korean_data_is_exit_3(tmp_path):
     real = tesseract.engine().tessdata
     for name in ("eng", "chi_sim"):
         shutil.copy(real / f"{name}.traineddata", tessdata)
-    shutil.copy(real / "eng.traineddata", tessdata / "kor.traineddata")
+    if data == "foreign":
+        shutil.copy(real / "eng.traineddata", tessdata / "kor.traineddata")
+    else:
+        (tessdata / "kor.traineddata").write_bytes(random.Random(7).randbytes(200_000))
     image = Image.new("L", (600, 120), 255)
     ImageDraw.Draw(image).text((20, 40), "Tracking 640134072904", fill=0)
     image.save(tmp_path / "shot.png")
-    env = {**os.environ, "TESSDATA_PREFIX": str(tessdata), "EVPACK_CACHE_DIR": str(tmp_path / "cache")}
+    env = {**os.environ, "TESSDATA_PREFIX": str(tessdata), "EVPACK_CACHE_DIR": str(tmp_path / "cache"),
+           "EVPACK_OCR_ENGINE": engine}
     proc = subprocess.run([sys.executable, "-m", "pipeline", "scan", str(tmp_path / "shot.png"), "--no-cache",
                            "--jobs", "1"], capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 3, proc.stderr
-    assert "does not read Korean" in proc.stderr and "tesseract-ocr-kor" in proc.stderr
+    assert words in proc.stderr and "tesseract-ocr-kor" in proc.stderr, proc.stderr
+
+
+def another_user() -> tuple[int, int]:
+    """A user who is not root: the tests' own, or `nobody` when the tests run as root (root may write into any
+    read-only folder, so a test of one must not run as root)."""
+    import pwd
+    if os.geteuid() != 0:
+        return os.geteuid(), os.getegid()
+    try:
+        user = pwd.getpwnam("nobody")
+        return user.pw_uid, user.pw_gid
+    except KeyError:
+        return 65534, 65534
+
+
+# Runs the evpack command line as the user given first (uid, gid). What the command needs is imported before the
+# switch: the Python itself may live where that user cannot read (root's home), evpack's code does not.
+RUN_AS = """
+import os, sys
+uid, gid = int(sys.argv.pop(1)), int(sys.argv.pop(1))
+import pipeline.batch.batch, pipeline.cli, pipeline.i18n
+pipeline.i18n.gettext_for("en")
+if os.geteuid() != uid:
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)
+if os.geteuid() == 0:
+    sys.exit("still root")
+sys.argv[0] = "evpack"
+pipeline.cli.main()
+"""
+
+
+@pytest.mark.parametrize("command", ["build", "batch"])
+def test_a_read_only_out_folder_is_a_usage_error_for_a_user_who_cannot_write_it(command):
+    """GIVEN a read-only output folder (mode 0555) and a good packet WHEN a user who is not root (the tests' own
+    user, or `nobody` when the tests run as root) builds or batches into it THEN exit 2 before any work, naming the
+    folder and the fix, no traceback, and nothing is written there."""
+    import subprocess
+    import tempfile
+    uid, gid = another_user()
+    # Under /tmp, not pytest's tmp_path: the other user must reach the packet, the code and the folder.
+    with tempfile.TemporaryDirectory(prefix="evpack-ro-out-") as tmp:
+        folder = Path(tmp)
+        os.chmod(folder, 0o755)
+        packet = hostile.packet(folder / "root" / "p")
+        home = folder / "home"
+        home.mkdir()
+        os.chown(home, uid, -1)
+        out = folder / "ro"
+        out.mkdir()
+        os.chmod(out, 0o555)
+        for path in [folder / "root", packet, *packet.iterdir()]:
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        env = {**os.environ, "HOME": str(home), "EVPACK_CACHE_DIR": str(home / "cache"),
+               "EVPACK_LEDGER": str(home / "ledger.sqlite3"), "XDG_DATA_HOME": str(home), "XDG_CACHE_HOME": str(home)}
+        target = packet if command == "build" else packet.parent
+        proc = subprocess.run([sys.executable, "-c", RUN_AS, str(uid), str(gid), command, str(target), "-o",
+                               str(out), "--now", hostile.NOW, "--jobs", "1"], capture_output=True, text=True,
+                              env=env, cwd=home, timeout=120)
+        assert proc.returncode == 2, proc.stderr
+        assert f"Cannot write to the output folder {out}" in proc.stderr, proc.stderr
+        assert "choose a folder you may write to" in proc.stderr and "Traceback" not in proc.stderr
+        assert list(out.iterdir()) == []
 
 
 # ---- in-process properties (hypothesis) ---------------------------------------------------------------------

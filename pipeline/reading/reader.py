@@ -88,6 +88,9 @@ def read_jobs(plans: Sequence[FilePlan], jobs: int) -> list[list[PageResult]]:
     first. A file's pages not started once its reading took budgets.seconds_per_file (its cheap pass included) are
     not read: their pages carry UNREAD_OVER_BUDGET."""
     spent = {plan.jobs[0].path: plan.seconds for plan in plans if plan.jobs}
+    first = next((plan.jobs[0] for plan in plans if plan.jobs), None)
+    if first is not None and tesseract.engine_kind() == "cli":
+        check_korean_model(first.timeout, first.work_png, first.cfg.languages)
     budget = executors.Budget(seconds_per_file(), group=_job_file, skipped=unread_page, spent=spent)
     results = iter(executors.map_tasks(read_page, [job for plan in plans for job in plan.jobs], jobs,
                                        cost=PageJob.cost, budget=budget))
@@ -256,18 +259,24 @@ def page_image(job: PageJob) -> Image.Image:
 
 # The OCR self-test, once per process that OCRs: a line of Korean drawn with the cover's Korean font must be read
 # back with at least SELF_TEST_MIN_SYLLABLES of its syllables. A damaged or foreign kor.traineddata still loads,
-# and then reads Korean as garbage at ~40 % confidence, which would pass for a blurred page. In-process (tesserocr)
-# it costs one line's read with the model the pages load anyway (~30 ms); through the `tesseract` command it would
-# cost a process start per worker, so it runs with the in-process engine only (`evpack doctor` checks the data).
+# and then reads Korean as garbage at ~40 % confidence, which would pass for a blurred page; a file of garbage
+# fails to load. In-process (tesserocr) it runs in each OCR process and costs one line's read with the model the
+# pages load anyway (~30 ms); through the `tesseract` command it runs once, in the process that hands out the pages
+# (read_jobs), and costs one call with the kor data alone (~0.2-0.5 s on a loaded 2-core machine), and only when
+# some page needs OCR.
 SELF_TEST_LINE = "배송완료 운송장번호"
 SELF_TEST_MIN_SYLLABLES = 6
+KOREAN_DATA_FIX = ("reinstall it: sudo apt-get install --reinstall tesseract-ocr-kor (evpack doctor names the command "
+                   "for your system)")
 _self_tested: set[int] = set()
 
 
 def check_korean_model(timeout: float, scratch: Path, languages: str) -> None:
-    """Raises MissingDependencyError (exit 3) with the fix when Tesseract's Korean data does not read Korean.
-    Skipped without a Korean font to draw the line with (the cover reports that font missing)."""
-    if os.getpid() in _self_tested or tesseract.engine_kind() != "library":
+    """Raises MissingDependencyError (exit 3) with the fix when Tesseract's Korean data does not read Korean or
+    does not load; once per process. `languages`: the pages' (the in-process engine keeps that model loaded).
+    Skipped without a Korean font to draw the line with (the cover reports that font missing) and on a timeout (a
+    busy machine: the pages report what they cannot read)."""
+    if os.getpid() in _self_tested:
         return
     _self_tested.add(os.getpid())
     from PIL import ImageDraw, ImageFont
@@ -278,25 +287,30 @@ def check_korean_model(timeout: float, scratch: Path, languages: str) -> None:
         return
     line = Image.new("L", (560, 90), 255)
     ImageDraw.Draw(line).text((20, 18), SELF_TEST_LINE, font=ImageFont.truetype(str(font), 44), fill=0)
+    # The in-process engine keeps the model the pages load; the command loads what it is given, kor alone is cheapest.
+    languages = languages if tesseract.engine_kind() == "library" else "kor"
     try:
-        words = tesseract.words(line, languages, timeout, psm=7,
-                                scratch=scratch.with_name("self-test.png"))
-    except (OcrTimeout, OcrFailed):
-        return  # a busy machine, not bad data: the pages themselves report what they cannot read
+        words = tesseract.words(line, languages, timeout, psm=7, scratch=scratch.with_name("self-test.png"))
+    except OcrTimeout:
+        return
+    except OcrFailed as exc:
+        raise MissingDependencyError(
+            f"Tesseract cannot read with its Korean data: a test line failed ({exc.message}); its kor.traineddata "
+            "is damaged.", KOREAN_DATA_FIX) from None
     read = "".join(word.text for word in words)
     found = sum(1 for ch in set(SELF_TEST_LINE.replace(" ", "")) if ch in read)
     if found < SELF_TEST_MIN_SYLLABLES:
         raise MissingDependencyError(
             f"Tesseract's Korean data does not read Korean: a test line '{SELF_TEST_LINE}' was read as "
-            f"'{read[:40]}' (its kor.traineddata is damaged or not Korean).",
-            "reinstall it: sudo apt-get install --reinstall tesseract-ocr-kor (evpack doctor names the command "
-            "for your system)")
+            f"'{read[:40]}' (its kor.traineddata is damaged or not Korean).", KOREAN_DATA_FIX)
 
 
 def read_page(job: PageJob) -> PageResult:
     """OCR one page (top-level and picklable: runs in worker processes). A page that fails carries a warning.
-    Raises MissingDependencyError when Tesseract or its Korean data is missing or damaged (check_korean_model)."""
-    check_korean_model(job.timeout, job.work_png, job.cfg.languages)
+    Raises MissingDependencyError when Tesseract or its Korean data is missing or damaged (check_korean_model:
+    here with the in-process engine, in read_jobs with the command)."""
+    if tesseract.engine_kind() == "library":
+        check_korean_model(job.timeout, job.work_png, job.cfg.languages)
     blank = PageReading(index=job.index, text="", source="none")
     try:
         image = page_image(job)

@@ -30,7 +30,9 @@ echo "$@" >> "{log}"
 
 def install_fake_tesseract(folder: Path, monkeypatch, body: str, langs: str = "eng kor") -> Path:
     """A `tesseract` on PATH that answers the version/language probes like the real one, logs every OCR call to
-    the returned file, then runs `body` (shell). PATH is changed with monkeypatch, so workers inherit it."""
+    the returned file, then runs `body` (shell). PATH is changed with monkeypatch, so workers inherit it. The Korean
+    self-test (reader.check_korean_model, which the command engine runs in this process) counts as passed: the fake
+    reads no Korean."""
     folder.mkdir(parents=True, exist_ok=True)
     log = folder / "calls.log"
     script = folder / "tesseract"
@@ -38,6 +40,8 @@ def install_fake_tesseract(folder: Path, monkeypatch, body: str, langs: str = "e
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv(tesseract.ENGINE_VARIABLE, "cli")  # the fake is a command; the library engine would not call it
+    from pipeline.reading import reader
+    monkeypatch.setattr(reader, "_self_tested", {os.getpid()})
     return log
 
 
