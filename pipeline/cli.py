@@ -18,7 +18,9 @@ import click
 
 from pipeline import __version__
 from pipeline.context import Context, default_cache_dir, default_ledger_path
+from pipeline.cli_text import Group, PathParam, current_language, language_of, say
 from pipeline.errors import EvpackError, ExitCode, UsageError
+from pipeline.i18n import LANGUAGES
 from pipeline.model import KST
 from pipeline.output.layout import checked_out_dir
 from pipeline.packet import display, entry_problem, printable_json, printable_text
@@ -51,9 +53,6 @@ def announce_engine() -> None:
 ZONE_HINTS = {"beijing": "Asia/Shanghai", "china": "Asia/Shanghai", "cst": "Asia/Shanghai", "prc": "Asia/Shanghai",
               "shenzhen": "Asia/Shanghai", "guangzhou": "Asia/Shanghai", "korea": "Asia/Seoul",
               "kst": "Asia/Seoul", "seoul": "Asia/Seoul", "hongkong": "Asia/Hong_Kong", "hong kong": "Asia/Hong_Kong"}
-LANGUAGES = ("en", "ko", "zh_Hans")
-LANGUAGE_ALIASES = {"en_us": "en", "en_gb": "en", "ko_kr": "ko", "zh": "zh_Hans", "zh_cn": "zh_Hans",
-                    "zh_hans": "zh_Hans", "zh_sg": "zh_Hans", "zh_hans_cn": "zh_Hans"}
 
 
 def valid_zone(ctx, param, value: str | None) -> str | None:
@@ -67,9 +66,9 @@ def valid_zone(ctx, param, value: str | None) -> str | None:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
     hint = ZONE_HINTS.get(value.strip().casefold().replace("_", " ").replace("asia/", ""))
-    raise click.BadParameter(f"{value!r} is not a time zone name. "
-                             + (f"Did you mean --zone {hint}? " if hint else "")
-                             + "Use an IANA name such as Asia/Shanghai (China) or Asia/Seoul (Korea).")
+    raise click.BadParameter(" ".join([say("{value!r} is not a time zone name.", value=value)]
+                                      + ([say("Did you mean --zone {hint}?", hint=hint)] if hint else [])
+                                      + [say("Use an IANA name such as Asia/Shanghai (China) or Asia/Seoul (Korea).")]))
 
 
 class LanguageChoice(click.Choice):
@@ -79,8 +78,7 @@ class LanguageChoice(click.Choice):
         super().__init__(LANGUAGES)
 
     def convert(self, value, param, ctx):
-        key = str(value).split(".")[0].replace("-", "_").casefold()
-        return super().convert(LANGUAGE_ALIASES.get(key, value), param, ctx)
+        return super().convert(language_of(value) or value, param, ctx)
 
 
 def valid_now(ctx, param, value: str | None) -> str | None:
@@ -88,7 +86,7 @@ def valid_now(ctx, param, value: str | None) -> str | None:
         try:
             parse_now(value)
         except UsageError as exc:
-            raise click.BadParameter(str(exc)) from None
+            raise bad_parameter(exc) from None
     return value
 
 
@@ -98,7 +96,13 @@ def valid_profile(ctx, param, value: str | None) -> Profile | None:
     try:
         return Profile.load(value)
     except EvpackError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise bad_parameter(exc) from None
+
+
+def bad_parameter(exc: EvpackError) -> click.BadParameter:
+    """An option's error as click reports it, in the command line's language where findings.toml words it."""
+    from pipeline.i18n import localize_error
+    return click.BadParameter(localize_error(type(exc).__name__, exc.message, exc.fix, current_language()))
 
 
 def make_context(opts: dict, workdir: Path) -> Context:
@@ -160,13 +164,13 @@ def common_options(command):
     for option in reversed([
         click.option("--profile", metavar="FILE|NAME", callback=valid_profile,
                      help="Rules profile (TOML) to judge by; default: the Coupang A-to-z profile."),
-        click.option("--cache-dir", type=click.Path(file_okay=False), help="Where the read cache lives."),
+        click.option("--cache-dir", type=PathParam(file_okay=False), help="Where the read cache lives."),
         click.option("--no-cache", is_flag=True, help="Read everything afresh; do not use or fill the cache."),
         click.option("--lang", type=LanguageChoice(),
                      help="Language of messages: en, ko, zh_Hans (default: from the locale)."),
         click.option("--zone", callback=valid_zone,
                      help="Your time zone for showing deadlines (default: the profile's, Asia/Shanghai)."),
-        click.option("--ledger", type=click.Path(dir_okay=False),
+        click.option("--ledger", type=PathParam(dir_okay=False),
                      help="Submission ledger (default: ledger.sqlite3 in your data folder, or $EVPACK_LEDGER)."),
         click.option("--ocr-timeout", type=click.FloatRange(1, 3600), default=120.0, show_default=True,
                      help="Seconds one Tesseract call may take; a page past it is reported, the run goes on."),
@@ -186,14 +190,14 @@ now_option = click.option("--now", metavar="T", callback=valid_now,
                                "what-if checks.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="evpack")
 def cli():
     """evpack: turn a messy evidence folder into a Coupang A-to-z review packet that passes the rules."""
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=PathParam(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the evpack.scan/1 JSON document.")
 @ocr_jobs_option
 @common_options
@@ -217,9 +221,10 @@ def scan(files, as_json, **opts):
 
 
 @cli.command()
-@click.argument("packets", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("packets", nargs=-1, required=True, type=PathParam(exists=True, file_okay=False, path_type=Path))
 @now_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
+              help="What to print: text for people, json or junit for machines.")
 @click.option("--strict", is_flag=True, help="Warnings fail the packet too.")
 @ocr_jobs_option
 @common_options
@@ -242,8 +247,8 @@ def check(packets, fmt, strict, **opts):
 
 
 @cli.command()
-@click.argument("packet", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.argument("packet", type=PathParam(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", required=True, type=PathParam(file_okay=False, path_type=Path),
               help="Output folder; the bundle goes to OUT/<claim_id>/.")
 @now_option
 @ocr_jobs_option
@@ -264,8 +269,9 @@ def build(packet, out, **opts):
 
 
 @cli.command()
-@click.argument("root", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("root", type=PathParam(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", required=True, type=PathParam(file_okay=False, path_type=Path),
+              help="Output folder: each bundle goes to OUT/<claim_id>/, the summaries and report.html to OUT.")
 @now_option
 @jobs_option("Packets built at once.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -287,7 +293,7 @@ def batch(root, out, jobs, executor, scheduler, **opts):
 
 
 @cli.command("init")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folder", type=PathParam(exists=True, file_okay=False, path_type=Path))
 @ocr_jobs_option
 @common_options
 @handle_errors
@@ -309,8 +315,8 @@ def init_command(folder, **opts):
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help="The read cache to report (default: evpack's).")
-@click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False),
+@click.option("--cache-dir", type=PathParam(file_okay=False), help="The read cache to report (default: evpack's).")
+@click.option("--ledger", "ledger_path", type=PathParam(dir_okay=False),
               help="The ledger to report (default: ledger.sqlite3 in your data folder, or $EVPACK_LEDGER).")
 @handle_errors
 def doctor(as_json, cache_dir, ledger_path):
@@ -339,7 +345,8 @@ def parse_size(ctx, param, value: str | None) -> int | None:
     try:
         size = float(number[:len(number) - len(unit)].replace("_", "")) * SIZE_UNITS[unit.strip()]
     except (ValueError, KeyError):
-        raise click.BadParameter(f"'{value}' is not a size; write it as 500MB, 2GB or a number of bytes.") from None
+        raise click.BadParameter(say("{value!r} is not a size; write it as 500MB, 2GB or a number of bytes.",
+                                     value=value)) from None
     return int(size)
 
 
@@ -351,17 +358,12 @@ def cache():
 @cache.command("prune")
 @click.option("--max-size", callback=parse_size, metavar="SIZE",
               help="Keep at most this much (e.g. 500MB; 0 empties the cache). Default: the bound in cache.toml.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--cache-dir", type=PathParam(file_okay=False, path_type=Path),
               help="The cache folder (default: evpack's).")
 @handle_errors
 def cache_prune(max_size, cache_dir):
-    """Remove the least recently used cache files until the cache fits. The ledger is never touched.
-
-    \b
-    Examples:
-      evpack cache prune                 # down to the default bound, if over it
-      evpack cache prune --max-size 0    # empty the cache
-    """
+    """Remove the least recently used cache files until the cache fits (--max-size 0 empties it). The ledger is
+    never touched."""
     from pipeline.cachedir import prune
     folder = cache_dir or default_cache_dir()
     if not folder.is_dir():
@@ -377,14 +379,8 @@ def ledger():
     """The submission ledger: each claim gets one review; a second request locks it for good."""
 
 
-ledger_option = click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False),
+ledger_option = click.option("--ledger", "ledger_path", type=PathParam(dir_okay=False),
                              help="Ledger database (default: ledger.sqlite3 in your data folder, or $EVPACK_LEDGER).")
-
-
-def say(message: str, **values: object) -> str:
-    """A message of a command without --lang, in the locale's language."""
-    from pipeline.i18n import gettext_for, resolve_language
-    return gettext_for(resolve_language(None))(message, **values)
 
 
 def open_ledger(ledger_path: str | None):

@@ -61,6 +61,13 @@ class Translator:
     def plural(self, singular: str, plural: str, n: int, /, **values: object) -> str:
         return self._translations.ngettext(singular, plural, n).format(**values)
 
+    def template(self, message: str, /) -> str:
+        """The translation of `message` with its {placeholders} left for the caller to fill (click does)."""
+        return self._translations.gettext(message)
+
+    def plural_template(self, singular: str, plural: str, n: int, /) -> str:
+        return self._translations.ngettext(singular, plural, n)
+
 
 @cache
 def gettext_for(lang: str | None) -> Translator:

@@ -1,0 +1,105 @@
+"""The command line's own words in the user's language: --help of every command and click's usage errors go
+through the catalogs in --lang or the locale's language; English stays English."""
+from __future__ import annotations
+
+import inspect
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.cli_text import language_in
+from tests.test_i18n_findings import english_sentences, msgids
+
+
+def command_paths(group: click.Group = cli, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = [path]
+    for name, command in sorted(group.commands.items()):
+        paths += command_paths(command, path + (name,)) if isinstance(command, click.Group) else [path + (name,)]
+    return paths
+
+
+def help_texts(command: click.Command = cli) -> list[str]:
+    """Every help text the command line shows: command docstrings and option help, as click shows them."""
+    texts = [inspect.cleandoc(command.help)] if command.help else []
+    texts += [p.help for p in command.params if getattr(p, "help", None)]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            texts += help_texts(sub)
+    return list(dict.fromkeys(texts))
+
+
+def run(args: list[str], lang_env: str = "C") -> click.testing.Result:
+    return CliRunner().invoke(cli, args, env={"LANG": lang_env, "LC_ALL": None, "LC_MESSAGES": None},
+                              prog_name="evpack")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "zh_Hans"])
+def test_every_help_text_is_in_every_catalog(lang):
+    """GIVEN every command's and option's help text THEN each is a msgid of the catalog (so no help stays
+    English in ko or zh_Hans)."""
+    missing = [text for text in help_texts() if text not in msgids(lang)]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("lang, env", [("ko", "C"), ("zh_Hans", "C"), ("ko", "ko_KR.UTF-8"),
+                                       ("zh_Hans", "zh_CN.UTF-8")])
+def test_help_of_every_command_is_in_the_language(lang, env):
+    """GIVEN each command (and group) WHEN its --help is asked for with --lang (commands) or the locale (groups,
+    and all of them again with LANG set) THEN it shows no English sentence outside ids, metavars and option names,
+    and it differs from the English help."""
+    for path in command_paths():
+        command = cli
+        for name in path:
+            command = command.commands[name]
+        takes_lang = any(p.name == "lang" for p in command.params)
+        args = [*path, "--help"] + (["--lang", lang] if takes_lang and env == "C" else [])
+        shown = run(args, env if env != "C" or not takes_lang else "C")
+        if env == "C" and not takes_lang:
+            shown = run([*path, "--help"], "ko_KR.UTF-8" if lang == "ko" else "zh_CN.UTF-8")
+        english = run([*path, "--help"])
+        assert shown.exit_code == 0, shown.output
+        assert shown.output != english.output, path
+        assert not english_sentences(shown.output, (" ".join(("evpack",) + path),)), (path, shown.output)
+
+
+USAGE_ERRORS = {
+    "no such option": (["scan", "--bogus"], "No such option '--bogus'"),
+    "missing argument": (["check"], "Missing argument 'PACKETS...'"),
+    "bad choice": (["check", ".", "--format", "xml"], "'xml' is not one of 'text', 'json', 'junit'"),
+    "no such folder": (["check", "/nonexistent-evpack"], "Directory '/nonexistent-evpack' does not exist"),
+    "bad zone": (["check", ".", "--zone", "Beijing"], "Did you mean --zone Asia/Shanghai?"),
+    "no such command": (["chek"], "No such command 'chek'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(USAGE_ERRORS))
+@pytest.mark.parametrize("lang", ["ko", "zh_Hans"])
+def test_usage_errors_are_in_the_language(case, lang):
+    """GIVEN a usage error click finds (an unknown option, a missing argument, a bad choice, a missing folder) or an
+    option's own check (--zone) WHEN run with --lang, and again with only the locale set THEN exit 2 and the usage
+    line, the hint and the error show no English sentence; in English the same error reads as click words it."""
+    args, words_en = USAGE_ERRORS[case]
+    english = run(args)
+    assert english.exit_code == 2 and words_en in english.output, english.output
+    locale = "ko_KR.UTF-8" if lang == "ko" else "zh_CN.UTF-8"
+    for result in (run(args + ["--lang", lang]), run(args, locale)):
+        assert result.exit_code == 2, result.output
+        command = "evpack " + args[0] if args[0] in cli.commands else "evpack"
+        assert not english_sentences(result.output, (command,)), result.output
+        assert result.output != english.output
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["check", ".", "--lang", "zh_CN"], "zh_Hans"),
+    (["check", ".", "--lang=ko_KR"], "ko"),
+    (["check", "--", "--lang", "ko"], "en"),
+    (["check", ".", "--lang", "fr"], "en"),
+])
+def test_language_is_taken_from_the_arguments_before_parsing(args, expected, monkeypatch):
+    """GIVEN a command line WHEN its language is looked for before click parses it THEN --lang (any spelling it
+    takes) decides, a value after `--` or an unknown language does not (the locale does: here none)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    assert language_in(args) == expected
