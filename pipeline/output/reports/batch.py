@@ -37,6 +37,7 @@ from rich.progress import (
 
 from pipeline import __version__
 from pipeline.context import Context
+from pipeline.output.bundle_settings import bundle_settings
 from pipeline.i18n import format_left, format_when, gettext_for, localize_finding, rule_title
 from pipeline.packet import printable_text
 
@@ -47,8 +48,6 @@ SCHEMA = "evpack.batch/1"
 VERDICTS = ("pass", "fail", "error", "cancelled")
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 SUMMARY, JUNIT, REPORT_HTML = "summary.json", "junit.xml", "report.html"
-THUMBNAIL_PX = 200       # longest side: enough to recognise a page, small enough to inline 5 per packet
-THUMBNAIL_QUALITY = 70
 HTML_LANG = {"en": "en", "ko": "ko", "zh_Hans": "zh-Hans"}
 # XML 1.0 cannot carry these at all (OCR text sometimes holds them): shown as U+FFFD instead of breaking junit.xml.
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -217,10 +216,47 @@ def packet_view(out: Path, s: PacketSummary, ctx: Context, anchor: str = "") -> 
         "deadline_local": format_when(s.deadline, ctx.lang, ctx.display_zone) if s.deadline else "",
         "output": s.output, "folder_href": folder, "reused": s.reused, "error": s.error, "log": s.log,
         "findings": findings, "first_fix": first_fix(findings), "statement": s.statement,
-        "thumbnails": [{"name": name, "href": folder + "upload/" + href(name),
-                        "uri": thumbnail_uri(out / s.output / "upload" / name)}
-                       for name in s.uploads] if s.output else [],
+        "uploads": upload_views(out / s.output, s.uploads, folder, _) if s.output else [],
     }
+
+
+def upload_views(bundle: Path, uploads: tuple[str, ...], folder: str, _) -> list[dict]:
+    """Each upload file with thumbnails of its pages (bundle.toml [report] bounds them per file and per packet; the
+    pages past a bound are counted) and, on each page, the boxes of the facts found there (report.json's
+    fact_boxes, as fractions of the page, drawn as percentages)."""
+    limits = bundle_settings()["report"]
+    boxes = bundle_facts(bundle)
+    left = limits["thumbnail_pages_per_packet"]
+    views = []
+    for name in uploads:
+        shown = max(0, min(limits["thumbnail_pages_per_file"], left))
+        pages, total = page_thumbnails(bundle / "upload" / name, shown)
+        left -= len(pages)
+        views.append({
+            "name": name, "href": folder + "upload/" + href(name), "more": max(0, total - len(pages)),
+            "pages": [{"number": number, "uri": uri,
+                       "boxes": [{"label": f"{_(FACT_LABELS[b['field']])}: {b['value']}",
+                                  "style": "left:{:.2f}%;top:{:.2f}%;width:{:.2f}%;height:{:.2f}%".format(
+                                      b["box"][0] * 100, b["box"][1] * 100, (b["box"][2] - b["box"][0]) * 100,
+                                      (b["box"][3] - b["box"][1]) * 100)}
+                                 for b in boxes if b["upload"] == name and b["page"] == number]}
+                      for number, uri in enumerate(pages, start=1)]})
+    return views
+
+
+FACT_LABELS = {"tracking_numbers": "Tracking number", "timestamps": "Time", "urls": "URL",
+               "korean_addresses": "Address"}
+
+
+def bundle_facts(bundle: Path) -> list[dict]:
+    """The fact boxes a bundle's report.json lists; none when it has none or cannot be read (an older bundle)."""
+    try:
+        found = json.loads((bundle / "report.json").read_text(encoding="utf-8")).get("fact_boxes", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [b for b in found if isinstance(b, dict) and b.get("field") in FACT_LABELS
+            and isinstance(b.get("box"), list) and len(b["box"]) == 4
+            and all(isinstance(v, (int, float)) for v in b["box"])]
 
 
 def href(name: str) -> str:
@@ -238,25 +274,45 @@ def first_fix(findings: list[dict]) -> str:
     return ""
 
 
-def thumbnail_uri(path: Path) -> str | None:
-    """A small JPEG of the file's first page as a data: URI; None when it cannot be rendered (shown as 'no preview')."""
+THUMBNAIL_FAILURES = (OSError, pypdfium2.PdfiumError, UnidentifiedImageError, Image.DecompressionBombError, ValueError)
+
+
+def page_thumbnails(path: Path, limit: int) -> tuple[list[str | None], int]:
+    """Small JPEGs of the file's first `limit` pages as data: URIs (None for a page that cannot be rendered, shown
+    as 'no preview'), and how many pages the file has (1 for an image; 1 when it cannot be opened at all)."""
+    if path.suffix.lower() != ".pdf":
+        return ([thumbnail_uri(lambda: _image_copy(path))] if limit else []), 1
     try:
-        if path.suffix.lower() == ".pdf":
-            pdf = pypdfium2.PdfDocument(path)
-            try:
-                page = pdf[0]
-                scale = THUMBNAIL_PX / max(page.get_width(), page.get_height())
-                image = page.render(scale=scale).to_pil()
-            finally:
-                pdf.close()
-        else:
-            with Image.open(path) as original:
-                original.draft("RGB", (THUMBNAIL_PX, THUMBNAIL_PX))  # JPEG: decode at a fraction of the size
-                image = original.copy()
-        image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+        pdf = pypdfium2.PdfDocument(path)
+    except THUMBNAIL_FAILURES:
+        return ([None] if limit else []), 1
+    try:
+        return [thumbnail_uri(lambda i=i: _page_render(pdf[i])) for i in range(min(limit, len(pdf)))], len(pdf)
+    finally:
+        pdf.close()
+
+
+def _page_render(page: pypdfium2.PdfPage) -> Image.Image:
+    side = bundle_settings()["report"]["thumbnail_px"]
+    return page.render(scale=side / max(page.get_width(), page.get_height())).to_pil()
+
+
+def _image_copy(path: Path) -> Image.Image:
+    side = bundle_settings()["report"]["thumbnail_px"]
+    with Image.open(path) as original:
+        original.draft("RGB", (side, side))  # JPEG: decode at a fraction of the size
+        return original.copy()
+
+
+def thumbnail_uri(picture) -> str | None:
+    """The picture `picture()` makes, as a small JPEG data: URI; None when it cannot be made."""
+    limits = bundle_settings()["report"]
+    try:
+        image = picture()
+        image.thumbnail((limits["thumbnail_px"], limits["thumbnail_px"]))
         buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, "JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
-    except (OSError, pypdfium2.PdfiumError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
+        image.convert("RGB").save(buffer, "JPEG", quality=limits["thumbnail_quality"], optimize=True)
+    except THUMBNAIL_FAILURES:
         return None
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 

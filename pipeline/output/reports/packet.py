@@ -14,6 +14,7 @@ from pipeline import __version__
 from pipeline.context import Context
 from pipeline.i18n import format_left, format_when, gettext_for, localize_finding, rule_title
 from pipeline.model import PacketState
+from pipeline.output.fact_boxes import fact_boxes
 from pipeline.output.reports.check import ordered
 
 SCHEMA = "evpack.report/1"
@@ -34,6 +35,7 @@ def report_json(state: PacketState, ctx: Context) -> dict:
         "kinds": {source: c.to_json() for source, c in sorted(state.kinds.items())},
         "files": [state.readings[s].to_json() for s in sources(state) if s in state.readings],
         "lineage": lineage(state),
+        "fact_boxes": fact_boxes(state),
         "uploads": [{"name": u.name, "type": u.type, "bytes": u.size, "pages": u.pages, "sha256": sha256(u.path),
                      "title": u.title, "compression": u.compression} for u in state.uploads],
         "statement": state.statement,

@@ -1,0 +1,99 @@
+"""Where each found fact lies on the upload pages: the boxes report.html draws on its page thumbnails.
+
+A field read with a box (a barcode's tracking number, and any field the reader gives a box) is carried through the
+bundle's page placements onto the upload page that shows its source page. Its box is given as fractions of that
+upload page ([x0, y0, x1, y1] from the top left, 0-1), so a viewer draws it at any size. A picture placed on a PDF
+page (fitted into A4) is found on that page as its largest image; a PDF page merged as it is fills its page.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from pipeline.model import PacketState, Reading, UploadFile
+
+# The fields that can carry a box, as report.json names them.
+FIELDS = ("tracking_numbers", "timestamps", "urls", "korean_addresses")
+WHOLE = (0.0, 0.0, 1.0, 1.0)
+
+
+def fact_boxes(state: PacketState) -> list[dict]:
+    """Every boxed fact of the packet's readings that is on an upload page: upload name, 1-based page, field,
+    value and box (fractions of the upload page). Facts of pages not placed in upload/ are left out."""
+    uploads = {u.name: u for u in state.uploads}
+    placed = {(p.source, p.source_page): (p.upload, p.upload_page) for p in state.placements}
+    image_sources = {f.source for f in state.files if f.usable_type in ("jpeg", "png")}
+    frames: dict[tuple[str, int, bool], tuple[float, float, float, float] | None] = {}
+    boxes = []
+    for source, reading in sorted(state.readings.items()):
+        for name in FIELDS:
+            for field in getattr(reading.fields, name):
+                box = getattr(field, "box", None)
+                upload, page = placed.get((source, field.page), (None, 0))
+                size = page_size(reading, field.page)
+                if not box or upload not in uploads or size is None:
+                    continue
+                key = (upload, page, source in image_sources)
+                if key not in frames:
+                    frames[key] = frame(uploads[upload], page, source in image_sources)
+                if frames[key] is None:
+                    continue
+                boxes.append({"upload": upload, "page": page, "field": name, "value": field.value,
+                              "box": placed_box(box, size, frames[key])})
+    return boxes
+
+
+def page_size(reading: Reading, page: int) -> tuple[float, float] | None:
+    """The size of the space a page's boxes are in: the page image's pixels, or a text layer's points."""
+    if not 1 <= page <= len(reading.pages):
+        return None
+    read = reading.pages[page - 1]
+    width, height = (read.width, read.height) if read.width and read.height else \
+        (reading.image_width, reading.image_height)
+    return (float(width), float(height)) if width and height else None
+
+
+def placed_box(box: tuple[int, int, int, int], size: tuple[float, float],
+               where: tuple[float, float, float, float]) -> list[float]:
+    """`box` (in a page of `size`) as fractions of the upload page on which that page fills `where`."""
+    width, height = size
+    x0, y0, x1, y1 = where
+    fractions = (box[0] / width, box[1] / height, box[2] / width, box[3] / height)
+    placed = (x0 + fractions[0] * (x1 - x0), y0 + fractions[1] * (y1 - y0),
+              x0 + fractions[2] * (x1 - x0), y0 + fractions[3] * (y1 - y0))
+    return [round(min(max(v, 0.0), 1.0), 4) for v in placed]
+
+
+def frame(upload: UploadFile, page: int, picture: bool) -> tuple[float, float, float, float] | None:
+    """Where a source page fills upload page `page` (fractions from the top left): a picture on a PDF page is that
+    page's largest image; anything else fills the page (a merged PDF page, an image upload). None when it cannot be
+    told (a turned page): no box is better than a box in the wrong place."""
+    if upload.type != "pdf" or not picture:
+        return WHOLE
+    return largest_image(upload.path, page)
+
+
+def largest_image(path: Path, page: int) -> tuple[float, float, float, float] | None:
+    """The bounds of the largest image drawn on a PDF page, as fractions of the page from the top left."""
+    try:
+        pdf = pdfium.PdfDocument(path)
+    except (pdfium.PdfiumError, OSError):
+        return None
+    try:
+        if not 1 <= page <= len(pdf):
+            return None
+        sheet = pdf[page - 1]
+        if sheet.get_rotation():
+            return None
+        width, height = sheet.get_size()
+        best = None
+        for image in sheet.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+            # pypdfium2 5 calls it get_bounds, 4 get_pos.
+            left, bottom, right, top = (getattr(image, "get_bounds", None) or image.get_pos)()
+            area = (right - left) * (top - bottom)
+            if best is None or area > best[0]:
+                best = area, (left / width, 1 - top / height, right / width, 1 - bottom / height)
+        return best[1] if best else None
+    finally:
+        pdf.close()
