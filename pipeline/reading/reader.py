@@ -308,7 +308,13 @@ def check_korean_model(timeout: float, scratch: Path, languages: str) -> None:
 def read_page(job: PageJob) -> PageResult:
     """OCR one page (top-level and picklable: runs in worker processes). A page that fails carries a warning.
     Raises MissingDependencyError when Tesseract or its Korean data is missing or damaged (check_korean_model:
-    here with the in-process engine, in read_jobs with the command)."""
+    here with the in-process engine, in read_jobs with the command). Its Tesseract calls end by the file's reading
+    budget (budgets.seconds_per_file, tesseract.deadline): one page never takes longer than its whole file may."""
+    with tesseract.deadline(seconds_per_file()):
+        return _read_page(job)
+
+
+def _read_page(job: PageJob) -> PageResult:
     if tesseract.engine_kind() == "library":
         check_korean_model(job.timeout, job.work_png, job.cfg.languages)
     blank = PageReading(index=job.index, text="", source="none")

@@ -3,7 +3,7 @@
 Two back-ends read alike (`engine` in ocr.toml, or EVPACK_OCR_ENGINE): "library", in this process through tesserocr
 with a loaded model kept per configuration, and "cli", a `tesseract` child per call that gets the image as a PNG
 file in the work folder. Either way Tesseract runs on one OpenMP thread (parallelism comes from the process pool)
-and every call has a timeout (OcrTimeout). This module is an `OcrEngine` (pipeline/reading/engine.py): `words`.
+and every call has a timeout (OcrTimeout), cut to what is left of a page's deadline when one is set. This module is an `OcrEngine` (pipeline/reading/engine.py): `words`.
 """
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -160,11 +162,34 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
+# When this process's current page must be read by (time.monotonic()), or None: see deadline().
+_deadline: float | None = None
+DEADLINE_FIX = ("keep only the pages that show the evidence (split the file), or use a smaller, sharper capture")
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Every Tesseract call inside runs at most until `seconds` from now: its timeout is cut to what is left, and a
+    call after that is an OcrTimeout at once. A page's many calls (its passes and re-reads) stay within it."""
+    global _deadline
+    before = _deadline
+    _deadline = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _deadline = before
+
+
 def run_tesseract(image: Image.Image, languages: str, timeout: float, psm: int | None = None,
                   variables: tuple[tuple[str, str], ...] = (), scratch: Path | None = None) -> str:
     """Tesseract's TSV of one image (`variables`: Tesseract settings, as `-c name=value`), by the engine ocr.toml
     names. `scratch`: where the CLI engine writes the image for its child (removed afterwards). Raises OcrTimeout
-    or OcrFailed."""
+    (also at once when the page's deadline has passed) or OcrFailed."""
+    if _deadline is not None:
+        left = _deadline - time.monotonic()
+        if left <= 0:
+            raise OcrTimeout("OCR stopped: the file's reading time budget was used up", DEADLINE_FIX)
+        timeout = min(timeout, left)
     if not settings().invert_doubtful_lines:
         variables = (("tessedit_do_invert", "0"), *variables)
     psm = psm or settings().psm

@@ -113,3 +113,37 @@ def test_library_engine_runs_tesseract_on_one_thread():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True,
                          cwd=ROOT).stdout.split()
     assert out[0] == out[1] and out[2] == "1"
+
+
+def test_a_pages_deadline_cuts_every_call_it_holds(tmp_path, monkeypatch):
+    """GIVEN a tesseract that hangs, and a page deadline of 1.5 s under a 60 s per-call timeout WHEN calls run
+    inside the deadline THEN the first is stopped when the deadline passes (not after 60 s), and a call after it is
+    an OcrTimeout at once, without starting Tesseract; outside the deadline the timeout is whole again."""
+    import time
+    log = install_fake_tesseract(tmp_path / "bin", monkeypatch, "sleep 30")
+    image = text_image(["601234567890"], 20)
+    started = time.monotonic()
+    with tesseract.deadline(1.5):
+        with pytest.raises(OcrTimeout):
+            tesseract.run_tesseract(image, "kor+eng", 60, scratch=tmp_path / "a.png")
+        assert time.monotonic() - started < 8
+        calls = log.read_text().count("\n")
+        with pytest.raises(OcrTimeout, match="reading time budget"):
+            tesseract.run_tesseract(image, "kor+eng", 60, scratch=tmp_path / "b.png")
+        assert log.read_text().count("\n") == calls
+    assert tesseract._deadline is None
+
+
+def test_a_page_is_read_within_its_files_budget(tmp_path, monkeypatch):
+    """GIVEN a tesseract that hangs and a file budget of 2 s (budgets.seconds_per_file) under a 60 s per-call
+    timeout WHEN a screenshot page is read THEN it ends within seconds with a warning, its passes cut short."""
+    import time
+
+    from pipeline.reading import reader
+    install_fake_tesseract(tmp_path / "bin", monkeypatch, "sleep 30")
+    monkeypatch.setattr(reader, "seconds_per_file", lambda: 2.0)
+    text_image(["601234567890"] * 3, 20).save(tmp_path / "shot.png")
+    started = time.monotonic()
+    result = reader.read_page(reader.PageJob(tmp_path / "shot.png", "png", 1, tmp_path / "work" / "p.png", 60.0))
+    assert time.monotonic() - started < 10
+    assert result.page.source == "none" and result.page.warning
