@@ -10,7 +10,10 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.cli_text import language_in
+from tests.conftest import ROOT
 from tests.test_i18n_findings import english_sentences, msgids
+
+PACKET = ROOT / "samples" / "packets" / "shenzhen-hanbit" / "CLM-2026-0001201"
 
 
 def command_paths(group: click.Group = cli, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -71,14 +74,17 @@ USAGE_ERRORS = {
     "no such folder": (["check", "/nonexistent-evpack"], "Directory '/nonexistent-evpack' does not exist"),
     "bad zone": (["check", ".", "--zone", "Beijing"], "Did you mean --zone Asia/Shanghai?"),
     "no such command": (["chek"], "No such command 'chek'"),
+    "-o inside the packet": (["build", str(PACKET), "-o", str(PACKET / "out")], "is inside the packet folder"),
+    "--now without offset": (["check", ".", "--now", "2026-03-15T12:00:00"], "has no UTC offset"),
+    "scan a device": (["scan", "/dev/null"], "evpack reads only regular files"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(USAGE_ERRORS))
 @pytest.mark.parametrize("lang", ["ko", "zh_Hans"])
 def test_usage_errors_are_in_the_language(case, lang):
-    """GIVEN a usage error click finds (an unknown option, a missing argument, a bad choice, a missing folder) or an
-    option's own check (--zone) WHEN run with --lang, and again with only the locale set THEN exit 2 and the usage
+    """GIVEN a usage error click finds (an unknown option, a missing argument, a bad choice, a missing folder), an
+    option's own check (--zone, --now) or one evpack raises (-o inside the packet, a device to scan) WHEN run with --lang, and again with only the locale set THEN exit 2 and the usage
     line, the hint and the error show no English sentence; in English the same error reads as click words it."""
     args, words_en = USAGE_ERRORS[case]
     english = run(args)
