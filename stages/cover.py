@@ -29,12 +29,13 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pipeline.context import Context
 from pipeline.datafiles import load_toml
 from pipeline.judging.deadline import deadline as review_deadline
 from pipeline.errors import EvpackError
+from pipeline.output.fact_boxes import boxed_field, page_size, proof_crop
 from pipeline.output.fonts import CoverFonts, cover_fonts
 from pipeline.model import PacketState, UploadFile
 from pipeline.judging.statement_text import ClaimFacts, Fact, StatementRules, gather_facts, load_rules
@@ -353,7 +354,35 @@ def _fact_rows(w: _Writer, facts: ClaimFacts, state: PacketState, rules: Stateme
         rows.append(("delivered", w.layout.fact_time(facts.delivered_at, window_zone), facts.delivered))
     if facts.address:
         rows.append(("address", facts.address.value, facts.address))
-    return [[w.bilingual(key), w.para(value), _shown_in(w, fact, state)] for key, value, fact in rows]
+    return [[w.bilingual(key), w.para(value), _with_proof(_shown_in(w, fact, state), _proof(w, fact, state))]
+            for key, value, fact in rows]
+
+
+def _with_proof(shown: Paragraph, proof: Image | None) -> Paragraph | list:
+    return [shown, Spacer(1, 2), proof] if proof is not None else shown
+
+
+def _proof(w: _Writer, fact: Fact, state: PacketState) -> Image | None:
+    """A crop of the first uploaded evidence page where the fact was read with a box (a barcode's number): the
+    reviewer sees the proof beside the fact. Sized by layout.toml [proof]; None without a boxed reading."""
+    settings = w.layout.data["proof"]
+    files = {f.source: f for f in state.files}
+    placed = {(p.source, p.source_page) for p in state.placements}
+    for shown in fact.shown:
+        reading, evidence = state.readings.get(shown.source), files.get(shown.source)
+        if reading is None or evidence is None or evidence.usable is None or (shown.source, shown.page) not in placed:
+            continue
+        box = boxed_field(reading, shown.page, fact.value)
+        size = page_size(reading, shown.page)
+        crop = proof_crop(evidence.usable, evidence.usable_type or "", shown.page, size, box, settings["dpi"],
+                          settings["pad"]) if box and size else None
+        if crop is None:
+            continue
+        height = min(settings["height_mm"] * mm, settings["width_mm"] * mm * crop.height / crop.width)
+        buffer = io.BytesIO()
+        crop.save(buffer, "PNG")
+        return Image(buffer, width=height * crop.width / crop.height, height=height)
+    return None
 
 
 def _shown_in(w: _Writer, fact: Fact, state: PacketState) -> Paragraph:

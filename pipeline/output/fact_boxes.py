@@ -3,15 +3,18 @@
 A field read with a box (a barcode's tracking number, and any field the reader gives a box) is carried through the
 bundle's page placements onto the upload page that shows its source page. Its box is given as fractions of that
 upload page ([x0, y0, x1, y1] from the top left, 0-1), so a viewer draws it at any size. A picture placed on a PDF
-page (fitted into A4) is found on that page as its largest image; a PDF page merged as it is fills its page.
+page (fitted into A4) is found on that page as its largest image; a PDF page merged as it is fills its page. The
+cover shows the same facts as crops of their source pages (proof_crop).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from PIL import Image
 
 from pipeline.model import PacketState, Reading, UploadFile
+from pipeline.output import imageops
 
 # The fields that can carry a box, as report.json names them.
 FIELDS = ("tracking_numbers", "timestamps", "urls", "korean_addresses")
@@ -97,3 +100,41 @@ def largest_image(path: Path, page: int) -> tuple[float, float, float, float] | 
         return best[1] if best else None
     finally:
         pdf.close()
+
+
+def boxed_field(reading: Reading, page: int, value: str) -> tuple[int, int, int, int] | None:
+    """The box of a field of `reading` on `page` whose value is `value`, if the reader gave it one."""
+    for name in FIELDS:
+        for field in getattr(reading.fields, name):
+            box = getattr(field, "box", None)
+            if box and field.page == page and field.value == value:
+                return tuple(box)
+    return None
+
+
+def proof_crop(path: Path, usable_type: str, page: int, size: tuple[float, float], box: tuple[int, int, int, int],
+               dpi: float, pad: float) -> Image.Image | None:
+    """The part of a source page around `box` (in a page of `size`: its image's pixels or its text layer's points),
+    padded by `pad` times the box's height on every side, at `dpi` for a PDF page (an image's own pixels
+    otherwise). None when the page cannot be opened."""
+    try:
+        if usable_type == "pdf":
+            pdf = pdfium.PdfDocument(path)
+            try:
+                sheet = pdf[page - 1]
+                picture = sheet.render(scale=dpi / 72).to_pil()
+            finally:
+                pdf.close()
+        else:
+            picture = imageops.open_upright(path)
+            picture.load()
+    except (pdfium.PdfiumError, OSError, ValueError, IndexError, Image.DecompressionBombError):
+        return None
+    factor = picture.width / size[0]
+    margin = pad * (box[3] - box[1])
+    region = (max(0, round((box[0] - margin) * factor)), max(0, round((box[1] - margin) * factor)),
+              min(picture.width, round((box[2] + margin) * factor)),
+              min(picture.height, round((box[3] + margin) * factor)))
+    if region[2] <= region[0] or region[3] <= region[1]:
+        return None
+    return picture.crop(region).convert("RGB")

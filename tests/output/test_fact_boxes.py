@@ -114,3 +114,32 @@ def test_report_html_shows_every_page_with_the_fact_box_drawn_in_chromium(ctx, t
     # The outline drawn has the proportions of the box placed on the (landscape A4, 842 x 595 pt) page.
     drawn = (xs.max() - xs.min() + 1) / (ys.max() - ys.min() + 1)
     assert abs(drawn / (width * 842 / (height * 595)) - 1) < 0.25, (drawn, style)
+
+
+def test_the_cover_shows_the_barcode_beside_the_tracking_number(ctx, tmp_path):
+    """GIVEN a packet whose carrier capture shows the claim's tracking number in words and as a Code128 barcode WHEN built by the real pipeline (real Tesseract) THEN report.json boxes the number on its upload
+    page, and the cover, still one page, shows a crop of the capture beside the fact: rendered (pdftoppm-like, by
+    PDFium at 300 dpi), the cover itself decodes to the number. Built twice, the cover is byte for byte the same."""
+    from pipeline import api
+    from tests.batch.test_batch import CLAIM, tracking_png
+    packet = tmp_path / "packet"
+    tracking_png(packet / "track.png")
+    (packet / "claim.toml").write_text(CLAIM.format(claim_id="CLM-2026-0000001", day=12, seller=""), "utf-8")
+    bars, _ = page_with("Code128", NUMBER, at=(0, 0))
+    with Image.open(packet / "track.png") as capture:
+        capture.paste(bars.crop((0, 0, 363, 150)).convert("RGB"), (560, 440))
+        capture.save(packet / "track.png")
+    covers = []
+    for run in ("a", "b"):
+        state = api.build_packet(packet, tmp_path / f"out-{run}", replace(ctx, cache_dir=None))
+        bundle = tmp_path / f"out-{run}" / "CLM-2026-0000001"
+        report = json.loads((bundle / "report.json").read_text(encoding="utf-8"))
+        assert [(b["field"], b["value"]) for b in report["fact_boxes"]] == [("tracking_numbers", NUMBER)], \
+            [f.message for f in state.findings]
+        covers.append((bundle / "upload" / "01-cover.pdf").read_bytes())
+    assert covers[0] == covers[1]
+    pdf = pdfium.PdfDocument(covers[0])
+    assert len(pdf) == 1
+    rendered = pdf[0].render(scale=300 / 72).to_pil().convert("L")
+    pdf.close()
+    assert NUMBER in [r.text for r in zxingcpp.read_barcodes(np.asarray(rendered))]
