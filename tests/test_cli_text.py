@@ -84,8 +84,9 @@ USAGE_ERRORS = {
 @pytest.mark.parametrize("lang", ["ko", "zh_Hans"])
 def test_usage_errors_are_in_the_language(case, lang):
     """GIVEN a usage error click finds (an unknown option, a missing argument, a bad choice, a missing folder), an
-    option's own check (--zone, --now) or one evpack raises (-o inside the packet, a device to scan) WHEN run with --lang, and again with only the locale set THEN exit 2 and the usage
-    line, the hint and the error show no English sentence; in English the same error reads as click words it."""
+    option's own check (--zone, --now) or one evpack raises (-o inside the packet, a device to scan) WHEN run with
+    --lang, and again with only the locale set THEN exit 2 and the usage line, the hint and the error show no English
+    sentence; in English the same error reads as evpack or click words it."""
     args, words_en = USAGE_ERRORS[case]
     english = run(args)
     assert english.exit_code == 2 and words_en in english.output, english.output

@@ -3,7 +3,8 @@
 Two back-ends read alike (`engine` in ocr.toml, or EVPACK_OCR_ENGINE): "library", in this process through tesserocr
 with a loaded model kept per configuration, and "cli", a `tesseract` child per call that gets the image as a PNG
 file in the work folder. Either way Tesseract runs on one OpenMP thread (parallelism comes from the process pool)
-and every call has a timeout (OcrTimeout), cut to what is left of a page's deadline when one is set. This module is an `OcrEngine` (pipeline/reading/engine.py): `words`.
+and every call has a timeout (OcrTimeout), cut to what is left of a page's deadline when one is set. This module
+is an `OcrEngine` (pipeline/reading/engine.py): `words`.
 """
 from __future__ import annotations
 

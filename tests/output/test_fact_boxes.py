@@ -117,9 +117,10 @@ def test_report_html_shows_every_page_with_the_fact_box_drawn_in_chromium(ctx, t
 
 
 def test_the_cover_shows_the_barcode_beside_the_tracking_number(ctx, tmp_path):
-    """GIVEN a packet whose carrier capture shows the claim's tracking number in words and as a Code128 barcode WHEN built by the real pipeline (real Tesseract) THEN report.json boxes the number on its upload
-    page, and the cover, still one page, shows a crop of the capture beside the fact: rendered (pdftoppm-like, by
-    PDFium at 300 dpi), the cover itself decodes to the number. Built twice, the cover is byte for byte the same."""
+    """GIVEN a packet whose carrier capture shows the claim's tracking number in words and as a Code128 barcode WHEN
+    built by the real pipeline (real Tesseract) THEN report.json boxes the number on its upload page, and the cover,
+    still one page, shows a crop of the capture beside the fact: rendered (pdftoppm-like, by PDFium at 300 dpi), the
+    cover itself decodes to the number. Built twice, the cover is byte for byte the same."""
     from pipeline import api
     from tests.batch.test_batch import CLAIM, tracking_png
     packet = tmp_path / "packet"
