@@ -299,6 +299,16 @@ def many_files(count: int):
     return make
 
 
+def long_csv(rows: int, columns: int = 3):
+    def make(folder: Path):
+        line = ",".join(["2026-03-10 14:22", "판매자", "배송 완료"] + ["x"] * (columns - 3)) + "\n"
+        export = ("일시,보낸 사람,내용" + ",x" * (columns - 3) + "\n" + line * rows).encode("utf-8")
+        return check_of(packet(folder / "p", files={"tracking.pdf": text_pdf(
+            ["CJ Logistics delivery tracking 640134072904", "Delivered 2026-03-11 15:40",
+             "https://trace.cjlogistics.com/next/tracking.html?wblNo=640134072904"]), "messages.csv": export}), folder)
+    return make
+
+
 def link_loop(folder: Path):
     p = packet(folder / "p")
     os.symlink(".", p / "loop")
@@ -351,6 +361,8 @@ def fixed_cases() -> list[Case]:
         Case("risks", "PDF with /OpenAction JavaScript", js_pdf),
         Case("risks", "decompression-bomb PNG", bomb_png),
         Case("risks", "300 files", many_files(300)),
+        Case("budgets", "CSV of 100,000 rows", long_csv(100_000)),
+        Case("budgets", "CSV of 5,000 columns", long_csv(3, 5_000)),
     ]
 
 

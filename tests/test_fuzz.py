@@ -60,6 +60,8 @@ EXPECTED = {
     "PDF with /OpenAction JavaScript": ({0}, ""),
     "decompression-bomb PNG": ({1}, "larger than evpack decodes"),
     "300 files": ({1}, "were not read"),
+    "CSV of 100,000 rows": ({1}, "budgets.csv_rows"),
+    "CSV of 5,000 columns": ({1}, "budgets.csv_rows, budgets.csv_columns"),
 }
 
 

@@ -28,11 +28,12 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from pipeline.datafiles import load_toml
 from pipeline.errors import FileProblem, MissingDependencyError
 from pipeline.fields.scripts import HAN
-from pipeline.ingest.sniff import csv_delimiter, decode_text
+from pipeline.ingest.sniff import csv_delimiter, decode_text, ingest_rules
 
 SETTINGS_FILE = Path(__file__).with_name("transcript.toml")
 ROLES = ("time", "sender", "message")
 CSV_FAILURES = (csv.Error, ValueError)
+CSV_BUDGET_FIX = "export only the messages of this claim's order from Seller Center"
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,13 @@ def transcript_settings(path: Path = SETTINGS_FILE) -> dict:
 
 
 def transcribe(src: Path, dst: Path, title_name: str) -> Transcript:
-    """Writes the transcript of the CSV `src` to `dst`. FileProblem(unsupported-format) if it is not readable text."""
+    """Writes the transcript of the CSV `src` to `dst`. FileProblem(unsupported-format) if it is not readable text,
+    FileProblem(too-large) past ingest.toml's csv budgets (bytes, rows, columns), before anything is laid out."""
+    budgets = ingest_rules()["budgets"]
+    size = src.stat().st_size
+    if size > budgets["csv_bytes"]:
+        raise FileProblem("too-large", f"the CSV holds {size:,} bytes; evpack transcribes at most "
+                          f"{budgets['csv_bytes']:,} bytes of a CSV (budgets.csv_bytes).", CSV_BUDGET_FIX)
     decoded = decode_text(src.read_bytes())
     if decoded is None:
         raise FileProblem("unsupported-format",
@@ -73,6 +80,10 @@ def transcribe(src: Path, dst: Path, title_name: str) -> Transcript:
         raise FileProblem("unsupported-format", f"the CSV cannot be parsed ({exc}).",
                           "open it in Excel and save it as 'CSV UTF-8', or print it to PDF") from None
     rows = [row for row in table if any(cell.strip() for cell in row)]
+    if len(rows) > budgets["csv_rows"] or max((len(row) for row in rows), default=0) > budgets["csv_columns"]:
+        raise FileProblem("too-large", f"the CSV has {len(rows):,} rows of up to {max(len(r) for r in rows):,} "
+                          f"columns; evpack transcribes at most {budgets['csv_rows']:,} rows of "
+                          f"{budgets['csv_columns']:,} columns (budgets.csv_rows, budgets.csv_columns).", CSV_BUDGET_FIX)
     if not rows:
         raise FileProblem("unsupported-format", "the CSV has no rows: there is nothing to show reviewers.",
                           "export the messages again from Seller Center")

@@ -169,3 +169,21 @@ def test_text_that_cannot_be_decoded_is_refused(tmp_path):
         transcribe(src, tmp_path / "x.pdf", "sjis.csv")
     assert problem.value.rule == "unsupported-format" and "UTF-8" in problem.value.fix
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("budget, rows, columns", [("csv_rows", 4, 3), ("csv_columns", 2, 5), ("csv_bytes", 2, 3)])
+def test_a_csv_past_a_budget_is_too_large_before_it_is_laid_out(tmp_path, monkeypatch, budget, rows, columns):
+    """GIVEN ingest.toml budgets of 3 rows, 4 columns and 1,000 bytes (monkeypatched small) and a CSV past one of them
+    WHEN transcribed THEN FileProblem(too-large) names the budget and the fix, and no transcript is written."""
+    from pipeline.ingest import transcript
+    real = transcript.ingest_rules()
+    small = {**real, "budgets": {**real["budgets"], "csv_rows": 3, "csv_columns": 4, "csv_bytes": 1000}}
+    monkeypatch.setattr(transcript, "ingest_rules", lambda: small)
+    body = "\n".join(",".join(["2026-03-10 14:22", "판매자"] + ["배송"] * (columns - 2)) for _ in range(rows))
+    if budget == "csv_bytes":
+        body += "," + "x" * 2000
+    (tmp_path / "m.csv").write_text(body, encoding="utf-8")
+    with pytest.raises(FileProblem) as raised:
+        transcribe(tmp_path / "m.csv", tmp_path / "m.pdf", "m.csv")
+    assert raised.value.rule == "too-large" and f"budgets.{budget}" in raised.value.message
+    assert "Seller Center" in raised.value.fix and not (tmp_path / "m.pdf").exists()
