@@ -181,7 +181,7 @@ def test_a_file_past_its_seconds_budget_is_one_finding_and_the_others_are_read(t
     assert "budget of 0.3 s (budgets.seconds_per_file)" in finding.message and "split the file" in finding.fix
     assert [p.text for p in state.readings["scan.pdf"].pages] == ["page 1", "page 2", "", ""]
     assert state.readings["shot.png"].pages[0].text == "page 1"
-    assert read.ReadCache(ctx.cache_dir, read.engine_key(), read.ocr_settings().version).get(files[0].sha256) is None
+    assert read.ReadCache(ctx.cache_dir, read.engine_key(), ctx.ocr.version).get(files[0].sha256) is None
 
 
 def test_a_budget_spent_while_planning_leaves_the_rest_unread(tmp_path, monkeypatch, ctx):
