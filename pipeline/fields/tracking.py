@@ -45,9 +45,6 @@ LONE_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*(?P<number>\d+(?:{GROUP_SEPA
 # `Togs` or `Boo ws`).
 GARBLED_LABEL_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*[A-Za-z]{{1,6}}(?:[^\S\n][A-Za-z]{{1,6}})?"
                                   rf"[^\S\n]*[|:]?[^\S\n]*(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
-# Between a carrier's name and its number: a colon or a bracket, or what is left of 택배 when OCR lost a syllable
-# (`로 젠 택 31431517600` on a Coupang order page).
-NAME_GAP = re.compile(r"[^\S\n]*(?:[택배](?=[^\S\n]))?[^\S\n]*[:：)\]]?[^\S\n]*")
 MAX_NUMBER_CHARS = 22
 MAX_TOKENS = 8
 PARAM_CONFUSIONS = str.maketrans({"i": "l", "1": "l", "|": "l"})
@@ -106,6 +103,15 @@ def _label_regex(syllables_off: int = 1) -> re.Pattern:
 def _stop_regex() -> re.Pattern:
     return re.compile(latin_bounded(f"(?:{keyword_alternation(patterns()['tracking']['stop_labels'])})"),
                       re.IGNORECASE)
+
+
+@cache
+def _name_gap() -> re.Pattern:
+    """Between a carrier's name and its number: one separator of patterns.toml's `name_number_separators` (a colon,
+    a bracket, the Naver app's middle dot as OCR reads it), or what is left of 택배 when OCR lost a syllable
+    (`로 젠 택 31431517600` on a Coupang order page)."""
+    separators = re.escape(patterns()["tracking"]["name_number_separators"])
+    return re.compile(rf"[^\S\n]*(?:[택배](?=[^\S\n]))?[^\S\n]*[{separators}]?[^\S\n]*")
 
 
 @cache
@@ -462,7 +468,7 @@ def _named(text: str) -> list[_Candidate]:
         if carrier not in eligible:
             continue
         line_end = _line_bounds(text, name.start())[1]
-        run = RUN.match(text, NAME_GAP.match(text, name.end()).end(), line_end)
+        run = RUN.match(text, _name_gap().match(text, name.end()).end(), line_end)
         if not run or not run.group()[0].isdigit():
             continue
         taken = _best_number(text, run, run, carrier)  # the number must start the run: it is its own first token
