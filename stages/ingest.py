@@ -25,7 +25,6 @@ from pipeline.context import Context
 from pipeline.errors import FileProblem
 from pipeline.model import EvidenceFile, Finding, PacketState
 from pipeline.ingest.sniff import Sniffed, cloud_link, dominant_qr_code, ingest_rules, is_hidden, link_text, sniff
-from pipeline.ingest.transcript import transcribe
 from pipeline.packet import display, entry_problem
 
 CONVERTIBLE = ("heic", "avif", "webp", "tiff", "bmp", "gif")
@@ -205,6 +204,7 @@ def _usable(evidence: EvidenceFile, sniffed: Sniffed, work_stem: Path, ctx: Cont
             _refuse_qr_code(image, ctx)  # a QR code is found in any rotation: the stored pixels will do
             return verdict
     if kind == "csv":
+        from pipeline.ingest.transcript import transcribe  # reportlab: loaded only for a CSV
         transcript = transcribe(path, work_stem.with_suffix(".pdf"), Path(evidence.source).name)
         return convert.Verdict(usable_type="pdf", pages=transcript.pages, conversion=transcript.note,
                                converted=transcript.path)

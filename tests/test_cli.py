@@ -59,10 +59,13 @@ def test_internal_error_exits_4_with_log(tmp_path, monkeypatch):
 
 
 def test_missing_tesseract_exits_3(tmp_path):
-    """GIVEN a PATH without tesseract WHEN scan runs on an image THEN exit 3 and the message says how to install it."""
-    from PIL import Image
+    """GIVEN a PATH without tesseract WHEN scan runs on an image with text THEN exit 3 and the message says how to
+    install it. (A blank image needs no OCR: it reads as nothing without Tesseract.)"""
+    from PIL import Image, ImageDraw
     img = tmp_path / "a.png"
-    Image.new("RGB", (400, 100), "white").save(img)
+    image = Image.new("RGB", (400, 100), "white")
+    ImageDraw.Draw(image).text((20, 40), "Tracking 640134072904", fill="black")
+    image.save(img)
     bindir = tmp_path / "bin"
     bindir.mkdir()
     os.symlink(sys.executable, bindir / "python")

@@ -26,8 +26,11 @@ __all__ = ["extract_fields", "detect_languages", "validate_tracking", "extract_d
 
 
 def extract_fields(pages: Sequence[PageReading], profile: Profile) -> Fields:
-    """Every field of a document's pages, each record carrying its page number (PageReading.index)."""
-    texts = [text for page in pages for text in (page.text, page.header_text, page.footer_text)]
+    """Every field of a document's pages, each record carrying its page number (PageReading.index). A page with
+    nothing read (no text, no barcode) is passed over before any pattern is compiled: a blank page costs nothing."""
+    pages = [page for page in pages if page.text or page.header_text or page.footer_text or page.barcodes
+             or page.bar_reads]
+    texts = [text for page in pages for text in (page.text, page.header_text, page.footer_text) if text]
     year, zone, local = document_year(texts), stated_zone(texts), says_times_are_local(texts)
     today = latest_date(texts)
     tracking, timestamps, urls, addresses = [], [], [], []

@@ -37,6 +37,8 @@ def _shipped_profile() -> Profile:
 def detect_languages(text: str, profile: Profile | None = None) -> tuple[str, ...]:
     """Subset of ("ko", "en", "zh") present in the text, most text first. `profile` (default: the shipped one)
     names the top-level domains of the URLs left out of the count."""
+    if not text or text.isspace():
+        return ()
     config = patterns()["languages"]
     counts = {lang: len(regex.findall(text)) for lang, regex in SCRIPTS.items()}
     urls = _url_or_mail((profile or _shipped_profile()).web.common_tlds)

@@ -18,25 +18,45 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import img2pdf
-import pillow_heif
-import pypdfium2 as pdfium
-from PIL import Image, ImageOps
-from pypdf import PasswordType, PdfReader, PdfWriter
+from functools import cache
+
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline.errors import FileProblem
 from pipeline.output.imageops import has_alpha, save_atomically, visible_rgb
-from pipeline.output.pdfops import PDF_FAILURES, write_atomically, write_bytes_atomically
 
 # What Pillow and its plugins raise on a damaged or hostile image: each means "this file cannot be used".
 IMAGE_FAILURES = (OSError, ValueError, SyntaxError, EOFError, struct.error, IndexError, KeyError, TypeError,
                   ZeroDivisionError, RuntimeError, Image.DecompressionBombError)
-PDF_OPEN_FAILURES = PDF_FAILURES + (pdfium.PdfiumError,)
 PNG_MODES = frozenset({"1", "L", "LA", "P", "RGB", "RGBA", "I;16"})
 EXIF_ORIENTATION = 0x0112
 AGAIN = "open it on the device or in the program it came from and save or export it again"
 
-pillow_heif.register_heif_opener()  # Pillow plugins register per process; registering twice is harmless
+
+
+def open_image(path: Path) -> Image.Image:
+    """Image.open, with HEIF and AVIF (pillow-heif) registered the first time Pillow meets a picture it does not
+    know: a PNG or JPEG never loads the HEIF library. Raises what Image.open raises."""
+    try:
+        return Image.open(path)
+    except UnidentifiedImageError:
+        _register_heif()
+        return Image.open(path)
+
+
+@cache
+def _register_heif() -> None:
+    """Registers pillow-heif's opener, once per process (Pillow plugins register per process)."""
+    import pillow_heif
+    pillow_heif.register_heif_opener()
+
+
+def pdf_open_failures() -> tuple[type[BaseException], ...]:
+    """What pypdf, PDFium and the PDF writers raise on a damaged or hostile PDF (imported only when a PDF is opened)."""
+    import pypdfium2 as pdfium
+
+    from pipeline.output.pdfops import PDF_FAILURES
+    return PDF_FAILURES + (pdfium.PdfiumError,)
 
 
 @dataclass(frozen=True)
@@ -68,7 +88,7 @@ def decoded_image(path: Path) -> Iterator[tuple[Image.Image, ImageCheck]]:
     """The open image with every pixel of its first frame decoded, and its check: one decode serves the check, the
     conversion and the QR sniff. A damaged or cut-off image raises FileProblem(unreadable-file)."""
     try:
-        image = Image.open(path)
+        image = open_image(path)
     except IMAGE_FAILURES as exc:
         raise _undecodable(exc) from None
     with image:
@@ -114,11 +134,14 @@ def png_of(image: Image.Image, dst: Path) -> Converted:
 
 def frames_to_pdf(src: Path, dst: Path, scratch: Path) -> Converted:
     """Every frame (a multi-page TIFF's pages) as one PDF page each, through lossless PNGs and img2pdf."""
+    import img2pdf
+
+    from pipeline.output.pdfops import write_bytes_atomically
     scratch.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
     pages: list[Path] = []
     try:
-        with Image.open(src) as image:
+        with open_image(src) as image:
             for index in range(getattr(image, "n_frames", 1)):
                 image.seek(index)
                 upright = ImageOps.exif_transpose(image)
@@ -140,6 +163,8 @@ def frames_to_pdf(src: Path, dst: Path, scratch: Path) -> Converted:
 def check_pdf(path: Path, eof_window: int = 1024, max_pages: int = 0) -> PdfCheck:
     """Opens the PDF with pypdf and pdfium and loads every page. Cut off, broken or password-locked: FileProblem;
     more pages than `max_pages` (0: no budget): FileProblem(too-large), before any page is loaded."""
+    import pypdfium2 as pdfium
+    from pypdf import PasswordType, PdfReader
     size = path.stat().st_size
     with open(path, "rb") as handle:
         handle.seek(max(0, size - eof_window))
@@ -168,7 +193,7 @@ def check_pdf(path: Path, eof_window: int = 1024, max_pages: int = 0) -> PdfChec
                 document[index].get_size()
         finally:
             document.close()
-    except PDF_OPEN_FAILURES as exc:
+    except pdf_open_failures() as exc:
         raise FileProblem("unreadable-file", f"the PDF cannot be opened ({_why(exc)}): it is damaged.",
                           AGAIN) from None
     if pages == 0:
@@ -179,11 +204,14 @@ def check_pdf(path: Path, eof_window: int = 1024, max_pages: int = 0) -> PdfChec
 def decrypted_copy(src: Path, dst: Path) -> Converted:
     """An unencrypted copy of a PDF that opens without a password (an owner password only restricts printing or
     copying, which some viewers enforce); the content objects are copied unchanged."""
+    from pypdf import PdfReader, PdfWriter
+
+    from pipeline.output.pdfops import write_atomically
     try:
         reader = PdfReader(src, strict=False)
         reader.decrypt("")
         write_atomically(PdfWriter(clone_from=reader), dst)
-    except PDF_OPEN_FAILURES as exc:
+    except pdf_open_failures() as exc:
         raise FileProblem("unreadable-file", f"the encrypted PDF cannot be copied without its lock ({_why(exc)}).",
                           "open it and print it to PDF, then put that PDF in the packet folder") from None
     return Converted(dst, "pdf", check_pdf(dst).pages,

@@ -309,14 +309,13 @@ def read_page(job: PageJob) -> PageResult:
     """OCR one page (top-level and picklable: runs in worker processes). A page that fails carries a warning.
     Raises MissingDependencyError when Tesseract or its Korean data is missing or damaged (check_korean_model:
     here with the in-process engine, in read_jobs with the command). Its Tesseract calls end by the file's reading
-    budget (budgets.seconds_per_file, tesseract.deadline): one page never takes longer than its whole file may."""
+    budget (budgets.seconds_per_file, tesseract.deadline): one page never takes longer than its whole file may.
+    A page that cannot be decoded or shows nothing never loads Tesseract."""
     with tesseract.deadline(seconds_per_file()):
         return _read_page(job)
 
 
 def _read_page(job: PageJob) -> PageResult:
-    if tesseract.engine_kind() == "library":
-        check_korean_model(job.timeout, job.work_png, job.cfg.languages)
     blank = PageReading(index=job.index, text="", source="none")
     try:
         image = page_image(job)
@@ -325,6 +324,8 @@ def _read_page(job: PageJob) -> PageResult:
     with image:
         if shows_nothing(image):  # a blank picture: nothing for OCR to find, at any size
             return PageResult(replace(blank, width=image.width, height=image.height), "", ())
+        if tesseract.engine_kind() == "library":
+            check_korean_model(job.timeout, job.work_png, job.cfg.languages)
         scan = job.usable_type == "pdf"
         # A scan is straightened first (measured on 13 scanned pages, bench/tune_deskew.py: tracking numbers
         # 11 -> 13, see deskew.toml), then its table borders are painted out, as a photographed document's are.
