@@ -17,11 +17,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_datetime
-from babel.messages.mofile import read_mo, write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel.support import Translations
 
 from pipeline.datafiles import load_toml
 
@@ -72,6 +71,7 @@ class Translator:
 @cache
 def gettext_for(lang: str | None) -> Translator:
     """The translator for `lang` (any spelling resolve_language accepts; None: the locale)."""
+    from babel.support import Translations  # babel is loaded where a message is translated, never to parse --lang
     code = resolve_language(lang)
     return Translator(code, Translations.load(str(LOCALE_DIR), [code], DOMAIN))
 
@@ -90,6 +90,8 @@ def rule_title(rule: str, lang: str | None) -> str:
 def format_when(dt: datetime, lang: str | None, zone: str) -> str:
     """`dt` shown in `zone` (an IANA name) the way the user's language writes dates, with the zone's abbreviation:
     en 'Mar 19, 2026, 11:59:59 PM KST', ko '2026. 3. 19. PM 11:59:59 KST', zh_Hans '2026年3月19日 22:59:59 CST'."""
+    from babel import Locale
+    from babel.dates import format_datetime
     tz = ZoneInfo(zone)
     local = dt.astimezone(tz)
     text = format_datetime(local, "medium", tzinfo=tz, locale=Locale.parse(resolve_language(lang)))
@@ -185,6 +187,8 @@ def placeholders(text: str) -> set[str]:
 
 def compiled_catalog(po_path: Path) -> bytes:
     """The .mo bytes babel compiles from a .po file (fuzzy entries left out, as gettext does)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
     with open(po_path, "rb") as stream:
         catalog = read_po(stream)
     buffer = io.BytesIO()
@@ -195,6 +199,8 @@ def compiled_catalog(po_path: Path) -> bytes:
 def translations_of(mo_bytes: bytes) -> dict:
     """What a compiled catalog translates (message id -> string), without its header: the header names the Babel
     version that wrote it, so the same .po compiles to other bytes under another Babel."""
+    from babel.messages.mofile import read_mo
+
     def frozen(value):  # plural forms come as lists
         return tuple(value) if isinstance(value, (list, tuple)) else value
     return {frozen(message.id): frozen(message.string) for message in read_mo(io.BytesIO(mo_bytes)) if message.id}

@@ -11,6 +11,7 @@ import ctypes
 import ctypes.util
 import hashlib
 import os
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -22,16 +23,35 @@ CODE_SUFFIXES = (".py", ".toml", ".j2", ".po", ".gz")
 def configure_process() -> None:
     """One OpenCV thread and one OpenMP thread (parallelism comes from the process pool; Tesseract's own threads
     made the same work ~3x slower on 2 cores), and Pillow's decompression-bomb limit from ocr.toml. Idempotent.
-    OMP_THREAD_LIMIT reaches an OpenMP runtime that is not loaded yet, and every child process."""
-    import cv2
+    OMP_THREAD_LIMIT and OPENCV_FOR_THREADS_NUM reach an OpenMP runtime or OpenCV that is not loaded yet (a process
+    that never meets a page with ink never loads OpenCV), and every child process; an OpenCV already loaded is set
+    directly, and so is Leptonica where the in-process Tesseract is already loaded (the engine quiets it after
+    every model it loads)."""
     from PIL import Image
 
     from pipeline.reading.settings import settings as ocr_settings
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    cv2.setNumThreads(1)
+    os.environ["OPENCV_FOR_THREADS_NUM"] = "1"
+    if "cv2" in sys.modules:
+        sys.modules["cv2"].setNumThreads(1)
     Image.MAX_IMAGE_PIXELS = ocr_settings().max_image_pixels
-    quiet_leptonica()
+    if "tesserocr" in sys.modules:
+        quiet_leptonica()
+
+
+# Extension modules the workers of a process pool use, imported whole before the pool forks (settle_imports).
+WORKER_MODULES = ("cv2",)
+
+
+def settle_imports() -> None:
+    """Imports, in the thread about to fork a process pool, the extension modules its workers use (OpenCV), waiting
+    for any other thread of this process still importing one. A fork copies a module another thread has half
+    imported, and the worker then finds it broken ("partially initialized module 'cv2'"): compress forks its
+    re-encoding pool beside the thread that proves the probe, which loads OpenCV for the first time."""
+    import importlib
+    for name in WORKER_MODULES:
+        importlib.import_module(name)
 
 
 # Leptonica's message severities (leptonica/environ.h): messages below the set severity are not printed.

@@ -14,7 +14,6 @@ import json
 import os
 import re
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 
 from PIL import Image
@@ -44,7 +43,7 @@ class Ingested:
 def run(state: PacketState, ctx: Context) -> PacketState:
     workdir = ctx.workdir / "ingest"
     workdir.mkdir(parents=True, exist_ok=True)
-    verdicts = convert.VerdictCache(ctx.cache_dir, rules_version(ctx))
+    verdicts = convert.VerdictCache(ctx.cache_dir, rules_version(ctx) if ctx.cache_dir else "")
     budgets = ingest_rules()["budgets"]
     files: list[EvidenceFile] = []
     findings: list[Finding] = []
@@ -160,6 +159,7 @@ def rules_version(ctx: Context) -> str:
 
 @functools.cache
 def _code_version() -> str:
+    from importlib import metadata
     digest = hashlib.sha256(runtime.code_fingerprint().encode())
     for package in VERSIONED_PACKAGES:
         digest.update(f"|{package} {metadata.version(package)}".encode())

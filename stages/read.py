@@ -21,7 +21,8 @@ def run(state: PacketState, ctx: Context) -> PacketState:
     usable = [f for f in state.files if f.usable is not None and f.usable_type]
     if not usable:
         return state
-    cache = ReadCache(ctx.cache_dir, engine_key(), ctx.ocr.version)
+    # Without a cache folder nothing is looked up: the engine is probed only when a page needs OCR.
+    cache = ReadCache(ctx.cache_dir, engine_key() if ctx.cache_dir else "", ctx.ocr.version)
     by_content: dict[str, Reading] = {}
     findings: list[Finding] = []
     log: list[str] = []

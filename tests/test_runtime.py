@@ -34,6 +34,47 @@ def test_importing_changes_nothing_and_configure_process_sets_it_all():
     assert out[2:] == ["1", str(ocr_settings().max_image_pixels)]
 
 
+CONFIGURE_THEN_IMPORT = (
+    "from pipeline import runtime\n"
+    "runtime.configure_process()\n"
+    "import sys\n"
+    "print('cv2' in sys.modules)\n"
+    "import cv2\n"
+    "print(cv2.getNumThreads())\n")
+
+
+def test_an_opencv_loaded_after_configure_process_has_one_thread():
+    """GIVEN a fresh process WHEN configure_process runs before OpenCV is loaded THEN it does not load OpenCV, and the
+    OpenCV loaded afterwards runs one thread."""
+    out = subprocess.run([sys.executable, "-c", CONFIGURE_THEN_IMPORT], capture_output=True, text=True, check=True,
+                         cwd=ROOT).stdout.split()
+    assert out == ["False", "1"]
+
+
+POOL_WHILE_ANOTHER_THREAD_IMPORTS = (
+    "import threading\n"
+    "from pipeline.batch import executors\n"
+    "from tests.test_runtime import opencv_threads\n"
+    "loader = threading.Thread(target=__import__, args=('cv2',))\n"
+    "loader.start()\n"
+    "print(executors.map_tasks(opencv_threads, [1, 2, 3, 4], 2))\n"
+    "loader.join()\n")
+
+
+def opencv_threads(_: int) -> int:
+    import cv2
+    return cv2.getNumThreads()
+
+
+def test_a_pool_forked_while_another_thread_loads_opencv_gets_whole_workers():
+    """GIVEN a fresh process whose other thread is just loading OpenCV WHEN it forks a pool of 2 workers that use
+    OpenCV THEN every worker has OpenCV whole (not half-imported, as a fork copies it mid-import), at one thread."""
+    out = subprocess.run([sys.executable, "-c", POOL_WHILE_ANOTHER_THREAD_IMPORTS], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[0] == "[1, 1, 1, 1]"
+
+
 def test_fingerprint_covers_every_code_file_the_reading_calls(tmp_path):
     """GIVEN a copy of the code WHEN only output/imageops.py (which the OCR calls) changes THEN the fingerprint, and
     with it the read cache's key, changes."""

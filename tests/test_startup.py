@@ -13,8 +13,9 @@ from PIL import Image
 
 from tests.conftest import ROOT
 
-# Libraries a blank picture's scan has no use for: the build's PDF writers, CSV transcripts, HEIF decoding.
-NOT_FOR_A_BLANK_SCAN = ("reportlab", "pypdf", "img2pdf", "pikepdf", "pillow_heif")
+# Libraries a blank picture's scan has no use for: the build's PDF writers, CSV transcripts, HEIF decoding, and the
+# reading's OpenCV, NumPy and in-process Tesseract (a page without ink is never OCR'd).
+NOT_FOR_A_BLANK_SCAN = ("reportlab", "pypdf", "img2pdf", "pikepdf", "pillow_heif", "cv2", "numpy", "tesserocr")
 
 SCAN_AND_LIST_MODULES = """
 import json, sys

@@ -62,6 +62,7 @@ def map_tasks(fn: Callable[[T], R], items: Iterable[T], jobs: int,
             if runs(i):
                 finished(i, timed(fn, tasks[i]))
         return results
+    runtime.settle_imports()
     with ProcessPoolExecutor(max_workers=workers, initializer=runtime.configure_process) as pool:
         # Tasks are handed out one at a time (OCR tasks are long and uneven), each only when a worker is free, so
         # that a group's budget is known before its next task starts.

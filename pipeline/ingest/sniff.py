@@ -10,7 +10,6 @@ import codecs
 import csv
 import fnmatch
 import math
-import plistlib
 import re
 import zipfile
 import zlib
@@ -223,6 +222,7 @@ def link_text(path: Path, sniffed: Sniffed) -> str:
     """The readable text of a text-like file, for link search. A binary .webloc plist gives its URL."""
     data = path.read_bytes()
     if sniffed.kind == "webloc" and data.startswith(b"bplist"):
+        import plistlib  # a .webloc link only
         try:
             return str(plistlib.loads(data).get("URL", ""))
         except (plistlib.InvalidFileException, ValueError, AttributeError, OverflowError):

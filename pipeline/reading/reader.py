@@ -19,7 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from pipeline.batch import executors
 from pipeline.output import imageops
-from pipeline.reading import barcodes, deskew, ocr, rectify, tesseract
+from pipeline.reading import barcodes, tesseract
 from pipeline.reading.settings import OcrSettings, settings as ocr_settings
 from pipeline.context import Context
 from pipeline.errors import FileProblem, MissingDependencyError, OcrFailed, OcrTimeout
@@ -326,6 +326,7 @@ def _read_page(job: PageJob) -> PageResult:
             return PageResult(replace(blank, width=image.width, height=image.height), "", ())
         if tesseract.engine_kind() == "library":
             check_korean_model(job.timeout, job.work_png, job.cfg.languages)
+        from pipeline.reading import deskew, ocr, rectify  # OpenCV and NumPy: loaded once a page has ink
         scan = job.usable_type == "pdf"
         # A scan is straightened first (measured on 13 scanned pages, bench/tune_deskew.py: tracking numbers
         # 11 -> 13, see deskew.toml), then its table borders are painted out, as a photographed document's are.
@@ -354,6 +355,7 @@ def with_flat_read(page: PageReading, flat: Image.Image, job: PageJob, languages
     without (photos of monitors, URL hosts: 8 of 14 found as it is, 6 with). The flat copy is read in the
     languages the photo's read chose: its moiré lowers OCR confidence, which alone made it look Chinese (a 1.5 s
     chi_sim retry on a Korean screen)."""
+    from pipeline.reading import ocr
     second, _ = ocr.ocr_page(flat, job.index, job.work_png, job.timeout,
                              page_psm(job.usable_type, flat.size, job.cfg), screen=True,
                              unrule=is_document_photo(job, flat.size), photographed=True, languages=languages,

@@ -17,7 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from pipeline.reading import reader
+from pipeline.reading import ocr, reader
 from pipeline.errors import FileProblem
 from tests.reading.ocr_fakes import GOTHIC, canned_tsv_body, install_fake_tesseract, text_image
 
@@ -227,7 +227,7 @@ def test_a_photographed_screen_is_read_as_it_is_and_warped_flat_and_both_reads_k
         text = f"read {len(calls)}"
         return reader.PageReading(index=index, text=text, source="ocr", header_text=text), "chi_sim+kor+eng"
 
-    monkeypatch.setattr(reader.ocr, "ocr_page", fake_ocr)
+    monkeypatch.setattr(ocr, "ocr_page", fake_ocr)
     screen = text_image(["운송장번호 562819482190", "2026.03.10 14:22 배송완료"] * 8, 20, width=1280)
     photo = phone_photo_of_screen(screen.resize((1280, 720)), np.random.default_rng(3))
     results = {}
