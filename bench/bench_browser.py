@@ -1,6 +1,6 @@
 """Benchmark: evpack's reading on captures a real browser engine rendered (bench/browser_corpus.py), per variety.
 
-    python bench/bench_browser.py [--split tuning|test|both] [--mix browser|phone] [--work DIR] [--by browser,...]
+    python bench/bench_browser.py [--split tuning|test|both] [--mix browser|phone|clock] [--work DIR] [--by browser,...]
                                   [--misses]
 
 Reads each seed's corpus of the split (rendered under --work when missing; default /work/corpora/browser, or
@@ -39,7 +39,7 @@ from pipeline.profile import Profile  # noqa: E402
 COLUMNS = ("track_r", "track_p", "time_r", "clock_r", "host_r", "host_p", "bar_p", "url_r", "addr_r")
 TARGETS = {"track_r": 0.98, "track_p": 0.99, "time_r": 0.95, "clock_r": 0.95, "host_r": 0.98, "host_p": 0.98,
            "bar_p": 0.98, "url_r": 0.90, "addr_r": 0.95}
-VARIETIES = ("device", "browser", "os", "clock", "taskbar", "theme", "scale", "layout", "degradation")
+VARIETIES = ("device", "browser", "os", "clock", "taskbar", "theme", "scale", "layout", "degradation", "zone")
 DEFAULT_WORK = Path(os.environ.get("EVPACK_CORPORA", "/work/corpora")) / "browser"
 
 
@@ -140,9 +140,9 @@ def report(name: str, found: dict[str, tuple[dict, dict]], varieties: list[str])
     print(f"{'hits':<28}" + "".join(f"{f'{h}/{t}':>9}" for h, t in (everything[k] for k in COLUMNS)))
     print(f"{'target':<28}" + "".join(f"{TARGETS[k]:>9.2f}" for k in COLUMNS))
     for variety in varieties:
-        values = sorted({str(want["variety"][variety]) for want, _ in found.values()})
+        values = sorted({str(want["variety"].get(variety, "-")) for want, _ in found.values()})
         for value in values:
-            items = [(w, g) for w, g in found.values() if str(w["variety"][variety]) == value]
+            items = [(w, g) for w, g in found.values() if str(w["variety"].get(variety, "-")) == value]
             print(row(f"{variety}={value}", pooled(items), len(items)))
 
 
@@ -150,8 +150,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("tuning", "test", "both"), default="both")
     parser.add_argument("--mix", choices=sorted(MIXES), default="browser",
-                        help="the seeds of this mix (browser_corpus.py: browser, or phone: phones, the Naver app's "
-                             "parcel card, photos of a monitor)")
+                        help="the seeds of this mix (browser_corpus.py: browser; phone: phones, the Naver app's "
+                             "parcel card, photos of a monitor; clock: more top taskbars, Windows 10 and zh clocks, "
+                             "pages that state their zone)")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where the corpora are kept")
     parser.add_argument("--cache", type=Path, help="a read cache to keep between runs (default: cold)")
     parser.add_argument("--by", default=",".join(VARIETIES), help="varieties to break the numbers down by")

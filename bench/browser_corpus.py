@@ -21,7 +21,11 @@ shape of `scan --json` (timestamps carry `role`: `capture` for the screen's cloc
 
 Seeds: TUNING_SEEDS may be looked at and used to change the reader; TEST_SEEDS are measured once per change set and
 never used to mend a rule. The phone mix's seeds (PHONE_TUNING_SEEDS, PHONE_TEST_SEEDS; `--mix phone`) render phone
-captures, the Naver app's parcel card and phone photos of a monitor instead, dark at even odds.
+captures, the Naver app's parcel card and phone photos of a monitor instead, dark at even odds. The clock mix's
+seeds (CLOCK_TUNING_SEEDS, CLOCK_TEST_SEEDS; `--mix clock`) draw the browser mix's captures, then their clock and
+page again: more Windows 10 and top taskbars, ko/en/zh clocks alike (zh also as `下午2:31`), Korean event times as
+`2026년 03월 11일 15시 07분`, and pages without a screen clock that state the zone of their times
+(`以下时间均为北京时间（UTC+8）`, a `(GMT+8)` column, times local to each row's place).
 """
 from __future__ import annotations
 
@@ -41,6 +45,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -58,7 +63,11 @@ SPLITS = {"tuning": TUNING_SEEDS, "test": TEST_SEEDS}
 # test seeds are measured once per change set.
 PHONE_TUNING_SEEDS = (9201, 9202)
 PHONE_TEST_SEEDS = (9301, 9302)
-MIXES = {"browser": SPLITS, "phone": {"tuning": PHONE_TUNING_SEEDS, "test": PHONE_TEST_SEEDS}}
+# The clock mix: the browser mix's captures with their clock and page drawn again (see draw_clock_capture).
+CLOCK_TUNING_SEEDS = (9241, 9242)
+CLOCK_TEST_SEEDS = (9341, 9342)
+MIXES = {"browser": SPLITS, "phone": {"tuning": PHONE_TUNING_SEEDS, "test": PHONE_TEST_SEEDS},
+         "clock": {"tuning": CLOCK_TUNING_SEEDS, "test": CLOCK_TEST_SEEDS}}
 # What each capture of a phone-mix seed is, by its index modulo 5.
 PHONE_MIX_KINDS = ("phone", "phone", "naver-app", "photo", "phone")
 PHONE_MIX_DARK_SHARE = 0.5
@@ -68,6 +77,10 @@ CHROMIUM = os.environ.get("EVPACK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--mute-audio")
 KST = timezone(timedelta(hours=9))
+CST = ZoneInfo("Asia/Shanghai")
+# The zone of each hub's wall clock, for pages whose times are local to the row's place.
+HUB_ZONES = {"SHENZHEN - CHINA": "Asia/Shanghai", "HONG KONG - HK": "Asia/Hong_Kong",
+             "ANCHORAGE, AK - US": "America/Anchorage"}
 ROAD_NAMES = ROOT / "pipeline" / "fields" / "road_names.tsv.gz"
 
 # ---- carriers ---------------------------------------------------------------------------------------------------
@@ -254,8 +267,10 @@ def ko_ampm(at: datetime) -> str:
     return "오후" if at.hour >= 12 else "오전"
 
 
-def clock_lines(at: datetime, locale: str) -> tuple[str, str]:
-    """A Windows taskbar clock: the time line over the date line."""
+def clock_lines(at: datetime, locale: str, form: str = "") -> tuple[str, str]:
+    """A Windows taskbar clock: the time line over the date line (`form` "zh12": a zh clock's 12-hour time)."""
+    if form == "zh12":
+        return f"{'下午' if at.hour >= 12 else '上午'}{hour12(at)}:{at.minute:02d}", f"{at.year}/{at.month}/{at.day}"
     if locale == "ko":
         return f"{ko_ampm(at)} {hour12(at)}:{at.minute:02d}", at.strftime("%Y-%m-%d")
     if locale == "en":
@@ -274,7 +289,11 @@ def mac_clock(at: datetime, locale: str) -> str:
 
 
 def event_texts(at: datetime, carrier: Carrier, style: int) -> tuple[str, str, str, datetime]:
-    """(date-time in one cell, date cell, time cell, the instant as shown) in one of a carrier site's styles."""
+    """(date-time in one cell, date cell, time cell, the instant as shown) in one of a carrier site's styles
+    (style 3, the clock mix's: `2026년 03월 11일 15시 07분`)."""
+    if style == 3 and carrier.lang == "ko":
+        date, time = f"{at.year}년 {at.month:02d}월 {at.day:02d}일", f"{at.hour:02d}시 {at.minute:02d}분"
+        return f"{date} {time}", date, time, at.replace(second=0)
     if carrier.lang == "en":
         date = (f"{at.month:02d}/{at.day:02d}/{at.year}", f"{at.year}-{at.month:02d}-{at.day:02d}",
                 f"{MONTHS_EN[at.month - 1][:3]} {at.day}, {at.year}")[style % 3]
@@ -331,6 +350,8 @@ class Capture:
     bookmarks: list[str]
     tabs: list[str]
     device: str        # desktop | window | phone
+    clock_form: str = ""  # "" the locale's usual clock; zh12: a zh clock's 下午2:31
+    zone_cue: str = ""    # "" times in KST; notice | header: the page states Beijing time; local: each row's place
 
 
 def draw_capture(rng: random.Random, phone: bool, dark_share: float = 0.3,
@@ -373,6 +394,23 @@ def draw_capture(rng: random.Random, phone: bool, dark_share: float = 0.3,
         layout=layout, style=rng.randrange(3), show_scheme=rng.random() < 0.35,
         bookmarks=rng.sample(OTHER_HOSTS, 3) + rng.sample(BOOKMARK_WORDS, 2) if rng.random() < 0.7 else [],
         tabs=rng.sample(OTHER_HOSTS, rng.randint(1, 3)), device=device)
+
+
+def draw_clock_capture(rng: random.Random, phone: bool) -> Capture:
+    """A capture of the clock mix: draw_capture's, then the clock, its locale and the page's zone drawn again."""
+    cap = draw_capture(rng, phone)
+    if not phone:
+        cap.device = "window" if rng.random() < 0.15 else "desktop"
+        cap.os = "mac" if cap.browser == "safari" else rng.choice(("win11", "win10", "win10", "mac"))
+        cap.taskbar_top = cap.os.startswith("win") and rng.random() < 0.4
+    cap.clock_locale = rng.choice(("ko", "en", "zh"))
+    cap.clock_form = "zh12" if cap.clock_locale == "zh" and cap.os.startswith("win") and rng.random() < 0.5 else ""
+    if cap.carrier.lang == "ko" and rng.random() < 0.35:
+        cap.style = 3
+    # A page that states its zone shows no screen clock: a page's notice speaks for the page, not for the OS clock.
+    if cap.device != "desktop" and rng.random() < 0.6:
+        cap.zone_cue = "local" if cap.carrier.lang == "en" and rng.random() < 0.4 else rng.choice(("notice", "header"))
+    return cap
 
 
 # ---- HTML ---------------------------------------------------------------------------------------------------------
@@ -492,7 +530,7 @@ def browser_chrome(cap: Capture, truth: Truth, rng: random.Random) -> str:
 
 def taskbar(cap: Capture, truth: Truth) -> str:
     """A Windows 10/11 taskbar with its clock (the capture's timestamp)."""
-    time_line, date_line = clock_lines(cap.seen, cap.clock_locale)
+    time_line, date_line = clock_lines(cap.seen, cap.clock_locale, cap.clock_form)
     mark = truth.timestamp(f"{time_line} {date_line}", cap.seen, "capture")
     win11 = cap.os == "win11"
     dark = cap.dark or (not win11 and cap.style != 1)
@@ -529,6 +567,16 @@ def mac_menu_bar(cap: Capture, truth: Truth) -> str:
             f'<span>{esc(menus)}</span><span style="margin-left:auto">◔ ◐ ◇</span><span{mark}>{esc(text)}</span></div>')
 
 
+def shown_at(cap: Capture, at: datetime, place: str) -> datetime:
+    """An event's instant on the page's wall clock: Beijing time where the page states it, the row's place's where
+    its times are local, else as drawn (KST)."""
+    if cap.zone_cue in ("notice", "header"):
+        return at.astimezone(CST)
+    if cap.zone_cue == "local":
+        return at.astimezone(ZoneInfo(HUB_ZONES.get(place, "Asia/Seoul")))
+    return at
+
+
 def page_html(cap: Capture, truth: Truth, rng: random.Random, narrow: bool = False) -> str:
     """The carrier's tracking page: brand header, number, status summary, recipient, event table."""
     c = cap.carrier
@@ -538,33 +586,40 @@ def page_html(cap: Capture, truth: Truth, rng: random.Random, narrow: bool = Fal
     carrier = validate_tracking(cap.number, c.key)[0]
     number_mark = truth.mark("tracking_numbers", {"value": cap.number, "carrier": carrier, "checksum": cap.checksum})
     ko = c.lang == "ko"
-    status = cap.events[-1][1]
-    delivered_at = cap.events[-1][0]
+    events = [(shown_at(cap, at, place), st, place) for at, st, place in cap.events]
+    status = events[-1][1]
+    delivered_at = events[-1][0]
     summary_time, _, _, summary_at = event_texts(delivered_at, c, cap.style)
     summary_mark = truth.timestamp(summary_time, summary_at, "event")
     rows, marks = [], []  # marks[i]: the data-truth attribute of rows[i] ("" for a header row)
     head = ("처리일시", "처리현황", "처리장소") if ko else ("Date/Time", "Activity", "Location")
+    suffix = {"header": " (GMT+8)", "local": " (현지 시간)" if ko else " (Local time)"}.get(cap.zone_cue, "")
+    head = (head[0] + suffix, *head[1:])
     pad = "8px 12px"
     if cap.layout == "datetime":
         rows.append("".join(f'<th style="padding:{pad};text-align:left">{h}</th>' for h in head))
         marks.append("")
-        for at, st, place in reversed(cap.events):
+        for at, st, place in reversed(events):
             both, _, _, shown = event_texts(at, c, cap.style)
             marks.append(truth.timestamp(both, shown, "event"))
             rows.append(f'<td style="padding:{pad}">{esc(both)}</td><td style="padding:{pad}">{esc(st)}</td>'
                         f'<td style="padding:{pad}">{esc(place)}</td>')
     elif cap.layout == "split":
-        cols = ("날짜", "시간", "현재위치", "배송상태") if ko else ("Date", "Time", "Location", "Status")
+        cols = ("날짜", "시간" + suffix, "현재위치", "배송상태") if ko else ("Date", "Time" + suffix, "Location", "Status")
         rows.append("".join(f'<th style="padding:{pad};text-align:left">{h}</th>' for h in cols))
         marks.append("")
-        for at, st, place in reversed(cap.events):
+        for at, st, place in reversed(events):
             both, date, time, shown = event_texts(at, c, cap.style)
             marks.append(truth.timestamp(both, shown, "event"))
             rows.append(f'<td style="padding:{pad}">{esc(date)}</td><td style="padding:{pad}">{esc(time)}</td>'
                         f'<td style="padding:{pad}">{esc(place)}</td><td style="padding:{pad}">{esc(st)}</td>')
     else:
+        if suffix:  # day headers have no column header: a page stating its zone heads the table with one
+            rows.append("".join(f'<th style="padding:{pad};text-align:left">{h}</th>'
+                                for h in (("시간" if ko else "Time") + suffix, *head[1:])))
+            marks.append("")
         day = None
-        for at, st, place in reversed(cap.events):
+        for at, st, place in reversed(events):
             if at.date() != day:
                 day = at.date()
                 marks.append("")
@@ -574,7 +629,11 @@ def page_html(cap: Capture, truth: Truth, rng: random.Random, narrow: bool = Fal
             marks.append(truth.timestamp(f"{day_header(at, c, cap.style)} {time}", at.replace(second=0), "event"))
             rows.append(f'<td style="padding:{pad};width:110px">{esc(time)}</td><td style="padding:{pad}">'
                         f'{esc(st)}</td><td style="padding:{pad}">{esc(place)}</td>')
-    table = (f'<table style="border-collapse:collapse;width:100%;margin-top:14px">'
+    notice = ""
+    if cap.zone_cue == "notice":
+        notice = (f'<div style="margin-top:12px;color:#888">以下时间均为北京时间（UTC+8）</div>' if ko or rng.random() < 0.5
+                  else '<div style="margin-top:12px;color:#888">All times are shown in Beijing Time (GMT+8)</div>')
+    table = notice + (f'<table style="border-collapse:collapse;width:100%;margin-top:14px">'
              + "".join(f'<tr style="border-bottom:1px solid {line}"{m}>{r}</tr>' for r, m in zip(rows, marks))
              + "</table>")
     recipient = ""
@@ -812,16 +871,18 @@ def build(out: Path, seed: int, count: int = 40) -> dict:
     files = {}
     with tempfile.TemporaryDirectory(prefix="browser-corpus-") as tmp:
         work = Path(tmp)
-        phone_mix = mix_of(seed) == "phone"
+        phone_mix, clock_mix = mix_of(seed) == "phone", mix_of(seed) == "clock"
         for i in range(count):
             kind = PHONE_MIX_KINDS[i % 5] if phone_mix else ("phone" if i % 5 == 4 else "desktop")
+            if clock_mix:
+                kind = "phone" if i % 8 == 7 else "desktop"
             phone = kind in ("phone", "naver-app")
             if phone_mix:
                 carriers = tuple(c for c in CARRIERS if c.key in NAVER_CARRIER_KEYS) if kind == "naver-app" \
                     else CARRIERS
                 cap = draw_capture(rng, phone, PHONE_MIX_DARK_SHARE, carriers)
             else:
-                cap = draw_capture(rng, phone)
+                cap = draw_clock_capture(rng, phone) if clock_mix else draw_capture(rng, phone)
             if kind == "naver-app":
                 cap = dataclasses.replace(cap, browser="naver-app")
             truth = Truth(languages=["ko"] if cap.carrier.lang == "ko" else ["en"])
@@ -839,12 +900,13 @@ def build(out: Path, seed: int, count: int = 40) -> dict:
                     f"{'png' if form == 'png' else 'jpg'}")
             (out / name).write_bytes(data)
             truth.variety = {"browser": cap.browser, "os": cap.os if cap.device != "window" else "no-clock",
-                             "clock": cap.clock_locale if cap.device == "desktop" else "none",
+                             "clock": (cap.clock_locale + ("12" if cap.clock_form else "")
+                                       if cap.device == "desktop" else "none"),
                              "theme": "dark" if cap.dark else "light", "scale": cap.scale,
                              "font": cap.font.split(",")[0].strip("'"),
                              "device": "photo" if kind == "photo" else cap.device, "layout": cap.layout,
                              "carrier": cap.carrier.key, "degradation": degradation,
-                             "taskbar": "top" if cap.taskbar_top else "bottom"}
+                             "taskbar": "top" if cap.taskbar_top else "bottom", "zone": cap.zone_cue or "kst"}
             files[name] = {"form": form, "bytes": len(data), "degradation": degradation, "text_source": "ocr",
                            "pages": 1, "kind": "carrier-tracking", "web_capture": True, "fields": truth.fields(),
                            "other_hosts": sorted(set(truth.other_hosts)), "languages": truth.languages,
@@ -859,7 +921,7 @@ def split_of(seed: int) -> str:
 
 
 def mix_of(seed: int) -> str:
-    """The mix a seed renders: `phone` for the phone mix's seeds, else `browser`."""
+    """The mix a seed renders: `phone` or `clock` for those mixes' seeds, else `browser`."""
     return next((mix for mix, splits in MIXES.items() if any(seed in seeds for seeds in splits.values())),
                 "browser")
 

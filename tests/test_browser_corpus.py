@@ -5,6 +5,7 @@ import importlib.util
 import json
 import random
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from PIL import Image
@@ -95,3 +96,26 @@ def test_a_photographed_monitor_holds_the_whole_screen():
     middle = photo.convert("L").crop((photo.width // 3, photo.height * 2 // 5, photo.width * 2 // 3,
                                       photo.height * 3 // 5))
     assert min(middle.getdata()) < 80 and max(middle.getdata()) > 180
+
+
+def test_the_clock_mix_draws_its_own_varieties_and_states_zones():
+    """GIVEN the clock mix WHEN captures are drawn and their pages made THEN its seeds split into tuning and test
+    apart from the other mixes, a page that states Beijing time shows its events at +08:00 with the notice or the
+    column header that says so, and such a page has no screen clock (a page's notice speaks for the page)."""
+    corpus = corpus_module()
+    clock = corpus.MIXES["clock"]
+    assert not set(clock["tuning"]) & set(clock["test"])
+    others = {s for mix, splits in corpus.MIXES.items() if mix != "clock" for seeds in splits.values() for s in seeds}
+    assert not (set(clock["tuning"]) | set(clock["test"])) & others
+    assert corpus.split_of(clock["test"][0]) == "test" and corpus.mix_of(clock["tuning"][0]) == "clock"
+    rng = random.Random(11)
+    caps = [corpus.draw_clock_capture(rng, i % 8 == 7) for i in range(60)]
+    assert {c.zone_cue for c in caps} >= {"notice", "header"} and any(c.clock_form == "zh12" for c in caps)
+    assert all(c.device != "desktop" for c in caps if c.zone_cue)
+    stated = next(c for c in caps if c.zone_cue in ("notice", "header") and c.device == "window")
+    truth = corpus.Truth()
+    page = corpus.desktop_html(stated, truth, rng)
+    assert "以下时间均为北京时间（UTC+8）" in page or "(GMT+8)" in page or "Beijing Time (GMT+8)" in page
+    events = [entry for kind, entry in truth.pending.values() if kind == "timestamps"]
+    assert events and all(e["value"].endswith("+08:00") and e["role"] == "event" for e in events)
+    assert corpus.clock_lines(datetime(2026, 3, 11, 14, 31), "zh", "zh12") == ("下午2:31", "2026/3/11")
