@@ -102,6 +102,7 @@ class OcrSettings:
     clock_min_score: float
     clock_garble: str
     clock_score_garble: float
+    clock_strip_lines: float
     clock_max_boxes: int
     clock_join_heights: float
     clock_pad_heights: float
@@ -109,6 +110,9 @@ class OcrSettings:
     clock_target_px: float
     clock_max_scale: float
     clock_vote_multipliers: tuple[float, ...]
+    clock_day_parts: tuple[str, ...]
+    clock_day_part_max_edits: int
+    clock_day_part_margin: int
     clock_pm: str
     clock_psm: int
     clock_time: str

@@ -2,31 +2,109 @@
 read of a taskbar clock."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PIL import Image
 
 from pipeline.reading import engine, ocr
 from pipeline.reading.settings import settings as ocr_settings
 from pipeline.reading.passes import clock
-from tests.reading.ocr_fakes import TSV_HEADER, install_fake_tesseract, canned_tsv_body, browser_screenshot
+from tests.reading.ocr_fakes import TSV_HEADER, install_fake_tesseract, canned_tsv_body, browser_screenshot, text_image
 
 
 @pytest.mark.parametrize("top", [580, 5])
-def test_clock_pass_runs_only_where_the_first_pass_saw_a_clock_piece_near_an_edge(tmp_path, monkeypatch, top):
-    """GIVEN a page where the first pass found only a number in the middle, and one where it found a time piece
-    near the bottom or the top edge WHEN OCR'd as screens THEN the first costs one Tesseract call; the second a clock
-    pass too: since no read shows a whole clock and its line holds more than the time, a read at every vote scale
-    in each language set; the edge's first-pass word gives way to the clock pass's first read."""
+def test_strips_are_read_only_where_the_first_pass_saw_no_whole_clock_at_an_edge(tmp_path, monkeypatch, top):
+    """GIVEN a page where the first pass found only a number in the middle, and one where it found a whole clock
+    (a time over a date) near the bottom or the top edge WHEN OCR'd as screens THEN the first costs the first pass
+    and a read of each edge strip (nothing clock-like there: no more); the second no strip read, the first pass and
+    two clock reads that agree, whose lines replace the first pass's pieces."""
     middle = install_fake_tesseract(tmp_path / "a", monkeypatch, canned_tsv_body("601234567890"))
     ocr.ocr_page(Image.new("RGB", (800, 600), "white"), 1, tmp_path / "p.png", timeout=10, screen=True)
-    assert middle.read_text().count(" tsv") == 1
+    assert middle.read_text().count(" tsv") == 1 + 2
     edge = "\n".join([f'echo "{TSV_HEADER}"',
-                      f'printf "%s\\n" "5\t1\t1\t1\t1\t1\t700\t{top}\t60\t15\t40.0\t오후2:31-$(basename $1 .png)"'])
+                      f'printf "%s\\n" "5\t1\t1\t1\t1\t1\t700\t{top - 20 if top > 300 else top}\t60\t12\t40.0\t오후2:31"',
+                      f'printf "%s\\n" "5\t1\t1\t2\t1\t1\t700\t{top if top > 300 else top + 20}\t80\t12\t40.0'
+                      f'\t2026-03-11-$(basename $1 .png)"'])
     log = install_fake_tesseract(tmp_path / "b", monkeypatch, edge)
     page, _ = ocr.ocr_page(Image.new("RGB", (800, 600), "white"), 1, tmp_path / "p1.png", timeout=10, screen=True)
-    sets = len(ocr_settings().clock_languages)  # kor+eng, kor, chi_sim+eng: the fake has them all
-    assert log.read_text().count(" tsv") == 1 + sets * len(ocr_settings().clock_vote_multipliers)
-    assert "오후2:31-p1-band" in page.text.splitlines() and "오후2:31-p1" not in page.text.splitlines()
+    assert log.read_text().count(" tsv") == 1 + 2
+    lines = page.text.splitlines()
+    assert "2026-03-11-p1-band" in lines and "2026-03-11-p1" not in lines
+
+
+def test_edge_strips_stand_in_for_a_clock_the_first_pass_did_not_see(monkeypatch):
+    """GIVEN first-pass words with a table row in a 1366x768 capture's middle and nothing at its edges, and strips
+    whose read shows a top taskbar's `8:17 PM` over `3/10/2026` WHEN the clock pass runs THEN both strips are read
+    once, the clock is read where the strip saw it, and its lines join the words on lines of their own."""
+    cfg = ocr_settings()
+    words = [engine.OcrWord("2026.03.06", 300, 700, 110, 24, 90.0, ("1", "1", "1")),
+             engine.OcrWord("16:56", 420, 700, 60, 24, 90.0, ("1", "1", "1"))]
+    asked, crops = [], []
+
+    def strips(gray, boxes, text_px, scale, work_png, timeout, cfg):
+        asked.append(boxes)
+        return [engine.OcrWord("8:17 PM", 2400, 6, 90, 20, 90.0, ("strip", "0", "1")),
+                engine.OcrWord("3/10/2026", 2390, 34, 110, 20, 90.0, ("strip", "0", "2"))]
+
+    def read(gray, crop, factor, work_png, timeout, cfg):
+        crops.append(crop)
+        return ["8:17 PM", "3/10/2026"]
+    monkeypatch.setattr(clock, "strip_words", strips)
+    monkeypatch.setattr(clock, "read_clock", read)
+    out = clock.reread_clock(words, Image.new("L", (1366, 768), 255), (2732, 1536), Path("/tmp/p.png"), 10, cfg)
+    assert len(asked) == 1 and [box[1] for box in asked[0]] == [0, 768 - round(cfg.clock_strip_lines * 12)]
+    assert len(crops) == 1 and crops[0][1] == 0 and crops[0][2] > 1250
+    assert [w.text for w in out if w.line[0] == "clock"] == ["8:17 PM", "3/10/2026"]
+
+
+def test_a_whole_clock_at_an_edge_costs_no_strip_read(monkeypatch):
+    """GIVEN first-pass words holding a taskbar's `오후 2:31` over `2026-03-11` at the bottom edge WHEN the clock
+    pass runs THEN no strip is read."""
+    words = [engine.OcrWord("오후", 2600, 1490, 30, 12, 90.0, ("1", "1", "1")),
+             engine.OcrWord("2:31", 2640, 1490, 40, 12, 90.0, ("1", "1", "1")),
+             engine.OcrWord("2026-03-11", 2600, 1512, 80, 12, 90.0, ("1", "1", "2"))]
+
+    def no_strips(*args, **kwargs):
+        raise AssertionError("a strip was read")
+    monkeypatch.setattr(clock, "strip_words", no_strips)
+    monkeypatch.setattr(clock, "read_clock", lambda *args: ["오후 2:31", "2026-03-11"])
+    out = clock.reread_clock(words, Image.new("L", (1366, 768), 255), (2732, 1536), Path("/tmp/p.png"), 10,
+                             ocr_settings())
+    assert [w.text for w in out if w.line[0] == "clock"] == ["오후 2:31", "2026-03-11"]
+
+
+def test_day_parts_read_one_stroke_off_are_mended_by_jamo():
+    """GIVEN ocr.toml's clock_day_parts_examples (a read line and the line the clock keeps) WHEN mended THEN each
+    gives its line: a day part one jamo off the nearest and three off the other is that part; two off is left."""
+    import tomllib
+    from pipeline.reading.settings import SETTINGS_FILE
+    examples = tomllib.loads(SETTINGS_FILE.read_text(encoding="utf-8"))["clock"]["clock_day_parts_examples"]
+    assert len(examples) >= 4
+    for read, kept in examples:
+        assert clock.mended_day_part(read, ocr_settings()) == kept, read
+
+
+def test_a_read_is_made_of_rows_by_geometry():
+    """GIVEN sparse-text words of a macOS menu bar that Tesseract put on two lines, though on one row, and a
+    taskbar's time over its date WHEN made into rows THEN the menu bar is one row, left to right, and the taskbar
+    two, top to bottom."""
+    def at(text, left, top, line):
+        return engine.OcrWord(text, left, top, 12 * len(text), 20, 90.0, ("1", str(line), "1"))
+    menu = [at("(토)", 160, 11, 2), at("오후", 210, 10, 2), at("8:48", 260, 12, 2), at("3월", 40, 10, 1),
+            at("14일", 90, 11, 1)]
+    assert clock.rows_of(menu) == ["3월 14일 (토) 오후 8:48"]
+    assert clock.rows_of([at("2026-03-05", 10, 40, 2), at("오후", 10, 10, 1), at("6:18", 60, 12, 1)]) == \
+        ["오후 6:18", "2026-03-05"]
+
+
+def test_the_crop_measures_its_own_text_height():
+    """GIVEN a crop holding a 12-px two-line clock the first pass read as one 58-px word WHEN its text height is
+    measured THEN it is about the clock's, not the word's; and a word's height stands where it is the lower."""
+    image = text_image(["22:05", "2026/3/6"], 12, width=120, gap=1.4).convert("L")
+    measured = clock.crop_text_px(image, (0, 0, image.width, image.height), 58.0, ocr_settings())
+    assert 6 <= measured <= 16
+    assert clock.crop_text_px(image, (0, 0, image.width, image.height), 5.0, ocr_settings()) == 5.0
 
 
 @pytest.mark.parametrize("reads, expected", [
@@ -44,6 +122,8 @@ def test_clock_pass_runs_only_where_the_first_pass_saw_a_clock_piece_near_an_edg
     # No whole time line anywhere: the first read stands, less its time whose 오전/오후 was not read.
     ([["LF 10:52", "2026-03-15"], ["2S 10:52", "2026-03-15"], ["LF 10:52"], []], ["2026-03-15"]),
     ([["오전 1225", "2026-03°12"], [], [], []], ["오전 1225", "2026-03°12"]),
+    # A whole read's clock is its time line and its date line: a stray `6` of the tray between them is no part.
+    ([["오후 6:18", "6", "2026-03-05"], ["오후 6:18", "2026-03-05"]], ["오후 6:18", "2026-03-05"]),
 ])
 def test_clock_is_the_whole_read_most_reads_agree_on(reads, expected):
     """GIVEN a clock's reads at several scales (canned) WHEN the clock is made of them THEN the whole read most
@@ -63,7 +143,7 @@ def test_clock_candidates_are_clock_pieces_near_the_top_or_bottom_edge():
     menu = [at("(수)", 1380, 2, 1), at("오후", 1430, 2, 1), at("8:24", 1480, 2, 1)]
     taskbar = [at("2:27", 1520, 872, 30)]
     found = clock.clock_candidates(rows + menu + taskbar, (1600, 900), ocr_settings())
-    assert [box[1] for box, _ in found] == [2, 872]
+    assert [c.box[1] for c in found] == [2, 872] and [c.whole for c in found] == [True, False]
 
 
 @pytest.mark.e2e
