@@ -83,7 +83,8 @@ def transcribe(src: Path, dst: Path, title_name: str) -> Transcript:
     if len(rows) > budgets["csv_rows"] or max((len(row) for row in rows), default=0) > budgets["csv_columns"]:
         raise FileProblem("too-large", f"the CSV has {len(rows):,} rows of up to {max(len(r) for r in rows):,} "
                           f"columns; evpack transcribes at most {budgets['csv_rows']:,} rows of "
-                          f"{budgets['csv_columns']:,} columns (budgets.csv_rows, budgets.csv_columns).", CSV_BUDGET_FIX)
+                          f"{budgets['csv_columns']:,} columns (budgets.csv_rows, budgets.csv_columns).",
+                          CSV_BUDGET_FIX)
     if not rows:
         raise FileProblem("unsupported-format", "the CSV has no rows: there is nothing to show reviewers.",
                           "export the messages again from Seller Center")
