@@ -120,25 +120,31 @@ def read_split(name: str, work: Path, cache: Path | None, profile: Profile,
     return found
 
 
-def report(name: str, found: dict[str, tuple[dict, dict]], varieties: list[str]) -> None:
+def report(name: str, found: dict[str, tuple[dict, dict]], varieties: list[str], columns: tuple[str, ...] = COLUMNS,
+           score=None, targets: dict | None = None) -> None:
+    """Print the split's numbers, in total and per value of each variety: `score(want, got)` gives a file's [hits,
+    total] per column (default `tally`)."""
+    score = score or tally
+    targets = targets or TARGETS
+
     def pooled(items) -> dict[str, list[int]]:
-        total = {k: [0, 0] for k in COLUMNS}
+        total = {k: [0, 0] for k in columns}
         for want, got in items:
-            for key, (hits, count) in tally(want, got).items():
+            for key, (hits, count) in score(want, got).items():
                 total[key][0] += hits
                 total[key][1] += count
         return total
 
     def row(label: str, counts: dict[str, list[int]], files: int) -> str:
-        cells = "".join(f"{counts[k][0] / counts[k][1]:>9.2f}" if counts[k][1] else f"{'-':>9}" for k in COLUMNS)
+        cells = "".join(f"{counts[k][0] / counts[k][1]:>9.2f}" if counts[k][1] else f"{'-':>9}" for k in columns)
         return f"{label:<28}{cells}{files:>7}"
 
     print(f"\n== {name} split ({len(found)} files)")
-    print(f"{'':<28}" + "".join(f"{k:>9}" for k in COLUMNS) + f"{'files':>7}")
+    print(f"{'':<28}" + "".join(f"{k:>9}" for k in columns) + f"{'files':>7}")
     everything = pooled(found.values())
     print(row("all", everything, len(found)))
-    print(f"{'hits':<28}" + "".join(f"{f'{h}/{t}':>9}" for h, t in (everything[k] for k in COLUMNS)))
-    print(f"{'target':<28}" + "".join(f"{TARGETS[k]:>9.2f}" for k in COLUMNS))
+    print(f"{'hits':<28}" + "".join(f"{f'{h}/{t}':>9}" for h, t in (everything[k] for k in columns)))
+    print(f"{'target':<28}" + "".join(f"{targets[k]:>9.2f}" for k in columns))
     for variety in varieties:
         values = sorted({str(want["variety"].get(variety, "-")) for want, _ in found.values()})
         for value in values:

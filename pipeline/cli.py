@@ -199,6 +199,9 @@ def cli():
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=PathParam(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the evpack.scan/1 JSON document.")
+@click.option("--now", metavar="T", callback=valid_now,
+              help="Fix 'now' (ISO 8601 with offset): a date printed without its year (a chat's 3月11日) is read "
+                   "as the latest such day up to it.")
 @ocr_jobs_option
 @common_options
 @handle_errors

@@ -7,7 +7,6 @@ apply: never a scan, a CSV transcript, a camera photo or a chat app.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from pipeline.context import Context
@@ -85,10 +84,13 @@ def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules
     turns = len(rules.turn.findall(reading.text))
     if turns >= signals["turns_min"]:
         add("message-thread", signals["turns"], f"{turns} lines open a buyer/seller turn")
-    chat_times = re.findall(signals["chat_time_pattern"], reading.text)
-    if len(chat_times) >= signals["chat_times_min"]:
-        add("chat-app", signals["chat_times"], f"{len(chat_times)} lines hold only a chat app's time "
-                                                f"({chat_times[0].strip()!r})")
+    chat_lines = [m.group(0).strip() for m in rules.chat_line.finditer(reading.text)]
+    if len(chat_lines) >= signals["chat_lines_min"]:
+        add("chat-app", signals["chat_lines"], f"{len(chat_lines)} lines hold only a chat app's time or read "
+                                               f"receipt ({chat_lines[0]!r})")
+    controls = hits(signals["chat_controls"], text)
+    if controls:
+        add("chat-app", signals["chat_controls_points"], f"a chat app's control ({controls[0]!r})")
     if order_id and order_id in text.squeezed:
         add("coupang-order", signals["order_id"], f"the claim's order number {order_id}")
     if web_signs:

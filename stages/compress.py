@@ -311,7 +311,7 @@ def reread_fields(path: Path, file_type: str, ctx: Context) -> Fields:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     plan = reader.plan_file(path.name, path, file_type, digest, ctx)
     reading = reader.assemble(plan, reader.read_jobs([plan], ctx.jobs)[0])
-    return reader.with_fields(reading, path.name, ctx.profile).fields
+    return reader.with_fields(reading, path.name, ctx.profile, ctx.now.date()).fields
 
 
 def too_large(upload: UploadFile, tried: tuple[str, ...], limit: int, state: PacketState, ctx: Context) -> Finding:

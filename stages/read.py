@@ -54,7 +54,7 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         reading = by_content.get(evidence.sha256)
         if reading is None:
             continue
-        readings[evidence.source] = reader.with_fields(reading, evidence.source, ctx.profile)
+        readings[evidence.source] = reader.with_fields(reading, evidence.source, ctx.profile, ctx.now.date())
         findings += [Finding("low-quality", ctx.profile.severity("low-quality"),
                              f"{page.warning}: its text could not be read, so its fields were not checked.",
                              f"replace page {page.index} with a sharper capture or the original PDF",

@@ -25,9 +25,11 @@ from pipeline.profile import Profile
 __all__ = ["extract_fields", "detect_languages", "validate_tracking", "extract_dates", "DateMention"]
 
 
-def extract_fields(pages: Sequence[PageReading], profile: Profile) -> Fields:
+def extract_fields(pages: Sequence[PageReading], profile: Profile, now: date | None = None) -> Fields:
     """Every field of a document's pages, each record carrying its page number (PageReading.index). A page with
-    nothing read (no text, no barcode) is passed over before any pattern is compiled: a blank page costs nothing."""
+    nothing read (no text, no barcode) is passed over before any pattern is compiled: a blank page costs nothing.
+    `now`: the day of the reading, the year of a date printed without one (3月11日 下午1:25) where the document
+    prints none."""
     pages = [page for page in pages if page.text or page.header_text or page.footer_text or page.barcodes
              or page.bar_reads]
     texts = [text for page in pages for text in (page.text, page.header_text, page.footer_text) if text]
@@ -39,7 +41,7 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile) -> Fields:
         urls += page_urls
         tracking += extract_tracking(page.text, page_urls, profile, page.index, page.barcodes,
                                      "text" if page.source == "text-layer" else "ocr")
-        timestamps += _page_timestamps(page, year, zone, local, today)
+        timestamps += _page_timestamps(page, year, zone, local, today, now)
         addresses += extract_addresses(page.text, page.index)
     return Fields(tracking_numbers=tuple(tracking), timestamps=tuple(timestamps), urls=tuple(urls),
                   korean_addresses=tuple(addresses))
@@ -91,14 +93,14 @@ def _bar_vote(page: PageReading, profile: Profile) -> Url | None:
 
 
 def _page_timestamps(page: PageReading, year: int | None, zone: Zone | None, local: bool,
-                     today: date | None) -> list[Timestamp]:
+                     today: date | None, now: date | None = None) -> list[Timestamp]:
     """The bands (taskbar clock, print header) are read on their own too: one record per value, a capture (the
     screen's clock, the print header or footer) where a band shows it. `zone` is the one the document states for
     its times, `local` whether it says they are local to each row's place, `today` the day a chat's 今天/昨天
-    counts from."""
+    counts from, `now` the day of the reading."""
     found: dict[str, Timestamp] = {}
     for text, band in ((page.text, False), (page.header_text, True), (page.footer_text, True)):
-        for stamp in extract_timestamps(text, page.index, year, zone, local, today):
+        for stamp in extract_timestamps(text, page.index, year, zone, local, today, now):
             known = found.setdefault(stamp.value, stamp)
             if band and known.role != "capture":
                 found[stamp.value] = replace(known, role="capture")

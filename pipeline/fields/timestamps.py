@@ -38,8 +38,10 @@ class Zone:
 class Form:
     name: str
     regex: re.Pattern
-    year_from: str       # "" (printed), "document" (the document's year), "relative" (a day before `today`)
+    year_from: str       # "" (printed), "document" (the document's year), "relative" (a day before `today`),
+    #                      "weekday" (the latest such weekday before `today`), "today" (`today` itself)
     role: str = "event"  # capture: the form is a screen's clock or a print header's time
+    min_per_text: int = 1  # read only where the text holds at least this many of the form (a chat's separators)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ def _expand(regex: str) -> str:
 
 @cache
 def _forms() -> tuple[Form, ...]:
-    return tuple(Form(f["name"], re.compile(_expand(f["regex"])), f.get("year", ""), f.get("role", "event"))
+    return tuple(Form(f["name"], re.compile(_expand(f["regex"])), f.get("year", ""), f.get("role", "event"),
+                      f.get("min_per_text", 1))
                  for f in patterns()["timestamps"]["forms"])
 
 
@@ -182,17 +185,28 @@ def _hour(groups: dict) -> int:
     return (hour % 12) + (12 if is_pm else 0)
 
 
-def _build(groups: dict, form: Form, default_year: int | None, zone: tzinfo, today: date | None) -> datetime | None:
-    if form.year_from == "relative":
+def _build(groups: dict, form: Form, default_year: int | None, zone: tzinfo, today: date | None,
+           now: date | None = None) -> datetime | None:
+    if form.year_from in ("relative", "weekday", "today"):
         if today is None:
             return None  # 昨天 of no known day
-        day = today - timedelta(days=patterns()["timestamps"]["relative_days"][groups["rel"]])
+        if form.year_from == "relative":
+            back = patterns()["timestamps"]["relative_days"][groups["rel"]]
+        elif form.year_from == "weekday":
+            name = re.sub(r"\s", "", groups["wd"])
+            weekday = next(i for i, names in enumerate(patterns()["timestamps"]["weekdays"]) if name in names)
+            back = (today.weekday() - weekday) % 7 or 7
+        else:
+            back = 0
+        day = today - timedelta(days=back)
         year, month, day = day.year, day.month, day.day
     else:
+        month, day = _day_month(groups, form.name)
         year = default_year if form.year_from == "document" else _year(groups["y"])
+        if year is None and form.year_from == "document" and now is not None:
+            year = now.year if (month, day) <= (now.month, now.day) else now.year - 1  # the latest such day
         if year is None:
             return None
-        month, day = _day_month(groups, form.name)
     try:
         return datetime(year, month, day, _hour(groups), int(groups["mi"]), int(groups.get("s") or 0), tzinfo=zone)
     except ValueError:
@@ -222,36 +236,45 @@ def _printed(text: str) -> str:
 
 
 @cache
-def _day_header() -> tuple[tuple[re.Pattern, ...], re.Pattern, Form]:
+def _day_header() -> tuple[tuple[re.Pattern, ...], tuple[re.Pattern, ...], Form]:
     rules = patterns()["timestamps"]["day_headers"]
     headers = (rules["header"].replace("<<date>>", f"(?:{date})") for date in patterns()["dates"]["forms"])
     return (tuple(re.compile(_expand(header), re.MULTILINE) for header in headers),
-            re.compile(_expand(rules["row"]), re.MULTILINE), Form("day-header-rows", re.compile(""), ""))
+            tuple(re.compile(_expand(row), re.MULTILINE) for row in (rules["row"], rules["bubble_row"])),
+            Form("day-header-rows", re.compile(""), ""))
 
 
 def _day_rows(text: str) -> Iterable[tuple[int, int, dict]]:
-    """(start, end, groups) of every line that starts with a time under a line holding only a date of any [dates]
-    form (a day header over its rows, patterns.toml [timestamps.day_headers]); the groups hold the header's date and
-    the row's time."""
-    forms, row, _ = _day_header()
+    """(start, end, groups) of every row under a line holding only a date of any [dates] form (a day header over
+    its rows, patterns.toml [timestamps.day_headers]): a line that starts with a time, or a time with its day part
+    anywhere on a line (a chat bubble's); the groups hold the header's date and the row's time."""
+    forms, rows, _ = _day_header()
     headers = sorted((m for form in forms for m in form.finditer(text)), key=lambda m: m.start())
     for this, following in zip(headers, headers[1:] + [None]):
         until = following.start() if following else len(text)
         date = {k: v for k, v in this.groupdict().items() if k in ("y", "mo", "d", "mon") and v is not None}
-        for match in row.finditer(text, this.end(), until):
-            yield match.start(), match.end(), {**match.groupdict(), **date}
+        taken = -1
+        for match in sorted((m for row in rows for m in row.finditer(text, this.end(), until)),
+                            key=lambda m: m.start()):
+            if match.start() >= taken:
+                taken = match.end()
+                yield match.start(), match.end(), {**match.groupdict(), **date}
 
 
 def extract_timestamps(text: str, page: int, default_year: int | None, stated: Zone | None = None,
-                       local: bool = False, today: date | None = None) -> list[Timestamp]:
+                       local: bool = False, today: date | None = None, now: date | None = None) -> list[Timestamp]:
     """Timestamps in text order. Overlapping readings: the leftmost wins, then the more specific form, then a day
-    header's row. `stated` is the zone the page states, `local` whether it says its times are local to each row's
-    place, `today` the day a 今天/昨天 counts from (`latest_date`). Each carries its form's role (capture for a
-    clock's or a print header's form, else event)."""
+    header's row (which outranks the forms read on `today`). `stated` is the zone the page states, `local` whether
+    it says its times are local to each row's place, `today` the day a 今天/昨天 counts from (`latest_date`), `now`
+    the day of the reading: a date printed without its year, in a document that prints no year, is the latest such
+    day up to `now`. Each carries its form's role (capture for a clock's or a print header's form, else event)."""
     rows_form = _day_header()[2]
-    matches = sorted([(m.start(), order, m.end(), m.groupdict(), form) for order, form in enumerate(_forms())
-                      for m in form.regex.finditer(text)]
-                     + [(start, len(_forms()), end, groups, rows_form) for start, end, groups in _day_rows(text)],
+    forms = _forms()
+    rows_order = next((i - 0.5 for i, form in enumerate(forms) if form.year_from == "today"), len(forms))
+    found_by_form = [(order, form, list(form.regex.finditer(text))) for order, form in enumerate(forms)]
+    matches = sorted([(m.start(), order, m.end(), m.groupdict(), form) for order, form, found in found_by_form
+                      if len(found) >= form.min_per_text for m in found]
+                     + [(start, rows_order, end, groups, rows_form) for start, end, groups in _day_rows(text)],
                      key=lambda item: item[:2])
     taken_until = -1
     found = []
@@ -263,7 +286,7 @@ def extract_timestamps(text: str, page: int, default_year: int | None, stated: Z
         if groups.get("zone"):
             zone = _named_offset("Z") if groups["zone"] == "Z" else _numeric_offset(groups["zone"])
         zone = zone or (_place_zone(text, start) if local else None) or stated or default_zone()
-        moment = _build(groups, form, default_year, zone.info, today)
+        moment = _build(groups, form, default_year, zone.info, today, now)
         if moment:
             found.append(Timestamp(text=_printed(text[start:end]), value=moment.isoformat(), page=page,
                                    zone=zone.name, role=form.role))

@@ -371,7 +371,11 @@ def _carrier_mentions(text: str) -> list[tuple[int, str]]:
 def _labelled(text: str, mentions: list[tuple[int, str]]) -> list[_Candidate]:
     max_gap = patterns()["tracking"]["max_gap_chars"]
     found = []
-    for label in _label_regex(patterns()["tracking"]["label_fuzzy_syllables"]).finditer(_without_urls(text)):
+    plain = _without_urls(text)
+    stops = [(m.start(), m.end()) for m in _stop_regex().finditer(plain)]
+    for label in _label_regex(patterns()["tracking"]["label_fuzzy_syllables"]).finditer(plain):
+        if any(start <= label.start() and label.end() <= end for start, end in stops):
+            continue  # the tail of another number's label (单号 in 订单号) labels nothing
         # A label read further off labels only a number that a check digit verifies.
         verified_only = not _label_regex().fullmatch(label.group())
         line_start, line_end = _line_bounds(text, label.start())

@@ -32,6 +32,7 @@ class KindRules:
     languages: dict
     chrome_pattern: str             # <<common_tlds>> stands for the profile's common top-level domains
     turn: re.Pattern                # a line that opens a conversation turn (구매자, seller ...)
+    chat_line: re.Pattern           # a line holding only a chat app's time separator or read receipt
     url_kinds: tuple["UrlKind", ...]
 
     def label(self, kind: str) -> str:
@@ -66,6 +67,8 @@ def load_kind_rules(path: Path = KINDS_FILE) -> KindRules:
                          signals=data["signals"], web=data["web"], languages=data["languages"],
                          chrome_pattern=re.compile(data["web"]["chrome_pattern"]).pattern,
                          turn=re.compile(data["signals"]["turn_pattern"]),
+                         chat_line=re.compile(r"(?m)^[^\S\n]*(?:" + "|".join(
+                             f"(?:{form})" for form in data["signals"]["chat_line_forms"]) + r")[^\S\n]*$"),
                          url_kinds=tuple(UrlKind(re.compile(u["pattern"]), u["kind"], int(u["points"]), u["why"])
                                          for u in data.get("url_kinds", ())))
     except (KeyError, re.error) as exc:

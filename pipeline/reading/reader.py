@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -110,7 +111,7 @@ def read_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Conte
     """Everything read from one usable file, in this process. Raises FileProblem when the file cannot be opened,
     MissingDependencyError when a page needs OCR and Tesseract is missing; a page that fails carries a warning."""
     plan = plan_file(source, path, usable_type, sha256, ctx)
-    return with_fields(assemble(plan, read_jobs([plan], 1)[0]), source, ctx.profile)
+    return with_fields(assemble(plan, read_jobs([plan], 1)[0]), source, ctx.profile, ctx.now.date())
 
 
 def plan_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Context) -> FilePlan:
@@ -393,8 +394,9 @@ def assemble(plan: FilePlan, results: Sequence[PageResult]) -> Reading:
                    image_height=plan.image_height)
 
 
-def with_fields(reading: Reading, source: str, profile: Profile) -> Reading:
+def with_fields(reading: Reading, source: str, profile: Profile, now: date | None = None) -> Reading:
     """The reading under `source` with its fields and languages extracted (cheap, so never cached: a new
-    fields extractor or rules profile never meets stale fields)."""
-    return replace(reading, source=source, fields=extract_fields(reading.pages, profile),
+    fields extractor or rules profile never meets stale fields). `now`: the day of the reading (a yearless date's
+    year where the document prints none)."""
+    return replace(reading, source=source, fields=extract_fields(reading.pages, profile, now),
                    languages=tuple(detect_languages(reading.text, profile)))

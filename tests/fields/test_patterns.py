@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -44,9 +45,12 @@ def _examples() -> list:
             example=lambda c, carrier=carrier: (c["value"], carrier))
     stamps = examples("timestamps")
     add("timestamps", "timestamps.reject", stamps["reject"])
+    with_now = (lambda c: (c["text"], c["now"]) if "now" in c else c["text"])  # the day of the reading
     for form, of_form in stamps["forms"].items():
-        add("timestamps", f"timestamps.{form}", of_form.get("match", {}), expect=lambda c: [c["expect"]])
-        add("timestamps", f"timestamps.{form}.reject", of_form.get("reject", {}))
+        add("timestamps", f"timestamps.{form}", of_form.get("match", {}),
+            expect=lambda c: c["expect"] if isinstance(c["expect"], list) else [c["expect"]],
+            example=with_now)
+        add("timestamps", f"timestamps.{form}.reject", of_form.get("reject", {}), example=with_now)
     for verdict in ("match", "reject"):
         add("timestamps", f"timestamps.day_headers.{verdict}", stamps["day_headers"][verdict])
     for where in ("stated_zones", "local_times"):
@@ -91,7 +95,9 @@ def _read(kind: str, example, profile: Profile):
     if kind == "bar":  # one read of an address bar, the header naming no known host
         return [u.value for u in extract_fields([PageReading(index=1, text="", source="ocr", bar_reads=(example,))],
                                                 profile).urls]
-    fields = extract_fields([PageReading(index=1, text=example, source="ocr")], profile)
+    example, now = example if isinstance(example, tuple) else (example, None)
+    fields = extract_fields([PageReading(index=1, text=example, source="ocr")], profile,
+                            date.fromisoformat(now) if now else None)
     if kind == "zoned":  # the timestamps' values, and the zone of the first (the page's stated or default zone)
         return [t.value for t in fields.timestamps], fields.timestamps[0].zone
     return {"tracking": [t.value for t in fields.tracking_numbers],
