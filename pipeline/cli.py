@@ -117,7 +117,8 @@ def make_context(opts: dict, workdir: Path) -> Context:
     return Context(profile=profile, workdir=workdir, now=parse_now(opts.get("now")),
                    cache_dir=cache, jobs=opts.get("jobs") or 1, ocr_timeout=opts.get("ocr_timeout") or 120.0,
                    ledger_path=Path(ledger) if ledger else default_ledger_path(),
-                   lang=resolve_lang(opts.get("lang")), seller_zone=opts.get("zone"))
+                   lang=resolve_lang(opts.get("lang")), seller_zone=opts.get("zone"),
+                   verify=opts.get("verify") or "boxes")
 
 
 def resolve_lang(lang: str | None) -> str:
@@ -185,6 +186,10 @@ def jobs_option(help_text: str):
 
 
 ocr_jobs_option = jobs_option("Worker processes for OCR.")
+verify_option = click.option(
+    "--verify", type=click.Choice(["boxes", "full"]), default="boxes", show_default=True,
+    help="After a lossy compression step, prove each value still legible where it was read (boxes), or read every "
+         "page that carried one again whole (full).")
 now_option = click.option("--now", metavar="T", callback=valid_now,
                           help="Fix 'now' (ISO 8601 with offset) for deadline rules: reproducible runs, "
                                "what-if checks.")
@@ -255,6 +260,7 @@ def check(packets, fmt, strict, **opts):
               help="Output folder; the bundle goes to OUT/<claim_id>/.")
 @now_option
 @ocr_jobs_option
+@verify_option
 @common_options
 @handle_errors
 def build(packet, out, **opts):
@@ -280,6 +286,7 @@ def build(packet, out, **opts):
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: a process pool on this machine; dask: a Dask distributed cluster.")
 @click.option("--scheduler", metavar="ADDR", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@verify_option
 @common_options
 @handle_errors
 def batch(root, out, jobs, executor, scheduler, **opts):

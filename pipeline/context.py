@@ -41,6 +41,7 @@ class Context:
     lang: str = "en"                   # language of messages: en | ko | zh_Hans
     seller_zone: str | None = None     # IANA zone for showing deadlines; None: the profile's seller_zone
     ocr_settings: OcrSettings | None = None  # how pages are read; None: ocr.toml's with the profile's TLDs
+    verify: str = "boxes"              # legibility after a lossy step: boxes (where the values were read) | full
 
     @property
     def ocr(self) -> OcrSettings:

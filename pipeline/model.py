@@ -173,6 +173,19 @@ class Barcode:
 
 
 @dataclass(frozen=True)
+class TextLine:
+    """One line of a page's OCR text and where it stands on the page image: [x0, y0, x1, y1] in the pixels of the
+    image that was read (PageReading.width x height)."""
+
+    text: str
+    box: tuple[int, int, int, int]
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> "TextLine":
+        return cls(data["text"], tuple(data["box"]))
+
+
+@dataclass(frozen=True)
 class PageReading:
     index: int                     # 1-based
     text: str
@@ -186,6 +199,8 @@ class PageReading:
     footer_text: str = ""          # text of the bottom band (taskbar clock, print footer)
     bar_reads: tuple[str, ...] = ()  # the address bar read at several scales, the consensus (in header_text) first
     barcodes: tuple[Barcode, ...] = ()  # every barcode decoded on the page (pipeline/reading/barcodes.py)
+    lines: tuple[TextLine, ...] = ()  # the OCR lines with their boxes on the page image; () for a text layer, or
+                                      # where the text was read on a turned or warped copy of the page
     warning: str = ""              # e.g. "OCR timed out after 60 s"
 
 

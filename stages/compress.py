@@ -4,12 +4,14 @@ Files under the limit are left byte for byte. Over it, steps run mildest first: 
 palette, PDF clean-up), then for screenshots a 256-colour palette, then JPEG quality steps, then scale steps.
 A step is kept only if it is smaller. Each step is first forecast cheaply (image strips, a few sample page images,
 or a lower bound) and skipped when sure to miss the budget, so walking the ladder costs about one full encode.
-After any lossy step the file is read again (only the pages that carried fields, on ctx.jobs processes) and must
-still show the same sure tracking numbers (see `sure_number`), timestamps and URLs; otherwise the next step is tried.
-For a PDF those pages are re-encoded on their own and read while the pass over every page runs beside them; the
-pass's output is kept without a second read when its field pages came out byte for byte as the probe's. Never JBIG2
-or any symbol substitution: it turns a 6 into an 8. The steps are data (pipeline/output/bundle.toml); the limits come
-from the rules profile.
+After any lossy step the file must still show the same sure tracking numbers (see `sure_number`), timestamps and
+URLs, or the next step is tried. A value is proven, in turn, by its page's images left byte for byte as they were,
+by the box it was read from read again alone (pipeline/reading/recheck.py: its barcode decoded again, or its line
+OCR'd in a crop), else by its page read whole (ctx.verify "full": every field page read whole, on ctx.jobs
+processes). For a PDF the field pages are re-encoded on their own and proven while the pass over every page runs
+beside them; the pass's output is kept without a second proof when its field pages came out byte for byte as the
+probe's. Never JBIG2 or any symbol substitution: it turns a 6 into an 8. The steps are data
+(pipeline/output/bundle.toml); the limits come from the rules profile.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from pipeline.output import pdfops
 from pipeline.output.bundle_settings import bundle_settings, optional_limit
 from pipeline.context import Context
 from pipeline.fields.tracking import REASONED_CONTEXTS
-from pipeline.model import Fields, Finding, PacketState, TrackingNumber, UploadFile
+from pipeline.model import Fields, Finding, PacketState, Timestamp, TrackingNumber, UploadFile, Url
 from pipeline.output.layout import EXTENSIONS
 
 
@@ -104,6 +106,7 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
     base, best_size = upload.path, upload.size
     stem = upload.name.rsplit(".", 1)[0]
     field_pages = sorted({page for pages in expected.values() for page in pages})
+    spots = value_spots(upload.name, state) if ctx.verify == "boxes" else {}
     probes = FieldPageProbe(field_pages, folder / f"{stem}.{budget}")
     for number, step in enumerate(steps(upload, state, ctx, settings, folder / stem), 1):
         out = folder / f"{stem}.{budget}.{number}.{EXTENSIONS[step.type]}"
@@ -121,7 +124,8 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
             probe = probes.encoded(base, step, number)
             with ThreadPoolExecutor(max_workers=1) as beside:
                 full_pass = beside.submit(step.encode, base, out)
-                lost = not_read(expected, probe, "pdf", ctx)
+                lost = lost_fields(expected, probe, "pdf", ctx, folder, spots, upload.path,
+                                   {page: index for index, page in enumerate(field_pages, 1)})
                 full_pass.result()  # joined either way: no worker outlives the step
             if lost:
                 out.unlink(missing_ok=True)
@@ -143,7 +147,7 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
             continue
         # Proven: the field pages came out of the full pass byte for byte as in the probe that was read.
         if (step.lossy and (proven is None or proven != pdfops.page_image_digests(out, field_pages))
-                and (lost := lost_fields(expected, out, step.type, ctx, folder))):
+                and (lost := lost_fields(expected, out, step.type, ctx, folder, spots, upload.path))):
             tried.append(f"{step.label}: {size:,} bytes, but {', '.join(sorted(lost))} no longer read")
             continue
         name = f"{stem}.{EXTENSIONS[step.type]}"
@@ -263,13 +267,38 @@ def field_values(fields: Fields, numbers: Callable[[TrackingNumber], bool] = lam
                  ) -> Iterator[tuple[str, int]]:
     """Tracking numbers (those `numbers` accepts), timestamps and URLs, each with its page. After re-encoding all
     numbers count as found: a number taken from a label before may stand on a line of its own after."""
+    for label, page, _ in field_items(fields, numbers):
+        yield label, page
+
+
+def field_items(fields: Fields, numbers: Callable[[TrackingNumber], bool] = lambda number: True
+                ) -> Iterator[tuple[str, int, TrackingNumber | Timestamp | Url]]:
+    """field_values with each value's record."""
     for t in fields.tracking_numbers:
         if numbers(t):
-            yield f"tracking number {t.value}", t.page
+            yield f"tracking number {t.value}", t.page, t
     for s in fields.timestamps:
-        yield f"timestamp {s.value}", s.page
+        yield f"timestamp {s.value}", s.page, s
     for u in fields.urls:
-        yield f"URL {u.value}", u.page
+        yield f"URL {u.value}", u.page, u
+
+
+def value_spots(upload_name: str, state: PacketState) -> dict[str, dict[int, "recheck.Spot"]]:
+    """Where each value that must survive was read, by upload page: the box of its line or barcode on the source
+    page (pipeline/reading/recheck.py). A value without a spot on a page is proven there by reading it whole."""
+    from pipeline.reading import recheck
+    claimed = state.claim.tracking_number if state.claim else None
+    spots: dict[str, dict[int, recheck.Spot]] = {}
+    for placement in state.placements:
+        reading = state.readings.get(placement.source)
+        if placement.upload != upload_name or reading is None or placement.source_page > len(reading.pages):
+            continue
+        page = reading.pages[placement.source_page - 1]
+        for label, number, field in field_items(reading.fields, lambda n: sure_number(n, claimed)):
+            place = recheck.spot(page, field) if number == placement.source_page else None
+            if place is not None:
+                spots.setdefault(label, {}).setdefault(placement.upload_page, place)
+    return spots
 
 
 class FieldPageProbe:
@@ -288,15 +317,91 @@ class FieldPageProbe:
         return out
 
 
-def lost_fields(expected: dict[str, set[int]], path: Path, file_type: str, ctx: Context, folder: Path) -> set[str]:
-    """The expected values the re-encoded file no longer shows. Only pages that carried fields are re-read."""
+def lost_fields(expected: dict[str, set[int]], path: Path, file_type: str, ctx: Context, folder: Path,
+                spots: dict[str, dict[int, "recheck.Spot"]] | None = None, original: Path | None = None,
+                pages: dict[int, int] | None = None) -> set[str]:
+    """The expected values the re-encoded file `path` no longer shows; `pages` maps an upload page to its page in
+    `path` (default: the same). With ctx.verify "boxes" a value is proven, in turn, by a page of `path` that shows
+    it whose images are the `original` upload page's byte for byte (PDF), by one of its `spots` read again alone,
+    else by reading the pages left whole; with "full" by reading whole every page that showed one. Only pages that
+    carried fields are ever read."""
     if not expected:
         return set()
-    if file_type == "pdf":
+    where = pages or {page: page for shown in expected.values() for page in shown}
+    left = dict(expected)
+    if ctx.verify == "boxes" and file_type == "pdf" and original is not None:
+        same = unchanged_pages(original, path, where, sorted({p for shown in left.values() for p in shown}))
+        left = {value: shown for value, shown in left.items() if not shown & same}
+    if spots and ctx.verify == "boxes":
+        proven = proven_at_spots(spots, left, path, file_type, where, ctx, folder)
+        left = {value: shown for value, shown in left.items() if value not in proven}
+    if not left:
+        return set()
+    needed = sorted({where[page] for shown in left.values() for page in shown})
+    if file_type == "pdf" and needed != list(range(1, pdfops.page_count(path) + 1)):
         subset = folder / f"{path.stem}.reread.pdf"
-        pdfops.extract_pages(path, subset, sorted({page for pages in expected.values() for page in pages}))
+        pdfops.extract_pages(path, subset, needed)
         path = subset
-    return not_read(expected, path, file_type, ctx)
+    return not_read(left, path, file_type, ctx)
+
+
+def unchanged_pages(original: Path, path: Path, where: dict[int, int], pages: list[int]) -> set[int]:
+    """The upload `pages` whose images in `path` (at where[page]) are the original's byte for byte: the same
+    pixels, so the same values, with no reading at all. A page without images (a text layer) is not counted."""
+    before = pdfops.page_image_digests(original, pages)
+    after = pdfops.page_image_digests(path, [where[page] for page in pages])
+    return {page for page, old, new in zip(pages, before, after) if old and old == new}
+
+
+def proven_at_spots(spots: dict[str, dict[int, "recheck.Spot"]], left: dict[str, set[int]], path: Path,
+                    file_type: str, where: dict[int, int], ctx: Context, folder: Path) -> set[str]:
+    """The values of `left` that one of their pages of `path` still shows where it was read (recheck.shows)."""
+    by_page: dict[int, list[str]] = {}
+    for value, shown in left.items():
+        for page in sorted(shown & set(spots.get(value, {}))):
+            by_page.setdefault(page, []).append(value)
+    proven: set[str] = set()
+    for page, values in sorted(by_page.items()):
+        waiting = {value: spots[value][page] for value in values if value not in proven}
+        if waiting:
+            proven |= proven_on_page(path, file_type, where[page], waiting, ctx, folder / f"{path.stem}.spot.png")
+    return proven
+
+
+def proven_on_page(path: Path, file_type: str, index: int, spots: dict[str, "recheck.Spot"], ctx: Context,
+                   scratch: Path) -> set[str]:
+    """The values whose spots page `index` of `path` still shows. A PDF page is rendered only where each spot is (at
+    the resolution its source was read at: a whole 300-dpi page took 0.2-0.6 s to render, a line's region 0.03-0.1 s),
+    an image decoded once. A page that cannot be decoded proves nothing (it is read whole, and reported there)."""
+    import pypdfium2 as pdfium
+
+    from pipeline.reading import reader, recheck
+    try:
+        if file_type != "pdf":
+            with imageops.open_upright(path) as image:
+                image.load()
+                return {value for value, place in spots.items()
+                        if recheck.still_shows(image, place, ctx.ocr_timeout, scratch)}
+        pdf = pdfium.PdfDocument(path)
+        try:
+            page = pdf[index - 1]
+            width, height = page.get_size()
+            found = set()
+            for value, place in spots.items():
+                scale = place.size[0] / width
+                size = (round(width * scale), round(height * scale))
+                box = recheck.region(place, size) if page.get_rotation() == 0 else None
+                if box is None:
+                    continue
+                cut = (box[0] / scale, height - box[3] / scale, width - box[2] / scale, box[1] / scale)
+                crop = page.render(scale=scale, grayscale=True, crop=cut).to_pil()
+                if recheck.shows(crop, place, recheck.line_height(place, size), ctx.ocr_timeout, scratch):
+                    found.add(value)
+            return found
+        finally:
+            pdf.close()
+    except reader.PAGE_FAILURES:
+        return set()
 
 
 def not_read(expected: dict[str, set[int]], path: Path, file_type: str, ctx: Context) -> set[str]:

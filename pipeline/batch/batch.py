@@ -187,7 +187,8 @@ def output_name(state: PacketState, rel: str) -> str:
 
 def packet_fingerprint(packet: Path, state: PacketState, ctx: Context) -> str:
     """sha256 over everything a bundle depends on: claim.toml, every input's content, the rules profile, evpack's
-    version, the zone deadlines are shown in, the ledger's answer for the claim, and --now as far as it matters.
+    version, the zone deadlines are shown in, how legibility is proven (--verify), the ledger's answer for the claim,
+    and --now as far as it matters.
 
     --now matters while the window is open only as "open": a re-run a minute later reuses the bundle. In the last
     day and after the deadline the findings quote the time left, so there the exact now counts.
@@ -203,7 +204,7 @@ def packet_fingerprint(packet: Path, state: PacketState, ctx: Context) -> str:
          "claim.toml", sha256(manifest) if manifest.is_file() else "missing")
     for source in state.inputs:
         feed("input", source, sha256(packet / source) if (packet / source).is_file() else "unreadable")
-    feed("profile", ctx.profile.name, sha256(ctx.profile.path), "zone", ctx.display_zone)
+    feed("profile", ctx.profile.name, sha256(ctx.profile.path), "zone", ctx.display_zone, "verify", ctx.verify)
     if state.claim:
         feed("submitted", ledger_state(ctx.ledger_path, state.claim.claim_id))
         feed("now", now_as_it_matters(state.claim.paid_out_at, ctx))

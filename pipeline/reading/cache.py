@@ -23,9 +23,10 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from pipeline.model import Barcode, Fields, PageReading, Reading
+from pipeline.model import Barcode, Fields, PageReading, Reading, TextLine
 
-SCHEMA = "evpack.read-cache/3"  # 2: pages carry their barcodes; 3: each entry carries its keyed digest (mac)
+SCHEMA = "evpack.read-cache/4"  # 2: pages carry their barcodes; 3: each entry carries its keyed digest (mac);
+#                                 4: OCR pages carry their lines with boxes
 KEY_FILE = "key"
 KEY_BYTES = 32
 
@@ -99,7 +100,9 @@ class ReadCache:
             return Reading(source=data["source"], sha256=sha256,
                            pages=tuple(PageReading(**{**page, "bar_reads": tuple(page.get("bar_reads", ())),
                                                       "barcodes": tuple(Barcode.from_json(code)
-                                                                        for code in page.get("barcodes", ()))})
+                                                                        for code in page.get("barcodes", ())),
+                                                      "lines": tuple(TextLine.from_json(line)
+                                                                     for line in page.get("lines", ()))})
                                        for page in data["pages"]), fields=Fields(),
                            languages=(), engine=data["engine"], qr_codes=tuple(data["qr_codes"]),
                            image_width=data["image_width"], image_height=data["image_height"])

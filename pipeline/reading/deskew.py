@@ -78,13 +78,19 @@ def deskewed(image: Image.Image, cfg: DeskewSettings | None = None) -> Image.Ima
     Same size (no expand): a scan's content was turned inside the scanner's frame, so turning it back returns it to
     where it lay on the paper; only the scanner's fill corners move, and they are refilled with paper.
     """
+    return turned_upright(image, cfg)[0]
+
+
+def turned_upright(image: Image.Image, cfg: DeskewSettings | None = None) -> tuple[Image.Image, float]:
+    """deskewed(image), and the degrees it was turned clockwise by (Image.rotate(-degrees)); 0.0 for `image`
+    itself."""
     cfg = cfg or settings()
     visible = imageops.visible_rgb(image)
     angle = skew_angle(np.asarray(visible.convert("L") if visible.mode != "L" else visible), cfg)
     if angle is None or abs(angle) < cfg.min_angle_degrees:
-        return image
+        return image, 0.0
     return visible.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=False,
-                          fillcolor=_paper_colour(visible, cfg))
+                          fillcolor=_paper_colour(visible, cfg)), angle
 
 
 def _working_copy(gray: np.ndarray, max_side: int) -> np.ndarray:

@@ -19,6 +19,7 @@ from pipeline.model import PageReading
 from pipeline.output import imageops
 from pipeline.reading import tesseract
 from pipeline.reading.engine import band_text, lines_of
+from pipeline.reading.recheck import page_lines
 from pipeline.reading.passes.address_bar import reread_address_bar
 from pipeline.reading.passes.clock import reread_clock
 from pipeline.reading.passes.korean import reread_as_korean
@@ -85,4 +86,5 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
     header, footer = band_text(lines, copy.height, cfg.header_fraction, cfg.footer_fraction)
     return replace(page, text="\n".join(line.text for line in lines), source="ocr",
                    confidence=None if confidence is None else round(confidence, 1),
-                   header_text=header, footer_text=footer, bar_reads=bar_reads), languages
+                   header_text=header, footer_text=footer, bar_reads=bar_reads,
+                   lines=page_lines(lines, copy.width / image.width)), languages

@@ -20,7 +20,7 @@ from PIL import Image, UnidentifiedImageError
 
 from pipeline.batch import executors
 from pipeline.output import imageops
-from pipeline.reading import barcodes, tesseract
+from pipeline.reading import barcodes, recheck, tesseract
 from pipeline.reading.settings import OcrSettings, settings as ocr_settings
 from pipeline.context import Context
 from pipeline.errors import FileProblem, MissingDependencyError, OcrFailed, OcrTimeout
@@ -337,11 +337,17 @@ def _read_page(job: PageJob) -> PageResult:
         # A screenshot's bars stand upright; a photo's or a scan's may lie turned (barcodes.toml).
         screenshot = job.usable_type == "png" and job.pixels <= barcodes.settings().screen_max_pixels
         symbols = barcodes.read(image, flat, turned=not screenshot)
-        upright = deskew.deskewed(image) if scan else image if screenshot or flat is not None else \
-            barcodes.straightened(image, symbols)
+        if scan:
+            upright, turned = deskew.turned_upright(image)
+        elif screenshot or flat is not None:
+            upright, turned = image, 0.0
+        else:
+            upright, turned = barcodes.straightened(image, symbols), barcodes.tilt(symbols) or 0.0
         page, languages = ocr.ocr_page(upright, job.index, job.work_png, job.timeout,
                                        page_psm(job.usable_type, upright.size, job.cfg), screen=not scan,
                                        unrule=scan or is_document_photo(job, upright.size), cfg=job.cfg)
+        # The lines were boxed on the copy read; turned back, their boxes stand on the page image (recheck.py).
+        page = replace(page, lines=recheck.unturned(page.lines, turned, image.size, upright.size))
         if flat is not None and page.source == "ocr":
             page = with_flat_read(page, flat, job, languages)
     return PageResult(replace(page, barcodes=symbols), languages if page.source == "ocr" else "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from pipeline.model import (
     Fields,
     PacketState,
     PagePlacement,
+    PageReading,
     Reading,
+    TextLine,
     Timestamp,
     TrackingNumber,
     UploadFile,
@@ -474,3 +477,115 @@ def test_field_pages_are_probed_beside_the_full_pass_and_not_read_twice(tmp_path
                    if re.fullmatch(r"02-delivery-proof\.\d+\.\d+\.pdf", p.name)]
     assert passes_left == [out.path]  # the refused encoding's full pass was dropped
     assert any("pages 3 re-encoded first, but tracking number" in line for line in state.log)
+
+
+# ---- legibility proven where the values were read (pipeline/reading/recheck.py) ----------------------------------
+
+def label_photo_state(tmp_path: Path) -> PacketState:
+    """A 1200 x 1600 photo over the limit whose label line, read by OCR with its box, shows the tracking number."""
+    path = noisy_photo(tmp_path / "p.png", (1200, 1600), noise=40, label_px=48)
+    text = f"CJ {TRACKING[:4]} {TRACKING[4:8]} {TRACKING[8:]}"
+    font = ImageFont.truetype(FONT, 48)
+    box = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((1200 // 5, 1600 // 2), text, font=font)
+    page = PageReading(1, text, "ocr", width=1200, height=1600, lines=(TextLine(text, tuple(box)),))
+    state = state_for(path, "png", "02-delivery-proof.png")
+    return replace(state, readings={"evidence.x": replace(state.readings["evidence.x"], pages=(page,))})
+
+
+@pytest.mark.e2e
+def test_a_lossy_step_is_proven_in_the_box_where_the_number_was_read(tmp_path, ctx, profile, monkeypatch):
+    """GIVEN a photo over the limit whose tracking number was read on a line with a known box
+    WHEN compress runs (--verify boxes, the default)
+    THEN the lossy step is proven by reading that box alone (real Tesseract), and the page is never read whole;
+    WHEN it runs with --verify full THEN the page is read whole, and the same encoding is kept."""
+    reader = FakeReader()
+    monkeypatch.setattr(compress, "reread_fields", reader)
+    state = label_photo_state(tmp_path)
+    limit(profile, state.uploads[0].size // 2)
+    boxed = compress.run(state, ctx)
+    assert reader.calls == [] and not boxed.findings and boxed.uploads[0].type == "jpeg"
+    full = compress.run(state, replace(ctx, verify="full", workdir=ctx.workdir / "full"))
+    assert len(reader.calls) == 1
+    assert full.uploads[0].compression == boxed.uploads[0].compression
+
+
+def test_a_value_its_box_does_not_prove_is_read_on_the_whole_page(tmp_path, ctx, profile, monkeypatch):
+    """GIVEN the photo, but its box read again shows nothing (recheck says "not proven here")
+    WHEN compress runs THEN the page is read whole, as without boxes, and the step is kept when that read finds it."""
+    from pipeline.reading import recheck
+    reader = FakeReader()
+    monkeypatch.setattr(compress, "reread_fields", reader)
+    monkeypatch.setattr(recheck, "still_shows", lambda *args: False)
+    state = label_photo_state(tmp_path)
+    limit(profile, state.uploads[0].size // 2)
+    out = compress.run(state, ctx)
+    assert len(reader.calls) == 1 and not out.findings and out.uploads[0].type == "jpeg"
+
+
+def test_a_field_page_whose_images_did_not_change_is_not_read_again(tmp_path, ctx, profile, monkeypatch):
+    """GIVEN a 4-page scan whose last page, carrying the tracking number, is a 1-bit image (never re-encoded), and a
+    limit only lossy steps meet
+    WHEN compress runs THEN the number's page keeps its image byte for byte, so nothing is read again;
+    WHEN it runs with --verify full THEN that page is read whole."""
+    reader = FakeReader()
+    monkeypatch.setattr(compress, "reread_fields", reader)
+    parts = [pdfops.Part(scan_page(tmp_path / f"scan{i}.jpg", i), "jpeg") for i in range(3)]
+    bilevel = Image.new("1", (2481, 3507), 1)
+    ImageDraw.Draw(bilevel).text((300, 600), f"CJ {TRACKING}", font=ImageFont.truetype(FONT, 90), fill=0)
+    bilevel.save(tmp_path / "label.png")
+    src = tmp_path / "scan.pdf"
+    pdfops.merge(parts + [pdfops.Part(tmp_path / "label.png", "png")], src, pdfops.page_size_points((210, 297)),
+                 tmp_path)
+    limit(profile, src.stat().st_size // 4)
+    fields = Fields(tracking_numbers=(TrackingNumber(TRACKING, "cj", "ok", page=4),))
+    state = state_for(src, "pdf", "02-delivery-proof.pdf", pages=4, fields=fields)
+    boxed = compress.run(state, ctx)
+    assert reader.calls == [] and not boxed.findings and boxed.uploads[0].compression.startswith("page images")
+    full = compress.run(state, replace(ctx, verify="full", workdir=ctx.workdir / "full"))
+    assert reader.calls and full.uploads[0].compression == boxed.uploads[0].compression
+
+
+@pytest.mark.e2e
+def test_the_readers_own_boxes_prove_a_lossy_step(tmp_path, ctx, profile, monkeypatch):
+    """GIVEN a photo over the limit read by evpack's reader (real Tesseract), which keeps its lines' boxes
+    WHEN compress runs THEN the tracking number is proven where the reader read it: no page is read whole."""
+    from pipeline.reading import reader as page_reader
+    from pipeline.reading import recheck
+    path = noisy_photo(tmp_path / "p.png", (1200, 1600), noise=40)
+    with Image.open(path) as photo:
+        draw = ImageDraw.Draw(photo)
+        draw.rectangle((150, 500, 1050, 1100), fill=(245, 245, 240))
+        draw.text((200, 760), f"CJ대한통운 운송장번호 {TRACKING[:4]}-{TRACKING[4:8]}-{TRACKING[8:]}",
+                  font=ImageFont.truetype(FONT, 44), fill=(20, 20, 20))
+        photo.save(path, "PNG", compress_level=1)
+    reading = page_reader.read_file("p.png", path, "png", "0" * 64, ctx)
+    [number] = [t for t in reading.fields.tracking_numbers if t.value == TRACKING]
+    assert recheck.spot(reading.pages[0], number) is not None
+    fake = FakeReader()
+    monkeypatch.setattr(compress, "reread_fields", fake)
+    state = state_for(path, "png", "02-delivery-proof.png", fields=Fields(tracking_numbers=(number,)))
+    state = replace(state, readings={"evidence.x": replace(state.readings["evidence.x"], pages=reading.pages)})
+    limit(profile, path.stat().st_size // 2)
+    out = compress.run(state, ctx)
+    assert fake.calls == [] and not out.findings and out.uploads[0].type == "jpeg"
+
+
+@pytest.mark.e2e
+def test_a_pdf_page_proves_a_value_rendered_only_around_its_spot(tmp_path, ctx):
+    """GIVEN a PDF page made of a 1654 x 2339 picture whose line shows the tracking number at a known box
+    WHEN the spot is checked on the page THEN the value is proven (the region rendered at the picture's resolution);
+    WHEN the spot points at an empty part of the page THEN it is not."""
+    from pipeline.reading import recheck
+    picture = Image.new("L", (1654, 2339), 255)
+    text = f"운송장번호 {TRACKING}"
+    font = ImageFont.truetype(FONT, 40)
+    draw = ImageDraw.Draw(picture)
+    draw.text((200, 700), text, font=font, fill=0)
+    box = draw.textbbox((200, 700), text, font=font)
+    picture.save(tmp_path / "page.png")
+    pdf = tmp_path / "page.pdf"
+    pdfops.merge([pdfops.Part(tmp_path / "page.png", "png")], pdf, pdfops.page_size_points((210, 297)), tmp_path)
+    here = recheck.Spot(tuple(box), picture.size, TRACKING, alnum=True)
+    elsewhere = recheck.Spot((200, 1500, 700, 1540), picture.size, TRACKING, alnum=True)
+    found = compress.proven_on_page(pdf, "pdf", 1, {"here": here, "elsewhere": elsewhere}, ctx, tmp_path / "s.png")
+    assert found == {"here"}
