@@ -114,6 +114,7 @@ class OcrSettings:
     clock_day_part_max_edits: int
     clock_day_part_margin: int
     clock_pm: str
+    clock_am: str
     clock_psm: int
     clock_time: str
     clock_time_like: str

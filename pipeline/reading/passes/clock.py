@@ -132,8 +132,9 @@ def _clock_neighbours(a: OcrWord, b: OcrWord, cfg: OcrSettings) -> bool:
 def read_clock(gray: Image.Image, box: tuple[int, int, int, int], factor: float, work_png: Path, timeout: float,
                cfg: OcrSettings) -> list[str]:
     """The clock's lines in `box` (original pixels), read on their own as sparse text at `factor` times the
-    clock_vote_multipliers, until two whole reads agree (see clock_of). Where no read is whole but one shows more
-    than a time (a date its languages cannot read: `3月11日 周三`), the next of clock_languages reads it too."""
+    clock_vote_multipliers, until two whole reads agree (see clock_of). Where no two whole reads agree and one read
+    shows more than a time on its time's line (a date or a day part its languages cannot read: `3月11日 周三`, 上午
+    read as `£`), the next of clock_languages reads it too."""
     reads: list[list[str]] = []
     installed = tesseract.engine().languages
     for languages in cfg.clock_languages:
@@ -144,7 +145,7 @@ def read_clock(gray: Image.Image, box: tuple[int, int, int, int], factor: float,
             if _agreeing(reads, cfg):
                 return clock_of(reads, cfg)
         # Another script may show the rest: `I— 20:39` is `3月2日 周一 20:39` read as kor+eng.
-        if any(whole_clock(read, cfg) for read in reads) or not any(
+        if not any(
                 len("".join(re.sub(cfg.clock_time_mark, "", line).split())) >= 2 and not re.search(cfg.clock_date, line)
                 for read in reads for line in read if re.search(cfg.clock_time_like, line)):
             break
@@ -157,10 +158,11 @@ def _agreeing(reads: list[list[str]], cfg: OcrSettings) -> bool:
 
 
 def _clock_key(lines: list[str], cfg: OcrSettings) -> str:
-    """What a read says the time is: its clock's digits (the date and the time), with whether it reads a PM
-    marker."""
+    """What a read says the time is: its clock's digits (the date and the time), with whether it reads a PM or an
+    AM marker (`12:57` alone is noon, `上午12:57` past midnight: they do not agree)."""
     text = "\n".join(clock_lines_of(lines, cfg))
-    return "".join(c for c in text if c.isdigit()) + ("+" if re.search(cfg.clock_pm, text) else "")
+    marker = "+" if re.search(cfg.clock_pm, text) else "-" if re.search(cfg.clock_am, text) else ""
+    return "".join(c for c in text if c.isdigit()) + marker
 
 
 def clock_of(reads: list[list[str]], cfg: OcrSettings) -> list[str]:

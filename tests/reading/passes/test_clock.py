@@ -122,6 +122,8 @@ def test_the_crop_measures_its_own_text_height():
     # No whole time line anywhere: the first read stands, less its time whose 오전/오후 was not read.
     ([["LF 10:52", "2026-03-15"], ["2S 10:52", "2026-03-15"], ["LF 10:52"], []], ["2026-03-15"]),
     ([["오전 1225", "2026-03°12"], [], [], []], ["오전 1225", "2026-03°12"]),
+    # `12:57` alone is noon, `上午12:57` past midnight: they do not agree, and the two reads that read 上午 win.
+    ([["12:57", "2026/3/7"], ["上午12:57", "2026/3/7"], ["上午12:57", "2026/3/7"]], ["上午12:57", "2026/3/7"]),
     # A whole read's clock is its time line and its date line: a stray `6` of the tray between them is no part.
     ([["오후 6:18", "6", "2026-03-05"], ["오후 6:18", "2026-03-05"]], ["오후 6:18", "2026-03-05"]),
 ])
