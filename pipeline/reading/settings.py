@@ -103,6 +103,7 @@ class OcrSettings:
     clock_garble: str
     clock_score_garble: float
     clock_strip_lines: float
+    clock_strip_max_pixels: int
     clock_max_boxes: int
     clock_join_heights: float
     clock_pad_heights: float

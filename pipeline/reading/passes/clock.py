@@ -76,10 +76,11 @@ def clock_candidates(words: list[OcrWord], size: tuple[int, int], cfg: OcrSettin
 
 def edge_strips(words: list[OcrWord], gray: Image.Image, scale: float, cfg: OcrSettings) -> tuple[list[Box], float]:
     """The top and bottom strips of the screen (original pixels), clock_strip_lines text heights high (the median
-    height of the first pass's words), and that text height; none where the first pass read no word."""
+    height of the first pass's words), and that text height; none where the first pass read no word or the page has
+    more pixels than clock_strip_max_pixels (a photo)."""
     heights = sorted(w.height for w in words if any(c.isalnum() for c in w.text))
-    if not heights:
-        return [], 0.0  # no text at all: no screen to find a clock on
+    if not heights or gray.width * gray.height > cfg.clock_strip_max_pixels:
+        return [], 0.0  # no text at all, or a photo larger than any screen: no screen edge to find a clock on
     text_px = heights[len(heights) // 2] / scale
     high = min(gray.height, round(cfg.clock_strip_lines * text_px))
     return [(0, 0, gray.width, high), (0, gray.height - high, gray.width, gray.height)], text_px
