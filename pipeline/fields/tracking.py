@@ -90,13 +90,37 @@ def _countries() -> frozenset[str]:
 
 
 @cache
-def _label_regex(syllables_off: int = 1) -> re.Pattern:
-    """Labels as written, and long Hangul ones with up to `syllables_off` syllables one jamo off."""
+def _label_regex(syllables_off: int = 1, misread_letters: bool = False) -> re.Pattern:
+    """Labels as written, and long Hangul ones with up to `syllables_off` syllables one jamo off; with
+    `misread_letters`, Latin ones with letters read as the digits or marks OCR reads for them too (`TRACKING 10`
+    for TRACKING ID: patterns.toml `label_letter_misreads`), each right before its label as written."""
     labels = patterns()["tracking"]["labels"]
     fuzzy_min = patterns()["tracking"]["label_fuzzy_min_syllables"]
     near = [one_letter_off_keyword(label, syllables_off) for label in labels
             if len(label) >= fuzzy_min and HANGUL_WORD.fullmatch(label)]
-    return re.compile(latin_bounded(f"(?:{'|'.join([keyword_alternation(labels)] + near)})"), re.IGNORECASE)
+    written = [keyword_alternation(labels)]
+    if misread_letters:
+        misreads = patterns()["tracking"]["label_letter_misreads"]
+        misread = [(label, _misread_label(label, misreads)) for label in labels if label.isascii()]
+        written = [variant for _, variant in sorted(misread, key=lambda pair: -len(pair[0])) if variant] + written
+    return re.compile(latin_bounded(f"(?:{'|'.join(written + near)})"), re.IGNORECASE)
+
+
+def _misread_label(label: str, misreads: dict[str, str]) -> str | None:
+    """Regex of a Latin `label` whose letters may be read as what `misreads` lists for them (ID as 10), not followed
+    by a digit (`Tracking 1012345670` is the label Tracking and a number), or None where the label has no such
+    letter. A letter stands for itself in either case."""
+    if not any(c.upper() in misreads for c in label):
+        return None
+    pieces = []
+    for c in label:
+        if c == " ":
+            pieces.append(r"[^\S\n]*")
+        elif c.upper() in misreads:
+            pieces.append("[" + re.escape(c.upper() + c.lower() + misreads[c.upper()]) + "]")
+        else:
+            pieces.append(re.escape(c))
+    return "".join(pieces) + r"(?!\d)"
 
 
 @cache
@@ -373,10 +397,11 @@ def _labelled(text: str, mentions: list[tuple[int, str]]) -> list[_Candidate]:
     found = []
     plain = _without_urls(text)
     stops = [(m.start(), m.end()) for m in _stop_regex().finditer(plain)]
-    for label in _label_regex(patterns()["tracking"]["label_fuzzy_syllables"]).finditer(plain):
+    for label in _label_regex(patterns()["tracking"]["label_fuzzy_syllables"], misread_letters=True).finditer(plain):
         if any(start <= label.start() and label.end() <= end for start, end in stops):
             continue  # the tail of another number's label (单号 in 订单号) labels nothing
-        # A label read further off labels only a number that a check digit verifies.
+        # A label read further off (a syllable more, or letters read as digits) labels only a number that a check
+        # digit verifies.
         verified_only = not _label_regex().fullmatch(label.group())
         line_start, line_end = _line_bounds(text, label.start())
         start, end, gap = label.end(), line_end, max_gap
