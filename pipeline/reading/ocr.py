@@ -25,8 +25,8 @@ from pipeline.reading.passes.clock import reread_clock
 from pipeline.reading.passes.korean import reread_as_korean
 from pipeline.reading.passes.numbers import reread_numbers
 from pipeline.reading.preprocess import (
-    denoised_sharpness, enlarged, even_background, glyph_height, light_background, light_rows, ocr_scale, sharpness,
-    without_rules)
+    denoised_sharpness, despeckled, enlarged, even_background, glyph_height, light_background, light_rows, ocr_scale,
+    sharpness, without_rules)
 from pipeline.reading.settings import OcrSettings, settings
 
 
@@ -52,7 +52,7 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
     A timeout or Tesseract failure gives a page with source "none" and a warning; a missing Tesseract raises.
     """
     cfg = cfg or settings()
-    gray = light_rows(light_background(imageops.visible_rgb(image).convert("L"), cfg), cfg)
+    gray = light_rows(light_background(despeckled(imageops.visible_rgb(image).convert("L"), cfg), cfg), cfg)
     glyph = glyph_height(np.asarray(gray), cfg)
     copy = enlarged(without_rules(gray, glyph, cfg) if unrule else gray, ocr_scale(glyph, gray.size, cfg))
     page = PageReading(index=index, text="", source="none", width=image.width, height=image.height,

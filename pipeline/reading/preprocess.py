@@ -150,6 +150,24 @@ def ocr_copy(image: Image.Image, cfg: OcrSettings | None = None) -> Image.Image:
     return enlarged(gray, ocr_scale(glyph, gray.size, cfg))
 
 
+def despeckled(gray: Image.Image, cfg: OcrSettings) -> Image.Image:
+    """A speckled bilevel page (a fax) with its speckle removed by a median of despeckle_kernel pixels; any other
+    page as it is (a screenshot's or a clean scan's thin strokes would erode). Bilevel: fewer than
+    bilevel_max_grey_share of its pixels, sampled, between black and white. Speckled: at least speckle_min_specks of
+    its dark blots are specks (at most speckle_max_px pixels, or speckle_max_page_share of the page where it was
+    rendered large), and they are at least speckle_min_share of its blots (letters are blots too)."""
+    pixels = np.ascontiguousarray(gray, dtype=np.uint8)
+    sample = pixels[::3, ::3]
+    if ((sample >= 64) & (sample < 192)).mean() >= cfg.bilevel_max_grey_share:
+        return gray
+    count, _, stats, _ = cv2.connectedComponentsWithStats((pixels < 128).astype(np.uint8), connectivity=8)
+    speck = max(cfg.speckle_max_px, cfg.speckle_max_page_share * pixels.size)
+    specks = int((stats[1:, cv2.CC_STAT_AREA] <= speck).sum())
+    if specks < cfg.speckle_min_specks or specks < cfg.speckle_min_share * (count - 1):
+        return gray
+    return Image.fromarray(cv2.medianBlur(pixels, cfg.despeckle_kernel))
+
+
 def light_background(gray: Image.Image, cfg: OcrSettings) -> Image.Image:
     """The image inverted when it is mostly dark (dark mode): Tesseract reads dark text on light best."""
     return ImageOps.invert(gray) if np.asarray(gray).mean() < cfg.dark_mean_below else gray

@@ -60,6 +60,12 @@ class OcrSettings:
     rule_min_glyphs: float
     rule_dark_below: int
     rule_max_thickness_glyphs: float
+    bilevel_max_grey_share: float
+    speckle_max_px: int
+    speckle_max_page_share: float
+    speckle_min_specks: int
+    speckle_min_share: float
+    despeckle_kernel: int
     url_hint: str
     url_piece: str
     bar_search_fraction: float
