@@ -441,7 +441,8 @@ def _column_below(text: str, label: re.Match, line_start: int, line_end: int) ->
     if not cells:
         return None
     if len(cells) == len(header.split()):
-        index = len(text[line_start:label.start()].split())
+        # The header's word that holds the label (a Han label glued to the word before it: 韩国单号).
+        index = next(i for i, word in enumerate(header.split()) if "LABEL" in word)
         return row_start + cells[index].start(), row_start + cells[index].end(), max_gap
     if not text[line_start:label.start()].strip():
         return row_start + cells[0].start(), row_end, 0
