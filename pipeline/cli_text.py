@@ -133,6 +133,6 @@ class Group(TranslatedHelp, click.Group):
 
     def main(self, args: Sequence[str] | None = None, *rest, **extra):
         import sys
-        args = list(sys.argv[1:] if args is None else args)
-        use_language(language_in(args))
+        # args stay as given: click expands wildcards on Windows only when it reads sys.argv itself.
+        use_language(language_in(list(sys.argv[1:] if args is None else args)))
         return super().main(args, *rest, **extra)
