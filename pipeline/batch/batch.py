@@ -46,7 +46,7 @@ from pipeline.errors import ExitCode, UsageError
 from pipeline.i18n import gettext_for
 from pipeline.judging.ledger import ledger_state
 from pipeline.model import PacketState
-from pipeline.output.layout import REPORT, bundle_name, swap_into_place
+from pipeline.output.layout import REPORT, bundle_name, folder_name, swap_into_place
 from pipeline.output.reports.packet import sha256
 from pipeline.packet import MANIFEST
 
@@ -466,18 +466,22 @@ def run_on_dask(tasks: list[PacketTask], ctx: Context, client, bar: batch_report
 
 
 def flag_shared_outputs(summaries: list[PacketSummary]) -> list[PacketSummary]:
-    """Two packets with the same claim id would share OUT/<claim_id>/: both are errors, never a silent overwrite."""
+    """Two packets with the same claim id would share OUT/<claim_id>/: both are errors, never a silent overwrite. A
+    packet whose build failed counts by its claim id too (racing into the shared folder is one way to fail)."""
+    def folder(s: PacketSummary) -> str:
+        return s.output or (folder_name(s.claim_id) if s.claim_id else "")
+
     by_output: dict[str, list[PacketSummary]] = {}
     for s in summaries:
-        if s.output:
-            by_output.setdefault(s.output, []).append(s)
+        if folder(s):
+            by_output.setdefault(folder(s), []).append(s)
     flagged = []
     for s in summaries:
-        others = [o.path for o in by_output.get(s.output or "", ()) if o is not s]
+        others = [o.path for o in by_output.get(folder(s), ()) if o is not s]
         if others:
             s = replace(s, verdict="error", error=(
                 f"claim id {s.claim_id} is also the claim id of {', '.join(others)}: their bundles share "
-                f"OUT/{s.output}/, which now holds only one of them. Correct claim_id in claim.toml."))
+                f"OUT/{folder(s)}/, which now holds only one of them. Correct claim_id in claim.toml."))
         flagged.append(s)
     return flagged
 

@@ -28,7 +28,11 @@ EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}   # an upload file's na
 
 def bundle_name(state: PacketState) -> str:
     """The claim id as a safe folder name; the packet folder's name when claim.toml could not be read."""
-    raw = state.claim.claim_id if state.claim else (state.root.name if state.root else "packet")
+    return folder_name(state.claim.claim_id if state.claim else (state.root.name if state.root else "packet"))
+
+
+def folder_name(raw: str) -> str:
+    """`raw` (a claim id) as a safe folder name: OUT/<claim_id>."""
     return re.sub(r"[^A-Za-z0-9._-]", "_", raw).lstrip(".") or "packet"
 
 

@@ -318,6 +318,19 @@ def test_two_packets_with_one_claim_id_are_both_errors(tmp_path, ctx):
     assert "b/two" in by_path(result)["a/one"].error and "a/one" in by_path(result)["b/two"].error
 
 
+def test_a_packet_that_lost_the_race_for_a_shared_claim_id_still_flags_the_other():
+    """GIVEN two packets of one claim id where one build failed (it raced the other into OUT/CLM-SAME/) and one
+    passed WHEN the batch's summaries are flagged THEN both are errors naming the other."""
+    from pipeline.batch.batch import PacketSummary, flag_shared_outputs
+    lost = PacketSummary(path="a/one", verdict="error", claim_id="CLM-SAME", error="OSError: Directory not empty")
+    won = PacketSummary(path="b/two", verdict="pass", claim_id="CLM-SAME", output="CLM-SAME")
+    other = PacketSummary(path="c/three", verdict="pass", claim_id="CLM-OTHER", output="CLM-OTHER")
+    flagged = {s.path: s for s in flag_shared_outputs([lost, won, other])}
+    assert [flagged[p].verdict for p in ("a/one", "b/two", "c/three")] == ["error", "error", "pass"]
+    assert "b/two" in flagged["a/one"].error and "a/one" in flagged["b/two"].error
+    assert "OUT/CLM-SAME/" in flagged["a/one"].error
+
+
 def test_progress_bar_reports_stages_without_breaking_the_batch(tree, tmp_path, ctx, capsys):
     """GIVEN the progress bar forced on (as on a terminal)
     WHEN batch runs
