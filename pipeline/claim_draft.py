@@ -74,7 +74,7 @@ def draft_from(state: PacketState, profile: Profile, folder_name: str) -> Draft:
             carrier = Found(carriers.most_common(1)[0][0], tracking.shown, "number")
     if carrier is None:
         hosts = [(profile.carrier_for_host(u.host), source, u.page) for source, reading in state.readings.items()
-                 for u in reading.fields.urls if profile.carrier_for_host(u.host)]
+                 for u in reading.fields.urls if u.of_page and profile.carrier_for_host(u.host)]
         if hosts:
             best = Counter(h[0] for h in hosts).most_common(1)[0][0]
             carrier = Found(best, tuple(dict.fromkeys((s, p) for c, s, p in hosts if c == best)), "host")

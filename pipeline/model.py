@@ -101,14 +101,26 @@ class Timestamp:
 
 @dataclass(frozen=True)
 class Url:
+    """`zone`: where a screen shows it: `address-bar` (the browser's own, one per window), `tab` (a tab title, above
+    the bar), `bookmark` (the bookmarks bar, below it), `page` (the page itself); "" where the text has no screen
+    (a PDF's text layer). A tab's or bookmark's URL is another visible host, never the page's. `as_read`: the host as
+    OCR read it where the value names the known host it misread."""
     value: str             # with the scheme; a host-only mobile bar gives "https://host"
     host: str
     page: int = 1
     address_bar: bool = False  # found in the browser's address bar (top of a screenshot)
     full: bool = True          # a path or query was visible, not only the host
+    zone: str = ""
+    as_read: str = ""
+
+    @property
+    def of_page(self) -> bool:
+        """The page's own URL (its address bar's or one it shows), not a tab's or a bookmark's."""
+        return self.zone not in ("tab", "bookmark")
 
     def to_json(self) -> dict:
-        return {"value": self.value, "host": self.host, "page": self.page, "address_bar": self.address_bar}
+        return ({"value": self.value, "host": self.host, "page": self.page, "address_bar": self.address_bar}
+                | ({"zone": self.zone} if self.zone else {}) | ({"as_read": self.as_read} if self.as_read else {}))
 
 
 @dataclass(frozen=True)
@@ -196,6 +208,8 @@ class PageReading:
     sharpness: float | None = None  # variance of the Laplacian on the OCR copy; low = blurred
     sharpness_denoised: float | None = None  # the same after a 5-px median filter: sensor noise does not count
     header_text: str = ""          # text of the top band (a browser's address bar lives there)
+    tabs_text: str = ""            # rows of the browser's tab strip (above the address bar's row)
+    bookmarks_text: str = ""       # the browser's bookmarks bar (the row right under the address bar's)
     footer_text: str = ""          # text of the bottom band (taskbar clock, print footer)
     bar_reads: tuple[str, ...] = ()  # the address bar read at several scales, the consensus (in header_text) first
     barcodes: tuple[Barcode, ...] = ()  # every barcode decoded on the page (pipeline/reading/barcodes.py)

@@ -62,13 +62,14 @@ def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules
             add(kind, len(weak), " + ".join(repr(k) for k in weak))
 
     named_hosts = set()
-    for url in fields.urls:
+    page_urls = [u for u in fields.urls if u.of_page]  # a tab's or a bookmark's host says nothing of the page
+    for url in page_urls:
         for rule in rules.url_kinds:
             if rule.pattern.search(url.value):
                 add(rule.kind, rule.points, rule.why.format(url=url.value))
                 named_hosts.add(url.host)
                 break
-    for host in dict.fromkeys(u.host for u in fields.urls if u.host not in named_hosts):
+    for host in dict.fromkeys(u.host for u in page_urls if u.host not in named_hosts):
         carrier = profile.carrier_for_host(host)
         if carrier == "coupang":
             add("coupang-order", signals["coupang_host"], f"Coupang host {host} in a URL")
@@ -141,8 +142,9 @@ def web_capture(kind: str, detected: str, signs: list[str], reading: Reading,
     if signs:
         return True, signs[0]
     if kind in web["page_kinds"]:
-        if reading.fields.urls:
-            return True, f"a {rules.label(kind)} showing the URL {reading.fields.urls[0].value}"
+        shown = [u for u in reading.fields.urls if u.of_page]
+        if shown:
+            return True, f"a {rules.label(kind)} showing the URL {shown[0].value}"
         if detected in web["screenshot_types"]:
             photo = photo_sized(reading, rules)
             if photo:

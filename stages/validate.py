@@ -173,7 +173,7 @@ class Judge:
         if not item.kind.web_capture:
             return
         reading, image = item.reading, item.evidence.detected != "pdf"
-        urls = reading.fields.urls
+        urls = [u for u in reading.fields.urls if u.of_page]  # a tab's or a bookmark's URL is not the page's
         full = [u for u in urls if u.full]
         if not full:
             if urls:

@@ -48,9 +48,11 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile, now: date | N
 
 
 def _page_urls(page: PageReading, profile: Profile) -> list[Url]:
-    """The address bar's URLs first, then the page's, one record per value. On a screen read by OCR the address bar
-    is the one row the reader found as the bar (PageReading.bar_reads): tab titles and bookmarks in the same top band
-    are URLs of the page, never the bar. A text layer's first line (a print header) stands for it there.
+    """The address bar's URLs first, then the page's, one record per value, each with its `zone`. On a screen read
+    by OCR the address bar is the one row the reader found as the bar (PageReading.bar_reads); the rows of the tab
+    strip above it and of the bookmarks bar under it (PageReading.tabs_text, bookmarks_text) show other hosts,
+    reported in zones `tab` and `bookmark`, never as the page's URL. A text layer's first line (a print header)
+    stands for the bar there.
 
     A doubtful bar is read at several scales (PageReading.bar_reads); JPEG re-saves and photos garble other
     characters at each (`iups:com` at one, `ups.com` at another; `serwce.epost.go.kr` once, `service.epost.go.kr`
@@ -69,9 +71,13 @@ def _page_urls(page: PageReading, profile: Profile) -> list[Url]:
         outvoted = {url.value for url in extract_urls(page.bar_reads[0], profile, page.index, address_bar=True)}
         header = [url for url in header if url.value not in outvoted] + [voted]
         text = [url for url in text if url.value not in outvoted]
+    screen = page.source == "ocr"
+    chrome = {url.value: zone for zone, rows in (("bookmark", page.bookmarks_text), ("tab", page.tabs_text))
+              for url in extract_urls(rows, profile, page.index)}
     found: dict[str, Url] = {}
     for url in header + text:
-        found.setdefault(url.value, url)
+        zone = "address-bar" if url.address_bar else chrome.get(url.value, "page")
+        found.setdefault(url.value, replace(url, zone=zone if screen else ""))
     return list(found.values())
 
 

@@ -10,11 +10,8 @@ from __future__ import annotations
 import re
 from functools import cache
 from dataclasses import replace
-from itertools import combinations
-from typing import Iterable
 
-from rapidfuzz.distance import Levenshtein
-
+from pipeline.fields.confusions import Choice, cost, decide
 from pipeline.fields.data import patterns
 from pipeline.model import Url
 from pipeline.profile import Profile, Web
@@ -130,11 +127,6 @@ def _repaired_host(match: re.Match, known: set[str]) -> str:
     return f"{host}/{rest}"  # the slash lost: `comtrack`
 
 
-def _known_suffix(host: str, known: set[str]) -> str:
-    """The longest known host that `host` is or ends with (by whole labels), or ""."""
-    return max((k for k in known if host == k or host.endswith("." + k)), key=len, default="")
-
-
 def is_known_host(host: str, profile: Profile) -> bool:
     """A carrier's or a cloud drive's host, or a subdomain of one."""
     return _is_known(host.lower(), _known_hosts(profile))
@@ -151,69 +143,48 @@ def _is_known(host: str, known: set[str]) -> bool:
 
 
 def _fix_host(host: str, known: set[str]) -> str:
-    """Undo OCR damage to a host only when that gives a known host: a misread www label (mww.ilogen.com), one
-    confused character (cjIogistics, dhi.com), or for a long known name one letter dropped, added or changed
-    (jlogistics.com, serice.epost.go.kr). The longest known name decides, so service.epost.go.kr is repaired
-    although epost.go.kr is known too."""
-    lowered = host.lower()
-    first, _, rest = lowered.partition(".")
-    if rest and first != "www" and _url_pattern("www_label_misread").fullmatch(first) and _is_known(rest, known):
-        return "www." + rest  # mww.ilogen.com, awww.ups.com
-    # A confusion that reaches a longer known name first: semice.epost.go.kr ends with the known epost.go.kr, but
-    # is service.epost.go.kr misread.
-    matched = _known_suffix(lowered, known)
-    for wrong, right in patterns()["urls"]["host_confusions"]:
-        fixed = host.replace(wrong, right)
-        if fixed != host and len(_known_suffix(fixed.lower(), known)) > len(matched) > 0:
-            return fixed
-    if matched:
-        subdomain = _listed_subdomain(lowered, matched, known)
-        if subdomain:
-            return subdomain
-    for known_host in sorted(known, key=len, reverse=True):
-        labels = known_host.count(".") + 1
-        tail = ".".join(lowered.split(".")[-labels:])
-        head = lowered[:len(lowered) - len(tail)]
-        if tail == known_host:
-            return host
-        if (len(known_host) >= patterns()["urls"]["min_chars_for_edit"] and lowered.count(".") + 1 >= labels
-                and _one_edit_apart(tail, known_host)):
-            return head + known_host
-    for fixed in _confused_readings(host, patterns()["urls"]["host_confusions"]):
-        if fixed != host and _is_known(fixed.lower(), known):
-            return fixed
-    return host
+    """The known host that `host` is a misread of, by the confusion model (pipeline/fields/confusions.py): `host`
+    as read where it is a known host (or www. before one); else the candidate it is the cheapest misread of, within
+    the budget of its length and cheaper than the next by host_margin: a known host, www. before one
+    (`mww.ilogen.com`), or the read's subdomain labels before a known host its last labels misread
+    (`trace.cjIogistics.com`, `semice.epost.go.kr`); else `host` as read (an unlisted subdomain of a known host
+    stays, as does any other host)."""
+    return host_check(host, known).value
 
 
-def _confused_readings(text: str, confusions: list) -> Iterable[str]:
-    """`text` with each host confusion undone, then each two of them (`Ghi`: G for d and i for l)."""
-    for pairs in [(pair,) for pair in confusions] + list(combinations(confusions, 2)):
-        fixed = text
-        for wrong, right in pairs:
-            fixed = fixed.replace(wrong, right)
-        yield fixed
-
-
-def _listed_subdomain(host: str, parent: str, known: set[str]) -> str:
-    """`host` (lower case, a subdomain of the known `parent`) with the label before `parent` replaced by that of
-    the one listed subdomain of `parent` within subdomain_max_edits of it; "" if none or several."""
+def host_budget(host: str) -> float:
+    """What a host of this length may cost to be taken for a known one (patterns.toml host_chars_per_edit)."""
     urls = patterns()["urls"]
-    head, _, label = host[:-len(parent) - 1].rpartition(".")
-    near = {listed for listed in known if listed.endswith("." + parent) and listed.count(".") == parent.count(".") + 1
-            and len(listed_label := listed.partition(".")[0]) >= urls["subdomain_min_chars_for_edits"]
-            and 0 < Levenshtein.distance(label, listed_label, score_cutoff=urls["subdomain_max_edits"])
-            <= urls["subdomain_max_edits"]}
-    return (f"{head}." if head else "") + near.pop() if len(near) == 1 else ""
+    return min(urls["host_max_budget"], len(host) / urls["host_chars_per_edit"])
 
 
-def _one_edit_apart(a: str, b: str) -> bool:
-    """Levenshtein distance exactly 1, without building the matrix."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
-    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
+def host_check(host: str, known: set[str]) -> Choice:
+    """The decision on one host read (see _fix_host): `as-read` for a known host or www. before one, `corrected`,
+    or the read kept (`unmatched`, `ambiguous`)."""
+    lowered = host.lower()
+    if lowered.removeprefix("www.") in known:
+        return Choice(host, "as-read")
+    urls = patterns()["urls"]
+    budget = host_budget(host)
+    limit = budget + urls["host_margin"]
+    scored: dict[str, float] = {}
+    labels = host.split(".")
+    # A subdomain of a known host as read competes with the listed hosts only (`semice.epost.go.kr`), never becomes
+    # a subdomain of another known host (`partner.coupang.com` is no misread of coupangls.com).
+    subdomain = _is_known(lowered, known)
+    for name in known:
+        for listed in (name, "www." + name):
+            scored[listed] = min(scored.get(listed, float("inf")), cost(host, listed, limit))
+        # The read's last labels a misread of a known host, its subdomain labels as read before it.
+        count = name.count(".") + 1
+        if len(labels) > count and not subdomain:
+            head = ".".join(labels[:-count]).lower()
+            whole = f"{head}.{name}"
+            if whole.removeprefix("www.") not in known:
+                scored[whole] = min(scored.get(whole, float("inf")), cost(".".join(labels[-count:]), name, limit))
+    candidates = [(c, value) for value, c in scored.items() if c != float("inf")]
+    # The read itself is no candidate: an unlisted subdomain of a known host stands only where nothing listed is near.
+    return decide(lowered, candidates, budget, urls["host_margin"], lambda value: value in scored and value != lowered)
 
 
 def _clean_rest(rest: str) -> str:
@@ -242,9 +213,10 @@ TRACKING_RUN = re.compile(r"\d{10,}")
 
 
 def _near_known_host_glued(read: str, known: set[str]) -> str:
-    """The read with its host replaced by the known host that the host's start is a misread of (for a long host one
-    edit, or up to bar_max_host_edits where the URL carries a tracking number, the nearest alone; for a short one a
-    known confusion), the rest (after a misread slash) as its path; "" if none."""
+    """The read with its host replaced by the known host that the host's start is the cheapest misread of by the
+    confusion model (within the host budget of its length, or bar_host_budget where the URL carries a tracking
+    number; cheaper than any other known host by host_margin), the rest (after a misread slash) as its path; ""
+    if none."""
     scheme = "https://" if read.startswith("https://") else ""
     body = read[len(scheme):].lstrip("-_.,:;'‘’`|!")  # the lock icon's remains
     label, dot, rest = body.partition(".")
@@ -252,34 +224,33 @@ def _near_known_host_glued(read: str, known: set[str]) -> str:
     if dot and (label.lower() == "www" or _url_pattern("www_label_misread").fullmatch(label)):
         scheme, body = scheme + "www.", rest
     # Compared without dots, which OCR drops or adds: `jlogencom` is one letter from ilogen.com.
-    letters = [(i, c) for i, c in enumerate(body.lower()) if c != "."]
+    letters = [(i, c) for i, c in enumerate(body) if c != "."]
     urls = patterns()["urls"]
-    confusions = [(wrong.lower(), right.lower()) for wrong, right in urls["host_confusions"]]
-    found: list[tuple[int, int, int, str, str]] = []  # (edits, letters off the host's length, letters, host, path)
+    found: dict[str, tuple[float, int, str, float]] = {}  # host -> (cost, letters off its length, path, budget)
     for host in known:
         want = host.replace(".", "")
-        long = len(host) >= urls["min_chars_for_edit"]
-        reach = urls["bar_max_host_edits"] if long else 1
+        own = host_budget(host)
+        wide = max(own, urls["bar_host_budget"])
+        reach = int(wide) + 1
         for count in range(max(1, len(want) - reach), min(len(letters), len(want) + reach) + 1):
             start = "".join(c for _, c in letters[:count])
-            # A long host a few edits away; a short one (dhl.com) only through a known confusion (`dhi.comvkr-en`).
-            if long:
-                edits = Levenshtein.distance(start, want, score_cutoff=reach)
-            else:
-                edits = 1 if any(start != want and fixed == want
-                                 for fixed in _confused_readings(start, confusions)) else reach + 1
             rest = body[letters[count - 1][0] + 1:]
-            if 0 < edits <= reach and (not rest or rest[0] in "/?" or rest[0] in urls["slash_misreads"]):
-                path = rest[1:] if rest and rest[0] in urls["slash_misreads"] else rest
-                # Beyond one edit, only a URL that carries a tracking number, as a carrier's tracking page does.
-                if edits == 1 or TRACKING_RUN.search(path):
-                    found.append((edits, abs(count - len(want)), count, host, path))
-    if not found:
+            if rest and rest[0] not in "/?" and rest[0] not in urls["slash_misreads"]:
+                continue
+            path = rest[1:] if rest and rest[0] in urls["slash_misreads"] else rest
+            # Beyond the host's own budget, only a URL that carries a tracking number, as a carrier's page does.
+            budget = wide if TRACKING_RUN.search(path) else own
+            spent = cost(start, want, budget + urls["host_margin"])
+            if 0 < spent < budget + urls["host_margin"]:
+                key = (spent, abs(count - len(want)), path, budget)
+                if host not in found or key < found[host]:
+                    found[host] = key
+    ranked = sorted(found.items(), key=lambda item: item[1][:2])
+    if not ranked or ranked[0][1][0] > ranked[0][1][3]:
         return ""
-    found.sort()
-    if len({host for edits, _, _, host, _ in found if edits == found[0][0]}) > 1:
+    host, (spent, _, path, _) = ranked[0]
+    if len(ranked) > 1 and ranked[1][1][0] - spent < urls["host_margin"]:
         return ""  # as near two known hosts: neither
-    *_, host, path = found[0]
     return f"{scheme}{host}/{path.lstrip('/')}" if path else f"{scheme}{host}"
 
 
@@ -316,16 +287,6 @@ def _templates(profile: Profile) -> tuple[str, ...]:
     return tuple(t.split("://", 1)[-1] for c in profile.carriers.values() for t in c.get("tracking_urls", ()))
 
 
-def _folded(text: str) -> str:
-    """`text` with the letters OCR confuses in URL text made one (template_confusions: I, l, 1, i, | and O, 0)."""
-    return text.lower().translate(_fold_table())
-
-
-@cache
-def _fold_table() -> dict:
-    return str.maketrans({c: group[0] for group in patterns()["urls"]["template_confusions"] for c in group})
-
-
 def _as_template(url: Url, templates: tuple[str, ...]) -> Url:
     """`url` with its path and query keys (and fixed values) as the one carrier template of its host they are a
     misread of (ocr: `wbINo` for `wblNo`, `MNO38` for `MN038`, `tracking-express,html`), the number as read; as it
@@ -345,18 +306,18 @@ def _as_template(url: Url, templates: tuple[str, ...]) -> Url:
     return replace(url, value=url.value[:len(url.value) - len(rest)] + fits[0][1])
 
 
-def template_fit(rest: str, template: str) -> tuple[int, str] | None:
-    """(edits, `rest` made the template's) where the path and query `rest` of a URL is the template's (`{number}`
-    standing for any value) read with at most one edit in its path per template_chars_per_edit characters (never
-    more than template_max_edits) and one in each query key or fixed value, once the confusions are folded; None
-    otherwise."""
+def template_fit(rest: str, template: str) -> tuple[float, str] | None:
+    """(cost, `rest` made the template's) where the path and query `rest` of a URL is the template's (`{number}`
+    standing for any value) misread within the confusion model's budget: one edit OCR was never seen to make (cost
+    1.0) per template_chars_per_edit characters of its path (never more than template_max_edits), and one in each
+    query key or fixed value (template_key_budget); None otherwise."""
     urls = patterns()["urls"]
     path, _, query = rest.partition("?")
     t_path, _, t_query = template.partition("?")
     if t_path.endswith("/{number}"):  # the number is the path's last segment (Logen)
         t_path = t_path.removesuffix("{number}") + path.rpartition("/")[2]
     budget = min(urls["template_max_edits"], len(t_path) // urls["template_chars_per_edit"])
-    edits = Levenshtein.distance(_folded(path), _folded(t_path), score_cutoff=budget)
+    edits = cost(path, t_path, budget)
     if edits > budget:
         return None
     pairs = [p.partition("=") for p in query.split("&")] if query else []
@@ -365,14 +326,14 @@ def template_fit(rest: str, template: str) -> tuple[int, str] | None:
         return None
     out = []
     for (key, eq, value), (t_key, _, t_value) in zip(pairs, t_pairs):
-        key_edits = Levenshtein.distance(_folded(key), _folded(t_key), score_cutoff=1)
-        if key_edits > 1 or not eq:
+        key_edits = cost(key, t_key, urls["template_key_budget"])
+        if key_edits > urls["template_key_budget"] or not eq:
             return None
         if t_value == "{number}":
             out.append(f"{t_key}={value}")
             continue
-        value_edits = Levenshtein.distance(_folded(value), _folded(t_value), score_cutoff=1)
-        if value_edits > 1:
+        value_edits = cost(value, t_value, urls["template_key_budget"])
+        if value_edits > urls["template_key_budget"]:
             return None
         edits += key_edits + value_edits
         out.append(f"{t_key}={t_value}")
@@ -387,7 +348,8 @@ def _make_url(raw: str, known: set[str], web: Web, page: int, address_bar: bool)
     match = URL.match(raw)
     scheme = (match.group("scheme") or "https://").lower()
     # Two repairs may be needed, one after the other: Semice.epost.go.kt -> semice.epost.go.kr -> service.epost.go.kr.
-    host = _fix_host(_fix_host(match.group("host").rstrip("."), known), known).lower()
+    read = match.group("host").rstrip(".")
+    host = _fix_host(_fix_host(read, known), known).lower()
     rest = _clean_rest(raw[match.end("port") if match.group("port") else match.end("host"):])
     tld = host.rsplit(".", 1)[-1]
     if tld not in _tlds(web.tlds):
@@ -396,7 +358,7 @@ def _make_url(raw: str, known: set[str], web: Web, page: int, address_bar: bool)
     if not match.group("scheme") and not full and not _host_only_plausible(host, known, web):
         return None
     return Url(value=f"{scheme}{host}{match.group('port') or ''}{rest}", host=host, page=page,
-               address_bar=address_bar, full=full)
+               address_bar=address_bar, full=full, as_read=read if host != read.lower() else "")
 
 
 def _host_only_plausible(host: str, known: set[str], web: Web) -> bool:

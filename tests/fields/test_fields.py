@@ -473,3 +473,35 @@ def test_a_carrier_url_read_with_ocr_confusions_is_its_template(profile, read, e
     THEN it is the carrier's tracking-page template of the profile, the number as read; a URL that fits no
     template (another page, other query keys, another host) stays as read."""
     assert [u.value for u in _read(profile, read).urls] == [expected]
+
+
+# Real Tesseract lines of the browser corpus's tuning seed 9003 (Chrome, a Logen page): the tab strip above the
+# bar, the bookmarks bar under it, as the reader finds them around the bar (pipeline/reading/chrome.py).
+TABS = "@ 코 젠 택배 화 물 주적 × 을 × § moi. naver.com X §® translate. google.com x + A ¥"
+BAR = "www.ilogen.com/web/personal/trace/49852074263"
+BOOKMARKS = "B papago.navercom 앨 mail.naver.com & 때 smartstore.navercom @Gmail 68 번역"
+
+
+def test_tab_and_bookmark_hosts_are_other_visible_hosts_never_the_pages(profile):
+    """GIVEN a screenshot whose tab strip and bookmarks bar show hosts (one cut and misread: `moi. naver.com`,
+    `translate. google.com`) WHEN fields are extracted THEN the bar's URL is the page's (zone address-bar), the
+    hosts of the tab strip and the bookmarks bar are reported in zones tab and bookmark, and a host the page shows
+    is in zone page."""
+    text = "\n".join([TABS, BAR, BOOKMARKS, "배송조회", "문의: www.ilogen.com/m/faq"])
+    page = PageReading(1, text, "ocr", header_text="\n".join([TABS, BAR, BOOKMARKS]), bar_reads=(BAR,),
+                       tabs_text=TABS, bookmarks_text=BOOKMARKS)
+    zones = {u.value: u.zone for u in extract_fields([page], profile).urls}
+    assert zones == {"https://www.ilogen.com/web/personal/trace/49852074263": "address-bar",
+                     "https://naver.com": "tab", "https://google.com": "tab", "https://mail.naver.com": "bookmark",
+                     "https://www.ilogen.com/m/faq": "page"}
+    # Without the reader's rows the same hosts are the page's, as before.
+    page = PageReading(1, text, "ocr", header_text="\n".join([TABS, BAR, BOOKMARKS]), bar_reads=(BAR,))
+    assert {u.zone for u in extract_fields([page], profile).urls} == {"address-bar", "page"}
+
+
+def test_a_host_misread_towards_a_known_one_keeps_its_read(profile):
+    """GIVEN a URL whose host OCR misread (`cjIogistics.com`) WHEN extracted THEN the value names the known host and
+    `as_read` keeps the host as read; a host read right has no as_read."""
+    urls = _read(profile, "https://www.cjIogistics.com/ko/tool/parcel/tracking?gnbInvcNo=689212345674").urls
+    assert [(u.host, u.as_read) for u in urls] == [("www.cjlogistics.com", "www.cjIogistics.com")]
+    assert [u.as_read for u in _read(profile, "https://www.ups.com/track?loc=ko_KR").urls] == [""]

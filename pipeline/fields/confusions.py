@@ -1,0 +1,176 @@
+"""One model of how OCR misreads characters, and one rule for deciding what a misread stood for.
+
+The model is data (confusions.toml, learned by scripts/learn_confusions.py from aligned truth/read pairs of a
+tuning corpus): the cost of each confusion of one to three characters for one to three others (`l` read as `I`,
+`m` as `rn`, a dot lost), a default for every other substitution, insertion and deletion, and a smaller one for a
+change of case. A cost is 1.0 for an edit OCR was never seen to make and falls towards `min_cost` the more often
+it was seen.
+
+Closed-world acceptors decide, this module only prices: `cost` is the cheapest way `truth` could have been read
+as `read` (a weighted edit distance in which the learned confusions are single edits), `variants` the readings a
+read may stand for within a budget (for an acceptor that knows no list, a check digit or a format), and `decide`
+the one decision rule: the cheapest accepted candidate within the budget, taken when it is cheaper than the next by
+the margin; else the read as it stands, marked (`Choice.status`).
+"""
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+from pipeline.datafiles import load_toml
+
+CONFUSIONS_FILE = Path(__file__).with_name("confusions.toml")
+
+
+@dataclass(frozen=True)
+class Table:
+    """Learned costs: `pairs` (truth, read) -> cost for confusions of 1-3 characters each ("" on one side is a
+    character OCR added or lost), and the defaults of every edit not listed."""
+    pairs: dict[tuple[str, str], float]
+    substitute: float
+    insert: float
+    delete: float
+    case: float
+    longest: int  # the longest side of any pair
+
+    def substitution(self, truth: str, read: str) -> float:
+        """The cost of one character `truth` read as one character `read` (0 when the same)."""
+        if truth == read:
+            return 0.0
+        listed = self.pairs.get((truth, read))
+        if listed is not None:
+            return listed
+        return self.case if truth.lower() == read.lower() else self.substitute
+
+    def inserted(self, read: str) -> float:
+        return self.pairs.get(("", read), self.insert)
+
+    def deleted(self, truth: str) -> float:
+        return self.pairs.get((truth, ""), self.delete)
+
+
+@cache
+def table(path: Path = CONFUSIONS_FILE) -> Table:
+    """The confusion table of `path`, loaded once per process."""
+    data = load_toml(path, "Confusion table")
+    pairs = {(entry["truth"], entry["read"]): float(entry["cost"]) for entry in data.get("confusion", ())}
+    defaults = data["defaults"]
+    return Table(pairs=pairs, substitute=float(defaults["substitute"]), insert=float(defaults["insert"]),
+                 delete=float(defaults["delete"]), case=float(defaults["case"]),
+                 longest=max((max(len(t), len(r)) for t, r in pairs), default=1))
+
+
+def cost(read: str, truth: str, limit: float = float("inf"), model: Table | None = None) -> float:
+    """The cheapest sum of edit costs that turns `truth` into `read` (the weighted edit distance, a learned
+    confusion of several characters counting as one edit); anything above `limit` is returned as infinity."""
+    model = model or table()
+    if abs(len(read) - len(truth)) * min(model.insert, model.delete, *(
+            c for (t, r), c in model.pairs.items() if len(t) != len(r)), 1.0) > limit:
+        return float("inf")
+    multi = [(t, r, c) for (t, r), c in model.pairs.items() if len(t) > 1 or len(r) > 1 or not t or not r]
+    inf = float("inf")
+    previous_rows: list[list[float]] = []
+    row = [0.0] * (len(read) + 1)
+    for i in range(1, len(read) + 1):
+        row[i] = row[i - 1] + model.inserted(read[i - 1])
+    previous_rows.append(row)
+    for j in range(1, len(truth) + 1):
+        row = [inf] * (len(read) + 1)
+        row[0] = previous_rows[-1][0] + model.deleted(truth[j - 1])
+        for i in range(1, len(read) + 1):
+            best = min(previous_rows[-1][i] + model.deleted(truth[j - 1]),
+                       row[i - 1] + model.inserted(read[i - 1]),
+                       previous_rows[-1][i - 1] + model.substitution(truth[j - 1], read[i - 1]))
+            for t, r, c in multi:
+                if (len(t) <= j and len(r) <= i and truth[j - len(t):j] == t and read[i - len(r):i] == r
+                        and (len(t) > 1 or len(r) > 1)):
+                    back = previous_rows[-len(t)] if len(t) else row
+                    best = min(best, back[i - len(r)] + c)
+            row[i] = best
+        previous_rows.append(row)
+        if len(previous_rows) > model.longest + 1:
+            previous_rows.pop(0)
+        if min(min(r) for r in previous_rows[-model.longest:]) > limit:
+            return inf  # a confusion of several characters may jump a row: every row it may jump from is over
+    return row[len(read)] if row[len(read)] <= limit else inf
+
+
+def variants(read: str, budget: float, model: Table | None = None, alphabet: str | None = None,
+             limit: int = 2000) -> list[tuple[float, str]]:
+    """(cost, reading) of every string `read` may be a misread of within `budget`, through the table's learned
+    confusions only (not every possible edit), cheapest first, the read itself (cost 0) included; at most `limit`.
+    `alphabet`: where given, only readings made of these characters (digits for a number)."""
+    model = model or table()
+    undo: dict[str, list[tuple[str, float]]] = {}  # read side -> (truth side, cost)
+    for (t, r), c in model.pairs.items():
+        if c <= budget:
+            undo.setdefault(r, []).append((t, c))
+    found: dict[str, float] = {read: 0.0}
+    queue = [(0.0, read, 0)]  # (cost, text, position from which edits may still be made)
+    while queue and len(found) < limit:
+        spent, text, start = heapq.heappop(queue)
+        if spent > found.get(text, float("inf")):
+            continue
+        for at in range(start, len(text) + 1):
+            for size in range(0, model.longest + 1):
+                piece = text[at:at + size]
+                if len(piece) != size:
+                    break
+                for truth, c in undo.get(piece, ()):
+                    total = spent + c
+                    if total > budget:
+                        continue
+                    made = text[:at] + truth + text[at + size:]
+                    if total < found.get(made, float("inf")):
+                        found[made] = total
+                        heapq.heappush(queue, (total, made, at + len(truth)))
+    ranked = sorted((c, text) for text, c in found.items()
+                    if alphabet is None or all(ch in alphabet for ch in text))
+    return ranked
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What a read stands for. `status`: `as-read` (the read itself is accepted), `corrected` (`value` is the one
+    accepted candidate within the budget, cheaper than any other by the margin), `ambiguous` (two or more as
+    cheap: the read is kept), `unmatched` (none within the budget: the read is kept)."""
+    value: str
+    status: str
+    cost: float = 0.0
+    runner_up: str | None = None
+
+
+def decide(read: str, candidates: Iterable[tuple[float, str]], budget: float, margin: float,
+           accepted: Callable[[str], bool] | None = None) -> Choice:
+    """The decision rule. `candidates`: (cost, value) pairs (from `cost` against a closed list, or `variants`);
+    those `accepted` (all where None) and within `budget` compete, the cheapest wins when the next costs at least
+    `margin` more. A read the acceptor accepts stands (as-read); without an acceptor the read is no candidate."""
+    if accepted is None:
+        accepted = lambda value: value != read  # noqa: E731
+    if accepted(read):
+        return Choice(read, "as-read")
+    unique: dict[str, float] = {}
+    for c, v in sorted((c, v) for c, v in candidates if c < budget + margin and v != read and accepted(v)):
+        unique.setdefault(v, c)
+    ordered = sorted((c, v) for v, c in unique.items())
+    if not ordered or ordered[0][0] > budget:
+        return Choice(read, "unmatched")
+    (best_cost, best), *rest = ordered
+    if rest and rest[0][0] - best_cost < margin:
+        return Choice(read, "ambiguous", best_cost, rest[0][1])
+    return Choice(best, "corrected", best_cost, rest[0][1] if rest else None)
+
+
+def nearest(read: str, listed: Iterable[str], budget: float, margin: float, model: Table | None = None) -> Choice:
+    """`decide` over a closed list: `read` is as-read when listed, else the listed value it is the cheapest misread
+    of, within `budget` and by `margin` (see decide)."""
+    names = list(dict.fromkeys(listed))
+    if read in names:
+        return Choice(read, "as-read")
+    # Beyond the budget plus the margin a candidate cannot matter: it neither wins nor ties.
+    scored = [(cost(read, name, budget + margin, model), name) for name in names]
+    members = set(names)
+    return decide(read, [(c, n) for c, n in scored if c != float("inf")], budget, margin, members.__contains__)

@@ -1,0 +1,218 @@
+"""Learn OCR's character confusions from aligned truth/read pairs: writes pipeline/fields/confusions.toml.
+
+    python bench/bench_browser.py --split tuning --save /tmp/tuning.json     # read the tuning seeds, keep the pages
+    python scripts/learn_confusions.py /tmp/tuning.json [MORE.json ...] [-o pipeline/fields/confusions.toml]
+
+Only tuning seeds may be learned from: a file whose truth names a split other than `tuning` is refused. Each value
+the truth says a capture shows in Latin letters and digits (every URL as the bar shows it, the hosts of tabs and
+bookmarks, tracking numbers) is aligned with the line of the page's reads (its text, bands and every read of its
+address bar) that holds it best, by the fewest edits with free ends in the read; a pair more than MAX_EDIT_SHARE
+of the value's length apart is no reading of it and is left out. The alignment's runs of differing characters
+(`l` -> `I`, `m` -> `rn`, `.` -> ``) are the confusions; each is counted against how often its truth side occurs
+in the aligned values, and its cost is -ln(share) / -ln(FLOOR), between MIN_COST and 1.0 (an edit never seen).
+A confusion seen fewer than MIN_SEEN times is not kept. Each entry keeps up to two examples: the value and the read
+around the confusion.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from rapidfuzz import fuzz  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from browser_corpus import MIXES  # noqa: E402
+
+OUT = ROOT / "pipeline" / "fields" / "confusions.toml"
+MAX_EDIT_SHARE = 0.34  # a read further from the value than this share of its length is not a reading of it
+MIN_PARTIAL = 60       # rapidfuzz partial_ratio below which a line is not searched for the value
+MIN_SEEN = 2           # a confusion seen once is noise
+LONGEST = 3            # the most characters on either side of one confusion
+FLOOR = 1e-4           # the share that costs 1.0, as much as an edit never seen
+MIN_COST = 0.05
+CASE_COST = 0.3        # a letter read in the other case, where the table has no entry for it
+CONTEXT = 5            # characters kept each side of a confusion in its examples
+
+
+def truths(entry: dict) -> list[str]:
+    """The Latin values a capture shows, as shown."""
+    fields = entry["fields"]
+    values = [u.get("shown") or u["value"] for u in fields["urls"]]
+    values += list(entry.get("other_hosts", ()))
+    values += [t["value"] for t in fields["tracking_numbers"]]
+    return [v for v in dict.fromkeys(values) if v and v.isascii()]
+
+
+def lines(pages: list[dict]) -> list[str]:
+    found: dict[str, None] = {}
+    for page in pages:
+        for text in (page.get("text", ""), page.get("header_text", ""), page.get("footer_text", "")):
+            for line in text.splitlines():
+                if line.strip():
+                    found[line.strip()] = None
+        for read in page.get("bar_reads", ()):
+            found[read.strip()] = None
+    return list(found)
+
+
+def align(value: str, read: str) -> tuple[int, list[tuple[str, str]], int, int] | None:
+    """(edits, columns, where in `read` the stretch starts and ends) of the cheapest alignment of all of `value` with a
+    stretch of `read` (unit costs, free ends in the read); columns are (value char or "", read char or "")."""
+    n, m = len(value), len(read)
+    inf = n + m + 1
+    dist = [[0] * (m + 1)] + [[inf] * (m + 1) for _ in range(n)]
+    for j in range(1, n + 1):
+        dist[j][0] = j
+        for i in range(1, m + 1):
+            dist[j][i] = min(dist[j - 1][i] + 1, dist[j][i - 1] + 1,
+                             dist[j - 1][i - 1] + (value[j - 1] != read[i - 1]))
+    end = min(range(m + 1), key=lambda i: (dist[n][i], -i))
+    edits = dist[n][end]
+    if edits > MAX_EDIT_SHARE * n:
+        return None
+    columns = []
+    j, i = n, end
+    while j > 0:
+        if i > 0 and dist[j][i] == dist[j - 1][i - 1] + (value[j - 1] != read[i - 1]):
+            columns.append((value[j - 1], read[i - 1]))
+            j, i = j - 1, i - 1
+        elif dist[j][i] == dist[j - 1][i] + 1:
+            columns.append((value[j - 1], ""))
+            j -= 1
+        else:
+            columns.append(("", read[i - 1]))
+            i -= 1
+    return edits, columns[::-1], i, end
+
+
+def runs(columns: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    """The alignment's runs of differing columns as (truth side, read side, index of the run's first column)."""
+    found, start = [], None
+    for k, (t, r) in enumerate(columns + [("", "")]):
+        differs = k < len(columns) and t != r
+        if differs and start is None:
+            start = k
+        if not differs and start is not None:
+            block = columns[start:k]
+            found.append(("".join(t for t, _ in block), "".join(r for _, r in block), start))
+            start = None
+    return found
+
+
+def learn(saved: dict) -> tuple[Counter, Counter, dict, int]:
+    """(confusions seen, truth pieces seen, examples, values aligned)."""
+    seen: Counter = Counter()
+    occurs: Counter = Counter()
+    examples: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    aligned = 0
+    for key, (entry, _) in saved["tuning"].items():
+        reads = lines(saved["pages"].get(key, ()))
+        values = truths(entry)
+        for value in values:
+            candidates = [line for line in reads if fuzz.partial_ratio(value, line) >= MIN_PARTIAL]
+            best = None
+            for line in candidates:
+                found = align(value, line)
+                # A stretch that shows another value of the capture read right is that one, not this one misread
+                # (mail.naver.com is no misread of papago.naver.com).
+                if found and any(other not in value and other in line[found[2]:found[3]] for other in values):
+                    continue
+                if found and (best is None or found[0] < best[0][0]):
+                    best = (found, line)
+            if best is None:
+                continue
+            (_, columns, offset, _), line = best
+            aligned += 1
+            for size in range(1, LONGEST + 1):
+                for k in range(len(value) - size + 1):
+                    occurs[value[k:k + size]] += 1
+            occurs[""] += len(value) + 1
+            for t, r, start in runs(columns):
+                if len(t) > LONGEST or len(r) > LONGEST:
+                    continue  # a garbled stretch says little about any pair
+                seen[(t, r)] += 1
+                at_value = sum(1 for c, _ in columns[:start] if c)
+                at_read = offset + sum(1 for _, c in columns[:start] if c)
+                example = (value[max(0, at_value - CONTEXT):at_value + len(t) + CONTEXT],
+                           line[max(0, at_read - CONTEXT):at_read + len(r) + CONTEXT])
+                if len(examples[(t, r)]) < 2 and example not in examples[(t, r)]:
+                    examples[(t, r)].append(example)
+    return seen, occurs, examples, aligned
+
+
+def toml_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def render(seen: Counter, occurs: Counter, examples: dict, aligned: int, files: int, seeds: list[int]) -> str:
+    out = [
+        "# OCR's character confusions, learned by scripts/learn_confusions.py from aligned truth/read pairs of the",
+        f"# browser corpus's tuning seeds ({', '.join(map(str, seeds))}: {aligned} values on {files} captures).",
+        "# Do not edit by hand: run the script again. A confusion is one edit of `cost`: `truth` (1-3 characters,",
+        "# \"\" for one OCR added) read as `read` (\"\" for one OCR lost), seen `seen` times in `of` occurrences of",
+        f"# its truth side; cost = -ln(seen / of) / -ln({FLOOR}), between {MIN_COST} and 1.0. Every other edit costs",
+        "# its default; a letter read in the other case `case`. Used by pipeline/fields/confusions.py.",
+        "",
+        "[defaults]",
+        "substitute = 1.0",
+        "insert = 1.0",
+        "delete = 1.0",
+        f"case = {CASE_COST}",
+        "",
+    ]
+    entries = []
+    for (t, r), count in seen.items():
+        if count < MIN_SEEN:
+            continue
+        total = max(count, occurs[t])
+        share = count / total
+        value = max(MIN_COST, min(1.0, math.log(share) / math.log(FLOOR)))
+        if value >= 1.0:
+            continue
+        entries.append((round(value, 3), t, r, count, total))
+    for value, t, r, count, total in sorted(entries, key=lambda e: (e[0], e[1], e[2])):
+        out.append("[[confusion]]")
+        out.append(f"truth = {toml_string(t)}")
+        out.append(f"read = {toml_string(r)}")
+        out.append(f"cost = {value}")
+        out.append(f"seen = {count}")
+        out.append(f"of = {total}")
+        shown = [f"[{toml_string(value)}, {toml_string(read)}]" for value, read in examples[(t, r)]]
+        out.append(f"examples = [{', '.join(shown)}]")
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("saved", type=Path, nargs="+", help="bench_browser.py --split tuning --save outputs")
+    parser.add_argument("-o", "--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    saved: dict = {"tuning": {}, "pages": {}}
+    for path in args.saved:
+        one = json.loads(path.read_text(encoding="utf-8"))
+        if set(one) - {"tuning", "pages"} or "tuning" not in one:
+            sys.exit(f"{path}: only a tuning split may be learned from (found {sorted(set(one) - {'pages'})})")
+        if "pages" not in one:
+            sys.exit(f"{path}: no pages read; save it again with bench/bench_browser.py --save")
+        test = {key for key in one["tuning"]
+                if any(int(key.split("/")[0]) in mix["test"] for mix in MIXES.values())}
+        if test:
+            sys.exit(f"{path}: holds files of test seeds ({sorted(test)[0]}, ...); never learn from them")
+        saved["tuning"].update(one["tuning"])
+        saved["pages"].update(one["pages"])
+    seeds = sorted({int(key.split("/")[0]) for key in saved["tuning"]})
+    seen, occurs, examples, aligned = learn(saved)
+    args.out.write_text(render(seen, occurs, examples, aligned, len(saved["tuning"]), seeds), encoding="utf-8")
+    print(f"{args.out}: {sum(1 for c in seen.values() if c >= MIN_SEEN)} confusions seen at least {MIN_SEEN} times "
+          f"from {aligned} values", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

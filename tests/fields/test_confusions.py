@@ -1,0 +1,116 @@
+"""The confusion model (pipeline/fields/confusions.py) and its learned table (confusions.toml)."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.datafiles import load_toml
+from pipeline.fields import confusions
+from pipeline.fields.confusions import Table, cost, decide, nearest, variants
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A small table of its own, so that these tests do not move when the learned one is learned again.
+MODEL = Table(pairs={("l", "I"): 0.4, ("0", "O"): 0.35, (".", ""): 0.4, ("m", "rn"): 0.5, ("8", "3"): 0.5},
+              substitute=1.0, insert=1.0, delete=1.0, case=0.3, longest=2)
+
+
+@pytest.mark.parametrize("read, truth, expected", [
+    ("cjlogistics.com", "cjlogistics.com", 0.0),
+    ("cjIogistics.com", "cjlogistics.com", 0.4),       # a learned confusion
+    ("cjxogistics.com", "cjlogistics.com", 1.0),       # an edit never seen
+    ("mailnaver.com", "mail.naver.com", 0.4),          # a dot lost
+    ("rnail.naver.com", "mail.naver.com", 0.5),        # one learned confusion of two characters
+    ("MAIL.naver.com", "mail.naver.com", 1.2),         # four letters in the other case
+    ("MN038", "MN038", 0.0),
+    ("MNO3", "MN038", 1.35),                           # 0 read as O, an 8 lost
+])
+def test_cost_is_the_cheapest_weighted_edit(read, truth, expected):
+    """GIVEN a read and the value it may stand for WHEN priced THEN the cost is the sum of the cheapest edits, a
+    learned confusion of several characters counting once."""
+    assert cost(read, truth, model=MODEL) == pytest.approx(expected)
+
+
+def test_cost_beyond_the_limit_is_infinite():
+    """GIVEN a limit WHEN the read is further off THEN the cost is infinity (the search stops early)."""
+    assert cost("ups.com", "cjlogistics.com", limit=2.0, model=MODEL) == float("inf")
+    assert cost("cjIogistics.com", "cjlogistics.com", limit=0.3, model=MODEL) == float("inf")
+
+
+def test_variants_undo_learned_confusions_within_the_budget():
+    """GIVEN a read number WHEN its variants within a budget are generated THEN they undo learned confusions only,
+    cheapest first, the read itself first of all; an alphabet keeps digits only."""
+    found = variants("6O38", 1.0, model=MODEL)
+    assert found[0] == (0.0, "6O38")
+    assert (0.35, "6038") in found and (0.5, "6O88") in found and (0.85, "6088") in found
+    assert all(c <= 1.0 for c, _ in found)
+    assert [v for _, v in variants("6O38", 1.0, model=MODEL, alphabet="0123456789")] == ["6038", "6088"]
+
+
+@pytest.mark.parametrize("read, listed, status, value", [
+    ("cjlogistics.com", ["cjlogistics.com", "dhl.com"], "as-read", "cjlogistics.com"),
+    ("cjIogistics.com", ["cjlogistics.com", "dhl.com"], "corrected", "cjlogistics.com"),
+    ("taobao.com", ["cjlogistics.com", "dhl.com"], "unmatched", "taobao.com"),
+    # As cheap a misread of two listed values: neither, the read is kept.
+    ("ab1.com", ["abl.com", "abi.com"], "ambiguous", "ab1.com"),
+])
+def test_nearest_decides_by_the_cheapest_candidate_and_a_margin(read, listed, status, value):
+    """GIVEN a read and a closed list WHEN decided THEN a listed read stands, else the cheapest listed value within
+    the budget that beats the next by the margin, else the read is kept and marked."""
+    choice = nearest(read, listed, budget=1.0, margin=0.3, model=MODEL)
+    assert (choice.status, choice.value) == (status, value)
+
+
+def test_decide_takes_no_candidate_the_acceptor_refuses():
+    """GIVEN candidates of which the cheapest is refused by the acceptor WHEN decided THEN the next accepted one
+    wins; a candidate past the budget never does, but still counts against the margin."""
+    assert decide("x", [(0.1, "a"), (0.5, "b")], 1.0, 0.3, accepted=lambda v: v == "b").value == "b"
+    assert decide("x", [(1.2, "a")], 1.0, 0.3).status == "unmatched"
+    assert decide("x", [(0.9, "a"), (1.1, "b")], 1.0, 0.3).status == "ambiguous"
+
+
+def test_the_learned_table_loads_and_every_entry_shows_its_confusion():
+    """GIVEN confusions.toml as learned WHEN loaded THEN every cost lies between 0 and 1 (an edit never seen), every
+    entry carries examples, and in each example the value holds the truth side and the read holds the read side."""
+    data = load_toml(confusions.CONFUSIONS_FILE, "Confusion table")
+    assert data["confusion"], "the table has no confusion"
+    for entry in data["confusion"]:
+        assert 0 < entry["cost"] < 1.0
+        assert entry["seen"] <= entry["of"]
+        assert entry["examples"], entry
+        for value, read in entry["examples"]:
+            assert entry["truth"] in value and entry["read"] in read, (entry, value, read)
+    learned = confusions.table()
+    assert learned.pairs and learned.substitute == 1.0
+
+
+def _learner():
+    spec = importlib.util.spec_from_file_location("learn_confusions", ROOT / "scripts" / "learn_confusions.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_learner_counts_aligned_confusions_and_refuses_test_seeds(tmp_path):
+    """GIVEN a saved tuning read whose bar read `wbINo` for wblNo three times WHEN the script learns THEN the table
+    holds l read as I with its example; a save that holds a test seed is refused."""
+    learner = _learner()
+    url = {"value": "https://x.cjlogistics.com/t?wblNo=1", "shown": "x.cjlogistics.com/t?wblNo=1"}
+    entry = {"fields": {"urls": [url], "tracking_numbers": []}, "other_hosts": []}
+    saved = {"tuning": {f"9001/{i}.png": [entry, {}] for i in range(3)},
+             "pages": {f"9001/{i}.png": [{"text": "tab\nx.cjlogistics.com/t?wbINo=1 0 0", "bar_reads": []}]
+                       for i in range(3)}}
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    out = tmp_path / "table.toml"
+    learner.main([str(path), "-o", str(out)])
+    table = load_toml(out, "Confusion table")
+    assert [(e["truth"], e["read"], e["seen"]) for e in table["confusion"]] == [("l", "I", 3)]
+    assert table["confusion"][0]["examples"] == [["/t?wblNo=1", "/t?wbINo=1 "]]
+    saved["tuning"]["9101/0.png"] = [entry, {}]
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    with pytest.raises(SystemExit):
+        learner.main([str(path), "-o", str(out)])

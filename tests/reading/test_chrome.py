@@ -1,0 +1,53 @@
+"""The tab strip and bookmarks bar around the address bar (pipeline/reading/chrome.py), on word boxes."""
+from __future__ import annotations
+
+from pipeline.reading.chrome import ChromeSettings, browser_rows
+from pipeline.reading.ocr import OcrWord
+
+HINT = r"(?i)(?:https?|www|[a-z0-9]\.[a-z]{2,}|\.[a-z]{2,}/)"
+CFG = ChromeSettings(url_hint=HINT, tab_reach=3.0, bookmarks_reach=2.0, bookmarks_min_entries=2, max_bar_centre=0.5)
+
+
+def _row(line: str, top: int, height: int, *texts: str) -> list[OcrWord]:
+    return [OcrWord(text, 20 + 200 * i, top, 150, height, 90.0, (line,)) for i, text in enumerate(texts)]
+
+
+# Boxes as Tesseract gave them on the OCR copy (height 1330) of a tuning capture: Chrome, a Logen page.
+TABS = _row("tabs", 16, 46, "코젠택배", "moi.", "naver.com", "translate.", "google.com")
+BAR = _row("bar", 95, 24, "www.ilogen.com/web/personal/trace/49852074263")
+BOOKMARKS = _row("bookmarks", 152, 33, "papago.navercom", "mail.naver.com", "smartstore.navercom", "@Gmail")
+PAGE = _row("page", 330, 50, "배송조회") + _row("link", 426, 25, "www.ilogen.com/m/faq")
+
+
+def test_rows_above_the_bar_are_tabs_and_the_row_under_it_with_hosts_is_the_bookmarks_bar():
+    """GIVEN a desktop capture's words WHEN the rows around the bar are sorted THEN the row above is the tab strip,
+    the row right under it (two URL-looking entries) the bookmarks bar, and the page's rows neither."""
+    tabs, bookmarks = browser_rows(TABS + BAR + BOOKMARKS + PAGE, (95, 119), 1330, CFG)
+    assert tabs == "코젠택배 moi. naver.com translate. google.com"
+    assert bookmarks == "papago.navercom mail.naver.com smartstore.navercom @Gmail"
+
+
+def test_a_row_under_the_bar_without_hosts_is_the_page():
+    """GIVEN no bookmarks bar: the page's own first row right under the bar, one link in it WHEN sorted THEN there
+    is no bookmarks bar (one URL-looking entry is a page's link, a bookmarks bar holds several)."""
+    nav = _row("nav", 150, 40, "대한통운", "배송조회", "www.cjlogistics.com")
+    assert browser_rows(TABS + BAR + nav + PAGE, (95, 119), 1330, CFG) == (TABS_TEXT, "")
+
+
+TABS_TEXT = "코젠택배 moi. naver.com translate. google.com"
+
+
+def test_a_bar_at_the_bottom_has_no_tabs_or_bookmarks():
+    """GIVEN a phone's bar at the bottom (iOS Safari) WHEN sorted THEN the page above it is no tab strip."""
+    bar = _row("bar", 1900, 30, "service.epost.go.kr")
+    page = _row("page", 1850, 30, "www.epost.go.kr", "papago.naver.com")
+    assert browser_rows(page + bar, (1900, 1930), 2000, CFG) == ("", "")
+
+
+def test_rows_far_above_the_bar_are_not_tabs():
+    """GIVEN a photographed monitor whose bar lies a third down WHEN sorted THEN rows more than tab_reach bar heights
+    above it (the room, another window) are not the tab strip."""
+    far = _row("far", 100, 30, "shop.example.com")
+    near = _row("near", 560, 30, "1688.com")
+    bar = _row("bar", 620, 30, "www.ups.com/track?loc=ko_KR")
+    assert browser_rows(far + near + bar, (620, 650), 2000, CFG) == ("1688.com", "")
