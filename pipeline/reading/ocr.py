@@ -78,13 +78,14 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
         words = reread_as_korean(words, copy, work_png, timeout, cfg)
     words = reread_numbers(words, copy, work_png, timeout, cfg, buildings=screen)
     bar_reads: tuple[str, ...] = ()
+    chrome = ("", "")
     if screen:
         bands = even_background(gray, glyph, cfg) if photographed else gray
-        words, bar_reads = reread_address_bar(words, bands, copy.size, work_png, timeout, cfg)
+        words, bar_reads, chrome = reread_address_bar(words, bands, copy.size, work_png, timeout, cfg)
         words = reread_clock(words, bands, copy.size, work_png, timeout, cfg)
     lines, _ = lines_of(words)
     header, footer = band_text(lines, copy.height, cfg.header_fraction, cfg.footer_fraction)
     return replace(page, text="\n".join(line.text for line in lines), source="ocr",
                    confidence=None if confidence is None else round(confidence, 1),
-                   header_text=header, footer_text=footer, bar_reads=bar_reads,
-                   lines=page_lines(lines, copy.width / image.width)), languages
+                   header_text=header, footer_text=footer, bar_reads=bar_reads, tabs_text=chrome[0],
+                   bookmarks_text=chrome[1], lines=page_lines(lines, copy.width / image.width)), languages

@@ -94,6 +94,10 @@ class OcrSettings:
     bar_url_text: str
     bar_icon_max_width: float
     bar_reread_text: str
+    chrome_tab_reach: float
+    chrome_bookmarks_reach: float
+    chrome_bookmarks_min_entries: int
+    chrome_max_bar_centre: float
     building_number: str
     building_road: str
     building_retry_max_words: int

@@ -1,7 +1,8 @@
 """The address bar pass: a screenshot's URL row found among the first pass's words and read again on its own.
 
 Entry: `reread_address_bar(words, gray, copy_size, work_png, timeout, cfg)` -> the words with the URL's words
-replaced by one word holding the consensus read, and all distinct reads (consensus first). `gray` is the page in
+replaced by one word holding the consensus read, all distinct reads (consensus first), and the text of the
+browser's rows around the bar: its tab strip and its bookmarks bar (`browser_rows`). `gray` is the page in
 original pixels, `copy_size` the size of the OCR copy the words' boxes are in. A page without an address bar costs
 no Tesseract call, unless its top band looks like a URL read as garbage (then the band is read as Latin once).
 """
@@ -167,9 +168,10 @@ def top_band_latin_words(gray: Image.Image, scale: float, work_png: Path, timeou
 
 
 def reread_address_bar(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, int], work_png: Path,
-                       timeout: float, cfg: OcrSettings) -> tuple[list[OcrWord], tuple[str, ...]]:
-    """The words with the address bar's URL (and the rest of its row) replaced by one word, its consensus read, and
-    the address bar's reads (consensus first; see read_address_bar); the words unchanged and () without a bar."""
+                       timeout: float, cfg: OcrSettings) -> tuple[list[OcrWord], tuple[str, ...], tuple[str, str]]:
+    """The words with the address bar's URL (and the rest of its row) replaced by one word, its consensus read, the
+    address bar's reads (consensus first; see read_address_bar), and (tab strip, bookmarks bar) text around it
+    (browser_rows); the words unchanged, () and ("", "") without a bar."""
     scale = copy_size[0] / gray.width
     row_words = words
     bar_reads: tuple[str, ...] = ()
@@ -179,17 +181,53 @@ def reread_address_bar(words: list[OcrWord], gray: Image.Image, copy_size: tuple
         # band alone, read as Latin, finds the bar again.
         row_words = top_band_latin_words(gray, scale, work_png, timeout, cfg)
         bar = address_bar_words(row_words, copy_size[1], cfg)
-    if bar:
-        bar_reads = read_address_bar(gray, bar, icon_before(row_words, bar, cfg), scale, work_png, timeout, cfg)
-        if bar_reads:
-            url = bar_reads[0]
-            top = min(w.top for w in bar)
-            bottom = max(w.top + w.height for w in bar)
-            merged = OcrWord(url, bar[0].left, top, max(w.right for w in bar) - bar[0].left, bottom - top,
-                             sum(w.confidence for w in bar) / len(bar), bar[0].line)
-            # The bar's row keeps only the URL: the first pass's icons beside it would join the URL as digits.
-            on_row = [w is bar[0] or w.line == bar[0].line or top <= w.top + w.height / 2 <= bottom for w in words]
-            at = on_row.index(True) if any(on_row) else 0
-            kept = [w for w, row in zip(words, on_row) if not row]
-            words = kept[:at] + [merged] + kept[at:]
-    return words, bar_reads
+    if not bar:
+        return words, bar_reads, ("", "")
+    top = min(w.top for w in bar)
+    bottom = max(w.top + w.height for w in bar)
+    bar_reads = read_address_bar(gray, bar, icon_before(row_words, bar, cfg), scale, work_png, timeout, cfg)
+    if bar_reads:
+        merged = OcrWord(bar_reads[0], bar[0].left, top, max(w.right for w in bar) - bar[0].left, bottom - top,
+                         sum(w.confidence for w in bar) / len(bar), bar[0].line)
+        # The bar's row keeps only the URL: the first pass's icons beside it would join the URL as digits.
+        on_row = [w is bar[0] or w.line == bar[0].line or top <= w.top + w.height / 2 <= bottom for w in words]
+        at = on_row.index(True) if any(on_row) else 0
+        kept = [w for w, row in zip(words, on_row) if not row]
+        words = kept[:at] + [merged] + kept[at:]
+    return words, bar_reads, browser_rows(words, (top, bottom), copy_size[1], cfg)
+
+
+def browser_rows(words: list[OcrWord], bar_box: tuple[float, float], image_height: float,
+                 cfg: OcrSettings) -> tuple[str, str]:
+    """(text of the tab strip's rows, text of the bookmarks bar) around an address bar whose text spans `bar_box`
+    (top, bottom) in the words' coordinates; ("", "") where the bar's centre lies below chrome_max_bar_centre of
+    the height (a phone's bar at the bottom has the page above it).
+
+    A window has one address bar, and its toolbar row is the window's geometry: the tab strip lies right above it
+    (rows centred up to chrome_tab_reach heights of the bar's text above its top), the bookmarks bar right under it
+    (the nearest row whose top is at most chrome_bookmarks_reach heights under its bottom, when it holds at least
+    chrome_bookmarks_min_entries URL-looking words: a page's own first row holds one link at most), the page below
+    that. Their hosts are other visible hosts, never the page's URL (see fields.extract: zones tab, bookmark)."""
+    top, bottom = bar_box
+    height = max(1.0, bottom - top)
+    if (top + bottom) / 2 > image_height * cfg.chrome_max_bar_centre:
+        return "", ""
+    rows: dict[tuple[str, ...], list[OcrWord]] = {}
+    for word in words:
+        rows.setdefault(word.line, []).append(word)
+    tabs, under = [], []
+    for row in rows.values():
+        row_top = min(w.top for w in row)
+        centre = (row_top + max(w.top + w.height for w in row)) / 2
+        text = " ".join(w.text for w in sorted(row, key=lambda w: w.left))
+        if top - cfg.chrome_tab_reach * height <= centre < top:
+            tabs.append((row_top, text))
+        elif centre > bottom and row_top - bottom <= cfg.chrome_bookmarks_reach * height:
+            under.append((row_top, row, text))
+    hint = re.compile(cfg.url_hint)
+    bookmarks = ""
+    if under:
+        _, row, text = min(under, key=lambda item: item[0])  # the nearest row under the bar, and no other
+        if sum(bool(hint.search(w.text)) for w in row) >= cfg.chrome_bookmarks_min_entries:
+            bookmarks = text
+    return "\n".join(text for _, text in sorted(tabs)), bookmarks

@@ -1,11 +1,21 @@
-"""The tab strip and bookmarks bar around the address bar (pipeline/reading/chrome.py), on word boxes."""
+"""The tab strip and bookmarks bar around the address bar (passes/address_bar.py browser_rows), on word boxes."""
 from __future__ import annotations
 
-from pipeline.reading.chrome import ChromeSettings, browser_rows
-from pipeline.reading.ocr import OcrWord
+from dataclasses import replace
 
-HINT = r"(?i)(?:https?|www|[a-z0-9]\.[a-z]{2,}|\.[a-z]{2,}/)"
-CFG = ChromeSettings(url_hint=HINT, tab_reach=3.0, bookmarks_reach=2.0, bookmarks_min_entries=2, max_bar_centre=0.5)
+import pytest
+from PIL import ImageDraw, ImageFont
+
+from pipeline.fields.extract import extract_fields
+from pipeline.reading import ocr
+from pipeline.reading.engine import OcrWord
+from pipeline.reading.passes.address_bar import browser_rows
+from pipeline.reading.settings import settings
+from tests.reading.ocr_fakes import GOTHIC, browser_screenshot
+
+# The reaches of these tests, whatever ocr.toml holds: the tests are about the geometry.
+CFG = replace(settings(), chrome_tab_reach=3.0, chrome_bookmarks_reach=2.0, chrome_bookmarks_min_entries=2,
+              chrome_max_bar_centre=0.5)
 
 
 def _row(line: str, top: int, height: int, *texts: str) -> list[OcrWord]:
@@ -51,3 +61,27 @@ def test_rows_far_above_the_bar_are_not_tabs():
     near = _row("near", 560, 30, "1688.com")
     bar = _row("bar", 620, 30, "www.ups.com/track?loc=ko_KR")
     assert browser_rows(far + near + bar, (620, 650), 2000, CFG) == ("1688.com", "")
+
+
+@pytest.mark.e2e
+def test_real_tesseract_sorts_tabs_and_bookmarks_from_the_address_bar(tmp_path, profile):
+    """GIVEN a 1366x768 capture whose tab strip shows hosts (`1688.com`, `mail.naver.com`) above the address bar and
+    whose bookmarks bar shows hosts (`papago.naver.com`, `taobao.com`) under it WHEN OCR'd as a screen and
+    its fields extracted THEN the tab and bookmark hosts are in their rows and zones, never the page's; the bar's
+    URL is the address bar's."""
+    url = "cjlogistics.com/ko/tool/parcel/tracking?gnbInvcNo=601234567890"
+    image = browser_screenshot(url, ("오후 2:31", "2026-03-11"))
+    draw = ImageDraw.Draw(image)
+    small = ImageFont.truetype(GOTHIC, 12)
+    for x, title in ((260, "1688.com"), (460, "mail.naver.com")):
+        draw.text((x, 18), title, font=small, fill=(32, 33, 36), anchor="lm")
+    draw.rectangle((0, 78, 1366, 100), fill=(255, 255, 255))
+    for x, name in ((30, "papago.naver.com"), (220, "taobao.com"), (410, "YouTube")):
+        draw.text((x, 89), name, font=small, fill=(32, 33, 36), anchor="lm")
+    page, _ = ocr.ocr_page(image, 1, tmp_path / "p.png", timeout=60, screen=True)
+    assert "1688.com" in page.tabs_text and "naver" in page.tabs_text
+    assert "papago.naver.com" in page.bookmarks_text.lower() and "taobao.com" in page.bookmarks_text
+    zones = {u.host: u.zone for u in extract_fields([page], profile).urls}
+    assert zones.pop("cjlogistics.com") == "address-bar"
+    assert zones["1688.com"] == "tab" and zones["papago.naver.com"] == zones["taobao.com"] == "bookmark"
+    assert set(zones.values()) == {"tab", "bookmark"}  # however OCR read the rest of those rows
