@@ -78,6 +78,8 @@ class OcrSettings:
     bar_score_other_entry: float
     bar_score_edge: float
     bar_min_score: float
+    bar_entry_split: str
+    bar_entry_host: str
     bar_garble_hint: str
     bar_languages: str
     bar_psm: int
@@ -95,6 +97,7 @@ class OcrSettings:
     bar_icon_max_width: float
     bar_reread_text: str
     chrome_tab_reach: float
+    chrome_tab_close: str
     chrome_bookmarks_reach: float
     chrome_bookmarks_min_entries: int
     chrome_max_bar_centre: float

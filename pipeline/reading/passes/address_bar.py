@@ -68,16 +68,20 @@ def bar_score(run: list[OcrWord], words: list[OcrWord], candidates: list[OcrWord
               cfg: OcrSettings) -> float:
     """How much a run of URL words looks like the browser's address bar (see ocr.toml [address_bar]): a path or
     query and a scheme count for it, and its length up to a point; every other URL-looking entry on its row (a tab
-    strip, a bookmarks bar) and its distance from the nearer of the top and bottom edges count against it."""
+    strip, a bookmarks bar), every host alone beyond the first in the run itself (a row's entries glued together) and
+    its distance from the nearer of the top and bottom edges count against it."""
     text = "".join(w.text for w in run)
     top, bottom = min(w.top for w in run), max(w.top + w.height for w in run)
     others = [w for w in candidates if w not in run and top <= w.top + w.height / 2 <= bottom]
+    # Entries of a row glued into the run: every host alone beyond the first (one URL has one host).
+    host = re.compile(cfg.bar_entry_host)
+    hosts = sum(bool(host.search(piece)) for piece in re.split(cfg.bar_entry_split, " ".join(w.text for w in run)))
     centre = (top + bottom) / 2
     edge = min(centre, image_height - centre) / max(1.0, image_height)
     return (cfg.bar_score_path * bool(re.search(cfg.bar_path_shape, text))
             + cfg.bar_score_scheme * bool(re.search(cfg.bar_scheme_shape, text))
             + cfg.bar_score_per_char * min(len(text), cfg.bar_score_max_chars)
-            + cfg.bar_score_other_entry * len(others)
+            + cfg.bar_score_other_entry * (len(others) + max(0, hosts - 1))
             + cfg.bar_score_edge * edge)
 
 
@@ -204,10 +208,12 @@ def browser_rows(words: list[OcrWord], bar_box: tuple[float, float], image_heigh
     the height (a phone's bar at the bottom has the page above it).
 
     A window has one address bar, and its toolbar row is the window's geometry: the tab strip lies right above it
-    (rows centred up to chrome_tab_reach heights of the bar's text above its top), the bookmarks bar right under it
-    (the nearest row whose top is at most chrome_bookmarks_reach heights under its bottom, when it holds at least
-    chrome_bookmarks_min_entries URL-looking words: a page's own first row holds one link at most), the page below
-    that. Their hosts are other visible hosts, never the page's URL (see fields.extract: zones tab, bookmark)."""
+    (rows centred up to chrome_tab_reach heights of the bar's text above its top), the bookmarks bar right under it,
+    the page below that. Down from the bar, each next row whose top is at most chrome_bookmarks_reach heights under
+    the last is browser chrome while it holds chrome_bookmarks_min_entries entries (URL-looking words and close
+    marks; a page's own first row holds one link at most): with close marks a tab strip (Safari's, under its bar),
+    else the bookmarks bar, the last. Their hosts are other visible hosts, never the page's URL (fields.extract:
+    zones tab, bookmark)."""
     top, bottom = bar_box
     height = max(1.0, bottom - top)
     if (top + bottom) / 2 > image_height * cfg.chrome_max_bar_centre:
@@ -218,16 +224,26 @@ def browser_rows(words: list[OcrWord], bar_box: tuple[float, float], image_heigh
     tabs, under = [], []
     for row in rows.values():
         row_top = min(w.top for w in row)
-        centre = (row_top + max(w.top + w.height for w in row)) / 2
+        row_bottom = max(w.top + w.height for w in row)
         text = " ".join(w.text for w in sorted(row, key=lambda w: w.left))
-        if top - cfg.chrome_tab_reach * height <= centre < top:
+        if top - cfg.chrome_tab_reach * height <= (row_top + row_bottom) / 2 < top:
             tabs.append((row_top, text))
-        elif centre > bottom and row_top - bottom <= cfg.chrome_bookmarks_reach * height:
-            under.append((row_top, row, text))
-    hint = re.compile(cfg.url_hint)
-    bookmarks = ""
-    if under:
-        _, row, text = min(under, key=lambda item: item[0])  # the nearest row under the bar, and no other
-        if sum(bool(hint.search(w.text)) for w in row) >= cfg.chrome_bookmarks_min_entries:
+        elif (row_top + row_bottom) / 2 > bottom:
+            under.append((row_top, row_bottom, row, text))
+    hint, close = re.compile(cfg.url_hint), re.compile(cfg.chrome_tab_close)
+    bookmarks, edge = "", bottom
+    # Down from the bar, each next row within reach: a tab strip (close marks among its entries: Safari's, under
+    # its bar), then a bookmarks bar (URL-looking entries); the first row that is neither is the page.
+    for row_top, row_bottom, row, text in sorted(under, key=lambda item: item[0]):
+        if row_top - edge > cfg.chrome_bookmarks_reach * height:
+            break
+        closes = sum(bool(close.search(w.text)) for w in row)
+        if sum(bool(hint.search(w.text)) for w in row) + closes < cfg.chrome_bookmarks_min_entries:
+            break
+        if closes and not bookmarks:
+            tabs.append((row_top, text))
+        else:
             bookmarks = text
+            break
+        edge = row_bottom
     return "\n".join(text for _, text in sorted(tabs)), bookmarks

@@ -88,3 +88,12 @@ def test_consensus_is_the_read_closest_to_all_others():
     assert address_bar.consensus(reads) == "https://www.ups.com/track"
     assert address_bar.consensus(["abc", "abd"]) == "abc"
     assert address_bar.consensus([]) == ""
+
+
+def test_a_favourites_row_read_as_one_word_is_not_the_bar():
+    """GIVEN Safari's real bar (a host alone, in the toolbar) and under it its favourites bar, which OCR read as one
+    glued word of three hosts (a real read of a tuning capture) WHEN the bar is located THEN it is the host alone:
+    one URL has one host, and the glued row's other hosts count against it as other entries."""
+    bar = [word("@", 560, top=60, line="1"), word("hanjin.com", 600, top=60, line="1")]
+    favourites = [word("mail.naver.com(f)1688.com_[P)partner.coupang.com(@jOjKfM)YouTube", 40, top=110, line="2")]
+    assert [w.text for w in address_bar.address_bar_words(bar + favourites, 1080, ocr_settings())] == ["hanjin.com"]

@@ -85,3 +85,19 @@ def test_real_tesseract_sorts_tabs_and_bookmarks_from_the_address_bar(tmp_path, 
     assert zones.pop("cjlogistics.com") == "address-bar"
     assert zones["1688.com"] == "tab" and zones["papago.naver.com"] == zones["taobao.com"] == "bookmark"
     assert set(zones.values()) == {"tab", "bookmark"}  # however OCR read the rest of those rows
+
+
+def test_a_row_under_the_bar_with_close_marks_is_safaris_tab_strip():
+    """GIVEN Safari's layout: the tabs under the bar, `× host ×` WHEN sorted THEN that row is the tab strip (one
+    URL-looking entry and close marks), not a bookmarks bar, not the page."""
+    tabs = _row("tabs", 150, 40, "한진택배", "x", "wwwtaobao.com", "x")
+    assert browser_rows(BAR + tabs + PAGE, (95, 119), 1330, CFG) == ("한진택배 x wwwtaobao.com x", "")
+
+
+def test_safaris_favourites_bar_under_its_tab_strip_is_the_bookmarks_bar():
+    """GIVEN Safari: the bar, its tabs under it, its favourites bar under those WHEN sorted THEN the tabs row is
+    the tab strip, the next the bookmarks bar, and the page's rows neither."""
+    tabs = _row("tabs", 150, 40, "우체국", "×", "mail.naver.com", "×")
+    favourites = _row("favourites", 210, 30, "google.com", "smartstore.naver.com")
+    assert browser_rows(BAR + tabs + favourites + PAGE, (95, 119), 1330, CFG) == (
+        "우체국 × mail.naver.com ×", "google.com smartstore.naver.com")
