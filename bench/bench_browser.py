@@ -38,7 +38,7 @@ from bench_scan import evpack_scan, host, squash  # noqa: E402
 from browser_corpus import MIXES, ensure  # noqa: E402
 
 from pipeline.fields.extract import extract_fields  # noqa: E402
-from pipeline.model import Barcode, PageReading  # noqa: E402
+from pipeline.model import Barcode, PageReading, TextLine  # noqa: E402
 from pipeline.profile import Profile  # noqa: E402
 
 COLUMNS = ("track_r", "track_p", "time_r", "clock_r", "host_r", "host_p", "bar_p", "other_p", "url_r", "addr_r")
@@ -143,7 +143,9 @@ def replay(saved: dict, name: str, profile: Profile) -> dict[str, tuple[dict, di
     return {key: (want, extract_fields(tuple(PageReading(**{**page, "bar_reads": tuple(page["bar_reads"]),
                                                             "barcodes": tuple(Barcode.from_json(b) if "format" in b
                                                                               else Barcode(**b)
-                                                                              for b in page["barcodes"])})
+                                                                              for b in page["barcodes"]),
+                                                            "lines": tuple(TextLine.from_json(line)
+                                                                           for line in page.get("lines", ()))})
                                          for page in saved["pages"][key]), profile).to_json())
             for key, (want, _) in saved[name].items()}
 
