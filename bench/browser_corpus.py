@@ -911,7 +911,12 @@ def build(out: Path, seed: int, count: int = 40) -> dict:
                            "pages": 1, "kind": "carrier-tracking", "web_capture": True, "fields": truth.fields(),
                            "other_hosts": sorted(set(truth.other_hosts)), "languages": truth.languages,
                            "qr_codes": [], "rules": [], "variety": truth.variety}
-    truth = {"schema": SCHEMA, "seed": seed, "split": split_of(seed), "files": files}
+    return write_truth(out, SCHEMA, seed, split_of(seed), files)
+
+
+def write_truth(out: Path, schema: str, seed: int, split: str, files: dict) -> dict:
+    """OUT/truth.json of a rendered corpus (every corpus module's one shape); returns what it wrote."""
+    truth = {"schema": schema, "seed": seed, "split": split, "files": files}
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return truth
 
@@ -926,11 +931,11 @@ def mix_of(seed: int) -> str:
                 "browser")
 
 
-def ensure(root: Path, seed: int, count: int = 40) -> Path:
-    """ROOT/seed-N, rendered when its truth.json is missing."""
+def ensure(root: Path, seed: int, count: int = 40, make=None) -> Path:
+    """ROOT/seed-N, made by `make` (this module's `build` unless given) when its truth.json is missing."""
     folder = root / f"seed-{seed}"
     if not (folder / "truth.json").exists():
-        build(folder, seed, count)
+        (make or build)(folder, seed, count)
     return folder
 
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import random
 import shutil
 import sys
@@ -46,8 +45,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter  # noqa: E402
 
+import browser_corpus  # noqa: E402
 from browser_corpus import (CARRIERS, CHROMIUM, KST, VISIBILITY, Truth, digits, document, esc, hour12,  # noqa: E402
-                            korean_address, render, tracking_number)
+                            korean_address, render, tracking_number, write_truth)
 from pipeline.fields.tracking import validate_tracking  # noqa: E402
 
 SCHEMA = "evpack.chat-corpus/1"
@@ -579,9 +579,7 @@ def build(out: Path, seed: int, count: int = 30) -> dict:
                            "text_source": "ocr", "pages": 1, "kind": kind, "web_capture": web,
                            "fields": truth.fields(), "other_hosts": [], "languages": truth.languages,
                            "qr_codes": [], "rules": [], "variety": variety}
-    truth = {"schema": SCHEMA, "seed": seed, "split": split_of(seed), "files": files}
-    (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return truth
+    return write_truth(out, SCHEMA, seed, split_of(seed), files)
 
 
 def split_of(seed: int) -> str:
@@ -590,10 +588,7 @@ def split_of(seed: int) -> str:
 
 def ensure(root: Path, seed: int, count: int = 30) -> Path:
     """ROOT/seed-N, rendered when its truth.json is missing."""
-    folder = root / f"seed-{seed}"
-    if not (folder / "truth.json").exists():
-        build(folder, seed, count)
-    return folder
+    return browser_corpus.ensure(root, seed, count, make=build)
 
 
 def main(argv: list[str] | None = None) -> int:
