@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.reading import tesseract
 from pipeline.reading.engine import SPACE_BETWEEN_HAN, OcrWord
@@ -227,23 +228,13 @@ def mended_day_part(line: str, cfg: OcrSettings) -> str:
     edits further (`오우 2:23` is 오후: one jamo from 오후, three from 오전); else the line as read."""
     def mend(match: re.Match) -> str:
         read = unicodedata.normalize("NFD", match.group(1))
-        costs = sorted((_edits(read, unicodedata.normalize("NFD", part)), part) for part in cfg.clock_day_parts)
+        costs = sorted((Levenshtein.distance(read, unicodedata.normalize("NFD", part)), part)
+                       for part in cfg.clock_day_parts)
         (best, part), (second, _) = costs[0], costs[1]
         if best <= cfg.clock_day_part_max_edits and second - best >= cfg.clock_day_part_margin:
             return part + match.group(2)
         return match.group(0)
     return re.sub(r"([가-힣]{2})([^\S\n]*\d{1,2}[:;]\d{2})", mend, line)
-
-
-def _edits(a: str, b: str) -> int:
-    """Levenshtein distance."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def reread_clock(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, int], work_png: Path,
