@@ -862,10 +862,15 @@ def photographed(screen: Image.Image, rng: random.Random) -> Image.Image:
     return Image.fromarray(np.clip(np.rint(photo), 0, 255).astype(np.uint8))
 
 
-def build(out: Path, seed: int, count: int = 40) -> dict:
-    """Render `count` captures of `seed` into `out` with truth.json; returns the truth."""
+def need_chromium() -> None:
+    """Exit with the fix unless the Chromium that renders the corpora is installed."""
     if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} not found: install chromium (scripts/setup-system.sh) or set EVPACK_CHROMIUM")
+
+
+def build(out: Path, seed: int, count: int = 40) -> dict:
+    """Render `count` captures of `seed` into `out` with truth.json; returns the truth."""
+    need_chromium()
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     files = {}

@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import io
 import random
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -46,8 +45,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from PIL import Image, ImageChops, ImageDraw, ImageFilter  # noqa: E402
 
 import browser_corpus  # noqa: E402
-from browser_corpus import (CARRIERS, CHROMIUM, KST, VISIBILITY, Truth, digits, document, esc, hour12,  # noqa: E402
-                            korean_address, render, tracking_number, write_truth)
+from browser_corpus import (CARRIERS, KST, VISIBILITY, Truth, digits, document, esc, hour12,  # noqa: E402
+                            korean_address, need_chromium, render, tracking_number, write_truth)
 from pipeline.fields.tracking import validate_tracking  # noqa: E402
 
 SCHEMA = "evpack.chat-corpus/1"
@@ -539,8 +538,7 @@ def degrade_chat(image: Image.Image, rng: random.Random) -> tuple[bytes, str, st
 
 def build(out: Path, seed: int, count: int = 30) -> dict:
     """Render `count` files of `seed` (two thirds chats, one third delivery documents) into `out` with truth.json."""
-    if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():
-        raise SystemExit(f"{CHROMIUM} not found: install chromium (scripts/setup-system.sh) or set EVPACK_CHROMIUM")
+    need_chromium()
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     files = {}
