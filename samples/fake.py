@@ -38,7 +38,7 @@ def s10(service: str, serial8: str, country: str = "KR") -> str:
 def fedex_12(first11: str) -> str:
     """FedEx Express 12 digits: weights 1,3,7 repeating from the right of the first 11; check = sum % 11 % 10.
 
-    (Verified on published FedEx numbers such as 790535312317; see pipeline/fields/patterns.toml.)"""
+    (Verified on published FedEx numbers such as 790535312317; see pipeline/fields/patterns/tracking.toml.)"""
     weights = (1, 3, 7)
     total = sum(int(d) * weights[i % 3] for i, d in enumerate(reversed(first11)))
     return first11 + str(total % 11 % 10)

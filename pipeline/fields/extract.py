@@ -1,6 +1,6 @@
 """Fields read from the text of evidence: tracking numbers, timestamps, URLs, Korean addresses, languages.
 
-Pure text in, records out (pipeline/model.py). What to look for is data (pipeline/fields/patterns.toml); each kind of
+Pure text in, records out (pipeline/model.py). What to look for is data (pipeline/fields/patterns/); each kind of
 field has its module (fields_tracking, fields_time, fields_url, fields_address, fields_language). Text comes from
 Tesseract or a PDF text layer, so every reader expects noise: spaces inside numbers and URLs, dashes read as en
 dashes, split Korean syllables.

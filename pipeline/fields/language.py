@@ -1,4 +1,4 @@
-"""Languages of a text by script (patterns.toml [languages]): Hangul -> ko, Han ideographs -> zh, Latin -> en.
+"""Languages of a text by script (patterns/languages.toml): Hangul -> ko, Han ideographs -> zh, Latin -> en.
 
 Shares are weighted (a syllable or ideograph says more than a letter) and thresholded: a few Hanja in Korean
 text, a stray ideograph from chi_sim OCR or a URL in a Korean page do not make the page Chinese or English.

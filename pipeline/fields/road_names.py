@@ -8,7 +8,7 @@ meant when it is near enough and clearly nearer than the next; the postal zone p
 between two near roads, and failing that the letters they share with the read. A 시·군·구 the list does not have
 is the one a letter away (해운데구: 해운대구), where that one lists the road. The list is from 2021: a road missing
 from it is reported `unlisted`, never changed unless a listed road is that near, and digits are never changed
-(월드컵북로59길 is not 월드컵북로58길). Thresholds are data: patterns.toml [addresses.road_names].
+(월드컵북로59길 is not 월드컵북로58길). Thresholds are data: patterns/addresses.toml [road_names].
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Every example of tests/fields/examples/*.toml, run by name against the whole extractor.
 
-An example belongs to one pattern of pipeline/fields/patterns.toml but is read by all of them, so it also proves
+An example belongs to one pattern of pipeline/fields/patterns/ but is read by all of them, so it also proves
 the other patterns stay quiet.
 """
 from __future__ import annotations
@@ -113,7 +113,7 @@ def test_pattern_example(kind, example, expect, profile):
 
 
 def test_every_pattern_has_examples():
-    """GIVEN patterns.toml and the examples WHEN its sections are listed THEN every form and format carries examples
+    """GIVEN the patterns and the examples WHEN its sections are listed THEN every form and format carries examples
     to run, and every example names a form or carrier that exists."""
     forms = examples("timestamps")["forms"]
     assert all(forms.get(form["name"], {}).get("match") for form in DATA["timestamps"]["forms"])
