@@ -20,6 +20,39 @@ SPECIAL_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block d
                  (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
 
 
+def walk(root: str | os.PathLike, max_depth: int = 0):
+    """os.walk(root), top-down and never into linked folders, without recursion: Python 3.11's os.walk and
+    Path.rglob recurse once per folder level, so a packet of folders nested 1,500 deep ended in a RecursionError.
+    Yields (dirpath, dirnames, filenames) as os.walk does (pruning dirnames in place works); with `max_depth`, the
+    folders that many levels below root are listed in their parent's dirnames but not entered. Folders that cannot
+    be listed are passed over, as os.walk does."""
+    pending = [(os.fspath(root), 0)]
+    while pending:
+        top, depth = pending.pop()
+        dirnames, filenames = [], []
+        try:
+            with os.scandir(top) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirnames if is_dir else filenames).append(entry.name)
+        except OSError:
+            continue
+        yield top, dirnames, filenames
+        if max_depth and depth + 1 >= max_depth:
+            continue
+        pending.extend((os.path.join(top, name), depth + 1) for name in reversed(dirnames)
+                       if not os.path.islink(os.path.join(top, name)))
+
+
+def folder_depth() -> int:
+    """How many folder levels below a packet (or a batch root) evpack looks (ingest.toml budgets.folder_depth)."""
+    from pipeline.ingest.sniff import ingest_rules
+    return ingest_rules()["budgets"]["folder_depth"]
+
+
 def written_by_evpack(folder: Path) -> bool:
     """Whether evpack wrote this folder (an output bundle): never read as evidence or as a packet."""
     return os.path.lexists(os.path.join(folder, BUNDLE_MARKER))
@@ -36,7 +69,7 @@ def find_packets(root: Path) -> list[Path]:
     if os.path.lexists(root / MANIFEST):
         return [root]
     packets = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in walk(root, folder_depth()):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
                              and not written_by_evpack(Path(dirpath) / d))
         if MANIFEST in filenames:
@@ -47,16 +80,17 @@ def find_packets(root: Path) -> list[Path]:
 def find_evidence(root: Path) -> tuple[tuple[str, ...], list[str]]:
     """Every entry under root except claim.toml, computer litter (.DS_Store, __MACOSX/ ...) and folders evpack
     wrote, sorted, POSIX. Symlinked folders are not entered; special files and links are listed (ingest reports
-    them with `entry_problem`), so nothing is dropped silently."""
+    them with `entry_problem`), so nothing is dropped silently; so are folders nested deeper than
+    budgets.folder_depth, which are not entered."""
     found, skipped = [], []
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in walk(root, folder_depth()):
         here = Path(dirpath)
         for name in list(dirnames):
             if written_by_evpack(here / name):
                 skipped.append((here / name).relative_to(root).as_posix() + "/ (written by evpack)")
                 dirnames.remove(name)
-            elif os.path.islink(here / name):
-                filenames.append(name)  # a link to a folder: listed, never entered
+            elif os.path.islink(here / name) or len((here / name).relative_to(root).parts) >= folder_depth():
+                filenames.append(name)  # a link to a folder, or a folder too deep: listed, never entered
                 dirnames.remove(name)
         for name in filenames:
             rel = (here / name).relative_to(root).as_posix()
@@ -83,6 +117,9 @@ def entry_problem(path: Path, root: Path | None = None) -> str | None:
             info = os.stat(target)
         except OSError:
             return f"is a link to {display(target)}, which does not exist"
+    if stat.S_ISDIR(info.st_mode) and not stat.S_ISLNK(os.lstat(path).st_mode):
+        return (f"is a folder {folder_depth()} levels below the packet folder, and evpack looks no deeper "
+                "(budgets.folder_depth)")
     for test, kind in SPECIAL_KINDS:
         if test(info.st_mode):
             return f"is {kind}, not a file"

@@ -30,6 +30,8 @@ from pipeline.output import pdfops
 from pipeline.output.bundle_settings import bundle_settings, optional_limit
 from pipeline.context import Context
 from pipeline.fields.tracking import REASONED_CONTEXTS
+from pipeline.errors import FileProblem
+from pipeline.ingest.sniff import ingest_rules
 from pipeline.model import Fields, Finding, PacketState, Timestamp, TrackingNumber, UploadFile, Url
 from pipeline.output.layout import EXTENSIONS
 
@@ -54,6 +56,7 @@ class Step:
 class Fitted:
     upload: UploadFile | None                  # None: nothing fit legibly
     tried: tuple[str, ...]
+    problem: FileProblem | None = None         # why nothing was tried (a budget), if so
 
 
 def run(state: PacketState, ctx: Context) -> PacketState:
@@ -78,7 +81,7 @@ def run(state: PacketState, ctx: Context) -> PacketState:
     for original in state.uploads:
         result = fitted[original.name]
         if result.upload is None:
-            findings.append(too_large(original, result.tried, file_limit, state, ctx))
+            findings.append(too_large(original, result.tried, file_limit, state, ctx, result.problem))
             continue
         uploads.append(result.upload)
         renamed[original.name] = result.upload.name
@@ -101,6 +104,10 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
     """The mildest encoding of `upload` within `budget` bytes that still reads the same fields."""
     if upload.size <= budget:
         return Fitted(upload, ())
+    # Recompression runs one task per page image: a PDF of 100,000 tiny pictures is refused before any is touched.
+    if upload.type == "pdf" and (problem := pdfops.image_budget_problem(
+            upload.path, ingest_rules()["budgets"]["images_per_file"])):
+        return Fitted(None, (), problem)
     expected = expected_fields(upload.name, state)
     tried: list[str] = []
     base, best_size = upload.path, upload.size
@@ -419,8 +426,14 @@ def reread_fields(path: Path, file_type: str, ctx: Context) -> Fields:
     return reader.with_fields(reading, path.name, ctx.profile, ctx.now.date()).fields
 
 
-def too_large(upload: UploadFile, tried: tuple[str, ...], limit: int, state: PacketState, ctx: Context) -> Finding:
+def too_large(upload: UploadFile, tried: tuple[str, ...], limit: int, state: PacketState, ctx: Context,
+              problem: FileProblem | None = None) -> Finding:
     sources = sorted({p.source for p in state.placements if p.upload == upload.name})
+    if problem is not None:
+        return Finding("too-large", ctx.profile.severity("too-large"),
+                       f"{upload.name} ({', '.join(sources)}) is {upload.size:,} bytes, over the {limit:,}-byte limit,"
+                       f" and was not re-encoded: {problem.message} Its pages are not in the bundle.",
+                       problem.fix, sources[0] if len(sources) == 1 else None)
     return Finding("too-large", ctx.profile.severity("too-large"),
                    f"{upload.name} ({', '.join(sources)}) is {upload.size:,} bytes, over the {limit:,}-byte limit,"
                    f" and no smaller encoding stayed legible. Tried: {'; '.join(tried) or 'nothing applied'}."

@@ -68,6 +68,8 @@ def run(state: PacketState, ctx: Context) -> PacketState:
             refused = (f"holds {os.stat(path).st_size:,} bytes; evpack reads at most {budgets['bytes_per_file']:,} "
                        "bytes of a file (budgets.bytes_per_file)")
             rule, fix = "too-large", "export it again at a normal size, or keep only the pages that matter"
+        elif os.path.isdir(path) and not os.path.islink(path):  # past budgets.folder_depth: never entered
+            rule, fix = "too-large", "move the evidence files up, nearer the packet folder"
         else:
             rule, fix = "unreadable-file", ("put the file itself in the packet folder (a copy, not a link or a "
                                             "device)")
@@ -181,25 +183,28 @@ def _usable(evidence: EvidenceFile, sniffed: Sniffed, work_stem: Path, ctx: Cont
         raise FileProblem("unreadable-file", "it has 0 bytes, there is nothing in it.",
                           "copy the file again from where it came from; an interrupted download leaves 0 bytes")
     if kind == "pdf":
-        check = convert.check_pdf(path, ingest_rules()["pdf"]["eof_window"],
-                                  ingest_rules()["budgets"]["pages_per_file"])
+        budgets = ingest_rules()["budgets"]
+        check = convert.check_pdf(path, ingest_rules()["pdf"]["eof_window"], budgets["pages_per_file"],
+                                  budgets["images_per_file"])
         if check.encrypted:
             copy = convert.decrypted_copy(path, work_stem.with_suffix(".pdf"))
             return _converted(copy, "; ".join(copy.notes))
         return convert.Verdict(usable_type="pdf", pages=check.pages)
     if kind in ("jpeg", "png") or kind in CONVERTIBLE:
         # One decode serves the check, the conversion and the QR sniff (a 35 MP PNG takes ~0.35 s to decode).
-        with convert.decoded_image(path) as (image, check):
-            if check.frames > ingest_rules()["budgets"]["pages_per_file"]:
-                raise convert.over_pages(check.frames, ingest_rules()["budgets"]["pages_per_file"])
+        budget = ingest_rules()["budgets"]["pages_per_file"]
+        with convert.decoded_image(path, budget) as (image, check):
+            if check.frames > budget:
+                raise convert.over_frames(budget)
             if kind == "tiff" and check.frames > 1:
-                pages = convert.frames_to_pdf(path, work_stem.with_suffix(".pdf"), work_stem.parent / "pages")
+                pages = convert.frames_to_pdf(path, work_stem.with_suffix(".pdf"), work_stem.parent / "pages",
+                                              check.frames)
                 return _converted(pages, "; ".join(["TIFF -> PDF, lossless", *pages.notes]))
             if kind in ("jpeg", "png") and check.orientation == 1:
                 verdict = convert.Verdict(usable_type=kind, pages=1)
             else:
                 # Rotating a JPEG's pixels means re-encoding it; a PNG of the upright pixels loses nothing.
-                png = convert.png_of(image, work_stem.with_suffix(".png"))
+                png = convert.png_of(image, work_stem.with_suffix(".png"), check.frames)
                 verdict = _converted(png, _conversion_note(kind, png))
             _refuse_qr_code(image, ctx)  # a QR code is found in any rotation: the stored pixels will do
             return verdict

@@ -292,6 +292,168 @@ def bomb_png(folder: Path):
     return check_of(packet(folder / "p", files={"bomb.png": data}), folder)
 
 
+def many_images_pdf(count: int, side: int = 8, seed: int = 0) -> bytes:
+    """A one-page PDF drawing `count` distinct side x side RGB images of noise (each its own object, uncompressed)."""
+    import pikepdf
+    rng = random.Random(seed)
+    pdf = pikepdf.new()
+    xobjects, ops = pikepdf.Dictionary(), []
+    for i in range(count):
+        xobjects[f"/I{i}"] = pdf.make_stream(rng.randbytes(side * side * 3), Type=pikepdf.Name.XObject,
+                                             Subtype=pikepdf.Name.Image, Width=side, Height=side,
+                                             ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8)
+        ops.append(f"q 5 0 0 5 {i % 100 * 5.9:.1f} {i // 100 % 140 * 6} cm /I{i} Do Q")
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Resources = pikepdf.Dictionary(XObject=xobjects)
+    page.obj.Contents = pdf.make_stream("\n".join(ops).encode())
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def nested_forms_pdf(forms: int, per_form: int = 4) -> bytes:
+    """A PDF whose one page draws `forms` form XObjects, each drawing `per_form` tiny images and the next form."""
+    import pikepdf
+    pdf = pikepdf.new()
+    image = pdf.make_stream(b"\x80\x80\x80", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=1,
+                            Height=1, ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8)
+    inner = None
+    for level in range(forms):
+        names = pikepdf.Dictionary({f"/I{i}": pdf.make_stream(bytes([level % 256, i % 256, 0]),
+                                                                Type=pikepdf.Name.XObject,
+                                                                Subtype=pikepdf.Name.Image, Width=1, Height=1,
+                                                                ColorSpace=pikepdf.Name.DeviceRGB,
+                                                                BitsPerComponent=8) for i in range(per_form)})
+        names["/Shared"] = image
+        ops = [f"q 2 0 0 2 {i * 2} 0 cm /I{i} Do Q" for i in range(per_form)]
+        if inner is not None:
+            names["/F"] = inner
+            ops.append("/F Do")
+        inner = pdf.make_stream("\n".join(ops).encode(), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                                BBox=[0, 0, 595, 842], Resources=pikepdf.Dictionary(XObject=names))
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(F=inner))
+    page.obj.Contents = pdf.make_stream(b"/F Do")
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def many_frames_gif(frames: int) -> bytes:
+    """A 1 x 1 GIF of `frames` frames, written block by block (Pillow takes ~40 s to save 50,000 frames)."""
+    head = b"GIF89a" + (1).to_bytes(2, "little") * 2 + bytes([0x80, 0, 0]) + b"\x00\x00\x00\xff\xff\xff"
+    loop = b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"
+    frame = (b"\x21\xf9\x04\x00\x01\x00\x00\x00"                  # graphic control: 10 ms
+             b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00"          # image descriptor: 1 x 1
+             b"\x02\x02\x44\x01\x00")                                 # LZW: clear, pixel 0, end
+    return head + loop + frame * frames + b"\x3b"
+
+
+def many_frames_tiff(frames: int) -> bytes:
+    """A little-endian TIFF of `frames` 1 x 1 grey pages (one IFD each, sharing one pixel byte)."""
+    import struct
+    entries = 9
+    ifd_size = 2 + entries * 12 + 4
+    pixel = 8
+    out = bytearray(b"II*\x00" + struct.pack("<I", 10) + b"\x80\x00")
+    for index in range(frames):
+        offset = len(out)
+        following = offset + ifd_size if index + 1 < frames else 0
+        tags = [(256, 3, 1), (257, 3, 1), (258, 3, 8), (259, 3, 1), (262, 3, 1), (273, 4, pixel), (277, 3, 1),
+                (278, 3, 1), (279, 4, 1)]
+        out += struct.pack("<H", entries)
+        for tag, kind, value in tags:
+            out += struct.pack("<HHI", tag, kind, 1) + (struct.pack("<HH", value, 0) if kind == 3
+                                                       else struct.pack("<I", value))
+        out += struct.pack("<I", following)
+    return bytes(out)
+
+
+def many_frames_apng(frames: int) -> bytes:
+    """A 1 x 1 animated PNG of `frames` frames (acTL, then fcTL + IDAT/fdAT per frame)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    pixels = zlib.compress(b"\x00\x80")
+    parts = [b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)),
+             chunk(b"acTL", struct.pack(">II", frames, 0))]
+    sequence = 0
+    for index in range(frames):
+        parts.append(chunk(b"fcTL", struct.pack(">IIIIIHHBB", sequence, 1, 1, 0, 0, 1, 100, 0, 0)))
+        sequence += 1
+        if index == 0:
+            parts.append(chunk(b"IDAT", pixels))
+        else:
+            parts.append(chunk(b"fdAT", struct.pack(">I", sequence) + pixels))
+            sequence += 1
+    parts.append(chunk(b"IEND", b""))
+    return b"".join(parts)
+
+
+def many_frames_webp(frames: int) -> bytes:
+    """A 1 x 1 animated WebP of `frames` frames (VP8X + ANIM + one ANMF per frame, each a lossless 1 x 1)."""
+    import struct
+    single = io.BytesIO()
+    from PIL import Image
+    Image.new("L", (1, 1), 128).save(single, "WEBP", lossless=True)
+    vp8l = single.getvalue()[12:]  # the VP8L chunk, header included
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return kind + struct.pack("<I", len(data)) + data + (b"\x00" if len(data) % 2 else b"")
+    frame = chunk(b"ANMF", bytes(6) + bytes(6) + (10).to_bytes(3, "little") + b"\x00" + vp8l)
+    body = (b"WEBP" + chunk(b"VP8X", bytes([0x02, 0, 0, 0]) + bytes(6)) + chunk(b"ANIM", bytes(6))
+            + frame * frames)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def many_frames_heic(frames: int) -> bytes:
+    """A HEIC holding `frames` 16 x 16 images (pillow-heif encodes each: keep `frames` in the hundreds)."""
+    import pillow_heif
+    from PIL import Image
+    heif = pillow_heif.HeifFile()
+    for index in range(frames):
+        heif.add_from_pillow(Image.new("RGB", (16, 16), (index % 256, 0, 0)))
+    out = io.BytesIO()
+    heif.save(out, quality=10)
+    return out.getvalue()
+
+
+def evidence_file(name: str, make_bytes: Callable[[], bytes], command: str = "check"):
+    """A packet with the usual tracking PDF and one more file of `make_bytes()`."""
+    def make(folder: Path):
+        p = packet(folder / "p")
+        (p / name).write_bytes(make_bytes())
+        return (check_of if command == "check" else build_of)(p, folder)
+    return make
+
+
+def deep_folders(depth: int):
+    """A packet whose one more file lies `depth` folders down (made through descriptors: paths get too long)."""
+    def make(folder: Path):
+        p = packet(folder / "p")
+        fd = os.open(p, os.O_RDONLY)
+        try:
+            for _ in range(depth):
+                os.mkdir("d", dir_fd=fd)
+                deeper = os.open("d", os.O_RDONLY, dir_fd=fd)
+                os.close(fd)
+                fd = deeper
+            os.close(os.open("x.pdf", os.O_WRONLY | os.O_CREAT, dir_fd=fd))
+        finally:
+            os.close(fd)
+        return check_of(p, folder)
+    return make
+
+
+def deep_batch_root(depth: int):
+    def make(folder: Path):
+        args, kept = deep_folders(depth)(folder)
+        return ["batch", str(folder / "p"), "-o", str(folder / "out"), *common(folder)], kept
+    return make
+
+
 def many_files(count: int):
     def make(folder: Path):
         files = {f"f{i:04d}.txt": f"note {i}\n".encode() for i in range(count)}
@@ -320,8 +482,13 @@ def dev_null_scan(folder: Path):
     return ["scan", "/dev/null", "--cache-dir", str(folder / "cache")], []
 
 
-def fixed_cases() -> list[Case]:
-    """One case per row of the hardening table, and the risks beside it."""
+def fixed_cases(full: bool = True) -> list[Case]:
+    """One case per row of the hardening table, and the risks beside it. `full` False makes the slowest to generate
+    smaller (still far past their budgets), for the test suite; bench/fuzz.py runs them full size."""
+    images = 100_000 if full else 10_000
+    forms = 3_000 if full else 600
+    heic = 600 if full else 505
+    depth = 1_500 if full else 1_100  # Python's recursion limit is 1,000
     return [
         Case("1 huge page", "200x200-inch blank page", huge_page),
         Case("2 many pages", "2,000 blank pages", many_pages),
@@ -363,6 +530,15 @@ def fixed_cases() -> list[Case]:
         Case("risks", "300 files", many_files(300)),
         Case("budgets", "CSV of 100,000 rows", long_csv(100_000)),
         Case("budgets", "CSV of 5,000 columns", long_csv(3, 5_000)),
+        Case("budgets", "PDF page of many images", evidence_file("images.pdf", lambda: many_images_pdf(images))),
+        Case("budgets", "PDF of nested form XObjects", evidence_file("forms.pdf", lambda: nested_forms_pdf(forms))),
+        Case("budgets", "folders nested past the recursion limit (check)", deep_folders(depth)),
+        Case("budgets", "folders nested past the recursion limit (batch)", deep_batch_root(depth)),
+        Case("budgets", "GIF of 50,000 frames", evidence_file("anim.gif", lambda: many_frames_gif(50_000))),
+        Case("budgets", "TIFF of 50,000 pages", evidence_file("pages.tif", lambda: many_frames_tiff(50_000))),
+        Case("budgets", "APNG of 50,000 frames", evidence_file("anim.png", lambda: many_frames_apng(50_000))),
+        Case("budgets", "WebP of 50,000 frames", evidence_file("anim.webp", lambda: many_frames_webp(50_000))),
+        Case("budgets", "HEIC of more than 500 images", evidence_file("burst.heic", lambda: many_frames_heic(heic))),
     ]
 
 
@@ -397,7 +573,8 @@ def tree_digest(root: Path) -> str:
     digest = hashlib.sha256()
     if not os.path.lexists(root):
         return "absent"
-    for dirpath, dirnames, filenames in os.walk(os.fsencode(root)):
+    from pipeline.packet import walk
+    for dirpath, dirnames, filenames in sorted(walk(os.fsencode(root))):
         dirnames.sort()
         for name in sorted(dirnames + filenames):
             path = os.path.join(dirpath, name)
@@ -409,6 +586,19 @@ def tree_digest(root: Path) -> str:
             elif stat.S_ISLNK(info.st_mode):
                 digest.update(os.readlink(path))
     return digest.hexdigest()
+
+
+def remove_deep(root: Path) -> None:
+    """Removes a folder tree deepest first, without recursion (shutil.rmtree recurses per level in Python 3.11, and
+    a temporary folder holding deep_folders' chain could not be cleaned up)."""
+    from pipeline.packet import walk
+    if not os.path.isdir(root) or os.path.islink(root):
+        return
+    tops = list(walk(root))
+    for top, dirnames, filenames in reversed(tops):
+        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(top, d))]:
+            os.unlink(os.path.join(top, name))
+        os.rmdir(top)
 
 
 @dataclass(frozen=True)
@@ -427,7 +617,8 @@ def run_case(case: Case, folder: Path, timeout: float = 60.0, python: str = sys.
     folder.mkdir(parents=True, exist_ok=True)
     args, packets = case.make(folder)
     before = {p: tree_digest(p) for p in packets}
-    user_files = [p for p in folder.rglob("my-notes.txt")]
+    from pipeline.packet import walk
+    user_files = [Path(top, "my-notes.txt") for top, _, files in walk(folder) if "my-notes.txt" in files]
     env = {**os.environ, "EVPACK_CACHE_DIR": str(folder / "cache")}
     rss = folder / "peak-rss"
     start = time.monotonic()
@@ -441,6 +632,7 @@ def run_case(case: Case, folder: Path, timeout: float = 60.0, python: str = sys.
         out = (exc.stdout or b"").decode("utf-8", "backslashreplace")
     seconds = time.monotonic() - start
     modified = any(tree_digest(p) != before[p] for p in packets)
+    remove_deep(folder / "p" / "d")
     peak = float(rss.read_text()) / 1024 if rss.exists() else 0.0
     return Outcome(case, code, seconds, modified, any(not p.exists() for p in user_files), err, out, peak)
 

@@ -394,7 +394,15 @@ def stop_workers(pool: ProcessPoolExecutor, out: Path | None) -> None:
 
 def input_bytes(packet: Path) -> int:
     """Bytes of evidence in a packet: a rough, cheap measure of the work it takes."""
-    return sum(p.stat().st_size for p in packet.rglob("*") if p.is_file())
+    from pipeline.packet import folder_depth, walk
+    total = 0
+    for dirpath, _dirs, files in walk(packet, folder_depth()):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+            except OSError:
+                pass
+    return total
 
 
 # Set in each local worker by the pool's initializer: a queue inherited at fork, so no pickled proxy per task.

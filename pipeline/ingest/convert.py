@@ -84,40 +84,102 @@ class PdfCheck:
 
 
 @contextmanager
-def decoded_image(path: Path) -> Iterator[tuple[Image.Image, ImageCheck]]:
+def decoded_image(path: Path, max_frames: int = 0) -> Iterator[tuple[Image.Image, ImageCheck]]:
     """The open image with every pixel of its first frame decoded, and its check: one decode serves the check, the
-    conversion and the QR sniff. A damaged or cut-off image raises FileProblem(unreadable-file)."""
+    conversion and the QR sniff. A damaged or cut-off image raises FileProblem(unreadable-file). With `max_frames`
+    (budgets.pages_per_file) frames are counted only up to max_frames + 1 (see frame_count): ImageCheck.frames
+    above max_frames means "more than the budget", not the file's count."""
     try:
         image = open_image(path)
     except IMAGE_FAILURES as exc:
         raise _undecodable(exc) from None
     with image:
         try:
+            frames = frame_count(image, path, max_frames + 1 if max_frames else 0)
             image.load()
             check = ImageCheck(format=image.format or "", width=image.width, height=image.height, mode=image.mode,
-                               frames=getattr(image, "n_frames", 1), orientation=_orientation(image))
+                               frames=frames, orientation=_orientation(image))
         except IMAGE_FAILURES as exc:
             raise _undecodable(exc) from None
         yield image, check
 
 
-def check_image(path: Path) -> ImageCheck:
+def frame_count(image: Image.Image, path: Path, limit: int = 0) -> int:
+    """Frames of an open image (before any pixel is loaded), counted up to `limit` (0: all of them).
+
+    Pillow counts a GIF's or a TIFF's frames by walking the whole file (a 50,000-frame GIF: every block read; a
+    TIFF: every IFD, each checked against all before it), so those two are walked here only up to `limit`: a GIF by
+    its block structure, a TIFF by seeking to frame `limit`. The other formats declare their count (APNG's acTL,
+    WebP's and HEIF's containers, MPO's index), read by Pillow when it opens them."""
+    if image.format == "GIF":
+        return max(1, gif_frames(path, limit))
+    if image.format == "TIFF" and limit:
+        # One frame further at a time: a seek reads one more IFD and decodes nothing. (A seek far ahead would do
+        # too, but Pillow then records the target, not the last frame, as the count.)
+        count = 1
+        try:
+            while count < limit:
+                image.seek(count)
+                count += 1
+        except EOFError:
+            pass
+        finally:
+            image.seek(0)
+        return count
+    return getattr(image, "n_frames", 1)
+
+
+def gif_frames(path: Path, limit: int = 0) -> int:
+    """Image descriptors of a GIF up to its trailer, counted up to `limit` (0: all): the colour tables and data
+    sub-blocks are skipped by their lengths, nothing is decoded. The count ends where the block structure does (the
+    trailer, the end of the file, or damage: the first frame's decode judges damage)."""
+    frames = 0
+    with open(path, "rb") as handle:
+        screen = handle.read(13)  # signature and logical screen descriptor
+        if len(screen) < 13:
+            return 0
+        if screen[10] & 0x80:
+            handle.seek(3 << ((screen[10] & 7) + 1), os.SEEK_CUR)  # the global colour table
+        while not limit or frames < limit:
+            block = handle.read(1)
+            if block == b"\x2c":  # an image descriptor: position, size, flags; then the LZW code size
+                descriptor = handle.read(9)
+                if len(descriptor) < 9:
+                    break
+                if descriptor[8] & 0x80:
+                    handle.seek(3 << ((descriptor[8] & 7) + 1), os.SEEK_CUR)  # a local colour table
+                if not handle.read(1):
+                    break
+                frames += 1
+            elif block == b"\x21":  # an extension: its label, then data sub-blocks
+                if not handle.read(1):
+                    break
+            else:  # the trailer (0x3b), the end of the file, or damage
+                break
+            while (size := handle.read(1)) and size[0]:
+                handle.seek(size[0], os.SEEK_CUR)
+            if not size:
+                break
+    return frames
+
+
+def check_image(path: Path, max_frames: int = 0) -> ImageCheck:
     """Decodes every pixel of the first frame: a damaged or cut-off image raises FileProblem(unreadable-file)."""
-    with decoded_image(path) as (_, check):
+    with decoded_image(path, max_frames) as (_, check):
         return check
 
 
 def image_to_png(src: Path, dst: Path) -> Converted:
     """The first frame as a PNG of exactly the pixels a viewer shows (EXIF rotation applied)."""
-    with decoded_image(src) as (image, _):
-        return png_of(image, dst)
+    with decoded_image(src) as (image, check):
+        return png_of(image, dst, check.frames)
 
 
-def png_of(image: Image.Image, dst: Path) -> Converted:
-    """`image` (open, from decoded_image) as a PNG of exactly the pixels a viewer shows (EXIF rotation applied)."""
+def png_of(image: Image.Image, dst: Path, frames: int = 1) -> Converted:
+    """`image` (open, from decoded_image) as a PNG of exactly the pixels a viewer shows (EXIF rotation applied).
+    `frames`: the image's frame count from its ImageCheck (only noted; counting again would walk the file)."""
     notes: list[str] = []
     try:
-        frames = getattr(image, "n_frames", 1)
         if frames > 1:
             notes.append(f"first of {frames} frames kept (the form takes still images)")
         orientation = _orientation(image)
@@ -132,8 +194,10 @@ def png_of(image: Image.Image, dst: Path) -> Converted:
     return Converted(dst, "png", 1, tuple(notes))
 
 
-def frames_to_pdf(src: Path, dst: Path, scratch: Path) -> Converted:
-    """Every frame (a multi-page TIFF's pages) as one PDF page each, through lossless PNGs and img2pdf."""
+def frames_to_pdf(src: Path, dst: Path, scratch: Path, frames: int) -> Converted:
+    """Every frame (a multi-page TIFF's `frames` pages, counted by decoded_image within the page budget) as one PDF
+    page each, through lossless PNGs and img2pdf. Pillow checks only the first frame's size against its
+    decompression-bomb limit, so each later frame is checked here before it is decoded."""
     import img2pdf
 
     from pipeline.output.pdfops import write_bytes_atomically
@@ -142,8 +206,12 @@ def frames_to_pdf(src: Path, dst: Path, scratch: Path) -> Converted:
     pages: list[Path] = []
     try:
         with open_image(src) as image:
-            for index in range(getattr(image, "n_frames", 1)):
+            for index in range(frames):
                 image.seek(index)
+                if Image.MAX_IMAGE_PIXELS and image.width * image.height > 2 * Image.MAX_IMAGE_PIXELS:
+                    raise Image.DecompressionBombError(
+                        f"page {index + 1} has {image.width * image.height:,} pixels, over the limit of "
+                        f"{2 * Image.MAX_IMAGE_PIXELS:,}")
                 upright = ImageOps.exif_transpose(image)
                 if has_alpha(upright):
                     notes.append(f"page {index + 1}: transparency shown on white (PDF pages are opaque)")
@@ -160,9 +228,10 @@ def frames_to_pdf(src: Path, dst: Path, scratch: Path) -> Converted:
     return Converted(dst, "pdf", len(pages), (f"{len(pages)} pages, one per frame",) + tuple(notes))
 
 
-def check_pdf(path: Path, eof_window: int = 1024, max_pages: int = 0) -> PdfCheck:
+def check_pdf(path: Path, eof_window: int = 1024, max_pages: int = 0, max_images: int = 0) -> PdfCheck:
     """Opens the PDF with pypdf and pdfium and loads every page. Cut off, broken or password-locked: FileProblem;
-    more pages than `max_pages` (0: no budget): FileProblem(too-large), before any page is loaded."""
+    more pages than `max_pages` or more pictures than `max_images` (0: no budget): FileProblem(too-large), before
+    any page is loaded (counted through qpdf, which reads objects lazily: see pdfops.xobject_count)."""
     import pypdfium2 as pdfium
     from pypdf import PasswordType, PdfReader
     size = path.stat().st_size
@@ -174,6 +243,7 @@ def check_pdf(path: Path, eof_window: int = 1024, max_pages: int = 0) -> PdfChec
                           f"the PDF ends early: there is no end-of-file marker (%%EOF) in its last {eof_window} bytes, "
                           "so it was cut off while downloading or copying.",
                           "download or export it again and check that every page opens")
+    _check_budgets(path, max_pages, max_images)
     try:
         reader = PdfReader(path, strict=False)
         encrypted = reader.is_encrypted
@@ -199,6 +269,24 @@ def check_pdf(path: Path, eof_window: int = 1024, max_pages: int = 0) -> PdfChec
     if pages == 0:
         raise FileProblem("unreadable-file", "the PDF has no pages.", AGAIN)
     return PdfCheck(pages=pages, encrypted=encrypted)
+
+
+def _check_budgets(path: Path, max_pages: int, max_images: int) -> None:
+    """FileProblem(too-large) past the page or picture budget. A PDF qpdf cannot open (damaged, locked) is left to
+    the full check that follows, which says why."""
+    import pikepdf
+
+    from pipeline.output.pdfops import PDF_FAILURES, images_over_budget
+    try:
+        with pikepdf.open(path) as pdf:
+            pages = len(pdf.pages)
+            if max_pages and pages > max_pages:
+                raise over_pages(pages, max_pages)
+            problem = images_over_budget(pdf, "it", max_images)
+    except PDF_FAILURES:
+        return
+    if problem is not None:
+        raise problem
 
 
 def decrypted_copy(src: Path, dst: Path) -> Converted:
@@ -338,6 +426,13 @@ def _keep(image: Image.Image) -> dict:
     if dpi and all(isinstance(v, (int, float)) and v > 0 for v in dpi):
         keep["dpi"] = tuple(float(v) for v in dpi)
     return keep
+
+
+def over_frames(budget: int) -> FileProblem:
+    """An image of more frames than budgets.pages_per_file (counted only to budget + 1: the exact count is unknown)."""
+    return FileProblem("too-large", f"it has more than {budget:,} frames (pictures in one file); evpack reads at most "
+                       f"{budget:,} pages of a file (budgets.pages_per_file).",
+                       "save the frame that shows the evidence as its own PNG or JPG (a screenshot of it will do)")
 
 
 def over_pages(pages: int, budget: int) -> FileProblem:

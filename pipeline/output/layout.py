@@ -58,8 +58,9 @@ class OutputInUse(UsageError):
 
 def files_under(folder: Path) -> list[str]:
     """Every entry under folder that is not a folder, relative, POSIX, sorted (links not followed)."""
+    from pipeline.packet import walk
     found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    for dirpath, dirnames, filenames in walk(folder):
         for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
             found.append(Path(dirpath, name).relative_to(folder).as_posix())
     return sorted(found)

@@ -180,10 +180,87 @@ class Reencoded:
     palette: bytes = b""               # the indexed colour table (at most 768 bytes)
 
 
-def page_images(src: Path) -> list[PageImage]:
-    """Every image XObject of the PDF once (also those inside form XObjects), without decoding any of them."""
+# How deep a page's /Parent chain is followed for inherited /Resources: real page trees are a few levels deep.
+MAX_PAGE_TREE_DEPTH = 64
+
+
+def xobject_count(pdf: pikepdf.Pdf, budget: int) -> int:
+    """The image and form XObjects the pages' resources name, counted up to `budget` + 1 and no further.
+
+    Each resource dictionary is counted once (pages sharing one count it once) by its length, so a page naming
+    100,000 images costs one len(), not a pass over them; form XObjects are followed into their own resources, each
+    once. Only a dictionary that keeps the count within the budget is looked into, so the work is bounded by the
+    budget and the pages, never by the file. An over-count (the same image under two dictionaries) errs toward the
+    budget."""
+    count = 0
+    seen: set[tuple[int, int]] = set()
+    pending = [inherited_resources(page.obj) for page in pdf.pages]
+    while pending:
+        resources = pending.pop()
+        xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            continue
+        # Shared either as the /XObject dictionary itself or as the /Resources holding it.
+        owner = xobjects if xobjects.is_indirect else resources
+        if owner.is_indirect:
+            if owner.objgen in seen:
+                continue
+            seen.add(owner.objgen)
+        count += len(xobjects)
+        if count > budget:
+            return count
+        for value in xobjects.values():
+            if (isinstance(value, pikepdf.Stream) and value.get("/Subtype") == pikepdf.Name.Form
+                    and value.objgen not in seen):
+                seen.add(value.objgen)
+                pending.append(value.get("/Resources"))
+    return count
+
+
+def inherited_resources(page: pikepdf.Dictionary) -> pikepdf.Object | None:
+    """A page's /Resources, or the nearest ancestor's in the page tree (the PDF lets pages inherit them)."""
+    node = page
+    for _ in range(MAX_PAGE_TREE_DEPTH):
+        if not isinstance(node, pikepdf.Dictionary):
+            return None
+        if "/Resources" in node:
+            return node.get("/Resources")
+        node = node.get("/Parent")
+    return None
+
+
+def images_over_budget(pdf: pikepdf.Pdf, name: str, budget: int) -> FileProblem | None:
+    """FileProblem(too-large) when the PDF's pages name more than `budget` images (ingest.toml
+    budgets.images_per_file); None within it or with no budget (0)."""
+    if not budget:
+        return None
+    count = xobject_count(pdf, budget)
+    if count <= budget:
+        return None
+    return FileProblem("too-large", f"{name} holds more than {budget:,} embedded pictures (images and drawn "
+                       f"objects); evpack handles at most {budget:,} of a file (budgets.images_per_file).",
+                       "print it to a new PDF (File > Print > Save as PDF), or keep only the pages that show the "
+                       "claim's evidence")
+
+
+def image_budget_problem(src: Path, budget: int) -> FileProblem | None:
+    """images_over_budget for a PDF on disk; one that does not open is no budget's concern (None)."""
+    try:
+        with pikepdf.open(src) as pdf:
+            return images_over_budget(pdf, src.name, budget)
+    except PDF_FAILURES:
+        return None
+
+
+def page_images(src: Path, budget: int = 0) -> list[PageImage]:
+    """Every image XObject of the PDF once (also those inside form XObjects), without decoding any of them.
+
+    With a `budget` (budgets.images_per_file), a PDF whose pages name more pictures raises FileProblem(too-large)
+    before any of them is looked at: recompression runs one task per image."""
     found: dict[tuple[int, int], PageImage] = {}
     with pikepdf.open(src) as pdf:
+        if problem := images_over_budget(pdf, src.name, budget):
+            raise problem
         for number, page in enumerate(pdf.pages, 1):
             box = [float(v) for v in page.mediabox]
             inches = tuple(sorted((abs(box[2] - box[0]) / 72, abs(box[3] - box[1]) / 72), reverse=True))
@@ -218,7 +295,8 @@ def filters(stream: pikepdf.Stream) -> list[str]:
     return [str(value)] if isinstance(value, pikepdf.Name) else [str(v) for v in value]
 
 
-def recompress_images(src: Path, dst: Path, policy: ImagePolicy, work: Path, jobs: int = 1) -> int:
+def recompress_images(src: Path, dst: Path, policy: ImagePolicy, work: Path, jobs: int = 1,
+                      budget: int = 0) -> int:
     """Re-encodes page images, one task per image on up to `jobs` processes; an image is replaced only when the new
     encoding is smaller.
 
@@ -227,11 +305,12 @@ def recompress_images(src: Path, dst: Path, policy: ImagePolicy, work: Path, job
     a photo: it has no lossless encoding to keep). Masked, stencil, CMYK and 1-bit images are
     left alone: re-encoding could change what shows. An image that does not decode is left as it is.
     pikepdf reads streams lazily and copies untouched ones straight from `src` while writing, so memory holds one
-    decoded page image per worker, never the document. Returns the number of images replaced.
+    decoded page image per worker, never the document. Returns the number of images replaced. A PDF naming more
+    than `budget` pictures (0: no budget) raises FileProblem(too-large), see page_images.
     """
     work.mkdir(parents=True, exist_ok=True)
     tasks = [ImageTask(src, image, policy, work / f"{image.page:06d}-{image.objgen[0]}.stream")
-             for image in page_images(src) if image.recodable]
+             for image in page_images(src, budget) if image.recodable]
     results = [r for r in executors.map_tasks(reencode_image, tasks, jobs) if r is not None]
     try:
         with pikepdf.open(src) as pdf:
