@@ -18,7 +18,8 @@ import click
 
 from pipeline import __version__
 from pipeline.context import Context, default_cache_dir, default_ledger_path
-from pipeline.cli_text import Group, PathParam, current_language, language_of, say
+from pipeline.cli_text import (FloatRangeParam, Group, IntRangeParam, PathParam, current_language, language_of,
+                               say)
 from pipeline.errors import EvpackError, ExitCode, UsageError
 from pipeline.i18n import LANGUAGES
 from pipeline.model import KST
@@ -122,9 +123,10 @@ def make_context(opts: dict, workdir: Path) -> Context:
 
 
 def resolve_lang(lang: str | None) -> str:
-    """--lang (already one of LANGUAGES: LanguageChoice), else the locale, else English."""
+    """The command's --lang (already one of LANGUAGES: LanguageChoice), else the one the command line chose before
+    parsing (`evpack --lang ko check ...`, else the locale, else English)."""
     from pipeline.i18n import resolve_language
-    return resolve_language(lang)
+    return resolve_language(lang) if lang else current_language()
 
 
 def log_internal_error() -> Path:
@@ -144,7 +146,7 @@ def handle_errors(command):
             return command(*args, **kwargs)
         except EvpackError as exc:
             from pipeline.i18n import localize_error
-            lang = kwargs.get("lang")
+            lang = kwargs.get("lang") or current_language()
             click.echo(f"evpack: {localize_error(type(exc).__name__, exc.message, exc.fix, lang)}", err=True)
             sys.exit(int(exc.exit_code))
         except KeyboardInterrupt:
@@ -173,7 +175,7 @@ def common_options(command):
                      help="Your time zone for showing deadlines (default: the profile's, Asia/Shanghai)."),
         click.option("--ledger", type=PathParam(dir_okay=False),
                      help="Submission ledger (default: ledger.sqlite3 in your data folder, or $EVPACK_LEDGER)."),
-        click.option("--ocr-timeout", type=click.FloatRange(1, 3600), default=120.0, show_default=True,
+        click.option("--ocr-timeout", type=FloatRangeParam(1, 3600), default=120.0, show_default=True,
                      help="Seconds one Tesseract call may take; a page past it is reported, the run goes on."),
     ]):
         command = option(command)
@@ -181,7 +183,7 @@ def common_options(command):
 
 
 def jobs_option(help_text: str):
-    return click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
+    return click.option("--jobs", type=IntRangeParam(1, 64), default=os.cpu_count() or 1, show_default=True,
                         help=help_text)
 
 
@@ -197,8 +199,11 @@ now_option = click.option("--now", metavar="T", callback=valid_now,
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="evpack")
-def cli():
+@click.option("--lang", type=LanguageChoice(), help="Language of messages: en, ko, zh_Hans (default: from the locale).")
+def cli(lang):
     """evpack: turn a messy evidence folder into a Coupang A-to-z review packet that passes the rules."""
+    # `evpack --lang ko COMMAND`: the language was chosen from the arguments before parsing (cli_text.language_in),
+    # and a command's own --lang, given after it, wins there; a command without one speaks current_language().
 
 
 @cli.command()

@@ -33,15 +33,17 @@ def language_of(value: str) -> str | None:
 
 
 def language_in(args: Sequence[str]) -> str:
-    """The language of a command line's texts: its --lang if it names one, else the locale (LANG ...), else en."""
+    """The language of a command line's texts: its --lang if it names one (the last: a command's own, after the
+    top-level `evpack --lang`), else the locale (LANG ...), else en."""
+    chosen = None
     for index, arg in enumerate(args):
         if arg == "--":
             break
         value = args[index + 1] if arg == "--lang" and index + 1 < len(args) else \
             arg.partition("=")[2] if arg.startswith("--lang=") else None
         if value is not None and language_of(value):
-            return language_of(value)
-    return resolve_language(None)
+            chosen = language_of(value)
+    return chosen or resolve_language(None)
 
 
 def use_language(lang: str) -> None:
@@ -107,6 +109,22 @@ class PathParam(click.Path):
     @name.setter
     def name(self, value: str) -> None:
         self._name = value
+
+
+class IntRangeParam(click.IntRange):
+    """click.IntRange whose name in messages ("'x' is not a valid integer range") is worded when shown."""
+
+    @property
+    def name(self) -> str:
+        return _click_gettext(click.IntRange.name)
+
+
+class FloatRangeParam(click.FloatRange):
+    """click.FloatRange whose name in messages ("float range") is worded when shown."""
+
+    @property
+    def name(self) -> str:
+        return _click_gettext(click.FloatRange.name)
 
 
 class TranslatedHelp:

@@ -77,6 +77,13 @@ USAGE_ERRORS = {
     "-o inside the packet": (["build", str(PACKET), "-o", str(PACKET / "out")], "is inside the packet folder"),
     "--now without offset": (["check", ".", "--now", "2026-03-15T12:00:00"], "has no UTC offset"),
     "scan a device": (["scan", "/dev/null"], "evpack reads only regular files"),
+    "bad integer": (["check", ".", "--jobs", "many"], "'many' is not a valid integer range"),
+    "integer out of range": (["check", ".", "--jobs", "0"], "0 is not in the range 1<=x<=64"),
+    "bad float": (["check", ".", "--ocr-timeout", "soon"], "'soon' is not a valid float range"),
+    "missing option": (["build", "."], "Missing option '-o' / '--out'"),
+    "a flag given a value": (["check", ".", "--strict=yes"], "Option '--strict' does not take a value"),
+    "no such subcommand": (["ledger", "bogus"], "No such command 'bogus'"),
+    "unknown top-level option": (["--bogus", "check"], "No such option '--bogus'"),
 }
 
 
@@ -96,6 +103,30 @@ def test_usage_errors_are_in_the_language(case, lang):
         command = "evpack " + args[0] if args[0] in cli.commands else "evpack"
         assert not english_sentences(result.output, (command,)), result.output
         assert result.output != english.output
+
+
+@pytest.mark.parametrize("lang", ["ko", "zh_Hans", "zh_CN"])
+def test_lang_works_before_the_command_too(lang):
+    """GIVEN `evpack --lang LANG` before the command WHEN help is asked for, at the top and of a command, and when a
+    command ends in a usage error THEN exit as without it, in the language: the same words as `--lang` given after
+    the command, and no English sentence."""
+    english = run(["--help"])
+    top = run(["--lang", lang, "--help"])
+    assert top.exit_code == 0 and top.output != english.output, top.output
+    assert not english_sentences(top.output, ("evpack",)), top.output
+    assert "--lang" in top.output
+    inside = ["build", str(PACKET), "-o", str(PACKET / "out")]
+    before, after = run(["--lang", lang, *inside]), run([*inside, "--lang", lang])
+    assert before.exit_code == after.exit_code == 2 and before.output == after.output
+    assert not english_sentences(before.output, ("evpack build",)), before.output
+    help_before = run(["--lang", lang, "check", "--help"])
+    assert help_before.exit_code == 0 and help_before.output == run(["check", "--help", "--lang", lang]).output
+
+
+def test_a_commands_own_lang_wins_over_the_top_level_one():
+    """GIVEN --lang both before and after the command THEN the command's own (the later) decides."""
+    assert language_in(["--lang", "ko", "check", ".", "--lang", "zh_Hans"]) == "zh_Hans"
+    assert language_in(["--lang", "ko", "check", "."]) == "ko"
 
 
 @pytest.mark.parametrize("args, expected", [
