@@ -79,11 +79,12 @@ class TrackingNumber:
     page: int = 1          # 1-based page of the file
     context: str = ""      # why it was taken: label | url | format | carrier-name | lone-line | barcode
     source: str = ""       # what it was read from: text (a PDF's text layer) | ocr | url | barcode (exact)
-    box: tuple[int, int, int, int] | None = None  # a barcode's [x0, y0, x1, y1] in the page image's pixels
+    box: tuple[int, int, int, int] | None = None  # where it was read: [x0, y0, x1, y1] in the page image's pixels
+                                                  # (a text layer's points): its barcode, or its characters
 
     def to_json(self) -> dict:
         found = {"value": self.value, "carrier": self.carrier, "checksum": self.checksum, "page": self.page}
-        return found | ({"source": self.source} if self.source else {}) | ({"box": list(self.box)} if self.box else {})
+        return found | ({"source": self.source} if self.source else {}) | _box_json(self.box)
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,11 @@ class Timestamp:
     page: int = 1
     zone: str = ""         # the IANA zone it was read in (Asia/Seoul by default; "" for an offset without a name)
     role: str = ""         # capture (a screen's clock, a print header or footer) | event (anything else) | "" unknown
+    box: tuple[int, int, int, int] | None = None  # where its text was read (pipeline/fields/boxes.py), as above
 
     def to_json(self) -> dict:
         return ({"text": self.text, "value": self.value, "page": self.page} | ({"zone": self.zone} if self.zone else {})
-                | ({"role": self.role} if self.role else {}))
+                | ({"role": self.role} if self.role else {}) | _box_json(self.box))
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class Url:
     full: bool = True          # a path or query was visible, not only the host
     zone: str = ""
     as_read: str = ""
+    box: tuple[int, int, int, int] | None = None  # where it was read (pipeline/fields/boxes.py), as above
 
     @property
     def of_page(self) -> bool:
@@ -120,7 +123,8 @@ class Url:
 
     def to_json(self) -> dict:
         return ({"value": self.value, "host": self.host, "page": self.page, "address_bar": self.address_bar}
-                | ({"zone": self.zone} if self.zone else {}) | ({"as_read": self.as_read} if self.as_read else {}))
+                | ({"zone": self.zone} if self.zone else {}) | ({"as_read": self.as_read} if self.as_read else {})
+                | _box_json(self.box))
 
 
 @dataclass(frozen=True)
@@ -133,11 +137,21 @@ class KoreanAddress:
     page: int = 1
     road_check: str | None = None
     as_read: str | None = None
+    box: tuple[int, int, int, int] | None = None  # where it was read (pipeline/fields/boxes.py), as above
 
     def to_json(self) -> dict:
         found = {"value": self.value, "postal_code": self.postal_code, "page": self.page,
                  "road_check": self.road_check}
-        return found | ({"as_read": self.as_read} if self.as_read else {})
+        return found | ({"as_read": self.as_read} if self.as_read else {}) | _box_json(self.box)
+
+
+def _box_json(box: tuple[int, int, int, int] | None) -> dict:
+    return {"box": list(box)} if box else {}
+
+
+def _boxed(data: Mapping) -> dict:
+    """A field's JSON with its box (a list) as a tuple."""
+    return {**data, "box": tuple(data["box"]) if data.get("box") else None}
 
 
 @dataclass(frozen=True)
@@ -156,11 +170,10 @@ class Fields:
     @classmethod
     def from_json(cls, data: Mapping) -> "Fields":
         return cls(
-            tracking_numbers=tuple(TrackingNumber(**{**t, "box": tuple(t["box"]) if t.get("box") else None})
-                                   for t in data.get("tracking_numbers", ())),
-            timestamps=tuple(Timestamp(**t) for t in data.get("timestamps", ())),
-            urls=tuple(Url(**u) for u in data.get("urls", ())),
-            korean_addresses=tuple(KoreanAddress(**a) for a in data.get("korean_addresses", ())),
+            tracking_numbers=tuple(TrackingNumber(**_boxed(t)) for t in data.get("tracking_numbers", ())),
+            timestamps=tuple(Timestamp(**_boxed(t)) for t in data.get("timestamps", ())),
+            urls=tuple(Url(**_boxed(u)) for u in data.get("urls", ())),
+            korean_addresses=tuple(KoreanAddress(**_boxed(a)) for a in data.get("korean_addresses", ())),
         )
 
 
@@ -186,15 +199,17 @@ class Barcode:
 
 @dataclass(frozen=True)
 class TextLine:
-    """One line of a page's OCR text and where it stands on the page image: [x0, y0, x1, y1] in the pixels of the
-    image that was read (PageReading.width x height)."""
+    """One line of a page's text and where it stands on the page: [x0, y0, x1, y1] in the pixels of the image that
+    was read (PageReading.width x height; a text layer's points). `words`: each word's characters in `text` and its
+    box, (start, end, x0, y0, x1, y1); () where only the line's box is known."""
 
     text: str
     box: tuple[int, int, int, int]
+    words: tuple[tuple[int, int, int, int, int, int], ...] = ()
 
     @classmethod
     def from_json(cls, data: Mapping) -> "TextLine":
-        return cls(data["text"], tuple(data["box"]))
+        return cls(data["text"], tuple(data["box"]), tuple(tuple(word) for word in data.get("words", ())))
 
 
 @dataclass(frozen=True)
@@ -247,7 +262,11 @@ class Reading:
         return {"path": self.source, "pages": len(self.pages), "text_source": self.text_source,
                 "fields": self.fields.to_json(), "languages": list(self.languages),
                 "engine": self.engine, "qr_codes": list(self.qr_codes),
-                "barcodes": [{"page": page.index} | code.to_json() for page in self.pages for code in page.barcodes]}
+                "barcodes": [{"page": page.index} | code.to_json() for page in self.pages for code in page.barcodes],
+                # The space each page's boxes are in: the image read (pixels) or the text layer (points).
+                "page_sizes": [{"page": page.index, "width": page.width or self.image_width,
+                                "height": page.height or self.image_height,
+                                "unit": "pt" if page.source == "text-layer" else "px"} for page in self.pages]}
 
 
 # ---- judging ----------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from pipeline.model import Barcode, Fields, PageReading, Reading, TextLine
 
-SCHEMA = "evpack.read-cache/4"  # 2: pages carry their barcodes; 3: each entry carries its keyed digest (mac);
-#                                 4: OCR pages carry their lines with boxes
+SCHEMA = "evpack.read-cache/5"  # 2: pages carry their barcodes; 3: each entry carries its keyed digest (mac);
+#                                 4: OCR pages carry their lines with boxes; 5: lines carry their words' boxes
 KEY_FILE = "key"
 KEY_BYTES = 32
 

@@ -43,6 +43,9 @@ class OcrLine:
     width: int
     height: int
     confidence: float  # mean word confidence
+    # Each word's characters in `text` and its box: (start, end, left, top, right, bottom), so any span of the line's
+    # text maps back to the boxes of the words it covers (pipeline/reading/spans.py).
+    words: tuple[tuple[int, int, int, int, int, int], ...] = ()
 
     @property
     def centre_y(self) -> float:
@@ -81,12 +84,33 @@ def lines_of(words: list[OcrWord]) -> tuple[tuple[OcrLine, ...], float | None]:
     for group in grouped.values():
         left = min(w.left for w in group)
         top = min(w.top for w in group)
-        text = SPACE_BETWEEN_HAN.sub("", " ".join(w.text for w in group))
+        text, spans = joined(group)
         lines.append(OcrLine(text=text, left=left, top=top, width=max(w.right for w in group) - left,
                              height=max(w.top + w.height for w in group) - top,
-                             confidence=sum(w.confidence for w in group) / len(group)))
+                             confidence=sum(w.confidence for w in group) / len(group),
+                             words=tuple((start, end, w.left, w.top, w.right, w.top + w.height)
+                                         for (start, end), w in zip(spans, group))))
     mean = sum(w.confidence for w in words) / len(words) if words else None
     return tuple(lines), mean
+
+
+def joined(words: list[OcrWord]) -> tuple[str, list[tuple[int, int]]]:
+    """The words' text as one line (a space between words, none between Chinese characters: SPACE_BETWEEN_HAN) and
+    each word's (start, end) in it."""
+    raw = " ".join(w.text for w in words)
+    dropped = {m.start() for m in SPACE_BETWEEN_HAN.finditer(raw)}
+    text = "".join(ch for i, ch in enumerate(raw) if i not in dropped)
+    # where each character of `raw` lands in `text`
+    shift, landed = 0, []
+    for i in range(len(raw) + 1):
+        landed.append(i - shift)
+        if i in dropped:
+            shift += 1
+    spans, at = [], 0
+    for w in words:
+        spans.append((landed[at], landed[at + len(w.text)]))
+        at += len(w.text) + 1
+    return text, spans
 
 
 def band_text(lines: tuple[OcrLine, ...], image_height: int, header_fraction: float,

@@ -46,15 +46,18 @@ class Boxed(Protocol):
     top: int
     width: int
     height: int
+    words: tuple[tuple[int, int, int, int, int, int], ...]
 
 
 def page_lines(lines: Iterable[Boxed], scale: float) -> tuple[TextLine, ...]:
-    """Lines read on a copy of the page image enlarged by `scale`, with their boxes in the page image's pixels
-    (rounded outwards). Blank lines, and lines lower than min_line_px (a place a pass set its consensus read at,
-    not a box Tesseract found), are left out."""
-    boxed = (TextLine(line.text, (math.floor(line.left / scale), math.floor(line.top / scale),
-                                  math.ceil((line.left + line.width) / scale),
-                                  math.ceil((line.top + line.height) / scale)))
+    """Lines read on a copy of the page image enlarged by `scale`, with their boxes (and their words') in the page
+    image's pixels (rounded outwards). Blank lines, and lines lower than min_line_px (a place a pass set its
+    consensus read at, not a box Tesseract found), are left out."""
+    def shrunk(x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int]:
+        return math.floor(x0 / scale), math.floor(y0 / scale), math.ceil(x1 / scale), math.ceil(y1 / scale)
+
+    boxed = (TextLine(line.text, shrunk(line.left, line.top, line.left + line.width, line.top + line.height),
+                      tuple((start, end) + shrunk(*box) for start, end, *box in getattr(line, "words", ())))
              for line in lines if line.text.strip() and line.height >= settings().min_line_px * scale)
     return tuple(boxed)
 
@@ -68,16 +71,20 @@ def unturned(lines: Iterable[TextLine], degrees: float, page_size: tuple[int, in
         return tuple(lines)
     cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
     (cx, cy), (tx, ty) = (page_size[0] / 2, page_size[1] / 2), (turned_size[0] / 2, turned_size[1] / 2)
-    found = []
-    for line in lines:
-        x0, y0, x1, y1 = line.box
+
+    def back(x0: int, y0: int, x1: int, y1: int) -> tuple[int, int, int, int]:
         corners = [(cx + cos * (x - tx) + sin * (y - ty), cy - sin * (x - tx) + cos * (y - ty))
                    for x in (x0, x1) for y in (y0, y1)]
-        box = (max(0, math.floor(min(x for x, _ in corners))), max(0, math.floor(min(y for _, y in corners))),
-               min(page_size[0], math.ceil(max(x for x, _ in corners))),
-               min(page_size[1], math.ceil(max(y for _, y in corners))))
+        return (max(0, math.floor(min(x for x, _ in corners))), max(0, math.floor(min(y for _, y in corners))),
+                min(page_size[0], math.ceil(max(x for x, _ in corners))),
+                min(page_size[1], math.ceil(max(y for _, y in corners))))
+
+    found = []
+    for line in lines:
+        box = back(*line.box)
         if box[2] > box[0] and box[3] > box[1]:
-            found.append(TextLine(line.text, box))
+            words = tuple((start, end) + back(*word) for start, end, *word in line.words)
+            found.append(TextLine(line.text, box, words))
     return tuple(found)
 
 
@@ -107,9 +114,11 @@ def spot(page: PageReading, field: TrackingNumber | Timestamp | Url) -> Spot | N
     """Where `page` showed `field`: a tracking number's barcode, or the first OCR line holding the value's
     characters (a timestamp as printed, a URL without its scheme); None where no line holds them."""
     size = (page.width, page.height)
+    if isinstance(field, TrackingNumber) and field.source == "barcode" and field.box:
+        return Spot(tuple(field.box), size, alnum(field.value), alnum=True, barcode=True)
+    if page.source != "ocr":  # a text layer's lines (in points) are read again by its text, not by OCR
+        return None
     if isinstance(field, TrackingNumber):
-        if field.source == "barcode" and field.box:
-            return Spot(tuple(field.box), size, alnum(field.value), alnum=True, barcode=True)
         return _in_lines(page.lines, size, alnum(field.value), letters_only=True)
     if isinstance(field, Timestamp):
         return _in_lines(page.lines, size, squeezed(field.text))
