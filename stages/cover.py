@@ -202,8 +202,11 @@ class _Writer:
                                        leading=layout.size("subtitle") * 1.4, textColor=layout.color("muted")),
             "heading": ParagraphStyle("heading", base, fontName=fonts.bold, fontSize=layout.size("heading"),
                                       leading=layout.size("heading") * 1.4, textColor=layout.color("accent"),
-                                      spaceBefore=10, spaceAfter=4),
+                                      spaceBefore=8, spaceAfter=4),
             "cell_label": ParagraphStyle("cell_label", base, fontName=fonts.bold),
+            # The pages that show a fact, one a line: in the small size, so a fact shown on five files keeps the
+            # cover one page.
+            "pages": ParagraphStyle("pages", base, fontSize=layout.size("small"), leading=layout.size("small") * 1.2),
             "deadline": ParagraphStyle("deadline", base, fontName=fonts.bold, fontSize=layout.size("deadline"),
                                        leading=layout.size("deadline") * 1.35, textColor=layout.color("deadline_ink")),
         }
@@ -237,7 +240,19 @@ class _Writer:
 
 def render_cover(state: PacketState, ctx: Context, path: Path, *, cover_pages: int = 1,
                  merged_into: str | None = None) -> Rendered:
-    """Write the cover PDF of `state` (its final upload names and placements) to `path`."""
+    """Write the cover PDF of `state` (its final upload names and placements) to `path`. The facts' proof crops
+    are left out where they alone would take the cover past one page (the facts and their pages are what must fit)."""
+    rendered = _render_cover(state, ctx, path, cover_pages, merged_into, proofs=True)
+    if rendered.pages > 1:
+        bare = _render_cover(state, ctx, path, cover_pages, merged_into, proofs=False)
+        if bare.pages < rendered.pages:
+            return bare
+        rendered = _render_cover(state, ctx, path, cover_pages, merged_into, proofs=True)
+    return rendered
+
+
+def _render_cover(state: PacketState, ctx: Context, path: Path, cover_pages: int, merged_into: str | None,
+                  proofs: bool) -> Rendered:
     claim = state.claim
     assert claim is not None, "a cover needs a claim"
     layout, fonts, rules = load_layout(), cover_fonts(), load_rules()
@@ -247,16 +262,22 @@ def render_cover(state: PacketState, ctx: Context, path: Path, *, cover_pages: i
     window_zone = ctx.profile.limit("window_zone")
 
     story: list = [w.para(layout.label("title", "ko"), "title"), w.para(layout.label("title", "en"), "subtitle"),
-                   Spacer(1, 8)]
+                   Spacer(1, 6)]
     closes = state.deadline or review_deadline(claim.paid_out_at, ctx.profile)  # None: the profile has no window
     if closes is not None:
         story += [_deadline_box(w, closes, window_zone, ctx.display_zone, width), Spacer(1, 4)]
     story += [w.heading("claim"), _claim_table(w, state, ctx, width),
               w.heading("buyer_claim"), _quote(w, claim.buyer_claim, width)]
-    fact_rows = _fact_rows(w, facts, state, rules, ctx, window_zone)
-    if fact_rows:
+    fact_rows = _fact_rows(w, facts, state, rules, ctx, window_zone, 0.26 * width if proofs else 0)
+    if any(not isinstance(row[2], str) for row in fact_rows):
+        # A column for the proofs, beside the values and the pages that show them.
         story += [KeepTogether([w.heading("facts"),
-                                _table(w, [_header(w, "fact", "value", "shown_in")] + fact_rows,
+                                _table(w, [_header(w, "fact", "value", "proof", "shown_in")] + fact_rows,
+                                       [0.18 * width, 0.30 * width, 0.26 * width, 0.26 * width])])]
+    elif fact_rows:
+        story += [KeepTogether([w.heading("facts"),
+                                _table(w, [_header(w, "fact", "value", "shown_in")]
+                                       + [[key, value, shown] for key, value, _, shown in fact_rows],
                                        [0.22 * width, 0.43 * width, 0.35 * width])])]
     story += [KeepTogether([w.heading("attachments"),
                             _table(w, [_header(w, "file", "pages", "contents")]
@@ -342,7 +363,9 @@ def text_chunks(text: str, size: int) -> list[str]:
 
 
 def _fact_rows(w: _Writer, facts: ClaimFacts, state: PacketState, rules: StatementRules, ctx: Context,
-               window_zone: str) -> list[list]:
+               window_zone: str, proof_width: float) -> list[list]:
+    """A row per fact: its label, its value, the crop that proves it ("" without one; none when `proof_width` is 0)
+    at most `proof_width` wide, the pages that show it."""
     rows = []
     if facts.tracking_number:
         rows.append(("tracking_number", facts.tracking_number.value, facts.tracking_number))
@@ -354,17 +377,21 @@ def _fact_rows(w: _Writer, facts: ClaimFacts, state: PacketState, rules: Stateme
         rows.append(("delivered", w.layout.fact_time(facts.delivered_at, window_zone), facts.delivered))
     if facts.address:
         rows.append(("address", facts.address.value, facts.address))
-    return [[w.bilingual(key), w.para(value), _with_proof(_shown_in(w, fact, state), _proof(w, fact, state))]
-            for key, value, fact in rows]
+    found = []
+    for key, value, fact in rows:
+        # A fact shown on the very pages of the one above (a carrier, read with its tracking number) says so in a
+        # line, not in the same list again: the cover stays one page.
+        same = bool(fact.shown) and bool(found) and found[-1][1].shown == fact.shown
+        found.append(([w.bilingual(key), w.para(value),
+                       (_proof(w, fact, state, proof_width) if proof_width else None) or "",
+                       w.bilingual("same_pages", "pages") if same else _shown_in(w, fact, state)], fact))
+    return [row for row, _ in found]
 
 
-def _with_proof(shown: Paragraph, proof: Image | None) -> Paragraph | list:
-    return [shown, Spacer(1, 2), proof] if proof is not None else shown
-
-
-def _proof(w: _Writer, fact: Fact, state: PacketState) -> Image | None:
-    """A crop of the first uploaded evidence page where the fact was read with a box (a barcode's number): the
-    reviewer sees the proof beside the fact. Sized by layout.toml [proof]; None without a boxed reading."""
+def _proof(w: _Writer, fact: Fact, state: PacketState, most_wide: float) -> Image | None:
+    """A crop of the first uploaded evidence page where the fact was read with a box (the words that show it, or a
+    barcode's bars: pipeline/fields/boxes.py): the reviewer sees the proof beside the fact. Sized by layout.toml
+    [proof]; None without a boxed reading (a carrier, a fact claim.toml states alone)."""
     settings = w.layout.data["proof"]
     files = {f.source: f for f in state.files}
     placed = {(p.source, p.source_page) for p in state.placements}
@@ -378,7 +405,8 @@ def _proof(w: _Writer, fact: Fact, state: PacketState) -> Image | None:
                           settings["pad"]) if box and size else None
         if crop is None:
             continue
-        height = min(settings["height_mm"] * mm, settings["width_mm"] * mm * crop.height / crop.width)
+        wide = min(settings["width_mm"] * mm, most_wide - 10)  # within the column's padding
+        height = min(settings["height_mm"] * mm, wide * crop.height / crop.width)
         buffer = io.BytesIO()
         crop.save(buffer, "PNG")
         return Image(buffer, width=height * crop.width / crop.height, height=height)
@@ -392,7 +420,7 @@ def _shown_in(w: _Writer, fact: Fact, state: PacketState) -> Paragraph:
              for p in state.placements if (p.source, p.source_page) == (shown.source, shown.page)]
     if not where:
         return w.bilingual("not_uploaded")
-    return w.lines(*((line, "main") for line in dict.fromkeys(where)))
+    return w.lines(*((line, "main") for line in dict.fromkeys(where)), style="pages")
 
 
 def _index_rows(w: _Writer, state: PacketState, rules: StatementRules, cover_pages: int,

@@ -4,7 +4,8 @@ the cover's proof crops).
 A page's lines (PageReading.lines: OCR lines with their words' boxes in the page image's pixels, or a text layer's
 lines in PDF points) are joined into one text in which every character knows its line and word (`PageText`), so any
 span of that text maps to a box: the union of the parts of the words it covers (`PageText.box`; a word partly
-covered gives the part its characters take, by their share of the word's width).
+covered gives the part its characters take, by their share of the word's width, and one character more on each side
+where it is cut).
 
 The extractors (tracking.py, timestamps.py, urls.py, addresses.py) read a page's text, which the reader assembles
 from more than these lines (a photo's warped-flat copy, the address bar's consensus read), and return values, often
@@ -17,6 +18,8 @@ A field that already has one (a barcode's) keeps it.
 """
 from __future__ import annotations
 
+import math
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
@@ -57,6 +60,10 @@ MATCHES = {"tracking_numbers": Match("alnum", 90.0, 1), "timestamps": Match("squ
 MIN_FUZZY_CHARS = 6
 # A value inside a run of characters with one of these stands in a URL (a tracking URL's query), not on its own.
 URL_MARKS = ("/", "=", "?", "&")
+# Characters about half a digit wide, and about one and a half, in the usual proportional fonts (Arial, Segoe UI,
+# Noto Sans, Malgun Gothic's Latin); a Korean or Chinese character is about 1.8 digits wide.
+NARROW = "ijlrtfI.,:;'!|/\\()[]{}-` "
+WIDE = "mwMW@%"
 # The places of one needle looked at, at most (a page repeating a value hundreds of times costs no more).
 MAX_PLACES = 50
 
@@ -102,7 +109,7 @@ class PageText:
 
     def box(self, start: int, end: int) -> Box | None:
         """The box of text[start:end]: the union of the parts of the words (or, without words, of the lines) that
-        its characters fall in. None for a span of no characters."""
+        its characters fall in (see above). None for a span of no characters."""
         covered: dict[int, list[int]] = {}
         for number, at in self.where[start:end]:
             if number >= 0:
@@ -114,12 +121,28 @@ class PageText:
             words = [word for word in line.words if word[0] < last and first < word[1]] or \
                 [(0, len(line.text)) + tuple(line.box)]
             for w_start, w_end, x0, y0, x1, y1 in words:
-                chars = max(w_end - w_start, 1)
                 lo, hi = max(first, w_start) - w_start, min(last, w_end) - w_start
-                parts.append((x0 + (x1 - x0) * lo // chars, y0, x0 + -(-(x1 - x0) * hi // chars), y1))
+                # A part of a word is placed by its characters' usual widths (a URL's `i` and `w` differ), and
+                # widened by one character where it is cut, so a box never cuts the value.
+                widths = [char_width(ch) for ch in line.text[w_start:w_end]] or [1.0]
+                lo, hi = max(lo - 1, 0) if lo else 0, min(hi + 1, len(widths)) if hi < len(widths) else len(widths)
+                total = sum(widths)
+                parts.append((math.floor(x0 + (x1 - x0) * sum(widths[:lo]) / total), y0,
+                              math.ceil(x0 + (x1 - x0) * sum(widths[:hi]) / total), y1))
         if not parts:
             return None
         return (min(p[0] for p in parts), min(p[1] for p in parts), max(p[2] for p in parts), max(p[3] for p in parts))
+
+
+def char_width(ch: str) -> float:
+    """A character's usual width in a proportional font, a digit's being 1 (Latin fonts draw digits alike)."""
+    if ch in NARROW:
+        return 0.5
+    if ch in WIDE:
+        return 1.5
+    if unicodedata.east_asian_width(ch) in "WF":
+        return 1.8
+    return 1.2 if ch.isupper() else 1.0
 
 
 def find(page: PageText, needles: Sequence[str], match: Match, whole: bool = False) -> Box | None:

@@ -1,18 +1,26 @@
 """Where each found fact lies on the upload pages: the boxes report.html draws on its page thumbnails.
 
-A field read with a box (a barcode's tracking number, and any field the reader gives a box) is carried through the
-bundle's page placements onto the upload page that shows its source page. Its box is given as fractions of that
+A field read with a box (pipeline/fields/boxes.py: the words that show it, or a barcode's bars) is carried through
+the bundle's page placements onto the upload page that shows its source page. Its box is given as fractions of that
 upload page ([x0, y0, x1, y1] from the top left, 0-1), so a viewer draws it at any size. A picture placed on a PDF
 page (fitted into A4) is found on that page as its largest image; a PDF page merged as it is fills its page. The
 cover shows the same facts as crops of their source pages (proof_crop).
+
+The facts boxed (`fact`): every tracking number (`tracking`), the page's own URLs (`url`; a tab's or a bookmark's
+is another site), every Korean address (`address`), and of the timestamps only the delivery time (`delivery_time`:
+the latest time printed as delivered on the file, as the statement and the cover state it) and the capture's own
+(`capture_time`: a screen clock, a print header or footer). A tracking page's other event times are no fact of the
+claim: boxed, they would hide the ones that are.
 """
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import pypdfium2 as pdfium
 from PIL import Image
 
+from pipeline.judging.statement_text import StatementRules, delivery_time, load_rules
 from pipeline.model import PacketState, Reading, UploadFile
 from pipeline.output import imageops
 
@@ -22,29 +30,47 @@ WHOLE = (0.0, 0.0, 1.0, 1.0)
 
 
 def fact_boxes(state: PacketState) -> list[dict]:
-    """Every boxed fact of the packet's readings that is on an upload page: upload name, 1-based page, field,
-    value and box (fractions of the upload page). Facts of pages not placed in upload/ are left out."""
+    """Every boxed fact of the packet's readings that is on an upload page: upload name, 1-based page, field, fact
+    (see the module's docstring), value and box (fractions of the upload page). Facts of pages not placed in upload/
+    are left out."""
     uploads = {u.name: u for u in state.uploads}
     placed = {(p.source, p.source_page): (p.upload, p.upload_page) for p in state.placements}
     image_sources = {f.source for f in state.files if f.usable_type in ("jpeg", "png")}
     frames: dict[tuple[str, int, bool], tuple[float, float, float, float] | None] = {}
     boxes = []
+    rules = load_rules()
     for source, reading in sorted(state.readings.items()):
-        for name in FIELDS:
-            for field in getattr(reading.fields, name):
-                box = getattr(field, "box", None)
-                upload, page = placed.get((source, field.page), (None, 0))
-                size = page_size(reading, field.page)
-                if not box or upload not in uploads or size is None:
-                    continue
-                key = (upload, page, source in image_sources)
-                if key not in frames:
-                    frames[key] = frame(uploads[upload], page, source in image_sources)
-                if frames[key] is None:
-                    continue
-                boxes.append({"upload": upload, "page": page, "field": name, "value": field.value,
-                              "box": placed_box(box, size, frames[key])})
+        for name, field, fact in facts_of(source, reading, rules):
+            box = getattr(field, "box", None)
+            upload, page = placed.get((source, field.page), (None, 0))
+            size = page_size(reading, field.page)
+            if not box or upload not in uploads or size is None:
+                continue
+            key = (upload, page, source in image_sources)
+            if key not in frames:
+                frames[key] = frame(uploads[upload], page, source in image_sources)
+            if frames[key] is None:
+                continue
+            boxes.append({"upload": upload, "page": page, "field": name, "fact": fact, "value": field.value,
+                          "box": placed_box(box, size, frames[key])})
     return boxes
+
+
+def facts_of(source: str, reading: Reading, rules: StatementRules) -> Iterator[tuple[str, object, str]]:
+    """The fields of a reading that are facts of the claim, as (field name, field, fact)."""
+    delivered = delivery_time([(source, reading)], rules)
+    for field in reading.fields.tracking_numbers:
+        yield "tracking_numbers", field, "tracking"
+    for stamp in reading.fields.timestamps:
+        if delivered is not None and stamp.value == delivered.value and stamp.page in {s.page for s in delivered.shown}:
+            yield "timestamps", stamp, "delivery_time"
+        elif stamp.role == "capture":
+            yield "timestamps", stamp, "capture_time"
+    for url in reading.fields.urls:
+        if url.of_page:
+            yield "urls", url, "url"
+    for address in reading.fields.korean_addresses:
+        yield "korean_addresses", address, "address"
 
 
 def page_size(reading: Reading, page: int) -> tuple[float, float] | None:

@@ -215,8 +215,9 @@ def text_layer(page: pdfium.PdfPage) -> str:
 
 def text_layer_lines(page: pdfium.PdfPage) -> tuple[str, tuple[TextLine, ...]]:
     """The text layer (as text_layer gives it) and its lines with their words' boxes in PDF points from the page's
-    top left (PDFium's box of each character; ~1 ms for a page of 2,000 characters). A line or word whose characters
-    have no box (generated spaces) is left out of the boxes, never out of the text."""
+    top left (PDFium's box of each character). Its words are runs of letters and digits, and each other character
+    on its own, so a number in a URL's query has its own box. A line or word whose characters have no box
+    (generated spaces) is left out of the boxes, never out of the text."""
     textpage = page.get_textpage()
     try:
         raw = textpage.get_text_range()
@@ -246,9 +247,9 @@ def text_layer_lines(page: pdfium.PdfPage) -> tuple[str, tuple[TextLine, ...]]:
                 if ch == "\n" or not raw.startswith("\n", index + 1):
                     end_line()
                 continue
-            if ch.isspace():
+            if ch.isspace() or word is not None and not (ch.isalnum() and raw[index - 1].isalnum()):
                 end_word()
-            else:
+            if not ch.isspace():
                 if word is None:
                     word = [len(text), len(text), []]
                 word[1] = len(text) + 1

@@ -100,10 +100,12 @@ def test_report_html_shows_every_page_with_the_fact_box_drawn_in_chromium(ctx, t
     html = batch_report.report_html(tmp_path / "out", [summary], ctx)
     assert html.count("data:image/jpeg;base64,") == 3
     assert html.count('class="upload"') == 1 and "page 3" in html
-    (style,) = re.findall(r'<span class="fact" style="([^"]+)" title="Tracking number: 689212345674">', html)
+    (style,) = re.findall(r'<span class="fact tracking" style="([^"]+)" title="Tracking number: 689212345674"', html)
     left, top, width, height = (float(v) for v in re.findall(r"([0-9.]+)%", style))
     report = tmp_path / "out" / "report.html"
-    report.write_text(html, encoding="utf-8")
+    # The box alone: its number badge and the legend under the thumbnail (in the same colour) are left out here.
+    bare = re.sub(r'<ul class="legend">.*?</ul>', "", re.sub(r"<b>\d+</b></span>", "</span>", html), flags=re.S)
+    report.write_text(bare, encoding="utf-8")
     shot = tmp_path / "shot.png"
     chromium(tmp_path, report.as_uri(), f"--screenshot={shot}", "--force-device-scale-factor=1")
     with Image.open(shot) as image:
@@ -135,8 +137,8 @@ def test_the_cover_shows_the_barcode_beside_the_tracking_number(ctx, tmp_path):
         state = api.build_packet(packet, tmp_path / f"out-{run}", replace(ctx, cache_dir=None))
         bundle = tmp_path / f"out-{run}" / "CLM-2026-0000001"
         report = json.loads((bundle / "report.json").read_text(encoding="utf-8"))
-        assert [(b["field"], b["value"]) for b in report["fact_boxes"]] == [("tracking_numbers", NUMBER)], \
-            [f.message for f in state.findings]
+        assert [(b["field"], b["value"]) for b in report["fact_boxes"] if b["fact"] == "tracking"] == \
+            [("tracking_numbers", NUMBER)], [f.message for f in state.findings]
         covers.append((bundle / "upload" / "01-cover.pdf").read_bytes())
     assert covers[0] == covers[1]
     pdf = pdfium.PdfDocument(covers[0])

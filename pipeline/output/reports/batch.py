@@ -235,17 +235,28 @@ def upload_views(bundle: Path, uploads: tuple[str, ...], folder: str, _) -> list
         views.append({
             "name": name, "href": folder + "upload/" + href(name), "more": max(0, total - len(pages)),
             "pages": [{"number": number, "uri": uri,
-                       "boxes": [{"label": f"{_(FACT_LABELS[b['field']])}: {b['value']}",
-                                  "style": "left:{:.2f}%;top:{:.2f}%;width:{:.2f}%;height:{:.2f}%".format(
-                                      b["box"][0] * 100, b["box"][1] * 100, (b["box"][2] - b["box"][0]) * 100,
-                                      (b["box"][3] - b["box"][1]) * 100)}
-                                 for b in boxes if b["upload"] == name and b["page"] == number]}
+                       "boxes": [box_view(b, mark, _) for mark, b in enumerate(
+                           (b for b in boxes if b["upload"] == name and b["page"] == number), start=1)]}
                       for number, uri in enumerate(pages, start=1)]})
     return views
 
 
-FACT_LABELS = {"tracking_numbers": "Tracking number", "timestamps": "Time", "urls": "URL",
-               "korean_addresses": "Address"}
+def box_view(box: dict, mark: int, _) -> dict:
+    """A fact box as the page draws it: its kind (the colour), its number on the thumbnail, the label of the
+    legend under it, and its place as percentages of the page."""
+    kind = box.get("fact") if box.get("fact") in FACT_KINDS else FIELD_KINDS[box["field"]]
+    x0, y0, x1, y1 = box["box"]
+    return {"kind": kind, "mark": mark, "name": _(FACT_KINDS[kind]), "value": str(box.get("value", "")),
+            "label": f"{_(FACT_KINDS[kind])}: {box.get('value', '')}",
+            "style": "left:{:.2f}%;top:{:.2f}%;width:{:.2f}%;height:{:.2f}%".format(
+                x0 * 100, y0 * 100, (x1 - x0) * 100, (y1 - y0) * 100)}
+
+
+# The facts report.json boxes (pipeline/output/fact_boxes.py) and their labels; a bundle written before facts
+# were named gives only the field.
+FACT_KINDS = {"tracking": "Tracking number", "delivery_time": "Delivery time", "capture_time": "Capture time",
+              "url": "URL", "address": "Address", "time": "Time"}
+FIELD_KINDS = {"tracking_numbers": "tracking", "timestamps": "time", "urls": "url", "korean_addresses": "address"}
 
 
 def bundle_facts(bundle: Path) -> list[dict]:
@@ -254,7 +265,7 @@ def bundle_facts(bundle: Path) -> list[dict]:
         found = json.loads((bundle / "report.json").read_text(encoding="utf-8")).get("fact_boxes", [])
     except (OSError, ValueError, AttributeError):
         return []
-    return [b for b in found if isinstance(b, dict) and b.get("field") in FACT_LABELS
+    return [b for b in found if isinstance(b, dict) and b.get("field") in FIELD_KINDS
             and isinstance(b.get("box"), list) and len(b["box"]) == 4
             and all(isinstance(v, (int, float)) for v in b["box"])]
 
