@@ -102,7 +102,8 @@ def test_every_fact_box_frames_its_value_on_the_upload_page(built):
         x0, y0, x1, y1 = b["box"]
         pad = 0.25 * (y1 - y0) * page.height
         crop = page.crop((max(0, round(x0 * page.width - pad)), max(0, round(y0 * page.height - pad)),
-                          min(page.width, round(x1 * page.width + pad)), min(page.height, round(y1 * page.height + pad))))
+                          min(page.width, round(x1 * page.width + pad)),
+                          min(page.height, round(y1 * page.height + pad))))
         text = read(crop, tmp / "crop.png")
         assert shows(b["fact"], text, b["value"]), (b, text)
         checked += 1
