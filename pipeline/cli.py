@@ -295,7 +295,7 @@ def build(packet, out, **opts):
 @common_options
 @handle_errors
 def batch(root, out, jobs, executor, scheduler, **opts):
-    """Build every packet folder under ROOT (any depth) in parallel; write summary.json, junit.xml, report.html."""
+    """Build every packet folder under ROOT (up to 16 deep) in parallel; write summary.json, junit.xml, report.html."""
     from pipeline.batch.batch import run_batch
     if executor == "dask" and not scheduler:
         raise UsageError("--executor dask needs --scheduler.", "pass --scheduler tcp://HOST:8786.")

@@ -59,7 +59,7 @@ def written_by_evpack(folder: Path) -> bool:
 
 
 def find_packets(root: Path) -> list[Path]:
-    """Every packet folder under root (a folder holding claim.toml), at any depth, sorted.
+    """Every packet folder under root (a folder holding claim.toml), up to budgets.folder_depth deep, sorted.
 
     A folder with evidence but no claim.toml directly under root counts too when root itself has no packets
     below it: `check` of such a folder reports manifest-invalid rather than nothing. Hidden folders, folders

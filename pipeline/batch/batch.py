@@ -1,4 +1,4 @@
-"""Batch: every packet folder under ROOT (any depth, e.g. ROOT/seller/claim/) built in parallel, for agencies.
+"""Batch: every packet folder under ROOT (up to 16 deep, e.g. ROOT/seller/claim/) built in parallel, for agencies.
 
 The executor seam (after OCRmyPDF's): `build_one` runs in a worker (a local process or a Dask worker) and returns a
 small `PacketSummary`; only the parent moves the progress bar and writes OUT/summary.json, junit.xml and report.html.
