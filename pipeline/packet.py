@@ -53,6 +53,16 @@ def folder_depth() -> int:
     return ingest_rules()["budgets"]["folder_depth"]
 
 
+def too_deep(path: str | os.PathLike, root: str | os.PathLike | None) -> bool:
+    """Whether `path` lies budgets.folder_depth or more levels below `root` (find_evidence does not enter it)."""
+    if root is None:
+        return False
+    try:
+        return len(Path(path).relative_to(root).parts) >= folder_depth()
+    except ValueError:
+        return False
+
+
 def written_by_evpack(folder: Path) -> bool:
     """Whether evpack wrote this folder (an output bundle): never read as evidence or as a packet."""
     return os.path.lexists(os.path.join(folder, BUNDLE_MARKER))
@@ -89,7 +99,7 @@ def find_evidence(root: Path) -> tuple[tuple[str, ...], list[str]]:
             if written_by_evpack(here / name):
                 skipped.append((here / name).relative_to(root).as_posix() + "/ (written by evpack)")
                 dirnames.remove(name)
-            elif os.path.islink(here / name) or len((here / name).relative_to(root).parts) >= folder_depth():
+            elif os.path.islink(here / name) or too_deep(here / name, root):
                 filenames.append(name)  # a link to a folder, or a folder too deep: listed, never entered
                 dirnames.remove(name)
         for name in filenames:
@@ -117,7 +127,7 @@ def entry_problem(path: Path, root: Path | None = None) -> str | None:
             info = os.stat(target)
         except OSError:
             return f"is a link to {display(target)}, which does not exist"
-    if stat.S_ISDIR(info.st_mode) and not stat.S_ISLNK(os.lstat(path).st_mode):
+    if stat.S_ISDIR(info.st_mode) and not stat.S_ISLNK(os.lstat(path).st_mode) and too_deep(path, root):
         return (f"is a folder {folder_depth()} levels below the packet folder, and evpack looks no deeper "
                 "(budgets.folder_depth)")
     for test, kind in SPECIAL_KINDS:

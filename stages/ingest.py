@@ -68,7 +68,7 @@ def run(state: PacketState, ctx: Context) -> PacketState:
             refused = (f"holds {os.stat(path).st_size:,} bytes; evpack reads at most {budgets['bytes_per_file']:,} "
                        "bytes of a file (budgets.bytes_per_file)")
             rule, fix = "too-large", "export it again at a normal size, or keep only the pages that matter"
-        elif os.path.isdir(path) and not os.path.islink(path):  # past budgets.folder_depth: never entered
+        elif refused and os.path.isdir(path) and not os.path.islink(path):  # past budgets.folder_depth
             rule, fix = "too-large", "move the evidence files up, nearer the packet folder"
         else:
             rule, fix = "unreadable-file", ("put the file itself in the packet folder (a copy, not a link or a "
