@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.fields.data import FieldPatterns, shipped as shipped_patterns
 from pipeline.model import KST
 from pipeline.profile import Profile
 from pipeline.reading.settings import OcrSettings, for_tlds
@@ -42,11 +43,18 @@ class Context:
     seller_zone: str | None = None     # IANA zone for showing deadlines; None: the profile's seller_zone
     ocr_settings: OcrSettings | None = None  # how pages are read; None: ocr.toml's with the profile's TLDs
     verify: str = "boxes"              # legibility after a lossy step: boxes (where the values were read) | full
+    field_patterns: FieldPatterns | None = None  # what the fields are read with; None: pipeline/fields/patterns/
 
     @property
     def ocr(self) -> OcrSettings:
         """The reading settings of this run: the ones given, else ocr.toml's with the profile's [web] common_tlds."""
         return self.ocr_settings or for_tlds(self.profile.web.common_tlds)
+
+    @property
+    def fields(self) -> FieldPatterns:
+        """The field patterns of this run (the runner puts them in use for every stage): the ones given, else the
+        shipped ones."""
+        return self.field_patterns or shipped_patterns()
 
     @property
     def display_zone(self) -> str:

@@ -9,6 +9,7 @@ from typing import Callable
 
 from pipeline import runtime
 from pipeline.context import Context
+from pipeline.fields.data import using as using_patterns
 from pipeline.model import PacketState
 
 Stage = Callable[[PacketState, Context], PacketState]
@@ -46,11 +47,12 @@ STAGE_NAMES = tuple(name for name, _ in STAGES)
 
 def run(state: PacketState, ctx: Context, *, start: str = "manifest", stop: str = "bundle",
         on_stage: Callable[[str], None] | None = None) -> PacketState:
-    """Run the stages from `start` to `stop` (inclusive), in order."""
+    """Run the stages from `start` to `stop` (inclusive), in order, with the context's field patterns in use."""
     runtime.configure_process()
     first, last = STAGE_NAMES.index(start), STAGE_NAMES.index(stop)
-    for name, stage in STAGES[first:last + 1]:
-        if on_stage:
-            on_stage(name)
-        state = stage(state, ctx)
+    with using_patterns(ctx.fields):
+        for name, stage in STAGES[first:last + 1]:
+            if on_stage:
+                on_stage(name)
+            state = stage(state, ctx)
     return state

@@ -10,11 +10,10 @@ checked against the national road-name list (road_names.py), which names the lis
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.fields.data import patterns
+from pipeline.fields.data import cache, patterns
 from pipeline.fields.keyword_match import keyword_alternation, spaced_keyword
 from pipeline.model import KoreanAddress
 from pipeline.fields.road_names import check_road, jamo

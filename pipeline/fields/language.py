@@ -6,9 +6,8 @@ text, a stray ideograph from chi_sim OCR or a URL in a Korean page do not make t
 from __future__ import annotations
 
 import re
-from functools import cache
 
-from pipeline.fields.data import patterns
+from pipeline.fields.data import cache, patterns
 from pipeline.fields.scripts import HAN, HANGUL, RANGES
 from pipeline.profile import Profile
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq, Levenshtein
 
-from pipeline.fields.data import patterns
+from pipeline.fields.data import patterns, per_patterns
 
 ROAD_NAMES_FILE = Path(__file__).with_name("road_names.tsv.gz")
 DIGITS = re.compile(r"\d+")
@@ -62,7 +62,7 @@ def _district_keys() -> dict[str, list[tuple[str, str]]]:
     return keys
 
 
-@cache
+@per_patterns
 def district_roads(sido: str, sigungu: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The roads of a district as listed, and in jamo; None where the list has no such district. `sido` is any
     form evidence prints (서울, 강원특별자치도); a 시·군·구 that moved to another 시·도 since 2021 (군위군) is
@@ -88,7 +88,7 @@ def jamo(text: str) -> str:
     return unicodedata.normalize("NFD", text)
 
 
-@cache
+@per_patterns
 def near_sigungu(sido: str, sigungu: str) -> str | None:
     """The listed 시·군·구 of `sido` one letter (jamo) from a read that is none (해운데구 -> 해운대구), if only one is."""
     listed = patterns()["addresses"]["road_names"]["sido_in_list"].get(sido)

@@ -13,11 +13,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from functools import cache
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
-from pipeline.fields.data import patterns
+from pipeline.fields.data import cache, patterns
 from pipeline.model import Timestamp
 
 PART = re.compile(r"<<(\w+)>>")

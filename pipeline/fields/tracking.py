@@ -14,13 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
-from functools import cache
 from typing import Iterable, Sequence
 from urllib.parse import parse_qsl, urlsplit
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.fields.data import patterns
+from pipeline.fields.data import cache, patterns
 from pipeline.fields.keyword_match import keyword_alternation, latin_bounded, one_letter_off_keyword
 from pipeline.model import Barcode, TrackingNumber, Url
 from pipeline.profile import Profile

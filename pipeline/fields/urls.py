@@ -8,11 +8,10 @@ punctuation or a digit run shows the text continues, and a host is changed only 
 from __future__ import annotations
 
 import re
-from functools import cache
 from dataclasses import replace
 
 from pipeline.fields.confusions import Choice, cost, decide
-from pipeline.fields.data import patterns
+from pipeline.fields.data import cache, patterns
 from pipeline.model import Url
 from pipeline.profile import Profile, Web
 
