@@ -1,6 +1,6 @@
 """Tracking numbers: which numbers on a page are tracking numbers, whose they are, and whether they verify.
 
-A number is taken only with evidence (patterns.toml [tracking]): a label before it (or above it, heading its table
+A number is taken only with evidence (patterns/tracking.toml): a label before it (or above it, heading its table
 column), a carrier's name right before a number of that carrier's format, a line holding only a number of the
 format of the one carrier the page names, a carrier URL's query, or a self-identifying format (UPU S10, UPS 1Z)
 whose check digit verifies. Order ids, phone numbers and amounts carry no such evidence, which is what keeps
@@ -19,12 +19,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.fields.checkdigits import CHECKS
+from pipeline.fields.closed_lists import carrier_name_regex as _carrier_name_regex
+from pipeline.fields.closed_lists import label_regex as _label_regex, stop_regex as _stop_regex
 from pipeline.fields.data import cache, patterns
-from pipeline.fields.keyword_match import keyword_alternation, latin_bounded, one_letter_off_keyword
 from pipeline.model import Barcode, TrackingNumber, Url
 from pipeline.profile import Profile
 
-HANGUL_WORD = re.compile(r"[가-힣]+")
 SEPARATORS = re.compile(r"[\s\-–—]")
 # Letters and digits in groups joined by one space or a dash: how a number is printed, or how OCR breaks it up.
 RUN = re.compile(r"[A-Za-z0-9]+(?:(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])[A-Za-z0-9]+)*")
@@ -84,70 +85,12 @@ def _formats() -> tuple[Format, ...]:
 
 
 @cache
-def _countries() -> frozenset[str]:
-    return frozenset(patterns()["tracking"]["s10"]["countries"])
-
-
-@cache
-def _label_regex(syllables_off: int = 1, misread_letters: bool = False) -> re.Pattern:
-    """Labels as written, and long Hangul ones with up to `syllables_off` syllables one jamo off; with
-    `misread_letters`, Latin ones with letters read as the digits or marks OCR reads for them too (`TRACKING 10`
-    for TRACKING ID: patterns.toml `label_letter_misreads`), each right before its label as written."""
-    labels = patterns()["tracking"]["labels"]
-    fuzzy_min = patterns()["tracking"]["label_fuzzy_min_syllables"]
-    near = [one_letter_off_keyword(label, syllables_off) for label in labels
-            if len(label) >= fuzzy_min and HANGUL_WORD.fullmatch(label)]
-    written = [keyword_alternation(labels)]
-    if misread_letters:
-        misreads = patterns()["tracking"]["label_letter_misreads"]
-        misread = [(label, _misread_label(label, misreads)) for label in labels if label.isascii()]
-        written = [variant for _, variant in sorted(misread, key=lambda pair: -len(pair[0])) if variant] + written
-    return re.compile(latin_bounded(f"(?:{'|'.join(written + near)})"), re.IGNORECASE)
-
-
-def _misread_label(label: str, misreads: dict[str, str]) -> str | None:
-    """Regex of a Latin `label` whose letters may be read as what `misreads` lists for them (ID as 10), not followed
-    by a digit (`Tracking 1012345670` is the label Tracking and a number), or None where the label has no such
-    letter. A letter stands for itself in either case."""
-    if not any(c.upper() in misreads for c in label):
-        return None
-    pieces = []
-    for c in label:
-        if c == " ":
-            pieces.append(r"[^\S\n]*")
-        elif c.upper() in misreads:
-            pieces.append("[" + re.escape(c.upper() + c.lower() + misreads[c.upper()]) + "]")
-        else:
-            pieces.append(re.escape(c))
-    return "".join(pieces) + r"(?!\d)"
-
-
-@cache
-def _stop_regex() -> re.Pattern:
-    return re.compile(latin_bounded(f"(?:{keyword_alternation(patterns()['tracking']['stop_labels'])})"),
-                      re.IGNORECASE)
-
-
-@cache
 def _name_gap() -> re.Pattern:
-    """Between a carrier's name and its number: one separator of patterns.toml's `name_number_separators` (a colon,
+    """Between a carrier's name and its number: one separator of tracking.toml's `name_number_separators` (a colon,
     a bracket, the Naver app's middle dot as OCR reads it), or what is left of 택배 when OCR lost a syllable
     (`로 젠 택 31431517600` on a Coupang order page)."""
     separators = re.escape(patterns()["tracking"]["name_number_separators"])
     return re.compile(rf"[^\S\n]*(?:[택배](?=[^\S\n]))?[^\S\n]*[{separators}]?[^\S\n]*")
-
-
-@cache
-def _carrier_name_regex() -> re.Pattern:
-    fuzzy_min = patterns()["tracking"]["carrier_name_fuzzy_min_syllables"]
-
-    def names_regex(names: list[str]) -> str:
-        near = [one_letter_off_keyword(n) for n in names if len(n) >= fuzzy_min and HANGUL_WORD.fullmatch(n)]
-        return "|".join([keyword_alternation(names)] + near)  # exact names first
-
-    groups = [f"(?P<{cid.replace('-', '_')}>{names_regex(names)})"
-              for cid, names in patterns()["tracking"]["carrier_names"].items()]
-    return re.compile(latin_bounded(f"(?:{'|'.join(groups)})"))
 
 
 @cache
@@ -201,38 +144,6 @@ def _without_urls(text: str) -> str:
 
 def normalise(value: str) -> str:
     return SEPARATORS.sub("", value).upper()
-
-
-# ---- check digits --------------------------------------------------------------------------------------------
-
-def _mod7(value: str) -> bool:
-    return value.isdigit() and int(value[:-1]) % 7 == int(value[-1])
-
-
-def _s10(value: str) -> bool:
-    weights = patterns()["tracking"]["checksums"]["s10"]["weights"]
-    digits, check, country = value[2:10], int(value[10]), value[11:]
-    remainder = 11 - sum(int(d) * w for d, w in zip(digits, weights)) % 11
-    expected = {10: 0, 11: 5}.get(remainder, remainder)
-    return expected == check and country in _countries()
-
-
-def _fedex12(value: str) -> bool:
-    weights = patterns()["tracking"]["checksums"]["fedex12"]["weights_from_right"]
-    body = value[:11]
-    total = sum(int(d) * weights[(len(body) - 1 - i) % len(weights)] for i, d in enumerate(body))
-    return total % 11 % 10 == int(value[11])
-
-
-def _ups(value: str) -> bool:
-    total = 0
-    for i, char in enumerate(value[2:17]):
-        digit = int(char) if char.isdigit() else (ord(char) - 3) % 10
-        total += digit * 2 if i % 2 else digit
-    return (10 - total % 10) % 10 == int(value[17])
-
-
-CHECKS = {"mod7": _mod7, "s10": _s10, "fedex12": _fedex12, "ups": _ups}
 
 
 def _check(fmt: Format, value: str) -> str:
@@ -643,7 +554,7 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
 
 def _from_barcodes(symbols: Sequence[Barcode], digits: str, named: list[str], profile: Profile,
                    page: int) -> list[TrackingNumber]:
-    """The page's barcodes whose content is a tracking number (patterns.toml [tracking.barcodes]): a symbology
+    """The page's barcodes whose content is a tracking number (patterns/tracking.toml [barcodes]): a symbology
     that may carry one (never a retail EAN/UPC), holding a carrier's tracking URL (its number, as in a URL), or a
     number that
     - is self-identifying with a check digit that verifies (S10, UPS 1Z), or
