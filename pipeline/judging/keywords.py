@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from pipeline.datafiles import broken, load_toml
-from pipeline.fields.keyword_match import squeeze
+from pipeline.fields.keyword_match import Text, hits
 
 KINDS_FILE = Path(__file__).resolve().parent / "kinds.toml"
 
@@ -78,8 +78,8 @@ def load_kind_rules(path: Path = KINDS_FILE) -> KindRules:
 # ---- what a line says ----------------------------------------------------------------------------
 
 def says_delivered(line: str, delivered: Iterable[str], not_delivered: Iterable[str]) -> bool:
-    """The line says the parcel was delivered (배송완료, Delivered, 已签收 ...) and not that it was not (미배달 ...)."""
-    squeezed = squeeze(line)
-    if any(squeeze(k) in squeezed for k in not_delivered):
-        return False
-    return any(squeeze(k) in squeezed for k in delivered)
+    """The line says the parcel was delivered (배송완료, Delivered, 已签收 ...) and not that it was not (미배송 ...):
+    one of `delivered` occurs in it and none of `not_delivered`, as keyword_match (Mode.ANYWHERE) matches keywords
+    everywhere (Hangul and Han with any spaces OCR put between their characters, Latin ones as whole words)."""
+    text = Text.of(line)
+    return not hits(not_delivered, text) and bool(hits(delivered, text))
