@@ -5,7 +5,7 @@ number as the carrier printed it. `read` decodes a page image (and a photo's war
 one) and returns `Barcode` records, boxes in the page image's pixels; `scan` is the one call of zxing-cpp, which
 the ingest stage's QR-code check uses too. Which symbologies are decoded and which may carry a link, and the cost
 bounds, live in barcodes.toml beside this module. Whether a decoded value is a tracking number is decided by the
-fields (pipeline/fields/tracking.py, patterns.toml [tracking.barcodes]); a link, by the validate stage.
+fields (pipeline/fields/tracking.py, patterns/tracking.toml [barcodes]); a link, by the validate stage.
 """
 from __future__ import annotations
 
