@@ -1,10 +1,10 @@
-"""Timestamps and dates: every printed form of patterns.toml [timestamps], normalised to ISO 8601 with an offset.
+"""Timestamps and dates: every printed form of patterns/timestamps.toml, normalised to ISO 8601 with an offset.
 
 Each timestamp carries the IANA zone it was read in. The zone, strongest evidence first: one named next to the
 time (UTC, GMT+8, CST, 北京时间, +08:00); on a page that says its times are local (현지 시간, local time), the zone
 of the place its row names; the zone the page states (`stated_zone`: a notice, a column header, a phone's Chinese
 UI); else the default, KST (the evidence is judged in Korea's terms). Every cue, place and name is data
-(patterns.toml [timestamps]): no zone is guessed without one. A date without a time is not a timestamp;
+(patterns/timestamps.toml): no zone is guessed without one. A date without a time is not a timestamp;
 `extract_dates` reads those. Impossible values (month 13, hour 25, 30 February) give nothing.
 """
 from __future__ import annotations
@@ -118,7 +118,7 @@ def _stated_cues() -> tuple[tuple[re.Pattern, str], ...]:
 
 
 def stated_zone(texts: Iterable[str]) -> Zone | None:
-    """The zone a page states for its times (patterns.toml [timestamps.stated_zones]), or None: no cue, or cues of
+    """The zone a page states for its times (patterns/timestamps.toml [stated_zones]), or None: no cue, or cues of
     different offsets. Of agreeing cues, a place's zone (Asia/Shanghai) is named over a bare offset (Etc/GMT-8)."""
     found: list[Zone] = []
     for text in texts:
@@ -245,7 +245,7 @@ def _day_header() -> tuple[tuple[re.Pattern, ...], tuple[re.Pattern, ...], Form]
 
 def _day_rows(text: str) -> Iterable[tuple[int, int, dict]]:
     """(start, end, groups) of every row under a line holding only a date of any [dates] form (a day header over
-    its rows, patterns.toml [timestamps.day_headers]): a line that starts with a time, or a time with its day part
+    its rows, patterns/timestamps.toml [day_headers]): a line that starts with a time, or a time with its day part
     anywhere on a line (a chat bubble's); the groups hold the header's date and the row's time."""
     forms, rows, _ = _day_header()
     headers = sorted((m for form in forms for m in form.finditer(text)), key=lambda m: m.start())

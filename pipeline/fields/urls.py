@@ -1,4 +1,4 @@
-"""URLs, including a browser's address bar, cleaned of OCR damage (patterns.toml [urls]).
+"""URLs, including a browser's address bar, cleaned of OCR damage (patterns/urls.toml).
 
 OCR gets URLs wrong more than anything else: it breaks the scheme (htps://, http:/, https:/Avww.), inserts spaces
 (`cjlogistics. com`), reads l as I, drops or swaps a host letter and loses the dot of `.html`; the browser's icons at
@@ -26,7 +26,7 @@ TRAILING = ".,;:!?'\"”’)]}>。、"
 
 @cache
 def _url_pattern(key: str) -> re.Pattern:
-    """A regex of patterns.toml [urls], compiled once."""
+    """A regex of patterns/urls.toml, compiled once per patterns."""
     return re.compile(patterns()["urls"][key])
 
 
@@ -152,7 +152,7 @@ def _fix_host(host: str, known: set[str]) -> str:
 
 
 def host_budget(host: str) -> float:
-    """What a host of this length may cost to be taken for a known one (patterns.toml host_chars_per_edit)."""
+    """What a host of this length may cost to be taken for a known one (patterns/urls.toml host_chars_per_edit)."""
     urls = patterns()["urls"]
     return min(urls["host_max_budget"], len(host) / urls["host_chars_per_edit"])
 
