@@ -1,11 +1,15 @@
 """Stage 'compress': bring every upload file under the size limits, legibly, or say why not.
 
 Files under the limit are left byte for byte. Over it, steps run mildest first: lossless (PNG re-save, exact
-palette, PDF clean-up), then for screenshots a 256-colour palette, then JPEG quality steps, then scale steps.
-A step is kept only if it is smaller. Each step is first forecast cheaply (image strips, a few sample page images,
-or a lower bound) and skipped when sure to miss the budget, so walking the ladder costs about one full encode.
+palette, PDF clean-up), then for screenshots a 256-colour palette, then JPEG at each resolution or scale, largest
+first. A step is kept only if it is smaller. Each lossless step is first forecast cheaply (image strips, or a lower
+bound) and skipped when sure to miss the budget. The JPEG quality is not stepped but forecast: two probe encodes of a
+sample (strips of an image, a few page images of a PDF) at the highest and lowest quality bracket the budget, the
+line through log(bytes) against quality gives the quality, and a few more sample encodes narrow it; one encode of
+the whole file follows, a second (its forecast corrected by what the first missed by) only when the first
+overshoots, and never more than `max_lossy_encodes` in all.
 After any lossy step the file must still show the same sure tracking numbers (see `sure_number`), timestamps and
-URLs, or the next step is tried. A value is proven, in turn, by its page's images left byte for byte as they were,
+URLs, or the next resolution is tried. A value is proven, in turn, by its page's images left byte for byte as they were,
 by the box it was read from read again alone (pipeline/reading/recheck.py: its barcode decoded again, or its line
 OCR'd in a crop), else by its page read whole (ctx.verify "full": every field page read whole, on ctx.jobs
 processes). For a PDF the field pages are re-encoded on their own and proven while the pass over every page runs
@@ -48,8 +52,25 @@ class Step:
     estimate: Callable[[Path], int] | None = None  # cheap size forecast from the current base: a step sure to
                                                    # miss the limit is skipped
     margin: float = 1.0                            # how far over the budget a forecast may be and the step still run
-    floor: Callable[[Path], int] | None = None     # a forecast that bounds this step's size from below (the
-                                                   # same resolution at the lowest quality): checked first
+
+
+@dataclass(frozen=True)
+class QualitySearch:
+    """Lossy encodings at one resolution (or scale) over a range of JPEG qualities, forecast instead of stepped:
+    the highest quality whose sample forecast lands at `target` of the budget is encoded once (imageops.fitted_quality:
+    two probes of the sample and a few more to narrow). When that encode still overshoots, the forecast is corrected
+    by what it missed by and the file encoded once more; a second miss moves on."""
+
+    label: str                                             # with "{quality}"
+    type: str                                              # type of what it writes: pdf | jpeg
+    low: int
+    high: int
+    encode: Callable[[int], Callable[[Path, Path], None]]  # quality -> the encode of Step
+    forecast: Callable[[Path, int], int]                   # (base, quality) -> bytes, from a sample
+    target: float = 1.0                                    # the share of the budget a forecast aims at
+
+    def step(self, quality: int) -> Step:
+        return Step(self.label.format(quality=quality), True, self.type, self.encode(quality))
 
 
 @dataclass(frozen=True)
@@ -101,7 +122,11 @@ def run(state: PacketState, ctx: Context) -> PacketState:
 
 def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, settings: dict,
         folder: Path) -> Fitted:
-    """The mildest encoding of `upload` within `budget` bytes that still reads the same fields."""
+    """The mildest encoding of `upload` within `budget` bytes that still reads the same fields.
+
+    Lossless steps run once each, and only when forecast to fit; lossy encodings of the whole file are chosen by
+    forecast (QualitySearch) and never more than settings["max_lossy_encodes"] are made (the last of them may be
+    one that overshot by a little, or one that lost a value)."""
     if upload.size <= budget:
         return Fitted(upload, ())
     # Recompression runs one task per page image: a PDF of 100,000 tiny pictures is refused before any is touched.
@@ -110,19 +135,17 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
         return Fitted(None, (), problem)
     expected = expected_fields(upload.name, state)
     tried: list[str] = []
-    base, best_size = upload.path, upload.size
     stem = upload.name.rsplit(".", 1)[0]
     field_pages = sorted({page for pages in expected.values() for page in pages})
     spots = value_spots(upload.name, state) if ctx.verify == "boxes" else {}
     probes = FieldPageProbe(field_pages, folder / f"{stem}.{budget}")
-    for number, step in enumerate(steps(upload, state, ctx, settings, folder / stem), 1):
+    base, best_size, number, lossy_encodes = upload.path, upload.size, 0, 0
+
+    def attempt(step: Step) -> Fitted | int | None:
+        """Encodes `step` from the base: the fitted upload, the size when it fits but is over the budget, else None."""
+        nonlocal base, best_size, number
+        number += 1
         out = folder / f"{stem}.{budget}.{number}.{EXTENSIONS[step.type]}"
-        if step.floor and (bound := step.floor(base)) > budget * step.margin:
-            tried.append(f"{step.label}: at least {bound:,} bytes by a sample (at its lowest quality), skipped")
-            continue
-        if step.estimate and (forecast := step.estimate(base)) > budget * step.margin:
-            tried.append(f"{step.label}: about {forecast:,} bytes by a sample, skipped")
-            continue
         proven = None
         if step.lossy and step.type == "pdf" and field_pages:
             # The pages that carry fields are re-encoded alone and re-read while the full pass runs beside them
@@ -138,7 +161,7 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
                 out.unlink(missing_ok=True)
                 tried.append(f"{step.label}: pages {', '.join(map(str, field_pages))} re-encoded first, but"
                              f" {', '.join(sorted(lost))} no longer read")
-                continue
+                return None
             proven = pdfops.page_image_digests(probe)
         else:
             step.encode(base, out)
@@ -146,51 +169,79 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
         if size >= best_size:
             tried.append(f"{step.label}: {size:,} bytes, not smaller")
             out.unlink()
-            continue
+            return None
         if size > budget:
             tried.append(f"{step.label}: {size:,} bytes, still over {budget:,}")
             if not step.lossy:  # lossless output is the better start for what follows
                 base, best_size = out, size
-            continue
+            else:
+                out.unlink()
+            return size
         # Proven: the field pages came out of the full pass byte for byte as in the probe that was read.
         if (step.lossy and (proven is None or proven != pdfops.page_image_digests(out, field_pages))
                 and (lost := lost_fields(expected, out, step.type, ctx, folder, spots, upload.path))):
             tried.append(f"{step.label}: {size:,} bytes, but {', '.join(sorted(lost))} no longer read")
-            continue
+            return None
         name = f"{stem}.{EXTENSIONS[step.type]}"
         return Fitted(replace(upload, name=name, path=out, type=step.type, size=size, compression=step.label),
                       tuple(tried))
+
+    for item in steps(upload, state, ctx, settings, folder / stem):
+        if isinstance(item, Step):
+            if item.estimate and (forecast := item.estimate(base)) > budget * item.margin:
+                tried.append(f"{item.label}: about {forecast:,} bytes by a sample, skipped")
+                continue
+            outcome = attempt(item)
+            if isinstance(outcome, Fitted):
+                return outcome
+            continue
+        bias = 1.0  # what the encodes at this resolution wrote, per byte forecast
+        while True:
+            if lossy_encodes >= settings["max_lossy_encodes"]:
+                return Fitted(None, tuple(tried))
+            base_now = base
+            quality, forecast = imageops.fitted_quality(lambda q: round(item.forecast(base_now, q) * bias),
+                                                        budget * item.target, item.low, item.high)
+            if quality is None:
+                tried.append(f"{item.step(item.low).label}: about {forecast:,} bytes by a sample, skipped")
+                break
+            lossy_encodes += 1
+            outcome = attempt(item.step(quality))
+            if isinstance(outcome, Fitted):
+                return outcome
+            if outcome is None:
+                break  # not smaller, or a value lost: a higher quality does not fit, so the next resolution
+            bias = outcome / max(1, item.forecast(base_now, quality))
     return Fitted(None, tuple(tried))
 
 
-def steps(upload: UploadFile, state: PacketState, ctx: Context, settings: dict, work: Path) -> Iterator[Step]:
+def steps(upload: UploadFile, state: PacketState, ctx: Context, settings: dict, work: Path
+          ) -> Iterator[Step | QualitySearch]:
     if upload.type == "pdf":
         yield from pdf_steps(settings, work, ctx.jobs)
     else:
         yield from image_steps(upload, state, settings)
 
 
-def pdf_steps(settings: dict, work: Path, jobs: int) -> Iterator[Step]:
-    """The lossless clean-up, then page-image recompression from mildest to strongest. Each step is forecast first
-    (cheap: a lower bound, or a few sample images re-encoded), so only a step likely to fit runs over every page."""
+def pdf_steps(settings: dict, work: Path, jobs: int) -> Iterator[Step | QualitySearch]:
+    """The lossless clean-up, then page-image recompression at each resolution, highest first, its JPEG quality
+    forecast from a few sample page images (so only an encoding forecast to fit runs over every page)."""
     images = cache(pdfops.page_images)  # per base file: the lossless step, when kept, gives a new base
     forecast = cache(lambda src: pdfops.SizeForecast(src, images(src), settings["pdf_sample_images"], work))
     yield Step("PDF streams recompressed and identical objects merged (lossless)", False, "pdf",
                lambda src, dst: pdfops.lossless(src, dst, settings["png_zlib_level"]),
                lambda src: lossless_floor(images(src)), settings["pdf_estimate_margin"])
+
     def policy(dpi: float, quality: int) -> pdfops.ImagePolicy:
         return pdfops.ImagePolicy(dpi, quality, settings["flat_sample_side"], settings["flat_sample_max_colours"],
                                   settings["flat_max_colours"], settings["grey_max_chroma"])
 
+    low, high = settings["pdf_jpeg_quality_range"]
     for dpi in settings["pdf_dpi_steps"]:
-        # A resolution whose lowest quality misses the limit is passed over on that one forecast.
-        lowest = policy(dpi, min(settings["pdf_jpeg_qualities"]))
-        for quality in settings["pdf_jpeg_qualities"]:
-            this = policy(dpi, quality)
-            yield Step(f"page images at <= {dpi} dpi, photos JPEG q{quality}", True, "pdf",
-                       lambda src, dst, this=this: pdfops.recompress_images(src, dst, this, work, jobs),
-                       lambda src, this=this: forecast(src)(this), settings["pdf_estimate_margin"],
-                       floor=None if this == lowest else lambda src, lowest=lowest: forecast(src)(lowest))
+        yield QualitySearch(f"page images at <= {dpi} dpi, photos JPEG q{{quality}}", "pdf", low, high,
+                            lambda q, dpi=dpi: lambda src, dst: pdfops.recompress_images(src, dst, policy(dpi, q),
+                                                                                         work, jobs),
+                            lambda src, q, dpi=dpi: forecast(src)(policy(dpi, q)), settings["pdf_forecast_target"])
 
 
 def lossless_floor(images: list[pdfops.PageImage]) -> int:
@@ -198,7 +249,7 @@ def lossless_floor(images: list[pdfops.PageImage]) -> int:
     return sum({image.digest: image.encoded_bytes for image in images}.values())
 
 
-def image_steps(upload: UploadFile, state: PacketState, settings: dict) -> Iterator[Step]:
+def image_steps(upload: UploadFile, state: PacketState, settings: dict) -> Iterator[Step | QualitySearch]:
     """Steps for a JPEG or PNG upload; the picture is decoded once (one full-size copy in memory at a time).
 
     Every step is first forecast on a few strips of rows, so a step sure to miss the limit costs a fraction of a
@@ -220,20 +271,21 @@ def image_steps(upload: UploadFile, state: PacketState, settings: dict) -> Itera
             palette = imageops.exact_palette(image, colours)
             if palette is not None:
                 yield Step(f"exact {palette.getextrema()[1] + 1}-colour palette (lossless)", False, "png",
-                           lambda src, dst: imageops.save_png(palette, dst, level))
+                           lambda src, dst: imageops.save_png(palette, dst, level),
+                           lambda src: imageops.estimated_size(palette, settings["estimate_sample"],
+                                                               imageops.png_encoder(level)), margin)
         if flat:
             yield Step(f"{colours}-colour palette PNG", True, "png",
                        lambda src, dst: imageops.save_png(imageops.quantised(image, colours), dst, level),
                        forecast(imageops.png_encoder(level, colours)), margin)
-        for quality in settings["jpeg_qualities"]:
-            yield Step(f"JPEG q{quality}", True, "jpeg",
-                       lambda src, dst, q=quality: imageops.save_jpeg(image, dst, q),
-                       forecast(imageops.jpeg_encoder(quality)), margin)
-        for scale in settings["scale_steps"]:
-            quality = settings["scale_quality"]
-            yield Step(f"JPEG q{quality} at {scale:.0%} size", True, "jpeg",
-                       lambda src, dst, s=scale, q=quality: imageops.save_jpeg(image, dst, q, s),
-                       forecast(imageops.jpeg_encoder(quality, scale)), margin)
+        low, high = settings["jpeg_quality_range"]
+        for scale in (1.0, *settings["scale_steps"]):
+            # Strip forecasts, once per quality and scale: the search asks for a few.
+            sized = cache(lambda q, s=scale: imageops.estimated_size(image, settings["estimate_sample"],
+                                                                     imageops.jpeg_encoder(q, s)))
+            yield QualitySearch("JPEG q{quality}" + (f" at {scale:.0%} size" if scale < 1 else ""), "jpeg", low, high,
+                                lambda q, s=scale: lambda src, dst: imageops.save_jpeg(image, dst, q, s),
+                                lambda src, q, sized=sized: sized(q), settings["forecast_target"])
 
 
 def is_screenshot(upload_name: str, state: PacketState) -> bool:

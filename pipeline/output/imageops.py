@@ -7,6 +7,7 @@ refused, not decoded.
 from __future__ import annotations
 
 import io
+import math
 import os
 from pathlib import Path
 from typing import Callable
@@ -15,6 +16,7 @@ from PIL import Image, ImageChops, ImageOps
 
 ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
 EXIF_ORIENTATION = 0x0112
+STRIP_ROWS = 16                        # a JPEG block row at 4:2:0 (the strips of estimated_size)
 
 
 def open_upright(path: Path) -> Image.Image:
@@ -112,17 +114,53 @@ def scaled(image: Image.Image, scale: float) -> Image.Image:
 def estimated_size(image: Image.Image, fraction: float, encode: Callable[[Image.Image, io.BytesIO], None],
                    strips: int = 8) -> int:
     """Bytes `encode` would write for the whole picture, from evenly spaced strips of rows holding `fraction` of it
-    (a full zlib-9 PNG save of 35 MP takes ~20 s, a strip sample under a second)."""
-    rows = max(1, round(image.height * fraction / strips))
+    (a full zlib-9 PNG save of 35 MP takes ~20 s, a strip sample under a second).
+
+    Strips are whole JPEG blocks (16 rows, on the 16-row grid), and each pays the file's headers and tables once:
+    those bytes, measured as what a 16 x 16 crop costs, are counted once for the whole. Without that a 1600-row photo
+    (8 strips of 6 rows) was forecast at 1.6-1.8x its JPEG size, which chose too low a quality."""
+    rows = min(image.height, max(STRIP_ROWS, round(image.height * fraction / strips / STRIP_ROWS) * STRIP_ROWS))
     step = image.height / strips
+    header = io.BytesIO()
+    encode(image.crop((0, 0, min(image.width, STRIP_ROWS), min(image.height, STRIP_ROWS))), header)
     sampled = total = 0
     for index in range(strips):
-        top = min(image.height - rows, round(index * step))
+        top = min(image.height - rows, round(index * step) // STRIP_ROWS * STRIP_ROWS)
         buffer = io.BytesIO()
         encode(image.crop((0, top, image.width, top + rows)), buffer)
-        total += buffer.tell()
+        total += max(0, buffer.tell() - header.tell())
         sampled += rows
-    return round(total * image.height / sampled)
+    return round(total * image.height / sampled) + header.tell()
+
+
+def fitted_quality(size_at: Callable[[int], int], budget: float, low: int, high: int, tries: int = 4
+                   ) -> tuple[int | None, int]:
+    """The highest JPEG quality in [low, high] whose forecast `size_at(quality)` (a cheap sample encode) is within
+    `budget`, and that forecast; (None, the forecast at `low`) when even `low` misses.
+
+    Instead of stepping down a ladder of qualities, two probes (high, then low) bracket the budget and the quality is
+    read off the line through log(bytes) against quality (JPEG bytes grow about exponentially with quality between
+    50 and 90; the line lies above the slightly convex curve, so the guess errs low). Up to `tries` more probes
+    narrow the bracket (regula falsi), each keeping a quality that fits below and one that misses above."""
+    top = size_at(high)
+    if top <= budget:
+        return high, top
+    bottom = size_at(low)
+    if bottom > budget:
+        return None, bottom
+    fits, misses = (low, bottom), (high, top)
+    for _ in range(tries):
+        if misses[0] - fits[0] <= 1:
+            break
+        rise = math.log(max(misses[1], 1)) - math.log(max(fits[1], 1))
+        share = (math.log(max(budget, 1)) - math.log(max(fits[1], 1))) / rise if rise > 0 else 0.0
+        guess = min(misses[0] - 1, max(fits[0] + 1, fits[0] + math.floor((misses[0] - fits[0]) * share)))
+        size = size_at(guess)
+        if size <= budget:
+            fits = (guess, size)
+        else:
+            misses = (guess, size)
+    return fits
 
 
 def png_encoder(zlib_level: int, colours: int | None = None) -> Callable[[Image.Image, io.BytesIO], None]:

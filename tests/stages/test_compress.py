@@ -225,15 +225,16 @@ def test_the_claims_own_number_blocks_a_lossy_step_that_loses_it(tmp_path, ctx, 
 def test_too_large_reported_with_what_was_tried(tmp_path, ctx, profile, monkeypatch):
     """GIVEN a photo and a limit only an illegible encoding could meet
     WHEN compress runs
-    THEN the upload is left out, its pages are no longer placed, and a too-large finding lists every step tried."""
+    THEN the upload is left out, its pages are no longer placed, and a too-large finding lists every step tried:
+    every resolution at its lowest quality, forecast to miss."""
     monkeypatch.setattr(compress, "reread_fields", FakeReader(lambda path: False))
     path = noisy_photo(tmp_path / "p.png", (800, 1000), noise=40)
-    limit(profile, 60_000)
+    limit(profile, 10_000)
     state = compress.run(state_for(path, "png", "02-delivery-proof.png"), ctx)
     assert state.uploads == () and state.placements == ()
     [finding] = state.findings
     assert finding.rule == "too-large" and finding.file == "evidence.x"
-    for step in ("JPEG q85", "JPEG q65", "JPEG q75 at 50% size", "lossless"):
+    for step in ("(lossless)", "JPEG q65: about", "JPEG q65 at 80% size: about", "JPEG q65 at 50% size: about"):
         assert step in finding.message
 
 
@@ -589,3 +590,78 @@ def test_a_pdf_page_proves_a_value_rendered_only_around_its_spot(tmp_path, ctx):
     elsewhere = recheck.Spot((200, 1500, 700, 1540), picture.size, TRACKING, alnum=True)
     found = compress.proven_on_page(pdf, "pdf", 1, {"here": here, "elsewhere": elsewhere}, ctx, tmp_path / "s.png")
     assert found == {"here"}
+
+
+# ---- the JPEG quality forecast, not stepped (bundle.toml: jpeg_quality_range, max_lossy_encodes) ------------------
+
+@pytest.mark.parametrize("budget, expected", [(10_000, 85), (3_000, 70), (1_100, 56), (999, None)])
+def test_the_quality_is_read_off_two_probes_and_narrowed(budget, expected):
+    """GIVEN bytes that grow exponentially with JPEG quality (1,000 at q55, 8,000 at q85)
+    WHEN the highest quality in 55-85 within a budget is forecast
+    THEN it is the true one (q85 when it fits, None when even q55 misses), found with at most 6 sample encodes."""
+    asked = []
+
+    def size_at(quality: int) -> int:
+        asked.append(quality)
+        return round(1000 * 2 ** ((quality - 55) / 10))
+    quality, forecast = imageops.fitted_quality(size_at, budget, 55, 85)
+    truth = max((q for q in range(55, 86) if size_at(q) <= budget), default=None)
+    assert quality == expected == truth
+    assert (forecast <= budget) == (quality is not None)
+    assert len(asked) - 31 <= 6
+
+
+def test_a_pdf_lands_near_the_budget_in_one_pass_and_the_same_bytes_twice(tmp_path, ctx, profile, monkeypatch):
+    """GIVEN a 4-page 300-dpi scan and a limit between two qualities of the former ladder (85, 70, 55)
+    WHEN compress runs twice
+    THEN one pass over every page is made (the quality forecast from sample pages), the file lands within the budget
+    and above 85 % of it, at a quality between the ladder's steps, and both runs write the same bytes."""
+    monkeypatch.setattr(compress, "reread_fields", FakeReader())
+    passes = []
+    recompress = pdfops.recompress_images
+    monkeypatch.setattr(pdfops, "recompress_images", lambda src, dst, policy, *args: (
+        passes.append(policy), recompress(src, dst, policy, *args))[1])
+    src = scan_pdf(tmp_path, 4)
+    high = pdfops.SizeForecast(src, pdfops.page_images(src), 3, tmp_path / "f")(
+        pdfops.ImagePolicy(200, 85, 1024, 4096, 256, 24))
+    low = pdfops.SizeForecast(src, pdfops.page_images(src), 3, tmp_path / "f")(
+        pdfops.ImagePolicy(200, 70, 1024, 4096, 256, 24))
+    budget = (high + low) // 2
+    limit(profile, budget)
+    fields = Fields(tracking_numbers=(TrackingNumber(TRACKING, "cj", "ok", page=3),))
+    first = compress.run(state_for(src, "pdf", "02-delivery-proof.pdf", pages=4, fields=fields), ctx)
+    [out] = first.uploads
+    assert len([p for p in passes if p.max_dpi == 200]) == 2  # the field page's probe, then the one full pass
+    quality = passes[-1].jpeg_quality
+    assert 70 < quality < 85 and out.compression == f"page images at <= 200 dpi, photos JPEG q{quality}"
+    assert 0.85 * budget <= out.size <= budget
+    again = compress.run(state_for(src, "pdf", "02-delivery-proof.pdf", pages=4, fields=fields),
+                         replace(ctx, workdir=ctx.workdir / "again"))
+    assert again.uploads[0].path.read_bytes() == out.path.read_bytes()
+
+
+def test_an_overshoot_is_encoded_once_more_and_never_a_third_time(tmp_path, ctx, profile, monkeypatch):
+    """GIVEN a photo over a limit of its q80 size, and strip forecasts that under-count by 40 %
+    WHEN compress runs THEN the first JPEG overshoots, the second (its forecast corrected by the miss) fits;
+    GIVEN a reader that never finds the number THEN two JPEG encodes are made in all, and it is too large."""
+    estimated = imageops.estimated_size
+    monkeypatch.setattr(imageops, "estimated_size", lambda *args: round(estimated(*args) * 0.6))
+    saves = []
+    save = imageops.save_jpeg
+    monkeypatch.setattr(imageops, "save_jpeg", lambda image, dst, *args: (saves.append(args), save(image, dst, *args)))
+    monkeypatch.setattr(compress, "reread_fields", FakeReader())
+    path = noisy_photo(tmp_path / "p.png", (1200, 1600), noise=40)
+    with Image.open(path) as image:
+        imageops.save_jpeg(image, tmp_path / "q80.jpg", 80)
+    saves.clear()
+    budget = (tmp_path / "q80.jpg").stat().st_size
+    limit(profile, budget)
+    state = compress.run(state_for(path, "png", "02-delivery-proof.png"), ctx)
+    [out] = state.uploads
+    assert len(saves) == 2 and saves[1][0] < saves[0][0] and out.size <= budget and not state.findings
+    assert any("still over" in line for line in state.log)
+    saves.clear()
+    monkeypatch.setattr(compress, "reread_fields", FakeReader(lambda path: False))
+    lost = compress.run(state_for(path, "png", "02-delivery-proof.png"), replace(ctx, workdir=ctx.workdir / "2"))
+    assert lost.uploads == () and [f.rule for f in lost.findings] == ["too-large"]
+    assert len(saves) == compress.bundle_settings()["compression"]["max_lossy_encodes"] == 2
