@@ -2,9 +2,10 @@
 
 Every row runs evpack and its peer in child processes of their own, alternately (evpack first in odd rounds, the
 peer first in even ones), `--rounds` times, so a load that comes and goes falls on both sides alike. Each row
-reports the median wall time (CPU time, user + system of the children, for the rows marked cpu) of each side,
-their ratio and the target, and the machine's load average over the row's runs beside it: on these shared 2-core
-machines other work moves absolute times by tens of percent, a ratio from interleaved runs much less.
+reports the median wall time and the median CPU time (user + system of the children and theirs) of each side, both
+ratios and the target (the rows marked cpu are judged by CPU), and the machine's load average over the row's runs
+beside it: on these shared 2-core machines other work moves wall times by tens of percent, or by several times at a
+load of 20; CPU time much less.
 
 The inputs come from a corpus evpack was not tuned on (bench/corpus.py, seed 601 by default, with its large
 files), written into CORPUS when missing:
@@ -16,18 +17,23 @@ files), written into CORPUS when missing:
 | screenshots in one call | `evpack scan --jobs 2` of the clean and mobile ones | `tesseract`, 2 at a time | <= 1.15x |
 | phone photo of a monitor (cpu) | `evpack scan --jobs 1` | bare `tesseract` | <= 2.5x |
 | 5-page 300-dpi scan | `evpack scan --jobs 2` (5 pages of the 40) | `ocrmypdf -l kor+eng --jobs 2` | <= 0.35x |
-| build of the 40-page scan | `evpack build` of a packet of it (reads cached) | `gs -dPDFSETTINGS=/ebook` | <= 2x |
+| build of the 40-page scan | `evpack build` of a packet of it (reads cached), the 10 MB limit | `gs /ebook` | <= 2x |
+| the same at gs's size | `evpack build --profile` with gs's output's bytes as file limit | `gs /ebook` | <= 2x |
 | build of the 35 MP label PNG | `evpack build` of a packet of it (reads cached) | Pillow q75 + img2pdf | none |
 
 Bare Tesseract runs with OMP_THREAD_LIMIT=1, its fastest setting here. The builds run after one `evpack check` of
 the same packet (a seller checks before building), so they cost what a build adds to reading: compression, its
-legibility proof, statement, cover and bundle. The row of the 40-page scan also prints both outputs' bytes.
-Batch scaling (2 workers against 1) is bench_batch's.
+legibility proof, statement, cover and bundle. Each build row also prints both outputs' bytes, evpack's peak memory
+(the largest max RSS of its processes, by /usr/bin/time) and legibility: on how many pages evpack's reader finds the
+page's own tracking number (the 40-page scan has one shipment a page; the claim names the first) in the input, in
+evpack's upload file and in the peer's output, read once after the rounds. Batch scaling (2 workers against 1) is
+bench_batch's. The inputs are generated (bench/corpus.py), never stored in the repository.
 
     .venv/bin/python -m bench.bench_speed [CORPUS] [--seed N] [--rounds N] [--only TEXT[,TEXT...]]
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
@@ -39,6 +45,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Callable
 
@@ -57,24 +64,39 @@ class Row:
     peer: Callable[[], None] | None
     target: str
     cpu: bool = False                       # compare CPU time (user + system of the children), not wall time
-    ours_times: list[float] = field(default_factory=list)
-    peer_times: list[float] = field(default_factory=list)
+    ours_times: list[tuple[float, float]] = field(default_factory=list)   # (wall, cpu) per run
+    peer_times: list[tuple[float, float]] = field(default_factory=list)
     loads: list[float] = field(default_factory=list)
     note: str = ""
     packet: Path | None = None              # a build's packet, checked once before the rounds (its reads cached)
+    build: "Build | None" = None            # what to judge after the rounds: outputs' bytes, memory, legibility
 
 
-def timed(run: Callable[[], None], cpu: bool) -> float:
+@dataclass
+class Build:
+    """A build row's files: evpack's output folder and the peer's output, the input and its per-page numbers."""
+
+    out: Path
+    peer_out: Path
+    source: Path
+    kind: str                               # pdf | png
+    numbers: list[str]                      # per page of the source: its tracking number
+    rss: Path                               # where /usr/bin/time writes evpack's max RSS (kB), one line a run
+
+
+def timed(run: Callable[[], None]) -> tuple[float, float]:
+    """(wall, cpu) seconds of `run`: CPU is user + system of the children it waited for (and of theirs)."""
     before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     run()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) if cpu else \
-        time.perf_counter() - start
+    return time.perf_counter() - start, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def evpack(*args: str, check: bool = False) -> Callable[[], None]:
+def evpack(*args: str, check: bool = False, rss: Path | None = None) -> Callable[[], None]:
+    """`evpack ARGS` in a child; with `rss`, under /usr/bin/time, its peak memory appended there."""
     def run() -> None:
-        done = subprocess.run([PYTHON, "-m", "pipeline", *args], capture_output=True, cwd=ROOT)
+        timer = ["/usr/bin/time", "-a", "-o", str(rss), "-f", "%M"] if rss is not None else []
+        done = subprocess.run([*timer, PYTHON, "-m", "pipeline", *args], capture_output=True, cwd=ROOT)
         if check and done.returncode not in (0, 1):
             raise SystemExit(f"evpack {' '.join(args)} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
     return run
@@ -136,21 +158,34 @@ def rows_for(corpus: Path, work: Path, only: str) -> list[Row]:
                         command(str(OCRMYPDF), "-q", "-l", "kor+eng", "--jobs", "2", str(five),
                                 str(work / "ocrmypdf.pdf")) if OCRMYPDF.exists() else None, "<= 0.35x"))
         folder = packet(work / "packets" / "scan40", scan40, truth["large/scans-40-pages-300dpi.pdf"])
-        rows.append(Row("build of the 40-page 65 MB scan (read cache warm)",
-                        evpack("build", str(folder), "-o", str(work / "out-scan40"), "--now", NOW, "--cache-dir",
-                               str(cache), "--jobs", "2", check=True),
-                        command("gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite",
-                                "-dPDFSETTINGS=/ebook", f"-sOutputFile={work / 'gs-ebook.pdf'}", str(scan40)),
-                        "<= 2x, bytes <= gs", packet=folder))
+        numbers = [t["value"] for t in truth["large/scans-40-pages-300dpi.pdf"]["fields"]["tracking_numbers"]]
+        gs_out = work / "gs-ebook.pdf"
+        gs = command("gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite", "-dPDFSETTINGS=/ebook",
+                     f"-sOutputFile={gs_out}", str(scan40))
+        for name, profile in (("", None), (" at Ghostscript's size", work / "profile-gs-size.toml")):
+            out = work / f"out-scan40{'-gs-size' if profile else ''}"
+            if profile is not None and any(part in name for part in only.split(",")):
+                gs()
+                profile_at(profile, gs_out.stat().st_size)
+            rss = work / f"{out.name}.rss"
+            rows.append(Row(f"build of the 40-page 65 MB scan{name} (read cache warm)",
+                            evpack("build", str(folder), "-o", str(out), "--now", NOW, "--cache-dir", str(cache),
+                                   "--jobs", "2", *(("--profile", str(profile)) if profile else ()), check=True,
+                                   rss=rss),
+                            gs, "<= 2x, bytes <= gs", packet=folder,
+                            build=Build(out, gs_out, scan40, "pdf", numbers, rss)))
     if label.exists():
         folder = packet(work / "packets" / "label", label, truth["large/label-photo-35mp.png"])
         pillow = ("import sys, img2pdf; from PIL import Image; Image.open(sys.argv[1]).convert('RGB')"
                   ".save(sys.argv[2] + '.jpg', quality=75); open(sys.argv[2], 'wb').write(img2pdf.convert("
                   "sys.argv[2] + '.jpg'))")
+        numbers = [t["value"] for t in truth["large/label-photo-35mp.png"]["fields"]["tracking_numbers"]][:1]
+        rss = work / "out-label.rss"
         rows.append(Row("build of the 35 MP label PNG (read cache warm)",
                         evpack("build", str(folder), "-o", str(work / "out-label"), "--now", NOW, "--cache-dir",
-                               str(cache), "--jobs", "2", check=True),
-                        command(PYTHON, "-c", pillow, str(label), str(work / "pillow.pdf")), "none", packet=folder))
+                               str(cache), "--jobs", "2", check=True, rss=rss),
+                        command(PYTHON, "-c", pillow, str(label), str(work / "pillow.pdf")), "none", packet=folder,
+                        build=Build(work / "out-label", work / "pillow.pdf", label, "png", numbers, rss)))
     chosen = [row for row in rows if any(part in row.name for part in only.split(","))]
     for row in chosen:
         if row.packet is not None:
@@ -179,8 +214,45 @@ def first_tesseract_call(image: Path) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
-def upload_bytes(out: Path) -> int:
-    return sum(f.stat().st_size for f in out.glob("*/upload/*") if not f.name.startswith("01-cover"))
+def profile_at(path: Path, max_file_bytes: int) -> None:
+    """The default rules profile with its per-file limit set to `max_file_bytes`."""
+    from pipeline.profile import Profile
+    text = Profile.load().path.read_text(encoding="utf-8")
+    path.write_text(text.replace("[limits.max_file_bytes]\nvalue = 10_000_000",
+                                 f"[limits.max_file_bytes]\nvalue = {max_file_bytes}"), encoding="utf-8")
+
+
+@cache
+def legible_pages(path: Path, digest: str, kind: str, numbers: tuple[str, ...], work: Path) -> int:
+    """On how many pages of `path` (its bytes' `digest`: the same bytes are read once) evpack's reader, as
+    `evpack scan` reads, finds that page's tracking number."""
+    from pipeline.context import Context
+    from pipeline.profile import Profile
+    from pipeline.reading import reader
+    ctx = Context(profile=Profile.load(), workdir=work, cache_dir=None, jobs=2)
+    plan = reader.plan_file(path.name, path, kind, digest, ctx)
+    reading = reader.assemble(plan, reader.read_jobs([plan], 2)[0])
+    fields = reader.with_fields(reading, path.name, ctx.profile).fields
+    digits = ["".join(ch for ch in page.text if ch.isdigit()) for page in reading.pages]
+    found = {(t.page, t.value) for t in fields.tracking_numbers}
+    return sum(1 for index, number in enumerate(numbers, 1)
+               if (index, number) in found or (index <= len(digits) and number in digits[index - 1]))
+
+
+def judged(build: Build, work: Path) -> str:
+    """The build row's note: bytes of both outputs, evpack's peak memory, pages legible in input/evpack/peer."""
+    uploads = [f for f in build.out.glob("*/upload/*") if not f.name.startswith("01-cover")]
+    rss = [int(line) for line in build.rss.read_text().split() if line.isdigit()] if build.rss.exists() else []
+    note = (f"bytes: evpack {sum(f.stat().st_size for f in uploads):,}, peer {build.peer_out.stat().st_size:,}; "
+            f"evpack peak RSS {max(rss, default=0) / 1024:.0f} MB")
+    if len(uploads) == 1 and build.peer_out.exists():
+        pages = [legible_pages(path, hashlib.sha256(path.read_bytes()).hexdigest(), kind, tuple(build.numbers),
+                               work / f"read-{index}")
+                 for index, (path, kind) in enumerate(((build.source, build.kind), (uploads[0], "pdf"),
+                                                        (build.peer_out, "pdf")))]
+        note += (f"; number read on {pages[1]}/{len(build.numbers)} pages (evpack), {pages[2]} (peer), "
+                 f"{pages[0]} (input)")
+    return note
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,23 +281,27 @@ def main(argv: list[str] | None = None) -> int:
                 sides = [(row.ours, row.ours_times), (row.peer, row.peer_times)]
                 for run, times in sides if round_ % 2 == 0 else reversed(sides):
                     if run is not None:
-                        times.append(timed(run, row.cpu))
+                        times.append(timed(run))
                 row.loads.append(os.getloadavg()[0])
             print(f"round {round_ + 1} of {rounds} done", file=sys.stderr)
-        scan40 = next((r for r in rows if r.name.startswith("build of the 40-page")), None)
-        if scan40 is not None and (work / "gs-ebook.pdf").exists():
-            scan40.note = (f"bytes: evpack {upload_bytes(work / 'out-scan40'):,}, "
-                           f"gs {(work / 'gs-ebook.pdf').stat().st_size:,}")
+        for row in rows:
+            if row.build is not None:
+                row.note = judged(row.build, work)
     print(f"seed {seed}, {rounds} rounds, interleaved; {os.cpu_count()} cores; first Tesseract call of a screenshot's "
           f"scan {statistics.median(first_calls):.2f} s after the interpreter starts")
-    print(f"| row | evpack | peer | ratio | target | load (1 min) |\n| --- | --- | --- | --- | --- | --- |")
+    print("| row | evpack wall | peer wall | ratio wall | evpack CPU | peer CPU | ratio CPU | target | load (1 min) |"
+          "\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:
-        ours = statistics.median(row.ours_times)
-        peer = statistics.median(row.peer_times) if row.peer_times else None
-        unit = " cpu" if row.cpu else ""
-        print(f"| {row.name} | {ours:.2f} s{unit} | " + (f"{peer:.2f} s{unit} | {ours / peer:.2f}x" if peer else
-                                                         "not installed | ") +
-              f" | {row.target} | {min(row.loads):.1f}-{max(row.loads):.1f} |" + (f" {row.note}" if row.note else ""))
+        ours = [statistics.median(t[i] for t in row.ours_times) for i in (0, 1)]
+        peer = [statistics.median(t[i] for t in row.peer_times) for i in (0, 1)] if row.peer_times else None
+        judged_by = 1 if row.cpu else 0
+        cells = []
+        for i in (0, 1):
+            bold = "**" if i == judged_by and peer else ""
+            cells.append(f"{ours[i]:.2f} s | " + (f"{peer[i]:.2f} s | {bold}{ours[i] / max(peer[i], 1e-9):.2f}x{bold}"
+                                                 if peer else "not installed | "))
+        print(f"| {row.name} | {' | '.join(cells)} | {row.target} | {min(row.loads):.1f}-{max(row.loads):.1f} |"
+              + (f" {row.note}" if row.note else ""))
     return 0
 
 
