@@ -38,6 +38,20 @@ def looks_chinese(text: str, words: int, confidence: float | None, cfg: OcrSetti
             and confidence < cfg.chinese_retry_below_confidence)
 
 
+def ocr_copy(image: Image.Image, unrule: bool, cfg: OcrSettings) -> tuple[Image.Image, float, Image.Image]:
+    """The page's grey copy with its background evened, its text's glyph height, and the copy OCR reads: sized
+    for that glyph height, table borders painted out when `unrule`."""
+    gray = light_rows(light_background(despeckled(imageops.visible_rgb(image).convert("L"), cfg), cfg), cfg)
+    glyph = glyph_height(np.asarray(gray), cfg)
+    return gray, glyph, enlarged(without_rules(gray, glyph, cfg) if unrule else gray, ocr_scale(glyph, gray.size, cfg))
+
+
+def copy_sharpness(copy: Image.Image) -> tuple[float, float]:
+    """The OCR copy's sharpness and its sharpness after a median (PageReading.sharpness, sharpness_denoised): what
+    the rules profile's blur thresholds for photos were measured on."""
+    return round(sharpness(np.asarray(copy)), 1), round(denoised_sharpness(np.asarray(copy)), 1)
+
+
 def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm: int | None = None,
              screen: bool = False, unrule: bool = False, photographed: bool = False,
              languages: str | None = None, cfg: OcrSettings | None = None) -> tuple[PageReading, str]:
@@ -52,12 +66,10 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
     A timeout or Tesseract failure gives a page with source "none" and a warning; a missing Tesseract raises.
     """
     cfg = cfg or settings()
-    gray = light_rows(light_background(despeckled(imageops.visible_rgb(image).convert("L"), cfg), cfg), cfg)
-    glyph = glyph_height(np.asarray(gray), cfg)
-    copy = enlarged(without_rules(gray, glyph, cfg) if unrule else gray, ocr_scale(glyph, gray.size, cfg))
+    gray, glyph, copy = ocr_copy(image, unrule, cfg)
+    blur, blur_denoised = copy_sharpness(copy)
     page = PageReading(index=index, text="", source="none", width=image.width, height=image.height,
-                       sharpness=round(sharpness(np.asarray(copy)), 1),
-                       sharpness_denoised=round(denoised_sharpness(np.asarray(copy)), 1))
+                       sharpness=blur, sharpness_denoised=blur_denoised)
     decide = languages is None
     languages = languages or cfg.languages
     try:

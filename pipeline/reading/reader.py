@@ -9,6 +9,7 @@ re-reads a recompressed file to check its fields survived.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -382,47 +383,71 @@ def _read_page(job: PageJob) -> PageResult:
         scan = job.usable_type == "pdf"
         # A scan is straightened first (measured on 13 scanned pages, bench/tune_deskew.py: tracking numbers
         # 11 -> 13, see deskew.toml), then its table borders are painted out, as a photographed document's are.
-        # A photo of a monitor or of a sheet of paper (rectify finds its corners) is read as it is and warped flat.
+        # A photo of a monitor or of a sheet of paper (rectify finds its corners) is read once, warped flat.
         # A photo without such corners whose barcodes lie tilted (a label) is read turned back by their angle.
-        flat = None if scan else rectify.rectified(image)
+        photographed = None if scan else rectify.rectified_with_quad(image)
+        flat = None if photographed is None else photographed[0]
         # A screenshot's bars stand upright; a photo's or a scan's may lie turned (barcodes.toml).
         screenshot = job.usable_type == "png" and job.pixels <= barcodes.settings().screen_max_pixels
         symbols = barcodes.read(image, flat, turned=not screenshot)
-        if scan:
-            upright, turned = deskew.turned_upright(image)
-        elif screenshot or flat is not None:
-            upright, turned = image, 0.0
+        if photographed is not None:
+            page, languages = photographed_read(image, *photographed, job)
         else:
-            upright, turned = barcodes.straightened(image, symbols), barcodes.tilt(symbols) or 0.0
-        page, languages = ocr.ocr_page(upright, job.index, job.work_png, job.timeout,
-                                       page_psm(job.usable_type, upright.size, job.cfg), screen=not scan,
-                                       unrule=scan or is_document_photo(job, upright.size), cfg=job.cfg)
-        # The lines were boxed on the copy read; turned back, their boxes stand on the page image (recheck.py).
-        page = replace(page, lines=recheck.unturned(page.lines, turned, image.size, upright.size))
-        if flat is not None and page.source == "ocr":
-            page = with_flat_read(page, flat, job, languages)
+            if scan:
+                upright, turned = deskew.turned_upright(image)
+            elif screenshot:
+                upright, turned = image, 0.0
+            else:
+                upright, turned = barcodes.straightened(image, symbols), barcodes.tilt(symbols) or 0.0
+            page, languages = ocr.ocr_page(upright, job.index, job.work_png, job.timeout,
+                                           page_psm(job.usable_type, upright.size, job.cfg), screen=not scan,
+                                           unrule=scan or is_document_photo(job, upright.size), cfg=job.cfg)
+            # The lines were boxed on the copy read; turned back, their boxes stand on the page image (recheck.py).
+            page = replace(page, lines=recheck.unturned(page.lines, turned, image.size, upright.size))
     return PageResult(replace(page, barcodes=symbols), languages if page.source == "ocr" else "",
                       barcodes.links(symbols))
 
 
-def with_flat_read(page: PageReading, flat: Image.Image, job: PageJob, languages: str) -> PageReading:
-    """A photo's read joined by the read of its warped-flat copy (pipeline/reading/rectify.py). Measured on the tuning
-    photos (bench/tune_rectify.py): the flat copy finds the tracking numbers the photo missed (8 -> 10 of 10), but
-    its moiré garbles the address bar that the photo's own read sometimes finds, so neither replaces the other.
-    Its bands are read with the background divided out (preprocess.even_background); the photo's own read better
-    without (photos of monitors, URL hosts: 8 of 14 found as it is, 6 with). The flat copy is read in the
-    languages the photo's read chose: its moiré lowers OCR confidence, which alone made it look Chinese (a 1.5 s
-    chi_sim retry on a Korean screen)."""
-    from pipeline.reading import ocr
-    second, _ = ocr.ocr_page(flat, job.index, job.work_png, job.timeout,
-                             page_psm(job.usable_type, flat.size, job.cfg), screen=True,
-                             unrule=is_document_photo(job, flat.size), photographed=True, languages=languages,
-                             cfg=job.cfg)
-    if second.source != "ocr":
-        return page
+def photographed_read(image: Image.Image, flat: Image.Image, quad, job: PageJob) -> tuple[PageReading, str]:
+    """The read of a photographed screen or sheet (rectify found its corners): one full read, of its warped-flat
+    copy, bands read with the background divided out (preprocess.even_background), boxes placed back on the photo,
+    the sharpness measured on the photo's own OCR copy as every photo's is (the profile's blur thresholds). Only
+    where that read is doubted (`doubted`) is the photo read as it is too, and the two joined: the photo's read
+    first, its boxes kept, the flat copy's text after it.
+
+    Reading both always cost 2-3x the CPU: the photo's own read, desk and bezel included, took 5-17 s CPU on the
+    phone mix's tuning photos against the flat copy's 1.6-4.3 s, and found fewer fields on most, but not on all
+    (bench/README.md, "Photos in one pass")."""
+    from pipeline.reading import ocr, rectify
+    second, languages = ocr.ocr_page(flat, job.index, job.work_png, job.timeout,
+                                     page_psm(job.usable_type, flat.size, job.cfg), screen=True,
+                                     unrule=is_document_photo(job, flat.size), photographed=True, cfg=job.cfg)
+    if second.source == "ocr" and not doubted(second, job.cfg):
+        boxes = rectify.boxes_on_photo([line.box for line in second.lines], quad, flat.size, image.size)
+        lines = tuple(replace(line, box=box) for line, box in zip(second.lines, boxes) if box is not None)
+        _, _, copy = ocr.ocr_copy(image, is_document_photo(job, image.size), job.cfg)
+        blur, blur_denoised = ocr.copy_sharpness(copy)
+        return replace(second, width=image.width, height=image.height, lines=lines, sharpness=blur,
+                       sharpness_denoised=blur_denoised), languages
+    page, languages = ocr.ocr_page(image, job.index, job.work_png, job.timeout,
+                                   page_psm(job.usable_type, image.size, job.cfg), screen=True,
+                                   unrule=is_document_photo(job, image.size), cfg=job.cfg,
+                                   languages=languages if second.source == "ocr" else None)
+    if second.source != "ocr" or page.source != "ocr":
+        return (page if page.source == "ocr" else second), languages
     joined = {name: "\n".join(text for text in (getattr(page, name), getattr(second, name)) if text)
               for name in ("text", "header_text", "footer_text")}
-    return replace(page, **joined, bar_reads=tuple(dict.fromkeys(page.bar_reads + second.bar_reads)))
+    return replace(page, **joined, bar_reads=tuple(dict.fromkeys(page.bar_reads + second.bar_reads))), languages
+
+
+def doubted(page: PageReading, cfg: OcrSettings) -> bool:
+    """Whether a photographed screen's flat read may have missed what the photo's own read finds (ocr.toml
+    [photos]): no tracking number, more than photo_max_numbers, one whose check digit failed, or a line that shows a
+    date with no time."""
+    numbers = {number.value: number for number in extract_fields([page], Profile.load()).tracking_numbers}
+    undated = re.compile(cfg.photo_date_without_time, re.MULTILINE)
+    return (not numbers or len(numbers) > cfg.photo_max_numbers
+            or any(number.checksum == "bad" for number in numbers.values()) or bool(undated.search(page.text)))
 
 
 def page_psm(usable_type: str, size: tuple[int, int], cfg: OcrSettings | None = None) -> int:

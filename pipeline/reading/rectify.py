@@ -75,6 +75,13 @@ def rectified(image: Image.Image) -> Image.Image | None:
     """The photographed screen (or sheet) of `image` warped to an upright rectangle, or None when the image holds
     no confident quadrilateral. The output keeps the resolution of the quad's nearest side (never more), is bounded
     by max_output_pixels, and is RGB (L for a grey input)."""
+    found = rectified_with_quad(image)
+    return None if found is None else found[0]
+
+
+def rectified_with_quad(image: Image.Image) -> tuple[Image.Image, np.ndarray] | None:
+    """`rectified`, with the quad (corners in `image`'s pixels, as find_quad orders them) it was warped from: what
+    `boxes_on_photo` needs to place what was read on the flat copy back on the photo."""
     cfg = settings()
     factor = max(1, max(image.size) // cfg.detect_long_side)
     # Image.reduce averages factor x factor blocks: the detection copy never needs the full photo in grey
@@ -85,7 +92,8 @@ def rectified(image: Image.Image) -> Image.Image | None:
     if quad is None:
         return None
     # Pixel centres: the reduced copy's pixel i covers the photo's [i * f, (i + 1) * f).
-    return warped(image, (quad + 0.5) * factor - 0.5, cfg)
+    quad = ((quad + 0.5) * factor - 0.5).astype(np.float32)
+    return warped(image, quad, cfg), quad
 
 
 def find_quad(gray: np.ndarray, cfg: RectifySettings | None = None) -> np.ndarray | None:
@@ -121,6 +129,25 @@ def warped(image: Image.Image, quad: np.ndarray, cfg: RectifySettings | None = N
     out = cv2.warpPerspective(np.asarray(source), matrix, (out_w, out_h), flags=INTERPOLATIONS[cfg.interpolation],
                               borderMode=cv2.BORDER_REPLICATE)
     return Image.fromarray(out)
+
+
+def boxes_on_photo(boxes: list[tuple[int, int, int, int]], quad: np.ndarray, flat_size: tuple[int, int],
+                   photo_size: tuple[int, int]) -> list[tuple[int, int, int, int] | None]:
+    """Boxes (x0, y0, x1, y1) on the flat copy `warped` made from `quad`, as boxes on the photo: each box's corners
+    taken back through the inverse perspective, the box around them, within the photo (None: nothing left)."""
+    out_w, out_h = flat_size
+    target = np.float32([[-0.5, -0.5], [out_w - 0.5, -0.5], [out_w - 0.5, out_h - 0.5], [-0.5, out_h - 0.5]])
+    back = cv2.getPerspectiveTransform(target, quad.astype(np.float32))
+    if not boxes:
+        return []
+    corners = np.float32([[(x, y) for x in (x0, x1) for y in (y0, y1)] for x0, y0, x1, y1 in boxes])
+    placed = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), back).reshape(len(boxes), 4, 2)
+    found: list[tuple[int, int, int, int] | None] = []
+    for points in placed:
+        box = (max(0, math.floor(points[:, 0].min())), max(0, math.floor(points[:, 1].min())),
+               min(photo_size[0], math.ceil(points[:, 0].max())), min(photo_size[1], math.ceil(points[:, 1].max())))
+        found.append(box if box[2] > box[0] and box[3] > box[1] else None)
+    return found
 
 
 # ---- 1. the rough quad -------------------------------------------------------------------------------------

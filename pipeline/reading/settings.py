@@ -148,6 +148,8 @@ class OcrSettings:
     number_retry_psm: int
     number_retry_pad_fraction: float
     number_retry_max_words: int
+    photo_date_without_time: str
+    photo_max_numbers: int
     version: str  # hash of the settings file, the host endings and evpack's code: the read cache's key
 
     @classmethod

@@ -19,6 +19,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline.reading import ocr, reader
 from pipeline.errors import FileProblem
+from pipeline.model import PageReading, TextLine
 from tests.reading.ocr_fakes import GOTHIC, canned_tsv_body, install_fake_tesseract, text_image
 
 
@@ -211,12 +212,22 @@ def test_page_segmentation_follows_the_kind_of_page(tmp_path, usable_type, size,
     assert reader.is_document_photo(job, size) is document
 
 
-def test_a_photographed_screen_is_read_as_it_is_and_warped_flat_and_both_reads_kept(tmp_path, monkeypatch):
+SURE_READ = "CJ대한통운 운송장번호 562819482190\n2026.03.10 14:22 배송완료"
+
+
+@pytest.mark.parametrize("flat_text, reads", [
+    (SURE_READ, 1),                                                      # one number, every date with its time
+    ("CJ대한통운 운송장번호 562819482190\n2026.03.10 ( 화 )", 2),           # a date whose time was lost
+    ("2026.03.10 14:22 배송완료", 2),                                      # no number
+], ids=["sure", "date-without-time", "no-number"])
+def test_a_photographed_screen_is_read_once_warped_flat_and_as_it_is_only_when_doubted(tmp_path, monkeypatch,
+                                                                                       flat_text, reads):
     """GIVEN a phone photo of a monitor (samples' generator: bezel, perspective, moiré) and a plain screenshot
-    WHEN each page is read (OCR replaced by a recorder)
-    THEN the photo is read twice, as it is and warped flat (the screen alone), the flat copy in the languages the
-    first read chose, and the page holds both reads; the screenshot, which holds no photographed rectangle, is read
-    once."""
+    WHEN each page is read (OCR replaced by a recorder whose flat read gives `flat_text`)
+    THEN the photo's warped-flat copy (the screen alone, its bands' background divided out) is read first; the photo
+    as it is is read too, in the languages the flat read chose, only where that read is doubted (ocr.toml [photos]),
+    and then the page holds both reads, the photo's first; the flat read's boxes stand on the photo. The screenshot,
+    which holds no photographed rectangle, is read once."""
     from samples.draw import phone_photo_of_screen
     calls, flags, chosen = [], [], []
 
@@ -225,8 +236,10 @@ def test_a_photographed_screen_is_read_as_it_is_and_warped_flat_and_both_reads_k
         calls.append(image.size)
         flags.append(photographed)
         chosen.append(languages)
-        text = f"read {len(calls)}"
-        return reader.PageReading(index=index, text=text, source="ocr", header_text=text), "chi_sim+kor+eng"
+        text = flat_text if photographed else f"read {len(calls)}"
+        lines = (TextLine(text.splitlines()[0], (0, 0, image.width, image.height // 10)),)
+        return PageReading(index=index, text=text, source="ocr", header_text=text, width=image.width,
+                                  height=image.height, lines=lines), "kor+eng"
 
     monkeypatch.setattr(ocr, "ocr_page", fake_ocr)
     screen = text_image(["운송장번호 562819482190", "2026.03.10 14:22 배송완료"] * 8, 20, width=1280)
@@ -241,12 +254,31 @@ def test_a_photographed_screen_is_read_as_it_is_and_warped_flat_and_both_reads_k
         job = reader.PageJob(path, "jpeg" if name.endswith("jpg") else "png", 1, tmp_path / f"{name}.png", 30.0)
         results[name] = (reader.read_page(job).page, list(calls), list(flags), list(chosen))
     page, sizes, photographed, languages = results["photo.jpg"]
-    assert len(sizes) == 2 and sizes[0] == photo.size
-    assert photographed == [False, True]  # only the flat copy's bands have their background divided out
-    assert languages == [None, "chi_sim+kor+eng"]
-    assert sizes[1][0] < photo.width * 0.95 and sizes[1][1] < photo.height * 0.9  # the screen alone, desk cut off
-    assert page.text == "read 1\nread 2" and page.header_text == "read 1\nread 2"
+    assert len(sizes) == reads and photographed == [True, False][:reads] and languages == [None, "kor+eng"][:reads]
+    assert sizes[0][0] < photo.width * 0.95 and sizes[0][1] < photo.height * 0.9  # the screen alone, desk cut off
+    assert (page.width, page.height) == photo.size
+    if reads == 1:
+        assert page.text == flat_text and page.sharpness is not None  # measured on the photo, as without the warp
+        [line] = page.lines
+        x0, y0, x1, y1 = line.box  # the flat copy's top band, placed back inside the photo's screen
+        assert 0 < x0 < x1 < photo.width and 0 < y0 < y1 < photo.height / 2 and x1 - x0 > photo.width / 2
+    else:
+        assert page.text == f"read 2\n{flat_text}" and page.lines[0].text == "read 2"
     assert results["screen.png"][1:] == ([screen.size], [False], [None])
+
+
+def test_a_flat_read_is_doubted_by_its_fields_and_undated_lines():
+    """GIVEN flat reads of a photographed screen WHEN judged THEN one sure number with every date timed stands;
+    no number, two numbers, a failed check digit or a date without its time is doubted."""
+    cfg = reader.ocr_settings()
+
+    def page(text: str) -> PageReading:
+        return PageReading(index=1, text=text, source="ocr")
+    assert not reader.doubted(page(SURE_READ), cfg)
+    assert reader.doubted(page("2026.03.10 14:22 배송완료"), cfg)
+    assert reader.doubted(page(SURE_READ + "\n한진택배 운송장번호 419980025463"), cfg)
+    assert reader.doubted(page("한진택배 운송장번호 419980025464\n2026.03.10 14:22"), cfg)
+    assert reader.doubted(page(SURE_READ + "\n2026.03.05 ( 목 )"), cfg)
 
 
 def test_blank_and_huge_pages_cost_little(tmp_path, ctx):

@@ -170,3 +170,18 @@ def test_settings_file_holds_every_threshold():
     cfg = rectify.RectifySettings.load()
     assert cfg.interpolation in rectify.INTERPOLATIONS
     assert 0 < cfg.min_area_fraction < 1 and cfg.min_angle_deg < 90 < cfg.max_angle_deg
+
+
+def test_a_box_on_the_flat_copy_is_placed_back_on_the_photo():
+    """GIVEN a phone photo of a monitor, rectified, and boxes on its flat copy (the whole copy, and its top-left
+    quarter) WHEN placed back on the photo THEN the whole copy's box is the box around the true screen corners
+    (within 3 px), the quarter's box holds the screen's top-left corner and stays inside the whole."""
+    photo, corners = monitor_photo(dark=False)
+    flat, quad = rectify.rectified_with_quad(photo)
+    whole, quarter = rectify.boxes_on_photo([(0, 0, flat.width, flat.height), (0, 0, flat.width // 2,
+                                                                               flat.height // 2)],
+                                            quad, flat.size, photo.size)
+    around = (corners[:, 0].min(), corners[:, 1].min(), corners[:, 0].max(), corners[:, 1].max())
+    assert all(abs(a - b) <= 3 for a, b in zip(whole, around))
+    assert quarter[0] - 3 <= corners[0][0] <= quarter[2] and quarter[1] - 3 <= corners[0][1] <= quarter[3]
+    assert whole[0] <= quarter[0] < quarter[2] < whole[2] and whole[1] <= quarter[1] < quarter[3] < whole[3]
