@@ -268,13 +268,15 @@ def test_a_photographed_screen_is_read_once_warped_flat_and_as_it_is_only_when_d
 
 
 def test_a_flat_read_is_doubted_by_its_fields_and_undated_lines():
-    """GIVEN flat reads of a photographed screen WHEN judged THEN one sure number with every date timed stands;
-    no number, two numbers, a failed check digit or a date without its time is doubted."""
+    """GIVEN flat reads of a photographed screen WHEN judged THEN one sure number with every date timed stands, and
+    so does a taskbar clock's date under its time; no number, two numbers, a failed check digit or a date line whose
+    time was lost is doubted."""
     cfg = reader.ocr_settings()
 
     def page(text: str) -> PageReading:
         return PageReading(index=1, text=text, source="ocr")
     assert not reader.doubted(page(SURE_READ), cfg)
+    assert not reader.doubted(page(SURE_READ + "\n오후 10:14\n2026-03-08"), cfg)
     assert reader.doubted(page("2026.03.10 14:22 배송완료"), cfg)
     assert reader.doubted(page(SURE_READ + "\n한진택배 운송장번호 419980025463"), cfg)
     assert reader.doubted(page("한진택배 운송장번호 419980025464\n2026.03.10 14:22"), cfg)
