@@ -412,31 +412,36 @@ def photographed_read(image: Image.Image, flat: Image.Image, quad, job: PageJob)
     """The read of a photographed screen or sheet (rectify found its corners): one full read, of its warped-flat
     copy, bands read with the background divided out (preprocess.even_background), boxes placed back on the photo,
     the sharpness measured on the photo's own OCR copy as every photo's is (the profile's blur thresholds). Only
-    where that read is doubted (`doubted`), or chose other languages than the default (Chinese), is the photo read
-    as it is too, and the two joined: the photo's read first, its boxes kept, the flat copy's text after it; the
-    photo's read chooses the languages, and a flat read in others is read again in them.
+    where that read is doubted (`doubted`), or looks Chinese (ocr.looks_chinese), is the photo read as it is too,
+    and the two joined: the photo's read first, its boxes kept, the flat copy's text after it. The flat copy is read
+    in the default languages; the photo's read chooses, and where it chooses others the flat copy is read again in
+    them (as the former code read it, in the languages the photo's read chose).
 
     Reading both always cost 2-3x the CPU: the photo's own read, desk and bezel included, took 5-17 s CPU on the
     phone mix's tuning photos against the flat copy's 1.6-4.3 s, and found fewer fields on most, but not on all
     (bench/README.md, "Photos in one pass")."""
     from pipeline.reading import ocr, rectify
-    second, languages = ocr.ocr_page(flat, job.index, job.work_png, job.timeout,
-                                     page_psm(job.usable_type, flat.size, job.cfg), screen=True,
-                                     unrule=is_document_photo(job, flat.size), photographed=True, cfg=job.cfg)
-    if second.source == "ocr" and languages == job.cfg.languages and not doubted(second, job.cfg):
+    # Read in the default languages: the flat copy's moiré lowers OCR confidence, which alone can make a Korean
+    # screen look Chinese (a chi_sim+kor+eng read of confidence 32 that found nothing; a 1.5-15 s retry). Looking
+    # Chinese only doubts the read; the photo's own read then chooses the languages.
+    languages = job.cfg.languages
+    second, _ = ocr.ocr_page(flat, job.index, job.work_png, job.timeout,
+                             page_psm(job.usable_type, flat.size, job.cfg), screen=True,
+                             unrule=is_document_photo(job, flat.size), photographed=True, languages=languages,
+                             cfg=job.cfg)
+    chinese = ocr.looks_chinese(second.text, len(second.text.split()), second.confidence, job.cfg)
+    if second.source == "ocr" and not chinese and not doubted(second, job.cfg):
         boxes = rectify.boxes_on_photo([line.box for line in second.lines], quad, flat.size, image.size)
         lines = tuple(replace(line, box=box) for line, box in zip(second.lines, boxes) if box is not None)
         _, _, copy = ocr.ocr_copy(image, is_document_photo(job, image.size), job.cfg)
         blur, blur_denoised = ocr.copy_sharpness(copy)
         return replace(second, width=image.width, height=image.height, lines=lines, sharpness=blur,
                        sharpness_denoised=blur_denoised), languages
-    flat_languages = languages
     page, languages = ocr.ocr_page(image, job.index, job.work_png, job.timeout,
                                    page_psm(job.usable_type, image.size, job.cfg), screen=True,
                                    unrule=is_document_photo(job, image.size), cfg=job.cfg)
-    if page.source == "ocr" and second.source == "ocr" and languages != flat_languages:
-        # The flat copy's moiré lowers OCR confidence, which alone can make a Korean screen look Chinese (a
-        # chi_sim+kor+eng read of confidence 32 that found nothing): it is read again in the photo's languages.
+    if page.source == "ocr" and second.source == "ocr" and languages != job.cfg.languages:
+        # The photo's read chose others (Chinese): the flat copy is read again in them.
         second, _ = ocr.ocr_page(flat, job.index, job.work_png, job.timeout,
                                  page_psm(job.usable_type, flat.size, job.cfg), screen=True,
                                  unrule=is_document_photo(job, flat.size), photographed=True, languages=languages,

@@ -213,22 +213,22 @@ def test_page_segmentation_follows_the_kind_of_page(tmp_path, usable_type, size,
 
 
 SURE_READ = "CJ대한통운 운송장번호 562819482190\n2026.03.10 14:22 배송완료"
-CHINESE_LOOKING = SURE_READ + "\n"  # the fake reader says Chinese for this flat read
+CHINESE_LOOKING = "运单号 卖家你好 发货 签收"  # Han: looks Chinese (and the photo's read chooses Chinese)
 
 
 @pytest.mark.parametrize("flat_text, reads", [
     (SURE_READ, 1),                                                      # one number, every date with its time
     ("CJ대한통운 운송장번호 562819482190\n2026.03.10 ( 화 )", 2),           # a date whose time was lost
     ("2026.03.10 14:22 배송완료", 2),                                      # no number
-    (CHINESE_LOOKING, 3),  # the flat copy's moire read as Chinese: read again in kor+eng
+    (CHINESE_LOOKING, 3),  # looks Chinese: the photo's read chooses Chinese, the flat copy is read in it
 ], ids=["sure", "date-without-time", "no-number", "flat-read-looked-chinese"])
 def test_a_photographed_screen_is_read_once_warped_flat_and_as_it_is_only_when_doubted(tmp_path, monkeypatch,
                                                                                        flat_text, reads):
     """GIVEN a phone photo of a monitor (samples' generator: bezel, perspective, moiré) and a plain screenshot
     WHEN each page is read (OCR replaced by a recorder whose flat read gives `flat_text`)
     THEN the photo's warped-flat copy (the screen alone, its bands' background divided out) is read first; the photo
-    as it is is read too, choosing its languages, only where that read is doubted (ocr.toml [photos]) or chose
-    others (a flat read then read again in the photo's),
+    as it is is read too, choosing its languages, only where that read is doubted (ocr.toml [photos]) or looks
+    Chinese (where the photo's read chooses Chinese, the flat copy is read again in it),
     and then the page holds both reads, the photo's first; the flat read's boxes stand on the photo. The screenshot,
     which holds no photographed rectangle, is read once."""
     from samples.draw import phone_photo_of_screen
@@ -241,7 +241,7 @@ def test_a_photographed_screen_is_read_once_warped_flat_and_as_it_is_only_when_d
         chosen.append(languages)
         text = flat_text if photographed else f"read {len(calls)}"
         lines = (TextLine(text.splitlines()[0], (0, 0, image.width, image.height // 10)),)
-        chose = languages or ("chi_sim+kor+eng" if photographed and flat_text == CHINESE_LOOKING else "kor+eng")
+        chose = languages or ("chi_sim+kor+eng" if flat_text == CHINESE_LOOKING else "kor+eng")
         return PageReading(index=index, text=text, source="ocr", header_text=text, width=image.width,
                            height=image.height, lines=lines), chose
 
@@ -259,7 +259,7 @@ def test_a_photographed_screen_is_read_once_warped_flat_and_as_it_is_only_when_d
         results[name] = (reader.read_page(job).page, list(calls), list(flags), list(chosen))
     page, sizes, photographed, languages = results["photo.jpg"]
     assert len(sizes) == reads and photographed == [True, False, True][:reads]
-    assert languages == [None, None, "kor+eng"][:reads]  # the photo's read chooses, a flat read in others follows
+    assert languages == ["kor+eng", None, "chi_sim+kor+eng"][:reads]  # the flat copy first in the default
     assert sizes[0][0] < photo.width * 0.95 and sizes[0][1] < photo.height * 0.9  # the screen alone, desk cut off
     assert (page.width, page.height) == photo.size
     if reads == 1:
