@@ -106,7 +106,8 @@ class Url:
     """`zone`: where a screen shows it: `address-bar` (the browser's own, one per window), `tab` (a tab title, above
     the bar), `bookmark` (the bookmarks bar, below it), `page` (the page itself); "" where the text has no screen
     (a PDF's text layer). A tab's or bookmark's URL is another visible host, never the page's. `as_read`: the host as
-    OCR read it where the value names the known host it misread."""
+    OCR read it where the value names the known host it misread. `host_check`: `unlisted` for a tab's or bookmark's
+    host that no closed list (the profile's hosts and site_hosts) accepts, as read or repaired: only what OCR read."""
     value: str             # with the scheme; a host-only mobile bar gives "https://host"
     host: str
     page: int = 1
@@ -115,6 +116,7 @@ class Url:
     zone: str = ""
     as_read: str = ""
     box: tuple[int, int, int, int] | None = None  # where it was read (pipeline/fields/boxes.py), as above
+    host_check: str = ""
 
     @property
     def of_page(self) -> bool:
@@ -124,7 +126,7 @@ class Url:
     def to_json(self) -> dict:
         return ({"value": self.value, "host": self.host, "page": self.page, "address_bar": self.address_bar}
                 | ({"zone": self.zone} if self.zone else {}) | ({"as_read": self.as_read} if self.as_read else {})
-                | _box_json(self.box))
+                | ({"host_check": self.host_check} if self.host_check else {}) | _box_json(self.box))
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,12 @@ REQUIRED_LIMITS = ("max_files", "max_file_bytes", "file_types", "statement_max_c
 
 @dataclass(frozen=True)
 class Web:
-    """The top-level domains of the profile's [web]: those a host may end in, and this market's common ones."""
+    """The profile's [web]: the top-level domains a host may end in, this market's common ones, and `site_hosts`,
+    the sites a seller's browser shows in its tabs and bookmarks (the closed list their hosts are read against)."""
 
     tlds: frozenset[str]
     common_tlds: tuple[str, ...]
+    site_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,8 @@ class Profile:
     def web(self) -> Web:
         """[web] of the profile; a profile without one takes the shipped default's."""
         web = self.data.get("web") or read_toml(DEFAULT_PROFILE)["web"]
-        return Web(tlds=frozenset(web["tlds"]), common_tlds=tuple(web["common_tlds"]))
+        return Web(tlds=frozenset(web["tlds"]), common_tlds=tuple(web["common_tlds"]),
+                   site_hosts=tuple(web.get("site_hosts", ())))
 
     @property
     def cloud_hosts(self) -> list[str]:

@@ -18,7 +18,7 @@ from pipeline.fields.language import detect_languages
 from pipeline.fields.timestamps import (DateMention, Zone, document_year, extract_dates, extract_timestamps,
                                         latest_date, says_times_are_local, stated_zone)
 from pipeline.fields.tracking import extract_tracking, validate_tracking
-from pipeline.fields.urls import extract_bar_urls, extract_urls, is_known_host, is_listed_host
+from pipeline.fields.urls import extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host
 from pipeline.model import Fields, PageReading, Timestamp, Url
 from pipeline.profile import Profile
 
@@ -64,7 +64,10 @@ def _page_urls(page: PageReading, profile: Profile) -> list[Url]:
     bar = page.header_text if page.source != "ocr" else next(
         (line for line in lines if page.bar_reads and line == page.bar_reads[0]), "")
     header = extract_urls(bar, profile, page.index, address_bar=True)
-    text = extract_urls(page.text, profile, page.index)
+    # The tab strip's and bookmarks bar's rows are read on their own (extract_chrome_urls), never as the page's.
+    chrome_rows = {line.strip() for rows in (page.tabs_text, page.bookmarks_text) for line in rows.splitlines()}
+    text = extract_urls("\n".join(line for line in page.text.splitlines() if line.strip() not in chrome_rows),
+                        profile, page.index)
     voted = _bar_vote(page, profile)
     if voted is not None and voted.host not in {url.host for url in header}:
         # The consensus read is the bar's line in the header and in the text: the voted URL stands in for it.
@@ -72,12 +75,13 @@ def _page_urls(page: PageReading, profile: Profile) -> list[Url]:
         header = [url for url in header if url.value not in outvoted] + [voted]
         text = [url for url in text if url.value not in outvoted]
     screen = page.source == "ocr"
-    chrome = {url.value: zone for zone, rows in (("bookmark", page.bookmarks_text), ("tab", page.tabs_text))
-              for url in extract_urls(rows, profile, page.index)}
+    chrome = [url for zone, rows in (("tab", page.tabs_text), ("bookmark", page.bookmarks_text))
+              for url in extract_chrome_urls(rows, profile, page.index, zone)]
     found: dict[str, Url] = {}
     for url in header + text:
-        zone = "address-bar" if url.address_bar else chrome.get(url.value, "page")
-        found.setdefault(url.value, replace(url, zone=zone if screen else ""))
+        found.setdefault(url.value, replace(url, zone=("address-bar" if url.address_bar else "page") if screen else ""))
+    for url in chrome:
+        found.setdefault(url.value, url)
     return list(found.values())
 
 

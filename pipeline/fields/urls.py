@@ -253,14 +253,47 @@ def _near_known_host_glued(read: str, known: set[str]) -> str:
     return f"{scheme}{host}/{path.lstrip('/')}" if path else f"{scheme}{host}"
 
 
-def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = False) -> list[Url]:
-    """URLs of a text in order; `address_bar` marks text from the top band of a screenshot."""
+def site_hosts(profile: Profile) -> set[str]:
+    """The closed list a tab's or bookmark's host is read against: the known hosts and the profile's site_hosts."""
+    return _known_hosts(profile) | set(profile.web.site_hosts)
+
+
+def _site_accepts(host: str, sites: set[str]) -> bool:
+    """A listed site or www. before one (a subdomain is listed on its own: sell.smartstore.naver.com)."""
+    return host.lower().removeprefix("www.") in sites
+
+
+# A host label OCR split off with a space after its dot: `translate. google.com`.
+SPLIT_LABEL = re.compile(rf"(?<![\w.\-])(?P<label>[A-Za-z0-9\-]{{2,30}})\.[^\S\n]+(?P<host>{HOST})")
+
+
+def extract_chrome_urls(text: str, profile: Profile, page: int, zone: str) -> list[Url]:
+    """URLs of the browser's tab strip or bookmarks bar (`zone` tab or bookmark), each host read against the closed
+    list of site_hosts by the confusion model, as a page's against the known hosts (`wwwtaobao.com`,
+    `papago.navercom`); a label OCR split off with a space after its dot (`translate. google.com`) is joined back
+    only where the joined host is listed. A host that no list accepts, as read or repaired, is kept and marked
+    `host_check: unlisted`: it says only what OCR read there."""
+    sites = site_hosts(profile)
+
+    def joined(match: re.Match) -> str:
+        whole = f"{match.group('label')}.{match.group('host')}"
+        return whole if _site_accepts(host_check(whole, sites).value, sites) else match.group()
+
+    text = SPLIT_LABEL.sub(joined, text)
+    urls = extract_urls(text, profile, page, known=sites)
+    return [replace(url, zone=zone, host_check="" if _site_accepts(url.host, sites) else "unlisted") for url in urls]
+
+
+def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = False,
+                 known: set[str] | None = None) -> list[Url]:
+    """URLs of a text in order; `address_bar` marks text from the top band of a screenshot; `known`: the closed list
+    a misread host is repaired towards (the profile's carrier and cloud hosts unless given)."""
     repaired = _url_pattern("scheme_repair").sub(lambda m: f"http{m.group(1).lower()}://", text)
     web = profile.web
     repaired = _colon_host(web.common_tlds).sub(lambda m: m.group().replace(":", "."), repaired)
     repaired = _dot_space_repair(web.common_tlds).sub(".", _url_pattern("www_repair").sub("www.", repaired))
     repaired = _url_pattern("icon_trailer").sub("", repaired)
-    known = _known_hosts(profile)
+    known = _known_hosts(profile) if known is None else known
     repaired = _damaged_known_host(known).sub(lambda m: _repaired_host(m, known), repaired)
     found: dict[str, Url] = {}
     for match in URL.finditer(repaired):

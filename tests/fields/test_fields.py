@@ -483,20 +483,42 @@ BOOKMARKS = "B papago.navercom 앨 mail.naver.com & 때 smartstore.navercom @Gma
 
 
 def test_tab_and_bookmark_hosts_are_other_visible_hosts_never_the_pages(profile):
-    """GIVEN a screenshot whose tab strip and bookmarks bar show hosts (one cut and misread: `moi. naver.com`,
-    `translate. google.com`) WHEN fields are extracted THEN the bar's URL is the page's (zone address-bar), the
-    hosts of the tab strip and the bookmarks bar are reported in zones tab and bookmark, and a host the page shows
-    is in zone page."""
+    """GIVEN a screenshot whose tab strip and bookmarks bar show hosts (cut and misread: `moi. naver.com`,
+    `translate. google.com`, `papago.navercom`) WHEN fields are extracted THEN the bar's URL is the page's (zone
+    address-bar), the hosts of the tab strip and the bookmarks bar are reported in zones tab and bookmark, read
+    against the profile's site_hosts (a split label joined back where the joined host is listed, a lost dot put
+    back), and a host the page shows is in zone page."""
     text = "\n".join([TABS, BAR, BOOKMARKS, "배송조회", "문의: www.ilogen.com/m/faq"])
     page = PageReading(1, text, "ocr", header_text="\n".join([TABS, BAR, BOOKMARKS]), bar_reads=(BAR,),
                        tabs_text=TABS, bookmarks_text=BOOKMARKS)
-    zones = {u.value: u.zone for u in extract_fields([page], profile).urls}
-    assert zones == {"https://www.ilogen.com/web/personal/trace/49852074263": "address-bar",
-                     "https://naver.com": "tab", "https://google.com": "tab", "https://mail.naver.com": "bookmark",
-                     "https://www.ilogen.com/m/faq": "page"}
+    urls = extract_fields([page], profile).urls
+    assert {u.value: u.zone for u in urls} == {
+        "https://www.ilogen.com/web/personal/trace/49852074263": "address-bar",
+        "https://naver.com": "tab", "https://translate.google.com": "tab", "https://papago.naver.com": "bookmark",
+        "https://mail.naver.com": "bookmark", "https://smartstore.naver.com": "bookmark",
+        "https://www.ilogen.com/m/faq": "page"}
+    assert {u.host: u.as_read for u in urls if u.as_read} == {"papago.naver.com": "papago.navercom",
+                                                              "smartstore.naver.com": "smartstore.navercom"}
+    assert not any(u.host_check for u in urls)
     # Without the reader's rows the same hosts are the page's, as before.
     page = PageReading(1, text, "ocr", header_text="\n".join([TABS, BAR, BOOKMARKS]), bar_reads=(BAR,))
     assert {u.zone for u in extract_fields([page], profile).urls} == {"address-bar", "page"}
+
+
+def test_a_tab_or_bookmark_host_no_list_accepts_is_kept_marked_never_the_pages(profile):
+    """GIVEN a tab strip showing `wwwtaobao.com` (the dot after www lost), `1638.com` (1688.com, 8 read as 3) and a
+    host no closed list holds (`myshop-example.com`, and `moi.naver.com`, a cut mail.naver.com too far off to
+    repair) WHEN fields are extracted THEN the misread listed sites are repaired towards the listed ones, the others
+    are kept as read, marked host_check unlisted, in zone tab, and none is a URL of the page."""
+    tabs = "wwwtaobao.com × 1638.com × myshop-example.com × moi.naver.com ×"
+    page = PageReading(1, "\n".join([tabs, BAR, "배송조회"]), "ocr", bar_reads=(BAR,), tabs_text=tabs)
+    urls = extract_fields([page], profile).urls
+    assert {u.host: (u.zone, u.host_check) for u in urls if u.zone == "tab"} == {
+        "www.taobao.com": ("tab", ""), "1688.com": ("tab", ""), "myshop-example.com": ("tab", "unlisted"),
+        "moi.naver.com": ("tab", "unlisted")}
+    assert [u.host for u in urls if u.of_page] == ["www.ilogen.com"]
+    assert {"zone": "tab", "host_check": "unlisted"}.items() <= next(
+        u.to_json() for u in urls if u.host == "myshop-example.com").items()
 
 
 def test_a_host_misread_towards_a_known_one_keeps_its_read(profile):
