@@ -70,6 +70,20 @@ def cost(read: str, truth: str, limit: float = float("inf"), model: Table | None
     if abs(len(read) - len(truth)) * min(model.insert, model.delete, *(
             c for (t, r), c in model.pairs.items() if len(t) != len(r)), 1.0) > limit:
         return float("inf")
+    row = _final_row(read, truth, limit, model)
+    return row[len(read)] if row is not None and row[len(read)] <= limit else float("inf")
+
+
+def prefix_costs(read: str, truth: str, limit: float = float("inf"), model: Table | None = None) -> list[float]:
+    """`cost(read[:i], truth, limit)` for every i from 0 to len(read), in one pass (where a value ends in a read
+    that goes on: a host glued to its path)."""
+    row = _final_row(read, truth, limit, model or table())
+    return [c if c <= limit else float("inf") for c in row] if row is not None else [float("inf")] * (len(read) + 1)
+
+
+def _final_row(read: str, truth: str, limit: float, model: Table) -> list[float] | None:
+    """The weighted edit distance's last row: the cost of all of `truth` read as each prefix of `read`; None where
+    every prefix is over `limit`."""
     multi = [(t, r, c) for (t, r), c in model.pairs.items() if len(t) > 1 or len(r) > 1 or not t or not r]
     inf = float("inf")
     previous_rows: list[list[float]] = []
@@ -94,8 +108,8 @@ def cost(read: str, truth: str, limit: float = float("inf"), model: Table | None
         if len(previous_rows) > model.longest + 1:
             previous_rows.pop(0)
         if min(min(r) for r in previous_rows[-model.longest:]) > limit:
-            return inf  # a confusion of several characters may jump a row: every row it may jump from is over
-    return row[len(read)] if row[len(read)] <= limit else inf
+            return None  # a confusion of several characters may jump a row: every row it may jump from is over
+    return row
 
 
 def variants(read: str, budget: float, model: Table | None = None, alphabet: str | None = None,

@@ -64,9 +64,11 @@ def _page_urls(page: PageReading, profile: Profile) -> list[Url]:
     bar = page.header_text if page.source != "ocr" else next(
         (line for line in lines if page.bar_reads and line == page.bar_reads[0]), "")
     header = extract_urls(bar, profile, page.index, address_bar=True)
-    # The tab strip's and bookmarks bar's rows are read on their own (extract_chrome_urls), never as the page's.
-    chrome_rows = {line.strip() for rows in (page.tabs_text, page.bookmarks_text) for line in rows.splitlines()}
-    text = extract_urls("\n".join(line for line in page.text.splitlines() if line.strip() not in chrome_rows),
+    # The tab strip's and bookmarks bar's rows are read on their own (extract_chrome_urls), never as the page's: a
+    # line of the text whose words are all of one such row is that row.
+    chrome_rows = [set(line.split()) for rows in (page.tabs_text, page.bookmarks_text) for line in rows.splitlines()]
+    text = extract_urls("\n".join(line for line in page.text.splitlines()
+                                  if not any(line.split() and set(line.split()) <= row for row in chrome_rows)),
                         profile, page.index)
     voted = _bar_vote(page, profile)
     if voted is not None and voted.host not in {url.host for url in header}:

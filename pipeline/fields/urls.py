@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.fields.confusions import Choice, cost, decide
+from pipeline.fields.confusions import Choice, cost, decide, nearest, prefix_costs, table
 from pipeline.fields.data import cache, patterns
 from pipeline.model import Url
 from pipeline.profile import Profile, Web
@@ -75,55 +75,72 @@ def _known_hosts(profile: Profile) -> set[str]:
     return set(profile.carrier_by_host) | set(profile.cloud_hosts)
 
 
-# Each dot may be read as a colon, an underscore, a comma or an i (`upsicom/track`), be followed by a space, or be
-# lost.
-DAMAGED_DOT = r"(?:[.:_,i][^\S\n]?)?"
+# A scheme as OCR may misread it: a word of 3-7 letters and digits (`https`, `hitps`, `ht1ps`, `Attps`), up to two
+# marks (the colon, or what it was read as: `;`, `'`, `*`, `-`) and one or two slashes, never inside a URL's path.
+SCHEME_SHAPE = re.compile(r"(?<![\w.\-/:%?=&#])[/\\|]?(?P<word>[A-Za-z][A-Za-z0-9]{2,6})[^\S\n]*(?P<marks>[^\w\s/]{0,2})"
+                          r"[^\S\n]*(?P<slashes>/(?:[^\S\n]*/)?)[^\S\n]*(?=[A-Za-z0-9])")
+SCHEMES = ("https", "http")
+# The first label after a scheme, and the dot after it as read (`Avww.`, `ww.`, `vww,`), before a host of two or
+# more labels.
+WWW_SHAPE = re.compile(r"(?<=://)(?P<label>[A-Za-z/\\|]{2,5})(?P<dot>[^\w\s/]|_)(?=[A-Za-z0-9][\w\-]*[.,:_][A-Za-z])")
 
 
-def _damaged_name(host: str) -> str:
-    *labels, tld = host.split(".")
-    tlds = "|".join(re.escape(t) for t in [tld, *patterns()["urls"]["tld_misreads"].get(tld, [])])
-    return DAMAGED_DOT.join([*(re.escape(label) for label in labels), f"(?:{tlds})"])
+def scheme_of(word: str, separator: str, budget: float) -> str | None:
+    """`https://` or `http://` where `word` (a scheme as read, without its separator) is the cheapest misread of
+    one of the two by the confusion model within `budget`, cheaper than the other by host_margin, and `separator` is
+    `://` misread within scheme_separator_budget; else None."""
+    urls = patterns()["urls"]
+    if cost(separator.replace(" ", ""), "://", urls["scheme_separator_budget"]) > urls["scheme_separator_budget"]:
+        return None
+    choice = nearest(word.lower(), SCHEMES, budget, urls["host_margin"])
+    return f"{choice.value}://" if choice.value in SCHEMES else None
 
 
-@cache
-def _damaged_known_host_cached(hosts: tuple[str, ...]) -> re.Pattern:
-    names = "|".join(_damaged_name(host) for host in sorted(hosts, key=len, reverse=True))
-    # After a slash (the scheme's), www may come out as other w-like letters glued to the host (`/Awnwups.com`).
-    return re.compile(rf"(?i)(?<![A-Za-z0-9-])(?P<www>(?:www|(?<=/)[awvmn]{{2,6}}){DAMAGED_DOT})?(?P<name>{names})"
-                      rf"(?P<rest>(?:[a-z|1][^\s/?=]*)?[/?=]\S*)")
+def _repair_schemes(text: str) -> str:
+    """Each scheme the text shows, as read (`htps://`, `http:/ `, `hittps:/`, `Attps:/`, `https*//`), made `https://`
+    or `http://` by the confusion model (scheme_of, within scheme_budget)."""
+    budget = patterns()["urls"]["scheme_budget"]
+
+    def repaired(match: re.Match) -> str:
+        return scheme_of(match.group("word"), match.group("marks") + match.group("slashes"), budget) or match.group()
+
+    return SCHEME_SHAPE.sub(repaired, text)
 
 
-def _damaged_known_host(known: set[str]) -> re.Pattern:
-    """A known host with its dots lost or misread, or glued to its path (the slash lost, doubled or read as a
-    letter), right before what is plainly a path or query: `lotteglogiscom/home/...`, `serviceepost.go_kr/trace`,
-    `ups.comtrack?loc=`, `epost.go.kritrace...`, `dhl:comv/kr-en`, `upsicom/track` (phone photos and JPEG q55
-    re-saves). Only known hosts, so no word of prose becomes a host."""
-    return _damaged_known_host_cached(tuple(sorted(known)))
+WWW_LABEL = re.compile(r"(?P<label>[A-Za-z/\\|]{2,5})(?P<dot>[^\w\s/]|_)(?=[A-Za-z0-9])")
 
 
-@cache
-def _by_damaged_name(hosts: tuple[str, ...]) -> tuple[tuple[re.Pattern, str], ...]:
-    return tuple((re.compile(_damaged_name(host), re.IGNORECASE), host)
-                 for host in sorted(hosts, key=len, reverse=True))
+def _is_www(label: str) -> bool:
+    """A host's first label and the dot after it, as read, the cheapest misread of `www.` within www_budget."""
+    budget = patterns()["urls"]["www_budget"]
+    return cost(label.lower(), "www.", budget) <= budget
 
 
-def _known_named(name: str, known: set[str]) -> str:
-    """The known host that a damaged name (as _damaged_known_host matched it) stands for."""
-    return next(host for pattern, host in _by_damaged_name(tuple(sorted(known))) if pattern.fullmatch(name))
+def _repair_www(text: str) -> str:
+    """`www.` after a scheme where the label there is a misread of it (`https://Avww.ups.com`, `https://ww.fedex.com`,
+    `https://vww,x.com`) by the confusion model (_is_www)."""
+    return WWW_SHAPE.sub(lambda m: "www." if _is_www(m.group("label") + m.group("dot")) else m.group(), text)
 
 
-def _repaired_host(match: re.Match, known: set[str]) -> str:
-    rest = match.group("rest")
-    host = ("www." if match.group("www") else "") + _known_named(match.group("name"), known)
-    misread_slash = patterns()["urls"]["slash_misreads"]
-    if rest[0] in "/?=":
-        return host + rest
-    if rest[0] in misread_slash and rest[1:2] == "/":
-        return host + rest[1:]  # the slash read twice: `comv/`
-    if rest[0] in misread_slash and rest[1:2].isalpha():
-        return f"{host}/{rest[1:]}"  # the slash read as a letter: `kritrace`
-    return f"{host}/{rest}"  # the slash lost: `comtrack`
+# A run of text that may be a known host glued to its path: after a scheme or where no word, URL or address goes on.
+GLUED_RUN = re.compile(r"(?:(?<=://)|(?<![\w.\-/@:]))(?=[^\s/?=]*[A-Za-z][^\s/?=]*[A-Za-z][^\s/?=]*[A-Za-z])"
+                       r"[A-Za-z0-9](?:\S|\.[^\S\n](?=\w))*?[/?=]\S*")
+
+
+def _repair_glued(text: str, known: set[str], tlds: frozenset[str], templates: tuple[str, ...]) -> str:
+    """Each run of the text that no URL reading makes a host of an accepted top-level domain before a path (its
+    dots lost or misread: `lotteglogiscom/home`, `serviceepost.go_kr/trace`; its top-level domain misread and glued
+    to the path: `ups.convtrack?loc=`, `epost.go.kritrace`), made the known host it starts with a misread of, by the
+    confusion model (glued_known_host), and the rest its path."""
+    def repaired(match: re.Match) -> str:
+        run = match.group()
+        url = URL.match(run)
+        if url and url.group("host").rsplit(".", 1)[-1].lower() in tlds:
+            return run  # a host as read, with a top-level domain: host_check decides on it
+        found = glued_known_host(run, known, templates)
+        return found or run
+
+    return GLUED_RUN.sub(repaired, text)
 
 
 def is_known_host(host: str, profile: Profile) -> bool:
@@ -197,59 +214,80 @@ def _clean_rest(rest: str) -> str:
 
 
 def extract_bar_urls(read: str, profile: Profile, page: int) -> list[Url]:
-    """URLs of one read of an address bar. It holds a single URL, so whatever leads up to its first slashes is its
-    scheme, however misread (`fitbs:/`, `hitost/`); and where no known host is found, a known host that the start
-    of its host misreads, glued to its path (`hanjn.comvkor/CMS`, `dhi.comvkr-en`), is that host."""
-    read = _url_pattern("bar_scheme").sub("https://", read, count=1)
+    """URLs of one read of an address bar. It holds a single URL, so what leads up to its first slashes is its
+    scheme, misread within bar_scheme_budget (`fitbs:/`, `ht1ps:/`); and where no known host is found, a known host
+    that the start of its host misreads, glued to its path (`hanjn.comvkor/CMS`, `dhi.comvkr-en`), is that host
+    (glued_known_host)."""
+    lead = SCHEME_SHAPE.match(read)
+    if lead:
+        scheme = scheme_of(lead.group("word"), lead.group("marks") + lead.group("slashes"),
+                           patterns()["urls"]["bar_scheme_budget"])
+        read = scheme + read[lead.end():] if scheme else read
     urls = extract_urls(read, profile, page, address_bar=True)
     if any(is_known_host(url.host, profile) for url in urls):
         return urls
-    repaired = _near_known_host_glued(read, _known_hosts(profile))
+    repaired = glued_known_host(_repair_www(read), _known_hosts(profile), _templates(profile))
     return extract_urls(repaired, profile, page, address_bar=True) if repaired else urls
 
 
 TRACKING_RUN = re.compile(r"\d{10,}")
 
 
-def _near_known_host_glued(read: str, known: set[str]) -> str:
-    """The read with its host replaced by the known host that the host's start is the cheapest misread of by the
-    confusion model (within the host budget of its length, or bar_host_budget where the URL carries a tracking
-    number; cheaper than any other known host by host_margin), the rest (after a misread slash) as its path; ""
-    if none."""
-    scheme = "https://" if read.startswith("https://") else ""
+def glued_known_host(read: str, known: set[str], templates: tuple[str, ...] = ()) -> str:
+    """`read` (a URL as read, from its scheme or its host on) with its host made the known host (or www. before
+    one) that the read's start is the cheapest misread of by the confusion model, the rest its path; "" if none.
+
+    The host is compared without dots, which OCR drops or adds (`jlogencom` is one letter from ilogen.com), within
+    its budget (host_budget), or bar_host_budget where the path carries a tracking number (10+ digits) as a
+    carrier's page does, and cheaper than any other known host by host_margin. The slash after it may be lost
+    (`comtrack`) or read as another character (`comvkor`, `kritrace`), within glued_slash_budget; where both fit,
+    the path that fits one of the host's carrier `templates` (scheme-less) wins, else the read's characters are
+    kept."""
+    scheme = next((f"{s}://" for s in SCHEMES if read.lower().startswith(f"{s}://")), "")
     body = read[len(scheme):].lstrip("-_.,:;'‘’`|!")  # the lock icon's remains
-    label, dot, rest = body.partition(".")
-    # A www label, however misread, before the host: `Avww.lottegkgis.com`.
-    if dot and (label.lower() == "www" or _url_pattern("www_label_misread").fullmatch(label)):
-        scheme, body = scheme + "www.", rest
-    # Compared without dots, which OCR drops or adds: `jlogencom` is one letter from ilogen.com.
-    letters = [(i, c) for i, c in enumerate(body) if c != "."]
+    www = WWW_LABEL.match(body)
+    if www and _is_www(www.group("label") + www.group("dot")):  # `Avww.upsicom/track`
+        scheme, body = scheme + "www.", body[www.end():]
+    letters = [(i, c) for i, c in enumerate(body) if c not in ". "]  # a space OCR put after a dot: `dhl. comkr-en`
     urls = patterns()["urls"]
-    found: dict[str, tuple[float, int, str, float]] = {}  # host -> (cost, letters off its length, path, budget)
-    for host in known:
-        want = host.replace(".", "")
-        own = host_budget(host)
+    margin, slash_budget = urls["host_margin"], urls["glued_slash_budget"]
+    model = table()
+    found: dict[str, tuple] = {}  # name -> (cost, off, no template fits, option, path, budget, host, host's cost)
+    for name in known:
+        own = host_budget(name)
         wide = max(own, urls["bar_host_budget"])
-        reach = int(wide) + 1
-        for count in range(max(1, len(want) - reach), min(len(letters), len(want) + reach) + 1):
-            start = "".join(c for _, c in letters[:count])
-            rest = body[letters[count - 1][0] + 1:]
-            if rest and rest[0] not in "/?" and rest[0] not in urls["slash_misreads"]:
-                continue
-            path = rest[1:] if rest and rest[0] in urls["slash_misreads"] else rest
-            # Beyond the host's own budget, only a URL that carries a tracking number, as a carrier's page does.
-            budget = wide if TRACKING_RUN.search(path) else own
-            spent = cost(start, want, budget + urls["host_margin"])
-            if 0 < spent < budget + urls["host_margin"]:
-                key = (spent, abs(count - len(want)), path, budget)
-                if host not in found or key < found[host]:
-                    found[host] = key
-    ranked = sorted(found.items(), key=lambda item: item[1][:2])
-    if not ranked or ranked[0][1][0] > ranked[0][1][3]:
+        shapes = [t.partition("/")[2] for t in templates if t.partition("/")[0].removeprefix("www.") == name]
+        for host in (name, "www." + name):
+            want = host.replace(".", "")
+            reach = int(wide) + 1
+            plain = prefix_costs("".join(c for _, c in letters[:len(want) + reach]), want, wide + margin)
+            for count in range(max(1, len(want) - reach), min(len(letters), len(want) + reach) + 1):
+                after = body[letters[count - 1][0] + 1:]
+                if not after or after[0] in "/?":
+                    options = [(0.0, after)]
+                else:  # the slash lost (the read's characters kept, first at a tie), or read as another character
+                    options = [(model.deleted("/"), "/" + after), (model.substitution("/", after[0]), "/" + after[1:])]
+                for option, (slash, path) in enumerate(options):
+                    path = "/" + path.lstrip("/") if path.startswith("/") else path  # the slash read twice: `comv/`
+                    spent = plain[count] + slash
+                    # Beyond the host's own budget only a URL that carries a tracking number; without one, the host
+                    # and its slash together within it (a slash alone may always cost one edit).
+                    limit = (wide, wide + slash_budget) if TRACKING_RUN.search(path) else (own, max(own, slash_budget))
+                    fits = any(template_fit(path, "/" + shape) is not None for shape in shapes)
+                    key = (spent, abs(count - len(want)), not fits, option, path, host, plain[count], limit)
+                    if (0 < spent <= limit[1] + margin and plain[count] <= limit[0] + margin and slash <= slash_budget
+                            and (name not in found or key < found[name])):
+                        found[name] = key
+    ranked = sorted(found.values(), key=lambda item: item[:2])
+    if not ranked:
         return ""
-    host, (spent, _, path, _) = ranked[0]
-    if len(ranked) > 1 and ranked[1][1][0] - spent < urls["host_margin"]:
+    spent, _, _, _, path, host, host_cost, (host_limit, limit) = ranked[0]
+    if host_cost > host_limit or spent > limit:
+        return ""
+    if len(ranked) > 1 and ranked[1][0] - spent < margin:
         return ""  # as near two known hosts: neither
+    if path.startswith("?"):
+        return f"{scheme}{host}{path}"
     return f"{scheme}{host}/{path.lstrip('/')}" if path else f"{scheme}{host}"
 
 
@@ -263,23 +301,24 @@ def _site_accepts(host: str, sites: set[str]) -> bool:
     return host.lower().removeprefix("www.") in sites
 
 
-# A host label OCR split off with a space after its dot: `translate. google.com`.
-SPLIT_LABEL = re.compile(rf"(?<![\w.\-])(?P<label>[A-Za-z0-9\-]{{2,30}})\.[^\S\n]+(?P<host>{HOST})")
+# A host's first label split off by OCR: its dot read as a space or a comma, or a space after it
+# (`translate google.com`, `partner,coupang.com`, `translate. google.com`).
+SPLIT_LABEL = re.compile(rf"(?<![\w.\-])(?P<label>[A-Za-z0-9\-]{{2,30}})(?:[.,_][^\S\n]*|[^\S\n]+)(?P<host>{HOST})")
 
 
 def extract_chrome_urls(text: str, profile: Profile, page: int, zone: str) -> list[Url]:
     """URLs of the browser's tab strip or bookmarks bar (`zone` tab or bookmark), each host read against the closed
     list of site_hosts by the confusion model, as a page's against the known hosts (`wwwtaobao.com`,
-    `papago.navercom`); a label OCR split off with a space after its dot (`translate. google.com`) is joined back
-    only where the joined host is listed. A host that no list accepts, as read or repaired, is kept and marked
+    `papago.navercom`); a first label OCR split off (`translate google.com`, `partner,coupang.com`,
+    `translate. google.com`) is joined back only where the joined host, its separator priced as read, is listed. A host that no list accepts, as read or repaired, is kept and marked
     `host_check: unlisted`: it says only what OCR read there."""
     sites = site_hosts(profile)
 
     def joined(match: re.Match) -> str:
-        whole = f"{match.group('label')}.{match.group('host')}"
-        return whole if _site_accepts(host_check(whole, sites).value, sites) else match.group()
+        choice = host_check(match.group(), sites)  # the separator priced as read: a space for a dot, a comma
+        return choice.value if choice.status != "ambiguous" and _site_accepts(choice.value, sites) else match.group()
 
-    text = SPLIT_LABEL.sub(joined, text)
+    text = SPLIT_LABEL.sub(joined, _dot_space_repair(profile.web.common_tlds).sub(".", text))
     urls = extract_urls(text, profile, page, known=sites)
     return [replace(url, zone=zone, host_check="" if _site_accepts(url.host, sites) else "unlisted") for url in urls]
 
@@ -288,13 +327,13 @@ def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = Fal
                  known: set[str] | None = None) -> list[Url]:
     """URLs of a text in order; `address_bar` marks text from the top band of a screenshot; `known`: the closed list
     a misread host is repaired towards (the profile's carrier and cloud hosts unless given)."""
-    repaired = _url_pattern("scheme_repair").sub(lambda m: f"http{m.group(1).lower()}://", text)
+    repaired = _repair_schemes(text)
     web = profile.web
     repaired = _colon_host(web.common_tlds).sub(lambda m: m.group().replace(":", "."), repaired)
-    repaired = _dot_space_repair(web.common_tlds).sub(".", _url_pattern("www_repair").sub("www.", repaired))
+    repaired = _dot_space_repair(web.common_tlds).sub(".", _repair_www(repaired))
     repaired = _url_pattern("icon_trailer").sub("", repaired)
     known = _known_hosts(profile) if known is None else known
-    repaired = _damaged_known_host(known).sub(lambda m: _repaired_host(m, known), repaired)
+    repaired = _repair_glued(repaired, known, _tlds(web.tlds), _templates(profile))
     found: dict[str, Url] = {}
     for match in URL.finditer(repaired):
         end = match.end()

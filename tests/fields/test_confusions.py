@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.datafiles import load_toml
 from pipeline.fields import confusions
-from pipeline.fields.confusions import Table, cost, decide, nearest, variants
+from pipeline.fields.confusions import Table, cost, decide, nearest, prefix_costs, variants
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,6 +38,17 @@ def test_cost_beyond_the_limit_is_infinite():
     """GIVEN a limit WHEN the read is further off THEN the cost is infinity (the search stops early)."""
     assert cost("ups.com", "cjlogistics.com", limit=2.0, model=MODEL) == float("inf")
     assert cost("cjIogistics.com", "cjlogistics.com", limit=0.3, model=MODEL) == float("inf")
+
+
+def test_prefix_costs_price_a_value_against_every_prefix_of_a_read():
+    """GIVEN a read that goes on past the value (a host glued to its path) WHEN priced by prefix THEN each prefix
+    costs what `cost` gives it, one pass for all, and a prefix over the limit is infinite."""
+    read = "lotteglogiscomhome"
+    costs = prefix_costs(read, "lotteglogis.com", limit=2.0, model=MODEL)
+    assert len(costs) == len(read) + 1
+    assert costs[14] == pytest.approx(0.4)  # `lotteglogiscom`: the dot lost
+    assert costs == [cost(read[:i], "lotteglogis.com", 2.0, MODEL) for i in range(len(read) + 1)]
+    assert prefix_costs("ups", "cjlogistics.com", limit=1.0, model=MODEL) == [float("inf")] * 4
 
 
 def test_variants_undo_learned_confusions_within_the_budget():
