@@ -18,7 +18,8 @@ from pipeline.fields.language import detect_languages
 from pipeline.fields.timestamps import (DateMention, Zone, document_year, extract_dates, extract_timestamps,
                                         latest_date, says_times_are_local, stated_zone)
 from pipeline.fields.tracking import extract_tracking, validate_tracking
-from pipeline.fields.urls import extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host
+from pipeline.fields.urls import (extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host,
+                                  site_hosts)
 from pipeline.model import Fields, PageReading, Timestamp, Url
 from pipeline.profile import Profile
 
@@ -65,11 +66,16 @@ def _page_urls(page: PageReading, profile: Profile) -> list[Url]:
         (line for line in lines if page.bar_reads and line == page.bar_reads[0]), "")
     header = extract_urls(bar, profile, page.index, address_bar=True)
     # The tab strip's and bookmarks bar's rows are read on their own (extract_chrome_urls), never as the page's: a
-    # line of the text whose words are all of one such row is that row.
+    # line of the text whose words are all of one such row is that row, and a URL the rows give is theirs.
     chrome_rows = [set(line.split()) for rows in (page.tabs_text, page.bookmarks_text) for line in rows.splitlines()]
-    text = extract_urls("\n".join(line for line in page.text.splitlines()
-                                  if not any(line.split() and set(line.split()) <= row for row in chrome_rows)),
-                        profile, page.index)
+    in_rows = {url.value for rows in (page.tabs_text, page.bookmarks_text) for url in extract_urls(rows, profile, 0)}
+    # The page's own hosts are read against the same closed list as the rows' (a photographed monitor's tab strip
+    # that no geometry found: `transiate.googie.com`).
+    text = [url for url in extract_urls("\n".join(line for line in page.text.splitlines()
+                                                  if not any(line.split() and set(line.split()) <= row
+                                                             for row in chrome_rows)),
+                                        profile, page.index, known=site_hosts(profile))
+            if url.value not in in_rows]
     voted = _bar_vote(page, profile)
     if voted is not None and voted.host not in {url.host for url in header}:
         # The consensus read is the bar's line in the header and in the text: the voted URL stands in for it.

@@ -218,6 +218,7 @@ def extract_bar_urls(read: str, profile: Profile, page: int) -> list[Url]:
     scheme, misread within bar_scheme_budget (`fitbs:/`, `ht1ps:/`); and where no known host is found, a known host
     that the start of its host misreads, glued to its path (`hanjn.comvkor/CMS`, `dhi.comvkr-en`), is that host
     (glued_known_host)."""
+    read = read.lstrip(ICON_MARKS)  # the lock icon's remains: no URL starts so (`-dhl.com`)
     lead = SCHEME_SHAPE.match(read)
     if lead:
         scheme = scheme_of(lead.group("word"), lead.group("marks") + lead.group("slashes"),
@@ -231,6 +232,7 @@ def extract_bar_urls(read: str, profile: Profile, page: int) -> list[Url]:
 
 
 TRACKING_RUN = re.compile(r"\d{10,}")
+ICON_MARKS = "-_.,:;'‘’`|!"  # what the lock icon left of an address bar's URL reads as
 
 
 def glued_known_host(read: str, known: set[str], templates: tuple[str, ...] = ()) -> str:
@@ -244,7 +246,7 @@ def glued_known_host(read: str, known: set[str], templates: tuple[str, ...] = ()
     the path that fits one of the host's carrier `templates` (scheme-less) wins, else the read's characters are
     kept."""
     scheme = next((f"{s}://" for s in SCHEMES if read.lower().startswith(f"{s}://")), "")
-    body = read[len(scheme):].lstrip("-_.,:;'‘’`|!")  # the lock icon's remains
+    body = read[len(scheme):].lstrip(ICON_MARKS)
     www = WWW_LABEL.match(body)
     if www and _is_www(www.group("label") + www.group("dot")):  # `Avww.upsicom/track`
         scheme, body = scheme + "www.", body[www.end():]
