@@ -19,7 +19,7 @@ from pipeline.fields.timestamps import (DateMention, Zone, document_year, extrac
                                         latest_date, says_times_are_local, stated_zone)
 from pipeline.fields.tracking import extract_tracking, validate_tracking
 from pipeline.fields.urls import (extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host,
-                                  site_hosts)
+                                  named_carrier_hosts, site_hosts)
 from pipeline.model import Fields, PageReading, Timestamp, Url
 from pipeline.profile import Profile
 
@@ -99,9 +99,10 @@ def _bar_vote(page: PageReading, profile: Profile) -> Url | None:
     once as tievew.dhl.com), then to the earliest read."""
     votes: Counter[str] = Counter()
     first: dict[str, Url] = {}
+    named = named_carrier_hosts("\n".join((page.text, page.header_text, page.footer_text)), profile)
     for read in page.bar_reads:
-        url = next((url for url in extract_bar_urls(read, profile, page.index) if is_known_host(url.host, profile)),
-                   None)
+        url = next((url for url in extract_bar_urls(read, profile, page.index, named)
+                    if is_known_host(url.host, profile)), None)
         if url is not None:
             votes[url.host] += 1
             first.setdefault(url.host, url)

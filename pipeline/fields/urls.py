@@ -213,11 +213,48 @@ def _clean_rest(rest: str) -> str:
     return path + mark + query
 
 
-def extract_bar_urls(read: str, profile: Profile, page: int) -> list[Url]:
+@cache
+def _alias_patterns(aliases: tuple[tuple[str, frozenset[str]], ...]) -> tuple[tuple[re.Pattern, frozenset[str]], ...]:
+    found = []
+    for alias, hosts in aliases:
+        latin = alias.isascii()
+        pattern = rf"(?<![A-Za-z0-9]){re.escape(alias)}(?![A-Za-z0-9])" if latin else re.escape(alias)
+        found.append((re.compile(pattern, re.IGNORECASE if latin else 0), hosts))
+    return tuple(found)
+
+
+def named_carrier_hosts(text: str, profile: Profile) -> frozenset[str]:
+    """The hosts of the carriers a page names by one of their aliases (an in-app browser's title `Tracking | DHL`
+    over its host, `DHL Express` in the page): a Latin alias as a whole word in any case, another as it stands."""
+    aliases = tuple((alias, frozenset(c.get("hosts", ()))) for c in profile.carriers.values()
+                    for alias in c.get("aliases", ()))
+    return frozenset(host for pattern, hosts in _alias_patterns(aliases) if pattern.search(text) for host in hosts)
+
+
+def _named_host(url: Url, named: frozenset[str], known: set[str]) -> Url:
+    """`url` (an address bar's, its host no known one) with its host made the host of a carrier the page names that
+    it is the cheapest misread of within bar_host_budget, no other known host as near (by host_margin); as it is
+    otherwise. An in-app browser's or a phone's bar shows the host alone in small type (`dhli.com`, `dhlil.com` for
+    dhl.com), with no path to tell it by."""
+    urls = patterns()["urls"]
+    budget, margin = urls["bar_host_budget"], urls["host_margin"]
+    read = url.host.lower()
+    scored = sorted((cost(read, listed, budget + margin), listed) for name in known for listed in (name, "www." + name))
+    ours = [(c, listed) for c, listed in scored if listed.removeprefix("www.") in named and c <= budget]
+    if not ours:
+        return url
+    best, host = ours[0]
+    if any(c - best < margin for c, listed in scored if listed != host):
+        return url
+    return replace(url, value=url.value.replace(url.host, host, 1), host=host, as_read=url.as_read or url.host)
+
+
+def extract_bar_urls(read: str, profile: Profile, page: int, named: frozenset[str] = frozenset()) -> list[Url]:
     """URLs of one read of an address bar. It holds a single URL, so what leads up to its first slashes is its
     scheme, misread within bar_scheme_budget (`fitbs:/`, `ht1ps:/`); and where no known host is found, a known host
     that the start of its host misreads, glued to its path (`hanjn.comvkor/CMS`, `dhi.comvkr-en`), is that host
-    (glued_known_host)."""
+    (glued_known_host), or failing that the host of a carrier the page names (`named`: named_carrier_hosts) that
+    the read host is a misread of within bar_host_budget (_named_host)."""
     read = read.lstrip(ICON_MARKS)  # the lock icon's remains: no URL starts so (`-dhl.com`)
     lead = SCHEME_SHAPE.match(read)
     if lead:
@@ -228,7 +265,10 @@ def extract_bar_urls(read: str, profile: Profile, page: int) -> list[Url]:
     if any(is_known_host(url.host, profile) for url in urls):
         return urls
     repaired = glued_known_host(_repair_www(read), _known_hosts(profile), _templates(profile))
-    return extract_urls(repaired, profile, page, address_bar=True) if repaired else urls
+    if repaired:
+        return extract_urls(repaired, profile, page, address_bar=True)
+    known = _known_hosts(profile)
+    return [_as_template(_named_host(url, named, known), _templates(profile)) if named else url for url in urls]
 
 
 TRACKING_RUN = re.compile(r"\d{10,}")

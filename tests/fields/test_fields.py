@@ -527,3 +527,17 @@ def test_a_host_misread_towards_a_known_one_keeps_its_read(profile):
     urls = _read(profile, "https://www.cjIogistics.com/ko/tool/parcel/tracking?gnbInvcNo=689212345674").urls
     assert [(u.host, u.as_read) for u in urls] == [("www.cjlogistics.com", "www.cjIogistics.com")]
     assert [u.as_read for u in _read(profile, "https://www.ups.com/track?loc=ko_KR").urls] == [""]
+
+
+def test_a_host_only_bar_misread_is_the_host_of_the_carrier_the_page_names(profile):
+    """GIVEN an in-app browser's host-only bar read `dhlil.com` under the title `Tracking | DHL` WHEN fields are
+    extracted THEN the bar's host is dhl.com (two edits, within bar_host_budget, of a carrier the page names), its
+    read kept; where the page names no carrier, or names another, the read stands."""
+    def bar(text: str) -> list[tuple[str, str, str]]:
+        page = PageReading(1, f"{text}\ndhlil.com\n4:16", "ocr", header_text=f"{text}\ndhlil.com",
+                           bar_reads=("dhlil.com",))
+        return [(u.host, u.zone, u.as_read) for u in extract_fields([page], profile).urls if u.address_bar]
+
+    assert bar("Tracking | DHL") == [("dhl.com", "address-bar", "dhlil.com")]
+    assert bar("Tracking") == [("dhlil.com", "address-bar", "")]
+    assert bar("FedEx Tracking") == [("dhlil.com", "address-bar", "")]
