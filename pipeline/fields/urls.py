@@ -282,9 +282,9 @@ def glued_known_host(read: str, known: set[str], templates: tuple[str, ...] = ()
     The host is compared without dots, which OCR drops or adds (`jlogencom` is one letter from ilogen.com), within
     its budget (host_budget), or bar_host_budget where the path carries a tracking number (10+ digits) as a
     carrier's page does, and cheaper than any other known host by host_margin. The slash after it may be lost
-    (`comtrack`) or read as another character (`comvkor`, `kritrace`), within glued_slash_budget; where both fit,
-    the path that fits one of the host's carrier `templates` (scheme-less) wins, else the read's characters are
-    kept."""
+    (`comtrack`) or read as another character (`comvkor`, `kritrace`), within glued_slash_budget; where both cost
+    the same, the path whose first segment is nearer that of one of the host's carrier `templates` (scheme-less)
+    wins, else the read's characters are kept."""
     scheme = next((f"{s}://" for s in SCHEMES if read.lower().startswith(f"{s}://")), "")
     body = read[len(scheme):].lstrip(ICON_MARKS)
     www = WWW_LABEL.match(body)
@@ -294,7 +294,7 @@ def glued_known_host(read: str, known: set[str], templates: tuple[str, ...] = ()
     urls = patterns()["urls"]
     margin, slash_budget = urls["host_margin"], urls["glued_slash_budget"]
     model = table()
-    found: dict[str, tuple] = {}  # name -> (cost, off, no template fits, option, path, budget, host, host's cost)
+    found: dict[str, tuple] = {}  # name -> (cost, off, segment's cost, option, path, host, host's cost, limits)
     for name in known:
         own = host_budget(name)
         wide = max(own, urls["bar_host_budget"])
@@ -315,8 +315,10 @@ def glued_known_host(read: str, known: set[str], templates: tuple[str, ...] = ()
                     # Beyond the host's own budget only a URL that carries a tracking number; without one, the host
                     # and its slash together within it (a slash alone may always cost one edit).
                     limit = (wide, wide + slash_budget) if TRACKING_RUN.search(path) else (own, max(own, slash_budget))
-                    fits = any(template_fit(path, "/" + shape) is not None for shape in shapes)
-                    key = (spent, abs(count - len(want)), not fits, option, path, host, plain[count], limit)
+                    # A tie between a lost slash and one read as a letter: the path whose first segment is nearer
+                    # the host's templates' (`/kren` for DHL's /kr-ko, not `/vkren`; `/home`, not `/ome`).
+                    segment = min((cost(_first_segment(path), _first_segment(shape)) for shape in shapes), default=0)
+                    key = (spent, abs(count - len(want)), segment, option, path, host, plain[count], limit)
                     if (0 < spent <= limit[1] + margin and plain[count] <= limit[0] + margin and slash <= slash_budget
                             and (name not in found or key < found[name])):
                         found[name] = key
@@ -331,6 +333,11 @@ def glued_known_host(read: str, known: set[str], templates: tuple[str, ...] = ()
     if path.startswith("?"):
         return f"{scheme}{host}{path}"
     return f"{scheme}{host}/{path.lstrip('/')}" if path else f"{scheme}{host}"
+
+
+def _first_segment(path: str) -> str:
+    """A path's first segment (`track` of /track?loc=, `trace.RetrieveEmsRigiTraceList.comm` of Korea Post's)."""
+    return re.split(r"[/?#]", path.lstrip("/"), maxsplit=1)[0]
 
 
 def site_hosts(profile: Profile) -> set[str]:
