@@ -77,8 +77,8 @@ def _known_hosts(profile: Profile) -> set[str]:
 
 # A scheme as OCR may misread it: a word of 3-7 letters and digits (`https`, `hitps`, `ht1ps`, `Attps`), up to two
 # marks (the colon, or what it was read as: `;`, `'`, `*`, `-`) and one or two slashes, never inside a URL's path.
-SCHEME_SHAPE = re.compile(r"(?<![\w.\-/:%?=&#])[/\\|]?(?P<word>[A-Za-z][A-Za-z0-9]{2,6})[^\S\n]*(?P<marks>[^\w\s/]{0,2})"
-                          r"[^\S\n]*(?P<slashes>/(?:[^\S\n]*/)?)[^\S\n]*(?=[A-Za-z0-9])")
+SCHEME_SHAPE = re.compile(r"(?<![\w.\-/:%?=&#])[/\\|]?(?P<word>[A-Za-z][A-Za-z0-9]{2,6})[^\S\n]*"
+                          r"(?P<marks>[^\w\s/]{0,2})[^\S\n]*(?P<slashes>/(?:[^\S\n]*/)?)[^\S\n]*(?=[A-Za-z0-9])")
 SCHEMES = ("https", "http")
 # The first label after a scheme, and the dot after it as read (`Avww.`, `ww.`, `vww,`), before a host of two or
 # more labels.
@@ -359,8 +359,9 @@ def extract_chrome_urls(text: str, profile: Profile, page: int, zone: str) -> li
     """URLs of the browser's tab strip or bookmarks bar (`zone` tab or bookmark), each host read against the closed
     list of site_hosts by the confusion model, as a page's against the known hosts (`wwwtaobao.com`,
     `papago.navercom`); a first label OCR split off (`translate google.com`, `partner,coupang.com`,
-    `translate. google.com`) is joined back only where the joined host, its separator priced as read, is listed. A host that no list accepts, as read or repaired, is kept and marked
-    `host_check: unlisted`: it says only what OCR read there."""
+    `translate. google.com`) is joined back only where the joined host, its separator priced as read, is listed.
+    A host that no list accepts, as read or repaired, is kept and marked `host_check: unlisted`: it says only what
+    OCR read there."""
     sites = site_hosts(profile)
 
     def joined(match: re.Match) -> str:
