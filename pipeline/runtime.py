@@ -40,6 +40,14 @@ def configure_process() -> None:
         quiet_leptonica()
 
 
+
+def image_pixel_limit() -> int | None:
+    """Pillow's decompression-bomb limit as `configure_process` set it (None: no limit). Code that checks a size
+    against the limit itself (a later frame of a multi-frame image) reads it here, so the limit has one home."""
+    from PIL import Image
+
+    return Image.MAX_IMAGE_PIXELS
+
 # Extension modules the workers of a process pool use, imported whole before the pool forks (settle_imports).
 WORKER_MODULES = ("cv2",)
 

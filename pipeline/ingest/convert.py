@@ -201,17 +201,19 @@ def frames_to_pdf(src: Path, dst: Path, scratch: Path, frames: int) -> Converted
     import img2pdf
 
     from pipeline.output.pdfops import write_bytes_atomically
+    from pipeline.runtime import image_pixel_limit
     scratch.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
     pages: list[Path] = []
     try:
         with open_image(src) as image:
+            limit = image_pixel_limit()
             for index in range(frames):
                 image.seek(index)
-                if Image.MAX_IMAGE_PIXELS and image.width * image.height > 2 * Image.MAX_IMAGE_PIXELS:
+                if limit and image.width * image.height > 2 * limit:
                     raise Image.DecompressionBombError(
                         f"page {index + 1} has {image.width * image.height:,} pixels, over the limit of "
-                        f"{2 * Image.MAX_IMAGE_PIXELS:,}")
+                        f"{2 * limit:,}")
                 upright = ImageOps.exif_transpose(image)
                 if has_alpha(upright):
                     notes.append(f"page {index + 1}: transparency shown on white (PDF pages are opaque)")
