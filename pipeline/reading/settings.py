@@ -132,6 +132,8 @@ class OcrSettings:
     clock_psm: int
     clock_time: str
     clock_time_like: str
+    clock_time_parts: str
+    clock_date_parts: tuple[str, ...]
     clock_date: str
     clock_languages: tuple[str, ...]
     retry_below_confidence: float

@@ -8,6 +8,7 @@ there by the same grammar. A page whose first pass saw a whole clock at an edge 
 """
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from collections import Counter
@@ -134,9 +135,9 @@ def _clock_neighbours(a: OcrWord, b: OcrWord, cfg: OcrSettings) -> bool:
 def read_clock(gray: Image.Image, box: tuple[int, int, int, int], factor: float, work_png: Path, timeout: float,
                cfg: OcrSettings) -> list[str]:
     """The clock's lines in `box` (original pixels), read on their own as sparse text at `factor` times the
-    clock_vote_multipliers, until two whole reads agree (see clock_of). Where no two whole reads agree and one read
-    shows more than a time on its time's line (a date or a day part its languages cannot read: `3月11日 周三`, 上午
-    read as `£`), the next of clock_languages reads it too."""
+    clock_vote_multipliers, until the reads agree on each part of the clock (see clock_of). Where they do not and one
+    read shows more than a time on its time's line (a date or a day part its languages cannot read: `3月11日 周三`,
+    上午 read as `£`), the next of clock_languages reads it too."""
     reads: list[list[str]] = []
     installed = tesseract.engine().languages
     for languages in cfg.clock_languages:
@@ -144,7 +145,7 @@ def read_clock(gray: Image.Image, box: tuple[int, int, int, int], factor: float,
             continue
         for multiplier in cfg.clock_vote_multipliers:
             reads.append(_clock_lines(gray, box, round(factor * multiplier, 2), languages, work_png, timeout, cfg))
-            if _agreeing(reads, cfg):
+            if vote(reads, cfg).agreed:
                 return clock_of(reads, cfg)
         # Another script may show the rest: `I— 20:39` is `3月2日 周一 20:39` read as kor+eng.
         if not any(
@@ -154,49 +155,188 @@ def read_clock(gray: Image.Image, box: tuple[int, int, int, int], factor: float,
     return clock_of(reads, cfg)
 
 
-def _agreeing(reads: list[list[str]], cfg: OcrSettings) -> bool:
-    keys = [_clock_key(read, cfg) for read in reads if whole_clock(read, cfg)]
-    return len(keys) != len(set(keys))
+@dataclass(frozen=True)
+class ClockRead:
+    """What one read of a clock shows, part by part, each part as its grammar accepts it (None where the read
+    shows no such part): the day part (`am`, `pm`, or `24h` for a time alone on its line or past 12), the hour and
+    the minute of its first time (minute 00-59), the year, month and day of its first valid date (year None where
+    the clock prints none: a macOS menu bar), with the lines and spans they were read at."""
+
+    day_part: str | None = None
+    marker: str | None = None  # the day part as printed (오후, PM, 下午)
+    hour: int | None = None
+    minute: int | None = None
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    time_at: tuple[int, re.Match] | None = None  # (line index, match of clock_time_parts)
+    date_at: tuple[int, re.Match] | None = None  # (line index, match of one of clock_date_parts)
 
 
-def _clock_key(lines: list[str], cfg: OcrSettings) -> str:
-    """What a read says the time is: its clock's digits (the date and the time), with whether it reads a PM or an
-    AM marker (`12:57` alone is noon, `上午12:57` past midnight: they do not agree)."""
-    text = "\n".join(clock_lines_of(lines, cfg))
-    marker = "+" if re.search(cfg.clock_pm, text) else "-" if re.search(cfg.clock_am, text) else ""
-    return "".join(c for c in text if c.isdigit()) + marker
+@dataclass(frozen=True)
+class Vote:
+    """The clock the reads agree on, part by part: each part's most frequent value among the reads that show it
+    (the earliest among equals). `agreed`: a time and a date are voted and each of their parts was read alike at
+    least twice."""
+
+    day_part: str | None
+    marker: str | None
+    hour: int | None
+    minute: int | None
+    year: int | None
+    month: int | None
+    day: int | None
+    agreed: bool
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def parts_of(read: list[str], cfg: OcrSettings) -> ClockRead:
+    """A read's clock parts (see ClockRead): the day part from the closed lists clock_am and clock_pm, wherever a
+    line shows one (a read whose colon was lost, `오후 2246`, still votes for its 오후); the time from
+    clock_time_parts; the date from the first of clock_date_parts that gives a valid date."""
+    found: dict = {}
+    for index, line in enumerate(read):
+        marker = re.search(f"{cfg.clock_am}|{cfg.clock_pm}", line)
+        if marker and "marker" not in found:
+            found["marker"] = marker.group(0)
+            found["day_part"] = "pm" if re.fullmatch(cfg.clock_pm, marker.group(0)) else "am"
+        time = re.search(cfg.clock_time_parts, line)
+        if time and "time_at" not in found and int(time.group("mi")) <= 59 and int(time.group("h")) <= 23:
+            found.update(hour=int(time.group("h")), minute=int(time.group("mi")), time_at=(index, time))
+            if not marker and (found["hour"] > 12 or re.search(cfg.clock_time, line)):
+                found.setdefault("day_part", "24h")  # `14:31`, or a time alone on its line: a 24-hour clock
+        for form in cfg.clock_date_parts:
+            date = re.search(form, line)
+            if date and "date_at" not in found and (value := _valid_date(date)) is not None:
+                found.update(year=value[0], month=value[1], day=value[2], date_at=(index, date))
+    if found.get("day_part") in ("am", "pm") and found.get("hour") is not None and not 1 <= found["hour"] <= 12:
+        found.update(day_part="24h" if found["hour"] > 12 else found["day_part"])
+    return ClockRead(**found)
+
+
+def _valid_date(match: re.Match) -> tuple[int | None, int, int] | None:
+    groups = match.groupdict()
+    year = int(groups["y"]) if groups.get("y") else None
+    month = _MONTHS.index(groups["mon"][:3].lower()) + 1 if groups.get("mon") else int(groups["mo"])
+    try:
+        datetime.date(year or 2024, month, int(groups["d"]))  # 2024: 29 February is a date where no year is shown
+    except ValueError:
+        return None
+    return (year, month, int(groups["d"])) if year is None or 2000 <= year <= 2099 else None
+
+
+def vote(reads: list[list[str]], cfg: OcrSettings) -> Vote:
+    """Each part of the clock voted on its own across the reads (see Vote): one scale reads the time and loses its
+    day part (`25 2:46`), another the day part and loses the colon (`오후 2246`); a day part that some read shows
+    (오후, PM, 上午) outvotes a time read alone without it (`12:57` is noon, `上午12:57` past midnight)."""
+    parsed = [parts_of(read, cfg) for read in reads]
+
+    def winner(name: str, among=None) -> tuple[object, int]:
+        values = [getattr(p, name) for p in parsed if getattr(p, name) is not None]
+        values = [v for v in values if among is None or v in among]
+        if not values:
+            return None, 0
+        counts = Counter(values)
+        best = max(counts.values())
+        return next(v for v in values if counts[v] == best), best
+
+    day_part, day_votes = winner("day_part", ("am", "pm"))
+    if day_part is None:
+        day_part, day_votes = winner("day_part")
+    markers = [p.marker for p in parsed if p.day_part == day_part and p.marker]
+    marker = Counter(markers).most_common(1)[0][0] if markers else None
+    (hour, hour_votes), (minute, minute_votes) = winner("hour"), winner("minute")
+    (month, month_votes), (day, d_votes) = winner("month"), winner("day")
+    year, year_votes = winner("year")
+    dated = [p for p in parsed if p.month is not None]
+    if dated and sum(p.year is None for p in dated) > len(dated) / 2:
+        year, year_votes = None, 2  # most reads show no year: the clock prints none (a menu bar)
+    agreed = (None not in (day_part, hour, minute, month, day)
+              and min(day_votes, hour_votes, minute_votes, month_votes, d_votes, year_votes) >= 2)
+    return Vote(day_part, marker, hour, minute, year, month, day, agreed)
 
 
 def clock_of(reads: list[list[str]], cfg: OcrSettings) -> list[str]:
-    """The clock the reads show: the whole read (a time line and a date, ocr.toml) whose time and date most whole
-    reads agree on (the earliest among equals); else the first whole time line and date line of all the reads; else
-    the first read less its times without 오전/오후 (their hour is unknown)."""
-    whole = [read for read in reads if whole_clock(read, cfg)]
-    if whole:
-        votes = Counter(_clock_key(read, cfg) for read in whole)
-        return clock_lines_of(next(read for read in whole if votes[_clock_key(read, cfg)] == max(votes.values())), cfg)
-    lines = [line for read in reads for line in read]
-    time_line = next((line for line in lines if re.search(cfg.clock_time, line)), None)
-    date_line = next((line for line in lines if re.search(cfg.clock_date, line)), None)
-    if time_line and date_line:
-        return [time_line, date_line]
-    first = reads[0] if reads else []
-    return [line for line in first if re.search(cfg.clock_time, line) or not re.search(cfg.clock_time_like, line)]
+    """The clock the reads show, each part as voted (see vote): written as the read that shows most of the voted
+    parts shows it (its time line and date line, or its one line of a menu bar; the earliest among equals), each
+    part it read otherwise written as voted. Where no read shows a time of known day part (`LF 10:52` and no
+    오전/오후 anywhere) the time is left out (its hour is unknown); where no read shows a time at all, the first
+    read less its times without 오전/오후."""
+    voted = vote(reads, cfg)
+    parsed = [parts_of(read, cfg) for read in reads]
+    if voted.hour is None or voted.day_part is None:
+        dates = [(p, read) for p, read in zip(parsed, reads) if p.date_at]
+        if voted.hour is not None and dates:
+            p, read = max(dates, key=lambda item: _agreement(item[0], voted))
+            return [_written(read[p.date_at[0]], p, voted, cfg, date_only=True)]
+        first = reads[0] if reads else []
+        return [line for line in first if re.search(cfg.clock_time, line) or not re.search(cfg.clock_time_like, line)]
+    timed = [(p, read) for p, read in zip(parsed, reads) if p.time_at]
+    if not any(p.date_at for p, _ in timed):
+        # No read shows both: the time as voted, over the date of the read that shows most of the voted date.
+        p, read = max(timed, key=lambda item: _agreement(item[0], voted))
+        lines = [_written(read[p.time_at[0]], p, voted, cfg)]
+        dates = [(q, r) for q, r in zip(parsed, reads) if q.date_at]
+        if dates:
+            q, r = max(dates, key=lambda item: _agreement(item[0], voted))
+            lines.append(_written(r[q.date_at[0]], q, voted, cfg, date_only=True))
+        return lines
+    p, read = max(((p, read) for p, read in timed if p.date_at), key=lambda item: _agreement(item[0], voted))
+    if p.time_at[0] == p.date_at[0]:
+        return [_written(read[p.time_at[0]], p, voted, cfg)]
+    order = sorted((p.time_at[0], p.date_at[0]))
+    return [_written(read[i], p, voted, cfg, date_only=i == p.date_at[0]) for i in order]
 
 
-def clock_lines_of(read: list[str], cfg: OcrSettings) -> list[str]:
-    """A whole read's clock: its first time line and first date line in their order (one line where one holds
-    both), without the tray's other lines (a stray `6` between `오후 6:18` and `2026-03-05`); else the read."""
-    time_line = next((line for line in read if re.search(cfg.clock_time, line)), None)
-    date_line = next((line for line in read if re.search(cfg.clock_date, line)), None)
-    if time_line is None or date_line is None:
-        return read
-    return [line for line in read if line in (time_line, date_line)][:1 if time_line == date_line else 2]
+def _agreement(parsed: ClockRead, voted: Vote) -> int:
+    """How many of the voted parts a read shows as voted: the template the clock is written in."""
+    names = ("day_part", "hour", "minute", "year", "month", "day")
+    return sum(getattr(parsed, name) == getattr(voted, name) for name in names if getattr(voted, name) is not None)
 
 
-def whole_clock(lines: list[str], cfg: OcrSettings) -> bool:
-    text = "\n".join(lines)
-    return bool(re.search(cfg.clock_time, text) and re.search(cfg.clock_date, text))
+def _written(line: str, parsed: ClockRead, voted: Vote, cfg: OcrSettings, date_only: bool = False) -> str:
+    """`line` of a read with its clock parts written as voted. A time line is written whole (its day part where the
+    locale puts it: `오후 2:31`, `下午2:31`, `2:31 PM`; a tray's stray marks dropped), a line that also holds the
+    date (a menu bar) in place; a date line as read, its date's numbers as voted."""
+    edits: list[tuple[int, int, str]] = []
+    if parsed.date_at and line is not None and parsed.date_at[0] is not None:
+        date = parsed.date_at[1] if date_only or parsed.time_at is None or parsed.date_at[0] == parsed.time_at[0] \
+            else None
+        if date is not None:
+            groups = date.re.groupindex
+            values = {"y": voted.year, "mo": voted.month, "d": voted.day}
+            for name, value in values.items():
+                if name in groups and date.group(name) is not None and value is not None:
+                    edits.append((date.start(name), date.end(name), str(value).zfill(len(date.group(name)))))
+            if "mon" in groups and date.group("mon") and voted.month is not None:
+                edits.append((date.start("mon"), date.end("mon"), _MONTHS[voted.month - 1].title()))
+            if date_only:
+                return _edited(line, edits, 0, len(line))
+    time = parsed.time_at[1]
+    hour = str(voted.hour).zfill(len(time.group("h")) if voted.day_part == "24h" else 1)
+    clock = f"{hour}:{voted.minute:02d}"
+    if voted.day_part in ("am", "pm"):
+        marker = voted.marker or ""
+        latin = marker.isascii()
+        clock = f"{clock} {marker}" if latin else f"{marker}{' ' if re.match('[가-힣]', marker) else ''}{clock}"
+    own = re.search(f"{cfg.clock_am}|{cfg.clock_pm}", line)
+    start, end = time.start(), time.end()
+    if own:
+        start, end = min(start, own.start()), max(end, own.end())
+    if parsed.date_at and parsed.date_at[0] == parsed.time_at[0]:
+        edits = [e for e in edits if e[1] <= start or e[0] >= end] + [(start, end, clock)]
+        return _edited(line, edits, 0, len(line))
+    return clock
+
+
+def _edited(line: str, edits: list[tuple[int, int, str]], start: int, end: int) -> str:
+    out, at = [], start
+    for left, right, text in sorted(edits):
+        out += [line[at:left], text]
+        at = right
+    return "".join(out + [line[at:end]])
 
 
 def _clock_lines(gray: Image.Image, box: tuple[int, int, int, int], scale: float, languages: str, work_png: Path,

@@ -134,6 +134,53 @@ def test_clock_is_the_whole_read_most_reads_agree_on(reads, expected):
     assert clock.clock_of(reads, ocr_settings()) == expected
 
 
+@pytest.mark.parametrize("reads, expected", [
+    # A blurred top taskbar: one scale lost the colon (`오후 2246`), the others the day part (`25 2:46`): the day part
+    # of the one and the time of the others make the clock.
+    ([["오후 2246", "2026-03-11"], ["25 2:46", "2026-03-11"], ["25 2:46", "2026-03-11"]], ["오후 2:46", "2026-03-11"]),
+    # Each part by its own majority: the minute of two reads, the day of two others.
+    ([["오후 2:31", "2026-03-18"], ["오후 2:34", "2026-03-11"], ["오후 2:34", "2026-03-11"], ["오후 2:31", "2026-03-11"],
+      ["오후 2:34", "2026-03-18"]], ["오후 2:34", "2026-03-11"]),
+    # An English Windows 10 clock whose PM one scale lost, a month a scale misread (13 is no month: no vote).
+    ([["2:31 PM", "13/11/2026"], ["2:31", "3/11/2026"], ["2:31 PM", "3/11/2026"]], ["2:31 PM", "3/11/2026"]),
+    # A zh 12-hour clock: 下午 read by two scales, lost by one.
+    ([["2:31", "2026/3/11"], ["下午2:31", "2026/3/11"], ["下午2:31", "2026/3/11"]], ["下午2:31", "2026/3/11"]),
+    # A macOS menu bar read with its date one scale misread: the line as the majority reads it, in place.
+    ([["3월 17일 (수) 오전 8:17"], ["3월 11일 (수) 오전 8:17"], ["3월 11일 (수) 오전 8:17"]], ["3월 11일 (수) 오전 8:17"]),
+    ([["Wed Mar 11  8:17 AM"], ["Wed Mar 11  8:47 AM"], ["Wed Mar 11  8:17"]], ["Wed Mar 11  8:17 AM"]),
+    ([["3月11日 周三 08:17"], ["3月11日 周三 08:17"]], ["3月11日 周三 08:17"]),
+])
+def test_each_part_of_the_clock_is_voted_on_its_own(reads, expected):
+    """GIVEN a clock's reads at several scales (canned), none or few whole and alike WHEN the clock is made of them
+    THEN each part (day part, hour, minute, year, month, day) is the value most reads that show it agree on, and the
+    clock is written as the read that shows most of them writes it."""
+    assert clock.clock_of(reads, ocr_settings()) == expected
+
+
+def test_reads_agree_when_each_part_was_read_alike_twice():
+    """GIVEN reads of a clock WHEN voted THEN they agree (the re-reading stops) once every part of a time and a date
+    was read alike twice, even where no two reads are alike as wholes; never on one read, nor without a date."""
+    cfg = ocr_settings()
+    assert not clock.vote([["오후 2:31", "2026-03-11"]], cfg).agreed
+    assert clock.vote([["오후 2:31", "2026-03-11"], ["오후 2:31", "2026-03-11"]], cfg).agreed
+    assert clock.vote([["오후 2246", "2026-03-11"], ["2S 2:46", "2026-03-11"], ["오후 2:46", "2026-0311"]], cfg).agreed
+    assert not clock.vote([["오후 2:31"], ["오후 2:31"]], cfg).agreed
+
+
+def test_clock_date_parts_match_their_examples():
+    """GIVEN ocr.toml's clock_date_parts and their examples (text, the date as (year-)month-day, "" for none) WHEN a
+    read of the text is taken apart THEN its date is the example's: a date of any locale, invalid ones not."""
+    import tomllib
+    from pipeline.reading.settings import SETTINGS_FILE
+    cfg = ocr_settings()
+    examples = tomllib.loads(SETTINGS_FILE.read_text(encoding="utf-8"))["clock"]["clock_date_parts_examples"]
+    for text, expected in examples:
+        parts = clock.parts_of([text], cfg)
+        got = "" if parts.month is None else "-".join(
+            f"{v:02d}" for v in (parts.year, parts.month, parts.day) if v is not None)
+        assert got == expected, text
+
+
 def test_clock_candidates_are_clock_pieces_near_the_top_or_bottom_edge():
     """GIVEN first-pass words of a 1600x900 capture: event rows (date and time) in the page's middle, a macOS menu
     bar's clock at the top edge, a Windows clock's time at the bottom edge WHEN clock candidates are scored THEN the
