@@ -16,7 +16,8 @@ from typing import Sequence
 from pipeline.fields.addresses import extract_addresses
 from pipeline.fields.language import detect_languages
 from pipeline.fields.timestamps import (DateMention, Zone, document_year, extract_dates, extract_timestamps,
-                                        latest_date, says_times_are_local, stated_zone)
+                                        latest_date, says_times_are_local, stated_zone,
+                                        stated_zones)
 from pipeline.fields.tracking import extract_tracking, validate_tracking
 from pipeline.fields.urls import (extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host,
                                   named_carrier_hosts, site_hosts)
@@ -34,7 +35,7 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile, now: date | N
     pages = [page for page in pages if page.text or page.header_text or page.footer_text or page.barcodes
              or page.bar_reads]
     texts = [text for page in pages for text in (page.text, page.header_text, page.footer_text) if text]
-    year, zone, local = document_year(texts), stated_zone(texts), says_times_are_local(texts)
+    year, zone, local = document_year(texts), None, says_times_are_local(texts)
     today = latest_date(texts)
     tracking, timestamps, urls, addresses = [], [], [], []
     for page in pages:
@@ -43,6 +44,7 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile, now: date | N
         tracking += extract_tracking(page.text, page_urls, profile, page.index, page.barcodes,
                                      "text" if page.source == "text-layer" else "ocr")
         timestamps += _page_timestamps(page, year, zone, local, today, now)
+        zone = stated_zone([page.text]) or zone  # a page's last statement governs the pages after it
         addresses += extract_addresses(page.text, page.index)
     return Fields(tracking_numbers=tuple(tracking), timestamps=tuple(timestamps), urls=tuple(urls),
                   korean_addresses=tuple(addresses))
@@ -118,8 +120,12 @@ def _page_timestamps(page: PageReading, year: int | None, zone: Zone | None, loc
     its times, `local` whether it says they are local to each row's place, `today` the day a chat's 今天/昨天
     counts from, `now` the day of the reading."""
     found: dict[str, Timestamp] = {}
+    statements = stated_zones(page.text)
     for text, band in ((page.text, False), (page.header_text, True), (page.footer_text, True)):
-        for stamp in extract_timestamps(text, page.index, year, zone, local, today, now):
+        # A band's lines are lines of the page's text: the page's statements govern them as they govern the page.
+        at = page.text.find(text) if band else 0
+        cues = None if at < 0 else [replace(cue, start=cue.start - at) for cue in statements]
+        for stamp in extract_timestamps(text, page.index, year, zone, local, today, now, cues):
             known = found.setdefault(stamp.value, stamp)
             if band and known.role != "capture":
                 found[stamp.value] = replace(known, role="capture")

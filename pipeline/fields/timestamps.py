@@ -112,25 +112,130 @@ def default_zone() -> Zone:
     return named_zone(patterns()["timestamps"]["default_zone"])
 
 
+@dataclass(frozen=True)
+class StatedZone:
+    """A page's statement of its times' zone: where it is printed in its text, the zone it names, and whether it
+    says it speaks of the rows above it (`以上时间均为北京时间`, stated_zones `above`)."""
+
+    start: int
+    zone: Zone
+    above: bool = False
+
+
 @cache
-def _stated_cues() -> tuple[tuple[re.Pattern, str], ...]:
-    return tuple((re.compile(cue["regex"]), cue["zone"]) for cue in patterns()["timestamps"]["stated_zones"]["cues"])
+def _cue_rules() -> dict:
+    return patterns()["timestamps"]["stated_zones"]
+
+
+@cache
+def _exact_cues() -> tuple[tuple[re.Pattern, Zone], ...]:
+    """The closed list's names as printed: any case, spaces between words as any run of spaces, CJK characters
+    with or without a space between them."""
+    found = []
+    for cue in _cue_rules()["names"]:
+        text, regex = cue["text"], ""
+        for i, ch in enumerate(text):
+            if ch.isspace():
+                regex += r"[^\S\n]+" if i and text[i - 1].isascii() else ""  # CJK: the space is optional anyway
+            else:
+                regex += re.escape(ch) + (r"[^\S\n]?" if not ch.isascii() else "")
+        found.append((re.compile(regex.removesuffix(r"[^\S\n]?"), re.IGNORECASE), named_zone(cue["zone"])))
+    return tuple(found)
+
+
+@cache
+def _offset_cue() -> re.Pattern:
+    prefixes = "|".join(map(re.escape, _cue_rules()["offset_prefixes"]))
+    return re.compile(rf"(?<![A-Za-z])(?:{prefixes})[^\S\n]*(?P<offset>[+\-][^\S\n]*\d{{1,2}}(?::?\d{{2}})?)(?!\d)")
+
+
+OFFSET_SHAPE = re.compile(r"(?P<open>[(（][^\S\n]*)?(?P<prefix>[^\W_]{2,5})[^\S\n]*(?P<sign>[+\-])[^\S\n]*"
+                          r"(?P<num>[^\W_]{1,2}(?::?\d{2})?)(?![^\W_])(?P<close>[^\S\n]*[)）])?")
+
+
+@cache
+def _listed_offsets() -> tuple[str, ...]:
+    """Every offset a cue may state, as printed after GMT or UTC: -12 to +14 hours, and the half hours in use."""
+    hours = [f"{h:+d}" for h in range(-12, 15)]
+    return tuple(hours + _cue_rules()["offset_minutes"])
+
+
+def _fuzzy_cues(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, Zone]]:
+    """Cues of the closed list OCR misread, on a line that reads as a zone's context (a time column's label, a
+    notice's words): each span the confusion model prices against the list and `decide`s on, within the budget a
+    cue's length allows (stated_zones chars_per_edit, max_budget) and by the margin. An offset (`6407+8` for
+    `GMT+8`) is decided on its sign and number; its prefix only marks it as an offset, and in the brackets of such a
+    line any 2-5 characters may stand for it (bracketed_prefix_cost)."""
+    from pipeline.fields import confusions
+    rules = _cue_rules()
+    found = []
+    for match in OFFSET_SHAPE.finditer(line):
+        if any(start < match.end() and match.start() < end for start, end in taken):
+            continue
+        prefix = min(confusions.cost(match.group("prefix"), p) for p in rules["offset_prefixes"])
+        if match.group("open") and match.group("close"):
+            prefix = min(prefix, rules["bracketed_prefix_cost"])
+        read = match.group("sign") + match.group("num")
+        candidates = [(prefix + confusions.cost(read, offset, rules["max_budget"]), offset)
+                      for offset in _listed_offsets()]
+        choice = confusions.decide(read, [(c, o) for c, o in candidates if c != float("inf")], rules["max_budget"],
+                                   rules["margin"], set(_listed_offsets()).__contains__)
+        if choice.status == "as-read" and prefix > rules["max_budget"] - rules["margin"]:
+            continue  # a bare number after something that is no zone's name
+        if choice.status in ("as-read", "corrected") and (zone := _numeric_offset(choice.value)) is not None:
+            found.append((match.start(), zone))
+    for cue in rules["names"]:
+        text = cue["text"]
+        budget = min(rules["max_budget"], len(text.replace(" ", "")) / rules["chars_per_edit"])
+        if budget < 1.0:
+            continue  # a cue of fewer than chars_per_edit characters counts only as printed
+        best = (float("inf"), 0)
+        for size in (len(text) - 1, len(text), len(text) + 1):
+            for start in range(0, max(0, len(line) - size) + 1):
+                if any(s < start + size and start < e for s, e in taken):
+                    continue
+                priced = confusions.cost(line[start:start + size], text, budget)
+                best = min(best, (priced, start))
+        if best[0] <= budget:
+            found.append((best[1], named_zone(cue["zone"])))
+    return found
+
+
+def stated_zones(text: str) -> list[StatedZone]:
+    """Where `text` states the zone of its times, in text order (patterns.toml [timestamps.stated_zones]): the
+    closed list's names and GMT/UTC offsets as printed anywhere, and on a line that reads as a zone's context
+    (`context`) as OCR misread them (see _fuzzy_cues). One statement a line: cues of one offset on a line agree,
+    a place's zone (Asia/Shanghai) named over a bare offset (Etc/GMT-8); cues of different offsets on a line
+    compare zones (北京时间 与 한국시간), stating none."""
+    found = []
+    context = re.compile(_cue_rules()["context"])
+    at = 0
+    for line in text.split("\n"):
+        cues: list[tuple[int, Zone]] = []
+        taken: list[tuple[int, int]] = []
+        for regex, zone in _exact_cues():
+            for match in regex.finditer(line):
+                cues.append((match.start(), zone))
+                taken.append(match.span())
+        for match in _offset_cue().finditer(line):
+            if (zone := _numeric_offset(match.group("offset"))) is not None:
+                cues.append((match.start(), zone))
+                taken.append(match.span())
+        if context.search(line):
+            cues += _fuzzy_cues(line, taken)
+        offsets = {zone.info.utcoffset(REFERENCE.replace(tzinfo=zone.info)) for _, zone in cues}
+        if len(offsets) == 1:
+            zone = min((zone for _, zone in cues), key=lambda z: (z.name.startswith("Etc/") or not z.name, z.name))
+            found.append(StatedZone(at + min(start for start, _ in cues), zone,
+                                    bool(re.search(_cue_rules()["above"], line))))
+        at += len(line) + 1
+    return found
 
 
 def stated_zone(texts: Iterable[str]) -> Zone | None:
-    """The zone a page states for its times (patterns/timestamps.toml [stated_zones]), or None: no cue, or cues of
-    different offsets. Of agreeing cues, a place's zone (Asia/Shanghai) is named over a bare offset (Etc/GMT-8)."""
-    found: list[Zone] = []
-    for text in texts:
-        for regex, zone in _stated_cues():
-            for match in regex.finditer(text):
-                stated = _numeric_offset(match.group("offset")) if zone == "offset" else named_zone(zone)
-                if stated is not None:
-                    found.append(stated)
-    offsets = {zone.info.utcoffset(REFERENCE.replace(tzinfo=zone.info)) for zone in found}
-    if len(offsets) != 1:
-        return None
-    return min(found, key=lambda zone: (zone.name.startswith("Etc/") or not zone.name, zone.name))
+    """The zone the last statement of `texts` names (see stated_zones), or None: the zone that governs the rows of
+    the texts after these."""
+    return next((cue.zone for text in reversed(list(texts)) for cue in reversed(stated_zones(text))), None)
 
 
 @cache
@@ -261,12 +366,18 @@ def _day_rows(text: str) -> Iterable[tuple[int, int, dict]]:
 
 
 def extract_timestamps(text: str, page: int, default_year: int | None, stated: Zone | None = None,
-                       local: bool = False, today: date | None = None, now: date | None = None) -> list[Timestamp]:
+                       local: bool = False, today: date | None = None, now: date | None = None,
+                       cues: Iterable[StatedZone] | None = None) -> list[Timestamp]:
     """Timestamps in text order. Overlapping readings: the leftmost wins, then the more specific form, then a day
     header's row (which outranks the forms read on `today`). `stated` is the zone the page states, `local` whether
     it says its times are local to each row's place, `today` the day a 今天/昨天 counts from (`latest_date`), `now`
     the day of the reading: a date printed without its year, in a document that prints no year, is the latest such
-    day up to `now`. Each carries its form's role (capture for a clock's or a print header's form, else event)."""
+    day up to `now`. Each carries its form's role (capture for a clock's or a print header's form, else event).
+
+    A stated zone governs the event rows after it: an event row takes the last of `cues` (this text's statements,
+    `stated_zones`; None: found here) before it, else the first after it that speaks of the rows above it, else
+    `stated` (the zone the texts before this one stated last). A capture (the screen's clock, a print header) is in
+    the zone of the machine that took it, never in one the page states: it takes only a zone printed beside it."""
     rows_form = _day_header()[2]
     forms = _forms()
     rows_order = next((i - 0.5 for i, form in enumerate(forms) if form.year_from == "today"), len(forms))
@@ -275,6 +386,7 @@ def extract_timestamps(text: str, page: int, default_year: int | None, stated: Z
                       if len(found) >= form.min_per_text for m in found]
                      + [(start, rows_order, end, groups, rows_form) for start, end, groups in _day_rows(text)],
                      key=lambda item: item[:2])
+    cues = sorted(stated_zones(text) if cues is None else cues, key=lambda cue: cue.start)
     taken_until = -1
     found = []
     for start, _, match_end, groups, form in matches:
@@ -284,7 +396,10 @@ def extract_timestamps(text: str, page: int, default_year: int | None, stated: Z
         zone, end = _zone_near(text, start, match_end)
         if groups.get("zone"):
             zone = _named_offset("Z") if groups["zone"] == "Z" else _numeric_offset(groups["zone"])
-        zone = zone or (_place_zone(text, start) if local else None) or stated or default_zone()
+        governing = next((cue.zone for cue in reversed(cues) if cue.start < start), None) or next(
+            (cue.zone for cue in cues if cue.start > start and cue.above), stated)
+        page_zone = None if form.role == "capture" else governing
+        zone = zone or (_place_zone(text, start) if local else None) or page_zone or default_zone()
         moment = _build(groups, form, default_year, zone.info, today, now)
         if moment:
             found.append(Timestamp(text=_printed(text[start:end]), value=moment.isoformat(), page=page,

@@ -541,3 +541,17 @@ def test_a_host_only_bar_misread_is_the_host_of_the_carrier_the_page_names(profi
     assert bar("Tracking | DHL") == [("dhl.com", "address-bar", "dhlil.com")]
     assert bar("Tracking") == [("dhlil.com", "address-bar", "")]
     assert bar("FedEx Tracking") == [("dhlil.com", "address-bar", "")]
+
+
+def test_a_stated_zone_governs_later_pages_and_the_bands_as_it_governs_the_page(profile):
+    """GIVEN a two-page document whose first page states Beijing time above its rows (one of them in the page's
+    bottom band too) and whose second page only continues the table WHEN its fields are read THEN every row is read in
+    Beijing time (one value for the row the band repeats), and the taskbar clock of page 2 in the machine's zone."""
+    first = PageReading(index=1, text="以下时间均为北京时间（UTC+8）\n2026-03-10 14:22 已揽收\n2026-03-10 18:40 深圳",
+                        source="ocr", footer_text="2026-03-10 18:40 深圳")
+    second = PageReading(index=2, text="2026-03-11 09:05 已发往韩国\n오후 2:31\n2026-03-12", source="ocr",
+                         footer_text="오후 2:31\n2026-03-12")
+    stamps = extract_fields([first, second], profile).timestamps
+    assert sorted(t.value for t in stamps) == ["2026-03-10T14:22:00+08:00", "2026-03-10T18:40:00+08:00",
+                                               "2026-03-11T09:05:00+08:00", "2026-03-12T14:31:00+09:00"]
+    assert next(t.role for t in stamps if t.value.startswith("2026-03-12")) == "capture"

@@ -299,7 +299,7 @@ def _agreement(parsed: ClockRead, voted: Vote) -> int:
 def _written(line: str, parsed: ClockRead, voted: Vote, cfg: OcrSettings, date_only: bool = False) -> str:
     """`line` of a read with its clock parts written as voted. A time line is written whole (its day part where the
     locale puts it: `오후 2:31`, `下午2:31`, `2:31 PM`; a tray's stray marks dropped), a line that also holds the
-    date (a menu bar) in place; a date line as read, its date's numbers as voted."""
+    date (a menu bar) as its date and its time; a date line as read, its date's numbers as voted."""
     edits: list[tuple[int, int, str]] = []
     if parsed.date_at and line is not None and parsed.date_at[0] is not None:
         date = parsed.date_at[1] if date_only or parsed.time_at is None or parsed.date_at[0] == parsed.time_at[0] \
@@ -321,13 +321,12 @@ def _written(line: str, parsed: ClockRead, voted: Vote, cfg: OcrSettings, date_o
         marker = voted.marker or ""
         latin = marker.isascii()
         clock = f"{clock} {marker}" if latin else f"{marker}{' ' if re.match('[가-힣]', marker) else ''}{clock}"
-    own = re.search(f"{cfg.clock_am}|{cfg.clock_pm}", line)
-    start, end = time.start(), time.end()
-    if own:
-        start, end = min(start, own.start()), max(end, own.end())
     if parsed.date_at and parsed.date_at[0] == parsed.time_at[0]:
-        edits = [e for e in edits if e[1] <= start or e[0] >= end] + [(start, end, clock)]
-        return _edited(line, edits, 0, len(line))
+        # A menu bar's one line: its date as read (numbers as voted) and the time, without what lies between or
+        # around them (a weekday read as `WG`, 오후 read as `25`, the menu bar's icons).
+        date = parsed.date_at[1]
+        written = _edited(line, edits, date.start(), date.end())
+        return f"{written} {clock}" if date.start() < time.start() else f"{clock} {written}"
     return clock
 
 

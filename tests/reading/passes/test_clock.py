@@ -117,8 +117,8 @@ def test_the_crop_measures_its_own_text_height():
     ([["24 12:25", "2026-03-12"], ["24 12:25", "2026-03-12"], ["오전 12:25", "2026-03-12"]], ["오전 12:25", "2026-03-12"]),
     # Any locale: a zh Windows clock, a macOS menu bar.
     ([["2:27", "2026/3/16"]], ["2:27", "2026/3/16"]),
-    ([["@ 3 월 11 일 (수) 오후 8:24"]], ["@ 3 월 11 일 (수) 오후 8:24"]),
-    ([["@©O 3 月 2 日周一 20:39"]], ["@©O 3 月 2 日周一 20:39"]),
+    ([["@ 3 월 11 일 (수) 오후 8:24"]], ["3 월 11 일 오후 8:24"]),
+    ([["@©O 3 月 2 日周一 20:39"]], ["3 月 2 日 20:39"]),
     # No whole time line anywhere: the first read stands, less its time whose 오전/오후 was not read.
     ([["LF 10:52", "2026-03-15"], ["2S 10:52", "2026-03-15"], ["LF 10:52"], []], ["2026-03-15"]),
     ([["오전 1225", "2026-03°12"], [], [], []], ["오전 1225", "2026-03°12"]),
@@ -145,10 +145,13 @@ def test_clock_is_the_whole_read_most_reads_agree_on(reads, expected):
     ([["2:31 PM", "13/11/2026"], ["2:31", "3/11/2026"], ["2:31 PM", "3/11/2026"]], ["2:31 PM", "3/11/2026"]),
     # A zh 12-hour clock: 下午 read by two scales, lost by one.
     ([["2:31", "2026/3/11"], ["下午2:31", "2026/3/11"], ["下午2:31", "2026/3/11"]], ["下午2:31", "2026/3/11"]),
-    # A macOS menu bar read with its date one scale misread: the line as the majority reads it, in place.
-    ([["3월 17일 (수) 오전 8:17"], ["3월 11일 (수) 오전 8:17"], ["3월 11일 (수) 오전 8:17"]], ["3월 11일 (수) 오전 8:17"]),
-    ([["Wed Mar 11  8:17 AM"], ["Wed Mar 11  8:47 AM"], ["Wed Mar 11  8:17"]], ["Wed Mar 11  8:17 AM"]),
-    ([["3月11日 周三 08:17"], ["3月11日 周三 08:17"]], ["3月11日 周三 08:17"]),
+    # A macOS menu bar read with its date one scale misread: its date and time as the majority reads them.
+    ([["3월 17일 (수) 오전 8:17"], ["3월 11일 (수) 오전 8:17"], ["3월 11일 (수) 오전 8:17"]], ["3월 11일 오전 8:17"]),
+    ([["Wed Mar 11  8:17 AM"], ["Wed Mar 11  8:47 AM"], ["Wed Mar 11  8:17"]], ["Wed Mar 11 8:17 AM"]),
+    ([["3月11日 周三 08:17"], ["3月11日 周三 08:17"]], ["3月11日 08:17"]),
+    # What lies between a menu bar's date and time is no part of it: 周五 read as `WG`, 오후 read as `25` by one read.
+    ([["> 3 月 6 日 WG 18:19"], ["> 3 月 6 日 WG 18:19"]], ["3 月 6 日 18:19"]),
+    ([["3 월 14 일 ( 토 ) 25 8:02"], ["3 월 14 일 ( 토 ) 오후 8:02"]], ["3 월 14 일 오후 8:02"]),
 ])
 def test_each_part_of_the_clock_is_voted_on_its_own(reads, expected):
     """GIVEN a clock's reads at several scales (canned), none or few whole and alike WHEN the clock is made of them
