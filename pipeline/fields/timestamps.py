@@ -2,8 +2,9 @@
 
 Each timestamp carries the IANA zone it was read in. The zone, strongest evidence first: one named next to the
 time (UTC, GMT+8, CST, 北京时间, +08:00); on a page that says its times are local (현지 시간, local time), the zone
-of the place its row names; the zone the page states (`stated_zone`: a notice, a column header, a phone's Chinese
-UI); else the default, KST (the evidence is judged in Korea's terms). Every cue, place and name is data
+of the place its row names; the zone the page states for the event rows after the statement (`stated_zones`: a
+notice, a column header, a phone's Chinese UI; never for a capture clock, which is in the machine's zone); else the
+default, KST (the evidence is judged in Korea's terms). Every cue, place and name is data
 (patterns/timestamps.toml): no zone is guessed without one. A date without a time is not a timestamp;
 `extract_dates` reads those. Impossible values (month 13, hour 25, 30 February) give nothing.
 """
@@ -202,7 +203,7 @@ def _fuzzy_cues(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, Zone
 
 
 def stated_zones(text: str) -> list[StatedZone]:
-    """Where `text` states the zone of its times, in text order (patterns.toml [timestamps.stated_zones]): the
+    """Where `text` states the zone of its times, in text order (patterns/timestamps.toml [stated_zones]): the
     closed list's names and GMT/UTC offsets as printed anywhere, and on a line that reads as a zone's context
     (`context`) as OCR misread them (see _fuzzy_cues). One statement a line: cues of one offset on a line agree,
     a place's zone (Asia/Shanghai) named over a bare offset (Etc/GMT-8); cues of different offsets on a line
