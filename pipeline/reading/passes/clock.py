@@ -202,7 +202,9 @@ def parts_of(read: list[str], cfg: OcrSettings) -> ClockRead:
         if marker and "marker" not in found:
             found["marker"] = marker.group(0)
             found["day_part"] = "pm" if re.fullmatch(cfg.clock_pm, marker.group(0)) else "am"
-        time = re.search(cfg.clock_time_parts, line)
+        dates = [d for form in cfg.clock_date_parts if (d := re.search(form, line))]
+        time = next((t for t in re.finditer(cfg.clock_time_parts, line)
+                     if not any(d.start() < t.end() and t.start() < d.end() for d in dates)), None)
         if time and "time_at" not in found and int(time.group("mi")) <= 59 and int(time.group("h")) <= 23:
             found.update(hour=int(time.group("h")), minute=int(time.group("mi")), time_at=(index, time))
             if not marker and (found["hour"] > 12 or re.search(cfg.clock_time, line)):
@@ -264,6 +266,8 @@ def clock_of(reads: list[list[str]], cfg: OcrSettings) -> list[str]:
     part it read otherwise written as voted. Where no read shows a time of known day part (`LF 10:52` and no
     오전/오후 anywhere) the time is left out (its hour is unknown); where no read shows a time at all, the first
     read less its times without 오전/오후."""
+    if not any(re.search(f"{cfg.clock_time_mark}|{cfg.clock_date_mark}", line) for read in reads for line in read):
+        return []  # no read shows a piece of a clock (a URL's digits near the edge): no clock here
     voted = vote(reads, cfg)
     parsed = [parts_of(read, cfg) for read in reads]
     if voted.hour is None or voted.day_part is None:
@@ -326,6 +330,8 @@ def _written(line: str, parsed: ClockRead, voted: Vote, cfg: OcrSettings, date_o
         # around them (a weekday read as `WG`, 오후 read as `25`, the menu bar's icons).
         date = parsed.date_at[1]
         written = _edited(line, edits, date.start(), date.end())
+        if "mon" in date.re.groupindex and voted.month is not None and voted.day is not None:
+            written = f"{_MONTHS[voted.month - 1].title()} {voted.day}"  # `FriMar6`: the form a time takes after it
         return f"{written} {clock}" if date.start() < time.start() else f"{clock} {written}"
     return clock
 
@@ -405,6 +411,6 @@ def reread_clock(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, 
         clock = read_clock(gray, crop, factor, work_png, timeout, cfg)
         if clock:
             words = [w for w in words if w not in inside] + [
-                OcrWord(text, box[0], box[1] + i, box[2] - box[0], 1, 0.0, ("clock", str(box[1]), str(i)))
+                OcrWord(text, box[0], box[1] + i, box[2] - box[0], 1, 0.0, ("clock", str(box[1]), str(box[0]), str(i)))
                 for i, text in enumerate(clock)]
     return words

@@ -147,11 +147,17 @@ def test_clock_is_the_whole_read_most_reads_agree_on(reads, expected):
     ([["2:31", "2026/3/11"], ["下午2:31", "2026/3/11"], ["下午2:31", "2026/3/11"]], ["下午2:31", "2026/3/11"]),
     # A macOS menu bar read with its date one scale misread: its date and time as the majority reads them.
     ([["3월 17일 (수) 오전 8:17"], ["3월 11일 (수) 오전 8:17"], ["3월 11일 (수) 오전 8:17"]], ["3월 11일 오전 8:17"]),
-    ([["Wed Mar 11  8:17 AM"], ["Wed Mar 11  8:47 AM"], ["Wed Mar 11  8:17"]], ["Wed Mar 11 8:17 AM"]),
+    ([["Wed Mar 11  8:17 AM"], ["Wed Mar 11  8:47 AM"], ["Wed Mar 11  8:17"]], ["Mar 11 8:17 AM"]),
     ([["3月11日 周三 08:17"], ["3月11日 周三 08:17"]], ["3月11日 08:17"]),
     # What lies between a menu bar's date and time is no part of it: 周五 read as `WG`, 오후 read as `25` by one read.
     ([["> 3 月 6 日 WG 18:19"], ["> 3 月 6 日 WG 18:19"]], ["3 月 6 日 18:19"]),
     ([["3 월 14 일 ( 토 ) 25 8:02"], ["3 월 14 일 ( 토 ) 오후 8:02"]], ["3 월 14 일 오후 8:02"]),
+    # A small menu bar read glued (`FriMar6`), written as a month-name date a time follows.
+    ([["@@O 『0040660804"], ["@@©O _ FriMar6 6:08 PM"], ["0@<> FriMar6 6:08 PM"]], ["Mar 6 6:08 PM"]),
+    # The colon read as a dot by one scale, the day part by another.
+    ([["오프 2 46", "2026-0313"], ["V3 2.46", "2026.03 13"], ["오후 246", "2026-03-13"]], ["오후 2:46", "2026-03-13"]),
+    # A candidate whose reads show no piece of a clock (a URL's digits near the top edge) is no clock.
+    ([["9r=825922725100", "88.com BGmail @ AF"], ["r=825922725100", "88.com Gmail @ AE"]], []),
 ])
 def test_each_part_of_the_clock_is_voted_on_its_own(reads, expected):
     """GIVEN a clock's reads at several scales (canned), none or few whole and alike WHEN the clock is made of them
