@@ -122,10 +122,12 @@ def _page_timestamps(page: PageReading, year: int | None, zone: Zone | None, loc
     found: dict[str, Timestamp] = {}
     statements = stated_zones(page.text)
     for text, band in ((page.text, False), (page.header_text, True), (page.footer_text, True)):
-        # A band's lines are lines of the page's text: the page's statements govern them as they govern the page.
+        # A band's lines are lines of the page's text: the page's statements govern them as they govern the page,
+        # but for the top band's (the screen's own rows: a menu bar's clock, a status bar).
         at = page.text.find(text) if band else 0
         cues = None if at < 0 else [replace(cue, start=cue.start - at) for cue in statements]
-        for stamp in extract_timestamps(text, page.index, year, zone, local, today, now, cues):
+        chrome = len(page.header_text) - at if page.header_text and page.text.startswith(page.header_text) else 0
+        for stamp in extract_timestamps(text, page.index, year, zone, local, today, now, cues, chrome):
             known = found.setdefault(stamp.value, stamp)
             if band and known.role != "capture":
                 found[stamp.value] = replace(known, role="capture")

@@ -115,12 +115,10 @@ def default_zone() -> Zone:
 
 @dataclass(frozen=True)
 class StatedZone:
-    """A page's statement of its times' zone: where it is printed in its text, the zone it names, and whether it
-    says it speaks of the rows above it (`以上时间均为北京时间`, stated_zones `above`)."""
+    """A page's statement of its times' zone: where it is printed in its text and the zone it names."""
 
     start: int
     zone: Zone
-    above: bool = False
 
 
 @cache
@@ -227,8 +225,7 @@ def stated_zones(text: str) -> list[StatedZone]:
         offsets = {zone.info.utcoffset(REFERENCE.replace(tzinfo=zone.info)) for _, zone in cues}
         if len(offsets) == 1:
             zone = min((zone for _, zone in cues), key=lambda z: (z.name.startswith("Etc/") or not z.name, z.name))
-            found.append(StatedZone(at + min(start for start, _ in cues), zone,
-                                    bool(re.search(_cue_rules()["above"], line))))
+            found.append(StatedZone(at + min(start for start, _ in cues), zone))
         at += len(line) + 1
     return found
 
@@ -368,17 +365,19 @@ def _day_rows(text: str) -> Iterable[tuple[int, int, dict]]:
 
 def extract_timestamps(text: str, page: int, default_year: int | None, stated: Zone | None = None,
                        local: bool = False, today: date | None = None, now: date | None = None,
-                       cues: Iterable[StatedZone] | None = None) -> list[Timestamp]:
+                       cues: Iterable[StatedZone] | None = None, chrome_until: int = 0) -> list[Timestamp]:
     """Timestamps in text order. Overlapping readings: the leftmost wins, then the more specific form, then a day
     header's row (which outranks the forms read on `today`). `stated` is the zone the page states, `local` whether
     it says its times are local to each row's place, `today` the day a 今天/昨天 counts from (`latest_date`), `now`
     the day of the reading: a date printed without its year, in a document that prints no year, is the latest such
     day up to `now`. Each carries its form's role (capture for a clock's or a print header's form, else event).
 
-    A stated zone governs the event rows after it: an event row takes the last of `cues` (this text's statements,
-    `stated_zones`; None: found here) before it, else the first after it that speaks of the rows above it, else
-    `stated` (the zone the texts before this one stated last). A capture (the screen's clock, a print header) is in
-    the zone of the machine that took it, never in one the page states: it takes only a zone printed beside it."""
+    A stated zone governs the page's event rows: a row takes the last of `cues` (this text's statements,
+    `stated_zones`; None: found here) before it (a second table's header governs its own rows), else the first after
+    it (a page's summary above its table's header, a foot note), else `stated` (the zone the pages before stated
+    last). The text before `chrome_until` is the screen's top band (a menu bar, a status bar, the browser's own
+    rows), which no statement of the page below it governs. A capture (the screen's clock, a print header) is in the
+    zone of the machine that took it, never in one the page states: it takes only a zone printed beside it."""
     rows_form = _day_header()[2]
     forms = _forms()
     rows_order = next((i - 0.5 for i, form in enumerate(forms) if form.year_from == "today"), len(forms))
@@ -398,7 +397,7 @@ def extract_timestamps(text: str, page: int, default_year: int | None, stated: Z
         if groups.get("zone"):
             zone = _named_offset("Z") if groups["zone"] == "Z" else _numeric_offset(groups["zone"])
         governing = next((cue.zone for cue in reversed(cues) if cue.start < start), None) or next(
-            (cue.zone for cue in cues if cue.start > start and cue.above), stated)
+            (cue.zone for cue in cues if start >= chrome_until), stated)
         page_zone = None if form.role == "capture" else governing
         zone = zone or (_place_zone(text, start) if local else None) or page_zone or default_zone()
         moment = _build(groups, form, default_year, zone.info, today, now)

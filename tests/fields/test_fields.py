@@ -555,3 +555,13 @@ def test_a_stated_zone_governs_later_pages_and_the_bands_as_it_governs_the_page(
     assert sorted(t.value for t in stamps) == ["2026-03-10T14:22:00+08:00", "2026-03-10T18:40:00+08:00",
                                                "2026-03-11T09:05:00+08:00", "2026-03-12T14:31:00+09:00"]
     assert next(t.role for t in stamps if t.value.startswith("2026-03-12")) == "capture"
+
+
+def test_no_statement_of_the_page_governs_the_screen_s_top_band(profile):
+    """GIVEN a capture whose top band (the screen's own rows) holds a macOS menu bar's clock, and whose page states
+    Beijing time under it, above its summary row WHEN its fields are read THEN the menu bar's clock keeps the
+    machine's zone, and the summary above the statement and the rows under it are Beijing time."""
+    text = "3월 11일 (수) 오전 8:17\n배송완료 2026-03-10 18:40\n以下时间均为北京时间（UTC+8）\n2026-03-10 18:40 已签收"
+    page = PageReading(index=1, text=text, source="ocr", header_text="3월 11일 (수) 오전 8:17")
+    stamps = sorted(t.value for t in extract_fields([page], profile).timestamps)
+    assert stamps == ["2026-03-10T18:40:00+08:00", "2026-03-11T08:17:00+09:00"]
