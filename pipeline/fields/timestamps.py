@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
@@ -200,12 +201,18 @@ def _fuzzy_cues(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, Zone
     return found
 
 
-def stated_zones(text: str) -> list[StatedZone]:
+def stated_zones(text: str) -> tuple[StatedZone, ...]:
     """Where `text` states the zone of its times, in text order (patterns/timestamps.toml [stated_zones]): the
     closed list's names and GMT/UTC offsets as printed anywhere, and on a line that reads as a zone's context
     (`context`) as OCR misread them (see _fuzzy_cues). One statement a line: cues of one offset on a line agree,
     a place's zone (Asia/Shanghai) named over a bare offset (Etc/GMT-8); cues of different offsets on a line
-    compare zones (北京时间 与 한국시간), stating none."""
+    compare zones (北京时间 与 한국시간), stating none. Remembered for the texts last asked about: a page's text is
+    asked about for its own rows and for each of its bands', with the patterns in use."""
+    return _stated_zones(patterns().version, text)
+
+
+@lru_cache(maxsize=64)
+def _stated_zones(version: str, text: str) -> tuple[StatedZone, ...]:
     found = []
     context = re.compile(_cue_rules()["context"])
     at = 0
@@ -227,7 +234,7 @@ def stated_zones(text: str) -> list[StatedZone]:
             zone = min((zone for _, zone in cues), key=lambda z: (z.name.startswith("Etc/") or not z.name, z.name))
             found.append(StatedZone(at + min(start for start, _ in cues), zone))
         at += len(line) + 1
-    return found
+    return tuple(found)
 
 
 def stated_zone(texts: Iterable[str]) -> Zone | None:
