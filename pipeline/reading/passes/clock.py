@@ -410,7 +410,11 @@ def reread_clock(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, 
         factor = min(cfg.clock_max_scale, max(1.0, cfg.clock_target_px / max(1.0, text_height)))
         clock = read_clock(gray, crop, factor, work_png, timeout, cfg)
         if clock:
+            # Its lines stacked in the clock's box, each its share of the height: where the clock's time and date
+            # were read (pipeline/fields/boxes.py).
+            share = max(1, (box[3] - box[1]) // len(clock))
             words = [w for w in words if w not in inside] + [
-                OcrWord(text, box[0], box[1] + i, box[2] - box[0], 1, 0.0, ("clock", str(box[1]), str(box[0]), str(i)))
+                OcrWord(text, box[0], box[1] + i * share, box[2] - box[0], share, 0.0,
+                        ("clock", str(box[1]), str(box[0]), str(i)))
                 for i, text in enumerate(clock)]
     return words
