@@ -432,7 +432,9 @@ def photographed_read(image: Image.Image, flat: Image.Image, quad, job: PageJob)
     chinese = ocr.looks_chinese(second.text, len(second.text.split()), second.confidence, job.cfg)
     if second.source == "ocr" and not chinese and not doubted(second, job.cfg):
         boxes = rectify.boxes_on_photo([line.box for line in second.lines], quad, flat.size, image.size)
-        lines = tuple(replace(line, box=box) for line, box in zip(second.lines, boxes) if box is not None)
+        # Each word's box too (pipeline/fields/boxes.py), through the same perspective.
+        lines = tuple(replace(line, box=box, words=on_photo_words(line.words, quad, flat.size, image.size))
+                      for line, box in zip(second.lines, boxes) if box is not None)
         _, _, copy = ocr.ocr_copy(image, is_document_photo(job, image.size), job.cfg)
         blur, blur_denoised = ocr.copy_sharpness(copy)
         return replace(second, width=image.width, height=image.height, lines=lines, sharpness=blur,
@@ -461,6 +463,14 @@ def doubted(page: PageReading, cfg: OcrSettings) -> bool:
     undated = re.compile(cfg.photo_date_without_time, re.MULTILINE)
     return (not numbers or len(numbers) > cfg.photo_max_numbers
             or any(number.checksum == "bad" for number in numbers.values()) or bool(undated.search(page.text)))
+
+
+def on_photo_words(words: tuple[tuple[int, int, int, int, int, int], ...], quad, flat_size: tuple[int, int],
+                   photo_size: tuple[int, int]) -> tuple[tuple[int, int, int, int, int, int], ...]:
+    """A flat copy's line's words (start, end, box) with their boxes on the photo; a word left with none is dropped."""
+    from pipeline.reading import rectify
+    boxes = rectify.boxes_on_photo([tuple(word[2:]) for word in words], quad, flat_size, photo_size)
+    return tuple(tuple(word[:2]) + tuple(box) for word, box in zip(words, boxes) if box is not None)
 
 
 def page_psm(usable_type: str, size: tuple[int, int], cfg: OcrSettings | None = None) -> int:
