@@ -55,6 +55,7 @@ OCRMYPDF = Path(sys.executable).with_name("ocrmypdf")
 BARE = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 NOW = "2026-03-15T12:00:00+09:00"
 SEED = 601
+KINDS = {".pdf": "pdf", ".png": "png", ".jpg": "jpeg"}  # an upload file's type by its suffix
 
 
 @dataclass
@@ -248,7 +249,8 @@ def judged(build: Build, work: Path) -> str:
     if len(uploads) == 1 and build.peer_out.exists():
         pages = [legible_pages(path, hashlib.sha256(path.read_bytes()).hexdigest(), kind, tuple(build.numbers),
                                work / f"read-{index}")
-                 for index, (path, kind) in enumerate(((build.source, build.kind), (uploads[0], "pdf"),
+                 for index, (path, kind) in enumerate(((build.source, build.kind),
+                                                        (uploads[0], KINDS[uploads[0].suffix]),
                                                         (build.peer_out, "pdf")))]
         note += (f"; number read on {pages[1]}/{len(build.numbers)} pages (evpack), {pages[2]} (peer), "
                  f"{pages[0]} (input)")
