@@ -21,6 +21,7 @@ import os
 import pickle
 import sys
 import tempfile
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -50,12 +51,13 @@ def score(want: dict, got: dict) -> dict[str, list[int]]:
 
 
 def read_split(name: str, work: Path, cache: Path | None, profile: Profile, pages: Path | None = None,
-               now: date = NOW) -> dict[str, tuple[dict, dict]]:
+               now: date = NOW, read: dict[str, list[dict]] | None = None) -> dict[str, tuple[dict, dict]]:
     """(truth entry, fields as scan --json gives them plus `kind` and the read `text`) of every file of the split's
     seeds, keyed seed/file. `pages`: a pickle of the readings (pages as read, fields empty), written after reading
     when missing, else read instead of reading the files again (the fields and kinds are made afresh: as fast as
     a change to fields/ or judging/ can be measured; any change to reading/ needs a fresh one). `now`: the day of
-    the reading (`scan --now`)."""
+    the reading (`scan --now`). `read`: where given, each file's pages as read are put in it (as
+    bench_browser.py --save keeps them, for scripts/learn_confusions.py)."""
     kept = pickle.loads(pages.read_bytes()) if pages and pages.exists() else {}
     found, keep = {}, {}
     for seed in SPLITS[name]:
@@ -72,6 +74,8 @@ def read_split(name: str, work: Path, cache: Path | None, profile: Profile, page
         if pages and f"{name}/{seed}" not in kept:
             pages.write_bytes(pickle.dumps({**kept, **keep}))
         for file, reading in readings.items():
+            if read is not None:
+                read[f"{seed}/{file}"] = [asdict(page) for page in reading.pages]
             reading = with_fields(reading, reading.source, profile, now)
             decision = classify(reading, DETECTED[truth[file]["form"]], profile)
             found[f"{seed}/{file}"] = (truth[file], {**reading.fields.to_json(), "kind": decision.kind,
@@ -86,15 +90,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, help="a read cache to keep between runs (default: cold)")
     parser.add_argument("--by", default=",".join(VARIETIES), help="varieties to break the numbers down by")
     parser.add_argument("--misses", action="store_true", help="name each file's missed and extra values")
-    parser.add_argument("--save", type=Path, help="write every file's truth and reading as JSON here")
+    parser.add_argument("--save", type=Path, help="write every file's truth, reading and pages read as JSON here")
     parser.add_argument("--now", type=date.fromisoformat, default=NOW, help=f"the day of the reading ({NOW})")
     parser.add_argument("--pages", type=Path, help="keep the pages read in this pickle; read them from it next time")
     args = parser.parse_args(argv)
     profile = Profile.load()
     varieties = [v for v in args.by.split(",") if v]
-    saved = {}
+    saved, pages = {}, {}
     for name in ("tuning", "test") if args.split == "both" else (args.split,):
-        found = read_split(name, args.work, args.cache, profile, args.pages, args.now)
+        found = read_split(name, args.work, args.cache, profile, args.pages, args.now, pages if args.save else None)
         saved[name] = found
         report(name, found, varieties, COLUMNS, score, {**TARGETS, "kind": 1.0})
         if args.misses:
@@ -106,6 +110,7 @@ def main(argv: list[str] | None = None) -> None:
                     print(f"  {key} ({', '.join(f'{k}={v}' for k, v in want['variety'].items())})")
                     print("".join(f"      {line}\n" for line in lines), end="")
     if args.save:
+        saved["pages"] = pages
         args.save.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
 
 

@@ -1,6 +1,8 @@
 """Learn OCR's character confusions from aligned truth/read pairs: writes pipeline/fields/confusions.toml.
 
     python bench/bench_browser.py --split tuning --save /tmp/tuning.json     # read the tuning seeds, keep the pages
+    python bench/bench_browser.py --mix phone --split tuning --save /tmp/phone.json   # any mix's tuning seeds
+    python bench/bench_chat.py --split tuning --save /tmp/chat.json                   # chats, faxes and scans
     python scripts/learn_confusions.py /tmp/tuning.json [MORE.json ...] [-o pipeline/fields/confusions.toml]
 
 Only tuning seeds may be learned from: a file whose truth names a split other than `tuning` is refused. Each value
@@ -10,14 +12,20 @@ address bar) that holds it best, by the fewest edits with free ends in the read;
 of the value's length apart is no reading of it and is left out. The alignment's runs of differing characters
 (`l` -> `I`, `m` -> `rn`, `.` -> ``) are the confusions; each is counted against how often its truth side occurs
 in the aligned values, and its cost is -ln(share) / -ln(FLOOR), between MIN_COST and 1.0 (an edit never seen).
-A confusion seen fewer than MIN_SEEN times is not kept. Each entry keeps up to two examples: the value and the read
+A confusion seen fewer than MIN_SEEN times is not kept (in a tracking number, once is enough: see KINDS). Each entry keeps up to two examples: the value and the read
 around the confusion.
+
+The table has two sections (KINDS): `confusion`, learned from every such value as shown and read, and `tracking`,
+learned from the tracking numbers alone, aligned with the reads as the tracking extractor compares them (spaces and
+dashes left out, letters in capitals): how OCR misreads a number's digits and letters, counted against how often
+they occur in numbers, not in URLs. A save that holds a test seed of any mix is refused, whatever its split says.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -28,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from browser_corpus import MIXES  # noqa: E402
+from chat_corpus import SPLITS as CHAT_SPLITS  # noqa: E402
 
 OUT = ROOT / "pipeline" / "fields" / "confusions.toml"
 MAX_EDIT_SHARE = 0.34  # a read further from the value than this share of its length is not a reading of it
@@ -38,6 +47,7 @@ FLOOR = 1e-4           # the share that costs 1.0, as much as an edit never seen
 MIN_COST = 0.05
 CASE_COST = 0.3        # a letter read in the other case, where the table has no entry for it
 CONTEXT = 5            # characters kept each side of a confusion in its examples
+SEPARATORS = re.compile(r"[\s\-–—]")  # as pipeline/fields/tracking.py's normalise sets them aside
 
 
 def truths(entry: dict) -> list[str]:
@@ -47,6 +57,25 @@ def truths(entry: dict) -> list[str]:
     values += list(entry.get("other_hosts", ()))
     values += [t["value"] for t in fields["tracking_numbers"]]
     return [v for v in dict.fromkeys(values) if v and v.isascii()]
+
+
+def tracking_truths(entry: dict) -> list[str]:
+    """The tracking numbers a capture shows (digits and capitals, no separators)."""
+    values = [t["value"] for t in entry["fields"]["tracking_numbers"]]
+    return [v for v in dict.fromkeys(values) if v and v.isascii()]
+
+
+def as_number(line: str) -> str:
+    """A read line as the tracking extractor compares it: spaces and dashes (a printed number's groups, OCR's
+    breaks) left out, letters in capitals."""
+    return SEPARATORS.sub("", line).upper()
+
+
+# What each section of the table learns from: the values a capture shows, each read line as compared with them, and
+# how often a confusion must be seen to be kept. A tracking number is aligned whole (digits and capitals, at most
+# MAX_EDIT_SHARE of it apart), so a confusion seen once in one is OCR's, not a stray alignment: the tuning corpora
+# read few numbers wrong (6 confusions in 198 numbers of the browser and phone mixes), and each is kept.
+KINDS = {"confusion": (truths, lambda line: line, MIN_SEEN), "tracking": (tracking_truths, as_number, 1)}
 
 
 def lines(pages: list[dict]) -> list[str]:
@@ -105,15 +134,16 @@ def runs(columns: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
     return found
 
 
-def learn(saved: dict) -> tuple[Counter, Counter, dict, int]:
-    """(confusions seen, truth pieces seen, examples, values aligned)."""
+def learn(saved: dict, kind: str = "confusion") -> tuple[Counter, Counter, dict, int]:
+    """(confusions seen, truth pieces seen, examples, values aligned) of the table's section `kind` (KINDS)."""
+    values_of, compared, _ = KINDS[kind]
     seen: Counter = Counter()
     occurs: Counter = Counter()
     examples: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     aligned = 0
     for key, (entry, _) in saved["tuning"].items():
-        reads = lines(saved["pages"].get(key, ()))
-        values = truths(entry)
+        reads = list(dict.fromkeys(compared(line) for line in lines(saved["pages"].get(key, ()))))
+        values = values_of(entry)
         for value in values:
             candidates = [line for line in reads if fuzz.partial_ratio(value, line) >= MIN_PARTIAL]
             best = None
@@ -150,34 +180,22 @@ def toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def render(seen: Counter, occurs: Counter, examples: dict, aligned: int, files: int, seeds: list[int]) -> str:
-    out = [
-        "# OCR's character confusions, learned by scripts/learn_confusions.py from aligned truth/read pairs of the",
-        f"# browser corpus's tuning seeds ({', '.join(map(str, seeds))}: {aligned} values on {files} captures).",
-        "# Do not edit by hand: run the script again. A confusion is one edit of `cost`: `truth` (1-3 characters,",
-        "# \"\" for one OCR added) read as `read` (\"\" for one OCR lost), seen `seen` times in `of` occurrences of",
-        f"# its truth side; cost = -ln(seen / of) / -ln({FLOOR}), between {MIN_COST} and 1.0. Every other edit costs",
-        "# its default; a letter read in the other case `case`. Used by pipeline/fields/confusions.py.",
-        "",
-        "[defaults]",
-        "substitute = 1.0",
-        "insert = 1.0",
-        "delete = 1.0",
-        f"case = {CASE_COST}",
-        "",
-    ]
-    entries = []
+def entries(seen: Counter, occurs: Counter, examples: dict, section: str) -> list[str]:
+    """The TOML entries of one section, cheapest first: confusions seen as often as the section asks (KINDS) or
+    more, cheaper than 1.0."""
+    kept = []
     for (t, r), count in seen.items():
-        if count < MIN_SEEN:
+        if count < KINDS[section][2]:
             continue
         total = max(count, occurs[t])
         share = count / total
         value = max(MIN_COST, min(1.0, math.log(share) / math.log(FLOOR)))
         if value >= 1.0:
             continue
-        entries.append((round(value, 3), t, r, count, total))
-    for value, t, r, count, total in sorted(entries, key=lambda e: (e[0], e[1], e[2])):
-        out.append("[[confusion]]")
+        kept.append((round(value, 3), t, r, count, total))
+    out = []
+    for value, t, r, count, total in sorted(kept, key=lambda e: (e[0], e[1], e[2])):
+        out.append(f"[[{section}]]")
         out.append(f"truth = {toml_string(t)}")
         out.append(f"read = {toml_string(r)}")
         out.append(f"cost = {value}")
@@ -186,13 +204,64 @@ def render(seen: Counter, occurs: Counter, examples: dict, aligned: int, files: 
         shown = [f"[{toml_string(value)}, {toml_string(read)}]" for value, read in examples[(t, r)]]
         out.append(f"examples = [{', '.join(shown)}]")
         out.append("")
-    return "\n".join(out)
+    return out
+
+
+HEADER = [
+    "# OCR's character confusions, learned by scripts/learn_confusions.py from aligned truth/read pairs of tuning",
+    "# captures. Do not edit by hand: run the script again. A confusion is one edit of `cost`: `truth` (1-3",
+    "# characters, \"\" for one OCR added) read as `read` (\"\" for one OCR lost), seen `seen` times in `of`",
+    f"# occurrences of its truth side; cost = -ln(seen / of) / -ln({FLOOR}), between {MIN_COST} and 1.0. Every other",
+    "# edit costs its default; a letter read in the other case `case`. Used by pipeline/fields/confusions.py.",
+    "# [[confusion]]: every Latin value a capture shows (URLs, hosts, tracking numbers), as shown and read;",
+    "# [[tracking]]: tracking numbers alone, the read's spaces and dashes left out and its letters in capitals.",
+    "",
+    "[defaults]",
+    "substitute = 1.0",
+    "insert = 1.0",
+    "delete = 1.0",
+    f"case = {CASE_COST}",
+    "",
+]
+
+
+def section_mark(kind: str) -> str:
+    return f"# [[{kind}]] learned from "
+
+
+def render_section(kind: str, learned: tuple[Counter, Counter, dict, int], files: int, seeds: list[int]) -> list[str]:
+    """One section's lines: where it was learned from, then its entries."""
+    seen, occurs, examples, aligned = learned
+    mark = (f"{section_mark(kind)}the tuning seeds {', '.join(map(str, seeds))} ({aligned} values on {files} "
+            "captures).")
+    return [mark, ""] + entries(seen, occurs, examples, kind)
+
+
+def sections_of(text: str) -> dict[str, list[str]]:
+    """The lines of each section of a table this script wrote, by kind (each from its mark to the next)."""
+    found: dict[str, list[str]] = {}
+    current = None
+    for line in text.splitlines():
+        kind = next((k for k in KINDS if line.startswith(section_mark(k))), None)
+        if kind:
+            current = kind
+            found[kind] = []
+        if current:
+            found[current].append(line)
+    return found
+
+
+def render(sections: dict[str, list[str]]) -> str:
+    """The table: the header and defaults, then each section's lines in KINDS order."""
+    return "\n".join(HEADER + [line for kind in KINDS for line in sections.get(kind, [])]).rstrip("\n") + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("saved", type=Path, nargs="+", help="bench_browser.py --split tuning --save outputs")
     parser.add_argument("-o", "--out", type=Path, default=OUT)
+    parser.add_argument("--section", choices=sorted(KINDS), action="append",
+                        help="learn only this section (again for more); the others stay as the table holds them")
     args = parser.parse_args(argv)
     saved: dict = {"tuning": {}, "pages": {}}
     for path in args.saved:
@@ -201,17 +270,22 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"{path}: only a tuning split may be learned from (found {sorted(set(one) - {'pages'})})")
         if "pages" not in one:
             sys.exit(f"{path}: no pages read; save it again with bench/bench_browser.py --save")
-        test = {key for key in one["tuning"]
-                if any(int(key.split("/")[0]) in mix["test"] for mix in MIXES.values())}
+        test_seeds = {seed for mix in [*MIXES.values(), CHAT_SPLITS] for seed in mix["test"]}
+        test = {key for key in one["tuning"] if int(key.split("/")[0]) in test_seeds}
         if test:
             sys.exit(f"{path}: holds files of test seeds ({sorted(test)[0]}, ...); never learn from them")
         saved["tuning"].update(one["tuning"])
         saved["pages"].update(one["pages"])
     seeds = sorted({int(key.split("/")[0]) for key in saved["tuning"]})
-    seen, occurs, examples, aligned = learn(saved)
-    args.out.write_text(render(seen, occurs, examples, aligned, len(saved["tuning"]), seeds), encoding="utf-8")
-    print(f"{args.out}: {sum(1 for c in seen.values() if c >= MIN_SEEN)} confusions seen at least {MIN_SEEN} times "
-          f"from {aligned} values", file=sys.stderr)
+    kinds = args.section or list(KINDS)
+    learned = {kind: learn(saved, kind) for kind in kinds}
+    sections = sections_of(args.out.read_text(encoding="utf-8")) if args.section and args.out.exists() else {}
+    sections.update({kind: render_section(kind, learned[kind], len(saved["tuning"]), seeds) for kind in kinds})
+    args.out.write_text(render(sections), encoding="utf-8")
+    for kind, (seen, _, _, aligned) in learned.items():
+        least = KINDS[kind][2]
+        print(f"{args.out} [[{kind}]]: {sum(1 for c in seen.values() if c >= least)} confusions seen at least "
+              f"{least} times from {aligned} values", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -53,10 +53,12 @@ class Table:
 
 
 @cache
-def table(path: Path = CONFUSIONS_FILE) -> Table:
-    """The confusion table of `path`, loaded once per process."""
+def table(path: Path = CONFUSIONS_FILE, section: str = "confusion") -> Table:
+    """The confusion table of `path`, loaded once per process: `section` `confusion` for every Latin value a page
+    shows (hosts, URLs), `tracking` for tracking numbers (learned from their values alone, the read's separators
+    and case set aside as the extractor sets them aside)."""
     data = load_toml(path, "Confusion table")
-    pairs = {(entry["truth"], entry["read"]): float(entry["cost"]) for entry in data.get("confusion", ())}
+    pairs = {(entry["truth"], entry["read"]): float(entry["cost"]) for entry in data.get(section, ())}
     defaults = data["defaults"]
     return Table(pairs=pairs, substitute=float(defaults["substitute"]), insert=float(defaults["insert"]),
                  delete=float(defaults["delete"]), case=float(defaults["case"]),

@@ -21,9 +21,9 @@ name.
 
 The text is noisy: Tesseract inserts spaces inside numbers, URLs and Korean words, reads hyphens as en dashes,
 confuses l/I/1 and O/0 and loses the dot in `.html`. Patterns tolerate the spacing and dashes, and read a letter
-inside an all-numeric number as the digit it stands for (O -> 0). A digit is read back only where a
-self-identifying format's check digit then verifies (tracking `formats`); any other wrong digit stays visible as a
-failing check digit.
+inside an all-numeric number as the digit it stands for (O -> 0). Any other misread of a tracking number is repaired
+only by the confusion model (confusions.toml [[tracking]]) where one reading's check digit then verifies; any other
+wrong digit stays visible as a failing check digit.
 
 The keyword helpers the patterns are built with live in pipeline/fields/keyword_match.py.
 """

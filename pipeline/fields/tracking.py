@@ -4,21 +4,25 @@ A number is taken only with evidence (patterns/tracking.toml): a label before it
 column), a carrier's name right before a number of that carrier's format, a line holding only a number of the
 format of the one carrier the page names, a carrier URL's query, or a self-identifying format (UPU S10, UPS 1Z)
 whose check digit verifies. Order ids, phone numbers and amounts carry no such evidence, which is what keeps
-precision high. Letters OCR reads for digits (O, l) are read back as digits only inside all-numeric groups. A
-self-identifying number is read back where OCR's known misreads of its prefix and letters make it fit its format,
-a guessed reading (a verified misread, a glyph swap) only where its check digit then verifies, and then only one.
-Any other misread digit stays as read and shows up as checksum "bad", never as a plausible wrong number.
+precision high. Letters OCR reads for digits (O, l) are read back as digits only inside all-numeric groups.
+
+A read that fails its check digit is repaired by the confusion model's one rule (`_repaired`: the learned confusions
+of numbers, a format with a check digit as the acceptor, the cheapest accepted reading by a margin); a carrier
+without a check digit accepts only the number as read. Any misread no such reading explains stays as read and shows
+up as checksum "bad", never as a plausible wrong number. Then one page-level consolidation (`_consolidated`)
+clusters every sighting of a number and reports the verified member the page shows most often.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Iterable, Sequence
 from urllib.parse import parse_qsl, urlsplit
 
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.fields import confusions
 from pipeline.fields.checkdigits import CHECKS
 from pipeline.fields.closed_lists import carrier_name_regex as _carrier_name_regex
 from pipeline.fields.closed_lists import label_regex as _label_regex, stop_regex as _stop_regex
@@ -47,6 +51,7 @@ GARBLED_LABEL_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*[A-Za-z]{{1,6}}(?:[
                                   rf"[^\S\n]*[|:]?[^\S\n]*(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
 MAX_NUMBER_CHARS = 22
 MAX_TOKENS = 8
+NUMBER_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PARAM_CONFUSIONS = str.maketrans({"i": "l", "1": "l", "|": "l"})
 
 
@@ -57,30 +62,13 @@ class Format:
     checksum: str
     self_identifying: bool
     carrier_by_country: dict
-    digits_from: int | None = None   # from this position on the format holds only digits
-    prefix_misreads: tuple[tuple[str, str], ...] = ()  # (as OCR reads the format's prefix, the prefix)
-    verified_prefix_misreads: tuple[tuple[str, str], ...] = ()  # the same, taken only if the check digit verifies
-    glyph_swaps: tuple[tuple[str, str], ...] = ()  # characters drawn alike, swapped before digits_from if that verifies
-    max_glyph_swaps: int = 0
-    look_alikes: frozenset[frozenset[str]] = frozenset()  # pairs its font draws alike that its check cannot tell
-    digits_span: tuple[int, int] | None = None  # where a format with letters around its digits holds only digits
-    verified_digit_misreads: tuple[tuple[str, str], ...] = ()  # read back within digits_span if that verifies
-    verified_letter_misreads: tuple[tuple[str, str], ...] = ()  # read back outside digits_span if that verifies
 
 
 @cache
 def _formats() -> tuple[Format, ...]:
     return tuple(Format(carrier=f["carrier"], regex=re.compile(f"(?:{f['regex']})"), checksum=f["checksum"],
                         self_identifying=f.get("self_identifying", False),
-                        carrier_by_country=f.get("carrier_by_country", {}), digits_from=f.get("digits_from"),
-                        prefix_misreads=tuple(f.get("prefix_misreads", {}).items()),
-                        verified_prefix_misreads=tuple(f.get("verified_prefix_misreads", {}).items()),
-                        glyph_swaps=tuple(f.get("glyph_swaps", {}).items()),
-                        max_glyph_swaps=f.get("max_glyph_swaps", 0),
-                        look_alikes=frozenset(frozenset(pair) for pair in f.get("look_alikes", [])),
-                        digits_span=tuple(f["digits_span"]) if "digits_span" in f else None,
-                        verified_digit_misreads=tuple(f.get("verified_digit_misreads", {}).items()),
-                        verified_letter_misreads=tuple(f.get("verified_letter_misreads", {}).items()))
+                        carrier_by_country=f.get("carrier_by_country", {}))
                  for f in patterns()["tracking"]["formats"])
 
 
@@ -156,57 +144,53 @@ def _format_carrier(fmt: Format, value: str) -> str:
     return fmt.carrier_by_country.get(value[-2:], fmt.carrier) if fmt.carrier_by_country else fmt.carrier
 
 
-def _digits_read_back(value: str) -> str:
-    """`value` with what OCR reads for a self-identifying format's digits and prefix read back, where it then fits
-    that format (UPS: 1ZSKJ9GRO393149968 is 1ZSKJ9GR0393149968, IZKHJAKV0346933258 is 1ZKHJAKV0346933258), a
-    prefix misread as digits (12S383580329864849) only where a letter shows it is no plain number and the check
-    digit then verifies, and O and 0 in UPS's shipper six swapped where exactly one reading verifies
-    (see _swapped_if_verified); else as it is."""
-    table = str.maketrans(patterns()["tracking"]["digit_confusions"]["as_digits"])
-    for fmt in _formats():
-        if fmt.self_identifying and fmt.digits_from is not None:
-            for misreads, verified in ((fmt.prefix_misreads, False), (fmt.verified_prefix_misreads, True)):
-                prefixed = next((right + value[len(wrong):] for wrong, right in misreads
-                                 if value.startswith(wrong)), value)
-                candidate = prefixed[:fmt.digits_from] + prefixed[fmt.digits_from:].translate(table)
-                if fmt.regex.fullmatch(candidate) and _check(fmt, candidate) == "bad":
-                    candidate = _swapped_if_verified(fmt, candidate)
-                if candidate != value and fmt.regex.fullmatch(candidate) and (not verified or (
-                        _check(fmt, candidate) == "ok" and any(c.isalpha() for c in value[:fmt.digits_from]))):
-                    return candidate
-        if fmt.self_identifying and fmt.digits_span is not None:
-            candidate = _span_read_back(fmt, value)
-            if candidate != value and fmt.regex.fullmatch(candidate) and _check(fmt, candidate) == "ok":
-                return candidate
-    return value
+def _model() -> confusions.Table:
+    """The confusion model's tracking-number section (confusions.toml [[tracking]])."""
+    return confusions.table(section="tracking")
 
 
-def _span_read_back(fmt: Format, value: str) -> str:
-    """`value` with the letters OCR reads for digits read back within the format's digits_span (S10's serial:
-    `EBS3777198iKR`) and the digits it reads for letters outside it (`E8182138108CN`)."""
-    start, end = fmt.digits_span
-    digits = str.maketrans({**patterns()["tracking"]["digit_confusions"]["as_digits"],
-                            **dict(fmt.verified_digit_misreads)})
-    letters = str.maketrans(dict(fmt.verified_letter_misreads))
-    return value[:start].translate(letters) + value[start:end].translate(digits) + value[end:].translate(letters)
+def _verifies(value: str, carrier: str | None) -> bool:
+    """The acceptor of a repaired reading: a format with a check digit, of `carrier` or self-identifying (S10, UPS
+    1Z: their format names the carrier), fits `value` and its check digit verifies. A carrier without a check digit
+    accepts nothing but the number as read."""
+    return any(fmt.checksum != "none" and (fmt.self_identifying or fmt.carrier == carrier)
+               and fmt.regex.fullmatch(value) and _check(fmt, value) == "ok" for fmt in _formats())
 
 
-def _swapped_if_verified(fmt: Format, value: str) -> str:
-    """`value` (failing its check digit) with characters its font draws alike swapped before digits_from, where
-    exactly one such reading verifies; else as it is."""
-    swaps = dict(fmt.glyph_swaps)
-    places = [i for i, c in enumerate(value[:fmt.digits_from]) if c in swaps]
-    if not places or len(places) > fmt.max_glyph_swaps:
-        return value
-    verified = []
-    for chosen in range(1, 2 ** len(places)):
-        chars = list(value)
-        for bit, place in enumerate(places):
-            if chosen >> bit & 1:
-                chars[place] = swaps[chars[place]]
-        if fmt.regex.fullmatch(candidate := "".join(chars)) and _check(fmt, candidate) == "ok":
-            verified.append(candidate)
-    return verified[0] if len(verified) == 1 else value
+@cache
+def _repairs() -> confusions.Table:
+    """The tracking confusions a repair may undo: all but one digit read as another. A digit read as a letter or a
+    mark, or a character OCR added or lost, breaks the number's shape where it happened; a digit read as another
+    digit leaves a number of the same shape that only the check digit says is wrong, and a check digit tells that a
+    digit is wrong, not which (`5739128453` read back as 5739118453 would pass DHL's mod 7 by chance)."""
+    model = _model()
+    kept = {(t, r): c for (t, r), c in model.pairs.items()
+            if not (t.isdigit() and r.isdigit() and len(t) == len(r))}
+    return replace(model, pairs=kept, longest=max((max(len(t), len(r)) for t, r in kept), default=1))
+
+
+@cache
+def _repaired(value: str, carrier: str | None) -> tuple[str, float]:
+    """(reading, its cost): what the read `value` stands for by the confusion model's one rule. A read that verifies
+    stands; else its variants within `repair_budget` (confusions.variants: learned confusions of numbers undone, see
+    `_repairs`; the read's letters and digits in capitals; a read of digits alone is never repaired) that
+    `_verifies` accepts compete, and the cheapest wins when the next costs `repair_margin` more
+    (confusions.decide); else the read stands as read, to be reported `checksum: bad` where it fits its carrier's
+    format. Which confusions a check digit cannot tell apart needs no list: two readings that both verify are both
+    accepted, and the margin or the page's other sightings (`_consolidated`) decide."""
+    settings = patterns()["tracking"]
+    accepted = lambda reading: _verifies(reading, carrier)  # noqa: E731
+    # A read of digits alone stands: a digit OCR added, lost or misread leaves digits that only the check digit can
+    # judge, and it passes one wrong reading in 7 to 11 (`75124899383` read back as 7514899383 passed DHL's mod 7;
+    # an 18-digit row read as 1Z... would pass UPS's). A letter or a mark where the format wants a digit shows where
+    # the misread is.
+    if (accepted(value) or value.isdigit()
+            or sum(c.isdigit() for c in value) < settings["digit_confusions"]["min_digits"]):
+        return value, 0.0
+    found = confusions.variants(value, settings["repair_budget"], _repairs(), alphabet=NUMBER_ALPHABET,
+                                limit=settings["repair_max_variants"])
+    choice = confusions.decide(value, found, settings["repair_budget"], settings["repair_margin"], accepted)
+    return (choice.value, choice.cost) if choice.status == "corrected" else (value, 0.0)
 
 
 def _self_identified(value: str) -> tuple[str, str] | None:
@@ -251,7 +235,8 @@ class _Candidate:
     end: int
     context: str                 # label | url | format
     strong_carrier: str | None   # from the label's line or the URL's host: taken even if the number does not fit
-    read_back: bool = False      # spelled with letters or a prefix OCR misread (see _digits_read_back)
+    cost: float = 0.0            # what reading it cost (confusions.cost from the text as read): 0 as read
+    read: str = ""               # the text as read, where `value` is a repaired reading of it
 
 
 def _windows(text: str, run: re.Match, first: int | None = None) -> Iterable[tuple[str, int, int]]:
@@ -442,8 +427,9 @@ def _lone_lines(text: str, page_carriers: set[str]) -> list[_Candidate]:
 
 
 def _self_identifying(text: str) -> list[_Candidate]:
-    """Numbers whose format names the carrier and whose check digit verifies, anywhere on the page; letters OCR
-    read as symbols (`$` for S) are read back first, the text keeping its length."""
+    """Numbers whose format names the carrier and whose check digit verifies, anywhere on the page, as read or as
+    repaired (`_repaired`); letters OCR read as symbols (`$` for S) are read back first, the text keeping its
+    length. A candidate's `cost` is what its reading cost, from the text as read."""
     as_read = text
     text = text.translate(str.maketrans(patterns()["tracking"]["digit_confusions"]["symbols_as_letters"]))
     found = []
@@ -452,12 +438,11 @@ def _self_identifying(text: str) -> list[_Candidate]:
         for value, start, end in _windows(text, run):
             if start < taken_until:
                 continue
-            read = _digits_read_back(value)
+            read, _ = _repaired(value, None)
             identified = _self_identified(read)
             if identified and identified[1] == "ok":
-                # A symbol read back is as doubtful as a letter read back (see _read_back_copy).
-                found.append(_Candidate(read, start, end, "format", None,
-                                        read_back=read != value or text[start:end] != as_read[start:end]))
+                spent = confusions.cost(normalise(as_read[start:end]), read, model=_model())
+                found.append(_Candidate(read, start, end, "format", None, cost=spent, read=value))
                 taken_until = end
     return found
 
@@ -473,11 +458,13 @@ def _from_urls(urls: Sequence[Url], profile: Profile) -> list[_Candidate]:
         if carrier in patterns()["tracking"]["url_path_carriers"] and fits(normalise(last_segment), carrier):
             values.append(last_segment)  # a carrier page addressed by the number itself: ilogen.com/.../trace/N
         for raw in values:
-            value = normalise(raw)
+            value, spent = normalise(raw), 0.0
+            if carrier and not fits(value, carrier) and not _self_identified(value):
+                value, spent = _repaired(value, carrier)  # misread: what it stands for, where one reading verifies
             if carrier and not fits(value, carrier) and not _self_identified(value):
                 continue  # a carrier's page shows its own numbers: this one is misread or has icons glued on
             if value and (_generic().fullmatch(value) or any(f.regex.fullmatch(value) for f in _formats())):
-                found.append(_Candidate(value, -1, -1, "url", carrier))
+                found.append(_Candidate(value, -1, -1, "url", carrier, cost=spent, read=normalise(raw)))
     return found
 
 
@@ -525,27 +512,28 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
     digits = _digit_view(text)
     candidates = (_from_urls(urls, profile) + _labelled(digits, mentions) + _named(digits)
                   + _lone_lines(digits, {cid for _, cid in mentions} | set(page_hosts)) + _self_identifying(text))
-    best: dict[str, TrackingNumber] = {}
-    as_read: set[str] = set()
-    sightings: dict[str, set[tuple[str, int]]] = {}
+    url_spans = [m.span() for m in _url_token().finditer(text)]
+    members: dict[str, _Member] = {}
     for candidate in candidates:
-        value = _digits_read_back(candidate.value)
-        if not candidate.read_back and value == candidate.value:
-            as_read.add(value)
-        # Where the number was read: a URL's copy once per URL, the text's once per place.
-        sightings.setdefault(value, set()).add(
-            (next((u.value for u in urls if candidate.value in normalise(u.value)), ""), candidate.start)
-            if candidate.context == "url" else ("", candidate.start))
-        carrier, checksum = validate_tracking(value, _carrier_for(candidate, mentions, page_hosts))
+        carrier = _carrier_for(candidate, mentions, page_hosts)
+        value, spent = _repaired(candidate.value, carrier)
+        if value != candidate.value:
+            carrier = _carrier_for(replace(candidate, value=value), mentions, page_hosts)
+        carrier, checksum = validate_tracking(value, carrier)
+        # Where the number was read: the text's once per place, the URLs' once (a URL's query and the URL's text
+        # on the page are one sighting).
+        in_url = candidate.context == "url" or any(a <= candidate.start < b for a, b in url_spans)
+        place = ("url", value) if in_url else ("", candidate.start)
         number = TrackingNumber(value, carrier, checksum, page=page, context=candidate.context,
                                 source="url" if candidate.context == "url" else source)
-        known = best.get(value)
-        if known is None or (known.carrier is None and carrier is not None):
-            best[value] = number
-    numbers = without_weaker_copies(list(best.values()))
-    numbers = [n for n in numbers if not _copy_of_a_url_number(n, urls, profile)
-               and not _read_back_copy(n, as_read, numbers) and not _outread(n, sightings, numbers)
-               and not _look_alike_copy(n, sightings, numbers)]
+        member = members.setdefault(value, _Member(number))
+        if member.number.carrier is None and carrier is not None:
+            member.number = number
+        member.places.add(place)
+        member.reads |= {read for read in (candidate.value, candidate.read) if read and read != value}
+        member.strength = min(member.strength, CONTEXTS.index(candidate.context))
+        member.cost = min(member.cost, spent + candidate.cost)
+    numbers = without_weaker_numbers(_consolidated(list(members.values())))
     coded = _from_barcodes(barcodes, digits, [cid for _, cid in mentions] + page_hosts, profile, page)
     return _with_barcodes(coded, numbers)
 
@@ -635,51 +623,6 @@ def _with_barcodes(coded: list[TrackingNumber], numbers: list[TrackingNumber]) -
     return merged + [n for n in numbers if not any(near(n.value, c.value) for c in coded)]
 
 
-def _look_alike_copy(number: TrackingNumber, sightings: dict[str, set], numbers: list[TrackingNumber]) -> bool:
-    """A verified number that differs from another verified number of its format only before digits_from, in at
-    most two places, each a pair of look_alikes, is OCR's copy of that one if the page shows that one more often:
-    the check digit cannot tell them apart, and two parcels of one shipper differ in their digits, not in the
-    shipper's code (a photo's table `1ZESSKS40393093662`, its bar and two lines `1ZES5K540393093662`)."""
-    fmt = next((f for f in _formats() if f.look_alikes and f.regex.fullmatch(number.value)), None)
-    if fmt is None or number.checksum != "ok":
-        return False
-    seen = len(sightings.get(number.value, ()))
-    for other in numbers:
-        if (other.checksum != "ok" or not fmt.regex.fullmatch(other.value)
-                or other.value[fmt.digits_from:] != number.value[fmt.digits_from:]):
-            continue
-        places = [(a, b) for a, b in zip(other.value, number.value) if a != b]
-        if (0 < len(places) <= 2 and all(frozenset(place) in fmt.look_alikes for place in places)
-                and len(sightings.get(other.value, ())) > seen):
-            return True
-    return False
-
-
-def _outread(number: TrackingNumber, sightings: dict[str, set], numbers: list[TrackingNumber]) -> bool:
-    """A number of a carrier without a check digit, one character off another of its carrier that the page shows
-    more often, is OCR's copy of that one: nothing else tells them apart (a photographed Logen page's bar read
-    once as .../trace/42092822446, the number read four times as 42092852446)."""
-    if number.checksum != "none" or number.carrier is None:
-        return False
-    seen = len(sightings.get(number.value, ()))
-    return any(other.carrier == number.carrier and other.checksum == "none"
-               and len(other.value) == len(number.value)
-               and sum(a != b for a, b in zip(other.value, number.value)) == 1
-               and len(sightings.get(other.value, ())) > seen for other in numbers)
-
-
-def _read_back_copy(number: TrackingNumber, as_read: set[str], numbers: list[TrackingNumber]) -> bool:
-    """A number only ever read back from OCR's letters, symbols or prefix (see _digits_read_back), one or two
-    characters off a verified number of its carrier read as it stands somewhere, is a copy of that number: a
-    check digit does not see every misread (B and 8 weigh alike in a UPS number: a photo's bar
-    `12EE48830309631083` verified as 1ZEE48830309631083 beside the table's 1ZEE4B830309631083; S10's letters carry
-    no weight at all: a photo's `F£583584283KR` beside EE583584283KR)."""
-    return number.value not in as_read and any(
-        other.value in as_read and other.checksum == "ok" and other.carrier == number.carrier
-        and len(other.value) == len(number.value)
-        and 0 < sum(a != b for a, b in zip(other.value, number.value)) <= 2 for other in numbers)
-
-
 # Why a number was taken (TrackingNumber.context), strongest first. A label or a carrier's URL names the number
 # itself (strong); a self-checking format or a carrier's name vouch for it; a lone line of digits is the weakest
 # reason, which no re-encoding is bound to read again (compress does not hold a file to it).
@@ -688,47 +631,77 @@ STRONG_CONTEXTS = frozenset(CONTEXTS[:2])
 REASONED_CONTEXTS = frozenset(CONTEXTS[:4])
 
 
-def _copy_of_a_url_number(number: TrackingNumber, urls: Sequence[Url], profile: Profile) -> bool:
-    """A number no format vouches for (`unattributed`) whose digits end in url_copy_min_digits of the number a
-    carrier's URL carries is OCR's copy of that number, misread: a UPS page's `1ZAMVVVL0349044486` came back as
-    `12000010349044486` under its label, while the URL's copy, misread too, failed the UPS format."""
-    if not unattributed(number) or number.context == "url":
-        return False
-    tail = patterns()["tracking"]["url_copy_min_digits"]
-    digits = re.sub(r"\D", "", number.value)
-    if len(digits) < tail:
-        return False
-    for url in urls:
-        if profile.carrier_for_host(url.host) is None:
-            continue
-        carried = [re.sub(r"\D", "", v) for _, v in parse_qsl(urlsplit(url.value).query)]
-        if any(value != digits and value.endswith(digits[-tail:]) for value in carried):
-            return True
-    return False
+@dataclass
+class _Member:
+    """Every sighting of one reading on a page: the number as reported, the places it was read (the URLs' copies
+    once, the text's once per place), what was read where it was repaired, its strongest evidence (index in CONTEXTS) and its cheapest reading's cost
+    (0 where read as it stands)."""
+    number: TrackingNumber
+    places: set = field(default_factory=set)
+    reads: set = field(default_factory=set)  # the text as read where it differs from the reading (repaired)
+    strength: int = len(CONTEXTS)
+    cost: float = float("inf")
 
 
-def without_weaker_copies(numbers: list[TrackingNumber]) -> list[TrackingNumber]:
-    """The page's numbers less those that are OCR's worse copies of a better-supported one (each measured on held-out
-    captures, where such a copy stood beside the real number):
-    - a number failing its check digit, near a verified one (see `misread_of`);
-    - a self-identifying or lone-line number one character off a labelled or URL number of its carrier, unless
-      that one fails its check digit and this one passes (FE407435918CN beside the labelled EE407435918CN: the
-      S10 check digit does not cover the prefix);
+def _consolidated(members: list[_Member]) -> list[TrackingNumber]:
+    """One page-level consolidation of every sighting of a number (text, a URL's query, a repaired reading):
+    readings that may be OCR's copies of one another form a cluster, and of each cluster the member seen most often
+    is reported (ties broken by the cheaper reading, then the stronger evidence; both where all of that ties).
+    - Members that pass their check (or have none to fail) are one cluster when one is a misread of the other within
+      `cluster_budget` of the tracking confusions (confusions.cost, either way, between the readings or what was
+      read where one was repaired; of one carrier or of none): one edit never seen and a cheap learned one. Two parcels' numbers differ in more, and a check digit tells most
+      single misreads apart: what it cannot tell apart (UPS's S and 5, B and 8 in a shipper code; S10's prefix;
+      any digit of a carrier without one) is left to how often the page shows each.
+    - Of a cluster, the members that verify compete; where none does, all.
+    - A member failing its check digit is a copy of a verified member of its carrier within `copy_budget`, or
+      holding a run of three quarters of it (see `misread_of`), and is then dropped; else it is its own cluster
+      with the failing members near it, reported as read (`checksum: bad`)."""
+    settings = patterns()["tracking"]
+    model = _model()
+
+    def near(a: _Member, b: _Member, budget: float) -> bool:
+        if a.number.carrier and b.number.carrier and a.number.carrier != b.number.carrier:
+            return False
+        # A sighting is what was read: a repaired reading is near another where its read is.
+        return any(min(confusions.cost(x, y, budget, model), confusions.cost(y, x, budget, model)) <= budget
+                   for x in {a.number.value} | a.reads for y in {b.number.value} | b.reads)
+
+    failing = [m for m in members if m.number.checksum == "bad"]
+    passing = [m for m in members if m.number.checksum != "bad"]
+    verified = [m for m in passing if m.number.checksum == "ok"]
+    failing = [m for m in failing if not any(misread_of(m.number, v.number)
+                                             or near(m, v, settings["copy_budget"]) for v in verified)]
+    clusters = (_clusters(passing, lambda a, b: near(a, b, settings["cluster_budget"]))
+                + _clusters(failing, lambda a, b: near(a, b, settings["copy_budget"])))
+    kept: set[int] = set()
+    for cluster in clusters:
+        pool = [m for m in cluster if m.number.checksum == "ok"] or cluster
+        rank = {id(m): (len(m.places), -m.cost, -m.strength) for m in pool}
+        best = max(rank.values())
+        kept |= {key for key, value in rank.items() if value == best}
+    return [m.number for m in members if id(m) in kept]
+
+
+def _clusters(members: list[_Member], linked) -> list[list[_Member]]:
+    """The connected groups of `members` under `linked` (a pair's test), in the members' order."""
+    groups: list[list[_Member]] = []
+    for member in members:
+        joined = [g for g in groups if any(linked(member, other) for other in g)]
+        merged = [m for g in joined for m in g] + [member]
+        groups = [g for g in groups if not any(g is j for j in joined)] + [merged]
+    return groups
+
+
+def without_weaker_numbers(numbers: list[TrackingNumber]) -> list[TrackingNumber]:
+    """The page's numbers less those whose evidence is weaker than another number's (not copies: see
+    `_consolidated`):
     - a lone-line number where its carrier's number stands by a label, a URL, a name or its format (the lone-line
       rule is for receipts whose label cells OCR lost; a photographed toolbar gave `15827837 010`);
     - a number no format vouches for (`unattributed`) where a verified number stands (a photo's garbled table
       row)."""
     verified = [n for n in numbers if n.checksum == "ok"]
-    strong = [n for n in numbers if n.context in STRONG_CONTEXTS]
 
     def weaker(n: TrackingNumber) -> bool:
-        if n.checksum == "bad" and any(misread_of(n, v) for v in verified):
-            return True
-        if n.context in ("format", "lone-line") and any(
-                s is not n and s.carrier == n.carrier and len(s.value) == len(n.value)
-                and sum(a != b for a, b in zip(s.value, n.value)) == 1
-                and not (s.checksum == "bad" and n.checksum == "ok") for s in strong):
-            return True
         if n.context == "lone-line" and any(o.carrier == n.carrier and o.context != "lone-line" for o in numbers):
             return True
         return unattributed(n) and bool(verified)

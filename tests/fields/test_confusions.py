@@ -125,3 +125,21 @@ def test_the_learner_counts_aligned_confusions_and_refuses_test_seeds(tmp_path):
     path.write_text(json.dumps(saved), encoding="utf-8")
     with pytest.raises(SystemExit):
         learner.main([str(path), "-o", str(out)])
+
+
+def test_the_learner_learns_tracking_numbers_apart_as_the_extractor_compares_them(tmp_path):
+    """GIVEN a saved tuning read whose page printed a number in dashed groups and OCR read two of its 0s as O, on
+    two captures WHEN the script learns THEN the tracking section holds 00 read as OO (the dashes are a number's print,
+    no confusion), and the general section still learns the same pair from the value as shown."""
+    learner = _learner()
+    entry = {"fields": {"urls": [], "tracking_numbers": [{"value": "570012340061"}]}, "other_hosts": []}
+    saved = {"tuning": {f"9201/{i}.png": [entry, {}] for i in range(2)},
+             "pages": {f"9201/{i}.png": [{"text": "운송장번호 57OO-1234-0061", "bar_reads": []}] for i in range(2)}}
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    out = tmp_path / "table.toml"
+    learner.main([str(path), "-o", str(out)])
+    table = load_toml(out, "Confusion table")
+    assert [(e["truth"], e["read"], e["seen"]) for e in table["tracking"]] == [("00", "OO", 2)]
+    assert table["tracking"][0]["examples"] == [["570012340", "장번호57OO12340"]]
+    assert confusions.table(out, "tracking").pairs == {("00", "OO"): table["tracking"][0]["cost"]}

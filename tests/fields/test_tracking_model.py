@@ -1,0 +1,119 @@
+"""Tracking numbers by the confusion model: repair by variants and one acceptor (`_repaired`), and the page-level
+consolidation of every sighting (`_consolidated`). A table of the tests' own, so that these do not move when the
+learned one is learned again."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.fields import tracking
+from pipeline.fields.confusions import Table
+from pipeline.fields.extract import extract_fields, validate_tracking
+from pipeline.model import PageReading
+
+# Confusions of numbers as OCR makes them (truth, read): 0 read as O, 1 as I, 5 as S, 8 as B, Z as 2 or 7 after 1, a
+# 2 added after 1Z.
+MODEL = Table(pairs={("0", "O"): 0.3, ("1", "I"): 0.35, ("5", "S"): 0.45, ("8", "B"): 0.5, ("1Z", "12"): 0.5,
+                     ("1Z", "17"): 0.55, ("", "2"): 0.7, ("8", "3"): 0.6},
+              substitute=1.0, insert=1.0, delete=1.0, case=0.3, longest=2)
+
+
+@pytest.fixture(autouse=True)
+def model(monkeypatch):
+    monkeypatch.setattr(tracking, "_model", lambda: MODEL)
+    tracking._repairs.cache_clear()
+    tracking._repaired.cache_clear()
+    yield MODEL
+    tracking._repairs.cache_clear()
+    tracking._repaired.cache_clear()
+
+
+def _numbers(profile, text: str) -> list[tuple[str, str]]:
+    fields = extract_fields([PageReading(1, text, "ocr")], profile)
+    return [(t.value, t.checksum) for t in fields.tracking_numbers]
+
+
+def test_a_read_that_verifies_stands_and_one_that_fails_is_repaired_by_the_cheapest_accepted_variant():
+    """GIVEN UPS reads: one that verifies, one whose shipper's 0 OCR read as O, one whose 1Z was read 12 WHEN
+    repaired THEN the first stands and the others become the one variant the UPS check digit accepts."""
+    assert validate_tracking("1ZYW0DVJ0376889852", "ups")[1] == "ok"
+    assert tracking._repaired("1ZYW0DVJ0376889852", None) == ("1ZYW0DVJ0376889852", 0.0)
+    assert tracking._repaired("1ZYWODVJ0376889852", None) == ("1ZYW0DVJ0376889852", pytest.approx(0.3))
+    assert tracking._repaired("12YW0DVJ0376889852", None)[0] == "1ZYW0DVJ0376889852"
+
+
+def test_a_plain_number_is_never_repaired_into_letters_and_no_check_digit_accepts_nothing():
+    """GIVEN an 18-digit read that would verify as 1Z... and a CJ number (no check digit) read with an O
+    WHEN repaired THEN both stand as read: a letter is never guessed into a plain number, and a carrier without a
+    check digit accepts only the number as read."""
+    assert tracking._repaired("125383580329864849", None)[0] == "125383580329864849"
+    assert tracking._repaired("6892123456O4", "cj")[0] == "6892123456O4"
+
+
+def test_two_accepted_variants_as_cheap_leave_the_read_as_it_stands():
+    """GIVEN a UPS read with two Bs in its shipper where the number had one 8 (8 read as B is learned): UPS's check
+    weighs both places alike, so either 8 verifies WHEN decided THEN neither is taken: the read stands (reported
+    checksum bad). Which confusions the check cannot tell apart is found by the check itself, not listed."""
+    read, right, other = "1ZBYBDVJ3982597910", "1Z8YBDVJ3982597910", "1ZBY8DVJ3982597910"
+    assert [validate_tracking(v, "ups")[1] for v in (read, right, other)] == ["bad", "ok", "ok"]
+    assert tracking._repaired(read, None) == (read, 0.0)
+
+
+def test_a_digit_read_as_another_digit_is_never_repaired():
+    """GIVEN a DHL waybill whose 2 may be a misread 1 (1 read as 2 learned) WHEN repaired THEN it stands:
+    a check digit tells that a digit is wrong, not which, so digit-for-digit confusions repair nothing."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tracking, "_model", lambda: Table(pairs={("1", "2"): 0.3}, substitute=1.0, insert=1.0,
+                                                       delete=1.0, case=0.3, longest=1))
+        tracking._repairs.cache_clear()
+        tracking._repaired.cache_clear()
+        assert validate_tracking("5739118453", "dhl")[1] == "ok"
+        assert tracking._repaired("5739128453", "dhl") == ("5739128453", 0.0)
+    tracking._repairs.cache_clear()
+    tracking._repaired.cache_clear()
+
+
+def test_a_repaired_number_is_reported_and_an_unexplained_misread_kept_bad(profile):
+    """GIVEN a labelled UPS number with its 0 read as O, and a DHL waybill whose last digit no learned confusion
+    explains WHEN read THEN the first is reported repaired and verified, the second as read, checksum bad."""
+    assert _numbers(profile, "Tracking number 1ZYWODVJ0376889852\n") == [("1ZYW0DVJ0376889852", "ok")]
+    assert _numbers(profile, "DHL Express\nWaybill: 5739128453\n") == [("5739128453", "bad")]
+
+
+def test_sightings_of_one_number_are_one_cluster_and_the_one_seen_most_is_reported(profile):
+    """GIVEN a page showing a UPS number three times and, once, a reading of it with S for 5 that also verifies
+    (UPS's check cannot tell them apart there) WHEN consolidated THEN the one the page shows most is reported."""
+    most, once = "1ZES5K540393093662", "1ZESSKS40393093662"
+    assert validate_tracking(most, "ups")[1] == validate_tracking(once, "ups")[1] == "ok"
+    text = f"ups.com/track?tracknum={most}\nTracking number\n{most} ka\n{once} 제이드\n{most}\n"
+    fields = extract_fields([PageReading(1, text, "ocr")], profile)
+    assert [t.value for t in fields.tracking_numbers] == [most]
+
+
+def test_a_tie_reports_both_and_distinct_parcels_stay_apart(profile):
+    """GIVEN two verified readings one look-alike apart, each seen once from the same evidence, and two CJ numbers
+    of one page that differ in two digits WHEN consolidated THEN both of the tie are reported, and both parcels."""
+    a, b = "1ZES5K540393093662", "1ZESSKS40393093662"
+    assert sorted(v for v, _ in _numbers(profile, f"{a}\n{b}\n")) == sorted([a, b])
+    assert _numbers(profile, "운송장번호: 689212345674, 689212345685") == [("689212345674", "none"),
+                                                                       ("689212345685", "none")]
+
+
+def test_a_failing_copy_of_a_verified_number_is_dropped(profile):
+    """GIVEN a UPS page showing its number right in its table and with one letter misread in its address bar (the
+    misread no confusion repairs) WHEN consolidated THEN the verified number alone is reported."""
+    text = "Tracking number 1Z3WSSSS0317603134\nhttps://www.ups.com/track?tracknum=1Z3WSSXS0317603134"
+    assert _numbers(profile, text) == [("1Z3WSSSS0317603134", "ok")]
+
+
+def test_the_learned_tracking_section_loads_with_examples():
+    """GIVEN confusions.toml as learned WHEN its tracking section is loaded THEN it holds confusions of numbers,
+    each between 0 and 1 with its examples, the read side as the extractor compares it (no space or dash, capitals)."""
+    from pipeline.datafiles import load_toml
+    from pipeline.fields import confusions
+    data = load_toml(confusions.CONFUSIONS_FILE, "Confusion table")
+    assert data["tracking"], "no tracking confusion learned"
+    for entry in data["tracking"]:
+        assert 0 < entry["cost"] < 1.0 and entry["examples"]
+        assert entry["read"] == entry["read"].upper() and not any(c in entry["read"] for c in " -")
+        for value, read in entry["examples"]:
+            assert entry["truth"] in value and entry["read"] in read
