@@ -2,7 +2,7 @@
 
 `ocr_page` sizes the page's text (preprocess), reads it with kor+eng (or Chinese where the first read looks
 Chinese), then runs the passes in order: Korean words read as Latin, doubtful numbers, and on a screen the address
-bar and the clock. Each pass takes the words so far and returns them improved; a pass that fails or times out
+bar, the clock and the lines of faint text the first pass left unread (a chat's grey time separators). Each pass takes the words so far and returns them improved; a pass that fails or times out
 leaves them as they were.
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pipeline.reading.engine import band_text, lines_of
 from pipeline.reading.recheck import page_lines
 from pipeline.reading.passes.address_bar import reread_address_bar
 from pipeline.reading.passes.clock import reread_clock
+from pipeline.reading.passes.faint import reread_faint
 from pipeline.reading.passes.korean import reread_as_korean
 from pipeline.reading.passes.numbers import reread_numbers
 from pipeline.reading.preprocess import (
@@ -95,6 +96,8 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
         bands = even_background(gray, glyph, cfg) if photographed else gray
         words, bar_reads, chrome = reread_address_bar(words, bands, copy.size, work_png, timeout, cfg)
         words = reread_clock(words, bands, copy.size, work_png, timeout, cfg)
+        if not photographed:
+            words = reread_faint(words, gray, copy.size, work_png, timeout, cfg, languages)
     lines, _ = lines_of(words)
     header, footer = band_text(lines, copy.height, cfg.header_fraction, cfg.footer_fraction)
     return replace(page, text="\n".join(line.text for line in lines), source="ocr",

@@ -152,6 +152,25 @@ class OcrSettings:
     number_retry_max_words: int
     photo_date_without_time: str
     photo_max_numbers: int
+    faint_min_step: int
+    faint_max_step: int
+    faint_max_strong_share: float
+    faint_max_contrast: float
+    faint_join_heights: float
+    faint_min_heights: float
+    faint_max_heights: float
+    faint_min_aspect: float
+    faint_alone_heights: float
+    faint_alone_max_ink: float
+    faint_covered_confidence: float
+    faint_max_covered: float
+    faint_max_regions: int
+    faint_max_pixels: int
+    faint_pad_heights: float
+    faint_target_px: float
+    faint_max_scale: float
+    faint_psm: int
+    faint_min_confidence: float
     version: str  # hash of the settings file, the host endings and evpack's code: the read cache's key
 
     @classmethod
