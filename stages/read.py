@@ -8,11 +8,13 @@ be opened is an unreadable-file finding. Neither stops the other files.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from pipeline.reading import reader, tesseract
 from pipeline.reading.cache import ReadCache
 from pipeline.context import Context
 from pipeline.errors import FileProblem, MissingDependencyError
+from pipeline.judging.deadline import deadline
 from pipeline.model import Finding, PacketState, Reading
 from pipeline.packet import display
 
@@ -50,11 +52,12 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         if not any(page.warning for page in reading.pages) and not cache.put(reading) and ctx.cache_dir:
             log.append(f"read: could not write the read cache under {ctx.cache_dir}; the next run reads again")
     readings = dict(state.readings)
+    reference = reference_day(state, ctx)
     for evidence in usable:
         reading = by_content.get(evidence.sha256)
         if reading is None:
             continue
-        readings[evidence.source] = reader.with_fields(reading, evidence.source, ctx.profile, ctx.now.date())
+        readings[evidence.source] = reader.with_fields(reading, evidence.source, ctx.profile, reference)
         findings += [Finding("low-quality", ctx.profile.severity("low-quality"),
                              f"{page.warning}: its text could not be read, so its fields were not checked.",
                              f"replace page {page.index} with a sharper capture or the original PDF",
@@ -64,6 +67,14 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         if unread:
             findings.append(over_budget(evidence.source, unread, len(reading.pages), ctx))
     return replace(state, readings=readings).with_findings(*findings).with_log(*log)
+
+
+def reference_day(state: PacketState, ctx: Context) -> date:
+    """The day a date printed without its year counts back from where the capture shows no clock (the latest such
+    day up to it): the last day of the claim's review window (evidence is gathered by then), or now if earlier;
+    now without a claim or a window."""
+    closes = deadline(state.claim.paid_out_at, ctx.profile) if state.claim else None
+    return min(ctx.now, closes).astimezone(closes.tzinfo).date() if closes else ctx.now.date()
 
 
 def over_budget(source: str, unread: list[int], pages: int, ctx: Context) -> Finding:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from typing import Sequence
 
 from pipeline.fields.addresses import extract_addresses
 from pipeline.fields.language import detect_languages
 from pipeline.fields.timestamps import (DateMention, Zone, document_year, extract_dates, extract_timestamps,
-                                        latest_date, says_times_are_local, stated_zone,
+                                        says_times_are_local, stated_zone,
                                         stated_zones)
 from pipeline.fields.tracking import extract_tracking, validate_tracking
 from pipeline.fields.urls import (extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host,
@@ -30,13 +30,18 @@ __all__ = ["extract_fields", "detect_languages", "validate_tracking", "extract_d
 def extract_fields(pages: Sequence[PageReading], profile: Profile, now: date | None = None) -> Fields:
     """Every field of a document's pages, each record carrying its page number (PageReading.index). A page with
     nothing read (no text, no barcode) is passed over before any pattern is compiled: a blank page costs nothing.
-    `now`: the day of the reading, the year of a date printed without one (3月11日 下午1:25) where the document
-    prints none."""
+
+    A chat prints its times without a year and often without a day; they are dated from a reference day, never
+    guessed: `昨天`, `星期二`, `下午1:25` and `오늘` count back from the capture's day (`capture_day`: a clock or a
+    print header the page shows), and are not reported where the page shows none; a date without its year
+    (3月11日 下午1:25) where the document prints none is the latest such day up to the capture's day, else up to
+    `now` (the day of the reading, or a claim's last day: the caller's reference)."""
     pages = [page for page in pages if page.text or page.header_text or page.footer_text or page.barcodes
              or page.bar_reads]
     texts = [text for page in pages for text in (page.text, page.header_text, page.footer_text) if text]
     year, zone, local = document_year(texts), None, says_times_are_local(texts)
-    today = latest_date(texts)
+    today = capture_day(texts, year, zone, local, now)
+    now = today or now
     tracking, timestamps, urls, addresses = [], [], [], []
     for page in pages:
         page_urls = _page_urls(page, profile)
@@ -48,6 +53,16 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile, now: date | N
         addresses += extract_addresses(page.text, page.index)
     return Fields(tracking_numbers=tuple(tracking), timestamps=tuple(timestamps), urls=tuple(urls),
                   korean_addresses=tuple(addresses))
+
+
+def capture_day(texts: Sequence[str], year: int | None, zone: Zone | None, local: bool,
+                now: date | None) -> date | None:
+    """The day the capture was taken, as the page shows it: the latest date of a capture's form (a taskbar's or a
+    menu bar's clock, a print header: patterns.toml's forms of role `capture`), or None. A date a chat's separator
+    shows (`2025年12月12日 中午12:56`) is its messages' day, not the capture's: a `昨天` under it is a later day."""
+    days = [datetime.fromisoformat(stamp.value).date() for text in texts
+            for stamp in extract_timestamps(text, 0, year, zone, local, None, now) if stamp.role == "capture"]
+    return max(days, default=None)
 
 
 def _page_urls(page: PageReading, profile: Profile) -> list[Url]:

@@ -312,8 +312,11 @@ def _build(groups: dict, form: Form, default_year: int | None, zone: tzinfo, tod
     else:
         month, day = _day_month(groups, form.name)
         year = default_year if form.year_from == "document" else _year(groups["y"])
-        if year is None and form.year_from == "document" and now is not None:
-            year = now.year if (month, day) <= (now.month, now.day) else now.year - 1  # the latest such day
+        if form.year_from == "document" and now is not None and (year is None or (year, month, day) > (
+                now.year, now.month, now.day)):
+            # The latest such day up to `now`: none is printed, or the document's year puts it after the capture
+            # (12月30日 on a capture whose clock shows 2026/1/5 is of 2025).
+            year = now.year if (month, day) <= (now.month, now.day) else now.year - 1
         if year is None:
             return None
     try:
@@ -375,9 +378,10 @@ def extract_timestamps(text: str, page: int, default_year: int | None, stated: Z
                        cues: Iterable[StatedZone] | None = None, chrome_until: int = 0) -> list[Timestamp]:
     """Timestamps in text order. Overlapping readings: the leftmost wins, then the more specific form, then a day
     header's row (which outranks the forms read on `today`). `stated` is the zone the page states, `local` whether
-    it says its times are local to each row's place, `today` the day a 今天/昨天 counts from (`latest_date`), `now`
-    the day of the reading: a date printed without its year, in a document that prints no year, is the latest such
-    day up to `now`. Each carries its form's role (capture for a clock's or a print header's form, else event).
+    it says its times are local to each row's place, `today` the day a 今天/昨天 counts from (the capture's), `now`
+    the reference day (the capture's, else the day of the reading): a date printed without its year, in a document
+    that prints no year or whose year would put it after `now`, is the latest such day up to `now`. Each carries its
+    form's role (capture for a clock's or a print header's form, else event).
 
     A stated zone governs the page's event rows: a row takes the last of `cues` (this text's statements,
     `stated_zones`; None: found here) before it (a second table's header governs its own rows), else the first after

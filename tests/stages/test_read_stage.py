@@ -203,3 +203,21 @@ def test_page_ranges_join_consecutive_pages():
     """GIVEN page numbers WHEN shown THEN consecutive ones are one range."""
     assert read.page_ranges([3]) == "page 3"
     assert read.page_ranges([9, 3, 4, 5, 12]) == "pages 3-5, 9, 12"
+
+
+def test_a_yearless_date_counts_back_from_the_claims_last_day_or_now(packet, ctx):
+    """GIVEN a claim paid out 2025-12-20 (its review window closes 2025-12-27, KST) read on 2026-03-15, and the same
+    packet without a claim WHEN the read stage's reference day is taken THEN it is the window's last day with the
+    claim (evidence is gathered by then), and the day of the reading without one; a claim whose window closes after
+    now gives now."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from pipeline.model import Claim
+    state = state_of(packet)
+    claim = Claim(claim_id="CLM-2026-0001234", order_id="31000012345678", reason="delivery-proof",
+                  paid_out_at=datetime(2025, 12, 20, 10, 30, tzinfo=ZoneInfo("Asia/Seoul")), buyer_claim="x")
+    assert read.reference_day(replace(state, claim=claim), ctx) == date(2025, 12, 27)
+    assert read.reference_day(state, ctx) == ctx.now.date() == date(2026, 3, 15)
+    recent = replace(claim, paid_out_at=datetime(2026, 3, 12, 10, 30, tzinfo=ZoneInfo("Asia/Seoul")))
+    assert read.reference_day(replace(state, claim=recent), ctx) == date(2026, 3, 15)
