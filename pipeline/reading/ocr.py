@@ -18,7 +18,7 @@ from pipeline.fields.scripts import HAN
 from pipeline.model import PageReading
 from pipeline.output import imageops
 from pipeline.reading import tesseract
-from pipeline.reading.engine import band_text, lines_of
+from pipeline.reading.engine import OcrLine, band_text, lines_of
 from pipeline.reading.recheck import page_lines
 from pipeline.reading.passes.address_bar import reread_address_bar
 from pipeline.reading.passes.clock import reread_clock
@@ -51,6 +51,16 @@ def copy_sharpness(copy: Image.Image) -> tuple[float, float]:
     """The OCR copy's sharpness and its sharpness after a median (PageReading.sharpness, sharpness_denoised): what
     the rules profile's blur thresholds for photos were measured on."""
     return round(sharpness(np.asarray(copy)), 1), round(denoised_sharpness(np.asarray(copy)), 1)
+
+
+def top_row_first(lines: tuple[OcrLine, ...]) -> tuple[OcrLine, ...]:
+    """The lines in reading order, those standing wholly above the first line moved before it (in their order).
+    Tesseract sometimes gives a phone's status bar (`8:42 KT 57%`) last; the text then reads it under the chat's
+    last day separator, as one of that day's times."""
+    if not lines:
+        return lines
+    above = [line for line in lines[1:] if line.top + line.height <= lines[0].top]
+    return tuple(above) + tuple(line for line in lines if line not in above)
 
 
 def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm: int | None = None,
@@ -98,7 +108,7 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
         words = reread_clock(words, bands, copy.size, work_png, timeout, cfg)
         if not photographed:
             words = reread_faint(words, gray, copy.size, work_png, timeout, cfg, languages)
-    lines, _ = lines_of(words)
+    lines = top_row_first(lines_of(words)[0])
     header, footer = band_text(lines, copy.height, cfg.header_fraction, cfg.footer_fraction)
     return replace(page, text="\n".join(line.text for line in lines), source="ocr",
                    confidence=None if confidence is None else round(confidence, 1),

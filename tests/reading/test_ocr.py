@@ -152,3 +152,20 @@ def test_real_tesseract_reads_a_bordered_receipt_table_once_its_rules_are_out(tm
     page, _ = ocr.ocr_page(image, 1, tmp_path / "p.png", timeout=60, psm=4, unrule=True)
     assert "601234567890" in page.text.replace(" ", "")
     assert "올림픽로300" in page.text.replace(" ", "")
+
+
+def test_lines_wholly_above_the_first_go_first():
+    """GIVEN lines in Tesseract's order with a phone's status bar (the topmost row) given last, and lines in order
+    WHEN put top row first THEN the status bar leads and the others keep their order; ordered lines stay as they are,
+    and a line only overlapping the first one's rows is not moved."""
+    from pipeline.reading.engine import OcrLine
+
+    def line(text: str, top: int) -> OcrLine:
+        return OcrLine(text, 10, top, 200, 20, 90.0)
+    chat = (line("2026 년 2 월 8 일 일요일", 300), line("송장번호 477247514391", 400), line("8:42 KT 57%", 5))
+    assert [x.text for x in ocr.top_row_first(chat)] == ["8:42 KT 57%", "2026 년 2 월 8 일 일요일", "송장번호 477247514391"]
+    ordered = (line("a", 5), line("b", 300), line("c", 290))
+    assert ocr.top_row_first(ordered) == ordered
+    overlapping = (line("b", 300), line("c", 290))
+    assert ocr.top_row_first(overlapping) == overlapping
+    assert ocr.top_row_first(()) == ()
