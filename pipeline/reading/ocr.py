@@ -2,8 +2,8 @@
 
 `ocr_page` sizes the page's text (preprocess), reads it with kor+eng (or Chinese where the first read looks
 Chinese), then runs the passes in order: Korean words read as Latin, doubtful numbers, and on a screen the address
-bar, the clock and the lines of faint text the first pass left unread (a chat's grey time separators). Each pass takes the words so far and returns them improved; a pass that fails or times out
-leaves them as they were.
+bar, the clock and the lines of faint text the first pass left unread (a chat's grey time separators). Each pass
+takes the words so far and returns them improved; a pass that fails or times out leaves them as they were.
 """
 from __future__ import annotations
 

@@ -157,6 +157,7 @@ class OcrSettings:
     faint_max_strong_share: float
     faint_max_contrast: float
     faint_join_heights: float
+    faint_join_rows_heights: float
     faint_min_heights: float
     faint_max_heights: float
     faint_min_aspect: float

@@ -43,7 +43,7 @@ def faint_regions(gray: Image.Image, words: list[OcrWord], scale: float, cfg: Oc
     ink = (step >= cfg.faint_min_step).astype(np.uint8)
     strong = step >= cfg.faint_max_step
     reach_x = max(3, round(cfg.faint_join_heights * text_px)) | 1
-    reach_y = max(1, round(0.15 * text_px)) | 1
+    reach_y = max(1, round(cfg.faint_join_rows_heights * text_px)) | 1
     lines = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (reach_x, reach_y)))
     count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     confident = [(w.left / scale, w.top / scale, w.right / scale, (w.top + w.height) / scale) for w in words
@@ -60,7 +60,8 @@ def faint_regions(gray: Image.Image, words: list[OcrWord], scale: float, cfg: Oc
             continue  # a rule or a box's edge: ink on a row or two
         if not _alone(ink, box, max(width, cfg.faint_alone_heights * text_px), cfg):
             continue  # a cell of a table, an item of a menu, a bubble's time: read with its row, not on its own
-        if not region_ink or strong[top:top + height, left:left + width].sum() > cfg.faint_max_strong_share * region_ink:
+        strong_ink = int(strong[top:top + height, left:left + width].sum())
+        if not region_ink or strong_ink > cfg.faint_max_strong_share * region_ink:
             continue  # no ink, or ink of full contrast: text the first pass reads
         low, middle, high = np.percentile(pixels[top:top + height, left:left + width], [1, 50, 99])
         if max(middle - low, high - middle) > cfg.faint_max_contrast:
@@ -103,8 +104,8 @@ def stretched(crop: Image.Image) -> Image.Image:
 
 def read_region(gray: Image.Image, box: Box, work_png: Path, timeout: float, cfg: OcrSettings,
                 languages: str) -> list[OcrWord]:
-    """The words of one faint line (original pixels, relative to `box`'s padded crop is undone), stretched and
-    enlarged to faint_target_px, read as one line; words under faint_min_confidence are dropped."""
+    """The words of one faint line `box` (original pixels; the words' boxes too), cropped with its pad, stretched,
+    enlarged to faint_target_px and read as one line; words under faint_min_confidence are dropped."""
     height = box[3] - box[1]
     pad = round(cfg.faint_pad_heights * height)
     crop_box = (max(0, box[0] - pad), max(0, box[1] - pad), min(gray.width, box[2] + pad),
