@@ -122,7 +122,8 @@ def reread_faint(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, 
                  timeout: float, cfg: OcrSettings, languages: str) -> list[OcrWord]:
     """The words with the read of each faint line (faint_regions) inserted before the first-pass line right under
     it (so a day separator stays above its day's messages), replacing the less confident first-pass words whose
-    middle lies in it. A read that looks like a URL is dropped."""
+    middle lies in it. A read that looks like a URL is dropped, and so is one with fewer letters and digits than
+    the words it would replace (a downscaled capture's garbled line `지에 지아 오 6 객 새 44662596634` read as `사`)."""
     scale = copy_size[0] / gray.width
     url = re.compile(cfg.url_hint)
     for box in faint_regions(gray, words, scale, cfg):
@@ -131,13 +132,20 @@ def reread_faint(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, 
             continue
         mean = sum(w.confidence for w in read) / len(read)
         copy_box = tuple(round(v * scale) for v in box)
+        replaced = [w for w in words if _centre_in(w, copy_box) and w.confidence < mean]
+        if _alnum(replaced) > _alnum(read):
+            continue  # the first pass saw more there than the read does: it stands
         placed = [OcrWord(w.text, round(w.left * scale), round(w.top * scale), max(1, round(w.width * scale)),
                           max(1, round(w.height * scale)), w.confidence, ("faint", str(copy_box[1]), *w.line))
                   for w in read]
-        words = [w for w in words if not (_centre_in(w, copy_box) and w.confidence < mean)]
+        words = [w for w in words if w not in replaced]
         at = _insert_at(words, copy_box)
         words = words[:at] + placed + words[at:]
     return words
+
+
+def _alnum(words: list[OcrWord]) -> int:
+    return sum(c.isalnum() for w in words for c in w.text)
 
 
 def _centre_in(word: OcrWord, box: tuple[int, ...]) -> bool:

@@ -125,3 +125,23 @@ def test_real_tesseract_reads_a_grey_separator_the_page_read_leaves_out(tmp_path
     separator = next(i for i, line in enumerate(lines) if "1:25" in line)
     assert "".join(lines[separator].split()) == "어제오후1:25"
     assert "689212345674" in "".join(lines[separator + 1:])
+
+
+def test_a_read_shorter_than_the_garble_it_would_replace_leaves_the_first_pass(monkeypatch):
+    """GIVEN the chat page whose first pass read the separator's place as low-confidence garble with digits, and a
+    read of the line (faked) that is shorter, then one as long WHEN the pass runs THEN the shorter read is dropped
+    and the first pass stands; the longer one replaces the garble."""
+    image, boxes, words = chat_page()
+    box = boxes["separator"]
+    garble = engine.OcrWord("지에 4466", box[0], box[1], box[2] - box[0], box[3] - box[1], 30.0,
+                            ("9", "1", "1"))
+    first = words[:1] + [garble] + words[1:]
+
+    def reading(text):
+        return lambda *a: [engine.OcrWord(text, box[0], box[1], 60, 18, 90.0, ("1", "1", "1"))]
+    monkeypatch.setattr(faint, "read_region", reading("사"))
+    assert faint.reread_faint(first, image.convert("L"), image.size, Path("/tmp/p.png"), 10, ocr_settings(),
+                              "kor+eng") == first
+    monkeypatch.setattr(faint, "read_region", reading("어제오후1:25"))
+    out = faint.reread_faint(first, image.convert("L"), image.size, Path("/tmp/p.png"), 10, ocr_settings(), "kor+eng")
+    assert garble not in out and [w.text for w in out if w.line[0] == "faint"] == ["어제오후1:25"]
