@@ -58,8 +58,9 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile, now: date | N
 def capture_day(texts: Sequence[str], year: int | None, zone: Zone | None, local: bool,
                 now: date | None) -> date | None:
     """The day the capture was taken, as the page shows it: the latest date of a capture's form (a taskbar's or a
-    menu bar's clock, a print header: patterns.toml's forms of role `capture`), or None. A date a chat's separator
-    shows (`2025年12月12日 中午12:56`) is its messages' day, not the capture's: a `昨天` under it is a later day."""
+    menu bar's clock, a print header: patterns/timestamps.toml's forms of role `capture`), or None. A date a chat's
+    separator shows (`2025年12月12日 中午12:56`) is its messages' day, not the capture's: a `昨天` under it is a later
+    day."""
     days = [datetime.fromisoformat(stamp.value).date() for text in texts
             for stamp in extract_timestamps(text, 0, year, zone, local, None, now) if stamp.role == "capture"]
     return max(days, default=None)
