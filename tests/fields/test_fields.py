@@ -445,13 +445,14 @@ def test_a_clock_read_in_a_band_is_the_capture_and_table_times_are_events(profil
 
 def test_a_chat_from_a_chinese_phone_is_read_in_beijing_time(profile):
     """GIVEN a WeChat capture whose status bar names a Chinese carrier, with a dated and a 昨天 line, over a taskbar
-    clock WHEN read THEN every time is Beijing time (+08:00), 昨天 the day before the clock's."""
+    clock WHEN read THEN the chat's times are Beijing time (+08:00), 昨天 the day before the clock's; the clock is
+    the capturing machine's (KST: a stated zone never governs a capture)."""
     text = ("中国移动 4G 下午3:05\n张经理\n2026年3月10日 下午1:25\n运单号 SF1234567890123\n昨天 晚上8:16\n收到了\n"
             "15:05\n2026/3/12")
     stamps = _read(profile, text).timestamps
     assert [t.value for t in stamps] == ["2026-03-10T13:25:00+08:00", "2026-03-11T20:16:00+08:00",
-                                         "2026-03-12T15:05:00+08:00"]
-    assert {t.zone for t in stamps} == {"Asia/Shanghai"}
+                                         "2026-03-12T15:05:00+09:00"]
+    assert [t.zone for t in stamps] == ["Asia/Shanghai", "Asia/Shanghai", "Asia/Seoul"]
 
 
 @pytest.mark.parametrize("read, expected", [
