@@ -121,9 +121,16 @@ def using(field_patterns: FieldPatterns | None) -> Iterator[FieldPatterns]:
         _IN_USE.reset(token)
 
 
+# Entries each per_patterns function keeps: far more than the builders (one per patterns version) and the reads
+# one batch repeats need, and a bound on what a long batch of distinct reads can hold.
+PER_PATTERNS_ENTRIES = 4096
+
+
 def per_patterns(function: F) -> F:
-    """`functools.cache` keyed on the version of the patterns in use as well: for what is built from them."""
-    built = functools.cache(lambda version, *args, **kwargs: function(*args, **kwargs))
+    """A cache keyed on the version of the patterns in use as well: for what is built from them. Bounded
+    (least-recently-used, PER_PATTERNS_ENTRIES per function), since some are keyed on what was read."""
+    built = functools.lru_cache(maxsize=PER_PATTERNS_ENTRIES)(
+        lambda version, *args, **kwargs: function(*args, **kwargs))
 
     @functools.wraps(function)
     def cached(*args, **kwargs):
