@@ -240,6 +240,21 @@ def test_ctrl_c_writes_what_finished_and_leaves_no_partial_bundle(tree, tmp_path
     assert len(list(suite.iter("skipped"))) == 3
 
 
+def as_from_a_terminal() -> None:
+    """In the batch child before it starts: SIGINT unblocked and at its default, as a shell started from a terminal
+    gives it (a signal mask or an ignored SIGINT the test runner's process may have is inherited otherwise, and
+    Python then never raises KeyboardInterrupt)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def cold_cache(tmp_path: Path) -> dict:
+    """The environment of a batch whose read cache is its own, empty folder: the packets take their cold time, so a
+    Ctrl-C sent when the first bundle appears finds work still running (with the suite's warm cache the whole batch
+    can end, and the interpreter be exiting, before the signal arrives)."""
+    return {**os.environ, "EVPACK_CACHE_DIR": str(tmp_path / "cache")}
+
+
 def test_ctrl_c_on_the_command_line_exits_130_and_the_next_run_finishes(tree, tmp_path):
     """GIVEN `evpack batch` running with one worker in its own process group
     WHEN Ctrl-C (SIGINT to the group, as a terminal sends it) arrives after the first bundle is written
@@ -248,7 +263,9 @@ def test_ctrl_c_on_the_command_line_exits_130_and_the_next_run_finishes(tree, tm
     out = tmp_path / "out"
     command = [sys.executable, "-m", "pipeline", "batch", str(tree), "-o", str(out), "--jobs", "1",
                "--now", "2026-03-15T12:00:00+09:00", "--lang", "en"]
-    process = subprocess.Popen(command, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    env = cold_cache(tmp_path)
+    process = subprocess.Popen(command, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE, text=True,
+                               env=env, preexec_fn=as_from_a_terminal)
     give_up = time.monotonic() + 120
     while not any(out.glob("*/report.json")) and process.poll() is None and time.monotonic() < give_up:
         time.sleep(0.05)
@@ -259,7 +276,7 @@ def test_ctrl_c_on_the_command_line_exits_130_and_the_next_run_finishes(tree, tm
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["interrupted"] is True
     assert not any(out.rglob("*.partial")) and not (out / STAGING).exists()
 
-    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False, env=env)
     assert again.returncode == 1, again.stderr  # bolt/broken fails
     document = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert document["interrupted"] is False
@@ -279,7 +296,8 @@ def test_ctrl_c_to_the_batch_process_alone_ends_the_workers_and_counts_the_bundl
         shutil.copytree(ROOT / "samples" / "packets" / rel, root / rel)
     command = [sys.executable, "-m", "pipeline", "batch", str(root), "-o", str(out), "--jobs", "2",
                "--now", "2026-03-15T12:00:00+09:00", "--lang", "en"]
-    process = subprocess.Popen(command, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE, text=True,
+                               env=cold_cache(tmp_path), preexec_fn=as_from_a_terminal)
     give_up = time.monotonic() + 180
     while not any(out.glob("*/report.json")) and process.poll() is None and time.monotonic() < give_up:
         time.sleep(0.05)
