@@ -634,8 +634,8 @@ REASONED_CONTEXTS = frozenset(CONTEXTS[:4])
 @dataclass
 class _Member:
     """Every sighting of one reading on a page: the number as reported, the places it was read (the URLs' copies
-    once, the text's once per place), what was read where it was repaired, its strongest evidence (index in CONTEXTS) and its cheapest reading's cost
-    (0 where read as it stands)."""
+    once, the text's once per place), what was read where it was repaired, its strongest evidence (index in
+    CONTEXTS) and its cheapest reading's cost (0 where read as it stands)."""
     number: TrackingNumber
     places: set = field(default_factory=set)
     reads: set = field(default_factory=set)  # the text as read where it differs from the reading (repaired)
@@ -649,9 +649,10 @@ def _consolidated(members: list[_Member]) -> list[TrackingNumber]:
     is reported (ties broken by the cheaper reading, then the stronger evidence; both where all of that ties).
     - Members that pass their check (or have none to fail) are one cluster when one is a misread of the other within
       `cluster_budget` of the tracking confusions (confusions.cost, either way, between the readings or what was
-      read where one was repaired; of one carrier or of none): one edit never seen and a cheap learned one. Two parcels' numbers differ in more, and a check digit tells most
-      single misreads apart: what it cannot tell apart (UPS's S and 5, B and 8 in a shipper code; S10's prefix;
-      any digit of a carrier without one) is left to how often the page shows each.
+      read where one was repaired; of one carrier or of none): one edit never seen and a cheap learned one. Two
+      parcels' numbers differ in more, and a check digit tells most single misreads apart: what it cannot tell
+      apart (UPS's S and 5, B and 8 in a shipper code; S10's prefix; any digit of a carrier without one) is left to
+      how often the page shows each.
     - Of a cluster, the members that verify compete; where none does, all.
     - A member failing its check digit is a copy of a verified member of its carrier within `copy_budget`, or
       holding a run of three quarters of it (see `misread_of`), and is then dropped; else it is its own cluster
