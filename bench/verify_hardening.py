@@ -29,13 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import hostile  # noqa: E402
-from tests.test_fuzz import EXPECTED, another_user  # noqa: E402
+from tests.test_fuzz import EXPECTED, another_user, run_as  # noqa: E402
 
 # Runs the evpack command line as the user given first (uid, gid). Everything it may import is imported before the
-# switch: this Python may live where that user cannot read (root's home), evpack's code and data do not.
-RUN_AS = """
-import os, sys, pkgutil, importlib, encodings
-uid, gid = int(sys.argv.pop(1)), int(sys.argv.pop(1))
+# switch (every module of evpack, every codec, every catalog), not only what the tests' own runs need.
+RUN_AS = run_as("""
+import pkgutil, importlib, encodings
 import pipeline, stages
 for module in pkgutil.iter_modules(encodings.__path__):
     try:
@@ -53,15 +52,7 @@ for package in (pipeline, stages):
 import pipeline.i18n
 for lang in ("en", "ko", "zh_Hans"):
     pipeline.i18n.gettext_for(lang)
-if os.geteuid() != uid:
-    os.setgroups([])
-    os.setgid(gid)
-    os.setuid(uid)
-if os.geteuid() == 0:
-    sys.exit("still root")
-sys.argv[0] = "evpack"
-pipeline.cli.main()
-"""
+""")
 
 RSS_MB, SECONDS = 1500, 60
 

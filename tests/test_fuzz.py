@@ -189,13 +189,12 @@ def another_user() -> tuple[int, int]:
         return 65534, 65534
 
 
-# Runs the evpack command line as the user given first (uid, gid). What the command needs is imported before the
-# switch: the Python itself may live where that user cannot read (root's home), evpack's code does not.
-RUN_AS = """
-import os, sys
-uid, gid = int(sys.argv.pop(1)), int(sys.argv.pop(1))
-import pipeline.batch.batch, pipeline.cli, pipeline.i18n
-pipeline.i18n.gettext_for("en")
+def run_as(preload: str) -> str:
+    """A Python program that runs the evpack command line as the user given first (uid, gid; its argv[1:3]), after
+    `preload`: what the command needs is imported before the switch, since the Python itself may live where that
+    user cannot read (root's home), while evpack's code does not."""
+    return ("import os, sys\nuid, gid = int(sys.argv.pop(1)), int(sys.argv.pop(1))\n" + preload + """
+import pipeline.cli
 if os.geteuid() != uid:
     os.setgroups([])
     os.setgid(gid)
@@ -204,7 +203,13 @@ if os.geteuid() == 0:
     sys.exit("still root")
 sys.argv[0] = "evpack"
 pipeline.cli.main()
-"""
+""")
+
+
+RUN_AS = run_as("""
+import pipeline.batch.batch, pipeline.i18n
+pipeline.i18n.gettext_for("en")
+""")
 
 
 @pytest.mark.parametrize("command", ["build", "batch"])
