@@ -29,6 +29,7 @@ import sys
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -216,14 +217,24 @@ def main(argv: list[str] | None = None) -> None:
         saved[name] = found
         report(name if args.mix == "browser" else f"{name} ({args.mix} mix)", found, varieties)
         if args.misses:
-            for key, (want, got) in sorted(found.items()):
-                lines = misses(want, got)
-                if lines:
-                    print(f"  {key} ({', '.join(f'{k}={v}' for k, v in want['variety'].items())})")
-                    print("".join(f"      {line}\n" for line in lines), end="")
+            print_misses(found)
     if args.save:
-        saved["pages"] = pages
-        args.save.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+        save_run(args.save, saved, pages)
+
+
+def print_misses(found: dict, more: Callable[[dict, dict], list[str]] = lambda want, got: []) -> None:
+    """Each file's missed and extra values (`misses`, then `more` of the caller's own), under its name and variety."""
+    for key, (want, got) in sorted(found.items()):
+        lines = misses(want, got) + more(want, got)
+        if lines:
+            print(f"  {key} ({', '.join(f'{k}={v}' for k, v in want['variety'].items())})")
+            print("".join(f"      {line}\n" for line in lines), end="")
+
+
+def save_run(path: Path, saved: dict, pages: dict) -> None:
+    """Write a --save file: every split's truth and fields, and the pages read (scripts/learn_confusions.py's input)."""
+    saved["pages"] = pages
+    path.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

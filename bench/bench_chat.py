@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_browser import TARGETS, misses, report, tally  # noqa: E402
+from bench_browser import TARGETS, print_misses, report, save_run, tally  # noqa: E402
 from bench_scan import evpack_scan  # noqa: E402
 from chat_corpus import SPLITS, ensure  # noqa: E402
 
@@ -102,16 +102,14 @@ def main(argv: list[str] | None = None) -> None:
         saved[name] = found
         report(name, found, varieties, COLUMNS, score, {**TARGETS, "kind": 1.0})
         if args.misses:
-            for key, (want, got) in sorted(found.items()):
-                lines = misses(want, got)
-                if got["kind"] != want["kind"]:
-                    lines.append(f"kind {got['kind']} ({got['why']}), not {want['kind']}")
-                if lines:
-                    print(f"  {key} ({', '.join(f'{k}={v}' for k, v in want['variety'].items())})")
-                    print("".join(f"      {line}\n" for line in lines), end="")
+            print_misses(found, kind_miss)
     if args.save:
-        saved["pages"] = pages
-        args.save.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+        save_run(args.save, saved, pages)
+
+
+def kind_miss(want: dict, got: dict) -> list[str]:
+    """The kind, where the file was classified as another than its truth's."""
+    return [] if got["kind"] == want["kind"] else [f"kind {got['kind']} ({got['why']}), not {want['kind']}"]
 
 
 if __name__ == "__main__":
