@@ -65,9 +65,6 @@ class Profile:
         except KeyError:
             raise ProfileError(f"Rules profile {self.path} has no limits.{name}.", "add it.") from None
 
-    def limit_source(self, name: str) -> str:
-        return self.data["limits"].get(name, {}).get("source", "")
-
     def severity(self, rule: str) -> str:
         return self.data["rules"].get(rule, "error")
 

@@ -434,11 +434,6 @@ def extract_dates(text: str) -> list[DateMention]:
     return [found[k] for k in sorted(found)]
 
 
-def latest_date(texts: Iterable[str]) -> date | None:
-    """The latest full date a document shows: the day its 今天 (오늘) is, as a chat or its capture shows no other."""
-    return max((d.value for text in texts for d in extract_dates(text)), default=None)
-
-
 def document_year(texts: Iterable[str]) -> int | None:
     """The year printed most often in a document's full dates: the year of its dates printed without one."""
     years = Counter(d.value.year for text in texts for d in extract_dates(text))

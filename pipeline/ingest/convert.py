@@ -169,12 +169,6 @@ def check_image(path: Path, max_frames: int = 0) -> ImageCheck:
         return check
 
 
-def image_to_png(src: Path, dst: Path) -> Converted:
-    """The first frame as a PNG of exactly the pixels a viewer shows (EXIF rotation applied)."""
-    with decoded_image(src) as (image, check):
-        return png_of(image, dst, check.frames)
-
-
 def png_of(image: Image.Image, dst: Path, frames: int = 1) -> Converted:
     """`image` (open, from decoded_image) as a PNG of exactly the pixels a viewer shows (EXIF rotation applied).
     `frames`: the image's frame count from its ImageCheck (only noted; counting again would walk the file)."""
