@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--replay", type=Path, help="no reading: the fields extracted afresh, with this code, from "
                         "the pages a --save kept (for changes to pipeline/fields only)")
     parser.add_argument("--save", type=Path, help="write every file's truth, fields and pages read as JSON here "
-                        "(the input of scripts/learn_confusions.py)")
+                        "(the input of bench/learn_confusions.py)")
     args = parser.parse_args(argv)
     profile = Profile.load()
     seeds = tuple(int(s) for s in args.seeds.split(",")) if args.seeds else None
@@ -232,7 +232,7 @@ def print_misses(found: dict, more: Callable[[dict, dict], list[str]] = lambda w
 
 
 def save_run(path: Path, saved: dict, pages: dict) -> None:
-    """Write a --save file: every split's truth and fields, and the pages read (scripts/learn_confusions.py's input)."""
+    """Write a --save file: every split's truth and fields, and the pages read (bench/learn_confusions.py's input)."""
     saved["pages"] = pages
     path.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
 

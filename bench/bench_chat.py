@@ -57,7 +57,7 @@ def read_split(name: str, work: Path, cache: Path | None, profile: Profile, page
     when missing, else read instead of reading the files again (the fields and kinds are made afresh: as fast as
     a change to fields/ or judging/ can be measured; any change to reading/ needs a fresh one). `now`: the day of
     the reading (`scan --now`). `read`: where given, each file's pages as read are put in it (as
-    bench_browser.py --save keeps them, for scripts/learn_confusions.py)."""
+    bench_browser.py --save keeps them, for bench/learn_confusions.py)."""
     kept = pickle.loads(pages.read_bytes()) if pages and pages.exists() else {}
     found, keep = {}, {}
     for seed in SPLITS[name]:

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--misses", action="store_true", help="name each file's missed and extra values")
     parser.add_argument("--pages", type=Path, help="keep the readings in this pickle; read them from it next time")
     parser.add_argument("--save", type=Path, help="write every file's truth and pages read as JSON here, as "
-                        "bench_browser.py --save does (seen seeds only: for scripts/learn_confusions.py)")
+                        "bench_browser.py --save does (seen seeds only: for bench/learn_confusions.py)")
     args = parser.parse_args(argv)
     kept = pickle.loads(args.pages.read_bytes()) if args.pages and args.pages.exists() else {}
     seeds = list(SEEN) if args.seeds == "seen" else [int(s) for s in args.seeds.split(",") if s.strip()]

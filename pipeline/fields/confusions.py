@@ -1,6 +1,6 @@
 """One model of how OCR misreads characters, and one rule for deciding what a misread stood for.
 
-The model is data (confusions.toml, learned by scripts/learn_confusions.py from aligned truth/read pairs of a
+The model is data (confusions.toml, learned by bench/learn_confusions.py from aligned truth/read pairs of a
 tuning corpus): the cost of each confusion of one to three characters for one to three others (`l` read as `I`,
 `m` as `rn`, a dot lost), a default for every other substitution, insertion and deletion, and a smaller one for a
 change of case. A cost is 1.0 for an edit OCR was never seen to make and falls towards `min_cost` the more often

@@ -99,7 +99,7 @@ def test_the_learned_table_loads_and_every_entry_shows_its_confusion():
 
 
 def _learner():
-    spec = importlib.util.spec_from_file_location("learn_confusions", ROOT / "scripts" / "learn_confusions.py")
+    spec = importlib.util.spec_from_file_location("learn_confusions", ROOT / "bench" / "learn_confusions.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -117,14 +117,14 @@ def test_the_learner_counts_aligned_confusions_and_refuses_test_seeds(tmp_path):
     path = tmp_path / "saved.json"
     path.write_text(json.dumps(saved), encoding="utf-8")
     out = tmp_path / "table.toml"
-    learner.main([str(path), "-o", str(out)])
+    learner.main([str(path), "-o", str(out), "--pairs", str(tmp_path / "pairs.json")])
     table = load_toml(out, "Confusion table")
     assert [(e["truth"], e["read"], e["seen"]) for e in table["confusion"]] == [("l", "I", 3)]
     assert table["confusion"][0]["examples"] == [["/t?wblNo=1", "/t?wbINo=1 "]]
     saved["tuning"]["9101/0.png"] = [entry, {}]
     path.write_text(json.dumps(saved), encoding="utf-8")
     with pytest.raises(SystemExit):
-        learner.main([str(path), "-o", str(out)])
+        learner.main([str(path), "-o", str(out), "--pairs", str(tmp_path / "pairs.json")])
 
 
 def test_the_learner_learns_tracking_numbers_apart_as_the_extractor_compares_them(tmp_path):
@@ -138,8 +138,33 @@ def test_the_learner_learns_tracking_numbers_apart_as_the_extractor_compares_the
     path = tmp_path / "saved.json"
     path.write_text(json.dumps(saved), encoding="utf-8")
     out = tmp_path / "table.toml"
-    learner.main([str(path), "-o", str(out)])
+    learner.main([str(path), "-o", str(out), "--pairs", str(tmp_path / "pairs.json")])
     table = load_toml(out, "Confusion table")
     assert [(e["truth"], e["read"], e["seen"]) for e in table["tracking"]] == [("00", "OO", 2)]
     assert table["tracking"][0]["examples"] == [["570012340", "장번호57OO12340"]]
     assert confusions.table(out, "tracking").pairs == {("00", "OO"): table["tracking"][0]["cost"]}
+
+
+def test_the_learner_learns_the_same_table_again_from_its_pairs(tmp_path):
+    """GIVEN a table learned from saves (which also writes the aligned pairs) WHEN learned again from the pairs alone
+    THEN the table is byte for byte the same, and the pairs hold each value with the stretch of its read line."""
+    learner = _learner()
+    urls = [{"value": "https://www.dhl.com/kr-ko/t?id=1", "shown": "www.dhl.com/kr-ko/t?id=1"}]
+    entry = {"fields": {"urls": urls, "tracking_numbers": [{"value": "EB790867918KR"}]},
+             "other_hosts": ["www.taobao.com"]}
+    reads = ["www.dhi.com/kr-ko/t?id=1", "icons wwwtaobao.com x", "번호 EB79O867918KR 조회", "wwwtaobao.com"]
+    saved = {"tuning": {f"9001/{i}.png": [entry, {}] for i in range(3)},
+             "pages": {f"9001/{i}.png": [{"text": "\n".join(reads[i:]), "bar_reads": [reads[0]]}]
+                       for i in range(3)}}
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    out, pairs = tmp_path / "table.toml", tmp_path / "pairs.json"
+    learner.main([str(path), "-o", str(out), "--pairs", str(pairs)])
+    first = out.read_text(encoding="utf-8")
+    learned = json.loads(pairs.read_text(encoding="utf-8"))
+    assert ["www.taobao.com", "cons wwwtaobao.com x"] in learned["confusion"]["pairs"]
+    assert learned["confusion"]["seeds"] == [9001] and learned["confusion"]["captures"] == 3
+    out.unlink()
+    learner.main(["--from-pairs", "-o", str(out), "--pairs", str(pairs)])
+    assert out.read_text(encoding="utf-8") == first
+    assert ("l", "i") in confusions.table(out).pairs and (".", "") in confusions.table(out).pairs

@@ -3,7 +3,13 @@
     python bench/bench_browser.py --split tuning --save /tmp/tuning.json     # read the tuning seeds, keep the pages
     python bench/bench_browser.py --mix phone --split tuning --save /tmp/phone.json   # any mix's tuning seeds
     python bench/bench_chat.py --split tuning --save /tmp/chat.json                   # chats, faxes and scans
-    python scripts/learn_confusions.py /tmp/tuning.json [MORE.json ...] [-o pipeline/fields/confusions.toml]
+    python bench/learn_confusions.py /tmp/tuning.json [MORE.json ...] [--section confusion]
+    python bench/learn_confusions.py --from-pairs            # the table again from bench/confusion_pairs.json
+
+Two steps, so that the shipped table can be learned again without the saves: the saves' values are aligned with
+their best read lines into PAIRS (bench/confusion_pairs.json: per section, each aligned value with the stretch of
+its line that it was aligned with, and where they came from), and the table is learned from those pairs alone.
+tests/fields/test_confusions.py learns the table from the shipped pairs and checks it is the shipped table.
 
 Only tuning seeds may be learned from: a file whose truth names a split other than `tuning` is refused. Each value
 the truth says a capture shows in Latin letters and digits (every URL as the bar shows it, the hosts of tabs and
@@ -12,8 +18,8 @@ address bar) that holds it best, by the fewest edits with free ends in the read;
 of the value's length apart is no reading of it and is left out. The alignment's runs of differing characters
 (`l` -> `I`, `m` -> `rn`, `.` -> ``) are the confusions; each is counted against how often its truth side occurs
 in the aligned values, and its cost is -ln(share) / -ln(FLOOR), between MIN_COST and 1.0 (an edit never seen).
-A confusion seen fewer than MIN_SEEN times is not kept (in a tracking number, once is enough: see KINDS). Each entry keeps up to two examples: the value and the read
-around the confusion.
+A confusion seen fewer than MIN_SEEN times is not kept (in a tracking number, once is enough: see KINDS). Each
+entry keeps up to two examples: the value and the read around the confusion.
 
 The table has two sections (KINDS): `confusion`, learned from every such value as shown and read, and `tracking`,
 learned from the tracking numbers alone, aligned with the reads as the tracking extractor compares them (spaces and
@@ -39,6 +45,7 @@ from browser_corpus import MIXES  # noqa: E402
 from chat_corpus import SPLITS as CHAT_SPLITS  # noqa: E402
 
 OUT = ROOT / "pipeline" / "fields" / "confusions.toml"
+PAIRS = ROOT / "bench" / "confusion_pairs.json"
 MAX_EDIT_SHARE = 0.34  # a read further from the value than this share of its length is not a reading of it
 MIN_PARTIAL = 60       # rapidfuzz partial_ratio below which a line is not searched for the value
 MIN_SEEN = 2           # a confusion seen once is noise
@@ -134,13 +141,12 @@ def runs(columns: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
     return found
 
 
-def learn(saved: dict, kind: str = "confusion") -> tuple[Counter, Counter, dict, int]:
-    """(confusions seen, truth pieces seen, examples, values aligned) of the table's section `kind` (KINDS)."""
+def pairs_of(saved: dict, kind: str = "confusion") -> list[tuple[str, str]]:
+    """(value, read) of every value of the section `kind` (KINDS) that a capture's read lines hold: the read is the
+    stretch of the best line the value was aligned with, CONTEXT characters more on each side (as the examples
+    show them), in the saves' order."""
     values_of, compared, _ = KINDS[kind]
-    seen: Counter = Counter()
-    occurs: Counter = Counter()
-    examples: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    aligned = 0
+    found = []
     for key, (entry, _) in saved["tuning"].items():
         reads = list(dict.fromkeys(compared(line) for line in lines(saved["pages"].get(key, ()))))
         values = values_of(entry)
@@ -148,31 +154,45 @@ def learn(saved: dict, kind: str = "confusion") -> tuple[Counter, Counter, dict,
             candidates = [line for line in reads if fuzz.partial_ratio(value, line) >= MIN_PARTIAL]
             best = None
             for line in candidates:
-                found = align(value, line)
+                aligned = align(value, line)
                 # A stretch that shows another value of the capture read right is that one, not this one misread
                 # (mail.naver.com is no misread of papago.naver.com).
-                if found and any(other not in value and other in line[found[2]:found[3]] for other in values):
+                if aligned and any(other not in value and other in line[aligned[2]:aligned[3]] for other in values):
                     continue
-                if found and (best is None or found[0] < best[0][0]):
-                    best = (found, line)
-            if best is None:
-                continue
-            (_, columns, offset, _), line = best
-            aligned += 1
-            for size in range(1, LONGEST + 1):
-                for k in range(len(value) - size + 1):
-                    occurs[value[k:k + size]] += 1
-            occurs[""] += len(value) + 1
-            for t, r, start in runs(columns):
-                if len(t) > LONGEST or len(r) > LONGEST:
-                    continue  # a garbled stretch says little about any pair
-                seen[(t, r)] += 1
-                at_value = sum(1 for c, _ in columns[:start] if c)
-                at_read = offset + sum(1 for _, c in columns[:start] if c)
-                example = (value[max(0, at_value - CONTEXT):at_value + len(t) + CONTEXT],
-                           line[max(0, at_read - CONTEXT):at_read + len(r) + CONTEXT])
-                if len(examples[(t, r)]) < 2 and example not in examples[(t, r)]:
-                    examples[(t, r)].append(example)
+                if aligned and (best is None or aligned[0] < best[0][0]):
+                    best = (aligned, line)
+            if best is not None:
+                (_, _, start, end), line = best
+                found.append((value, line[max(0, start - CONTEXT):end + CONTEXT]))
+    return found
+
+
+def learn(pairs: list[tuple[str, str]]) -> tuple[Counter, Counter, dict, int]:
+    """(confusions seen, truth pieces seen, examples, values aligned) of aligned (value, read) pairs (pairs_of)."""
+    seen: Counter = Counter()
+    occurs: Counter = Counter()
+    examples: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    aligned = 0
+    for value, line in pairs:
+        found = align(value, line)
+        if found is None:
+            continue
+        _, columns, offset, _ = found
+        aligned += 1
+        for size in range(1, LONGEST + 1):
+            for k in range(len(value) - size + 1):
+                occurs[value[k:k + size]] += 1
+        occurs[""] += len(value) + 1
+        for t, r, start in runs(columns):
+            if len(t) > LONGEST or len(r) > LONGEST:
+                continue  # a garbled stretch says little about any pair
+            seen[(t, r)] += 1
+            at_value = sum(1 for c, _ in columns[:start] if c)
+            at_read = offset + sum(1 for _, c in columns[:start] if c)
+            example = (value[max(0, at_value - CONTEXT):at_value + len(t) + CONTEXT],
+                       line[max(0, at_read - CONTEXT):at_read + len(r) + CONTEXT])
+            if len(examples[(t, r)]) < 2 and example not in examples[(t, r)]:
+                examples[(t, r)].append(example)
     return seen, occurs, examples, aligned
 
 
@@ -208,11 +228,12 @@ def entries(seen: Counter, occurs: Counter, examples: dict, section: str) -> lis
 
 
 HEADER = [
-    "# OCR's character confusions, learned by scripts/learn_confusions.py from aligned truth/read pairs of tuning",
-    "# captures. Do not edit by hand: run the script again. A confusion is one edit of `cost`: `truth` (1-3",
-    "# characters, \"\" for one OCR added) read as `read` (\"\" for one OCR lost), seen `seen` times in `of`",
-    f"# occurrences of its truth side; cost = -ln(seen / of) / -ln({FLOOR}), between {MIN_COST} and 1.0. Every other",
-    "# edit costs its default; a letter read in the other case `case`. Used by pipeline/fields/confusions.py.",
+    "# OCR's character confusions, learned by bench/learn_confusions.py from aligned truth/read pairs of tuning",
+    "# captures (bench/confusion_pairs.json). Do not edit by hand: run the script again. A confusion is one edit of",
+    "# `cost`: `truth` (1-3 characters, \"\" for one OCR added) read as `read` (\"\" for one OCR lost), seen `seen`",
+    f"# times in `of` occurrences of its truth side; cost = -ln(seen / of) / -ln({FLOOR}), between {MIN_COST} and 1.0.",
+    "# Every other edit costs its default; a letter read in the other case `case`. Used by",
+    "# pipeline/fields/confusions.py.",
     "# [[confusion]]: every Latin value a capture shows (URLs, hosts, tracking numbers), as shown and read;",
     "# [[tracking]]: tracking numbers alone, the read's spaces and dashes left out and its letters in capitals.",
     "",
@@ -256,31 +277,67 @@ def render(sections: dict[str, list[str]]) -> str:
     return "\n".join(HEADER + [line for kind in KINDS for line in sections.get(kind, [])]).rstrip("\n") + "\n"
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("saved", type=Path, nargs="+", help="bench_browser.py --split tuning --save outputs")
-    parser.add_argument("-o", "--out", type=Path, default=OUT)
-    parser.add_argument("--section", choices=sorted(KINDS), action="append",
-                        help="learn only this section (again for more); the others stay as the table holds them")
-    args = parser.parse_args(argv)
+def load_saves(paths: list[Path]) -> dict:
+    """The saves' tuning truth and pages, merged; exits naming the file where one holds anything but tuning seeds."""
     saved: dict = {"tuning": {}, "pages": {}}
-    for path in args.saved:
+    test_seeds = {seed for mix in [*MIXES.values(), CHAT_SPLITS] for seed in mix["test"]}
+    for path in paths:
         one = json.loads(path.read_text(encoding="utf-8"))
         if set(one) - {"tuning", "pages"} or "tuning" not in one:
             sys.exit(f"{path}: only a tuning split may be learned from (found {sorted(set(one) - {'pages'})})")
         if "pages" not in one:
             sys.exit(f"{path}: no pages read; save it again with bench/bench_browser.py --save")
-        test_seeds = {seed for mix in [*MIXES.values(), CHAT_SPLITS] for seed in mix["test"]}
         test = {key for key in one["tuning"] if int(key.split("/")[0]) in test_seeds}
         if test:
             sys.exit(f"{path}: holds files of test seeds ({sorted(test)[0]}, ...); never learn from them")
         saved["tuning"].update(one["tuning"])
         saved["pages"].update(one["pages"])
-    seeds = sorted({int(key.split("/")[0]) for key in saved["tuning"]})
-    kinds = args.section or list(KINDS)
-    learned = {kind: learn(saved, kind) for kind in kinds}
-    sections = sections_of(args.out.read_text(encoding="utf-8")) if args.section and args.out.exists() else {}
-    sections.update({kind: render_section(kind, learned[kind], len(saved["tuning"]), seeds) for kind in kinds})
+    return saved
+
+
+def write_pairs(path: Path, data: dict) -> None:
+    """The pairs file, one pair a line (its diff shows what a relearning changed)."""
+    out = ["{"]
+    for n, (kind, section) in enumerate(data.items()):
+        out.append(f"  {json.dumps(kind)}: {{\"seeds\": {json.dumps(section['seeds'])}, "
+                   f"\"captures\": {section['captures']}, \"pairs\": [")
+        rows = [f"    {json.dumps(pair, ensure_ascii=False)}" for pair in section["pairs"]]
+        out.append(",\n".join(rows))
+        out.append("  ]}" + ("," if n < len(data) - 1 else ""))
+    out.append("}")
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("saved", type=Path, nargs="*", help="bench_browser.py --split tuning --save outputs")
+    parser.add_argument("-o", "--out", type=Path, default=OUT)
+    parser.add_argument("--pairs", type=Path, help="the aligned pairs, written from the saves or read with "
+                        "--from-pairs (default bench/confusion_pairs.json for the shipped table, else OUT_pairs.json)")
+    parser.add_argument("--from-pairs", action="store_true", help="learn from --pairs alone, no saves")
+    parser.add_argument("--section", choices=sorted(KINDS), action="append",
+                        help="learn only this section (again for more); the others stay as the table holds them")
+    args = parser.parse_args(argv)
+    if args.from_pairs == bool(args.saved):
+        parser.error("give saves to learn from, or --from-pairs (not both)")
+    if args.pairs is None:
+        args.pairs = PAIRS if args.out.resolve() == OUT else args.out.with_name(args.out.stem + "_pairs.json")
+    data = json.loads(args.pairs.read_text(encoding="utf-8")) if args.pairs.exists() else {}
+    kinds = args.section or (list(data) if args.from_pairs else list(KINDS))
+    if args.from_pairs:
+        missing = [kind for kind in kinds if kind not in data]
+        if missing:
+            sys.exit(f"{args.pairs}: holds no pairs of {', '.join(missing)}; learn them from saves first")
+    else:
+        saved = load_saves(args.saved)
+        seeds = sorted({int(key.split("/")[0]) for key in saved["tuning"]})
+        for kind in kinds:
+            data[kind] = {"seeds": seeds, "captures": len(saved["tuning"]), "pairs": pairs_of(saved, kind)}
+        write_pairs(args.pairs, {kind: data[kind] for kind in KINDS if kind in data})
+    learned = {kind: learn([tuple(pair) for pair in data[kind]["pairs"]]) for kind in kinds}
+    sections = sections_of(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+    sections.update({kind: render_section(kind, learned[kind], data[kind]["captures"], data[kind]["seeds"])
+                     for kind in kinds})
     args.out.write_text(render(sections), encoding="utf-8")
     for kind, (seen, _, _, aligned) in learned.items():
         least = KINDS[kind][2]
