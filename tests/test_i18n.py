@@ -101,7 +101,7 @@ def test_labels_and_counts_read_in_the_users_language():
     line = "{passed} passed, {failed} failed, {errors} errors, {cancelled} cancelled, of {total} packets"
     values = {"passed": 3, "failed": 1, "errors": 0, "cancelled": 0, "total": 4}
     assert gettext_for("en")(line, **values) == "3 passed, 1 failed, 0 errors, 0 cancelled, of 4 packets"
-    assert gettext_for("ko")(line, **values) == "전체 4건 중 통과 3, 실패 1, 오류 0, 취소 0"
+    assert gettext_for("ko")(line, **values) == "전체 4건 중 통과 3, 미통과 1, 오류 0, 취소 0"
     assert gettext_for("zh_Hans")("Seller") == "卖家"
     assert gettext_for("ko")("A message nobody translated") == "A message nobody translated"
 

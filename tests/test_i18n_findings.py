@@ -110,7 +110,7 @@ def test_cli_errors_and_notes_follow_the_locale(tmp_path, locale_env):
     empty = str(tmp_path / "empty.sqlite3")
     locale_env("zh_CN.UTF-8")
     failed = CliRunner().invoke(cli, ["ledger", "list", "--ledger", str(damaged)], catch_exceptions=False)
-    assert failed.exit_code == 1 and "已损坏" in failed.stderr and "处理：" in failed.stderr
+    assert failed.exit_code == 1 and "已损坏" in failed.stderr and "解决办法：" in failed.stderr
     assert english_sentences(failed.stderr, (str(damaged),)) == [], failed.stderr
     note = CliRunner().invoke(cli, ["ledger", "list", "--ledger", empty], catch_exceptions=False)
     assert "没有任何索赔记录" in note.stderr
@@ -140,7 +140,7 @@ def test_report_html_findings_follow_the_language(tmp_path):
 
 
 @pytest.mark.parametrize("rule", ["missing-url", "missing-timestamp", "low-quality", "untranslated"])
-@pytest.mark.parametrize("lang, left_out_words", [("zh_Hans", "此材料包无需处理"), ("ko", "조치가 필요 없습니다")])
+@pytest.mark.parametrize("lang, left_out_words", [("zh_Hans", "此材料包无需处理"), ("ko", "따로 조치할 것이 없습니다")])
 def test_a_file_left_out_says_so_in_every_language(rule, lang, left_out_words):
     """GIVEN a per-file finding validate turned into a warning because the file is left out of the upload files
     WHEN it is worded in ko or zh_Hans

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline.context import Context
 from pipeline.i18n import format_left, gettext_for, localize_finding
 from pipeline.judging.deadline import window_zone
+from pipeline.judging.statement_text import load_rules
 from pipeline.errors import UsageError
 from pipeline.model import Finding, PacketState
 from pipeline.profile import Profile
@@ -53,6 +54,7 @@ def check_text(states: Sequence[PacketState], ctx: Context, strict: bool) -> str
     """What a person takes in within ten seconds: the verdict, the deadline, then each finding with its fix, in the
     user's language (ctx.lang; findings worded by pipeline/locale/findings.toml outside English)."""
     _ = gettext_for(ctx.lang)
+    rules = load_rules()
     blocks = []
     for state in states:
         verdict = _(state.verdict(strict).upper())
@@ -66,7 +68,9 @@ def check_text(states: Sequence[PacketState], ctx: Context, strict: bool) -> str
                                   left=format_left(left, ctx.lang)))
         if state.kinds:
             web = " " + _("(web capture)")
-            kinds = ", ".join(f"{source} = {c.kind}{web if c.web_capture else ''}" for source, c in state.kinds.items())
+            # Each kind by its name in the user's language (the statement data's English name is the msgid).
+            kinds = ", ".join(f"{source} = {_(rules.kind_label(c.kind, 'en'))}{web if c.web_capture else ''}"
+                              for source, c in state.kinds.items())
             lines.append("  " + _("Files: {kinds}", kinds=kinds))
         findings = ordered(state.findings, ctx.profile)
         if not findings:
