@@ -209,32 +209,42 @@ def run_tesseract(image: Image.Image, languages: str, timeout: float, psm: int |
 TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
 
 
-# Loaded Tesseract instances of this process, by languages and settings: loading kor+eng costs more than reading a
-# band.
+# Loaded Tesseract instances of this process, by languages: loading a model costs more than reading a band (eng's
+# ~0.1 s CPU, kor+eng's ~0.17 s). A call's variables (a whitelist) are set on the loaded instance for that call and
+# set back after it, so the address bar's whitelisted read and the numbers pass share one eng model.
 _APIS: dict[tuple, object] = {}
 
 
 def _run_library(image: Image.Image, languages: str, timeout: float, psm: int,
                  variables: tuple[tuple[str, str], ...]) -> str:
-    """The in-process engine (tesserocr): a loaded model per configuration and process, Tesseract's own deadline
-    as the timeout. A cancelled instance is dropped: its partial results are unsafe to read (Tesseract 5.5
-    crashes on them)."""
+    """The in-process engine (tesserocr): a loaded model per language set and process, `variables` set for this
+    call alone, Tesseract's own deadline as the timeout. A cancelled instance is dropped: its partial results are
+    unsafe to read (Tesseract 5.5 crashes on them)."""
     tesserocr = _tesserocr()
-    # The page segmentation mode is set per call, so one loaded model serves the page, its clock and its stack.
-    key = (os.getpid(), threading.get_ident(), languages, variables)
+    # The page segmentation mode and the variables are set per call, so one loaded model serves the page, its
+    # clock, its stack and its address bar.
+    key = (os.getpid(), threading.get_ident(), languages)
     api = _APIS.get(key)
     if api is None:
         try:
-            api = tesserocr.PyTessBaseAPI(path=str(engine().tessdata), lang=languages,
-                                          variables=dict(variables))
+            api = tesserocr.PyTessBaseAPI(path=str(engine().tessdata), lang=languages)
         except RuntimeError as exc:
             raise MissingDependencyError(f"Tesseract could not load {languages} ({exc}).", INSTALL_FIX) from None
         runtime.quiet_leptonica()  # loading a model resets Leptonica's message severity
         _APIS[key] = api
+    before = [(name, api.GetVariableAsString(name)) for name, _ in variables]
+    for name, value in variables:
+        if not api.SetVariable(name, value):
+            raise OcrFailed(f"Tesseract has no setting {name}", "correct pipeline/reading/ocr.toml.")
     started = time.monotonic()
-    api.SetPageSegMode(psm)
-    api.SetImage(image)
-    if not api.Recognize(timeout=max(1, round(timeout * 1000))):
+    try:
+        api.SetPageSegMode(psm)
+        api.SetImage(image)
+        done = api.Recognize(timeout=max(1, round(timeout * 1000)))
+    finally:
+        for name, value in reversed(before):
+            api.SetVariable(name, value or "")
+    if not done:
         del _APIS[key]
         api.End()
         if time.monotonic() - started >= timeout * 0.9:

@@ -80,6 +80,20 @@ def test_library_and_cli_engines_read_alike(tmp_path, monkeypatch):
     assert library == cli and "601234567890" in library
 
 
+def test_a_calls_variables_hold_for_that_call_alone_on_one_loaded_model(monkeypatch):
+    """GIVEN the in-process engine WHEN a line is read with a digits-only whitelist, then again without one THEN
+    the whitelisted read has no letters, the next read has its letters back (the whitelist was set back), and both
+    calls used one loaded eng model (loading eng costs ~0.1 s CPU a process)."""
+    monkeypatch.delenv(tesseract.ENGINE_VARIABLE, raising=False)
+    image = text_image(["Tracking 601234567890"], 22, width=500).convert("L")
+    digits = [w.text for w in engine.parse_words(tesseract.run_tesseract(
+        image, "eng", 60, 7, (("tessedit_char_whitelist", "0123456789"),)))]
+    plain = [w.text for w in engine.parse_words(tesseract.run_tesseract(image, "eng", 60, 7))]
+    assert not any(ch.isalpha() for word in digits for ch in word)
+    assert "Tracking" in plain and "601234567890" in plain
+    assert sum(1 for key in tesseract._APIS if "eng" in key) == 1
+
+
 @pytest.mark.e2e
 def test_library_engine_times_out_and_recovers(monkeypatch):
     """GIVEN a full page of text and a 1 ms deadline WHEN the library engine reads it THEN OcrTimeout with the fix;
