@@ -15,9 +15,8 @@ from typing import Sequence
 
 from pipeline.fields.addresses import extract_addresses
 from pipeline.fields.language import detect_languages
-from pipeline.fields.timestamps import (DateMention, Zone, document_year, extract_dates, extract_timestamps,
-                                        says_times_are_local, stated_zone,
-                                        stated_zones)
+from pipeline.fields.timestamps import (DateMention, Layout, Zone, document_year, extract_dates,
+                                        extract_timestamps, says_times_are_local, stated_zone, stated_zones)
 from pipeline.fields.tracking import extract_tracking, validate_tracking
 from pipeline.fields.urls import (extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host,
                                   named_carrier_hosts, site_hosts)
@@ -137,13 +136,17 @@ def _page_timestamps(page: PageReading, year: int | None, zone: Zone | None, loc
     counts from, `now` the day of the reading."""
     found: dict[str, Timestamp] = {}
     statements = stated_zones(page.text)
+    # The page's lines with their boxes, where they are its text's lines: where a row stands on the page.
+    layout = Layout(page.text, [line.box for line in page.lines]) if page.lines and "\n".join(
+        line.text for line in page.lines) == page.text else None
     for text, band in ((page.text, False), (page.header_text, True), (page.footer_text, True)):
         # A band's lines are lines of the page's text: the page's statements govern them as they govern the page,
         # but for the top band's (the screen's own rows: a menu bar's clock, a status bar).
         at = page.text.find(text) if band else 0
         cues = None if at < 0 else [replace(cue, start=cue.start - at) for cue in statements]
         chrome = len(page.header_text) - at if page.header_text and page.text.startswith(page.header_text) else 0
-        for stamp in extract_timestamps(text, page.index, year, zone, local, today, now, cues, chrome):
+        for stamp in extract_timestamps(text, page.index, year, zone, local, today, now, cues, chrome,
+                                        None if band else layout):
             known = found.setdefault(stamp.value, stamp)
             if band and known.role != "capture":
                 found[stamp.value] = replace(known, role="capture")

@@ -11,11 +11,12 @@ default, KST (the evidence is judged in Korea's terms). Every cue, place and nam
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from pipeline.fields.data import cache, patterns
@@ -43,6 +44,41 @@ class Form:
     #                      "weekday" (the latest such weekday before `today`), "today" (`today` itself)
     role: str = "event"  # capture: the form is a screen's clock or a print header's time
     min_per_text: int = 1  # read only where the text holds at least this many of the form (a chat's separators)
+    stacked: bool = False  # a date over a time in one cell: read only where the lines' boxes show the time's line
+    #                        right under the date's, at its left edge (Layout.stacked)
+
+
+Box = tuple[int, int, int, int]
+
+
+class Layout:
+    """Where each line of a text stands on the page: the boxes [x0, y0, x1, y1] of text.split("\n"), in order
+    (PageReading.lines where their text is the page's). Field extraction asks it what the text alone cannot say:
+    whether a row lies under its day header, whether a time's line is the line right under a date's."""
+
+    def __init__(self, text: str, boxes: Sequence[Box]):
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        if len(self.starts) != len(boxes):
+            raise ValueError(f"{len(boxes)} boxes for {len(self.starts)} lines")
+        self.boxes = tuple(tuple(box) for box in boxes)
+
+    def box(self, offset: int) -> Box:
+        return self.boxes[bisect_right(self.starts, offset) - 1]
+
+    def below(self, upper: int, lower: int) -> bool:
+        """Whether the line of text offset `lower` lies under the line of `upper` (its top below the other's
+        middle): a day header heads the rows under it, never a line the reading order put after it (a phone's status
+        bar read last)."""
+        top, bottom = self.box(upper), self.box(lower)
+        return bottom[1] >= (top[1] + top[3]) / 2
+
+    def stacked(self, upper: int, lower: int) -> bool:
+        """Whether the line of `lower` is the line right under the line of `upper` in one column: its top within a
+        text height of the other's bottom, its left edge within a text height of the other's (a table cell's date
+        wrapped over its time: `Mar 4, 2026` over `1:43 PM`)."""
+        top, bottom = self.box(upper), self.box(lower)
+        height = max(1, top[3] - top[1])
+        return (top[1] < bottom[1] and bottom[1] - top[3] <= height and abs(bottom[0] - top[0]) <= height)
 
 
 @dataclass(frozen=True)
@@ -60,7 +96,7 @@ def _expand(regex: str) -> str:
 @cache
 def _forms() -> tuple[Form, ...]:
     return tuple(Form(f["name"], re.compile(_expand(f["regex"])), f.get("year", ""), f.get("role", "event"),
-                      f.get("min_per_text", 1))
+                      f.get("min_per_text", 1), f.get("stacked", False))
                  for f in patterns()["timestamps"]["forms"])
 
 
@@ -280,7 +316,8 @@ def _year(raw: str) -> int:
 
 def _day_month(groups: dict, form: str) -> tuple[int, int]:
     month, day = _month(groups), int(groups["d"])
-    if form in ("month-day-year", "taskbar-clock-english", "taskbar-clock-english-ocr") and month > 12 >= day:
+    if form in ("month-day-year", "month-day-year-over-time", "taskbar-clock-english", "taskbar-clock-english-ocr") \
+            and month > 12 >= day:
         month, day = day, month  # 25/03/2026: only day-first reads
     return month, day
 
@@ -356,10 +393,12 @@ def _day_header() -> tuple[tuple[re.Pattern, ...], tuple[re.Pattern, ...], Form]
             Form("day-header-rows", re.compile(""), ""))
 
 
-def _day_rows(text: str) -> Iterable[tuple[int, int, dict]]:
+def _day_rows(text: str, layout: Layout | None = None) -> Iterable[tuple[int, int, dict]]:
     """(start, end, groups) of every row under a line holding only a date of any [dates] form (a day header over
     its rows, patterns/timestamps.toml [day_headers]): a line that starts with a time, or a time with its day part
-    anywhere on a line (a chat bubble's); the groups hold the header's date and the row's time."""
+    anywhere on a line (a chat bubble's); the groups hold the header's date and the row's time. Where the `layout`
+    is known, a row lies under its header on the page (Layout.below): a line the reading order put after the header
+    but that stands above it (a phone's status bar `13:29`, read last) is no row of it."""
     forms, rows, _ = _day_header()
     headers = sorted((m for form in forms for m in form.finditer(text)), key=lambda m: m.start())
     for this, following in zip(headers, headers[1:] + [None]):
@@ -368,14 +407,15 @@ def _day_rows(text: str) -> Iterable[tuple[int, int, dict]]:
         taken = -1
         for match in sorted((m for row in rows for m in row.finditer(text, this.end(), until)),
                             key=lambda m: m.start()):
-            if match.start() >= taken:
+            if match.start() >= taken and (layout is None or layout.below(this.start(), match.start())):
                 taken = match.end()
                 yield match.start(), match.end(), {**match.groupdict(), **date}
 
 
 def extract_timestamps(text: str, page: int, default_year: int | None, stated: Zone | None = None,
                        local: bool = False, today: date | None = None, now: date | None = None,
-                       cues: Iterable[StatedZone] | None = None, chrome_until: int = 0) -> list[Timestamp]:
+                       cues: Iterable[StatedZone] | None = None, chrome_until: int = 0,
+                       layout: Layout | None = None) -> list[Timestamp]:
     """Timestamps in text order. Overlapping readings: the leftmost wins, then the more specific form, then a day
     header's row (which outranks the forms read on `today`). `stated` is the zone the page states, `local` whether
     it says its times are local to each row's place, `today` the day a 今天/昨天 counts from (the capture's), `now`
@@ -388,14 +428,20 @@ def extract_timestamps(text: str, page: int, default_year: int | None, stated: Z
     it (a page's summary above its table's header, a foot note), else `stated` (the zone the pages before stated
     last). The text before `chrome_until` is the screen's top band (a menu bar, a status bar, the browser's own
     rows), which no statement of the page below it governs. A capture (the screen's clock, a print header) is in the
-    zone of the machine that took it, never in one the page states: it takes only a zone printed beside it."""
+    zone of the machine that took it, never in one the page states: it takes only a zone printed beside it.
+
+    `layout` (the lines' boxes on the page, where known) places what the text alone cannot: a day header's rows
+    under it, and a date over a time in one cell (forms marked `stacked`, read only where it is known)."""
     rows_form = _day_header()[2]
     forms = _forms()
     rows_order = next((i - 0.5 for i, form in enumerate(forms) if form.year_from == "today"), len(forms))
-    found_by_form = [(order, form, list(form.regex.finditer(text))) for order, form in enumerate(forms)]
+    found_by_form = [(order, form, [m for m in form.regex.finditer(text)
+                                    if not form.stacked or (layout is not None and layout.stacked(m.start(),
+                                                                                                  m.start("h")))])
+                     for order, form in enumerate(forms)]
     matches = sorted([(m.start(), order, m.end(), m.groupdict(), form) for order, form, found in found_by_form
                       if len(found) >= form.min_per_text for m in found]
-                     + [(start, rows_order, end, groups, rows_form) for start, end, groups in _day_rows(text)],
+                     + [(start, rows_order, end, groups, rows_form) for start, end, groups in _day_rows(text, layout)],
                      key=lambda item: item[:2])
     cues = sorted(stated_zones(text) if cues is None else cues, key=lambda cue: cue.start)
     taken_until = -1

@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.fields.extract import detect_languages, extract_dates, extract_fields, validate_tracking
 from pipeline.fields.data import patterns
-from pipeline.model import Barcode, PageReading
+from pipeline.model import Barcode, PageReading, TextLine
 from pipeline.fields.road_names import check_road
 from pipeline.profile import Profile
 
@@ -45,7 +45,8 @@ def _examples() -> list:
             example=lambda c, carrier=carrier: (c["value"], carrier))
     stamps = examples("timestamps")
     add("timestamps", "timestamps.reject", stamps["reject"])
-    with_now = (lambda c: (c["text"], c["now"]) if "now" in c else c["text"])  # the day of the reading
+    # the day of the reading; the boxes of the text's lines on the page (TextLine.box), where the form needs them
+    with_now = (lambda c: (c["text"], c.get("now"), c.get("boxes")) if "now" in c or "boxes" in c else c["text"])
     for form, of_form in stamps["forms"].items():
         add("timestamps", f"timestamps.{form}", of_form.get("match", {}),
             expect=lambda c: c["expect"] if isinstance(c["expect"], list) else [c["expect"]],
@@ -95,8 +96,9 @@ def _read(kind: str, example, profile: Profile):
     if kind == "bar":  # one read of an address bar, the header naming no known host
         return [u.value for u in extract_fields([PageReading(index=1, text="", source="ocr", bar_reads=(example,))],
                                                 profile).urls]
-    example, now = example if isinstance(example, tuple) else (example, None)
-    fields = extract_fields([PageReading(index=1, text=example, source="ocr")], profile,
+    example, now, boxes = example if isinstance(example, tuple) else (example, None, None)
+    lines = tuple(TextLine(line, tuple(box)) for line, box in zip(example.split("\n"), boxes or ()))
+    fields = extract_fields([PageReading(index=1, text=example, source="ocr", lines=lines)], profile,
                             date.fromisoformat(now) if now else None)
     if kind == "zoned":  # the timestamps' values, and the zone of the first (the page's stated or default zone)
         return [t.value for t in fields.timestamps], fields.timestamps[0].zone
