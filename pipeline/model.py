@@ -233,6 +233,7 @@ class PageReading:
     lines: tuple[TextLine, ...] = ()  # the OCR lines with their boxes on the page image; () for a text layer, or
                                       # where the text was read on a turned or warped copy of the page
     warning: str = ""              # e.g. "OCR timed out after 60 s"
+    no_text: bool = False          # a photo that shows no line of text (reader.shows_text): not OCR'd
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,9 @@ class Reading:
                 # The space each page's boxes are in: the image read (pixels) or the text layer (points).
                 "page_sizes": [{"page": page.index, "width": page.width or self.image_width,
                                 "height": page.height or self.image_height,
-                                "unit": "pt" if page.source == "text-layer" else "px"} for page in self.pages]}
+                                "unit": "pt" if page.source == "text-layer" else "px"} for page in self.pages],
+                # Photos that show no line of text, which were not OCR'd (their barcodes were still read).
+                "pages_without_text": [page.index for page in self.pages if page.no_text]}
 
 
 # ---- judging ----------------------------------------------------------------------------------

@@ -110,6 +110,9 @@ def engine_key() -> str:
 
 def _page_summary(reading: Reading) -> str:
     sources = [page.source for page in reading.pages]
-    parts = [f"{sources.count(s)} {label}" for s, label in
-             (("text-layer", "from the text layer"), ("ocr", "OCR'd"), ("none", "unreadable")) if s in sources]
+    textless = sum(1 for page in reading.pages if page.no_text)
+    parts = [f"{count} {label}" for count, label in
+             ((sources.count("text-layer"), "from the text layer"), (sources.count("ocr"), "OCR'd"),
+              (textless, "a photo without text, not OCR'd"), (sources.count("none") - textless, "unreadable"))
+             if count]
     return f"{len(sources)} page(s): " + ", ".join(parts)

@@ -251,3 +251,67 @@ def binarised(gray: Image.Image) -> Image.Image:
     """Black on white by Otsu's threshold (a dark strip inverted), whatever the strip's own background."""
     _, otsu = cv2.threshold(np.asarray(gray), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return Image.fromarray(255 - otsu if otsu.mean() < 128 else otsu)
+
+
+def text_chain(gray: np.ndarray, cfg: OcrSettings) -> float:
+    """How much of a photo looks like a line of text, on a reduced copy, without OCR: the weight (in characters)
+    of the longest chain of character-like shapes, capped at text_min_chain (enough to say there is text). A
+    photo of a product, a parcel or a room without any writing scores 0; a label, a receipt or a screen scores
+    far above (bench/README.md, "Photos without text").
+
+    Shapes are the connected pieces of a Canny edge map (either polarity, any contrast above the camera's noise):
+    text_min_px to text_max_px high (on the reduced copy), a single glyph up to 3 times as wide as high and a word
+    whose glyphs ran together counted as width / height glyphs. Two shapes chain when their heights differ by at
+    most text_height_ratio, their centres lie within text_line_heights of the taller's height across the line and
+    the gap between them is at most text_gap_heights of it along the line; lines are sought along the rows and along
+    the columns (text turned a quarter). The copy is reduced to at most text_long_side pixels on its long side by a
+    whole factor (area averaging), so the smallest glyph found is about text_min_px times that factor."""
+    factor = max(1, -(-max(gray.shape) // cfg.text_long_side))
+    if factor > 1:
+        gray = cv2.resize(gray, (gray.shape[1] // factor, gray.shape[0] // factor), interpolation=cv2.INTER_AREA)
+    edges = cv2.Canny(cv2.GaussianBlur(gray, (3, 3), 0), cfg.text_canny_low, cfg.text_canny_high)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(edges, connectivity=8)
+    left, top, width, height, area = (stats[1:, i] for i in range(5))
+    shapes = ((height >= cfg.text_min_px) & (height <= cfg.text_max_px) & (area >= height)
+              & (width <= cfg.text_max_word_heights * height))
+    boxes = np.stack([left[shapes], top[shapes], width[shapes], height[shapes]], axis=1).astype(np.int64)
+    best = 0.0
+    for along_rows in (True, False):
+        best = max(best, _longest_chain(boxes if along_rows else boxes[:, [1, 0, 3, 2]], cfg))
+        if best >= cfg.text_min_chain:
+            break
+    return min(best, float(cfg.text_min_chain))
+
+
+def _longest_chain(boxes: np.ndarray, cfg: OcrSettings) -> float:
+    """The heaviest chain of `boxes` (x, y, w, h) along x (text_chain), stopping once one reaches text_min_chain."""
+    if len(boxes) == 0:
+        return 0.0
+    boxes = boxes[np.argsort(boxes[:, 0], kind="stable")]
+    x0, y0, w, h = (boxes[:, i].tolist() for i in range(4))
+    parent = list(range(len(boxes)))
+    weight = [max(1.0, wi / hi) for wi, hi in zip(w, h)]
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    best = max(weight)
+    for i in range(len(boxes)):
+        right, centre = x0[i] + w[i], y0[i] + h[i] / 2
+        j, reach = i + 1, right + cfg.text_gap_heights * cfg.text_height_ratio * h[i]  # no chainable shape beyond
+        while j < len(boxes) and x0[j] <= reach:
+            tall, short = max(h[i], h[j]), min(h[i], h[j])
+            if (tall <= cfg.text_height_ratio * short and x0[j] <= right + cfg.text_gap_heights * tall
+                    and abs(y0[j] + h[j] / 2 - centre) <= cfg.text_line_heights * tall):
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[a] = b
+                    weight[b] += weight[a]
+                    best = max(best, weight[b])
+                    if best >= cfg.text_min_chain:
+                        return best
+            j += 1
+    return best

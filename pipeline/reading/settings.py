@@ -152,6 +152,16 @@ class OcrSettings:
     number_retry_max_words: int
     photo_date_without_time: str
     photo_max_numbers: int
+    text_long_side: int
+    text_canny_low: int
+    text_canny_high: int
+    text_min_px: int
+    text_max_px: int
+    text_max_word_heights: float
+    text_height_ratio: float
+    text_line_heights: float
+    text_gap_heights: float
+    text_min_chain: int
     faint_min_step: int
     faint_max_step: int
     faint_max_strong_share: float

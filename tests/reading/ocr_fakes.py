@@ -101,3 +101,34 @@ def browser_screenshot(url: str, clock: tuple[str, str], dark: bool = False) -> 
 def replace_word(original: engine.OcrWord, text: str, confidence: float, right: int) -> engine.OcrWord:
     from dataclasses import replace
     return replace(original, text=text, confidence=confidence, width=right - original.left)
+
+
+def product_photo(size: tuple[int, int] = (1600, 1200), caption: str = "", px: int = 28, seed: int = 0,
+                  turned: bool = False) -> Image.Image:
+    """A phone photo of a product on a table, as samples/pages.py draws one: a lit wall, a wooden table top, a
+    brushed-steel tumbler with a dark lid, sensor noise; `caption` (white, half transparent, bottom right, `px` high,
+    along the left edge when `turned`) the only writing on it."""
+    w, h = size
+    k = w / 1600
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    grain = np.sin(xx / (23 * k) + yy / (90 * k))
+    wall = np.stack([225 - yy / h * 30, 220 - yy / h * 30, 212 - yy / h * 28], axis=-1)
+    wood = np.stack([150 + 12 * grain, 112 + 10 * grain, 80 + 6 * np.sin(xx / (23 * k))], axis=-1)
+    image = Image.fromarray(np.clip(np.where((yy > h * 0.62)[..., None], wood, wall), 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    cx = w // 2
+    draw.ellipse((cx - 230 * k, h * 0.78 - 30 * k, cx + 230 * k, h * 0.78 + 40 * k), fill=(110, 85, 60))
+    for i in range(180):
+        shade = int(150 + 90 * np.cos((i - 60) / 180 * np.pi))
+        draw.line((cx - 180 * k + 2 * k * i, h * 0.2, cx - 180 * k + 2 * k * i, h * 0.78), fill=(shade, shade, shade + 4),
+                  width=max(2, round(2 * k)))
+    draw.rounded_rectangle((cx - 190 * k, h * 0.12, cx + 190 * k, h * 0.22), radius=round(24 * k), fill=(40, 40, 44))
+    if caption:
+        overlay = Image.new("RGBA", (w, h) if not turned else (h, w), (0, 0, 0, 0))
+        ImageDraw.Draw(overlay).text((overlay.width - 40, overlay.height - 40), caption,
+                                     font=ImageFont.truetype(GOTHIC, px), fill=(255, 255, 255, 170), anchor="rd")
+        if turned:
+            overlay = overlay.transpose(Image.Transpose.ROTATE_90)
+        image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
+    noisy = np.asarray(image, dtype=np.float32) + np.random.default_rng(seed).normal(0, 3.0, (h, w, 3))
+    return Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))

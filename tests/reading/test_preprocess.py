@@ -207,3 +207,32 @@ def test_a_speckled_fax_is_despeckled_and_a_drawn_page_is_not(tmp_path):
     assert (np.asarray(despeckled(speckled, cfg)) < 128).sum() < (np.asarray(speckled) < 128).sum() - 2500
     page, _ = ocr.ocr_page(speckled, 1, tmp_path / "page.png", 60.0, unrule=True)
     assert "689212345674" in page.text.replace(" ", "")
+
+
+def test_text_chain_sees_a_caption_on_a_photo_and_nothing_without_writing():
+    """GIVEN drawn phone photos of a product on a table (wood grain, brushed steel, sensor noise), without writing
+    and with a caption of a date and a SKU (upright, turned a quarter, and small on a 12 MP frame) WHEN their text
+    chain is measured THEN the photo without writing scores 0 and each captioned one reaches text_min_chain (the
+    score capped there)."""
+    from tests.reading.ocr_fakes import product_photo
+    cfg = ocr_settings()
+    caption = "SKU PL-BTL-500-GR  2026-03-06 15:02"
+    assert preprocess.text_chain(gray(product_photo()), cfg) == 0
+    assert preprocess.text_chain(gray(product_photo((4032, 3024), seed=1)), cfg) == 0
+    for photo in (product_photo(caption=caption), product_photo(caption=caption, turned=True),
+                  product_photo((4032, 3024), caption=caption, px=12, seed=1)):
+        assert preprocess.text_chain(gray(photo), cfg) == cfg.text_min_chain
+
+
+def test_text_chain_keeps_short_marks_and_specks_below_a_line():
+    """GIVEN a photo with two digits on it (too few to hold any field) and one with scattered specks of text size
+    WHEN measured THEN neither reaches text_min_chain."""
+    cfg = ocr_settings()
+    marks = Image.new("L", (800, 600), 200)
+    ImageDraw.Draw(marks).text((300, 250), "12", font=ImageFont.truetype(GOTHIC, 30), fill=20)
+    assert preprocess.text_chain(np.asarray(marks), cfg) < cfg.text_min_chain
+    specks = Image.new("L", (800, 600), 200)
+    for i in range(12):  # dots far apart from each other
+        x, y = 40 + (i % 4) * 200, 60 + (i // 4) * 200
+        ImageDraw.Draw(specks).ellipse((x, y, x + 12, y + 12), fill=30)
+    assert preprocess.text_chain(np.asarray(specks), cfg) < cfg.text_min_chain

@@ -142,6 +142,25 @@ def test_image_is_ocrd_with_size_and_qr_code(tmp_path, monkeypatch, ctx):
     assert len([line for line in log.read_text().splitlines() if "-l kor+eng" in line and "-band" not in line]) == 1
 
 
+def test_a_photo_without_text_is_not_ocrd_and_says_so(tmp_path, monkeypatch, ctx):
+    """GIVEN a fake tesseract, a JPEG photo of a product without any writing and the same photo with a caption
+    WHEN read THEN the photo without writing is not OCR'd (no kor+eng call), its page says it shows no text (scan's
+    pages_without_text) and keeps its sharpness for the blur rule; the captioned photo is OCR'd."""
+    from tests.reading.ocr_fakes import product_photo
+    log = install_fake_tesseract(tmp_path / "bin", monkeypatch, canned_tsv_body("SKU"))
+    plain, captioned = tmp_path / "plain.jpg", tmp_path / "captioned.jpg"
+    product_photo().save(plain, quality=86)
+    product_photo(caption="SKU PL-BTL-500-GR  2026-03-06 15:02").save(captioned, quality=86)
+    reading = reader.read_file("plain.jpg", plain, "jpeg", sha(plain), ctx)
+    assert not log.exists() or "kor+eng" not in log.read_text()
+    (page,) = reading.pages
+    assert page.no_text and page.source == "none" and not page.warning and page.sharpness is not None
+    assert reading.to_json()["pages_without_text"] == [1] and reading.text_source == "none"
+    reading = reader.read_file("captioned.jpg", captioned, "jpeg", sha(captioned), ctx)
+    assert not reading.pages[0].no_text and reading.text_source == "ocr" and "kor+eng" in log.read_text()
+    assert reading.to_json()["pages_without_text"] == []
+
+
 def test_qr_code_on_a_text_layer_page_is_found(tmp_path, monkeypatch, ctx):
     """GIVEN a PDF page with text and an embedded QR image WHEN read THEN the QR payload is found without OCR."""
     log = install_fake_tesseract(tmp_path / "bin", monkeypatch, "exit 1")

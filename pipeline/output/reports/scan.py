@@ -45,6 +45,8 @@ def scan_text(document: dict) -> str:
             postal = f"  ({a['postal_code']})" if a.get("postal_code") else ""
             corrected = f"  [road corrected, read as {a['as_read']}]" if a.get("as_read") else ""
             lines.append(f"  address    {a['value']}{postal}  p.{a.get('page', 1)}{corrected}")
+        if entry.get("pages_without_text"):
+            lines.append(f"  (no text on {'the photo' if entry['pages'] == 1 else 'pages ' + ', '.join(map(str, entry['pages_without_text']))}: not OCR'd)")
         if not any(fields.values()):
             lines.append("  (no fields found)")
         for f in entry.get("findings", []):
