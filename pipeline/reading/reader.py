@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -86,6 +85,11 @@ def seconds_per_file() -> float:
     return float(ingest_rules()["budgets"]["seconds_per_file"])
 
 
+def load_stretch_max() -> float:
+    """How far the machine's load may stretch a file's reading budget in wall time (budgets.load_stretch_max)."""
+    return float(ingest_rules()["budgets"]["load_stretch_max"])
+
+
 def read_jobs(plans: Sequence[FilePlan], jobs: int) -> list[list[PageResult]]:
     """The results of every plan's jobs (per plan, in job order), OCR'd on up to `jobs` processes, costliest
     first. A file's pages not started once its reading took budgets.seconds_per_file (its cheap pass included) are
@@ -94,7 +98,8 @@ def read_jobs(plans: Sequence[FilePlan], jobs: int) -> list[list[PageResult]]:
     first = next((plan.jobs[0] for plan in plans if plan.jobs), None)
     if first is not None and tesseract.engine_kind() == "cli":
         check_korean_model(first.timeout, first.work_png, first.cfg.languages)
-    budget = executors.Budget(seconds_per_file(), group=_job_file, skipped=unread_page, spent=spent)
+    budget = executors.Budget(seconds_per_file(), group=_job_file, skipped=unread_page, spent=spent,
+                              max_stretch=load_stretch_max())
     results = iter(executors.map_tasks(read_page, [job for plan in plans for job in plan.jobs], jobs,
                                        cost=PageJob.cost, budget=budget))
     return [[next(results) for _ in plan.jobs] for plan in plans]
@@ -133,7 +138,7 @@ def plan_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Conte
 
 
 def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float, cfg: OcrSettings) -> FilePlan:
-    started = time.monotonic()
+    started = executors.Stopwatch.start(load_stretch_max())
     try:
         pdf = pdfium.PdfDocument(path)
     except (pdfium.PdfiumError, OSError) as exc:
@@ -145,7 +150,7 @@ def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float, 
     try:
         for number in range(len(pdf)):
             index = number + 1
-            if time.monotonic() - started >= seconds_per_file():
+            if started.spent() >= seconds_per_file():
                 pages.append(PageReading(index=index, text="", source="none", warning=UNREAD_OVER_BUDGET))
                 continue
             page = pdf[number]
@@ -179,7 +184,7 @@ def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float, 
     finally:
         pdf.close()
     return FilePlan(source=source, sha256=sha256, pages=tuple(pages), jobs=tuple(jobs),
-                    qr_codes=tuple(dict.fromkeys(qr_codes)), seconds=time.monotonic() - started)
+                    qr_codes=tuple(dict.fromkeys(qr_codes)), seconds=started.spent())
 
 
 def fitting_dpi(width_pt: float, height_pt: float, dpi: float, max_pixels: int) -> float:
@@ -364,7 +369,7 @@ def read_page(job: PageJob) -> PageResult:
     here with the in-process engine, in read_jobs with the command). Its Tesseract calls end by the file's reading
     budget (budgets.seconds_per_file, tesseract.deadline): one page never takes longer than its whole file may.
     A page that cannot be decoded or shows nothing never loads Tesseract."""
-    with tesseract.deadline(seconds_per_file()):
+    with tesseract.deadline(seconds_per_file(), load_stretch_max()):
         return _read_page(job)
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from PIL import Image
 
 from pipeline import runtime
+from pipeline.batch.executors import Stopwatch
 from pipeline.errors import MissingDependencyError, OcrFailed, OcrTimeout, UsageError
 from pipeline.reading.engine import OcrWord, parse_words
 from pipeline.reading.settings import settings
@@ -163,22 +164,33 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
 
-# When this process's current page must be read by (time.monotonic()), or None: see deadline().
-_deadline: float | None = None
+# This process's current page's budget: its stopwatch and seconds, or None: see deadline().
+_deadline: tuple[Stopwatch, float] | None = None
 DEADLINE_FIX = ("keep only the pages that show the evidence (split the file), or use a smaller, sharper capture")
 
 
 @contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Every Tesseract call inside runs at most until `seconds` from now: its timeout is cut to what is left, and a
-    call after that is an OcrTimeout at once. A page's many calls (its passes and re-reads) stay within it."""
+def deadline(seconds: float, max_stretch: float = 1.0) -> Iterator[None]:
+    """Every Tesseract call inside runs only while the page has budget seconds left (executors.Stopwatch: wall
+    time stretched by the machine's load up to `max_stretch`, never more than `seconds` of CPU): its timeout is cut
+    to what is left, and a call after that is an OcrTimeout at once. A page's many calls (its passes and re-reads)
+    stay within it."""
     global _deadline
     before = _deadline
-    _deadline = time.monotonic() + seconds
+    _deadline = (Stopwatch.start(max_stretch), seconds)
     try:
         yield
     finally:
         _deadline = before
+
+
+def seconds_left() -> float | None:
+    """Wall seconds the current page's calls may still take (its budget left, stretched by the load), or None
+    outside a deadline."""
+    if _deadline is None:
+        return None
+    watch, seconds = _deadline
+    return (seconds - watch.spent()) * watch.stretch
 
 
 def run_tesseract(image: Image.Image, languages: str, timeout: float, psm: int | None = None,
@@ -186,8 +198,8 @@ def run_tesseract(image: Image.Image, languages: str, timeout: float, psm: int |
     """Tesseract's TSV of one image (`variables`: Tesseract settings, as `-c name=value`), by the engine ocr.toml
     names. `scratch`: where the CLI engine writes the image for its child (removed afterwards). Raises OcrTimeout
     (also at once when the page's deadline has passed) or OcrFailed."""
-    if _deadline is not None:
-        left = _deadline - time.monotonic()
+    left = seconds_left()
+    if left is not None:
         if left <= 0:
             raise OcrTimeout("OCR stopped: the file's reading time budget was used up", DEADLINE_FIX)
         timeout = min(timeout, left)

@@ -55,3 +55,37 @@ def _parity(value: int) -> int:
 
 def _skipped(value: int) -> str:
     return "skipped"
+
+
+def test_the_load_stretches_a_budget_in_wall_time_never_in_cpu(monkeypatch):
+    """GIVEN a 2-core machine at load 30 (15 a core) and budgets stretched at most 4x WHEN a task sleeps 0.4 s and
+    another computes for 0.3 s THEN the stretch is 4 (1 at load 1, 1 where no stretch is allowed), the sleep counts
+    as a quarter of its wall time and the computation as its CPU time: a loaded machine does not spend a file's
+    budget, and a file never gets more CPU than its budget."""
+    import time
+    monkeypatch.setattr(executors.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(executors.os, "getloadavg", lambda: (30.0, 25.0, 20.0))
+    assert executors.load_stretch(4.0) == 4.0 and executors.load_stretch(1.0) == 1.0
+    watch = executors.Stopwatch.start(4.0)
+    time.sleep(0.4)
+    assert 0.09 <= watch.spent() < 0.2
+    watch = executors.Stopwatch.start(4.0)
+    end = time.process_time() + 0.3
+    while time.process_time() < end:
+        pass
+    assert watch.spent() >= 0.29
+    monkeypatch.setattr(executors.os, "getloadavg", lambda: (1.0, 1.0, 1.0))
+    assert executors.load_stretch(4.0) == 1.0
+
+
+def test_a_loaded_machine_reads_as_many_pages_within_a_budget(monkeypatch):
+    """GIVEN tasks of one group sleeping 0.1 s each (waiting, as on a loaded machine), a budget of 0.15 s and a load
+    of 8 a core WHEN mapped with budgets stretched at most 4x THEN every task runs (0.4 s of wall time is 0.1 s of
+    the budget); unstretched, only the first two do."""
+    monkeypatch.setattr(executors.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(executors.os, "getloadavg", lambda: (16.0, 16.0, 16.0))
+    tasks = [("a", 1)] * 4
+    stretched = executors.Budget(0.15, group=lambda t: t[0], skipped=lambda t: "skipped", max_stretch=4.0)
+    assert executors.map_tasks(lambda t: slow_square(t[1]), tasks, 1, budget=stretched) == [1, 1, 1, 1]
+    plain = executors.Budget(0.15, group=lambda t: t[0], skipped=lambda t: "skipped")
+    assert executors.map_tasks(lambda t: slow_square(t[1]), tasks, 1, budget=plain) == [1, 1, "skipped", "skipped"]

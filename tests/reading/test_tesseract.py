@@ -148,6 +148,24 @@ def test_a_pages_deadline_cuts_every_call_it_holds(tmp_path, monkeypatch):
     assert tesseract._deadline is None
 
 
+def test_a_pages_deadline_stretches_with_the_load_and_still_ends_a_hang(tmp_path, monkeypatch):
+    """GIVEN a tesseract that hangs (no CPU used), a machine at load 6 a core and a page deadline of 0.8 s stretched
+    at most 3x WHEN a call runs inside it THEN it is stopped after about 2.4 s of wall time (the budget stretched by
+    the load), neither at 0.8 s nor at its 60 s timeout."""
+    import time
+
+    from pipeline.batch import executors
+    install_fake_tesseract(tmp_path / "bin", monkeypatch, "sleep 30")
+    monkeypatch.setattr(executors.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(executors.os, "getloadavg", lambda: (12.0, 12.0, 12.0))
+    image = text_image(["601234567890"], 20)
+    started = time.monotonic()
+    with tesseract.deadline(0.8, max_stretch=3.0):
+        with pytest.raises(OcrTimeout):
+            tesseract.run_tesseract(image, "kor+eng", 60, scratch=tmp_path / "a.png")
+    assert 2.0 <= time.monotonic() - started < 12
+
+
 def test_a_page_is_read_within_its_files_budget(tmp_path, monkeypatch):
     """GIVEN a tesseract that hangs and a file budget of 2 s (budgets.seconds_per_file) under a 60 s per-call
     timeout WHEN a screenshot page is read THEN it ends within seconds with a warning, its passes cut short."""
@@ -156,6 +174,7 @@ def test_a_page_is_read_within_its_files_budget(tmp_path, monkeypatch):
     from pipeline.reading import reader
     install_fake_tesseract(tmp_path / "bin", monkeypatch, "sleep 30")
     monkeypatch.setattr(reader, "seconds_per_file", lambda: 2.0)
+    monkeypatch.setattr(reader, "load_stretch_max", lambda: 1.0)  # wall time, whatever the machine's load
     text_image(["601234567890"] * 3, 20).save(tmp_path / "shot.png")
     started = time.monotonic()
     result = reader.read_page(reader.PageJob(tmp_path / "shot.png", "png", 1, tmp_path / "work" / "p.png", 60.0))
