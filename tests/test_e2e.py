@@ -137,3 +137,40 @@ def test_check_speaks_the_sellers_language(lang, shared_ctx):
     assert english_sentences(text, names) == [], text
     findings = [f for packet in check_json(states, ctx)["packets"] for f in packet["findings"]]
     assert findings and all(f["rule"] and f["message_en"] and f["message"] != f["message_en"] for f in findings)
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "ko"])
+def test_build_and_batch_speak_the_sellers_language(lang, shared_ctx, tmp_path):
+    """GIVEN a failing and a passing sample packet WHEN `build` (each) and `batch` (both) run on the command line in
+    Chinese or Korean THEN what they print (stdout and stderr) shows no English sentence outside ids, numbers, URLs
+    and paths, the statement to paste aside (the form wants it in Korean and English); in English the same build
+    prints English sentences, so the detector would see one left."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+    from pipeline.packet import find_evidence
+    from tests.test_i18n_findings import english_sentences
+    packets = [SAMPLES / "packets" / "shenzhen-hanbit" / claim for claim in ("CLM-2026-0001688", "CLM-2026-0001201")]
+    root = tmp_path / "inbox"
+    for packet in packets:
+        shutil.copytree(packet, root / packet.parent.name / packet.name)
+    common = ["--now", EXPECTED["now"], "--cache-dir", str(shared_ctx.cache_dir)]
+    commands = ("evpack build", "evpack batch", "evpack ledger mark-submitted")  # the next command to run
+    names = commands + tuple(str(p) for p in (tmp_path, root, *packets)) \
+        + tuple(name for packet in packets for name in find_evidence(packet)[0])
+
+    def printed(args: list[str], out: Path, language: str) -> tuple[str, tuple[str, ...]]:
+        result = CliRunner().invoke(cli, [*args, "-o", str(out), *common, "--lang", language], prog_name="evpack")
+        assert result.exit_code in (0, 1), result.output
+        statements = tuple(line.strip() for path in out.rglob("statement.txt")
+                           for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        return result.stdout + result.stderr, statements
+
+    shown = [printed(["build", str(packet)], tmp_path / f"build-{packet.name}", lang) for packet in packets]
+    shown.append(printed(["batch", str(root)], tmp_path / "batch", lang))
+    for text, statements in shown:
+        assert statements and english_sentences(text, names + statements) == [], text
+    text, statements = printed(["build", str(packets[0])], tmp_path / "build-en", "en")
+    assert english_sentences(text, names + statements), text
