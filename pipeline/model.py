@@ -81,10 +81,13 @@ class TrackingNumber:
     source: str = ""       # what it was read from: text (a PDF's text layer) | ocr | url | barcode (exact)
     box: tuple[int, int, int, int] | None = None  # where it was read: [x0, y0, x1, y1] in the page image's pixels
                                                   # (a text layer's points): its barcode, or its characters
+    carrier_box: tuple[int, int, int, int] | None = None  # where its page shows the carrier (its name, or its host
+                                                          # in a URL), as above (pipeline/fields/boxes.py)
 
     def to_json(self) -> dict:
         found = {"value": self.value, "carrier": self.carrier, "checksum": self.checksum, "page": self.page}
-        return found | ({"source": self.source} if self.source else {}) | _box_json(self.box)
+        return (found | ({"source": self.source} if self.source else {}) | _box_json(self.box)
+                | ({"carrier_box": list(self.carrier_box)} if self.carrier_box else {}))
 
 
 @dataclass(frozen=True)
@@ -152,8 +155,9 @@ def _box_json(box: tuple[int, int, int, int] | None) -> dict:
 
 
 def _boxed(data: Mapping) -> dict:
-    """A field's JSON with its box (a list) as a tuple."""
-    return {**data, "box": tuple(data["box"]) if data.get("box") else None}
+    """A field's JSON with its boxes (lists) as tuples."""
+    return {**data, "box": tuple(data["box"]) if data.get("box") else None} | (
+        {"carrier_box": tuple(data["carrier_box"]) if data["carrier_box"] else None} if "carrier_box" in data else {})
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from pipeline.context import Context
 from pipeline.datafiles import load_toml
 from pipeline.judging.deadline import deadline as review_deadline
 from pipeline.errors import EvpackError
-from pipeline.output.fact_boxes import boxed_field, page_size, proof_crop
+from pipeline.output.fact_boxes import boxed_field, carrier_boxed, page_size, proof_crop
 from pipeline.output.fonts import CoverFonts, cover_fonts
 from pipeline.model import PacketState, UploadFile
 from pipeline.judging.statement_text import ClaimFacts, Fact, StatementRules, gather_facts, load_rules
@@ -241,18 +241,25 @@ class _Writer:
 def render_cover(state: PacketState, ctx: Context, path: Path, *, cover_pages: int = 1,
                  merged_into: str | None = None) -> Rendered:
     """Write the cover PDF of `state` (its final upload names and placements) to `path`. The facts' proof crops
-    are left out where they alone would take the cover past one page (the facts and their pages are what must fit)."""
-    rendered = _render_cover(state, ctx, path, cover_pages, merged_into, proofs=True)
-    if rendered.pages > 1:
-        bare = _render_cover(state, ctx, path, cover_pages, merged_into, proofs=False)
-        if bare.pages < rendered.pages:
-            return bare
-        rendered = _render_cover(state, ctx, path, cover_pages, merged_into, proofs=True)
-    return rendered
+    are left out where they alone would take the cover past one page (the facts and their pages are what must fit):
+    the carrier's first (its number names it too), then all."""
+    rendered = _render_cover(state, ctx, path, cover_pages, merged_into, proofs=PROVEN)
+    if rendered.pages == 1:
+        return rendered
+    fewest = _render_cover(state, ctx, path, cover_pages, merged_into, proofs=()).pages
+    for proofs in (PROVEN, tuple(key for key in PROVEN if key != "carrier")):
+        rendered = _render_cover(state, ctx, path, cover_pages, merged_into, proofs=proofs)
+        if rendered.pages <= fewest:
+            return rendered
+    return _render_cover(state, ctx, path, cover_pages, merged_into, proofs=())
+
+
+# The facts given a proof crop where they were read with a box.
+PROVEN = ("tracking_number", "carrier", "delivered", "address")
 
 
 def _render_cover(state: PacketState, ctx: Context, path: Path, cover_pages: int, merged_into: str | None,
-                  proofs: bool) -> Rendered:
+                  proofs: tuple[str, ...]) -> Rendered:
     claim = state.claim
     assert claim is not None, "a cover needs a claim"
     layout, fonts, rules = load_layout(), cover_fonts(), load_rules()
@@ -268,7 +275,7 @@ def _render_cover(state: PacketState, ctx: Context, path: Path, cover_pages: int
         story += [_deadline_box(w, closes, window_zone, ctx.display_zone, width), Spacer(1, 4)]
     story += [w.heading("claim"), _claim_table(w, state, ctx, width),
               w.heading("buyer_claim"), _quote(w, claim.buyer_claim, width)]
-    fact_rows = _fact_rows(w, facts, state, rules, ctx, window_zone, 0.26 * width if proofs else 0)
+    fact_rows = _fact_rows(w, facts, state, rules, ctx, window_zone, 0.26 * width if proofs else 0, proofs)
     if any(not isinstance(row[2], str) for row in fact_rows):
         # A column for the proofs, beside the values and the pages that show them.
         story += [KeepTogether([w.heading("facts"),
@@ -363,9 +370,9 @@ def text_chunks(text: str, size: int) -> list[str]:
 
 
 def _fact_rows(w: _Writer, facts: ClaimFacts, state: PacketState, rules: StatementRules, ctx: Context,
-               window_zone: str, proof_width: float) -> list[list]:
-    """A row per fact: its label, its value, the crop that proves it ("" without one; none when `proof_width` is 0)
-    at most `proof_width` wide, the pages that show it."""
+               window_zone: str, proof_width: float, proofs: tuple[str, ...] = ()) -> list[list]:
+    """A row per fact: its label, its value, the crop that proves it ("" without one; none when `proof_width` is 0
+    or the fact is not among `proofs`) at most `proof_width` wide, the pages that show it."""
     rows = []
     if facts.tracking_number:
         rows.append(("tracking_number", facts.tracking_number.value, facts.tracking_number))
@@ -383,15 +390,16 @@ def _fact_rows(w: _Writer, facts: ClaimFacts, state: PacketState, rules: Stateme
         # line, not in the same list again: the cover stays one page.
         same = bool(fact.shown) and bool(found) and found[-1][1].shown == fact.shown
         found.append(([w.bilingual(key), w.para(value),
-                       (_proof(w, fact, state, proof_width) if proof_width else None) or "",
+                       (_proof(w, fact, state, proof_width, key) if proof_width and key in proofs else None) or "",
                        w.bilingual("same_pages", "pages") if same else _shown_in(w, fact, state)], fact))
     return [row for row, _ in found]
 
 
-def _proof(w: _Writer, fact: Fact, state: PacketState, most_wide: float) -> Image | None:
+def _proof(w: _Writer, fact: Fact, state: PacketState, most_wide: float, key: str) -> Image | None:
     """A crop of the first uploaded evidence page where the fact was read with a box (the words that show it, or a
-    barcode's bars: pipeline/fields/boxes.py): the reviewer sees the proof beside the fact. Sized by layout.toml
-    [proof]; None without a boxed reading (a carrier, a fact claim.toml states alone)."""
+    barcode's bars; for the carrier, its name or its site's host on the page: pipeline/fields/boxes.py): the
+    reviewer sees the proof beside the fact. Sized by layout.toml [proof]; None without a boxed reading (a carrier
+    known from its number's format alone, a fact claim.toml states alone)."""
     settings = w.layout.data["proof"]
     files = {f.source: f for f in state.files}
     placed = {(p.source, p.source_page) for p in state.placements}
@@ -399,14 +407,17 @@ def _proof(w: _Writer, fact: Fact, state: PacketState, most_wide: float) -> Imag
         reading, evidence = state.readings.get(shown.source), files.get(shown.source)
         if reading is None or evidence is None or evidence.usable is None or (shown.source, shown.page) not in placed:
             continue
-        box = boxed_field(reading, shown.page, fact.value)
+        box = carrier_boxed(reading, shown.page, fact.value) if key == "carrier" else \
+            boxed_field(reading, shown.page, fact.value)
         size = page_size(reading, shown.page)
         crop = proof_crop(evidence.usable, evidence.usable_type or "", shown.page, size, box, settings["dpi"],
                           settings["pad"]) if box and size else None
         if crop is None:
             continue
         wide = min(settings["width_mm"] * mm, most_wide - 10)  # within the column's padding
-        height = min(settings["height_mm"] * mm, wide * crop.height / crop.width)
+        # A carrier's name is one short line: its crop no taller than the two-line label beside it.
+        tallest = settings["name_height_mm" if key == "carrier" else "height_mm"] * mm
+        height = min(tallest, wide * crop.height / crop.width)
         buffer = io.BytesIO()
         crop.save(buffer, "PNG")
         return Image(buffer, width=height * crop.width / crop.height, height=height)

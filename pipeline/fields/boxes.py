@@ -13,18 +13,31 @@ repaired (a misread host named as the known one it stood for). So a field's span
 characters it was read as (`needles`: a timestamp as printed, a URL's host as read, an address as read, a tracking
 number's letters and digits), first exactly, each text folded the same way (`FOLDS`) with every folded character
 pointing back at its own; else the closest window of the page's text (rapidfuzz's partial-ratio alignment) at
-least `min_score` alike. A field found in neither way has no box: no box is better than a box in the wrong place.
-A field that already has one (a barcode's) keeps it.
+least `min_score` alike. A URL found in neither way, its host repaired from a read of the address bar that the
+page's own lines read otherwise (`dhl.com` read `dhi.com` in the bar, `Ghi.corn` on the page), is found by its host:
+the word of the lines whose host part the confusion model (confusions.py) makes the cheapest misread of the host, or
+of the host as read, within the very budget by which the reader repairs a host (urls.toml: host_chars_per_edit,
+host_max_budget) and cheaper than any other word by host_margin (`host_box`). A field found in none of these ways has
+no box: no box is better than a box in the wrong place. A field that already has one (a barcode's) keeps it.
+
+A tracking number's carrier is a fact of its own (the cover's and report.html's): its `carrier_box` is where the
+page names that carrier as the reader knows carriers by name (closed_lists.carrier_name_regex, the names that label
+numbers in tracking.py), the mention nearest the number; else the host of a URL of the page that is the carrier's
+(the tracking page's own address). A carrier known only from the number's format has no box.
 """
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from rapidfuzz import fuzz
 
+from pipeline.fields.closed_lists import carrier_name_regex
+from pipeline.fields.confusions import cost
+from pipeline.fields.data import patterns
 from pipeline.model import Fields, KoreanAddress, PageReading, TextLine, Timestamp, TrackingNumber, Url
 
 Box = tuple[int, int, int, int]
@@ -181,6 +194,37 @@ def find(page: PageText, needles: Sequence[str], match: Match, whole: bool = Fal
     return None
 
 
+# What leads a URL's host in a word (a scheme, however misread: `https://`, `htps:/`) and what ends it.
+HOST_LEAD = re.compile(r"^[A-Za-z]{2,6}[:;.,]?/+")
+HOST_END = re.compile(r"[/?#]")
+
+
+def host_box(page: PageText, url: Url) -> Box | None:
+    """The box of the host part of the page's word that reads as `url`'s host (see the module's docstring): the
+    cheapest misread of its host or its host as read, within the host's repair budget, cheaper than the next word's
+    host by the margin (words that read alike count once: the first in reading order). None without such a word."""
+    settings = patterns()["urls"]
+    truths = {t.lower() for t in (url.host, url.as_read) if t}
+    budget = min(settings["host_max_budget"], len(url.host) / settings["host_chars_per_edit"])
+    margin = settings["host_margin"]
+    found: dict[str, tuple[float, int, int]] = {}
+    for word in re.finditer(r"\S+", page.text):
+        lead = HOST_LEAD.match(word.group())
+        first = lead.end() if lead else 0
+        stop = HOST_END.search(word.group(), first)
+        start, end = word.start() + first, word.start() + (stop.start() if stop else len(word.group()))
+        read = page.text[start:end]  # as read: the model prices `l` read as `I` apart from a change of case
+        if read in found or not read:
+            continue
+        spent = min(cost(read, truth, budget + margin) for truth in truths)
+        if spent <= budget + margin:
+            found[read] = (spent, start, end)
+    ranked = sorted(found.values())
+    if not ranked or ranked[0][0] > budget or len(ranked) > 1 and ranked[1][0] - ranked[0][0] < margin:
+        return None
+    return page.box(ranked[0][1], ranked[0][2])
+
+
 def _occurrences(text: str, needle: str) -> list[int]:
     found, at = [], text.find(needle)
     while at >= 0 and len(found) < MAX_PLACES:
@@ -205,8 +249,10 @@ def needles(field: TrackingNumber | Timestamp | Url | KoreanAddress) -> list[str
 KINDS = tuple(MATCHES)
 
 
-def with_boxes(fields: Fields, pages: Sequence[PageReading]) -> Fields:
-    """`fields` with each field's box on its page, where its page's lines show it (see the module's docstring);
+def with_boxes(fields: Fields, pages: Sequence[PageReading],
+               carrier_for_host: Callable[[str], str | None] | None = None) -> Fields:
+    """`fields` with each field's box on its page, where its page's lines show it, and each tracking number's
+    carrier_box (see the module's docstring; `carrier_for_host`: the carrier whose site a host is, the profile's);
     fields that have a box, or whose page has no lines, stay as they are."""
     texts = {page.index: PageText.of(page.lines) for page in pages if page.lines}
     if not texts:
@@ -220,8 +266,41 @@ def with_boxes(fields: Fields, pages: Sequence[PageReading]) -> Fields:
                 # A tracking number is shown on its own (a label's) rather than inside a URL, unless read there.
                 whole = isinstance(field, TrackingNumber) and field.source != "url"
                 box = find(page, needles(field), MATCHES[kind], whole)
+                if box is None and isinstance(field, Url):
+                    box = host_box(page, field)
                 field = replace(field, box=box) if box else field
             found.append(field)
         boxed[kind] = tuple(found)
-    return replace(fields, **boxed)
+    numbers = []
+    for number in boxed["tracking_numbers"]:
+        page = texts.get(number.page)
+        if page is not None and number.carrier and number.carrier_box is None:
+            urls = [u for u in boxed["urls"] if u.page == number.page]
+            box = carrier_box(page, number.carrier, number.box, urls, carrier_for_host)
+            number = replace(number, carrier_box=box) if box else number
+        numbers.append(number)
+    return replace(fields, **boxed | {"tracking_numbers": tuple(numbers)})
+
+
+def carrier_box(page: PageText, carrier: str, near: Box | None, urls: Sequence[Url],
+                carrier_for_host: Callable[[str], str | None] | None) -> Box | None:
+    """Where `page` shows `carrier`: the box of its name nearest `near` (the number's box; the first in reading
+    order without one), else of the host of the first of `urls` that is the carrier's site (as read, where OCR
+    misread it)."""
+    mentions = [page.box(m.start(), m.end()) for m in carrier_name_regex().finditer(page.text)
+                if m.lastgroup and m.lastgroup.replace("_", "-") == carrier]
+    mentions = [box for box in mentions if box]
+    if mentions:
+        return min(mentions, key=lambda box: _distance(box, near)) if near else mentions[0]
+    for url in urls:
+        if carrier_for_host is not None and carrier_for_host(url.host) == carrier:
+            box = find(page, [n for n in (url.as_read, url.host) if n], MATCHES["urls"])
+            if box:
+                return box
+    return None
+
+
+def _distance(a: Box, b: Box) -> float:
+    """How far apart two boxes' centres are."""
+    return math.hypot((a[0] + a[2] - b[0] - b[2]) / 2, (a[1] + a[3] - b[1] - b[3]) / 2)
 

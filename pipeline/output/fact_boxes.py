@@ -6,16 +6,18 @@ upload page ([x0, y0, x1, y1] from the top left, 0-1), so a viewer draws it at a
 page (fitted into A4) is found on that page as its largest image; a PDF page merged as it is fills its page. The
 cover shows the same facts as crops of their source pages (proof_crop).
 
-The facts boxed (`fact`): every tracking number (`tracking`), the page's own URLs (`url`; a tab's or a bookmark's
-is another site), every Korean address (`address`), and of the timestamps only the delivery time (`delivery_time`:
+The facts boxed (`fact`): every tracking number (`tracking`) and where its page names its carrier (`carrier`: the
+number's carrier_box, its value the carrier's name), the page's own URLs (`url`; a tab's or a bookmark's is another
+site), every Korean address (`address`), and of the timestamps only the delivery time (`delivery_time`:
 the latest time printed as delivered on the file, as the statement and the cover state it) and the capture's own
 (`capture_time`: a screen clock, a print header or footer). A tracking page's other event times are no fact of the
 claim: boxed, they would hide the ones that are.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 import pypdfium2 as pdfium
 from PIL import Image
@@ -23,16 +25,25 @@ from PIL import Image
 from pipeline.judging.statement_text import StatementRules, delivery_time, load_rules
 from pipeline.model import PacketState, Reading, UploadFile
 from pipeline.output import imageops
+from pipeline.profile import Profile
 
 # The fields that can carry a box, as report.json names them.
 FIELDS = ("tracking_numbers", "timestamps", "urls", "korean_addresses")
 WHOLE = (0.0, 0.0, 1.0, 1.0)
 
 
-def fact_boxes(state: PacketState) -> list[dict]:
+@dataclass(frozen=True)
+class CarrierSeen:
+    """Where a page names a tracking number's carrier, as a fact to box: `value` the carrier's name."""
+    value: str
+    page: int
+    box: tuple[int, int, int, int]
+
+
+def fact_boxes(state: PacketState, profile: Profile | None = None) -> list[dict]:
     """Every boxed fact of the packet's readings that is on an upload page: upload name, 1-based page, field, fact
     (see the module's docstring), value and box (fractions of the upload page). Facts of pages not placed in upload/
-    are left out."""
+    are left out. `profile`: whose carrier names name a carrier the statement data does not."""
     uploads = {u.name: u for u in state.uploads}
     placed = {(p.source, p.source_page): (p.upload, p.upload_page) for p in state.placements}
     image_sources = {f.source for f in state.files if f.usable_type in ("jpeg", "png")}
@@ -40,7 +51,7 @@ def fact_boxes(state: PacketState) -> list[dict]:
     boxes = []
     rules = load_rules()
     for source, reading in sorted(state.readings.items()):
-        for name, field, fact in facts_of(source, reading, rules):
+        for name, field, fact in facts_of(source, reading, rules, profile.carriers if profile else None):
             box = getattr(field, "box", None)
             upload, page = placed.get((source, field.page), (None, 0))
             size = page_size(reading, field.page)
@@ -56,11 +67,18 @@ def fact_boxes(state: PacketState) -> list[dict]:
     return boxes
 
 
-def facts_of(source: str, reading: Reading, rules: StatementRules) -> Iterator[tuple[str, object, str]]:
-    """The fields of a reading that are facts of the claim, as (field name, field, fact)."""
+def facts_of(source: str, reading: Reading, rules: StatementRules,
+             carriers: Mapping[str, Mapping] | None = None) -> Iterator[tuple[str, object, str]]:
+    """The fields of a reading that are facts of the claim, as (field name, field, fact); a carrier once per place
+    on its page (named as the cover names it, with `carriers` the profile's)."""
     delivered = delivery_time([(source, reading)], rules)
+    carriers_seen = set()
     for field in reading.fields.tracking_numbers:
         yield "tracking_numbers", field, "tracking"
+        if field.carrier and field.carrier_box and (field.page, field.carrier_box) not in carriers_seen:
+            carriers_seen.add((field.page, field.carrier_box))
+            yield "tracking_numbers", CarrierSeen(carrier_name(field.carrier, rules, carriers), field.page,
+                                                  field.carrier_box), "carrier"
     for stamp in reading.fields.timestamps:
         if delivered is not None and stamp.value == delivered.value and stamp.page in {s.page for s in delivered.shown}:
             yield "timestamps", stamp, "delivery_time"
@@ -71,6 +89,20 @@ def facts_of(source: str, reading: Reading, rules: StatementRules) -> Iterator[t
             yield "urls", url, "url"
     for address in reading.fields.korean_addresses:
         yield "korean_addresses", address, "address"
+
+
+def carrier_name(carrier: str, rules: StatementRules, carriers: Mapping[str, Mapping] | None = None) -> str:
+    """A carrier's name as the cover shows it: Korean, and English where it differs."""
+    ko, en = rules.carrier_label(carrier, "ko", carriers), rules.carrier_label(carrier, "en", carriers)
+    return ko if ko == en else f"{ko} / {en}"
+
+
+def carrier_boxed(reading: Reading, page: int, carrier: str) -> tuple[int, int, int, int] | None:
+    """Where `page` of `reading` names `carrier` (a tracking number's carrier_box), if the reader found it."""
+    for number in reading.fields.tracking_numbers:
+        if number.page == page and number.carrier == carrier and number.carrier_box:
+            return tuple(number.carrier_box)
+    return None
 
 
 def page_size(reading: Reading, page: int) -> tuple[float, float] | None:

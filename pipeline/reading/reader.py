@@ -530,6 +530,6 @@ def with_fields(reading: Reading, source: str, profile: Profile, now: date | Non
     """The reading under `source` with its fields and languages extracted (cheap, so never cached: a new
     fields extractor or rules profile never meets stale fields). `now`: the day of the reading (a yearless date's
     year where the document prints none)."""
-    fields = with_boxes(extract_fields(reading.pages, profile, now), reading.pages)
+    fields = with_boxes(extract_fields(reading.pages, profile, now), reading.pages, profile.carrier_for_host)
     return replace(reading, source=source, fields=fields,
                    languages=tuple(detect_languages(reading.text, profile)))

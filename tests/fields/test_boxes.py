@@ -138,3 +138,64 @@ def test_a_field_read_only_where_no_line_shows_it_has_no_box():
     boxed = with_boxes(Fields(urls=(url,)), [PAGE])
     assert boxed.urls[0].box is None
     assert with_boxes(Fields(urls=(url,)), [replace(PAGE, lines=())]).urls[0].box is None
+
+
+CARRIER_PAGE = PageReading(1, "", "ocr", width=1000, height=800, lines=(
+    line("https://trace.cjlogistics.com/next/tracking.html?wblNo=689212345674", 10, [100]),
+    line("CJ대한통운 택배 조회", 60, [100, 260, 340]),
+    line("운송장번호 689212345674", 100, [100, 200]),
+    line("고객센터 CJ대한통운 1588-1255", 700, [100, 200, 360]),
+))
+
+
+def test_a_numbers_carrier_is_boxed_where_its_page_names_it_nearest_the_number():
+    """GIVEN a CJ page naming CJ대한통운 twice (a heading by the number, a footer far below) WHEN its number (carrier
+    cj) is boxed THEN its carrier_box is the heading's name (the mention nearest the number); it reaches scan JSON and
+    comes back from it; a number of another carrier, or of none, gets no carrier box from this page."""
+    numbers = (TrackingNumber("689212345674", "cj", "ok", source="ocr"),
+               TrackingNumber("689212345674", "hanjin", "none", source="ocr"),
+               TrackingNumber("689212345674", None, "none", source="ocr"))
+    boxed = with_boxes(Fields(tracking_numbers=numbers), [CARRIER_PAGE])
+    cj, hanjin, unknown = boxed.tracking_numbers
+    assert cj.carrier_box == (100, 60, 160, 80)  # 'CJ대한통운', the heading's first word, whole (not the footer's)
+    assert hanjin.carrier_box is None and unknown.carrier_box is None
+    data = boxed.to_json()
+    assert data["tracking_numbers"][0]["carrier_box"] == list(cj.carrier_box)
+    assert "carrier_box" not in data["tracking_numbers"][1]
+    assert Fields.from_json(data) == boxed
+
+
+def test_a_carrier_the_page_does_not_name_is_boxed_on_its_sites_host_else_not_at_all():
+    """GIVEN a page without the carrier's name but with its tracking page's address (its host misread, `as_read`)
+    WHEN boxed with the profile's hosts THEN the carrier box is the host as read in the address; without the
+    profile's hosts, or on a page showing neither, there is none."""
+    from pipeline.profile import Profile
+    page = replace(CARRIER_PAGE, lines=(line("https://trace.cjlogistcs.com/next/tracking.html?wblNo=689212345674",
+                                             10, [100]), line("운송장번호 689212345674", 100, [100, 200])))
+    url = Url("https://trace.cjlogistics.com/next/tracking.html?wblNo=689212345674", "trace.cjlogistics.com",
+              address_bar=True, as_read="trace.cjlogistcs.com")
+    fields = Fields(tracking_numbers=(TrackingNumber("689212345674", "cj", "ok", source="ocr"),), urls=(url,))
+    boxed = with_boxes(fields, [page], Profile.load().carrier_for_host)
+    x0, y0, x1, y1 = boxed.tracking_numbers[0].carrier_box
+    assert (y0, y1) == (10, 30) and 100 < x0 < x1 < 100 + 10 * len("https://trace.cjlogistcs.com/") + 10
+    assert with_boxes(fields, [page]).tracking_numbers[0].carrier_box is None
+    bare = replace(page, lines=page.lines[1:])
+    assert with_boxes(fields, [bare], Profile.load().carrier_for_host).tracking_numbers[0].carrier_box is None
+
+
+def test_a_repaired_host_the_lines_read_otherwise_is_found_by_the_confusion_model():
+    """GIVEN a phone's host-only address bar whose host the reader repaired (www.lotteglogis.com, read in the bar as
+    www.iotteglogis.com) and page lines that read the host three learned confusions off (`www.iotteaIcgis.com`: past
+    the 85 % similarity of the inexact search) WHEN boxed THEN the URL's box is that word's; where another word reads
+    as near (a second, other misread of the host), or the lines' read is beyond the host's repair budget, it has
+    none."""
+    url = Url("https://www.lotteglogis.com", "www.lotteglogis.com", address_bar=True, full=False,
+              as_read="www.iotteglogis.com")
+    bar = line("a www.iotteaIcgis.com :", 10, [20, 100, 300])
+    assert find(PageText.of([bar]), needles(url), MATCHES["urls"]) is None  # the 85 % search
+    boxed = with_boxes(Fields(urls=(url,)), [replace(PAGE, lines=(bar,) + PAGE.lines[1:])])
+    assert boxed.urls[0].box == (100, 10, 290, 30)
+    twice = (bar, line("www.iotteaicgis.com", 50, [100]))
+    assert with_boxes(Fields(urls=(url,)), [replace(PAGE, lines=twice)]).urls[0].box is None
+    far = (line("a www.xyzzyqlcgis.net :", 10, [20, 100, 300]),)
+    assert with_boxes(Fields(urls=(url,)), [replace(PAGE, lines=far)]).urls[0].box is None

@@ -1,8 +1,8 @@
 """The found facts' boxes on a real sample packet, end to end (real Tesseract, real Chromium, pdftoppm): the boxes of
-the tracking number, the delivery time, the page's URL and the address in report.json frame those values on the
-upload pages (each box cropped from the rendered page and read again shows the value), report.html draws each one
-where it belongs on its page thumbnail, and the cover, still one page and byte-stable, shows a crop of the page
-beside each fact that reads as the fact."""
+the tracking number, its carrier (where the page names it), the delivery time, the page's URL and the address in
+report.json frame those values on the upload pages (each box cropped from the rendered page and read again shows the
+value), report.html draws each one where it belongs on its page thumbnail, and the cover, still one page and
+byte-stable, shows a crop of the page beside each fact that reads as the fact."""
 from __future__ import annotations
 
 import json
@@ -27,7 +27,7 @@ CLAIM_ID = "CLM-2026-0001201"
 TRACKING = "640134072904"  # the packet's parcel (claim.toml)
 DELIVERED_DIGITS = "202603101422"  # 2026.03.10 14:22, as the CJ pages print it
 ADDRESS = "경기도 성남시 분당구 정자일로 95"
-KINDS = {"tracking", "delivery_time", "url", "address"}
+KINDS = {"tracking", "carrier", "delivery_time", "url", "address"}
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +78,9 @@ def shows(kind: str, text: str, value: str = "") -> bool:
     squeezed = "".join(text.split()).casefold()
     if kind == "tracking":
         return TRACKING in digits
+    if kind == "carrier":  # CJ's name (CJ대한통운, CJ Logistics) or its site's host
+        return any(fuzz.partial_ratio(name, squeezed) >= 80 for name in ("대한통운", "cjlogistics")) \
+            or re.search(r"\bCJ", text) is not None
     if kind == "delivery_time":
         return DELIVERED_DIGITS in digits
     if kind == "capture_time":  # a clock's hour and minute, on a 12- or a 24-hour clock
@@ -123,8 +126,8 @@ def test_report_html_draws_each_box_where_it_belongs_in_chromium(built):
     report = json.loads((bundle / "report.json").read_text(encoding="utf-8"))
     html = report_path.read_text(encoding="utf-8")
     assert len(re.findall(r'<span class="fact ', html)) == len(report["fact_boxes"])
-    for kind, label in (("tracking", "Tracking number"), ("delivery_time", "Delivery time"), ("url", "URL"),
-                        ("address", "Address")):
+    for kind, label in (("tracking", "Tracking number"), ("carrier", "Carrier"), ("delivery_time", "Delivery time"),
+                        ("url", "URL"), ("address", "Address")):
         assert re.search(rf'<li class="{kind}" title="{label}: [^"]+"><b>\d+</b>{label}:', html), kind
     nonce = re.search(r"'nonce-([^']+)'", html)[1]
     probe = (f'<script nonce="{nonce}">window.addEventListener("load", function () {{'
@@ -155,14 +158,14 @@ def test_report_html_draws_each_box_where_it_belongs_in_chromium(built):
              "--force-device-scale-factor=1")
     with Image.open(shot) as image:
         colours = set(image.convert("RGB").getdata())
-    for colour in ((0xE5, 0x39, 0x35), (0x1E, 0x88, 0xE5), (0x8E, 0x24, 0xAA), (0x2E, 0x7D, 0x32)):
+    for colour in ((0xE5, 0x39, 0x35), (0x00, 0x89, 0x7B), (0x1E, 0x88, 0xE5), (0x8E, 0x24, 0xAA), (0x2E, 0x7D, 0x32)):
         assert colour in colours, colour
 
 
 def test_the_cover_shows_a_crop_beside_each_fact_one_page_byte_stable(built):
     """GIVEN the built cover WHEN rendered by pdftoppm THEN it is one page, it holds a picture beside the tracking
-    number, the delivery time and the address (in the cover's "shown in" column), each of which, cut from the
-    rendering and read by Tesseract, shows its fact; built again, the cover is byte for byte the same."""
+    number, its carrier, the delivery time and the address (in the cover's "shown in" column), each of which, cut
+    from the rendering and read by Tesseract, shows its fact; built again, the cover is byte for byte the same."""
     tmp, _, bundle, _, again = built
     cover = bundle / "upload" / "01-cover.pdf"
     assert cover.read_bytes() == again
@@ -175,7 +178,7 @@ def test_the_cover_shows_a_crop_beside_each_fact_one_page_byte_stable(built):
                   for image in pdf[0].get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE])]
     finally:
         pdf.close()
-    assert len(places) == 3, places
+    assert len(places) == 4, places
     assert all(width * 0.4 < left < right < width * 0.8 for left, _, right, _ in places)  # the "as shown" column
     subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(cover), str(tmp / "cover")], check=True,
                    timeout=60)
@@ -184,5 +187,5 @@ def test_the_cover_shows_a_crop_beside_each_fact_one_page_byte_stable(built):
         texts = [read(page.crop((round(left * scale), round((height - top) * scale), round(right * scale),
                                  round((height - bottom) * scale))), tmp / "proof.png")
                  for left, bottom, right, top in sorted(places, key=lambda p: -p[3])]
-    assert [shows(kind, text) for kind, text in zip(("tracking", "delivery_time", "address"), texts)] == \
-        [True, True, True], texts
+    assert [shows(kind, text) for kind, text in zip(("tracking", "carrier", "delivery_time", "address"), texts)] == \
+        [True, True, True, True], texts

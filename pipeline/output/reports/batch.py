@@ -254,8 +254,8 @@ def box_view(box: dict, mark: int, _) -> dict:
 
 # The facts report.json boxes (pipeline/output/fact_boxes.py) and their labels; a bundle written before facts
 # were named gives only the field.
-FACT_KINDS = {"tracking": "Tracking number", "delivery_time": "Delivery time", "capture_time": "Capture time",
-              "url": "URL", "address": "Address", "time": "Time"}
+FACT_KINDS = {"tracking": "Tracking number", "carrier": "Carrier", "delivery_time": "Delivery time",
+              "capture_time": "Capture time", "url": "URL", "address": "Address", "time": "Time"}
 FIELD_KINDS = {"tracking_numbers": "tracking", "timestamps": "time", "urls": "url", "korean_addresses": "address"}
 
 

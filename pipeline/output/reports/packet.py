@@ -35,7 +35,7 @@ def report_json(state: PacketState, ctx: Context) -> dict:
         "kinds": {source: c.to_json() for source, c in sorted(state.kinds.items())},
         "files": [state.readings[s].to_json() for s in sources(state) if s in state.readings],
         "lineage": lineage(state),
-        "fact_boxes": fact_boxes(state),
+        "fact_boxes": fact_boxes(state, ctx.profile),
         "uploads": [{"name": u.name, "type": u.type, "bytes": u.size, "pages": u.pages, "sha256": sha256(u.path),
                      "title": u.title, "compression": u.compression} for u in state.uploads],
         "statement": state.statement,
