@@ -315,12 +315,14 @@ def glued_known_host(read: str, known: set[str], templates: tuple[str, ...] = ()
                     # Beyond the host's own budget only a URL that carries a tracking number; without one, the host
                     # and its slash together within it (a slash alone may always cost one edit).
                     limit = (wide, wide + slash_budget) if TRACKING_RUN.search(path) else (own, max(own, slash_budget))
+                    if not (0 < spent <= limit[1] + margin and plain[count] <= limit[0] + margin
+                            and slash <= slash_budget):
+                        continue  # no candidate (checked first: the segment's cost below is the costly part)
                     # A tie between a lost slash and one read as a letter: the path whose first segment is nearer
                     # the host's templates' (`/kren` for DHL's /kr-ko, not `/vkren`; `/home`, not `/ome`).
                     segment = min((cost(_first_segment(path), _first_segment(shape)) for shape in shapes), default=0)
                     key = (spent, abs(count - len(want)), segment, option, path, host, plain[count], limit)
-                    if (0 < spent <= limit[1] + margin and plain[count] <= limit[0] + margin and slash <= slash_budget
-                            and (name not in found or key < found[name])):
+                    if name not in found or key < found[name]:
                         found[name] = key
     ranked = sorted(found.values(), key=lambda item: item[:2])
     if not ranked:
