@@ -16,7 +16,8 @@ from typing import Sequence
 from pipeline.fields.addresses import extract_addresses
 from pipeline.fields.language import detect_languages
 from pipeline.fields.timestamps import (DateMention, Layout, Zone, document_year, extract_dates,
-                                        extract_timestamps, says_times_are_local, stated_zone, stated_zones)
+                                        extract_timestamps, says_times_are_local, stated_zone, stated_zones,
+                                        wrapped_cells)
 from pipeline.fields.tracking import extract_tracking, validate_tracking
 from pipeline.fields.urls import (extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host,
                                   named_carrier_hosts, site_hosts)
@@ -150,4 +151,13 @@ def _page_timestamps(page: PageReading, year: int | None, zone: Zone | None, loc
             known = found.setdefault(stamp.value, stamp)
             if band and known.role != "capture":
                 found[stamp.value] = replace(known, role="capture")
+    # A phone's narrow table wraps a row's cells onto the line under it (the date's day under its year and month,
+    # the time's 분 under its hour): the rows written whole give the times their parts.
+    wrapped = wrapped_cells(page.lines) if layout is not None else None
+    if wrapped is not None:
+        text, boxes = wrapped
+        chrome = len(page.header_text) if page.header_text and page.text.startswith(page.header_text) else 0
+        for stamp in extract_timestamps(text, page.index, year, zone, local, today, now, None, chrome,
+                                        Layout(text, boxes)):
+            found.setdefault(stamp.value, stamp)
     return list(found.values())

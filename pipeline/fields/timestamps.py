@@ -28,6 +28,66 @@ NUMERIC_OFFSET = re.compile(r"(?P<sign>[+-])[^\S\n]*(?P<h>\d{1,2})(?::?(?P<m>\d{
 REFERENCE = datetime(2026, 1, 1)  # stated zones agree when their offsets agree on this day
 
 
+def wrapped_cells(lines: Sequence, gap: float = 0.3) -> tuple[str, tuple[Box, ...]] | None:
+    """The text of `lines` (TextLine: text, box, words' boxes) with each table row whose cells wrapped onto the line
+    under it (a phone's narrow table: `2026 년 03 월 | 16 시 04 | 곤지암` over `09 일 | 분 | Hub`) written as one
+    line, cell by cell (`2026 년 03 월 09 일 16 시 04 분 곤지암 Hub`), and each line's box; None where no row
+    wrapped. A line wraps onto the next where neither holds a whole timestamp of its own, the next starts under it
+    (its top below the line's top and no further than `gap` text heights below its bottom), the line has two
+    cells or more (its words parted by gaps wider than a text height), and each word of the next lies under one of
+    them (within a text height of it: a word OCR split) and is no wider than it and a text height."""
+    texts, boxes, joined, skip = [], [], False, False
+    for line, after in zip(lines, list(lines[1:]) + [None]):
+        if skip:
+            skip = False
+            continue
+        merged = _wrapped(line, after, gap) if after is not None else None
+        if merged is None:
+            texts.append(line.text)
+            boxes.append(tuple(line.box))
+            continue
+        texts.append(merged)
+        boxes.append((min(line.box[0], after.box[0]), line.box[1], max(line.box[2], after.box[2]), after.box[3]))
+        joined = skip = True
+    return ("\n".join(texts), tuple(boxes)) if joined else None
+
+
+def _wrapped(line, after, gap: float) -> str | None:
+    """`line` and the line `after` it written as one, cell by cell, where `after` holds the wrapped rest of its
+    cells (see wrapped_cells); else None."""
+    height = line.box[3] - line.box[1]
+    if not line.words or not after.words or height <= 0 or _timed(line.text) or _timed(after.text):
+        return None  # a line with a whole time of its own is a row of its own (a desktop table's rows stand close)
+    if not (line.box[1] < after.box[1] <= line.box[3] + gap * height and after.box[3] > line.box[3]):
+        return None
+    cells: list[list[tuple]] = []
+    for word in sorted(line.words, key=lambda w: w[2]):
+        if cells and word[2] - max(w[4] for w in cells[-1]) <= height:
+            cells[-1].append(word)
+        else:
+            cells.append([word])
+    spans = [(min(w[2] for w in cell), max(w[4] for w in cell)) for cell in cells]
+    under: dict[int, list[tuple]] = {}
+    for word in sorted(after.words, key=lambda w: w[2]):
+        overlaps = [min(right, word[4]) - max(left, word[2]) for left, right in spans]
+        best = max(range(len(spans)), key=overlaps.__getitem__)
+        if overlaps[best] < -height or word[4] - word[2] > spans[best][1] - spans[best][0] + height:
+            return None
+        under.setdefault(best, []).append(word)
+    if len(cells) < 2:
+        return None  # one cell wrapped is a paragraph's next line, no table row
+    parts = []
+    for index, cell in enumerate(cells):
+        parts.append(" ".join(line.text[w[0]:w[1]] for w in cell))
+        parts += [after.text[w[0]:w[1]] for w in under.get(index, [])]
+    return " ".join(parts)
+
+
+def _timed(line: str) -> bool:
+    """Whether a line holds a whole timestamp of its own (its year's date and its time; a year-less date too)."""
+    return bool(extract_timestamps(line, 0, REFERENCE.year))
+
+
 @dataclass(frozen=True)
 class Zone:
     """A zone a time is read in: its rules, and its IANA name ("" for an offset that has none, such as +05:45)."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pipeline.fields.extract import extract_fields
+from pipeline.fields.timestamps import wrapped_cells
 from pipeline.model import PageReading, TextLine
 
 # Real Tesseract on a FedEx page on Android Chrome (clock-mix tuning seed 9241): the day header `Mar 5, 2026` over its
@@ -32,3 +33,58 @@ def test_without_boxes_the_text_order_is_all_there_is(profile):
     """GIVEN the same text without boxes WHEN read THEN the rows are read in text order (the status bar's time a row
     of the header above it in the text): the boxes are what tells them apart."""
     assert "2026-03-05T13:29:00+09:00" in _stamps(FEDEX, profile, boxed=False)
+
+
+# Real Tesseract on a CJ page on iOS Safari (clock-mix tuning seed 9241): the narrow table wraps each row's date
+# (`2026 년 03 월` over `09 일`) and time (`16 시 04` over `분`) onto a second line. Words: (start, end, x0, y0, x1, y1).
+WRAPPED = (
+    TextLine("날짜 시간 현 재 위치 태", (51, 578, 602, 612),
+             ((0, 2, 51, 578, 97, 603), (3, 5, 282, 578, 329, 603), (6, 7, 432, 578, 463, 603),
+              (8, 9, 470, 578, 478, 603), (10, 12, 484, 578, 525, 603), (13, 14, 590, 595, 602, 612))),
+    TextLine("2026 년 03 월 16 시 04 5 배 송 완", (50, 651, 661, 690),
+             ((0, 4, 50, 658, 133, 681), (5, 6, 114, 652, 137, 690), (7, 9, 144, 658, 196, 682),
+              (10, 11, 176, 652, 201, 690), (12, 14, 284, 659, 327, 679), (15, 16, 320, 651, 342, 689),
+              (17, 19, 345, 660, 374, 679), (20, 21, 460, 673, 467, 675), (22, 23, 590, 658, 609, 681),
+              (24, 25, 620, 658, 637, 672), (26, 27, 644, 658, 661, 681))),
+    TextLine("09 일 분 옥 천 148 글", (50, 665, 633, 712),
+             ((0, 2, 50, 690, 78, 709), (3, 4, 82, 688, 101, 712), (5, 6, 281, 688, 304, 711),
+              (7, 8, 431, 673, 472, 697), (9, 10, 482, 675, 496, 694), (11, 14, 497, 665, 531, 712),
+              (15, 16, 589, 673, 633, 708))),
+)
+# Real Tesseract on a Korea Post page in Whale (the same seed): a desktop table's rows stand as close (6 px apart),
+# but each holds a whole time of its own.
+CLOSE_ROWS = (
+    TextLine("2026 년 03 월 10 일 02 시 51 분 청 원 546 배 송 출발", (123, 405, 1056, 429),
+             ((0, 4, 123, 411, 166, 426), (5, 6, 154, 408, 167, 429), (7, 9, 170, 411, 197, 425),
+              (10, 11, 187, 408, 198, 429), (12, 14, 203, 411, 229, 426), (15, 16, 217, 408, 231, 429),
+              (17, 19, 502, 411, 529, 425), (20, 21, 518, 408, 529, 429), (22, 24, 534, 411, 562, 426),
+              (25, 26, 550, 408, 564, 429), (27, 28, 745, 411, 766, 426), (29, 30, 771, 411, 777, 424),
+              (31, 34, 775, 408, 796, 429), (35, 36, 1005, 411, 1056, 426), (37, 38, 1020, 405, 1034, 428),
+              (39, 41, 1032, 411, 1056, 426))),
+    TextLine("2026 년 03 월 09 일 16 시 45 분 인 천 6\\ 간 선 하차", (123, 435, 1056, 465),
+             ((0, 4, 123, 448, 166, 463), (5, 6, 154, 445, 167, 465), (7, 9, 170, 447, 197, 463),
+              (10, 11, 187, 445, 198, 465), (12, 14, 202, 448, 229, 463), (15, 16, 218, 445, 232, 465),
+              (17, 19, 502, 449, 529, 462), (20, 21, 518, 441, 530, 465), (22, 24, 533, 449, 562, 463),
+              (25, 26, 550, 441, 564, 465), (27, 28, 745, 448, 757, 463), (29, 30, 762, 449, 769, 463),
+              (31, 33, 773, 449, 792, 461), (34, 35, 1005, 448, 1056, 463), (36, 37, 1019, 435, 1033, 465),
+              (38, 40, 1032, 448, 1056, 463))),
+)
+
+
+def _page(lines) -> PageReading:
+    return PageReading(index=1, text="\n".join(line.text for line in lines), source="ocr", lines=lines)
+
+
+def test_a_row_whose_cells_wrapped_is_read_whole(profile):
+    """GIVEN a phone's table row whose date and time cells wrapped onto the next line WHEN read THEN the row's
+    cells are joined cell by cell and its time read (the lines alone hold no whole timestamp)."""
+    assert wrapped_cells(WRAPPED)[0].splitlines()[1] == "2026 년 03 월 09 일 16 시 04 분 5 옥 천 148 배 송 완 글"
+    assert [t.value for t in extract_fields([_page(WRAPPED)], profile).timestamps] == ["2026-03-09T16:04:00+09:00"]
+
+
+def test_close_rows_with_times_of_their_own_are_not_joined(profile):
+    """GIVEN a desktop table's two rows 6 px apart, each with its whole time WHEN read THEN no row is joined to the
+    next (a join would date one row's time with the other's date) and each row gives its own time."""
+    assert wrapped_cells(CLOSE_ROWS) is None
+    assert [t.value for t in extract_fields([_page(CLOSE_ROWS)], profile).timestamps] == [
+        "2026-03-10T02:51:00+09:00", "2026-03-09T16:45:00+09:00"]
