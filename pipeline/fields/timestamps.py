@@ -34,8 +34,9 @@ def wrapped_cells(lines: Sequence, gap: float = 0.3) -> tuple[str, tuple[Box, ..
     line, cell by cell (`2026 년 03 월 09 일 16 시 04 분 곤지암 Hub`), and each line's box; None where no row
     wrapped. A line wraps onto the next where neither holds a whole timestamp of its own, the next starts under it
     (its top below the line's top and no further than `gap` text heights below its bottom), the line has two
-    cells or more (its words parted by gaps wider than a text height), and each word of the next lies under one of
-    them (within a text height of it: a word OCR split) and is no wider than it and a text height."""
+    cells or more (its words parted by gaps wider than a text height), and each word of the next that lies under
+    one of them (within a text height of it: a word OCR split) is no wider than it and a text height; a word under
+    none is a cell the line leaves empty, placed by its left edge."""
     texts, boxes, joined, skip = [], [], False, False
     for line, after in zip(lines, list(lines[1:]) + [None]):
         if skip:
@@ -68,19 +69,23 @@ def _wrapped(line, after, gap: float) -> str | None:
             cells.append([word])
     spans = [(min(w[2] for w in cell), max(w[4] for w in cell)) for cell in cells]
     under: dict[int, list[tuple]] = {}
+    alone: list[tuple] = []  # words of a cell the line leaves empty (a column whose text starts lower)
     for word in sorted(after.words, key=lambda w: w[2]):
         overlaps = [min(right, word[4]) - max(left, word[2]) for left, right in spans]
         best = max(range(len(spans)), key=overlaps.__getitem__)
-        if overlaps[best] < -height or word[4] - word[2] > spans[best][1] - spans[best][0] + height:
+        if overlaps[best] < -height:
+            alone.append(word)
+        elif word[4] - word[2] > spans[best][1] - spans[best][0] + height:
             return None
-        under.setdefault(best, []).append(word)
+        else:
+            under.setdefault(best, []).append(word)
     if len(cells) < 2:
         return None  # one cell wrapped is a paragraph's next line, no table row
-    parts = []
-    for index, cell in enumerate(cells):
-        parts.append(" ".join(line.text[w[0]:w[1]] for w in cell))
-        parts += [after.text[w[0]:w[1]] for w in under.get(index, [])]
-    return " ".join(parts)
+    parts = [(left, " ".join([line.text[w[0]:w[1]] for w in cell] + [after.text[w[0]:w[1]]
+                                                                     for w in under.get(index, [])]))
+             for index, (cell, (left, _)) in enumerate(zip(cells, spans))]
+    parts += [(w[2], after.text[w[0]:w[1]]) for w in alone]
+    return " ".join(text for _, text in sorted(parts))
 
 
 def _timed(line: str) -> bool:
@@ -104,8 +109,9 @@ class Form:
     #                      "weekday" (the latest such weekday before `today`), "today" (`today` itself)
     role: str = "event"  # capture: the form is a screen's clock or a print header's time
     min_per_text: int = 1  # read only where the text holds at least this many of the form (a chat's separators)
-    stacked: bool = False  # a date over a time in one cell: read only where the lines' boxes show the time's line
-    #                        right under the date's, at its left edge (Layout.stacked)
+    stacked: bool | str = False  # two lines of one cell or clock (a date over a time, a time over a date): true,
+    #   read only where the lines' boxes show the second line right under the first, at its left edge
+    #   (Layout.stacked); "where-known", that too where the boxes are known, and read as text where they are not
 
 
 Box = tuple[int, int, int, int]
@@ -491,14 +497,14 @@ def extract_timestamps(text: str, page: int, default_year: int | None, stated: Z
     zone of the machine that took it, never in one the page states: it takes only a zone printed beside it.
 
     `layout` (the lines' boxes on the page, where known) places what the text alone cannot: a day header's rows
-    under it, and a date over a time in one cell (forms marked `stacked`, read only where it is known)."""
+    under it, and the two lines of a cell or a clock under each other (forms marked `stacked`: a status bar's time
+    read last is no clock with the table's last date under it in the text)."""
     rows_form = _day_header()[2]
     forms = _forms()
     rows_order = next((i - 0.5 for i, form in enumerate(forms) if form.year_from == "today"), len(forms))
-    found_by_form = [(order, form, [m for m in form.regex.finditer(text)
-                                    if not form.stacked or (layout is not None and layout.stacked(m.start(),
-                                                                                                  m.start("h")))])
-                     for order, form in enumerate(forms)]
+    found_by_form = [(order, form, [m for m in form.regex.finditer(text) if not form.stacked or (
+        layout.stacked(m.start(), m.end() - 1) if layout is not None else form.stacked == "where-known")])
+        for order, form in enumerate(forms)]
     matches = sorted([(m.start(), order, m.end(), m.groupdict(), form) for order, form, found in found_by_form
                       if len(found) >= form.min_per_text for m in found]
                      + [(start, rows_order, end, groups, rows_form) for start, end, groups in _day_rows(text, layout)],

@@ -88,3 +88,31 @@ def test_close_rows_with_times_of_their_own_are_not_joined(profile):
     assert wrapped_cells(CLOSE_ROWS) is None
     assert [t.value for t in extract_fields([_page(CLOSE_ROWS)], profile).timestamps] == [
         "2026-03-10T02:51:00+09:00", "2026-03-09T16:45:00+09:00"]
+
+
+# Real Tesseract on the Naver app's parcel card (phone mix tuning seed 9202): the status bar's `3:08`, read last,
+# stands at the top of the screen; the card's last row under it in the text is at the bottom.
+STATUS_BAR_OVER_A_ROW = (("SIAGW 2026-03-11 20:22", (56, 1500, 500, 1530)),
+                         ("곤 지 암", (56, 1700, 200, 1730)),
+                         ("3:08", (8, 0, 158, 113)),
+                         ("2026-03-10 12:47", (300, 1740, 600, 1770)))
+
+
+def test_a_status_bar_time_over_the_last_row_is_no_clock(profile):
+    """GIVEN a phone's status bar time read last, over the page's last row in the text WHEN read with the boxes THEN
+    no taskbar clock is made of them (the two lines stand apart) and the row keeps its own time; without the boxes
+    the text alone reads them as a clock."""
+    assert _stamps(STATUS_BAR_OVER_A_ROW, profile) == ["2026-03-11T20:22:00+09:00", "2026-03-10T12:47:00+09:00"]
+    assert "2026-03-10T03:08:00+09:00" in _stamps(STATUS_BAR_OVER_A_ROW, profile, boxed=False)
+
+
+def test_the_clock_pass_lines_are_a_clock(profile):
+    """GIVEN a taskbar clock as the clock pass writes it (its time line over its date line in the clock's box) WHEN
+    read with the boxes THEN it is the capture."""
+    clock = (("2026-03-09 15:38 Delivered", (100, 300, 700, 320)),
+             ("오후 2:31", (1800, 1040, 1900, 1058)), ("2026-03-11", (1800, 1058, 1900, 1076)))
+    page = PageReading(index=1, text="\n".join(t for t, _ in clock), source="ocr",
+                       lines=tuple(TextLine(t, b) for t, b in clock))
+    stamps = extract_fields([page], profile).timestamps
+    assert [(t.value, t.role) for t in stamps] == [("2026-03-09T15:38:00+09:00", "event"),
+                                                   ("2026-03-11T14:31:00+09:00", "capture")]
