@@ -10,7 +10,8 @@ A read that fails its check digit is repaired by the confusion model's one rule 
 of numbers, a format with a check digit as the acceptor, the cheapest accepted reading by a margin); a carrier
 without a check digit accepts only the number as read. Any misread no such reading explains stays as read and shows
 up as checksum "bad", never as a plausible wrong number. Then one page-level consolidation (`_consolidated`)
-clusters every sighting of a number and reports the verified member the page shows most often.
+clusters every sighting of a number and reports the verified member the page shows most often; a barcode's number
+is exact and stands for the text's sightings a character or two off it.
 """
 from __future__ import annotations
 
@@ -533,9 +534,8 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
         member.reads |= {read for read in (candidate.value, candidate.read) if read and read != value}
         member.strength = min(member.strength, CONTEXTS.index(candidate.context))
         member.cost = min(member.cost, spent + candidate.cost)
-    numbers = without_weaker_numbers(_consolidated(list(members.values())))
     coded = _from_barcodes(barcodes, digits, [cid for _, cid in mentions] + page_hosts, profile, page)
-    return _with_barcodes(coded, numbers)
+    return without_weaker_numbers(_consolidated(list(members.values()), coded))
 
 
 # ---- barcodes ------------------------------------------------------------------------------------------------
@@ -601,26 +601,45 @@ def _shown_in_text(value: str, digits: str, max_edits: int) -> bool:
     return False
 
 
-def _with_barcodes(coded: list[TrackingNumber], numbers: list[TrackingNumber]) -> list[TrackingNumber]:
-    """One page-level consolidation: a barcode's number is exact, so it confirms the text's reading of the same
-    number and replaces one at most `replaces_max_edits` characters off it (OCR's misread of the label's
-    human-readable line); its carrier, where the barcode named none, is that reading's if the value fits it.
-    Barcode numbers come first."""
+def _off_a_barcode(member: "_Member", code: TrackingNumber, max_edits: int, budget: float) -> bool:
+    """Whether a text sighting is OCR's reading of a barcode's number (the label's human-readable line, a POD's
+    number beside its bars): its value, or what was read where it was repaired, at most `max_edits` characters off
+    the decoded value. A sighting that verifies by a check digit is another parcel's number unless the learned
+    confusions explain it within `budget` (consecutive labels' numbers differ in a digit or two and both verify; a
+    misread that passes a check digit is one in 7 to 11)."""
+    for read in {member.number.value} | member.reads:
+        if read == code.value:
+            return True
+        if Levenshtein.distance(read, code.value, score_cutoff=max_edits) > max_edits:
+            continue
+        if member.number.checksum != "ok" or read != member.number.value:
+            return True
+        if confusions.cost(read, code.value, budget, _model()) <= budget:
+            return True
+    return False
+
+
+def _with_barcodes(coded: list[TrackingNumber], members: list["_Member"]) -> tuple[list[TrackingNumber],
+                                                                                   list["_Member"]]:
+    """The barcodes' sightings in the page-level consolidation: a barcode's number is exact, so it is the reading
+    of every text sighting off it (`_off_a_barcode`, within `replaces_max_edits`): it confirms the text's reading of
+    the same number and replaces one OCR misread, and those sightings are consolidated no further. Its carrier,
+    where the barcode named none, is that of such a sighting whose carrier's format the value fits. Returns the
+    barcodes' numbers and the text's sightings left."""
     max_edits = patterns()["tracking"]["barcodes"]["replaces_max_edits"]
-
-    def near(a: str, b: str) -> bool:
-        return Levenshtein.distance(a, b, score_cutoff=max_edits) <= max_edits
-
-    merged = []
+    budget = patterns()["tracking"]["cluster_budget"]
+    numbers, left = [], list(members)
     for number in coded:
+        seen = [m for m in left if _off_a_barcode(m, number, max_edits, budget)]
+        left = [m for m in left if not any(m is s for s in seen)]
         if number.carrier is None:
-            carrier = next((n.carrier for n in numbers if n.carrier and near(n.value, number.value)
-                            and fits(number.value, n.carrier)), None)
+            carrier = next((m.number.carrier for m in seen if m.number.carrier
+                            and fits(number.value, m.number.carrier)), None)
             if carrier is not None:
                 carrier, checksum = validate_tracking(number.value, carrier)
                 number = replace(number, carrier=carrier, checksum=checksum)
-        merged.append(number)
-    return merged + [n for n in numbers if not any(near(n.value, c.value) for c in coded)]
+        numbers.append(number)
+    return numbers, left
 
 
 # Why a number was taken (TrackingNumber.context), strongest first. A label or a carrier's URL names the number
@@ -643,10 +662,13 @@ class _Member:
     cost: float = float("inf")
 
 
-def _consolidated(members: list[_Member]) -> list[TrackingNumber]:
-    """One page-level consolidation of every sighting of a number (text, a URL's query, a repaired reading):
-    readings that may be OCR's copies of one another form a cluster, and of each cluster the member seen most often
-    is reported (ties broken by the cheaper reading, then the stronger evidence; both where all of that ties).
+def _consolidated(members: list[_Member], coded: Sequence[TrackingNumber] = ()) -> list[TrackingNumber]:
+    """One page-level consolidation of every sighting of a number (text, a URL's query, a repaired reading, a
+    barcode): readings that may be OCR's copies of one another form a cluster, and of each cluster the member seen
+    most often is reported (ties broken by the cheaper reading, then the stronger evidence; both where all of that
+    ties). Barcode numbers come first.
+    - A barcode's number (`coded`) is exact: it is reported, and the text's sightings off it are its readings
+      (`_with_barcodes`), whatever they verify or how often the page shows them.
     - Members that pass their check (or have none to fail) are one cluster when one is a misread of the other within
       `cluster_budget` of the tracking confusions (confusions.cost, either way, between the readings or what was
       read where one was repaired; of one carrier or of none): one edit never seen and a cheap learned one. Two
@@ -659,6 +681,7 @@ def _consolidated(members: list[_Member]) -> list[TrackingNumber]:
       with the failing members near it, reported as read (`checksum: bad`)."""
     settings = patterns()["tracking"]
     model = _model()
+    numbers, members = _with_barcodes(list(coded), members)
 
     def near(a: _Member, b: _Member, budget: float) -> bool:
         if a.number.carrier and b.number.carrier and a.number.carrier != b.number.carrier:
@@ -680,7 +703,7 @@ def _consolidated(members: list[_Member]) -> list[TrackingNumber]:
         rank = {id(m): (len(m.places), -m.cost, -m.strength) for m in pool}
         best = max(rank.values())
         kept |= {key for key, value in rank.items() if value == best}
-    return [m.number for m in members if id(m) in kept]
+    return numbers + [m.number for m in members if id(m) in kept]
 
 
 def _clusters(members: list[_Member], linked) -> list[list[_Member]]:

@@ -3,12 +3,14 @@ consolidation of every sighting (`_consolidated`). A table of the tests' own, so
 learned one is learned again."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from pipeline.fields import tracking
 from pipeline.fields.confusions import Table
 from pipeline.fields.extract import extract_fields, validate_tracking
-from pipeline.model import PageReading
+from pipeline.model import Barcode, PageReading
 
 # Confusions of numbers as OCR makes them (truth, read): 0 read as O, 1 as I, 5 as S, 8 as B, Z as 2 or 7 after 1, a
 # 2 added after 1Z.
@@ -103,6 +105,49 @@ def test_a_failing_copy_of_a_verified_number_is_dropped(profile):
     misread no confusion repairs) WHEN consolidated THEN the verified number alone is reported."""
     text = "Tracking number 1Z3WSSSS0317603134\nhttps://www.ups.com/track?tracknum=1Z3WSSXS0317603134"
     assert _numbers(profile, text) == [("1Z3WSSSS0317603134", "ok")]
+
+
+def _coded(profile, text: str, *codes: str) -> list[tuple[str, str | None, str, str]]:
+    page = PageReading(1, text, "ocr", barcodes=tuple(Barcode("Code128", code) for code in codes))
+    return [(t.value, t.carrier, t.checksum, t.source) for t in extract_fields([page], profile).tracking_numbers]
+
+
+def test_a_barcode_is_the_reading_of_the_text_sightings_off_it_whatever_the_page_shows_most(profile):
+    """GIVEN a Lotte label whose bars decode 312059674813 and whose text shows a misread of it twice (failing the
+    check digit) and a CJ label whose text shows a misread twice and the number once WHEN consolidated THEN the
+    barcode's number alone is reported, exact, with the carrier the text named."""
+    text = "롯데택배\n운송장번호 312059674818\n운송장번호 3120-5967-4818"
+    assert _coded(profile, text, "312059674813") == [("312059674813", "lotte", "ok", "barcode")]
+    text = "CJ대한통운\n운송장번호 689212345614\n운송장번호 689212345614\n운송장번호 689212345674"
+    assert _coded(profile, text, "689212345674") == [("689212345674", "cj", "none", "barcode")]
+
+
+def test_a_verified_number_two_digits_off_a_barcode_is_another_parcel_unless_confusions_explain_it(
+        profile, monkeypatch):
+    """GIVEN a page of two consecutive Lotte labels whose bars decode only the first, the text showing both numbers
+    (two digits apart, both verifying) WHEN consolidated THEN both are reported, the barcode's first: no learned
+    confusion explains one as a misread of the other (the budget of the text's own clusters, `cluster_budget`,
+    holds one edit never seen and a cheap learned one). Where the confusions learned explain the two digits, the
+    verified reading is the barcode's."""
+    first, second = "312059674813", "312059674824"
+    assert validate_tracking(second, "lotte")[1] == "ok"
+    assert _coded(profile, f"롯데택배\n운송장번호 {first}, {second}", first) == [
+        (first, "lotte", "ok", "barcode"), (second, "lotte", "ok", "ocr")]
+    learned = MODEL.pairs | {("1", "2"): 0.4, ("3", "4"): 0.4}
+    monkeypatch.setattr(tracking, "_model", lambda: replace(MODEL, pairs=learned))
+    assert _coded(profile, f"롯데택배\n운송장번호 {second}", first) == [(first, "lotte", "ok", "barcode")]
+    # One digit off and verifying (8 read as 1: 7 apart, so the mod-7 check digit cannot tell): within the budget.
+    misread = first.replace("48", "41")
+    assert validate_tracking(misread, "lotte")[1] == "ok"
+    assert _coded(profile, f"롯데택배\n운송장번호 {misread}", first) == [(first, "lotte", "ok", "barcode")]
+
+
+def test_a_number_no_format_vouches_for_is_dropped_beside_a_barcodes_verified_number(profile):
+    """GIVEN a photographed EMS label whose bars decode a verifying S10 number, and a garbled row OCR read as a
+    labelled number of no carrier WHEN consolidated THEN the barcode's number alone is reported (a verified number
+    of the page outweighs one no format vouches for, as it does among text readings)."""
+    assert _coded(profile, "Waybill AB123456789012", "EE473124829KR") == [
+        ("EE473124829KR", "korea-post", "ok", "barcode")]
 
 
 def test_the_learned_tracking_section_loads_with_examples():
