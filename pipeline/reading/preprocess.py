@@ -155,15 +155,21 @@ def despeckled(gray: Image.Image, cfg: OcrSettings) -> Image.Image:
     page as it is (a screenshot's or a clean scan's thin strokes would erode). Bilevel: fewer than
     bilevel_max_grey_share of its pixels, sampled, between black and white. Speckled: at least speckle_min_specks of
     its dark blots are specks (at most speckle_max_px pixels, or speckle_max_page_share of the page where it was
-    rendered large), and they are at least speckle_min_share of its blots (letters are blots too)."""
+    rendered large), and they are at least speckle_min_share of its blots (letters are blots too). A blot is ink
+    darker than speckle_ink_below, a glyph's grey edge included, holding a dark (black-ish) pixel: the small glyphs
+    of a downscaled screenshot leave lone dark pixels in black alone, each joined to its glyph by its grey edge,
+    and a JPEG's light ringing holds no dark pixel."""
     pixels = np.ascontiguousarray(gray, dtype=np.uint8)
     sample = pixels[::3, ::3]
     if ((sample >= 64) & (sample < 192)).mean() >= cfg.bilevel_max_grey_share:
         return gray
-    count, _, stats, _ = cv2.connectedComponentsWithStats((pixels < 128).astype(np.uint8), connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((pixels < cfg.speckle_ink_below).astype(np.uint8),
+                                                           connectivity=8)
+    blots = np.unique(labels[pixels < 128])
+    areas = stats[blots[blots > 0], cv2.CC_STAT_AREA]
     speck = max(cfg.speckle_max_px, cfg.speckle_max_page_share * pixels.size)
-    specks = int((stats[1:, cv2.CC_STAT_AREA] <= speck).sum())
-    if specks < cfg.speckle_min_specks or specks < cfg.speckle_min_share * (count - 1):
+    specks = int((areas <= speck).sum())
+    if specks < cfg.speckle_min_specks or specks < cfg.speckle_min_share * len(areas):
         return gray
     return Image.fromarray(cv2.medianBlur(pixels, cfg.despeckle_kernel))
 

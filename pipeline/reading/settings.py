@@ -61,6 +61,7 @@ class OcrSettings:
     rule_dark_below: int
     rule_max_thickness_glyphs: float
     bilevel_max_grey_share: float
+    speckle_ink_below: int
     speckle_max_px: int
     speckle_max_page_share: float
     speckle_min_specks: int
