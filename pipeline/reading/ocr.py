@@ -18,6 +18,7 @@ from pipeline.fields.scripts import HAN
 from pipeline.model import PageReading
 from pipeline.output import imageops
 from pipeline.reading import tesseract
+from pipeline.reading.contrast import panels_evened
 from pipeline.reading.engine import OcrLine, band_text, lines_of
 from pipeline.reading.recheck import page_lines
 from pipeline.reading.passes.address_bar import reread_address_bar
@@ -47,19 +48,34 @@ def ocr_copy(image: Image.Image, unrule: bool, cfg: OcrSettings) -> tuple[Image.
     return gray, glyph, enlarged(without_rules(gray, glyph, cfg) if unrule else gray, ocr_scale(glyph, gray.size, cfg))
 
 
+def panels_copy(gray: Image.Image, glyph: float | None, copy: Image.Image, unrule: bool,
+                cfg: OcrSettings) -> Image.Image:
+    """The copy OCR reads of a screen whose text stands on coloured panels (a chat's bubbles and pills): made dark
+    on white (contrast.panels_evened) at the copy's scale; else `copy` itself. The grey copy the band passes crop,
+    and the sharpness the blur rules measure, stay the page's own."""
+    evened = panels_evened(gray, glyph, cfg)
+    if evened is gray:
+        return copy
+    return enlarged(without_rules(evened, glyph, cfg) if unrule else evened, copy.width / gray.width)
+
+
 def copy_sharpness(copy: Image.Image) -> tuple[float, float]:
     """The OCR copy's sharpness and its sharpness after a median (PageReading.sharpness, sharpness_denoised): what
     the rules profile's blur thresholds for photos were measured on."""
     return round(sharpness(np.asarray(copy)), 1), round(denoised_sharpness(np.asarray(copy)), 1)
 
 
-def top_row_first(lines: tuple[OcrLine, ...]) -> tuple[OcrLine, ...]:
-    """The lines in reading order, those standing wholly above the first line moved before it (in their order).
-    Tesseract sometimes gives a phone's status bar (`8:42 KT 57%`) last; the text then reads it under the chat's
-    last day separator, as one of that day's times."""
+def top_row_first(lines: tuple[OcrLine, ...], top_band: int = 0) -> tuple[OcrLine, ...]:
+    """The lines in reading order, those standing wholly above the first line moved before it (in their order), and
+    so are those starting above it within the page's `top_band` (pixels from the top). Tesseract sometimes gives a
+    phone's status bar (`8:42 KT 57%`) last, and the clock pass puts a status bar's time, read in a crop taller
+    than the bar, after every other line; the text then reads it under the chat's last day separator, as one of
+    that day's times."""
     if not lines:
         return lines
-    above = [line for line in lines[1:] if line.top + line.height <= lines[0].top]
+    first = lines[0]
+    above = [line for line in lines[1:] if line.top + line.height <= first.top
+             or line.top < first.top and line.top < top_band]
     return tuple(above) + tuple(line for line in lines if line not in above)
 
 
@@ -79,6 +95,8 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
     cfg = cfg or settings()
     gray, glyph, copy = ocr_copy(image, unrule, cfg)
     blur, blur_denoised = copy_sharpness(copy)
+    if screen and not photographed:
+        copy = panels_copy(gray, glyph, copy, unrule, cfg)
     page = PageReading(index=index, text="", source="none", width=image.width, height=image.height,
                        sharpness=blur, sharpness_denoised=blur_denoised)
     decide = languages is None
@@ -108,7 +126,7 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
         words = reread_clock(words, bands, copy.size, work_png, timeout, cfg)
         if not photographed:
             words = reread_faint(words, gray, copy.size, work_png, timeout, cfg, languages)
-    lines = top_row_first(lines_of(words)[0])
+    lines = top_row_first(lines_of(words)[0], round(cfg.header_fraction * copy.height))
     header, footer = band_text(lines, copy.height, cfg.header_fraction, cfg.footer_fraction)
     return replace(page, text="\n".join(line.text for line in lines), source="ocr",
                    confidence=None if confidence is None else round(confidence, 1),

@@ -183,6 +183,15 @@ class OcrSettings:
     faint_max_scale: float
     faint_psm: int
     faint_min_confidence: float
+    contrast_flat_range: int
+    contrast_core_glyphs: float
+    contrast_edge_px: int
+    contrast_ink_step: int
+    contrast_page_tolerance: int
+    contrast_gain: float
+    contrast_min_panel_share: float
+    contrast_min_glyph_px: float
+    contrast_max_pixels: int
     version: str  # hash of the settings file, the host endings and evpack's code: the read cache's key
 
     @classmethod

@@ -157,7 +157,7 @@ def test_real_tesseract_reads_a_bordered_receipt_table_once_its_rules_are_out(tm
 def test_lines_wholly_above_the_first_go_first():
     """GIVEN lines in Tesseract's order with a phone's status bar (the topmost row) given last, and lines in order
     WHEN put top row first THEN the status bar leads and the others keep their order; ordered lines stay as they are,
-    and a line only overlapping the first one's rows is not moved."""
+    and a line only overlapping the first one's rows is not moved unless it starts above it in the top band."""
     from pipeline.reading.engine import OcrLine
 
     def line(text: str, top: int) -> OcrLine:
@@ -169,3 +169,9 @@ def test_lines_wholly_above_the_first_go_first():
     overlapping = (line("b", 300), line("c", 290))
     assert ocr.top_row_first(overlapping) == overlapping
     assert ocr.top_row_first(()) == ()
+    # The clock pass's status-bar time, in a crop box taller than the bar (tuning seed 9201, KakaoTalk on iOS), moves
+    # first when it starts above the first line within the top band; lower down, overlapping lines keep their order.
+    status = OcrLine("오후 2:11", 2, 0, 320, 176, 0.0)
+    chat = (line("KT 30%", 51), line("2026 년 3 월 11 일 수요일", 900), line("송장번호 40737702916", 2200), status)
+    assert [x.text for x in ocr.top_row_first(chat, top_band=380)][:2] == ["오후 2:11", "KT 30%"]
+    assert ocr.top_row_first(overlapping, top_band=250) == overlapping
