@@ -168,3 +168,15 @@ def test_the_learner_learns_the_same_table_again_from_its_pairs(tmp_path):
     learner.main(["--from-pairs", "-o", str(out), "--pairs", str(pairs)])
     assert out.read_text(encoding="utf-8") == first
     assert ("l", "i") in confusions.table(out).pairs and (".", "") in confusions.table(out).pairs
+
+
+def test_the_shipped_table_is_what_the_learner_learns_from_the_shipped_pairs():
+    """GIVEN bench/confusion_pairs.json (the tuning reads' aligned values) WHEN the learner learns each section it
+    holds THEN the section is the shipped confusions.toml's, line for line: the table is the data's, not edited."""
+    learner = _learner()
+    data = json.loads(learner.PAIRS.read_text(encoding="utf-8"))
+    assert "confusion" in data
+    shipped = learner.sections_of(confusions.CONFUSIONS_FILE.read_text(encoding="utf-8"))
+    for kind, section in data.items():
+        learned = learner.learn([tuple(pair) for pair in section["pairs"]])
+        assert learner.render_section(kind, learned, section["captures"], section["seeds"]) == shipped[kind], kind
