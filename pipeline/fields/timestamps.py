@@ -88,6 +88,26 @@ def _wrapped(line, after, gap: float) -> str | None:
     return " ".join(text for _, text in sorted(parts))
 
 
+def column_rows(lines: Sequence) -> list[tuple[int, str]]:
+    """A table's date column and time column read as two lists (a phone's narrow table: `2026/03/13` ... then
+    `12:58` ...), paired again by the rows they stand on: (index of the time's line, `date time`) for each line that
+    starts with a time ([day_headers] row) and has, on its row (the vertical centre of one within the other's box)
+    and left of it, a line that holds only a date ([dates] forms, with a weekday), the nearest such."""
+    forms, rows, _ = _day_header()
+    dated = [line for line in lines if any(form.fullmatch(line.text.strip()) for form in forms)]
+    found = []
+    for index, line in enumerate(lines):
+        if not rows[0].match(line.text.strip()) or line in dated:
+            continue
+        centre = (line.box[1] + line.box[3]) / 2
+        beside = [date for date in dated if date.box[2] <= line.box[0] and (
+            date.box[1] <= centre <= date.box[3] or line.box[1] <= (date.box[1] + date.box[3]) / 2 <= line.box[3])]
+        if beside:
+            date = max(beside, key=lambda d: d.box[2])
+            found.append((index, f"{date.text.strip()} {line.text.strip()}"))
+    return found
+
+
 def _timed(line: str) -> bool:
     """Whether a line holds a whole timestamp of its own (its year's date and its time; a year-less date too)."""
     return bool(extract_timestamps(line, 0, REFERENCE.year))
@@ -133,10 +153,11 @@ class Layout:
 
     def below(self, upper: int, lower: int) -> bool:
         """Whether the line of text offset `lower` lies under the line of `upper` (its top below the other's
-        middle): a day header heads the rows under it, never a line the reading order put after it (a phone's status
-        bar read last)."""
+        middle, the two overlapping across): a day header heads the rows under it, never a line the reading order
+        put after it (a phone's status bar read last) nor one of another column (a time column read after the date
+        column beside it)."""
         top, bottom = self.box(upper), self.box(lower)
-        return bottom[1] >= (top[1] + top[3]) / 2
+        return bottom[1] >= (top[1] + top[3]) / 2 and bottom[0] <= top[2] and bottom[2] >= top[0]
 
     def stacked(self, upper: int, lower: int) -> bool:
         """Whether the line of `lower` is the line right under the line of `upper` in one column: its top within a

@@ -116,3 +116,25 @@ def test_the_clock_pass_lines_are_a_clock(profile):
     stamps = extract_fields([page], profile).timestamps
     assert [(t.value, t.role) for t in stamps] == [("2026-03-09T15:38:00+09:00", "event"),
                                                    ("2026-03-11T14:31:00+09:00", "capture")]
+
+
+# Real Tesseract on a CJ page on Android Chrome (clock-mix tuning seed 9242): the date column and the time column
+# read as two lists, the time column's header stating its zone as OCR read `(GMT+8)`.
+COLUMNS = (("날짜", (63, 793, 119, 824)),
+           ("2026/03/13", (62, 873, 239, 902)),
+           ("2026/03/12", (62, 952, 239, 981)),
+           ("2026/03/11", (62, 1031, 239, 1060)),
+           ("시 간 (641+8) 현 재 위치", (318, 774, 703, 839)),
+           ("12:58", (320, 875, 402, 899)),
+           ("06:11", (318, 954, 397, 978)),
+           ("21:38", (319, 1033, 402, 1057)))
+
+
+def test_date_and_time_columns_read_as_two_lists_are_paired_by_row(profile):
+    """GIVEN a table's date column and time column read one after the other WHEN read with the boxes THEN each time
+    takes the date on its row (not the last date of the list as a day header) and the zone its column's header
+    states; without the boxes the last date heads every time."""
+    assert _stamps(COLUMNS, profile) == ["2026-03-13T12:58:00+08:00", "2026-03-12T06:11:00+08:00",
+                                         "2026-03-11T21:38:00+08:00"]
+    assert _stamps(COLUMNS, profile, boxed=False) == ["2026-03-11T12:58:00+08:00", "2026-03-11T06:11:00+08:00",
+                                                      "2026-03-11T21:38:00+08:00"]
