@@ -13,6 +13,7 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.fields.compiled import compiled
 from pipeline.fields.data import cache, patterns
 from pipeline.fields.keyword_match import keyword_alternation, spaced_keyword
 from pipeline.model import KoreanAddress
@@ -47,12 +48,12 @@ def _address_regex() -> re.Pattern:
     between = rf"{unit_gap}(?:{a['stray_mark']}{unit_gap})?"  # a scan's speck read as a mark between two units
     # Longest first, so that 서 울 득 별 시 is not read as 서울 and a 시 named 득별시; at one length the exact names
     # first, then the long names with one syllable misread (서울득별시), which _value resolves.
-    exact = sorted(set(a["sido"]) | set(a["sido_misreads"]), key=len, reverse=True)
+    exact = sorted(dict.fromkeys([*a["sido"], *a["sido_misreads"]]), key=len, reverse=True)
     fuzzy = [name for name in a["sido"] if len(name) >= a["sido_fuzzy_min_syllables"]]
     sido = "|".join([spaced_keyword(name) for name in exact if len(name) >= a["sido_fuzzy_min_syllables"]]
                     + [_one_syllable_off(name) for name in fuzzy]
                     + [spaced_keyword(name) for name in exact if len(name) < a["sido_fuzzy_min_syllables"]])
-    return re.compile(
+    return compiled(
         rf"(?<![가-힣])(?P<sido>{sido})(?![가-힣]){between}"
         rf"(?P<sigungu>(?:(?:{a['city_with_districts']}{unit_gap}{a['district']}|{a['sigungu']}){between})?)"
         rf"(?P<eupmyeon>{a['eupmyeon']}{between})?"
@@ -72,13 +73,13 @@ def _bracketed_or_labelled(a: dict) -> str:
 @cache
 def _postal_before() -> re.Pattern:
     a = patterns()["addresses"]
-    return re.compile(rf"(?:{_bracketed_or_labelled(a)}|(?<!\d)(?P<bare>{a['postal_code']}))[^\S\n]?$")
+    return compiled(rf"(?:{_bracketed_or_labelled(a)}|(?<!\d)(?P<bare>{a['postal_code']}))[^\S\n]?$")
 
 
 @cache
 def _postal_after() -> re.Pattern:
     a = patterns()["addresses"]
-    return re.compile(rf"[^\S\n]?,?[^\S\n]?(?:{_bracketed_or_labelled(a)})(?!\d)")
+    return compiled(rf"[^\S\n]?,?[^\S\n]?(?:{_bracketed_or_labelled(a)})(?!\d)")
 
 
 def _closed(unit: str | None) -> str:

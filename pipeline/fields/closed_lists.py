@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.fields.compiled import compiled
 from pipeline.fields.data import cache, patterns
 from pipeline.fields.keyword_match import keyword_alternation, latin_bounded, one_letter_off_keyword
 
@@ -40,7 +41,7 @@ def label_regex(syllables_off: int = 1, misread_letters: bool = False) -> re.Pat
         misreads = patterns()["tracking"]["label_letter_misreads"]
         misread = [(label, _misread_label(label, misreads)) for label in labels if label.isascii()]
         written = [variant for _, variant in sorted(misread, key=lambda pair: -len(pair[0])) if variant] + written
-    return re.compile(latin_bounded(f"(?:{'|'.join(written + near)})"), re.IGNORECASE)
+    return compiled(latin_bounded(f"(?:{'|'.join(written + near)})"), re.IGNORECASE)
 
 
 def _misread_label(label: str, misreads: dict[str, str]) -> str | None:
@@ -62,7 +63,7 @@ def _misread_label(label: str, misreads: dict[str, str]) -> str | None:
 
 @cache
 def stop_regex() -> re.Pattern:
-    return re.compile(latin_bounded(f"(?:{keyword_alternation(patterns()['tracking']['stop_labels'])})"),
+    return compiled(latin_bounded(f"(?:{keyword_alternation(patterns()['tracking']['stop_labels'])})"),
                       re.IGNORECASE)
 
 
@@ -76,4 +77,4 @@ def carrier_name_regex() -> re.Pattern:
 
     groups = [f"(?P<{cid.replace('-', '_')}>{names_regex(names)})"
               for cid, names in patterns()["tracking"]["carrier_names"].items()]
-    return re.compile(latin_bounded(f"(?:{'|'.join(groups)})"))
+    return compiled(latin_bounded(f"(?:{'|'.join(groups)})"))

@@ -114,8 +114,9 @@ def one_letter_off_keyword(word: str, syllables: int = 1) -> str:
 
 
 def keyword_alternation(words: list[str]) -> str:
-    """One alternation of keywords (Mode.IN_LINE), longest first so that 운송장번호 wins over 운송장."""
-    return "|".join(spaced_keyword(w) for w in sorted(set(words), key=len, reverse=True))
+    """One alternation of keywords (Mode.IN_LINE), longest first so that 운송장번호 wins over 운송장, keywords of one
+    length in their order in `words` (the same regex in every process: a set's order changes with the process)."""
+    return "|".join(spaced_keyword(w) for w in sorted(dict.fromkeys(words), key=len, reverse=True))
 
 
 def latin_bounded(pattern: str) -> str:

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
+from pipeline.fields.compiled import compiled
 from pipeline.fields.data import cache, patterns
 from pipeline.model import Timestamp
 
@@ -182,14 +183,14 @@ def _expand(regex: str) -> str:
 
 @cache
 def _forms() -> tuple[Form, ...]:
-    return tuple(Form(f["name"], re.compile(_expand(f["regex"])), f.get("year", ""), f.get("role", "event"),
+    return tuple(Form(f["name"], compiled(_expand(f["regex"])), f.get("year", ""), f.get("role", "event"),
                       f.get("min_per_text", 1), f.get("stacked", False))
                  for f in patterns()["timestamps"]["forms"])
 
 
 @cache
 def _date_forms() -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(_expand(regex)) for regex in patterns()["dates"]["forms"])
+    return tuple(compiled(_expand(regex)) for regex in patterns()["dates"]["forms"])
 
 
 @cache
@@ -201,13 +202,13 @@ def _zone_names() -> str:
 
 @cache
 def _zone_after() -> re.Pattern:
-    return re.compile(rf"[^\S\n]*[(\[]?[^\S\n]*(?:(?P<name>{_zone_names()})(?P<offset>[^\S\n]*[+-][^\S\n]*\d{{1,2}}"
+    return compiled(rf"[^\S\n]*[(\[]?[^\S\n]*(?:(?P<name>{_zone_names()})(?P<offset>[^\S\n]*[+-][^\S\n]*\d{{1,2}}"
                       rf"(?::?\d{{2}})?)?|(?P<bare>[+-]\d{{2}}:?\d{{2}}))(?![A-Za-z\d])[)\]]?")
 
 
 @cache
 def _zone_before() -> re.Pattern:
-    return re.compile(rf"(?<![A-Za-z])(?P<name>{_zone_names()})[)\]:：]?[^\S\n]*$")
+    return compiled(rf"(?<![A-Za-z])(?P<name>{_zone_names()})[)\]:：]?[^\S\n]*$")
 
 
 def _numeric_offset(text: str) -> Zone | None:
@@ -262,14 +263,14 @@ def _exact_cues() -> tuple[tuple[re.Pattern, Zone], ...]:
                 regex += r"[^\S\n]+" if i and text[i - 1].isascii() else ""  # CJK: the space is optional anyway
             else:
                 regex += re.escape(ch) + (r"[^\S\n]?" if not ch.isascii() else "")
-        found.append((re.compile(regex.removesuffix(r"[^\S\n]?"), re.IGNORECASE), named_zone(cue["zone"])))
+        found.append((compiled(regex.removesuffix(r"[^\S\n]?"), re.IGNORECASE), named_zone(cue["zone"])))
     return tuple(found)
 
 
 @cache
 def _offset_cue() -> re.Pattern:
     prefixes = "|".join(map(re.escape, _cue_rules()["offset_prefixes"]))
-    return re.compile(rf"(?<![A-Za-z])(?:{prefixes})[^\S\n]*(?P<offset>[+\-][^\S\n]*\d{{1,2}}(?::?\d{{2}})?)(?!\d)")
+    return compiled(rf"(?<![A-Za-z])(?:{prefixes})[^\S\n]*(?P<offset>[+\-][^\S\n]*\d{{1,2}}(?::?\d{{2}})?)(?!\d)")
 
 
 OFFSET_SHAPE = re.compile(r"(?P<open>[(（][^\S\n]*)?(?P<prefix>[^\W_]{2,5})[^\S\n]*(?P<sign>[+\-])[^\S\n]*"
@@ -337,7 +338,7 @@ def stated_zones(text: str) -> tuple[StatedZone, ...]:
 @lru_cache(maxsize=64)
 def _stated_zones(version: str, text: str) -> tuple[StatedZone, ...]:
     found = []
-    context = re.compile(_cue_rules()["context"])
+    context = compiled(_cue_rules()["context"])
     at = 0
     for line in text.split("\n"):
         cues: list[tuple[int, Zone]] = []
@@ -368,13 +369,13 @@ def stated_zone(texts: Iterable[str]) -> Zone | None:
 
 @cache
 def _local_time_cue() -> re.Pattern:
-    return re.compile(patterns()["timestamps"]["local_times"]["regex"])
+    return compiled(patterns()["timestamps"]["local_times"]["regex"])
 
 
 @cache
 def _places() -> tuple[tuple[re.Pattern, str], ...]:
     places = patterns()["timestamps"]["local_times"]["places"]
-    return tuple((re.compile(r"(?<![A-Za-z])(?:" + "|".join(map(re.escape, names)) + r")(?![a-z])"), zone)
+    return tuple((compiled(r"(?<![A-Za-z])(?:" + "|".join(map(re.escape, names)) + r")(?![a-z])"), zone)
                  for zone, names in places.items())
 
 
@@ -475,9 +476,9 @@ def _printed(text: str) -> str:
 def _day_header() -> tuple[tuple[re.Pattern, ...], tuple[re.Pattern, ...], Form]:
     rules = patterns()["timestamps"]["day_headers"]
     headers = (rules["header"].replace("<<date>>", f"(?:{date})") for date in patterns()["dates"]["forms"])
-    return (tuple(re.compile(_expand(header), re.MULTILINE) for header in headers),
-            tuple(re.compile(_expand(row), re.MULTILINE) for row in (rules["row"], rules["bubble_row"])),
-            Form("day-header-rows", re.compile(""), ""))
+    return (tuple(compiled(_expand(header), re.MULTILINE) for header in headers),
+            tuple(compiled(_expand(row), re.MULTILINE) for row in (rules["row"], rules["bubble_row"])),
+            Form("day-header-rows", compiled(""), ""))
 
 
 def _day_rows(text: str, layout: Layout | None = None) -> Iterable[tuple[int, int, dict]]:

@@ -27,6 +27,7 @@ from pipeline.fields import confusions
 from pipeline.fields.checkdigits import CHECKS
 from pipeline.fields.closed_lists import carrier_name_regex as _carrier_name_regex
 from pipeline.fields.closed_lists import label_regex as _label_regex, stop_regex as _stop_regex
+from pipeline.fields.compiled import compiled
 from pipeline.fields.data import cache, patterns
 from pipeline.model import Barcode, TrackingNumber, Url
 from pipeline.profile import Profile
@@ -67,7 +68,7 @@ class Format:
 
 @cache
 def _formats() -> tuple[Format, ...]:
-    return tuple(Format(carrier=f["carrier"], regex=re.compile(f"(?:{f['regex']})"), checksum=f["checksum"],
+    return tuple(Format(carrier=f["carrier"], regex=compiled(f"(?:{f['regex']})"), checksum=f["checksum"],
                         self_identifying=f.get("self_identifying", False),
                         carrier_by_country=f.get("carrier_by_country", {}))
                  for f in patterns()["tracking"]["formats"])
@@ -79,30 +80,30 @@ def _name_gap() -> re.Pattern:
     a bracket, the Naver app's middle dot as OCR reads it), or what is left of 택배 when OCR lost a syllable
     (`로 젠 택 31431517600` on a Coupang order page)."""
     separators = re.escape(patterns()["tracking"]["name_number_separators"])
-    return re.compile(rf"[^\S\n]*(?:[택배](?=[^\S\n]))?[^\S\n]*[{separators}]?[^\S\n]*")
+    return compiled(rf"[^\S\n]*(?:[택배](?=[^\S\n]))?[^\S\n]*[{separators}]?[^\S\n]*")
 
 
 @cache
 def _not_number() -> re.Pattern:
     # Whole numbers only: a tracking number that merely starts like a phone number (0101234567...) stays one.
-    return re.compile("(?:" + "|".join(f"(?:{r})" for r in patterns()["tracking"]["not_numbers"]) + r")(?!\d)")
+    return compiled("(?:" + "|".join(f"(?:{r})" for r in patterns()["tracking"]["not_numbers"]) + r")(?!\d)")
 
 
 @cache
 def _generic() -> re.Pattern:
-    return re.compile(patterns()["tracking"]["generic_format"])
+    return compiled(patterns()["tracking"]["generic_format"])
 
 
 @cache
 def _confusable_group() -> re.Pattern:
     """Groups of digits and of the letters OCR reads for digits, split as a printed number is."""
     chars = "0-9" + re.escape("".join(patterns()["tracking"]["digit_confusions"]["as_digits"]))
-    return re.compile(rf"(?<![A-Za-z0-9{chars}])[{chars}]+(?:{GROUP_SEPARATOR}[{chars}]+)*(?![A-Za-z0-9{chars}])")
+    return compiled(rf"(?<![A-Za-z0-9{chars}])[{chars}]+(?:{GROUP_SEPARATOR}[{chars}]+)*(?![A-Za-z0-9{chars}])")
 
 
 @cache
 def _url_token() -> re.Pattern:
-    return re.compile(patterns()["tracking"]["url_token"])
+    return compiled(patterns()["tracking"]["url_token"])
 
 
 def _digit_view(text: str) -> str:

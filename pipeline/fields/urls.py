@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from pipeline.fields.compiled import compiled
 from pipeline.fields.confusions import Choice, cost, decide, nearest, prefix_costs, table
 from pipeline.fields.data import cache, patterns
 from pipeline.model import Url
@@ -27,20 +28,20 @@ TRAILING = ".,;:!?'\"”’)]}>。、"
 @cache
 def _url_pattern(key: str) -> re.Pattern:
     """A regex of patterns/urls.toml, compiled once per patterns."""
-    return re.compile(patterns()["urls"][key])
+    return compiled(patterns()["urls"][key])
 
 
 @cache
 def _dot_space_repair(common_tlds: tuple[str, ...]) -> re.Pattern:
     tlds = "|".join(re.escape(t) for t in sorted(common_tlds, key=len, reverse=True))
-    return re.compile(rf"(?<=[A-Za-z0-9])\.[^\S\n]+(?=(?:{tlds})(?![A-Za-z0-9\-]))")
+    return compiled(rf"(?<=[A-Za-z0-9])\.[^\S\n]+(?=(?:{tlds})(?![A-Za-z0-9\-]))")
 
 
 @cache
 def _colon_host(common_tlds: tuple[str, ...]) -> re.Pattern:
     """A host whose dots before a common ending OCR read as colons (dhi:com, service.epost:go:kr)."""
     endings = "|".join(re.escape(e.replace(".", ":")) for e in sorted(common_tlds, key=len, reverse=True))
-    return re.compile(rf"(?:(?<=://)|(?<![\w/:.\-]))[A-Za-z0-9\-]+(?:[.:][A-Za-z0-9\-]+)*:(?:{endings})(?=[/?#\s]|$)")
+    return compiled(rf"(?:(?<=://)|(?<![\w/:.\-]))[A-Za-z0-9\-]+(?:[.:][A-Za-z0-9\-]+)*:(?:{endings})(?=[/?#\s]|$)")
 
 
 @cache
@@ -52,7 +53,7 @@ def _tlds(tlds: frozenset[str]) -> frozenset[str]:
 @cache
 def _lost_dot() -> re.Pattern:
     extensions = "|".join(patterns()["urls"]["lost_dot_extensions"])
-    return re.compile(rf"(?<=[A-Za-z0-9])(?<!\.)({extensions})(?=$|[?#])")
+    return compiled(rf"(?<=[A-Za-z0-9])(?<!\.)({extensions})(?=$|[?#])")
 
 
 def _continues(url: str, token: str, address_bar: bool) -> bool:
@@ -219,7 +220,7 @@ def _alias_patterns(aliases: tuple[tuple[str, frozenset[str]], ...]) -> tuple[tu
     for alias, hosts in aliases:
         latin = alias.isascii()
         pattern = rf"(?<![A-Za-z0-9]){re.escape(alias)}(?![A-Za-z0-9])" if latin else re.escape(alias)
-        found.append((re.compile(pattern, re.IGNORECASE if latin else 0), hosts))
+        found.append((compiled(pattern, re.IGNORECASE if latin else 0), hosts))
     return tuple(found)
 
 
