@@ -433,8 +433,8 @@ def _as_template(url: Url, templates: tuple[str, ...]) -> Url:
 def template_fit(rest: str, template: str) -> tuple[float, str] | None:
     """(cost, `rest` made the template's) where the path and query `rest` of a URL is the template's (`{number}`
     standing for any value) misread within the confusion model's budget: one edit OCR was never seen to make (cost
-    1.0) per template_chars_per_edit characters of its path (never more than template_max_edits), and one in each
-    query key or fixed value (template_key_budget); None otherwise."""
+    1.0) per template_chars_per_edit characters of its path (never more than template_max_edits), and within
+    template_key_budget for each query key, each fixed value and each `=` and `&` (query_fit); None otherwise."""
     urls = patterns()["urls"]
     path, _, query = rest.partition("?")
     t_path, _, t_query = template.partition("?")
@@ -444,24 +444,47 @@ def template_fit(rest: str, template: str) -> tuple[float, str] | None:
     edits = cost(path, t_path, budget)
     if edits > budget:
         return None
-    pairs = [p.partition("=") for p in query.split("&")] if query else []
-    t_pairs = [p.partition("=") for p in t_query.split("&")] if t_query else []
-    if len(pairs) != len(t_pairs):
-        return None
-    out = []
-    for (key, eq, value), (t_key, _, t_value) in zip(pairs, t_pairs):
-        key_edits = cost(key, t_key, urls["template_key_budget"])
-        if key_edits > urls["template_key_budget"] or not eq:
+    if not t_query:
+        return (edits, t_path) if not query else None
+    fitted = query_fit(query, t_query, urls["template_key_budget"])
+    return None if fitted is None else (edits + fitted[0], f"{t_path}?{fitted[1]}")
+
+
+# A template's query in pieces: each key, each fixed value, each `=` and `&`, and the number.
+QUERY_PIECES = re.compile(r"\{number\}|[=&]|[^=&{]+")
+NUMBER_CHARS = re.compile(r"[A-Za-z0-9/\-]+")
+
+
+def query_fit(query: str, t_query: str, budget: float) -> tuple[float, str] | None:
+    """(cost, the template's query with its number as read) where `query` as read is `t_query` misread: read as a
+    sequence of its pieces (QUERY_PIECES), each key, fixed value, `=` and `&` the cheapest misread of its piece by
+    the confusion model within `budget` (`sid1*6418...` for sid1=, `submit=ldtracking-id=` for submit=1&tracking-id=,
+    `wbINo=` for wblNo=), `{number}` any run of the read of letters, digits, `/` and `-`; the cheapest such reading
+    of all of `query`, a longer number first at a tie (the read's characters kept); None where there is none."""
+    # states: end of the read so far -> (cost, number as read), after each piece in turn
+    states: dict[int, tuple[float, str]] = {0: (0.0, "")}
+    for piece in QUERY_PIECES.findall(t_query):
+        after: dict[int, tuple[float, str]] = {}
+
+        def offer(end: int, state: tuple[float, str]) -> None:
+            held = after.get(end)
+            if held is None or (state[0], -len(state[1])) < (held[0], -len(held[1])):
+                after[end] = state
+
+        for start, (spent, number) in states.items():
+            if piece == "{number}":
+                run = NUMBER_CHARS.match(query, start)
+                for end in range(start + 1, run.end() + 1) if run else ():
+                    offer(end, (spent, query[start:end]))
+                continue
+            for size, priced in enumerate(prefix_costs(query[start:], piece, budget)):
+                if priced <= budget:
+                    offer(start + size, (spent + priced, number))
+        states = after
+        if not states:
             return None
-        if t_value == "{number}":
-            out.append(f"{t_key}={value}")
-            continue
-        value_edits = cost(value, t_value, urls["template_key_budget"])
-        if value_edits > urls["template_key_budget"]:
-            return None
-        edits += key_edits + value_edits
-        out.append(f"{t_key}={t_value}")
-    return edits, t_path + ("?" + "&".join(out) if t_query else "")
+    final = states.get(len(query))
+    return None if final is None else (final[0], t_query.replace("{number}", final[1]))
 
 
 def _continues_as_extension(token: str) -> bool:
