@@ -446,8 +446,11 @@ def photographed_read(image: Image.Image, flat: Image.Image, quad, job: PageJob)
         blur, blur_denoised = ocr.copy_sharpness(copy)
         return replace(second, width=image.width, height=image.height, lines=lines, sharpness=blur,
                        sharpness_denoised=blur_denoised), languages
+    # The photo's own read is for the page's lines (its table's numbers and times): the screen's bands, address bar
+    # and clock, were read on the flat copy, where they stand straight; read again on the photo as it is, its edge
+    # strips (desk, bezel, keyboard) cost 2-3 s of sparse-text reads each and found nothing the flat copy missed.
     page, languages = ocr.ocr_page(image, job.index, job.work_png, job.timeout,
-                                   page_psm(job.usable_type, image.size, job.cfg), screen=True,
+                                   page_psm(job.usable_type, image.size, job.cfg), screen=False,
                                    unrule=is_document_photo(job, image.size), cfg=job.cfg)
     if page.source == "ocr" and second.source == "ocr" and languages != job.cfg.languages:
         # The photo's read chose others (Chinese): the flat copy is read again in them.
