@@ -752,3 +752,10 @@ def misread_of(number: TrackingNumber, verified: TrackingNumber) -> bool:
         return True
     run = SequenceMatcher(None, number.value, verified.value, autojunk=False).find_longest_match()
     return run.size * 4 >= len(number.value) * 3
+
+
+def repaired_number(value: str, carrier: str | None) -> str:
+    """What a number read in a carrier's URL stands for by the confusion model's one rule (_repaired, against the
+    carrier's format and check digit), in capitals; `value` as read where the rule keeps the read."""
+    reading, _ = _repaired(normalise(value), carrier)
+    return value if reading == normalise(value) else reading

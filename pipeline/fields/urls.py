@@ -13,6 +13,7 @@ from dataclasses import replace
 from pipeline.fields.compiled import compiled
 from pipeline.fields.confusions import Choice, cost, decide, nearest, prefix_costs, table
 from pipeline.fields.data import cache, patterns
+from pipeline.fields.tracking import repaired_number
 from pipeline.model import Url
 from pipeline.profile import Profile, Web
 
@@ -269,7 +270,7 @@ def extract_bar_urls(read: str, profile: Profile, page: int, named: frozenset[st
     if repaired:
         return extract_urls(repaired, profile, page, address_bar=True)
     known = _known_hosts(profile)
-    return [_as_template(_named_host(url, named, known), _templates(profile)) if named else url for url in urls]
+    return [_as_template(_named_host(url, named, known), profile) if named else url for url in urls]
 
 
 TRACKING_RUN = re.compile(r"\d{10,}")
@@ -400,7 +401,7 @@ def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = Fal
             end = more.end()
         url = _make_url(raw, known, web, page, address_bar)
         if url:
-            url = _as_template(url, _templates(profile))
+            url = _as_template(url, profile)
         if url and url.value not in found:
             found[url.value] = url
     return list(found.values())
@@ -411,43 +412,52 @@ def _templates(profile: Profile) -> tuple[str, ...]:
     return tuple(t.split("://", 1)[-1] for c in profile.carriers.values() for t in c.get("tracking_urls", ()))
 
 
-def _as_template(url: Url, templates: tuple[str, ...]) -> Url:
+def _as_template(url: Url, profile: Profile) -> Url:
     """`url` with its path and query keys (and fixed values) as the one carrier template of its host they are a
-    misread of (ocr: `wbINo` for `wblNo`, `MNO38` for `MN038`, `tracking-express,html`), the number as read; as it
-    is where none, or two, fit (see template_fit)."""
+    misread of (ocr: `wbINo` for `wblNo`, `MNO38` for `MN038`, `tracking-express,html`), its number what the
+    carrier's tracking acceptor takes the number as read for (tracking.repaired_number: `1ZOCKWA7...` a misread of
+    the verifying 1Z0CKWA7...), else as read; as it is where none, or two, fit (see template_fit)."""
     host = url.host.removeprefix("www.")
     rest = url.value.split("://", 1)[-1][len(url.host):]
     fits = []
-    for template in templates:
+    for template in _templates(profile):
         t_host, slash, t_rest = template.partition("/")
         if t_host.removeprefix("www.") != host or not slash:
             continue
         fitted = template_fit(rest, "/" + t_rest)
         if fitted is not None:
             fits.append(fitted)
-    if len(fits) != 1 or fits[0][1] == rest:
+    if len(fits) != 1:
         return url
-    return replace(url, value=url.value[:len(url.value) - len(rest)] + fits[0][1])
+    _, shape, number = fits[0]
+    carrier = profile.carrier_for_host(url.host)
+    fitted = shape.replace("{number}", repaired_number(number, carrier) if carrier and number else number)
+    return url if fitted == rest else replace(url, value=url.value[:len(url.value) - len(rest)] + fitted)
 
 
-def template_fit(rest: str, template: str) -> tuple[float, str] | None:
-    """(cost, `rest` made the template's) where the path and query `rest` of a URL is the template's (`{number}`
-    standing for any value) misread within the confusion model's budget: one edit OCR was never seen to make (cost
-    1.0) per template_chars_per_edit characters of its path (never more than template_max_edits), and within
-    template_key_budget for each query key, each fixed value and each `=` and `&` (query_fit); None otherwise."""
+def template_fit(rest: str, template: str) -> tuple[float, str, str] | None:
+    """(cost, `rest` made the template's with `{number}` where its number is, the number as read) where the path and
+    query `rest` of a URL is the template's (`{number}` standing for any value) misread within the confusion
+    model's budget: one edit OCR was never seen to make (cost 1.0) per template_chars_per_edit characters of its
+    path (never more than template_max_edits), and within template_key_budget for each query key, each fixed value
+    and each `=` and `&` (query_fit); None otherwise."""
     urls = patterns()["urls"]
     path, _, query = rest.partition("?")
     t_path, _, t_query = template.partition("?")
+    number = ""
     if t_path.endswith("/{number}"):  # the number is the path's last segment (Logen)
-        t_path = t_path.removesuffix("{number}") + path.rpartition("/")[2]
+        number = path.rpartition("/")[2]
+        t_path = t_path.removesuffix("{number}") + number
     budget = min(urls["template_max_edits"], len(t_path) // urls["template_chars_per_edit"])
     edits = cost(path, t_path, budget)
     if edits > budget:
         return None
+    if number:
+        t_path = t_path.removesuffix(number) + "{number}"
     if not t_query:
-        return (edits, t_path) if not query else None
+        return (edits, t_path, number) if not query else None
     fitted = query_fit(query, t_query, urls["template_key_budget"])
-    return None if fitted is None else (edits + fitted[0], f"{t_path}?{fitted[1]}")
+    return None if fitted is None else (edits + fitted[0], f"{t_path}?{fitted[1]}", fitted[2] or number)
 
 
 # A template's query in pieces: each key, each fixed value, each `=` and `&`, and the number.
@@ -455,8 +465,8 @@ QUERY_PIECES = re.compile(r"\{number\}|[=&]|[^=&{]+")
 NUMBER_CHARS = re.compile(r"[A-Za-z0-9/\-]+")
 
 
-def query_fit(query: str, t_query: str, budget: float) -> tuple[float, str] | None:
-    """(cost, the template's query with its number as read) where `query` as read is `t_query` misread: read as a
+def query_fit(query: str, t_query: str, budget: float) -> tuple[float, str, str] | None:
+    """(cost, `t_query`, the number as read) where `query` as read is `t_query` misread: read as a
     sequence of its pieces (QUERY_PIECES), each key, fixed value, `=` and `&` the cheapest misread of its piece by
     the confusion model within `budget` (`sid1*6418...` for sid1=, `submit=ldtracking-id=` for submit=1&tracking-id=,
     `wbINo=` for wblNo=), `{number}` any run of the read of letters, digits, `/` and `-`; the cheapest such reading
@@ -484,7 +494,7 @@ def query_fit(query: str, t_query: str, budget: float) -> tuple[float, str] | No
         if not states:
             return None
     final = states.get(len(query))
-    return None if final is None else (final[0], t_query.replace("{number}", final[1]))
+    return None if final is None else (final[0], t_query, final[1])
 
 
 def _continues_as_extension(token: str) -> bool:
