@@ -42,6 +42,33 @@ def _sido_candidates(read: str) -> list[str]:
 
 
 @cache
+def road_end_misreads() -> dict[str, str]:
+    """Each syllable OCR may give for a road's last syllable (patterns/addresses.toml `road_endings`, 로 and 길) ->
+    the ending it stands for: the endings themselves, and every syllable within `road_end_jamo_edits` jamo of
+    exactly one of them (르, 료 and 도 for 로; 킬, 릴 and 일 for 길)."""
+    a = patterns()["addresses"]
+    endings = {ending: jamo(ending) for ending in a["road_endings"]}
+    found = {ending: ending for ending in endings}
+    for code in range(0xAC00, 0xD7A4):
+        syllable = chr(code)
+        near = [ending for ending, letters in endings.items()
+                if Levenshtein.distance(jamo(syllable), letters) <= a["road_end_jamo_edits"]]
+        if len(near) == 1:
+            found.setdefault(syllable, near[0])
+    return found
+
+
+@cache
+def _road_pattern() -> str:
+    """The toml's `road` with `<<road_end>>` (a syllable that may end a road) and `<<gil>>` (one that may be 길)
+    written out as character classes."""
+    endings = road_end_misreads()
+    gil = "".join(sorted(s for s, ending in endings.items() if ending == "길"))
+    return (patterns()["addresses"]["road"].replace("<<road_end>>", f"[{''.join(sorted(endings))}]")
+            .replace("<<gil>>", f"[{gil}]"))
+
+
+@cache
 def _address_regex() -> re.Pattern:
     a = patterns()["addresses"]
     unit_gap = r"[^\S\n]?"
@@ -57,7 +84,7 @@ def _address_regex() -> re.Pattern:
         rf"(?<![가-힣])(?P<sido>{sido})(?![가-힣]){between}"
         rf"(?P<sigungu>(?:(?:{a['city_with_districts']}{unit_gap}{a['district']}|{a['sigungu']}){between})?)"
         rf"(?P<eupmyeon>{a['eupmyeon']}{between})?"
-        rf"(?:(?P<road>{a['road']}){unit_gap}(?P<building>{a['building']})"
+        rf"(?:(?P<road>{_road_pattern()}){unit_gap}(?P<building>{a['building']})"
         rf"|(?P<dong>{a['dong']}){unit_gap}(?P<lot>{a['lot']}))"
         rf"(?P<detail>{unit_gap},?{unit_gap}(?:{a['detail_token']})(?:{unit_gap}(?:{a['detail_token']})){{0,3}})?"
         rf"(?P<reference>{unit_gap}{a['reference']})?")
@@ -99,10 +126,7 @@ def _value(m: re.Match, postal_code: str | None) -> tuple[str, str | None, str |
         lot = SPACES.sub(" ", m.group("lot").strip())
         return " ".join([sidos[0], *units, _closed(m.group("dong")), lot]), None, None
     read = _closed(m.group("road"))
-    meant = read
-    for misread, ending in patterns()["addresses"]["road_end_misreads"].items():
-        if read.endswith(misread):
-            meant = read[:-len(misread)] + ending
+    meant = read[:-1] + road_end_misreads().get(read[-1], read[-1]) if not read.endswith("대로") else read
     checks = {sido: check_road(sido, " ".join(sigungu), meant, postal_code) for sido in sidos}
     if meant != read:  # a misread ending is put right only where the list names the road
         sidos = [sido for sido in sidos if checks[sido].status in ("listed", "corrected")]
