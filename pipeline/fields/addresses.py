@@ -10,13 +10,14 @@ checked against the national road-name list (road_names.py), which names the lis
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.fields.compiled import compiled
 from pipeline.fields.data import cache, patterns
 from pipeline.fields.keyword_match import keyword_alternation, spaced_keyword
-from pipeline.model import KoreanAddress
+from pipeline.model import KoreanAddress, TextLine
 from pipeline.fields.road_names import check_road, jamo
 
 SPACES = re.compile(r"[^\S\n]+")
@@ -167,11 +168,52 @@ def _postal_code(text: str, m: re.Match) -> str | None:
     return None
 
 
-def extract_addresses(text: str, page: int) -> list[KoreanAddress]:
+def rows_text(lines: Sequence[TextLine]) -> str:
+    """The page's lines put together again by their boxes into the rows they stand in, each row's pieces left to
+    right and the rows top to bottom. Tesseract's layout analysis may cut one row into several lines and list them
+    apart, between other blocks' lines (a phone card's `광 주 광역시 북구` / `동우` / `로 52 번 길 76, 108 동` at one
+    height, listed three blocks apart). A line belongs to a row when the two overlap vertically by at least
+    `row_overlap` of the lower one's height; a piece of marks alone that stands under or over another piece of its
+    row (its width overlapping that piece's by half) is that piece's ink (a syllable's lower half read as `=`) and is
+    left out."""
+    share = patterns()["addresses"]["row_overlap"]
+    rows: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda line: (line.box[1], line.box[0])):
+        top, bottom = line.box[1], line.box[3]
+        row = next((row for row in rows if min(bottom, max(r.box[3] for r in row)) - max(top, min(r.box[1] for r in row))
+                    >= share * min(bottom - top, *(r.box[3] - r.box[1] for r in row))), None)
+        if row is None:
+            rows.append([line])
+        else:
+            row.append(line)
+
+    def stacked(line: TextLine, row: list[TextLine]) -> bool:
+        width = max(1, line.box[2] - line.box[0])
+        return not any(c.isalnum() for c in line.text) and any(
+            other is not line and min(line.box[2], other.box[2]) - max(line.box[0], other.box[0]) >= width / 2
+            for other in row)
+
+    return "\n".join(" ".join(line.text for line in sorted(row, key=lambda line: line.box[0])
+                              if not stacked(line, row)) for row in rows)
+
+
+def extract_addresses(text: str, page: int, lines: Sequence[TextLine] = ()) -> list[KoreanAddress]:
     """Every address of `text`, one record per value. An address may run on over a line break (a narrow page or a
     phone wraps it anywhere: `부산광역시 북구 가람로` over `137, 115동`, `홍곡로 37` over `번길 200`): read as if the
     break were a space, such a reading is taken only where the road list names its road (`listed` or `corrected`),
-    and then in place of the one-line reading it starts or ends in (`홍곡로 37`, cut short by the break)."""
+    and then in place of the one-line reading it starts or ends in (`홍곡로 37`, cut short by the break). `lines`:
+    the page's lines with their boxes, where known; the same text put together by rows (rows_text) is read too,
+    and an address read only there is taken where the road list names its road."""
+    found = _addresses(text, page)
+    if lines:
+        values = {address.value for address in found}
+        checks = patterns()["addresses"]["wrapped_road_checks"]
+        found += [address for address in _addresses(rows_text(lines), page)
+                  if address.value not in values and address.road_check in checks]
+    return found
+
+
+def _addresses(text: str, page: int) -> list[KoreanAddress]:
     text = LINE_END_SPACES.sub("\n", SPACES.sub(" ", text))
     one_line = [(m, *valued) for m in _address_regex().finditer(text)
                 if (valued := _value(m, _postal_code(text, m))) is not None]

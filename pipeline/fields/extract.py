@@ -50,7 +50,7 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile, now: date | N
                                      "text" if page.source == "text-layer" else "ocr")
         timestamps += _page_timestamps(page, year, zone, local, today, now)
         zone = stated_zone([page.text]) or zone  # a page's last statement governs the pages after it
-        addresses += extract_addresses(page.text, page.index)
+        addresses += extract_addresses(page.text, page.index, page.lines)
     return Fields(tracking_numbers=tuple(tracking), timestamps=tuple(timestamps), urls=tuple(urls),
                   korean_addresses=tuple(addresses))
 
