@@ -1,8 +1,9 @@
 """URLs, including a browser's address bar, cleaned of OCR damage (patterns/urls.toml).
 
 OCR gets URLs wrong more than anything else: it breaks the scheme (htps://, http:/, https:/Avww.), inserts spaces
-(`cjlogistics. com`), reads l as I, drops or swaps a host letter and loses the dot of `.html`; the browser's icons at
-the right end of the address bar come out as `0 0 0`. Repairs are conservative: spaces are closed only where URL
+(`cjlogistics. com`), reads l as I, drops or swaps a host letter and loses the dot of `.html` (the browser's icons at
+the right end of the address bar, which the first pass reads as `0 0 0`, never reach here: the address bar pass
+leaves them out of the bar's row, as a wide gap ends its URL run). Repairs are conservative: spaces are closed only where URL
 punctuation or a digit run shows the text continues, and a host is changed only when that yields a known host.
 """
 from __future__ import annotations
@@ -24,12 +25,6 @@ URL_PUNCTUATION = "/?=&.#%_-:"
 CONTINUATION_START = "/?=&.#%_"  # a token starting so cannot begin a new word
 NEXT_TOKEN = re.compile(r"[^\S\n]+(?P<token>[^\s<>\"'`{}|\\^가-힣]+)")
 TRAILING = ".,;:!?'\"”’)]}>。、"
-
-
-@cache
-def _url_pattern(key: str) -> re.Pattern:
-    """A regex of patterns/urls.toml, compiled once per patterns."""
-    return compiled(patterns()["urls"][key])
 
 
 @cache
@@ -385,7 +380,6 @@ def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = Fal
     web = profile.web
     repaired = _colon_host(web.common_tlds).sub(lambda m: m.group().replace(":", "."), repaired)
     repaired = _dot_space_repair(web.common_tlds).sub(".", _repair_www(repaired))
-    repaired = _url_pattern("icon_trailer").sub("", repaired)
     known = _known_hosts(profile) if known is None else known
     repaired = _repair_glued(repaired, known, _tlds(web.tlds), _templates(profile))
     found: dict[str, Url] = {}

