@@ -28,16 +28,31 @@ TRAILING = ".,;:!?'\"”’)]}>。、"
 
 
 @cache
-def _dot_space_repair(common_tlds: tuple[str, ...]) -> re.Pattern:
-    tlds = "|".join(re.escape(t) for t in sorted(common_tlds, key=len, reverse=True))
-    return compiled(rf"(?<=[A-Za-z0-9])\.[^\S\n]+(?=(?:{tlds})(?![A-Za-z0-9\-]))")
+def _dot_marks() -> str:
+    """The marks OCR was seen to read a dot as (confusions.toml: `.` read as one character that is no letter, digit
+    or space: `,`, `_`), as learned."""
+    return "".join(sorted(r for t, r in table().pairs if t == "." and len(r) == 1 and not r.isalnum()
+                          and not r.isspace()))
 
 
 @cache
-def _colon_host(common_tlds: tuple[str, ...]) -> re.Pattern:
-    """A host whose dots before a common ending OCR read as colons (dhi:com, service.epost:go:kr)."""
-    endings = "|".join(re.escape(e.replace(".", ":")) for e in sorted(common_tlds, key=len, reverse=True))
-    return compiled(rf"(?:(?<=://)|(?<![\w/:.\-]))[A-Za-z0-9\-]+(?:[.:][A-Za-z0-9\-]+)*:(?:{endings})(?=[/?#\s]|$)")
+def _misread_dots(common_tlds: tuple[str, ...], marks: str) -> re.Pattern:
+    """A host's dot before one of the common endings (or inside one: `go_kr`) as OCR read it: a mark the confusion
+    model learned for a dot (`marks`), or a dot and the spaces OCR put after it (a space added, also learned:
+    `cjlogistics. com`); never digits after it, so host:port stays."""
+    dot = rf"(?:\.[^\S\n]+|[{re.escape(marks)}])" if marks else r"\.[^\S\n]+"
+    inner = rf"(?:\.|{dot})"
+    endings = "|".join(inner.join(re.escape(label) for label in t.split("."))
+                       for t in sorted(common_tlds, key=len, reverse=True))
+    return compiled(rf"(?<=[A-Za-z0-9]){dot}(?P<ending>{endings})(?![A-Za-z0-9\-])")
+
+
+def _repair_dots(text: str, common_tlds: tuple[str, ...]) -> str:
+    """Each dot before a common ending that OCR read as a learned mark or followed by spaces (_misread_dots), a dot."""
+    marks = _dot_marks()
+    pattern = _misread_dots(common_tlds, marks)
+    clean = compiled(rf"\.[^\S\n]+|[{re.escape(marks)}]" if marks else r"\.[^\S\n]+")
+    return pattern.sub(lambda m: "." + clean.sub(".", m.group("ending")), text)
 
 
 @cache
@@ -367,7 +382,7 @@ def extract_chrome_urls(text: str, profile: Profile, page: int, zone: str) -> li
         choice = host_check(match.group(), sites)  # the separator priced as read: a space for a dot, a comma
         return choice.value if choice.status != "ambiguous" and _site_accepts(choice.value, sites) else match.group()
 
-    text = SPLIT_LABEL.sub(joined, _dot_space_repair(profile.web.common_tlds).sub(".", text))
+    text = SPLIT_LABEL.sub(joined, _repair_dots(text, profile.web.common_tlds))
     urls = extract_urls(text, profile, page, known=sites)
     return [replace(url, zone=zone, host_check="" if _site_accepts(url.host, sites) else "unlisted") for url in urls]
 
@@ -378,8 +393,7 @@ def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = Fal
     a misread host is repaired towards (the profile's carrier and cloud hosts unless given)."""
     repaired = _repair_schemes(text)
     web = profile.web
-    repaired = _colon_host(web.common_tlds).sub(lambda m: m.group().replace(":", "."), repaired)
-    repaired = _dot_space_repair(web.common_tlds).sub(".", _repair_www(repaired))
+    repaired = _repair_dots(_repair_www(repaired), web.common_tlds)
     known = _known_hosts(profile) if known is None else known
     repaired = _repair_glued(repaired, known, _tlds(web.tlds), _templates(profile))
     found: dict[str, Url] = {}
