@@ -129,7 +129,7 @@ def _value(m: re.Match, postal_code: str | None) -> tuple[str, str | None, str |
     read = _closed(m.group("road"))
     meant = read[:-1] + road_end_misreads().get(read[-1], read[-1]) if not read.endswith("대로") else read
     checks = {sido: check_road(sido, " ".join(sigungu), meant, postal_code) for sido in sidos}
-    if meant != read:  # a misread ending is put right only where the list names the road
+    if meant != read or read[0].isdigit():  # a misread ending or a leading digit: only where the list names the road
         sidos = [sido for sido in sidos if checks[sido].status in ("listed", "corrected")]
     # 무산광역시 남구 삼산로: 부산 and 울산 are a syllable off, and 울산 남구 lists 삼산로. Failing the list, the name
     # fewer letters off (인전광역시: 인천 one jamo, 대전 three).

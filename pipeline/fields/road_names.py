@@ -7,8 +7,9 @@ the road nearest in jamo (ㅅㅔㄴㅌㅓㅁ: a misread syllable is one or two j
 meant when it is near enough and clearly nearer than the next; the postal zone printed beside the address decides
 between two near roads, and failing that the letters they share with the read. A 시·군·구 the list does not have
 is the one a letter away (해운데구: 해운대구), where that one lists the road. The list is from 2021: a road missing
-from it is reported `unlisted`, never changed unless a listed road is that near, and digits are never changed
-(월드컵북로59길 is not 월드컵북로58길). Thresholds are data: patterns/addresses.toml [road_names].
+from it is reported `unlisted`, never changed unless a listed road is that near, and a branch's number is never
+changed (월드컵북로59길 is not 월드컵북로58길; a number that starts a name is compared as letters are). Thresholds are
+data: patterns/addresses.toml [road_names].
 """
 from __future__ import annotations
 
@@ -25,7 +26,10 @@ from rapidfuzz.distance import LCSseq, Levenshtein
 from pipeline.fields.data import patterns, per_patterns
 
 ROAD_NAMES_FILE = Path(__file__).with_name("road_names.tsv.gz")
-DIGITS = re.compile(r"\d+")
+# A road's numbers after a syllable (월드컵북로58길, 함박로25번길, 10용사1길's 1): a branch's number, never guessed. A
+# number that starts the name (10용사로, 3.1만세로; 289 of the list's 165,081 roads) is compared as letters are, so
+# that a syllable OCR read as a digit there (2금로 for 오금로) is a misread like any other.
+DIGITS = re.compile(r"(?<=[가-힣])\d+")
 
 
 @dataclass(frozen=True)
