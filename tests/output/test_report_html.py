@@ -173,7 +173,7 @@ def test_links_overview_verdict_filter_and_copy_button_in_chromium(ctx, tmp_path
 
     ko = batch_report.report_html(out, result.packets, replace(ctx, lang="ko"))
     assert "td.sev { white-space: nowrap;" in ko and '<td class="sev sev-' in ko
-    assert "판정으로 거르기" in ko and "먼저 고칠 것" in ko
+    assert "판정별 보기" in ko and "먼저 고칠 것" in ko
 
 
 def test_deadline_soon_on_a_passing_packet_does_not_speak_of_errors(ctx, tmp_path):
