@@ -67,7 +67,8 @@ def check_text(states: Sequence[PacketState], ctx: Context, strict: bool) -> str
                                   local=format_instant(state.deadline, ctx.display_zone),
                                   left=format_left(left, ctx.lang)))
         if state.kinds:
-            web = " " + _("(web capture)")
+            web = _("(web capture)")
+            web = web if web.startswith("（") else " " + web  # a full-width parenthesis brings its own space
             # Each kind by its name in the user's language (the statement data's English name is the msgid).
             kinds = ", ".join(f"{source} = {_(rules.kind_label(c.kind, 'en'))}{web if c.web_capture else ''}"
                               for source, c in state.kinds.items())
