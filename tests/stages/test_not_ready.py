@@ -48,7 +48,7 @@ def test_not_ready_is_in_the_chosen_language(tmp_path):
     _, out = built(tmp_path, lang="ko", files=[EMS_PAGE])
     text = (out / NOT_READY).read_text(encoding="utf-8")
     assert text.startswith("준비 안 됨") and "운송장 번호가 클레임과 다름" in text and "해결" in text
-    assert "클레임의 689212345674와 다르며" in text and "attach the carrier's page" not in text
+    assert "클레임의 송장번호(689212345674)와 다르고" in text and "attach the carrier's page" not in text
 
 
 def test_passing_bundle_has_no_not_ready(tmp_path):
