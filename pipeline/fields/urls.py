@@ -263,7 +263,8 @@ def _named_host(url: Url, named: frozenset[str], known: set[str]) -> Url:
 
 def extract_bar_urls(read: str, profile: Profile, page: int, named: frozenset[str] = frozenset()) -> list[Url]:
     """URLs of one read of an address bar. It holds a single URL, so what leads up to its first slashes is its
-    scheme, misread within bar_scheme_budget (`fitbs:/`, `ht1ps:/`); and where no known host is found, a known host
+    scheme, misread within bar_scheme_budget (`fitbs:/`, `ht1ps:/`), or where it shows none its host's first label,
+    `www.` misread within www_budget (`wvew.fedex.com`: _is_www); and where no known host is found, a known host
     that the start of its host misreads, glued to its path (`hanjn.comvkor/CMS`, `dhi.comvkr-en`), is that host
     (glued_known_host), or failing that the host of a carrier the page names (`named`: named_carrier_hosts) that
     the read host is a misread of within bar_host_budget (_named_host)."""
@@ -273,6 +274,9 @@ def extract_bar_urls(read: str, profile: Profile, page: int, named: frozenset[st
         scheme = scheme_of(lead.group("word"), lead.group("marks") + lead.group("slashes"),
                            patterns()["urls"]["bar_scheme_budget"])
         read = scheme + read[lead.end():] if scheme else read
+    www = None if "://" in read else WWW_LABEL.match(read)
+    if www and _is_www(www.group("label") + www.group("dot")):
+        read = "www." + read[www.end():]  # a bar that hides the scheme starts at the host: `wvew.fedex.com`
     urls = extract_urls(read, profile, page, address_bar=True)
     if any(is_known_host(url.host, profile) for url in urls):
         return urls
