@@ -92,13 +92,16 @@ def count_toml(data: dict, counts: Counter, key: str = "") -> None:
 
 
 def count_code(source: str) -> int:
-    """Regex literals of one module: a literal (or f-string) pattern given to a function of `re`."""
+    """Regex literals of one module: a literal (or f-string) pattern given to a function of `re` or to
+    `compiled` (pipeline/fields/compiled.py, which keeps compiled patterns across processes)."""
     found = 0
     for node in ast.walk(ast.parse(source)):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in RE_FUNCTIONS
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and node.args
-                and isinstance(node.args[0], (ast.Constant, ast.JoinedStr))):
-            found += 1
+        if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], (ast.Constant, ast.JoinedStr))):
+            continue
+        func = node.func
+        if ((isinstance(func, ast.Attribute) and func.attr in RE_FUNCTIONS and isinstance(func.value, ast.Name)
+             and func.value.id == "re") or (isinstance(func, ast.Name) and func.id == "compiled")):
+            found += 1  # re.compile(...), re.sub(...), ...; or pipeline.fields.compiled.compiled(...)
     return found
 
 

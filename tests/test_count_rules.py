@@ -30,9 +30,11 @@ def test_a_rule_file_is_counted_by_kind_and_its_examples_are_not_rules():
 
 
 def test_regex_literals_of_the_code_are_counted():
-    """GIVEN a module with two literal patterns given to `re` and one built from a variable WHEN counted THEN two."""
-    source = 'import re\nA = re.compile(r"\\d+")\ndef f(x, p):\n    return re.sub(rf"{x}[.]", "", re.match(p, x))\n'
-    assert _counter().count_code(source) == 2
+    """GIVEN a module with two literal patterns given to `re`, one to `compiled` and one built from a variable WHEN
+    counted THEN three."""
+    source = ('import re\nA = re.compile(r"\\d+")\nB = compiled(rf"[{A}]")\n'
+              'def f(x, p):\n    return re.sub(rf"{x}[.]", "", re.match(p, x))\n')
+    assert _counter().count_code(source) == 3
 
 
 def test_the_working_tree_is_counted_with_the_learned_tables_apart():
