@@ -152,13 +152,14 @@ class Layout:
     def box(self, offset: int) -> Box:
         return self.boxes[bisect_right(self.starts, offset) - 1]
 
-    def below(self, upper: int, lower: int) -> bool:
+    def below(self, upper: int, lower: int, across: bool = True) -> bool:
         """Whether the line of text offset `lower` lies under the line of `upper` (its top below the other's
-        middle, the two overlapping across): a day header heads the rows under it, never a line the reading order
-        put after it (a phone's status bar read last) nor one of another column (a time column read after the date
-        column beside it)."""
+        middle, and where `across`, the two overlapping across): a day header heads the rows under it, never a line
+        the reading order put after it (a phone's status bar read last) nor one of another column (a time column
+        read after the date column beside it). A chat's day separator stands centred over bubbles whose times
+        stand beside them, left or right of it (`across` False)."""
         top, bottom = self.box(upper), self.box(lower)
-        return bottom[1] >= (top[1] + top[3]) / 2 and bottom[0] <= top[2] and bottom[2] >= top[0]
+        return bottom[1] >= (top[1] + top[3]) / 2 and (not across or bottom[0] <= top[2] and bottom[2] >= top[0])
 
     def stacked(self, upper: int, lower: int) -> bool:
         """Whether the line of `lower` is the line right under the line of `upper` in one column: its top within a
@@ -481,21 +482,32 @@ def _day_header() -> tuple[tuple[re.Pattern, ...], tuple[re.Pattern, ...], Form]
             Form("day-header-rows", compiled(""), ""))
 
 
+@cache
+def _separator_end() -> re.Pattern:
+    return compiled(_expand(patterns()["timestamps"]["day_headers"]["separator"]), re.MULTILINE)
+
+
 def _day_rows(text: str, layout: Layout | None = None) -> Iterable[tuple[int, int, dict]]:
     """(start, end, groups) of every row under a line holding only a date of any [dates] form (a day header over
     its rows, patterns/timestamps.toml [day_headers]): a line that starts with a time, or a time with its day part
     anywhere on a line (a chat bubble's); the groups hold the header's date and the row's time. Where the `layout`
-    is known, a row lies under its header on the page (Layout.below): a line the reading order put after the header
-    but that stands above it (a phone's status bar `13:29`, read last) is no row of it."""
+    is known, a row lies under its header on the page (Layout.below; a bubble's time anywhere across): a line the
+    reading order put after the header but that stands above it (a phone's status bar `13:29`, read last) is no row
+    of it."""
     forms, rows, _ = _day_header()
     headers = sorted((m for form in forms for m in form.finditer(text)), key=lambda m: m.start())
+    # A separator whose date OCR garbled (`202644 24 144 토요일`) heads another day: the rows under it are no rows of
+    # the header above it.
+    ends = [m.start() for m in _separator_end().finditer(text)]
     for this, following in zip(headers, headers[1:] + [None]):
-        until = following.start() if following else len(text)
+        until = min([following.start() if following else len(text)] + [end for end in ends if end > this.end()])
         date = {k: v for k, v in this.groupdict().items() if k in ("y", "mo", "d", "mon") and v is not None}
         taken = -1
-        for match in sorted((m for row in rows for m in row.finditer(text, this.end(), until)),
-                            key=lambda m: m.start()):
-            if match.start() >= taken and (layout is None or layout.below(this.start(), match.start())):
+        # rows[1] is a chat bubble's time (bubble_row): beside its bubble, under the separator but not across it.
+        for match, bubble in sorted(((m, i == 1) for i, row in enumerate(rows)
+                                     for m in row.finditer(text, this.end(), until)), key=lambda m: m[0].start()):
+            if match.start() >= taken and (layout is None
+                                           or layout.below(this.start(), match.start(), across=not bubble)):
                 taken = match.end()
                 yield match.start(), match.end(), {**match.groupdict(), **date}
 

@@ -35,6 +35,28 @@ def test_without_boxes_the_text_order_is_all_there_is(profile):
     assert "2026-03-05T13:29:00+09:00" in _stamps(FEDEX, profile, boxed=False)
 
 
+# Real Tesseract on a KakaoTalk capture (chat tuning seed 9201): day separators centred over bubbles whose times stand
+# beside them, left or right, and the status bar's `오후 2:11` above all.
+KAKAO = (("오후 2:11", (2, 0, 325, 177)),
+         ("< 최 서 연 =", (50, 175, 1134, 234)),
+         ("2026 년 3 월 10 일 화요일", (367, 636, 809, 707)),
+         ("수령인 서명 받은 거 있나요?", (211, 1073, 818, 1121)),
+         ("오전 1:35", (899, 1127, 1036, 1156)),
+         ("받았다고 하네요", (431, 1334, 775, 1382)),
+         ("오후 7:18", (211, 1387, 349, 1417)),
+         ("2026 년 3 월 11 일 수요일", (367, 1498, 810, 1571)),
+         ("송 장 번호 40737702916 입니", (427, 2193, 1076, 2257)),
+         ("오후 1:32", (211, 2324, 348, 2354)))
+
+
+def test_a_chat_bubble_s_time_beside_its_separator_is_a_row_of_it(profile):
+    """GIVEN a KakaoTalk capture's lines WHEN its timestamps are read with the lines' boxes THEN each bubble's time
+    is a row of the separator above it, though it stands right or left of the separator's column; the status bar's
+    time, above every separator, is none."""
+    assert _stamps(KAKAO, profile) == ["2026-03-10T01:35:00+09:00", "2026-03-10T19:18:00+09:00",
+                                       "2026-03-11T13:32:00+09:00"]
+
+
 # Real Tesseract on a CJ page on iOS Safari (clock-mix tuning seed 9241): the narrow table wraps each row's date
 # (`2026 년 03 월` over `09 일`) and time (`16 시 04` over `분`) onto a second line. Words: (start, end, x0, y0, x1, y1).
 WRAPPED = (

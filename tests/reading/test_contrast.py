@@ -14,7 +14,7 @@ from tests.reading.ocr_fakes import GOTHIC
 PAGE = (178, 199, 218)        # KakaoTalk's blue-grey page
 BLUE = (50, 150, 250)         # DingTalk's own bubble, white text on it
 YELLOW = (254, 229, 0)        # KakaoTalk's own bubble, dark text on it
-TIME_GREY = (110, 125, 140)   # a bubble's time beside it
+TIME_GREY = (136, 136, 136)   # a bubble's time beside it (tuning seed 9201, a KakaoTalk capture: 59 from the page)
 
 
 def bubbles_page() -> tuple[Image.Image, dict[str, tuple[int, int, int, int]]]:
@@ -37,7 +37,7 @@ def bubbles_page() -> tuple[Image.Image, dict[str, tuple[int, int, int, int]]]:
 
 def test_text_of_either_polarity_on_any_panel_comes_out_dark_on_white():
     """GIVEN white text on a blue bubble, dark text on a yellow one and a grey time on the page WHEN made dark on
-    white THEN each text's box holds ink darker than mid-grey, the panels' and the page's plain areas are white,
+    white THEN each text's box holds ink well under mid-grey (KakaoTalk's grey time too), the panels' and the page's plain areas are white,
     and most of the ink stands on panels (over the share that turns the pass on)."""
     image, boxes = bubbles_page()
     cfg = ocr_settings()
@@ -45,7 +45,7 @@ def test_text_of_either_polarity_on_any_panel_comes_out_dark_on_white():
     pixels = np.asarray(made)
     for name in ("blue", "yellow", "time"):
         left, top, right, bottom = boxes[name]
-        assert pixels[top:bottom, left:right].min() < 128, name
+        assert pixels[top:bottom, left:right].min() < 100, name  # well under the page's one threshold
     assert pixels[200, 350] == 255 and pixels[70, 300] == 255 and pixels[240, 620] >= 250  # page, blue, yellow
     assert share >= cfg.contrast_min_panel_share
 
