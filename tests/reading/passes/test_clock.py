@@ -17,8 +17,8 @@ from tests.reading.ocr_fakes import TSV_HEADER, install_fake_tesseract, canned_t
 def test_strips_are_read_only_where_the_first_pass_saw_no_whole_clock_at_an_edge(tmp_path, monkeypatch, top):
     """GIVEN a page where the first pass found only a number in the middle, and one where it found a whole clock
     (a time over a date) near the bottom or the top edge WHEN OCR'd as screens THEN the first costs the first pass
-    and a read of each edge strip (nothing clock-like there: no more); the second no strip read, the first pass and
-    two clock reads that agree, whose lines replace the first pass's pieces."""
+    and a read of each edge strip (nothing clock-like there: no more); the second the first pass alone: no strip
+    read, and no read of the clock, which the first pass read whole (first_pass_clock)."""
     middle = install_fake_tesseract(tmp_path / "a", monkeypatch, canned_tsv_body("601234567890"))
     ocr.ocr_page(Image.new("RGB", (800, 600), "white"), 1, tmp_path / "p.png", timeout=10, screen=True)
     assert middle.read_text().count(" tsv") == 1 + 2
@@ -28,9 +28,25 @@ def test_strips_are_read_only_where_the_first_pass_saw_no_whole_clock_at_an_edge
                       f'\t2026-03-11-$(basename $1 .png)"'])
     log = install_fake_tesseract(tmp_path / "b", monkeypatch, edge)
     page, _ = ocr.ocr_page(Image.new("RGB", (800, 600), "white"), 1, tmp_path / "p1.png", timeout=10, screen=True)
-    assert log.read_text().count(" tsv") == 1 + 2
+    assert log.read_text().count(" tsv") == 1
     lines = page.text.splitlines()
-    assert "2026-03-11-p1-band" in lines and "2026-03-11-p1" not in lines
+    assert "오후 2:31" in lines and "2026-03-11-p1" in lines
+
+
+@pytest.mark.parametrize(("texts", "expected"), [
+    (["오후2:31", "2026-03-11"], ["오후 2:31", "2026-03-11"]),   # a taskbar clock read whole: taken as read
+    (["Sat Mar 7 1:42 PM"], ["Mar 7 1:42 PM"]),                  # a menu bar's one line
+    (["20:39", "2026/3/2"], ["20:39", "2026/3/2"]),              # a 24-hour time
+    (["오후2:31"], []),                                           # no date: read on its own
+    (["오후", "2026-03-11"], []),                                 # a date, and a day part without its time
+    (["오후2:31", "3026-03-11"], []),                             # no valid date (a misread year)
+])
+def test_a_clock_the_first_pass_read_whole_is_taken_as_read(texts, expected):
+    """GIVEN the first pass's words in a clock's crop WHEN they show a time of known day part and a valid date
+    THEN they are the clock's lines, written as a clock is; else none (the crop is read on its own)."""
+    words = [engine.OcrWord(text, 700, 560 + 20 * i, 80, 12, 90.0, ("1", "1", str(i + 1))) for i, text in
+             enumerate(texts)]
+    assert clock.first_pass_clock(words, ocr_settings()) == expected
 
 
 def test_edge_strips_stand_in_for_a_clock_the_first_pass_did_not_see(monkeypatch):
