@@ -165,11 +165,12 @@ def rows_for(corpus: Path, work: Path, only: str) -> list[Row]:
                      f"-sOutputFile={gs_out}", str(scan40))
         for name, profile in (("", None), (" at Ghostscript's size", work / "profile-gs-size.toml")):
             out = work / f"out-scan40{'-gs-size' if profile else ''}"
-            if profile is not None and any(part in name for part in only.split(",")):
+            title = f"build of the 40-page 65 MB scan{name} (read cache warm)"
+            if profile is not None and any(part in title for part in only.split(",")):  # the row is chosen
                 gs()
                 profile_at(profile, gs_out.stat().st_size)
             rss = work / f"{out.name}.rss"
-            rows.append(Row(f"build of the 40-page 65 MB scan{name} (read cache warm)",
+            rows.append(Row(title,
                             evpack("build", str(folder), "-o", str(out), "--now", NOW, "--cache-dir", str(cache),
                                    "--jobs", "2", *(("--profile", str(profile)) if profile else ()), check=True,
                                    rss=rss),

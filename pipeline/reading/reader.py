@@ -446,12 +446,14 @@ def photographed_read(image: Image.Image, flat: Image.Image, quad, job: PageJob)
         blur, blur_denoised = ocr.copy_sharpness(copy)
         return replace(second, width=image.width, height=image.height, lines=lines, sharpness=blur,
                        sharpness_denoised=blur_denoised), languages
-    # The photo's own read is for the page's lines (its table's numbers and times): the screen's bands, address bar
-    # and clock, were read on the flat copy, where they stand straight; read again on the photo as it is, its edge
-    # strips (desk, bezel, keyboard) cost 2-3 s of sparse-text reads each and found nothing the flat copy missed.
+    # The photo's own read is for the page's lines (its table's numbers and times): its edge strips (desk, bezel,
+    # keyboard), which the clock pass reads as sparse text where the first pass saw no clock at an edge, cost 2-3 s
+    # each and found no clock the flat copy missed (phone-mix tuning seeds 9201-9202): they are not read. Its other
+    # passes stay (its faint pass found a dark FedEx page's grey time row the flat read lacked).
     page, languages = ocr.ocr_page(image, job.index, job.work_png, job.timeout,
-                                   page_psm(job.usable_type, image.size, job.cfg), screen=False,
-                                   unrule=is_document_photo(job, image.size), cfg=job.cfg)
+                                   page_psm(job.usable_type, image.size, job.cfg), screen=True,
+                                   unrule=is_document_photo(job, image.size),
+                                   cfg=replace(job.cfg, clock_strip_max_pixels=0))
     if page.source == "ocr" and second.source == "ocr" and languages != job.cfg.languages:
         # The photo's read chose others (Chinese): the flat copy is read again in them.
         second, _ = ocr.ocr_page(flat, job.index, job.work_png, job.timeout,

@@ -248,9 +248,9 @@ def test_a_photographed_screen_is_read_once_warped_flat_and_as_it_is_only_when_d
     THEN the photo's warped-flat copy (the screen alone, its bands' background divided out) is read first; the photo
     as it is is read too, choosing its languages, only where that read is doubted (ocr.toml [photos]) or looks
     Chinese (where the photo's read chooses Chinese, the flat copy is read again in it),
-    and then the page holds both reads, the photo's first; the flat read's boxes stand on the photo. Only the flat
-    copy's bands (address bar, clock) are read again: the photo's own read is no screen's. The screenshot, which
-    holds no photographed rectangle, is read once, as a screen."""
+    and then the page holds both reads, the photo's first; the flat read's boxes stand on the photo. Each is read as
+    a screen, the photo's own read without the clock's edge strips (clock_strip_max_pixels 0: its edges are a desk's
+    and a bezel's). The screenshot, which holds no photographed rectangle, is read once, as a screen."""
     from samples.draw import phone_photo_of_screen
     calls, flags, chosen, screens = [], [], [], []
 
@@ -258,7 +258,7 @@ def test_a_photographed_screen_is_read_once_warped_flat_and_as_it_is_only_when_d
                  languages=None, cfg=None):
         calls.append(image.size)
         flags.append(photographed)
-        screens.append(screen)
+        screens.append((screen, (cfg or reader.ocr_settings()).clock_strip_max_pixels > 0))
         chosen.append(languages)
         text = flat_text if photographed else f"read {len(calls)}"
         lines = (TextLine(text.splitlines()[0], (0, 0, image.width, image.height // 10)),)
@@ -280,7 +280,8 @@ def test_a_photographed_screen_is_read_once_warped_flat_and_as_it_is_only_when_d
         job = reader.PageJob(path, "jpeg" if name.endswith("jpg") else "png", 1, tmp_path / f"{name}.png", 30.0)
         results[name] = (reader.read_page(job).page, list(calls), list(flags), list(chosen), list(screens))
     page, sizes, photographed, languages, as_screen = results["photo.jpg"]
-    assert len(sizes) == reads and photographed == [True, False, True][:reads] == as_screen
+    assert len(sizes) == reads and photographed == [True, False, True][:reads]
+    assert as_screen == [(True, True), (True, False), (True, True)][:reads]  # no edge strips on the photo as it is
     assert languages == ["kor+eng", None, "chi_sim+kor+eng"][:reads]  # the flat copy first in the default
     assert sizes[0][0] < photo.width * 0.95 and sizes[0][1] < photo.height * 0.9  # the screen alone, desk cut off
     assert (page.width, page.height) == photo.size
@@ -291,7 +292,7 @@ def test_a_photographed_screen_is_read_once_warped_flat_and_as_it_is_only_when_d
         assert 0 < x0 < x1 < photo.width and 0 < y0 < y1 < photo.height / 2 and x1 - x0 > photo.width / 2
     else:
         assert page.text.rstrip() == f"read 2\n{flat_text}".rstrip() and page.lines[0].text == "read 2"
-    assert results["screen.png"][1:] == ([screen.size], [False], [None], [True])
+    assert results["screen.png"][1:] == ([screen.size], [False], [None], [(True, True)])
 
 
 def test_a_flat_read_is_doubted_by_its_fields_and_undated_lines():
