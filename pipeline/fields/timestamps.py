@@ -487,6 +487,58 @@ def _separator_end() -> re.Pattern:
     return compiled(_expand(patterns()["timestamps"]["day_headers"]["separator"]), re.MULTILINE)
 
 
+@dataclass(frozen=True)
+class _Header:
+    """A day header decoded from a garbled line (see _garbled_headers), standing in for a match of a header form."""
+
+    span: tuple[int, int]
+    groups: dict
+
+    def start(self) -> int:
+        return self.span[0]
+
+    def end(self) -> int:
+        return self.span[1]
+
+    def groupdict(self) -> dict:
+        return self.groups
+
+
+def _garbled_headers(text: str) -> list[_Header]:
+    """Day headers whose date OCR garbled, its weekday read (`20264 38 7 일 토요일` for 2026년 3월 7일 토요일: 년 read
+    as 4, 월 as 8), decoded with the weekday as their check ([day_headers] garbled_header): the year, then the
+    month and the day as a leading part (one or two digits) of two later runs of digits, each digit left over costing
+    1 where it trails a run the date uses (a unit read as a digit) and 2 in a run the date does not use; of the
+    readings whose date falls on the printed weekday, the cheapest, where no other is as cheap."""
+    rules = patterns()["timestamps"]["day_headers"]
+    weekdays = rules["garbled_weekdays"]
+    found = []
+    for match in compiled(rules["garbled_header"], re.MULTILINE).finditer(text):
+        runs = re.findall(r"\d+", match.group("digits"))
+        year, runs = int(runs[0][:4]), [runs[0][4:]] + runs[1:]
+        readings = []
+        for i, month_run in enumerate(runs):
+            for j in range(i + 1, len(runs)):
+                for m_len in (1, 2):
+                    for d_len in (1, 2):
+                        if len(month_run) < m_len or len(runs[j]) < d_len:
+                            continue
+                        try:
+                            day = date(year, int(month_run[:m_len]), int(runs[j][:d_len]))
+                        except ValueError:
+                            continue
+                        if day.weekday() != weekdays.index(match.group("wd")):
+                            continue
+                        cost = (len(month_run) - m_len) + (len(runs[j]) - d_len) + sum(
+                            (1 if k == 0 else 2) * len(run) for k, run in enumerate(runs) if k not in (i, j))
+                        readings.append((cost, day))
+        readings.sort()
+        if readings and (len(readings) == 1 or readings[1][0] > readings[0][0]):
+            day = readings[0][1]
+            found.append(_Header(match.span(), {"y": str(day.year), "mo": str(day.month), "d": str(day.day)}))
+    return found
+
+
 def _day_rows(text: str, layout: Layout | None = None) -> Iterable[tuple[int, int, dict]]:
     """(start, end, groups) of every row under a line holding only a date of any [dates] form (a day header over
     its rows, patterns/timestamps.toml [day_headers]): a line that starts with a time, or a time with its day part
@@ -495,7 +547,9 @@ def _day_rows(text: str, layout: Layout | None = None) -> Iterable[tuple[int, in
     reading order put after the header but that stands above it (a phone's status bar `13:29`, read last) is no row
     of it."""
     forms, rows, _ = _day_header()
-    headers = sorted((m for form in forms for m in form.finditer(text)), key=lambda m: m.start())
+    headers = [m for form in forms for m in form.finditer(text)]
+    headers = sorted(headers + [m for m in _garbled_headers(text) if not any(
+        h.start() <= m.start() < h.end() for h in headers)], key=lambda m: m.start())
     # A separator whose date OCR garbled (`202644 24 144 토요일`) heads another day: the rows under it are no rows of
     # the header above it.
     ends = [m.start() for m in _separator_end().finditer(text)]
