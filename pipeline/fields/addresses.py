@@ -18,7 +18,7 @@ from pipeline.fields.compiled import compiled
 from pipeline.fields.data import cache, patterns
 from pipeline.fields.keyword_match import keyword_alternation, spaced_keyword
 from pipeline.model import KoreanAddress, TextLine
-from pipeline.fields.road_names import check_road, jamo
+from pipeline.fields.road_names import check_road, jamo, sidos_of
 
 SPACES = re.compile(r"[^\S\n]+")
 LINE_END_SPACES = re.compile(r"[^\S\n]*\n[^\S\n]*")
@@ -91,6 +91,19 @@ def _address_regex() -> re.Pattern:
         rf"(?P<reference>{unit_gap}{a['reference']})?")
 
 
+@cache
+def _district_regex() -> re.Pattern:
+    """An address from its 시·군·구 on, for a 시·도 OCR lost (`주소 고 마포구 월 드 컵 북 로 58 길 17` on a 200-dpi scan):
+    matched from the start of a word (district_addresses)."""
+    a = patterns()["addresses"]
+    unit_gap = r"[^\S\n]?"
+    between = rf"{unit_gap}(?:{a['stray_mark']}{unit_gap})?"
+    return re.compile(
+        rf"(?P<sigungu>(?:{a['city_with_districts']}{unit_gap}{a['district']}|{a['sigungu']})){between}"
+        rf"(?P<eupmyeon>{a['eupmyeon']}{between})?"
+        rf"(?P<road>{_road_pattern()}){unit_gap}(?P<building>{a['building']})")
+
+
 def _bracketed_or_labelled(a: dict) -> str:
     """A postal code in brackets, with or without a label inside (`(05551)`, `[우편번호 05551]`), or after a label."""
     labels = keyword_alternation(a["postal_labels"])
@@ -147,6 +160,44 @@ def _value(m: re.Match, postal_code: str | None) -> tuple[str, str | None, str |
     if check.road == read and listed_units == units:
         return value, check.status, None
     return value, "corrected", " ".join([sidos[0], *units, read, _closed(m.group("building"))])
+
+
+def _district_value(m: re.Match, postal_code: str | None) -> tuple[str, str, str] | None:
+    """An address read from its 시·군·구 on (no 시·도): its value, road check and the value as read, where the
+    district's name is listed and exactly one 시·도 of that name lists the road (or, where none lists it, exactly one
+    has a listed road the read is near: corrected); else None."""
+    units = [_closed(u) for u in re.findall(patterns()["addresses"]["sigungu"], m.group("sigungu"))]
+    units += [_closed(m.group("eupmyeon"))] if m.group("eupmyeon") else []
+    sigungu = " ".join(units[:2] if len(units) > 1 and units[1].endswith("구") else units[:1])
+    read = _closed(m.group("road"))
+    meant = read[:-1] + road_end_misreads().get(read[-1], read[-1]) if not read.endswith("대로") else read
+    checks = [(sido, check) for sido in sidos_of(sigungu)
+              if (check := check_road(sido, sigungu, meant, postal_code)).status in ("listed", "corrected")]
+    listed = [(sido, check) for sido, check in checks if check.status == "listed"]
+    checks = listed or checks  # 중구 세종대로: 서울 lists it, 인천 only has a road near it
+    if len(checks) != 1:
+        return None
+    sido, check = checks[0]
+    building = _closed(m.group("building"))
+    rest = units[len(sigungu.split()):]
+    value = " ".join([sido, check.sigungu, *rest, check.road, building])
+    return value, "corrected" if check.road != read else check.status, " ".join([*units, read, building])
+
+
+def district_addresses(text: str, taken: Sequence[tuple[int, int]]) -> list[tuple[re.Match, str, str, str]]:
+    """Addresses whose 시·도 OCR lost (`_district_regex` from the start of each word, outside the `taken` spans),
+    each given its 시·도 by the road list (`_district_value`)."""
+    found = []
+    at = 0
+    for start in (i for i, ch in enumerate(text) if "가" <= ch <= "힣" and (i == 0 or not "가" <= text[i - 1] <= "힣")):
+        if start < at or any(s <= start < e for s, e in taken):
+            continue
+        m = _district_regex().match(text, start)
+        if m and not any(s < m.end() and m.start() < e for s, e in taken) and (
+                valued := _district_value(m, _postal_code(text, m))) is not None:
+            found.append((m, *valued))
+            at = m.end()
+    return found
 
 
 def _postal_code(text: str, m: re.Match) -> str | None:
@@ -225,8 +276,10 @@ def _addresses(text: str, page: int) -> list[KoreanAddress]:
                and valued[1] in patterns()["addresses"]["wrapped_road_checks"]]
     kept = [read for read in one_line
             if not any(w.start() < read[0].end() and read[0].start() < w.end() for w, *_ in wrapped)]
+    spans = [(m.start(), m.end()) for m, *_ in kept + wrapped]
+    district_only = district_addresses(text, spans)
     found: dict[str, KoreanAddress] = {}
-    for m, value, road_check, as_read in sorted(kept + wrapped, key=lambda read: read[0].start()):
+    for m, value, road_check, as_read in sorted(kept + wrapped + district_only, key=lambda read: read[0].start()):
         if value not in found:
             found[value] = KoreanAddress(value=value, postal_code=_postal_code(text, m), page=page,
                                          road_check=road_check, as_read=as_read)

@@ -66,6 +66,11 @@ def _district_keys() -> dict[str, list[tuple[str, str]]]:
     return keys
 
 
+def sidos_of(sigungu: str) -> tuple[str, ...]:
+    """The 시·도 (as the list files them) that have a 시·군·구 of this name: one for 마포구, seven for 중구."""
+    return tuple(sido for sido, _ in _district_keys().get(sigungu, ()))
+
+
 @per_patterns
 def district_roads(sido: str, sigungu: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The roads of a district as listed, and in jamo; None where the list has no such district. `sido` is any
