@@ -26,9 +26,11 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.fields import confusions
 from pipeline.fields.checkdigits import CHECKS
 from pipeline.fields.closed_lists import carrier_name_regex as _carrier_name_regex
+from pipeline.fields.closed_lists import HANGUL_WORD
 from pipeline.fields.closed_lists import label_regex as _label_regex, stop_regex as _stop_regex
 from pipeline.fields.compiled import compiled
 from pipeline.fields.data import cache, patterns
+from pipeline.fields.keyword_match import one_letter_off_keyword
 from pipeline.model import Barcode, TrackingNumber, Url
 from pipeline.profile import Profile
 
@@ -55,6 +57,8 @@ MAX_NUMBER_CHARS = 22
 MAX_TOKENS = 8
 NUMBER_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PARAM_CONFUSIONS = str.maketrans({"i": "l", "1": "l", "|": "l"})
+# A query's key and value as the text shows them (`&tracking-id=7897776854`).
+QUERY_PAIR = re.compile(r"[?&](?P<key>[A-Za-z][\w\-]*)=(?P<value>[A-Za-z0-9]+)(?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -76,11 +80,23 @@ def _formats() -> tuple[Format, ...]:
 
 @cache
 def _name_gap() -> re.Pattern:
-    """Between a carrier's name and its number: one separator of tracking.toml's `name_number_separators` (a colon,
-    a bracket, the Naver app's middle dot as OCR reads it), or what is left of 택배 when OCR lost a syllable
-    (`로 젠 택 31431517600` on a Coupang order page)."""
+    """Between a carrier's name and its number: up to two separators of tracking.toml's `name_number_separators` (a
+    colon, a bracket, the Naver app's middle dot as OCR reads it, one glyph or two: `대 한 통운 ㆍ - 5650...`), or
+    what is left of 택배 when OCR lost a syllable (`로 젠 택 31431517600` on a Coupang order page)."""
     separators = re.escape(patterns()["tracking"]["name_number_separators"])
-    return compiled(rf"[^\S\n]*(?:[택배](?=[^\S\n]))?[^\S\n]*[{separators}]?[^\S\n]*")
+    return compiled(rf"[^\S\n]*(?:[택배](?=[^\S\n]))?[^\S\n]*(?:[{separators}][^\S\n]*){{0,2}}")
+
+
+@cache
+def _near_label_number() -> re.Pattern:
+    """A line holding a shorter Hangul label read one jamo off (`송 장 번 후` for 송장번호: too near other words to
+    label a number anywhere, see label_fuzzy_min_syllables) and then only a number."""
+    settings = patterns()["tracking"]
+    near = "|".join(one_letter_off_keyword(label) for label in settings["labels"]
+                    if settings["near_label_min_syllables"] <= len(label) < settings["label_fuzzy_min_syllables"]
+                    and HANGUL_WORD.fullmatch(label))
+    return compiled(rf"(?m)^[^\S\n]*\|?[^\S\n]*(?:{near})[^\S\n]*[|:]?[^\S\n]*"
+                    rf"(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
 
 
 @cache
@@ -291,6 +307,8 @@ def _carrier_mentions(text: str) -> list[tuple[int, str]]:
 
 def _labelled(text: str, mentions: list[tuple[int, str]]) -> list[_Candidate]:
     max_gap = patterns()["tracking"]["max_gap_chars"]
+    named = {cid for _, cid in mentions}
+    page_carrier = next(iter(named)) if len(named) == 1 else None
     found = []
     plain = _without_urls(text)
     stops = [(m.start(), m.end()) for m in _stop_regex().finditer(plain)]
@@ -309,7 +327,7 @@ def _labelled(text: str, mentions: list[tuple[int, str]]) -> list[_Candidate]:
             start, end, gap = column
         on_line = [cid for pos, cid in mentions if line_start <= pos < end]
         line_carrier = on_line[0] if len(set(on_line)) == 1 else None
-        numbers = _numbers_after(text, start, end, gap, line_carrier)
+        numbers = _numbers_after(text, start, end, gap, line_carrier, page_carrier)
         if numbers and start == label.end() and re.search(r"\d", text[start:numbers[0].start]):
             continue  # digits between a label and a number on its line: OCR's noise ran on from the label
         found += [n for n in numbers if not verified_only or _verified_by_a_format(n.value)]
@@ -348,7 +366,11 @@ def _column_below(text: str, label: re.Match, line_start: int, line_end: int) ->
     return row_start, row_end, max_gap
 
 
-def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | None) -> list[_Candidate]:
+def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | None,
+                   page_carrier: str | None = None) -> list[_Candidate]:
+    """The numbers a label reaches from `pos` (a list of them, "A, B"), of the label line's `carrier` where one
+    is named there. `page_carrier`: the one carrier the page names, whose verified number may stand right after a
+    stray group (`_past_a_stray_group`)."""
     found: list[_Candidate] = []
     stop = _stop_regex().search(text, pos, end)
     end = stop.start() if stop else end
@@ -361,12 +383,14 @@ def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | N
             return found  # glued to the character before (123\5555...): a fragment of something OCR broke
         tokens = list(TOKEN.finditer(text, run.start(), run.end()))
         taken = None
-        for token in tokens:
+        for at, token in enumerate(tokens):
             if not found and token.start() - gap_start > max_gap:
                 return found
             if found and token.start() != run.start():
                 break  # after a first number only a list ("A, B") continues
             taken = _best_number(text, token, run, carrier)
+            if taken and (carrier or page_carrier):
+                taken = _past_a_stray_group(text, tokens, at, run, taken, carrier or page_carrier)
             if taken or sum(c.isdigit() for c in token.group()) >= 4:
                 break  # a number that is not a tracking number ends the label's reach
         if not taken:
@@ -383,6 +407,24 @@ def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | N
             return found
         pos = gap_start = follow.end()
     return found
+
+
+def _past_a_stray_group(text: str, tokens: list[re.Match], at: int, run: re.Match, taken: tuple[str, int, int],
+                        carrier: str) -> tuple[str, int, int]:
+    """`taken` (the best number from token `at`), or where it is no number of `carrier` (neither its format nor its
+    check digit) the number of `carrier` whose check digit verifies right after a stray group of at most
+    `stray_group_max_chars` letters or digits (an icon OCR read as `01` before a FedEx number: `01 823483771620`
+    is no catch-all 14-digit number)."""
+    if fits(taken[0], carrier):
+        return taken
+    most = patterns()["tracking"]["stray_group_max_chars"]
+    for token in tokens[at + 1:]:
+        if len(normalise(text[tokens[at].start():token.start()])) > most:
+            break
+        later = _best_number(text, token, run, carrier)
+        if later and fits(later[0], carrier) and validate_tracking(later[0], carrier)[1] == "ok":
+            return later
+    return taken
 
 
 def _named(text: str) -> list[_Candidate]:
@@ -408,7 +450,7 @@ def _lone_lines(text: str, page_carriers: set[str]) -> list[_Candidate]:
     """A line that is nothing but a number, on a page of one carrier (its name or its URL): the number of a
     label OCR lost (a shaded label cell) or of a page's summary, taken only if it has that carrier's format and
     its check digit, if the carrier has one, verifies. Also behind one short Latin word (a garbled label) when the
-    carrier's check digit verifies it."""
+    carrier's check digit verifies it, and behind a short Hangul label read one jamo off (`_near_label_number`)."""
     eligible = page_carriers & set(patterns()["tracking"]["name_labels_carriers"])
     if len(eligible) != 1:
         return []
@@ -417,6 +459,11 @@ def _lone_lines(text: str, page_carriers: set[str]) -> list[_Candidate]:
     for line in LONE_NUMBER.finditer(text):
         if _not_number().fullmatch(line.group("number")):
             continue
+        value = normalise(line.group("number"))
+        if fits(value, carrier) and validate_tracking(value, carrier)[1] != "bad":
+            found.append(_Candidate(value, line.start("number"), line.end("number"), "lone-line", carrier))
+    # Behind a short Hangul label read one jamo off, as a lone number: no other number's label reads so.
+    for line in _near_label_number().finditer(text):
         value = normalise(line.group("number"))
         if fits(value, carrier) and validate_tracking(value, carrier)[1] != "bad":
             found.append(_Candidate(value, line.start("number"), line.end("number"), "lone-line", carrier))
@@ -470,6 +517,21 @@ def _from_urls(urls: Sequence[Url], profile: Profile) -> list[_Candidate]:
     return found
 
 
+def _queried(text: str, named: set[str]) -> list[_Candidate]:
+    """Numbers after a tracking parameter of a URL's query the text shows without its host (a photographed
+    address bar read in part: `htmi?submit=1&tracking-id=7897776854`): the key names the number as a label does,
+    taken where a format's check digit verifies it or it fits a carrier the page names (check digit not failing).
+    Where the URL was read whole, its query's number is the same sighting (`_from_urls`)."""
+    params = {_param_key(p) for p in patterns()["tracking"]["url_params"]}
+    found = []
+    for query in QUERY_PAIR.finditer(text):
+        value = normalise(query.group("value"))
+        if _param_key(query.group("key")) in params and (_verified_by_a_format(value) or any(
+                fits(value, cid) and validate_tracking(value, cid)[1] != "bad" for cid in named)):
+            found.append(_Candidate(value, query.start("value"), query.end("value"), "url", None))
+    return found
+
+
 def _known_param(key: str, params: set[str], carrier: str | None) -> bool:
     """A tracking parameter's name, or on a carrier's own page a long one with one letter misread, added or lost
     (`wvblnum` in a JPEG re-save of hanjin.com)."""
@@ -512,7 +574,8 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
     page_hosts = [c for c in (profile.carrier_for_host(u.host) for u in sorted(urls, key=lambda u: not u.address_bar))
                   if c]
     digits = _digit_view(text)
-    candidates = (_from_urls(urls, profile) + _labelled(digits, mentions) + _named(digits)
+    candidates = (_from_urls(urls, profile) + _queried(text, {cid for _, cid in mentions} | set(page_hosts))
+                  + _labelled(digits, mentions) + _named(digits)
                   + _lone_lines(digits, {cid for _, cid in mentions} | set(page_hosts)) + _self_identifying(text))
     url_spans = [m.span() for m in _url_token().finditer(text)]
     members: dict[str, _Member] = {}
