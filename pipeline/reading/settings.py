@@ -140,6 +140,7 @@ class OcrSettings:
     retry_below_confidence: float
     retry_after_unit: str
     retry_number_min_digits: int
+    retry_beside_number_min_digits: int
     retry_languages: str
     retry_psm: int
     retry_pad_fraction: float

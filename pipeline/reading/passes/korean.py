@@ -24,8 +24,14 @@ HANGUL = HANGUL_SYLLABLE  # a word with a whole syllable is Korean; a lone jamo 
 def doubtful_latin(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:
     """Latin words on lines that hold Hangul, likely Korean that kor+eng read as Latin: those of low confidence,
     and any between an administrative unit and a number or Hangul (a road name's or a district's place in a Korean
-    address). Not numbers with letters (1Z4828WF0371297735)."""
+    address). On a page that holds Hangul, a line holding a word of `retry_beside_number_min_digits` digits or more
+    counts as such a line: its label or carrier name may be read as Latin whole (`CJCHSHS = - 565065277837` for
+    `CJ대한통운 · 565065277837`, `SAMS 37581179666` for `송장번호 37581179666`). Not numbers with letters
+    (1Z4828WF0371297735)."""
     korean_lines = {w.line for w in words if HANGUL.search(w.text)}
+    if korean_lines:
+        least = cfg.retry_beside_number_min_digits
+        korean_lines |= {w.line for w in words if w.text.isdigit() and len(w.text) >= least}
     latin = [w for w in words if w.line in korean_lines and LATIN.search(w.text) and not HANGUL.search(w.text)
              and sum(c.isdigit() for c in w.text) < cfg.retry_number_min_digits]
     road_place = _in_road_place(words, cfg)

@@ -28,6 +28,20 @@ def test_latin_right_before_a_district_is_doubtful_whatever_its_confidence():
     assert [w.text for w in korean.doubtful_latin(words, ocr_settings())] == ["BABHA"]
 
 
+def test_latin_beside_a_long_number_on_a_korean_page_is_doubtful():
+    """GIVEN a Korean page whose Naver parcel card line kor+eng read `CJCHSHS = - 565065277837` (no Hangul left on
+    the line; CJ대한통운 at confidence 20), and an English page's `Ref ABCD 565065277837` WHEN doubtful words are
+    picked THEN the card's garbled name is, and nothing of the English page (no Hangul on it), nor a confident
+    Latin word, nor anything beside a date (digits with dots are no number word)."""
+    card = [word("배송조회", 0), word("CJCHSHS", 0, top=90, confidence=20, line="2"),
+            word("=", 150, top=90, confidence=60, line="2"), word("565065277837", 230, top=90, confidence=93, line="2"),
+            word("Hub", 0, top=180, confidence=40, line="3"), word("2026.03.13", 80, top=180, line="3"),
+            word("Tracking", 0, top=270, confidence=91, line="4"), word("12345678901", 100, top=270, line="4")]
+    assert [w.text for w in korean.doubtful_latin(card, ocr_settings())] == ["CJCHSHS"]
+    english = [word("Ref", 0, confidence=40), word("565065277837", 80)]
+    assert korean.doubtful_latin(english, ocr_settings()) == []
+
+
 def test_a_number_with_letters_is_never_doubtful_latin():
     """GIVEN a 200-dpi scan's `운 송 장 번호 | 1Z4828WF0371297735` (confidence 52; kor alone read it as
     124828\『0371297735) and `S584` (월드컵북로58길 misread) on a Korean line WHEN doubtful words are picked THEN the
