@@ -161,9 +161,15 @@ def pairs_of(saved: dict, kind: str = "confusion") -> list[tuple[str, str]]:
                     continue
                 if aligned and (best is None or aligned[0] < best[0][0]):
                     best = (aligned, line)
-            if best is not None:
-                (_, _, start, end), line = best
-                found.append((value, line[max(0, start - CONTEXT):end + CONTEXT]))
+            if best is None:
+                continue
+            (edits, _, start, end), line = best
+            # A stretch nearer another value of the capture is that one misread, not this one (a tab's
+            # `papago.naver.com` is no reading of mail.naver.com two edits off).
+            if any(other not in value and (near := align(other, line[start:end])) and near[0] < edits
+                   for other in values):
+                continue
+            found.append((value, line[max(0, start - CONTEXT):end + CONTEXT]))
     return found
 
 

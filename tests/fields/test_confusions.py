@@ -180,3 +180,15 @@ def test_the_shipped_table_is_what_the_learner_learns_from_the_shipped_pairs():
     for kind, section in data.items():
         learned = learner.learn([tuple(pair) for pair in section["pairs"]])
         assert learner.render_section(kind, learned, section["captures"], section["seeds"]) == shipped[kind], kind
+
+
+def test_the_learner_leaves_out_a_stretch_another_value_reads_better(tmp_path):
+    """GIVEN a capture showing mail.naver.com and papago.naver.com, whose read lines hold papago.naver.com right and
+    mail.naver.com nowhere WHEN the learner pairs values with reads THEN papago's line is no reading of mail's (two
+    edits off it, none off papago's), and no confusion is learned from it."""
+    learner = _learner()
+    entry = {"fields": {"urls": [], "tracking_numbers": []}, "other_hosts": ["mail.naver.com", "papago.naver.com"]}
+    saved = {"tuning": {"9001/0.png": [entry, {}]},
+             "pages": {"9001/0.png": [{"text": "x papago.naver.com x", "bar_reads": []}]}}
+    pairs = learner.pairs_of(saved, "confusion")
+    assert [value for value, _ in pairs] == ["papago.naver.com"]
