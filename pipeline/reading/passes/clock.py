@@ -394,9 +394,17 @@ def first_pass_clock(words: list[OcrWord], cfg: OcrSettings) -> list[str]:
     return clock_of([read], cfg)
 
 
+def _whole(words: list[OcrWord], cfg: OcrSettings) -> bool:
+    """Whether the clock lines among `words` (lines ("clock", ...)) show a time and a date."""
+    parts = parts_of([w.text for w in words if w.line[0] == "clock"], cfg)
+    return parts.time_at is not None and parts.date_at is not None
+
+
 def reread_clock(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, int], work_png: Path,
                  timeout: float, cfg: OcrSettings) -> list[OcrWord]:
-    """The words with each clock's first-pass pieces replaced by the lines of its read (see read_clock)."""
+    """The words with each clock's first-pass pieces replaced by the lines of its read (see read_clock), the best
+    candidate first; once a read shows a whole clock (a time and a date) no later candidate is read: a screen shows
+    one clock."""
     scale = copy_size[0] / gray.width
     # The screen's clock, wherever its first-pass pieces are; where the first pass saw no whole clock at the top or
     # bottom edge, the edge strips read on their own join the first pass's words (each read sees clocks the other
@@ -409,6 +417,9 @@ def reread_clock(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, 
                                  copy_size, cfg)
     read: list[Box] = []
     for candidate in found:
+        if any(w.line[0] == "clock" for w in words) and _whole(words, cfg):
+            break  # a screen shows one clock: a later candidate is the page's rows near the edge (a day header and
+            #        its time over a window's bottom edge), whose words a clock's read would replace
         centre_x, centre_y = (candidate.box[0] + candidate.box[2]) / 2, (candidate.box[1] + candidate.box[3]) / 2
         if any(b[0] <= centre_x <= b[2] and b[1] <= centre_y <= b[3] for b in read):
             continue  # the same clock seen twice (by the first pass and a strip)

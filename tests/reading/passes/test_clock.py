@@ -90,6 +90,32 @@ def test_a_whole_clock_at_an_edge_costs_no_strip_read(monkeypatch):
     assert [w.text for w in out if w.line[0] == "clock"] == ["오후 2:31", "2026-03-11"]
 
 
+def test_a_screen_shows_one_clock(monkeypatch):
+    """GIVEN first-pass words holding a taskbar's `10:10 PM` over `3/10/2026` at the bottom edge and, a little
+    higher, a page's day header `Friday, 3/6/2026` over its row's `19:59` (browser tuning seed 9002, FedEx in Chrome)
+    WHEN the clock pass runs THEN only the taskbar is read (once a read shows a whole clock no later candidate is),
+    and the page's row keeps its words."""
+    cfg = ocr_settings()
+    words = [engine.OcrWord("Friday,", 60, 1290, 70, 24, 90.0, ("1", "1", "1")),
+             engine.OcrWord("3/6/2026", 140, 1290, 90, 24, 90.0, ("1", "1", "1")),
+             engine.OcrWord("19:59", 60, 1330, 60, 24, 90.0, ("1", "1", "2")),
+             engine.OcrWord("10:10", 2600, 1490, 50, 12, 90.0, ("1", "2", "1")),
+             engine.OcrWord("PM", 2655, 1490, 20, 12, 90.0, ("1", "2", "1")),
+             engine.OcrWord("3/10/2026", 2600, 1512, 80, 12, 90.0, ("1", "2", "2"))]
+    assert len(clock.clock_candidates(words, (2732, 1536), cfg)) == 2
+    crops = []
+
+    def read(gray, crop, factor, work_png, timeout, cfg):
+        crops.append(crop)
+        return ["10:10 PM", "3/10/2026"] if crop[1] > 700 else ["19:59", "Friday, 3/6/2026"]
+    monkeypatch.setattr(clock, "read_clock", read)
+    monkeypatch.setattr(clock, "first_pass_clock", lambda words, cfg: [])  # each candidate read on its own
+    out = clock.reread_clock(words, Image.new("L", (1366, 768), 255), (2732, 1536), Path("/tmp/p.png"), 10, cfg)
+    assert len(crops) == 1 and crops[0][1] > 700
+    assert [w.text for w in out if w.line[0] == "clock"] == ["10:10 PM", "3/10/2026"]
+    assert {"Friday,", "3/6/2026", "19:59"} <= {w.text for w in out}
+
+
 def test_day_parts_read_one_stroke_off_are_mended_by_jamo():
     """GIVEN ocr.toml's clock_day_parts_examples (a read line and the line the clock keeps) WHEN mended THEN each
     gives its line: a day part one jamo off the nearest and three off the other is that part; two off is left."""
