@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.reading import tesseract
 from pipeline.reading.engine import SPACE_BETWEEN_HAN, OcrWord
-from pipeline.reading.preprocess import enlarged, glyph_height, ink_end, light_background
+from pipeline.reading.preprocess import enlarged, glyph_height, ink_end, light_background, row_background
 from pipeline.reading.settings import OcrSettings
 
 Box = tuple[int, int, int, int]
@@ -96,12 +96,23 @@ def strip_words(gray: Image.Image, strips: list[Box], text_px: float, scale: flo
     factor = min(cfg.clock_max_scale, max(1.0, cfg.clock_target_px / max(1.0, text_px)))
     found = []
     for strip in strips:
-        crop = enlarged(light_background(gray.crop(strip), cfg), factor)
+        crop = enlarged(white_rows(light_background(gray.crop(strip), cfg)), factor)
         for w in tesseract.band_words(crop, work_png, cfg.languages, timeout, cfg.clock_psm):
             found.append(OcrWord(w.text, round((w.left / factor + strip[0]) * scale),
                                  round((w.top / factor + strip[1]) * scale), round(w.width / factor * scale),
                                  round(w.height / factor * scale), w.confidence, ("strip", str(strip[1]), *w.line)))
     return found
+
+
+def white_rows(gray: Image.Image) -> Image.Image:
+    """Each row scaled so that its background (its median grey, row_background) is white. An edge strip or a
+    clock's crop holds rows of two backgrounds: the page's white over a dark taskbar the page's grey copy shows
+    inverted (light_rows: ~220 grey); Tesseract's one threshold for the whole image then parts the page from the
+    taskbar and loses the clock's text (a Windows 11 `5:47 PM` over `3/6/2026` read as nothing, clock mix tuning
+    seed 9242). Rows of one background each, its text keeps its contrast."""
+    pixels = np.asarray(gray).astype(np.float32)
+    background = np.maximum(row_background(pixels), 1.0)
+    return Image.fromarray(np.clip(pixels * (255.0 / background)[:, None], 0, 255).astype(np.uint8))
 
 
 def clock_crop(gray: Image.Image, box: tuple[int, int, int, int], line: float,
@@ -347,7 +358,7 @@ def _edited(line: str, edits: list[tuple[int, int, str]], start: int, end: int) 
 
 def _clock_lines(gray: Image.Image, box: tuple[int, int, int, int], scale: float, languages: str, work_png: Path,
                  timeout: float, cfg: OcrSettings) -> list[str]:
-    crop = light_background(gray.crop(box), cfg)
+    crop = white_rows(light_background(gray.crop(box), cfg))
     words = tesseract.band_words(enlarged(crop, scale), work_png, languages, timeout, cfg.clock_psm)
     # Only rows with digits: the tray's labels (ENG, 한, icons read as `=`) would part the time from the date.
     return [mended_day_part(row, cfg) for row in rows_of(words) if any(c.isdigit() for c in row)]

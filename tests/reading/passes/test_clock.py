@@ -116,6 +116,27 @@ def test_a_screen_shows_one_clock(monkeypatch):
     assert {"Friday,", "3/6/2026", "19:59"} <= {w.text for w in out}
 
 
+def test_each_row_of_a_strip_is_read_on_its_own_background(tmp_path):
+    """GIVEN an edge strip of a white page over a grey taskbar (a dark taskbar as the page's grey copy inverts it)
+    whose clock is `5:47 PM` over `3/6/2026` WHEN read as the strip is read THEN each row's background is white
+    (white_rows) and the clock is read; as the strip stood, Tesseract's one threshold parts the page from the
+    taskbar and reads nothing of it."""
+    from PIL import ImageDraw, ImageFont
+    from tests.reading.ocr_fakes import GOTHIC
+    import numpy as np
+    from pipeline.reading import tesseract
+    image = Image.new("L", (900, 76), 255)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 28, 900, 76), fill=222)
+    font = ImageFont.truetype(GOTHIC, 13)
+    draw.text((780, 34), "5:47 PM", font=font, fill=40)
+    draw.text((775, 54), "3/6/2026", font=font, fill=40)
+    evened = clock.white_rows(image)
+    assert np.median(np.asarray(evened)[40]) == 255 and np.asarray(evened).min() < 80
+    read = [w.text for w in tesseract.band_words(evened.resize((1800, 152)), tmp_path / "s.png", "kor+eng", 30, 11)]
+    assert "5:47" in read and "3/6/2026" in read
+
+
 def test_day_parts_read_one_stroke_off_are_mended_by_jamo():
     """GIVEN ocr.toml's clock_day_parts_examples (a read line and the line the clock keeps) WHEN mended THEN each
     gives its line: a day part one jamo off the nearest and three off the other is that part; two off is left."""
