@@ -17,7 +17,7 @@ from pipeline.fields.addresses import extract_addresses
 from pipeline.fields.language import detect_languages
 from pipeline.fields.timestamps import (DateMention, Layout, Zone, document_year, extract_dates,
                                         extract_timestamps, says_times_are_local, stated_zone, stated_zones,
-                                        column_rows, wrapped_cells)
+                                        column_rows, stacked_pairs, wrapped_cells)
 from pipeline.fields.tracking import extract_tracking, validate_tracking
 from pipeline.fields.urls import (extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host,
                                   named_carrier_hosts, site_hosts)
@@ -168,4 +168,9 @@ def _page_timestamps(page: PageReading, year: int | None, zone: Zone | None, loc
                          statements[0].zone if statements else zone)
         for stamp in extract_timestamps(row, page.index, year, governing, local, today, now, ()):
             found.setdefault(stamp.value, stamp)
+    # The two lines of a clock (a time over its date) that the reading order parted: read together.
+    for _, pair in stacked_pairs(page.lines) if layout is not None else ():
+        for stamp in extract_timestamps(pair, page.index, year, zone, local, today, now, ()):
+            if stamp.role == "capture":
+                found.setdefault(stamp.value, stamp)
     return list(found.values())

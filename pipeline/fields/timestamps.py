@@ -109,6 +109,26 @@ def column_rows(lines: Sequence) -> list[tuple[int, str]]:
     return found
 
 
+def stacked_pairs(lines: Sequence) -> list[tuple[int, str]]:
+    """Two lines standing one right under the other (Layout.stacked) that the reading order parted: (index of the
+    upper line, `upper\nlower`) for each line holding a time whose line right under it on the page is not the next
+    line of the text (a top taskbar's `5:12 PM` moved to the text's top with the status bars, its `3/9/2026` left
+    at the end)."""
+    time = compiled(r"\d{1,2}[:;]\d{2}")
+    found = []
+    for index, line in enumerate(lines):
+        if not time.search(line.text):
+            continue
+        height = max(1, line.box[3] - line.box[1])
+        for other_index, other in enumerate(lines):
+            if other_index in (index, index + 1) or not (
+                    line.box[1] < other.box[1] and other.box[1] - line.box[3] <= height
+                    and abs(other.box[0] - line.box[0]) <= height):
+                continue
+            found.append((index, f"{line.text}\n{other.text}"))
+    return found
+
+
 def _timed(line: str) -> bool:
     """Whether a line holds a whole timestamp of its own (its year's date and its time; a year-less date too)."""
     return bool(extract_timestamps(line, 0, REFERENCE.year))

@@ -160,3 +160,17 @@ def test_date_and_time_columns_read_as_two_lists_are_paired_by_row(profile):
                                          "2026-03-11T21:38:00+08:00"]
     assert _stamps(COLUMNS, profile, boxed=False) == ["2026-03-11T12:58:00+08:00", "2026-03-11T06:11:00+08:00",
                                                       "2026-03-11T21:38:00+08:00"]
+
+
+def test_a_clock_whose_lines_the_reading_order_parted_is_read_together(profile):
+    """GIVEN a top taskbar's clock whose time line the reading order moved to the text's top (with the status bars)
+    and whose date line it left at the end (real reader, clock-mix tuning seed 9241, UPS in Firefox) WHEN read with
+    the boxes THEN the two lines standing one under the other are read together as the capture clock."""
+    rows = (("5:12 PM", (1685, 0, 1920, 44)),
+            ("www.ups.com/track?loc=ko_KR&tracknum=1Z2UV3KS6605989154", (100, 60, 900, 80)),
+            ("Delivered 03/09/2026 15:23", (100, 300, 500, 320)),
+            ("3/9/2026", (1685, 44, 1920, 88)))
+    page = PageReading(index=1, text="\n".join(t for t, _ in rows), source="ocr",
+                       lines=tuple(TextLine(t, b) for t, b in rows))
+    stamps = extract_fields([page], profile).timestamps
+    assert ("2026-03-09T17:12:00+09:00", "capture") in [(t.value, t.role) for t in stamps]
