@@ -33,6 +33,7 @@ bench_batch's. The inputs are generated (bench/corpus.py), never stored in the r
 """
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -259,15 +260,16 @@ def judged(build: Build, work: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-
-    def option(name: str, default: str) -> str:
-        return args[args.index(name) + 1] if name in args else default
-
-    values = [a for i, a in enumerate(args) if not a.startswith("--")
-              and (i == 0 or args[i - 1] not in ("--seed", "--rounds", "--only"))]
-    seed, rounds, only = int(option("--seed", str(SEED))), int(option("--rounds", "3")), option("--only", "")
-    corpus = Path(values[0]) if values else Path(tempfile.gettempdir()) / f"corpus-speed-{seed}"
+    parser = argparse.ArgumentParser(prog="bench_speed", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", nargs="?", type=Path,
+                        help="the corpus folder, generated there when missing (default: TMP/corpus-speed-SEED)")
+    parser.add_argument("--seed", type=int, default=SEED, help=f"bench/corpus.py seed (default {SEED})")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of each row (default 3)")
+    parser.add_argument("--only", default="", help="rows whose title contains one of these texts, comma-separated")
+    parsed = parser.parse_args(argv)
+    seed, rounds, only = parsed.seed, parsed.rounds, parsed.only
+    corpus = parsed.corpus or Path(tempfile.gettempdir()) / f"corpus-speed-{seed}"
     sys.path.insert(0, str(ROOT))
     from bench.corpus import ensure_corpus
     ensure_corpus(corpus, seed, "--large")
