@@ -105,6 +105,14 @@ def _learner():
     return module
 
 
+def _learn(learner, tmp_path, saved: dict) -> tuple[Path, Path]:
+    """Write `saved` (a bench_browser --save) and learn from it: the table's and the aligned pairs' paths."""
+    path, out, pairs = tmp_path / "saved.json", tmp_path / "table.toml", tmp_path / "pairs.json"
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    learner.main([str(path), "-o", str(out), "--pairs", str(pairs)])
+    return out, pairs
+
+
 def test_the_learner_counts_aligned_confusions_and_refuses_test_seeds(tmp_path):
     """GIVEN a saved tuning read whose bar read `wbINo` for wblNo three times WHEN the script learns THEN the table
     holds l read as I with its example; a save that holds a test seed is refused."""
@@ -114,17 +122,13 @@ def test_the_learner_counts_aligned_confusions_and_refuses_test_seeds(tmp_path):
     saved = {"tuning": {f"9001/{i}.png": [entry, {}] for i in range(3)},
              "pages": {f"9001/{i}.png": [{"text": "tab\nx.cjlogistics.com/t?wbINo=1 0 0", "bar_reads": []}]
                        for i in range(3)}}
-    path = tmp_path / "saved.json"
-    path.write_text(json.dumps(saved), encoding="utf-8")
-    out = tmp_path / "table.toml"
-    learner.main([str(path), "-o", str(out), "--pairs", str(tmp_path / "pairs.json")])
+    out, _ = _learn(learner, tmp_path, saved)
     table = load_toml(out, "Confusion table")
     assert [(e["truth"], e["read"], e["seen"]) for e in table["confusion"]] == [("l", "I", 3)]
     assert table["confusion"][0]["examples"] == [["/t?wblNo=1", "/t?wbINo=1 "]]
     saved["tuning"]["9101/0.png"] = [entry, {}]
-    path.write_text(json.dumps(saved), encoding="utf-8")
     with pytest.raises(SystemExit):
-        learner.main([str(path), "-o", str(out), "--pairs", str(tmp_path / "pairs.json")])
+        _learn(learner, tmp_path, saved)
 
 
 def test_the_learner_learns_tracking_numbers_apart_as_the_extractor_compares_them(tmp_path):
@@ -135,10 +139,7 @@ def test_the_learner_learns_tracking_numbers_apart_as_the_extractor_compares_the
     entry = {"fields": {"urls": [], "tracking_numbers": [{"value": "570012340061"}]}, "other_hosts": []}
     saved = {"tuning": {f"9201/{i}.png": [entry, {}] for i in range(2)},
              "pages": {f"9201/{i}.png": [{"text": "운송장번호 57OO-1234-0061", "bar_reads": []}] for i in range(2)}}
-    path = tmp_path / "saved.json"
-    path.write_text(json.dumps(saved), encoding="utf-8")
-    out = tmp_path / "table.toml"
-    learner.main([str(path), "-o", str(out), "--pairs", str(tmp_path / "pairs.json")])
+    out, _ = _learn(learner, tmp_path, saved)
     table = load_toml(out, "Confusion table")
     assert [(e["truth"], e["read"], e["seen"]) for e in table["tracking"]] == [("00", "OO", 2)]
     assert table["tracking"][0]["examples"] == [["570012340", "장번호57OO12340"]]
@@ -156,10 +157,7 @@ def test_the_learner_learns_the_same_table_again_from_its_pairs(tmp_path):
     saved = {"tuning": {f"9001/{i}.png": [entry, {}] for i in range(3)},
              "pages": {f"9001/{i}.png": [{"text": "\n".join(reads[i:]), "bar_reads": [reads[0]]}]
                        for i in range(3)}}
-    path = tmp_path / "saved.json"
-    path.write_text(json.dumps(saved), encoding="utf-8")
-    out, pairs = tmp_path / "table.toml", tmp_path / "pairs.json"
-    learner.main([str(path), "-o", str(out), "--pairs", str(pairs)])
+    out, pairs = _learn(learner, tmp_path, saved)
     first = out.read_text(encoding="utf-8")
     learned = json.loads(pairs.read_text(encoding="utf-8"))
     assert ["www.taobao.com", "cons wwwtaobao.com x"] in learned["confusion"]["pairs"]
