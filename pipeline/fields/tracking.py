@@ -47,12 +47,6 @@ GROUP_SEPARATOR = r"(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])"  # between the group
 NUMBER_PIECE = re.compile(GROUP_SEPARATOR)
 OPENERS = ":：#(（[【.=)"  # what may stand right before a number: "No.", "번호:", "(CJ)6892..."
 CLOSERS = ",，、.。;:：)）]】|/*"  # and right after it: a list, a sentence's end, a bracket, a table's border
-# A line (or table cell between bars) holding only a number.
-LONE_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
-# The same with one or two short Latin words before the number: a label cell OCR garbled (`운송장번호` read as
-# `Togs` or `Boo ws`).
-GARBLED_LABEL_NUMBER = re.compile(rf"(?m)^[^\S\n]*\|?[^\S\n]*[A-Za-z]{{1,6}}(?:[^\S\n][A-Za-z]{{1,6}})?"
-                                  rf"[^\S\n]*[|:]?[^\S\n]*(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
 MAX_NUMBER_CHARS = 22
 MAX_TOKENS = 8
 NUMBER_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -70,9 +64,17 @@ class Format:
     carrier_by_country: dict
 
 
+def format_regex(fmt: dict) -> str:
+    """The regex of one of tracking.toml's `formats`: its `shape` (tracking.toml [shapes]: a number with letters), or
+    a number of its `digits` alone, of any of these lengths (`digits = [10, 12]` is `\\d{10}|\\d{12}`)."""
+    if "shape" in fmt:
+        return patterns()["tracking"]["shapes"][fmt["shape"]]
+    return "|".join(rf"\d{{{length}}}" for length in fmt["digits"])
+
+
 @cache
 def _formats() -> tuple[Format, ...]:
-    return tuple(Format(carrier=f["carrier"], regex=compiled(f"(?:{f['regex']})"), checksum=f["checksum"],
+    return tuple(Format(carrier=f["carrier"], regex=compiled(f"(?:{format_regex(f)})"), checksum=f["checksum"],
                         self_identifying=f.get("self_identifying", False),
                         carrier_by_country=f.get("carrier_by_country", {}))
                  for f in patterns()["tracking"]["formats"])
@@ -88,14 +90,17 @@ def _name_gap() -> re.Pattern:
 
 
 @cache
-def _near_label_number() -> re.Pattern:
-    """A line holding a shorter Hangul label read one jamo off (`송 장 번 후` for 송장번호: too near other words to
-    label a number anywhere, see label_fuzzy_min_syllables) and then only a number."""
+def _line_of_a_number() -> re.Pattern:
+    """A line (or table cell between bars) holding only a number (group `number`), or a number behind what is left of
+    its label: one or two short Latin words (group `garbled`: a label cell OCR garbled, `운송장번호` read as `Togs` or
+    `Boo ws`), or a shorter Hangul label read one jamo off (group `near`: `송 장 번 후` for 송장번호, too near other
+    words to label a number anywhere, see label_fuzzy_min_syllables)."""
     settings = patterns()["tracking"]
     near = "|".join(one_letter_off_keyword(label) for label in settings["labels"]
                     if settings["near_label_min_syllables"] <= len(label) < settings["label_fuzzy_min_syllables"]
-                    and HANGUL_WORD.fullmatch(label))
-    return compiled(rf"(?m)^[^\S\n]*\|?[^\S\n]*(?:{near})[^\S\n]*[|:]?[^\S\n]*"
+                    and HANGUL_WORD.fullmatch(label)) or "(?!)"
+    return compiled(rf"(?m)^[^\S\n]*\|?[^\S\n]*(?:(?:(?P<garbled>[A-Za-z]{{1,6}}(?:[^\S\n][A-Za-z]{{1,6}})?)"
+                    rf"|(?P<near>{near}))[^\S\n]*[|:]?[^\S\n]*)?"
                     rf"(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
 
 
@@ -328,7 +333,7 @@ def _labelled(text: str, mentions: list[tuple[int, str]]) -> list[_Candidate]:
         on_line = [cid for pos, cid in mentions if line_start <= pos < end]
         line_carrier = on_line[0] if len(set(on_line)) == 1 else None
         numbers = _numbers_after(text, start, end, gap, line_carrier, page_carrier)
-        if numbers and start == label.end() and re.search(r"\d", text[start:numbers[0].start]):
+        if numbers and start == label.end() and any(c.isdigit() for c in text[start:numbers[0].start]):
             continue  # digits between a label and a number on its line: OCR's noise ran on from the label
         found += [n for n in numbers if not verified_only or _verified_by_a_format(n.value)]
     return found
@@ -450,27 +455,23 @@ def _lone_lines(text: str, page_carriers: set[str]) -> list[_Candidate]:
     """A line that is nothing but a number, on a page of one carrier (its name or its URL): the number of a
     label OCR lost (a shaded label cell) or of a page's summary, taken only if it has that carrier's format and
     its check digit, if the carrier has one, verifies. Also behind one short Latin word (a garbled label) when the
-    carrier's check digit verifies it, and behind a short Hangul label read one jamo off (`_near_label_number`)."""
+    carrier's check digit verifies it, and behind a short Hangul label read one jamo off (`_line_of_a_number`)."""
     eligible = page_carriers & set(patterns()["tracking"]["name_labels_carriers"])
     if len(eligible) != 1:
         return []
     carrier = eligible.pop()
     found = []
-    for line in LONE_NUMBER.finditer(text):
-        if _not_number().fullmatch(line.group("number")):
-            continue
+    for line in _line_of_a_number().finditer(text):
         value = normalise(line.group("number"))
-        if fits(value, carrier) and validate_tracking(value, carrier)[1] != "bad":
-            found.append(_Candidate(value, line.start("number"), line.end("number"), "lone-line", carrier))
-    # Behind a short Hangul label read one jamo off, as a lone number: no other number's label reads so.
-    for line in _near_label_number().finditer(text):
-        value = normalise(line.group("number"))
-        if fits(value, carrier) and validate_tracking(value, carrier)[1] != "bad":
-            found.append(_Candidate(value, line.start("number"), line.end("number"), "lone-line", carrier))
-    # Behind a garbled label only with a check digit that verifies: `Tel 0212345678` must not pass unchecked.
-    for line in GARBLED_LABEL_NUMBER.finditer(text):
-        value = normalise(line.group("number"))
-        if fits(value, carrier) and validate_tracking(value, carrier)[1] == "ok":
+        if line.group("garbled"):
+            # Behind a garbled label only with a check digit that verifies: `Tel 0212345678` must not pass unchecked.
+            taken = validate_tracking(value, carrier)[1] == "ok"
+        else:
+            # Alone, or behind a short Hangul label read one jamo off (no other number's label reads so): a phone
+            # number alone on its line is no tracking number.
+            taken = validate_tracking(value, carrier)[1] != "bad" and not (
+                line.group("near") is None and _not_number().fullmatch(line.group("number")))
+        if taken and fits(value, carrier):
             found.append(_Candidate(value, line.start("number"), line.end("number"), "lone-line", carrier))
     return found
 
@@ -623,7 +624,7 @@ def _from_barcodes(symbols: Sequence[Barcode], digits: str, named: list[str], pr
         if symbol.format not in rules["formats"]:
             continue
         content = symbol.text.strip()
-        if re.match(r"(?i)https?://", content):
+        if content.lower().startswith(("http://", "https://")):
             host = (urlsplit(content).hostname or "").lower()
             values += [(c.value, c.strong_carrier, symbol) for c in _from_urls([Url(content, host, page)], profile)
                        if c.strong_carrier]

@@ -16,6 +16,7 @@ from pipeline.fields.extract import detect_languages, extract_dates, extract_fie
 from pipeline.fields.data import patterns
 from pipeline.model import Barcode, PageReading, TextLine
 from pipeline.fields.road_names import check_road
+from pipeline.fields.tracking import format_regex
 from pipeline.profile import Profile
 
 DATA = patterns()
@@ -121,7 +122,7 @@ def test_every_pattern_has_examples():
     assert all(forms.get(form["name"], {}).get("match") for form in DATA["timestamps"]["forms"])
     assert set(forms) <= {form["name"] for form in DATA["timestamps"]["forms"]}
     checksums = examples("tracking")["checksum"]
-    assert all(any(re.fullmatch(fmt["regex"], case["value"]) for case in checksums.get(fmt["carrier"], {}).values())
+    assert all(any(re.fullmatch(format_regex(fmt), case["value"]) for case in checksums.get(fmt["carrier"], {}).values())
                for fmt in DATA["tracking"]["formats"])
     assert set(checksums) <= {fmt["carrier"] for fmt in DATA["tracking"]["formats"]}
     assert examples("tracking")["barcodes"]["match"] and examples("tracking")["barcodes"]["reject"]
