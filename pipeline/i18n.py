@@ -8,6 +8,7 @@ and report.html labels are.
 """
 from __future__ import annotations
 
+import gettext
 import io
 import os
 import re
@@ -16,11 +17,6 @@ from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from babel.support import Translations
 
 from pipeline.datafiles import load_toml
 
@@ -49,7 +45,7 @@ def resolve_language(lang: str | None) -> str:
 class Translator:
     """`_("Seller")`, `_("{time} left", time=...)`, `_.plural("{count} day", "{count} days", n, count=n)`."""
 
-    def __init__(self, lang: str, translations: Translations):
+    def __init__(self, lang: str, translations: gettext.NullTranslations):
         self.lang = lang
         self._translations = translations
 
@@ -70,10 +66,16 @@ class Translator:
 
 @cache
 def gettext_for(lang: str | None) -> Translator:
-    """The translator for `lang` (any spelling resolve_language accepts; None: the locale)."""
-    from babel.support import Translations  # babel is loaded where a message is translated, never to parse --lang
+    """The translator for `lang` (any spelling resolve_language accepts; None: the locale). The compiled catalog is
+    read by the standard library's gettext, as babel's Translations.load reads it (the same file found by
+    gettext.find, the same GNU .mo parser beneath), without importing babel: a command that only prints a few
+    messages never loads babel's date and number tables; a missing catalog shows English msgids."""
     code = resolve_language(lang)
-    return Translator(code, Translations.load(str(LOCALE_DIR), [code], DOMAIN))
+    found = gettext.find(DOMAIN, str(LOCALE_DIR), [code])
+    if found is None:
+        return Translator(code, gettext.NullTranslations())
+    with open(found, "rb") as catalog:
+        return Translator(code, gettext.GNUTranslations(catalog))
 
 
 @lru_cache(maxsize=1)

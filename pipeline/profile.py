@@ -4,6 +4,7 @@ Nothing of the platform's rules lives in code. `--profile FILE` swaps the whole 
 """
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import unicodedata
@@ -32,6 +33,13 @@ class Web:
     site_hosts: tuple[str, ...] = ()
 
 
+# The data of the profiles this process parsed, by (path, modification time, size): the default profile is asked
+# for by the command line, by the OCR settings' host endings and by the field extractor's language check; a copy
+# costs a twentieth of a parse.
+_PARSED: dict[tuple[Path, int, int], dict] = {}
+PARSED_MAX = 16
+
+
 @dataclass(frozen=True)
 class Profile:
     path: Path
@@ -39,9 +47,19 @@ class Profile:
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "Profile":
+        """The profile of `path` (default: the shipped Coupang A-to-z one; a name without a suffix: a shipped
+        profile). A file this process loaded before, unchanged since (the same modification time and size), is not
+        parsed again: its data is copied from the first parse (a caller may change its copy: the tests do)."""
         path = Path(path) if path else DEFAULT_PROFILE
         if not path.is_file() and not path.suffix:
             path = PROFILES_DIR / f"{path}.toml"  # a shipped profile by name: --profile stripe
+        try:
+            stat = path.stat()
+            key = (path, stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            key = None  # read below, which says why it cannot be
+        if key in _PARSED:
+            return cls(path=path, data=copy.deepcopy(_PARSED[key]))
         try:
             data = read_toml(path)
         except FileNotFoundError:
@@ -53,6 +71,10 @@ class Profile:
         if missing or "rules" not in data or "reasons" not in data:
             raise ProfileError(f"Rules profile {path} lacks {', '.join(missing) or '[rules] or [reasons]'}.",
                                f"copy {DEFAULT_PROFILE} and edit it.")
+        if key is not None:
+            if len(_PARSED) >= PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[key] = copy.deepcopy(data)
         return cls(path=path, data=data)
 
     @property

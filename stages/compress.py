@@ -459,7 +459,7 @@ def proven_on_page(path: Path, file_type: str, index: int, spots: dict[str, "rec
             return found
         finally:
             pdf.close()
-    except reader.PAGE_FAILURES:
+    except reader.page_failures():
         return set()
 
 

@@ -13,9 +13,12 @@ from PIL import Image
 
 from tests.conftest import ROOT
 
-# Libraries a blank picture's scan has no use for: the build's PDF writers, CSV transcripts, HEIF decoding, and the
-# reading's OpenCV, NumPy and in-process Tesseract (a page without ink is never OCR'd).
-NOT_FOR_A_BLANK_SCAN = ("reportlab", "pypdf", "img2pdf", "pikepdf", "pillow_heif", "cv2", "numpy", "tesserocr")
+# Libraries a blank picture's scan has no use for: the build's PDF writers, CSV transcripts, HEIF decoding, the
+# reading's OpenCV, NumPy and in-process Tesseract (a page without ink is never OCR'd), PDFium (no PDF is opened),
+# babel (messages come from the compiled catalogs through the standard gettext) and a process pool's
+# multiprocessing (one worker reads in this process).
+NOT_FOR_A_BLANK_SCAN = ("reportlab", "pypdf", "img2pdf", "pikepdf", "pillow_heif", "cv2", "numpy", "tesserocr",
+                        "pypdfium2", "babel", "multiprocessing")
 
 SCAN_AND_LIST_MODULES = """
 import json, sys
@@ -60,3 +63,22 @@ def test_heic_decodes_in_a_process_that_never_registered_the_heif_opener(tmp_pat
     proc = subprocess.run([sys.executable, "-c", code, str(photo)], capture_output=True, text=True, cwd=ROOT,
                           timeout=60, check=True)
     assert proc.stdout.strip() == "HEIF"
+
+
+SELF_TEST_AND_LIST_MODULES = """
+import json, sys
+from pathlib import Path
+from pipeline.reading import reader
+from pipeline.reading.settings import settings
+reader.check_korean_model(60, Path(sys.argv[1]) / "line.png", settings().languages)
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def test_korean_self_test_loads_no_pdf_library(tmp_path):
+    """GIVEN a fresh process WHEN the reader's Korean self-test runs (every process that OCRs a page) THEN it
+    passed and imported no PDF writer: the font it draws its line with is found without reportlab."""
+    proc = subprocess.run([sys.executable, "-c", SELF_TEST_AND_LIST_MODULES, str(tmp_path)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120, check=True)
+    modules = json.loads(proc.stdout.splitlines()[-1])
+    assert "reportlab" not in modules

@@ -10,12 +10,14 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pipeline import runtime
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -103,6 +105,8 @@ def map_tasks(fn: Callable[[T], R], items: Iterable[T], jobs: int,
             if runs(i):
                 finished(i, timed(fn, tasks[i], stretch))
         return results
+    # A pool's libraries (multiprocessing, sockets, logging) are loaded only where a pool is used.
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     runtime.settle_imports()
     with ProcessPoolExecutor(max_workers=workers, initializer=runtime.configure_process) as pool:
         # Tasks are handed out one at a time (OCR tasks are long and uneven), each only when a worker is free, so

@@ -1,7 +1,8 @@
 """The fonts of the cover page: find the Korean font (and a fallback for Chinese characters) and register
 them with reportlab, which embeds only the glyphs used (a subset).
 
-Which files to look for, and where, is data: templates/cover/fonts.toml.
+Which files to look for, and where, is data: templates/cover/fonts.toml. reportlab is imported by the functions
+that register fonts: `font_files` also serves the reader's Korean self-test, which needs no PDF library.
 """
 from __future__ import annotations
 
@@ -9,9 +10,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
-
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont, TTFError
 
 from pipeline.datafiles import load_toml
 from pipeline.errors import MissingDependencyError
@@ -71,6 +69,7 @@ def cover_fonts(data_path: Path = FONTS_DATA) -> CoverFonts:
             f"The Korean font for the cover page ({' or '.join(korean['regular'])}) is not installed "
             f"(looked under {', '.join(str(d) for d in dirs)}).", korean["install"])
     bold_path = _find(tuple(korean["bold"]), tuple(dirs)) or regular_path  # a plain bold beats no cover
+    from reportlab.pdfbase import pdfmetrics
     regular = _register(REGULAR, regular_path)
     _register(BOLD, bold_path)
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
@@ -97,6 +96,8 @@ def font_files(data_path: Path = FONTS_DATA) -> dict[str, Path | None]:
 
 
 def _register(name: str, path: Path, subfont: int = 0) -> TTFont:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
     try:
         font = TTFont(name, str(path), subfontIndex=subfont)
     except (TTFError, OSError) as exc:

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pypdfium2 as pdfium
 from PIL import Image, UnidentifiedImageError
 
 from pipeline.batch import executors
@@ -30,11 +30,26 @@ from pipeline.ingest.sniff import ingest_rules
 from pipeline.model import Barcode, Fields, PageReading, Reading, TextLine
 from pipeline.profile import Profile
 
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
+
 TEXT_LAYER_ENGINE = "pdf text layer (pypdfium2)"
-# What Pillow and PDFium raise on a damaged page or image: that page cannot be read, the rest still can.
-PAGE_FAILURES = (pdfium.PdfiumError, OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError)
+# What Pillow raises on a damaged image, and with PDFium's error (page_failures) on a damaged PDF page: that page
+# cannot be read, the rest still can.
+IMAGE_FAILURES = (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError)
 # The warning of a page left unread because its file spent its reading time (ingest.toml budgets.seconds_per_file).
 UNREAD_OVER_BUDGET = "not read: the file's reading time budget was used up"
+
+
+def _pdfium():
+    """PDFium (pypdfium2), imported once a PDF is read: a picture's scan never loads it."""
+    import pypdfium2
+    return pypdfium2
+
+
+def page_failures() -> tuple[type[BaseException], ...]:
+    """What Pillow and PDFium raise on a damaged PDF page (IMAGE_FAILURES and PDFium's error)."""
+    return IMAGE_FAILURES + (_pdfium().PdfiumError,)
 
 
 @dataclass(frozen=True)
@@ -128,7 +143,7 @@ def plan_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Conte
     try:
         with Image.open(path) as image:
             width, height = image.size
-    except PAGE_FAILURES as exc:
+    except IMAGE_FAILURES as exc:
         raise FileProblem("unreadable-file", f"{source} cannot be opened as an image ({exc}).",
                           "re-export the picture as PNG or JPEG.") from None
     job = PageJob(path=path, usable_type=usable_type, index=1, work_png=work / f"{sha256[:16]}-000001.png",
@@ -139,6 +154,7 @@ def plan_file(source: str, path: Path, usable_type: str, sha256: str, ctx: Conte
 
 def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float, cfg: OcrSettings) -> FilePlan:
     started = executors.Stopwatch.start(load_stretch_max())
+    pdfium = _pdfium()
     try:
         pdf = pdfium.PdfDocument(path)
     except (pdfium.PdfiumError, OSError) as exc:
@@ -274,7 +290,7 @@ def scan_dpi(page: pdfium.PdfPage) -> float | None:
     above it: upsampling adds pixels for Tesseract to read, not detail (a 150-dpi page rendered at 200 dpi took
     ~40 % longer to OCR), and text too small for its resolution is enlarged by glyph sizing anyway."""
     largest = None
-    for image in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+    for image in page.get_objects(filter=[_pdfium().raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
         meta = image.get_metadata()
         area = meta.width * meta.height
         if meta.horizontal_dpi > 0 and meta.vertical_dpi > 0 and (largest is None or area > largest[0]):
@@ -283,7 +299,7 @@ def scan_dpi(page: pdfium.PdfPage) -> float | None:
 
 
 def _has_image(page: pdfium.PdfPage) -> bool:
-    return any(True for _ in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+    return any(True for _ in page.get_objects(filter=[_pdfium().raw.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
 
 def render(page: pdfium.PdfPage, dpi: float) -> Image.Image:
@@ -305,7 +321,7 @@ def text_layer_barcodes(page: pdfium.PdfPage) -> tuple[Barcode, ...]:
 def page_image(job: PageJob) -> Image.Image:
     """The page as a viewer shows it: a PDF page rendered for OCR, an image upright (EXIF rotation applied)."""
     if job.usable_type == "pdf":
-        pdf = pdfium.PdfDocument(job.path)
+        pdf = _pdfium().PdfDocument(job.path)
         try:
             return render(pdf[job.index - 1], job.render_dpi or job.cfg.render_dpi)
         finally:
@@ -377,7 +393,7 @@ def _read_page(job: PageJob) -> PageResult:
     blank = PageReading(index=job.index, text="", source="none")
     try:
         image = page_image(job)
-    except PAGE_FAILURES as exc:
+    except (page_failures() if job.usable_type == "pdf" else IMAGE_FAILURES) as exc:
         return PageResult(replace(blank, warning=f"page {job.index} cannot be decoded ({exc})"), "", ())
     with image:
         if shows_nothing(image):  # a blank picture: nothing for OCR to find, at any size
