@@ -69,8 +69,7 @@ def cost(read: str, truth: str, limit: float = float("inf"), model: Table | None
     """The cheapest sum of edit costs that turns `truth` into `read` (the weighted edit distance, a learned
     confusion of several characters counting as one edit); anything above `limit` is returned as infinity."""
     model = model or table()
-    if abs(len(read) - len(truth)) * min(model.insert, model.delete, *(
-            c for (t, r), c in model.pairs.items() if len(t) != len(r)), 1.0) > limit:
+    if abs(len(read) - len(truth)) * _derived(model).length_step > limit:
         return float("inf")
     row = _final_row(read, truth, limit, model)
     return row[len(read)] if row is not None and row[len(read)] <= limit else float("inf")
@@ -85,24 +84,31 @@ def prefix_costs(read: str, truth: str, limit: float = float("inf"), model: Tabl
 
 def _final_row(read: str, truth: str, limit: float, model: Table) -> list[float] | None:
     """The weighted edit distance's last row: the cost of all of `truth` read as each prefix of `read`; None where
-    every prefix is over `limit`."""
-    multi = [(t, r, c) for (t, r), c in model.pairs.items() if len(t) > 1 or len(r) > 1 or not t or not r]
+    every prefix is over `limit`. Each character's insertion and deletion cost is looked up once, and a cell tries
+    only the confusions of several characters whose read side ends with the cell's character (or is empty): the
+    same sums as trying them all."""
+    several = _derived(model).several
     inf = float("inf")
+    inserted = [model.inserted(ch) for ch in read]
+    # Per column i: the several-character confusions that can end there (read[i - len(r):i] == r needs r to end
+    # with read[i - 1]; an empty read side ends anywhere).
+    ending = [None] + [several.get(ch, ()) + several.get("", ()) for ch in read]
     previous_rows: list[list[float]] = []
     row = [0.0] * (len(read) + 1)
     for i in range(1, len(read) + 1):
-        row[i] = row[i - 1] + model.inserted(read[i - 1])
+        row[i] = row[i - 1] + inserted[i - 1]
     previous_rows.append(row)
     for j in range(1, len(truth) + 1):
+        above = previous_rows[-1]
+        char = truth[j - 1]
+        deleted = model.deleted(char)
         row = [inf] * (len(read) + 1)
-        row[0] = previous_rows[-1][0] + model.deleted(truth[j - 1])
+        row[0] = above[0] + deleted
         for i in range(1, len(read) + 1):
-            best = min(previous_rows[-1][i] + model.deleted(truth[j - 1]),
-                       row[i - 1] + model.inserted(read[i - 1]),
-                       previous_rows[-1][i - 1] + model.substitution(truth[j - 1], read[i - 1]))
-            for t, r, c in multi:
-                if (len(t) <= j and len(r) <= i and truth[j - len(t):j] == t and read[i - len(r):i] == r
-                        and (len(t) > 1 or len(r) > 1)):
+            best = min(above[i] + deleted, row[i - 1] + inserted[i - 1],
+                       above[i - 1] + model.substitution(char, read[i - 1]))
+            for t, r, c in ending[i]:
+                if (len(t) <= j and len(r) <= i and truth[j - len(t):j] == t and read[i - len(r):i] == r):
                     back = previous_rows[-len(t)] if len(t) else row
                     best = min(best, back[i - len(r)] + c)
             row[i] = best
@@ -112,6 +118,28 @@ def _final_row(read: str, truth: str, limit: float, model: Table) -> list[float]
         if min(min(r) for r in previous_rows[-model.longest:]) > limit:
             return None  # a confusion of several characters may jump a row: every row it may jump from is over
     return row
+
+
+@dataclass(frozen=True)
+class _Derived:
+    """What the edit distance looks up in a table on every call, computed once per table."""
+    several: dict[str, tuple[tuple[str, str, float], ...]]  # confusions of several characters, by their read's end
+    length_step: float  # the least an edit that changes the length costs (at most 1.0)
+
+
+def _derived(model: Table) -> _Derived:
+    key = id(model)
+    if key not in _DERIVED or _DERIVED[key][0] is not model:
+        by_end: dict[str, list[tuple[str, str, float]]] = {}
+        for (t, r), c in model.pairs.items():
+            if len(t) > 1 or len(r) > 1:
+                by_end.setdefault(r[-1:], []).append((t, r, c))  # "" for those read as nothing
+        step = min(model.insert, model.delete, *(c for (t, r), c in model.pairs.items() if len(t) != len(r)), 1.0)
+        _DERIVED[key] = (model, _Derived({end: tuple(found) for end, found in by_end.items()}, step))
+    return _DERIVED[key][1]
+
+
+_DERIVED: dict[int, tuple[Table, _Derived]] = {}  # by the table's id, the table kept so that an id is never reused
 
 
 def variants(read: str, budget: float, model: Table | None = None, alphabet: str | None = None,

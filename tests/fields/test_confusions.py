@@ -40,6 +40,38 @@ def test_cost_beyond_the_limit_is_infinite():
     assert cost("cjIogistics.com", "cjlogistics.com", limit=0.3, model=MODEL) == float("inf")
 
 
+def _plain_cost(read: str, truth: str, model: Table) -> float:
+    """The weighted edit distance by its definition: every cell tries every confusion of the table."""
+    rows = [[0.0] * (len(read) + 1) for _ in range(len(truth) + 1)]
+    for i in range(1, len(read) + 1):
+        rows[0][i] = rows[0][i - 1] + model.inserted(read[i - 1])
+    for j in range(1, len(truth) + 1):
+        rows[j][0] = rows[j - 1][0] + model.deleted(truth[j - 1])
+        for i in range(1, len(read) + 1):
+            best = min(rows[j - 1][i] + model.deleted(truth[j - 1]), rows[j][i - 1] + model.inserted(read[i - 1]),
+                       rows[j - 1][i - 1] + model.substitution(truth[j - 1], read[i - 1]))
+            for (t, r), c in model.pairs.items():
+                if len(t) <= j and len(r) <= i and truth[j - len(t):j] == t and read[i - len(r):i] == r:
+                    best = min(best, rows[j - len(t)][i - len(r)] + c)
+            rows[j][i] = best
+    return rows[-1][-1]
+
+
+def test_cost_is_the_edit_distance_by_its_definition_on_random_reads():
+    """GIVEN random strings made of the table's confusions and other characters, and the shipped tables WHEN priced
+    THEN cost is the plain edit distance that tries every confusion in every cell (or infinite past the limit):
+    the per-table lookups it keeps change no sum."""
+    import random
+    rng = random.Random(19)
+    for model in (MODEL, confusions.table(), confusions.table(section="tracking")):
+        pieces = [side for pair in model.pairs for side in pair if side] + list("abcIl10O8.- ")
+        for _ in range(400):
+            read, truth = ("".join(rng.choice(pieces) for _ in range(rng.randint(0, 7))) for _ in range(2))
+            plain = _plain_cost(read, truth, model)
+            for limit in (float("inf"), 1.0, 2.5):
+                assert cost(read, truth, limit, model) == (plain if plain <= limit else float("inf"))
+
+
 def test_prefix_costs_price_a_value_against_every_prefix_of_a_read():
     """GIVEN a read that goes on past the value (a host glued to its path) WHEN priced by prefix THEN each prefix
     costs what `cost` gives it, one pass for all, and a prefix over the limit is infinite."""
