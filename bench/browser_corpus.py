@@ -868,15 +868,19 @@ def need_chromium() -> None:
         raise SystemExit(f"{CHROMIUM} not found: install chromium (scripts/setup-system.sh) or set EVPACK_CHROMIUM")
 
 
-def build(out: Path, seed: int, count: int = 40) -> dict:
-    """Render `count` captures of `seed` into `out` with truth.json; returns the truth."""
+def build(out: Path, seed: int, count: int = 40, mix: str | None = None) -> dict:
+    """Render `count` captures of `seed` into `out` with truth.json; returns the truth. `mix`: the mix to render
+    (a seed outside every split renders the browser mix unless told; a split's seed always renders its own)."""
+    if seed in {s for splits in MIXES.values() for seeds in splits.values() for s in seeds}:
+        mix = mix_of(seed)
+    mix = mix or mix_of(seed)
     need_chromium()
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     files = {}
     with tempfile.TemporaryDirectory(prefix="browser-corpus-") as tmp:
         work = Path(tmp)
-        phone_mix, clock_mix = mix_of(seed) == "phone", mix_of(seed) == "clock"
+        phone_mix, clock_mix = mix == "phone", mix == "clock"
         for i in range(count):
             kind = PHONE_MIX_KINDS[i % 5] if phone_mix else ("phone" if i % 5 == 4 else "desktop")
             if clock_mix:
@@ -949,17 +953,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="output folder (with --split: the root of one folder per seed)")
     parser.add_argument("--seed", type=int, help="one corpus of this seed")
     parser.add_argument("--split", choices=sorted(SPLITS), help="every seed of a split, under OUT/seed-N/")
-    parser.add_argument("--mix", choices=sorted(MIXES), default="browser",
-                        help="with --split: the seeds of this mix (default browser)")
+    parser.add_argument("--mix", choices=sorted(MIXES),
+                        help="with --split: the seeds of this mix (default browser); with --seed: the mix a seed "
+                             "outside every split renders (default browser), e.g. more phone captures to study")
     parser.add_argument("--count", type=int, default=40, help="captures per seed (default 40)")
     args = parser.parse_args(argv)
     if (args.seed is None) == (args.split is None):
         parser.error("give --seed N or --split tuning|test")
     if args.seed is not None:
-        truth = build(args.out, args.seed, args.count)
+        truth = build(args.out, args.seed, args.count, args.mix)
         print(f"wrote {len(truth['files'])} files and truth.json under {args.out}", file=sys.stderr)
     else:
-        for seed in MIXES[args.mix][args.split]:
+        for seed in MIXES[args.mix or "browser"][args.split]:
             print(f"seed {seed}: {ensure(args.out, seed, args.count)}", file=sys.stderr)
     return 0
 

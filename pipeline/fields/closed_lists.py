@@ -3,8 +3,8 @@
 - `s10_countries()`: the ISO countries a UPU S10 number may end in (an S10 number ending otherwise never verifies);
 - `label_regex()`: the labels of a tracking number, as written and as OCR misreads them (a syllable one jamo off,
   a Latin label's letters read as digits); `stop_regex()`: the labels of other numbers;
-- `carrier_name_regex()`: the carriers' names, one named group per carrier id (a long Hangul name also one
-  syllable one jamo off).
+- `carrier_name_regex()`: the carriers' names, one named group per carrier id (a long Hangul name also with one
+  syllable one jamo off or lost).
 
 Each is built from the patterns in use (pipeline/fields/patterns/tracking.toml) and cached per patterns. The other
 closed worlds have their own module: the national road list (pipeline/fields/road_names.py, which also holds the
@@ -17,7 +17,8 @@ import re
 
 from pipeline.fields.compiled import compiled
 from pipeline.fields.data import cache, patterns
-from pipeline.fields.keyword_match import keyword_alternation, latin_bounded, one_letter_off_keyword
+from pipeline.fields.keyword_match import (keyword_alternation, latin_bounded, one_letter_off_keyword,
+                                          one_syllable_off_keyword)
 
 HANGUL_WORD = re.compile(r"[가-힣]+")
 
@@ -72,8 +73,10 @@ def carrier_name_regex() -> re.Pattern:
     fuzzy_min = patterns()["tracking"]["carrier_name_fuzzy_min_syllables"]
 
     def names_regex(names: list[str]) -> str:
-        near = [one_letter_off_keyword(n) for n in names if len(n) >= fuzzy_min and HANGUL_WORD.fullmatch(n)]
-        return "|".join([keyword_alternation(names)] + near)  # exact names first
+        near = [one_syllable_off_keyword(n) for n in names if len(n) >= fuzzy_min and HANGUL_WORD.fullmatch(n)]
+        # A long name read off first: it holds the name as written, and its last syllable lost is longer than a
+        # short name it starts with (`로 젠 택` is 로젠택배, not 로젠 and a stray 택).
+        return "|".join(near + [keyword_alternation(names)])
 
     groups = [f"(?P<{cid.replace('-', '_')}>{names_regex(names)})"
               for cid, names in patterns()["tracking"]["carrier_names"].items()]

@@ -10,7 +10,7 @@ have, in one of two modes, because the two callers ask different questions:
 - `IN_LINE` (fields: a label before the number or address it introduces): the keyword must sit on one line,
   with at most one space between two Hangul syllables and any run of spaces where the keyword has one; a wider
   gap or a line break would let a label claim what the next line holds. `keyword_alternation`,
-  `one_letter_off_keyword` and `latin_bounded` build the fields' label patterns on it.
+  `one_letter_off_keyword`, `one_syllable_off_keyword` and `latin_bounded` build the fields' label patterns on it.
 
 Merging the modes would change results: IN_LINE rejects "배 송  완료" (two spaces) and a keyword broken across
 lines, which the document-level question must accept.
@@ -111,6 +111,17 @@ def one_letter_off_keyword(word: str, syllables: int = 1) -> str:
     hangul = [i for i, c in enumerate(word) if HANGUL_SYLLABLE.match(c)]
     return "|".join(gap.join(one_jamo_off(c) if j in off else re.escape(c) for j, c in enumerate(word))
                     for off in combinations(hangul, min(syllables, len(hangul))))
+
+
+def one_syllable_off_keyword(word: str) -> str:
+    """Regex for a Hangul keyword (OCR spaces allowed) with any one syllable read one jamo off, or with its last
+    syllable lost: OCR runs a name's last syllable into what stands right after it (the Naver card's middle dot:
+    대한통운 read as `대 한 통 -`, 한진택배 as `한 진 택 -`; 로젠택배 as `로 젠 택` before a number). Only the last: a
+    syllable lost inside a name leaves other words' syllables (편리한 택배 is no 한진택배)."""
+    hangul = [i for i, c in enumerate(word) if HANGUL_SYLLABLE.match(c)]
+    if not hangul or hangul[-1] != len(word) - 1:
+        return one_letter_off_keyword(word)
+    return one_letter_off_keyword(word) + "|" + spaced_keyword(word[:-1].rstrip())
 
 
 def keyword_alternation(words: list[str]) -> str:

@@ -83,10 +83,10 @@ def _formats() -> tuple[Format, ...]:
 @cache
 def _name_gap() -> re.Pattern:
     """Between a carrier's name and its number: up to two separators of tracking.toml's `name_number_separators` (a
-    colon, a bracket, the Naver app's middle dot as OCR reads it, one glyph or two: `대 한 통운 ㆍ - 5650...`), or
-    what is left of 택배 when OCR lost a syllable (`로 젠 택 31431517600` on a Coupang order page)."""
+    colon, a bracket, the Naver app's middle dot as OCR reads it, one glyph or two: `대 한 통운 ㆍ - 5650...`). A
+    name whose last syllable OCR lost is still a name (closed_lists.carrier_name_regex: `로 젠 택 31431517600`)."""
     separators = re.escape(patterns()["tracking"]["name_number_separators"])
-    return compiled(rf"[^\S\n]*(?:[택배](?=[^\S\n]))?[^\S\n]*(?:[{separators}][^\S\n]*){{0,2}}")
+    return compiled(rf"[^\S\n]*(?:[{separators}][^\S\n]*){{0,2}}")
 
 
 @cache

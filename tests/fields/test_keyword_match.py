@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.fields.keyword_match import Mode, Text, keyword_alternation, keyword_pattern, matches, squeeze
+from pipeline.fields.keyword_match import (Mode, Text, keyword_alternation, keyword_pattern, matches,
+                                          one_syllable_off_keyword, squeeze)
 
 
 @pytest.mark.parametrize("text, anywhere, in_line", [
@@ -49,3 +50,17 @@ def test_in_line_labels_keep_the_longest_first():
     one space allowed between syllables."""
     found = re.search(keyword_alternation(["운송장", "운송장번호"]), "운 송장번 호 601234567890")
     assert found and found.group(0) == "운 송장번 호"
+
+
+@pytest.mark.parametrize("text, found", [
+    ("한진택배", "한진택배"),
+    ("한 진 택 - 407368179912", "한 진 택"),   # the last syllable lost
+    ("한 짐 택 배", "한 짐 택 배"),             # one syllable one jamo off
+    ("안전한 택배", None),                      # a syllable lost inside: another word's syllables
+    ("진택배", None),                           # the first lost
+])
+def test_one_syllable_off_is_one_jamo_or_the_last_syllable_lost(text, found):
+    """GIVEN a name 한진택배 as OCR printed it WHEN matched with one syllable off THEN a syllable one jamo off or the
+    last syllable lost match, a syllable lost elsewhere does not."""
+    match = re.search(one_syllable_off_keyword("한진택배"), text)
+    assert (match.group(0) if match else None) == found
