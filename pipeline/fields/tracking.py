@@ -196,24 +196,46 @@ def _repairs() -> confusions.Table:
 def _repaired(value: str, carrier: str | None) -> tuple[str, float]:
     """(reading, its cost): what the read `value` stands for by the confusion model's one rule. A read that verifies
     stands; else its variants within `repair_budget` (confusions.variants: learned confusions of numbers undone, see
-    `_repairs`; the read's letters and digits in capitals; a read of digits alone is never repaired) that
-    `_verifies` accepts compete, and the cheapest wins when the next costs `repair_margin` more
-    (confusions.decide); else the read stands as read, to be reported `checksum: bad` where it fits its carrier's
-    format. Which confusions a check digit cannot tell apart needs no list: two readings that both verify are both
-    accepted, and the margin or the page's other sightings (`_consolidated`) decide."""
+    `_repairs`; the read's letters and digits in capitals; a read of digits alone only through letters read as digits
+    at both its ends, `_letters_read_as_digits`) that `_verifies` accepts compete, and the cheapest wins when the next
+    costs `repair_margin` more (confusions.decide); else the read stands as read, to be reported `checksum: bad` where
+    it fits its carrier's format. Which confusions a check digit cannot tell apart needs no list: two readings that
+    both verify are both accepted, and the margin or the page's other sightings (`_consolidated`) decide."""
     settings = patterns()["tracking"]
     accepted = lambda reading: _verifies(reading, carrier)  # noqa: E731
-    # A read of digits alone stands: a digit OCR added, lost or misread leaves digits that only the check digit can
-    # judge, and it passes one wrong reading in 7 to 11 (`75124899383` read back as 7514899383 passed DHL's mod 7;
-    # an 18-digit row read as 1Z... would pass UPS's). A letter or a mark where the format wants a digit shows where
-    # the misread is.
-    if (accepted(value) or value.isdigit()
-            or sum(c.isdigit() for c in value) < settings["digit_confusions"]["min_digits"]):
+    if accepted(value) or sum(c.isdigit() for c in value) < settings["digit_confusions"]["min_digits"]:
         return value, 0.0
-    found = confusions.variants(value, settings["repair_budget"], _repairs(), alphabet=NUMBER_ALPHABET,
+    # A read of digits alone keeps its digits: a digit OCR added, lost or misread leaves digits that only the check
+    # digit can judge, and it passes one wrong reading in 7 to 11 (`75124899383` read back as 7514899383 passed DHL's
+    # mod 7). A letter or a mark where the format wants a digit shows where the misread is; so do digits where it
+    # wants letters at both its ends (`_letters_read_as_digits`).
+    table = _letter_repairs() if value.isdigit() else _repairs()
+    if value.isdigit():
+        accepted = lambda reading: (_verifies(reading, carrier)  # noqa: E731
+                                    and _letters_read_as_digits(value, reading))
+    found = confusions.variants(value, settings["repair_budget"], table, alphabet=NUMBER_ALPHABET,
                                 limit=settings["repair_max_variants"])
     choice = confusions.decide(value, found, settings["repair_budget"], settings["repair_margin"], accepted)
     return (choice.value, choice.cost) if choice.status == "corrected" else (value, 0.0)
+
+
+@cache
+def _letter_repairs() -> confusions.Table:
+    """The tracking confusions of letters read as digits (`EE` read as 66, `CN` as 04), the only ones a read of
+    digits alone may undo."""
+    model = _model()
+    kept = {(t, r): c for (t, r), c in model.pairs.items() if t.isalpha() and r.isdigit()}
+    return replace(model, pairs=kept, longest=max((max(len(t), len(r)) for t, r in kept), default=1))
+
+
+def _letters_read_as_digits(read: str, reading: str) -> bool:
+    """Whether `reading` is the digits-only `read` with letters in place of digits at both its ends and every other
+    digit as read: an S10 number whose service letters and country OCR read as digits (`6630775374504` for
+    EE307753745CN), its serial and check digit as printed. Both ends misread by learned confusions, and the check
+    digit verifying the digits between them, is the evidence; one letter (an 18-digit row's 12 read back as 1Z)
+    would pass UPS's check one time in ten."""
+    return (len(reading) == len(read) and reading[0].isalpha() and reading[-1].isalpha()
+            and all(a == b for a, b in zip(read, reading) if b.isdigit()))
 
 
 def _self_identified(value: str) -> tuple[str, str] | None:

@@ -22,11 +22,11 @@ MODEL = Table(pairs={("0", "O"): 0.3, ("1", "I"): 0.35, ("5", "S"): 0.45, ("8", 
 @pytest.fixture(autouse=True)
 def model(monkeypatch):
     monkeypatch.setattr(tracking, "_model", lambda: MODEL)
-    tracking._repairs.cache_clear()
-    tracking._repaired.cache_clear()
+    for cached in (tracking._repairs, tracking._letter_repairs, tracking._repaired):
+        cached.cache_clear()
     yield MODEL
-    tracking._repairs.cache_clear()
-    tracking._repaired.cache_clear()
+    for cached in (tracking._repairs, tracking._letter_repairs, tracking._repaired):
+        cached.cache_clear()
 
 
 def _numbers(profile, text: str) -> list[tuple[str, str]]:
@@ -49,6 +49,29 @@ def test_a_plain_number_is_never_repaired_into_letters_and_no_check_digit_accept
     check digit accepts only the number as read."""
     assert tracking._repaired("125383580329864849", None)[0] == "125383580329864849"
     assert tracking._repaired("6892123456O4", "cj")[0] == "6892123456O4"
+
+
+def test_an_s10_number_whose_letters_were_read_as_digits_is_read_back_and_nothing_else_is(profile):
+    """GIVEN confusions of letters read as digits (EE as 66, CN as 04, Z as 2) and an EMS number EE307753745CN
+    read as digits alone, `6630775374504` (hosts tuning 9004-9005, a downscaled EMS window) WHEN repaired THEN it
+    is the EMS number again: both its ends were letters read as digits and its serial's check digit verifies, so it
+    is never a 13-digit Korea Post number. Digits alone with one end so read (an 18-digit row's 12 as UPS's 1Z), a
+    serial that fails its check, or a Korea Post number whose ends no learned confusion explains stay as read."""
+    table = Table(pairs={("EE", "66"): 0.2, ("CN", "04"): 0.26, ("Z", "2"): 0.3, ("0", "O"): 0.3}, substitute=1.0,
+                  insert=1.0, delete=1.0, case=0.3, longest=2)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tracking, "_model", lambda: table)
+        for cached in (tracking._repairs, tracking._letter_repairs, tracking._repaired):
+            cached.cache_clear()
+        assert validate_tracking("EE307753745CN", None) == ("ems", "ok")
+        assert tracking._repaired("6630775374504", None) == ("EE307753745CN", pytest.approx(0.46))
+        assert tracking._repaired("6630775374504", "korea-post")[0] == "EE307753745CN"
+        assert _numbers(profile, "우체국 EMS 운송장번호 6630775374504") == [("EE307753745CN", "ok")]
+        assert validate_tracking("1Z5383580329864844", None)[1] == "ok"
+        for read in ("125383580329864844", "6630775374604", "6012345678901"):
+            assert tracking._repaired(read, None) == (read, 0.0)
+    for cached in (tracking._repairs, tracking._letter_repairs, tracking._repaired):
+        cached.cache_clear()
 
 
 def test_two_accepted_variants_as_cheap_leave_the_read_as_it_stands():
