@@ -42,7 +42,9 @@ def reread_numbers(words: list[OcrWord], copy: Image.Image, work_png: Path, time
         read = [w for w in _read_alone(word, copy, pad_x, pad_y, work_png, timeout, cfg)
                 if left <= w.left + w.width / 2 <= left + word.width]
         digits = read[0].text.rstrip(",.") if len(read) == 1 else ""
-        if digits.isdigit() and read[0].confidence > word.confidence:
+        # A building number again, with a sub-number where the first read had one (300-12 is never cut to 300).
+        if (re.fullmatch(cfg.building_number, digits) and ("-" in digits) == ("-" in word.text)
+                and read[0].confidence > word.confidence):
             kept = word.text[len(word.text.rstrip(",.")):]  # its comma stays
             replacements[id(word)] = replace(word, text=digits + kept, confidence=read[0].confidence)
     return [replacements.get(id(w), w) for w in words]
@@ -57,7 +59,8 @@ def _read_alone(word: OcrWord, copy: Image.Image, pad_x: int, pad_y: int, work_p
 
 
 def _building_numbers(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:
-    """Numbers right after a road name on their line (`중앙로` `110,`), the least confident first."""
+    """Building numbers right after a road name on their line (`중앙로` `110,`, `올림픽로` `300-12`), the least
+    confident first."""
     found = []
     for line in dict.fromkeys(w.line for w in words):  # in reading order, so that ties sort the same every run
         row = sorted((w for w in words if w.line == line), key=lambda w: w.left)

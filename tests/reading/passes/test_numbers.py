@@ -52,3 +52,23 @@ def test_a_screens_building_number_is_read_again_with_its_neighbours_edges(tmp_p
     calls.clear()
     assert numbers.reread_numbers(words(), Image.new("L", (800, 200), 255), tmp_path / "p.png", 60,
                                   ocr_settings())[3].text == "110," and calls == []
+
+
+def test_a_building_number_with_a_sub_number_is_read_again_and_keeps_it(tmp_path, monkeypatch):
+    """GIVEN a screen's `올림픽로 300-17` (300-12 misread at confidence 80) and `센텀중앙로 12345` (a five-digit main
+    number, as the national address key allows) WHEN numbers are re-read with canned reads THEN both are read again
+    (the 4-digit limit of before passed them by): `300-17` becomes `300-12`, `12345` takes its read, and a read that
+    lost the sub-number (`300` for `300-12`) replaces nothing."""
+    def words():
+        return [word("올림픽로", 0), word("300-17", 120, width=60, confidence=80),
+                word("센텀중앙로", 0, top=90, line="2"), word("12345", 120, top=90, width=60, confidence=70, line="2")]
+    reads = iter([[word("12346", 40, width=60, confidence=90)], [word("300-12", 40, width=60, confidence=95)]])
+    monkeypatch.setattr(tesseract, "band_words", lambda crop, *args, **kwargs: next(reads))
+    out = numbers.reread_numbers(words(), Image.new("L", (800, 200), 255), tmp_path / "p.png", 60, ocr_settings(),
+                                 buildings=True)
+    assert [w.text for w in out] == ["올림픽로", "300-12", "센텀중앙로", "12346"]
+    monkeypatch.setattr(tesseract, "band_words", lambda crop, *args, **kwargs: [word("300", 40, width=60,
+                                                                                     confidence=99)])
+    out = numbers.reread_numbers(words()[:2], Image.new("L", (800, 200), 255), tmp_path / "p.png", 60,
+                                 ocr_settings(), buildings=True)
+    assert out[1].text == "300-17"
