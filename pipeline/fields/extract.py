@@ -21,10 +21,11 @@ from pipeline.fields.timestamps import (DateMention, Layout, Zone, document_year
 from pipeline.fields.tracking import extract_tracking, validate_tracking
 from pipeline.fields.urls import (extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host,
                                   named_carrier_hosts, site_hosts)
-from pipeline.model import Fields, PageReading, Timestamp, Url
+from pipeline.model import Fields, PageReading, Timestamp, TrackingNumber, Url
 from pipeline.profile import Profile
 
-__all__ = ["extract_fields", "detect_languages", "validate_tracking", "extract_dates", "DateMention"]
+__all__ = ["extract_fields", "extract_tracking_numbers", "detect_languages", "validate_tracking", "extract_dates",
+           "DateMention"]
 
 
 def extract_fields(pages: Sequence[PageReading], profile: Profile, now: date | None = None) -> Fields:
@@ -36,8 +37,7 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile, now: date | N
     print header the page shows), and are not reported where the page shows none; a date without its year
     (3月11日 下午1:25) where the document prints none is the latest such day up to the capture's day, else up to
     `now` (the day of the reading, or a claim's last day: the caller's reference)."""
-    pages = [page for page in pages if page.text or page.header_text or page.footer_text or page.barcodes
-             or page.bar_reads]
+    pages = _with_something(pages)
     texts = [text for page in pages for text in (page.text, page.header_text, page.footer_text) if text]
     year, zone, local = document_year(texts), None, says_times_are_local(texts)
     today = capture_day(texts, year, zone, local, now)
@@ -46,13 +46,31 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile, now: date | N
     for page in pages:
         page_urls = _page_urls(page, profile)
         urls += page_urls
-        tracking += extract_tracking(page.text, page_urls, profile, page.index, page.barcodes,
-                                     "text" if page.source == "text-layer" else "ocr")
+        tracking += _page_tracking(page, page_urls, profile)
         timestamps += _page_timestamps(page, year, zone, local, today, now)
         zone = stated_zone([page.text]) or zone  # a page's last statement governs the pages after it
         addresses += extract_addresses(page.text, page.index, page.lines)
     return Fields(tracking_numbers=tuple(tracking), timestamps=tuple(timestamps), urls=tuple(urls),
                   korean_addresses=tuple(addresses))
+
+
+def extract_tracking_numbers(pages: Sequence[PageReading], profile: Profile) -> tuple[TrackingNumber, ...]:
+    """The tracking numbers extract_fields finds on `pages`, the same records, without the timestamps and
+    addresses (most of its time on a photographed screen's read: 0.1-0.3 s of ~0.3 s): what a caller that judges a
+    read by its numbers needs (reader.doubted). A number depends on the page's text, barcodes and URLs alone."""
+    return tuple(number for page in _with_something(pages)
+                 for number in _page_tracking(page, _page_urls(page, profile), profile))
+
+
+def _with_something(pages: Sequence[PageReading]) -> list[PageReading]:
+    """The pages with anything read (text, a band, a barcode, a bar's read): a blank page costs nothing."""
+    return [page for page in pages if page.text or page.header_text or page.footer_text or page.barcodes
+            or page.bar_reads]
+
+
+def _page_tracking(page: PageReading, page_urls: list[Url], profile: Profile) -> list[TrackingNumber]:
+    return extract_tracking(page.text, page_urls, profile, page.index, page.barcodes,
+                            "text" if page.source == "text-layer" else "ocr")
 
 
 def capture_day(texts: Sequence[str], year: int | None, zone: Zone | None, local: bool,

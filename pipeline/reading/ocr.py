@@ -70,12 +70,22 @@ def top_row_first(lines: tuple[OcrLine, ...], top_band: int = 0) -> tuple[OcrLin
     so are those starting above it within the page's `top_band` (pixels from the top). Tesseract sometimes gives a
     phone's status bar (`8:42 KT 57%`) last, and the clock pass puts a status bar's time, read in a crop taller
     than the bar, after every other line; the text then reads it under the chat's last day separator, as one of
-    that day's times."""
+    that day's times. A moved line takes the lines stacked right under it in its box along (one left edge, one width,
+    each starting where the last ends: a clock's time and date lines as the clock pass places them): a top taskbar's
+    `5:20 PM` moved alone left its `3/13/2026` at the text's end, and the two no longer made one timestamp (phone-mix
+    tuning photo 9201/03)."""
     if not lines:
         return lines
     first = lines[0]
     above = [line for line in lines[1:] if line.top + line.height <= first.top
              or line.top < first.top and line.top < top_band]
+    at = 0
+    while at < len(above):
+        under = next((line for line in lines if line not in above and line.left == above[at].left
+                      and line.width == above[at].width and line.top == above[at].top + above[at].height), None)
+        if under is not None:
+            above.insert(at + 1, under)
+        at += 1
     return tuple(above) + tuple(line for line in lines if line not in above)
 
 
@@ -86,15 +96,16 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
     settings' psm for screenshots and photos. `screen`: the page may be a screen capture, so its address bar and
     taskbar clock are read again on their own (small passes). `unrule`: a photographed document or a scan, whose
     table borders are painted out first. `photographed`: a photographed screen warped flat, whose bands are read
-    with the background divided out (moiré). `languages`: read with these alone (another copy of a page whose
-    languages are known); None: kor+eng, or Chinese where the first pass looks Chinese. `cfg`: the reading
-    settings (Context.ocr); None: ocr.toml's defaults.
+    with the background divided out (moiré), and whose sharpness is not measured (None: the caller measures the
+    photo's own, on which the profile's blur thresholds were set). `languages`: read with these alone (another copy
+    of a page whose languages are known); None: kor+eng, or Chinese where the first pass looks Chinese. `cfg`: the
+    reading settings (Context.ocr); None: ocr.toml's defaults.
 
     A timeout or Tesseract failure gives a page with source "none" and a warning; a missing Tesseract raises.
     """
     cfg = cfg or settings()
     gray, glyph, copy = ocr_copy(image, unrule, cfg)
-    blur, blur_denoised = copy_sharpness(copy)
+    blur, blur_denoised = (None, None) if photographed else copy_sharpness(copy)
     if screen and not photographed:
         copy = panels_copy(gray, glyph, copy, unrule, cfg)
     page = PageReading(index=index, text="", source="none", width=image.width, height=image.height,

@@ -25,7 +25,7 @@ from pipeline.reading.settings import OcrSettings, settings as ocr_settings
 from pipeline.context import Context
 from pipeline.errors import FileProblem, MissingDependencyError, OcrFailed, OcrTimeout
 from pipeline.fields.boxes import with_boxes
-from pipeline.fields.extract import detect_languages, extract_fields
+from pipeline.fields.extract import detect_languages, extract_fields, extract_tracking_numbers
 from pipeline.ingest.sniff import ingest_rules
 from pipeline.model import Barcode, Fields, PageReading, Reading, TextLine
 from pipeline.profile import Profile
@@ -477,7 +477,9 @@ def photographed_read(image: Image.Image, flat: Image.Image, quad, job: PageJob)
                                  unrule=is_document_photo(job, flat.size), photographed=True, languages=languages,
                                  cfg=job.cfg)
     if second.source != "ocr" or page.source != "ocr":
-        return (page if page.source == "ocr" else second), languages
+        # The flat read carries no sharpness (ocr_page measures none on a photographed copy): the photo's, always.
+        return (page if page.source == "ocr" else replace(second, sharpness=page.sharpness,
+                                                          sharpness_denoised=page.sharpness_denoised)), languages
     joined = {name: "\n".join(text for text in (getattr(page, name), getattr(second, name)) if text)
               for name in ("text", "header_text", "footer_text")}
     return replace(page, **joined, bar_reads=tuple(dict.fromkeys(page.bar_reads + second.bar_reads))), languages
@@ -506,8 +508,9 @@ def textless_photo(image: Image.Image, job: PageJob) -> PageReading:
 def doubted(page: PageReading, cfg: OcrSettings) -> bool:
     """Whether a photographed screen's flat read may have missed what the photo's own read finds (ocr.toml
     [photos]): no tracking number, more than photo_max_numbers, one whose check digit failed, or a line that shows a
-    date with no time."""
-    numbers = {number.value: number for number in extract_fields([page], Profile.load()).tracking_numbers}
+    date with no time. Only the numbers are extracted (extract_tracking_numbers), not every field: the page's fields
+    are extracted once, from the page read (with_fields)."""
+    numbers = {number.value: number for number in extract_tracking_numbers([page], Profile.load())}
     undated = re.compile(cfg.photo_date_without_time, re.MULTILINE)
     return (not numbers or len(numbers) > cfg.photo_max_numbers
             or any(number.checksum == "bad" for number in numbers.values()) or bool(undated.search(page.text)))

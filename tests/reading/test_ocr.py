@@ -175,3 +175,19 @@ def test_lines_wholly_above_the_first_go_first():
     chat = (line("KT 30%", 51), line("2026 년 3 월 11 일 수요일", 900), line("송장번호 40737702916", 2200), status)
     assert [x.text for x in ocr.top_row_first(chat, top_band=380)][:2] == ["오후 2:11", "KT 30%"]
     assert ocr.top_row_first(overlapping, top_band=250) == overlapping
+
+
+def test_a_clocks_lines_move_first_together():
+    """GIVEN a top taskbar's clock as the clock pass places it (its time and date lines stacked in its box: one left
+    edge, one width, the date starting where the time ends) after the page's lines, the first of which starts between
+    the two (phone-mix tuning photo 9201/03) WHEN put top row first THEN the time and its date lead together, in
+    order; a line under the time that is not of its box stays where it was."""
+    from pipeline.reading.engine import OcrLine
+    page = (OcrLine("EM 23 a w", 40, 30, 600, 20, 80.0), OcrLine("service.epost.go.kr", 200, 90, 500, 20, 80.0),
+            OcrLine("2026/03/12 14:45", 300, 580, 300, 20, 80.0))
+    time_line, date_line = OcrLine("5:20 PM", 3599, 16, 163, 37, 0.0), OcrLine("3/13/2026", 3599, 53, 163, 37, 0.0)
+    ordered = ocr.top_row_first(page + (time_line, date_line), top_band=300)
+    assert [x.text for x in ordered] == ["5:20 PM", "3/13/2026", "EM 23 a w", "service.epost.go.kr",
+                                         "2026/03/12 14:45"]
+    other = OcrLine("3/13/2026", 3590, 53, 163, 37, 0.0)  # not of the time's box: it keeps its place
+    assert [x.text for x in ocr.top_row_first(page + (time_line, other), top_band=300)][:2] == ["5:20 PM", "EM 23 a w"]

@@ -44,7 +44,9 @@ def clock_candidates(words: list[OcrWord], size: tuple[int, int], cfg: OcrSettin
     pieces of a clock (clock_anchor: a time, a date, 오후/PM/下午, 월/日, a weekday; clock_garble: digits alone),
     scored by grammar (a time, a date) and by nearness to the top or bottom edge of the screen (a taskbar at the
     bottom or the top, or at a side with its clock at the bottom; a menu bar, a status bar), never by a fixed
-    corner."""
+    corner. A cluster taller than a taskbar (clock_strip_lines of its pieces' median height) is none: a table's
+    dates and times chain row to row into one cluster (a phone photo of a monitor: a UPS page's whole table, read
+    again as a clock at five scales, 4.2 s; a Hanjin page's day header over its rows' times, taken as the clock)."""
     anchor, time_like = re.compile(cfg.clock_anchor), re.compile(cfg.clock_time_mark)
     garble = re.compile(cfg.clock_garble)
     anchors = [w for w in words if anchor.search(w.text) or garble.search(w.text)]
@@ -68,12 +70,14 @@ def clock_candidates(words: list[OcrWord], size: tuple[int, int], cfg: OcrSettin
         garbled = any(garble.search(w.text) for w in cluster)
         left, top = min(w.left for w in cluster), min(w.top for w in cluster)
         right, bottom = max(w.right for w in cluster), max(w.top + w.height for w in cluster)
+        pieces = sorted(w.height for w in cluster if anchor.search(w.text) or garble.search(w.text))
+        if bottom - top > cfg.clock_strip_lines * pieces[len(pieces) // 2]:
+            continue  # taller than a taskbar: a table's dates and times, chained row to row, are no clock
         edge = min(top, height - bottom) / max(1, height)
         score = (cfg.clock_score_time * has_time + cfg.clock_score_date * has_date
                  + cfg.clock_score_garble * (garbled and not has_time and not has_date) + cfg.clock_score_edge * edge)
         if score >= cfg.clock_min_score:
-            line = min(w.height for w in cluster if anchor.search(w.text) or garble.search(w.text))
-            scored.append(ClockCandidate((left, top, right, bottom), line, score, has_time and has_date))
+            scored.append(ClockCandidate((left, top, right, bottom), pieces[0], score, has_time and has_date))
     return sorted(scored, key=lambda found: -found.score)[:cfg.clock_max_boxes]
 
 

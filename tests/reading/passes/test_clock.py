@@ -267,6 +267,23 @@ def test_clock_candidates_are_clock_pieces_near_the_top_or_bottom_edge():
     assert [c.box[1] for c in found] == [2, 872] and [c.whole for c in found] == [True, False]
 
 
+def test_a_cluster_taller_than_a_taskbar_is_no_clock():
+    """GIVEN first-pass words of a photographed monitor's flat copy (2562x1437): a day header `2026.03.05 (목)` over
+    its rows' times down to the bottom edge (phone-mix tuning photo 9201/18, Hanjin), which chain row to row into one
+    cluster of a time and a date, and a Windows clock (`오전 2:28` over `2026-03-08`) at the top edge WHEN clock
+    candidates are scored THEN the clock is one and the table is none: it stands taller than clock_strip_lines of its
+    pieces' height (a taskbar)."""
+    def at(text, left, top, line):
+        return engine.OcrWord(text, left, top, 12 * len(text), 24, 90.0, ("1", "1", str(line)))
+    table = [at("2026.03.05", 160, 790, 1), at("(목)", 300, 790, 1)] + [
+        w for i in range(1, 13) for w in (at(f"{i + 2}:29", 160, 790 + 42 * i, 1 + i),
+                                          at("배송", 260, 790 + 42 * i, 1 + i))]
+    taskbar = [at("오전", 2362, 14, 20), at("2:28", 2410, 14, 20), at("2026-03-08", 2362, 44, 21)]
+    found = clock.clock_candidates(table + taskbar, (2562, 1437), ocr_settings())
+    assert [(c.box[1], c.whole) for c in found] == [(14, True)]
+    assert clock.clock_candidates(table, (2562, 1437), ocr_settings()) == []
+
+
 @pytest.mark.e2e
 def test_real_tesseract_reads_the_taskbar_clock(tmp_path):
     """GIVEN a generated desktop capture whose taskbar shows `오후 2:31` over `2026-03-11` in 12-px text WHEN OCR'd
