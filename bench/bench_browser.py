@@ -46,7 +46,8 @@ COLUMNS = ("track_r", "track_p", "time_r", "clock_r", "host_r", "host_p", "bar_p
 TARGETS = {"track_r": 0.98, "track_p": 0.99, "time_r": 0.95, "clock_r": 0.95, "host_r": 0.98, "host_p": 0.98,
            "bar_p": 0.98, "other_p": 0.98, "url_r": 0.90, "addr_r": 0.95}
 CHROME_ZONES = ("tab", "bookmark")  # a URL reported in these zones is another visible host, not the page's
-VARIETIES = ("device", "browser", "os", "clock", "taskbar", "theme", "scale", "layout", "degradation", "zone")
+VARIETIES = ("device", "browser", "os", "clock", "taskbar", "theme", "scale", "layout", "degradation", "zone",
+             "stated")
 DEFAULT_WORK = Path(os.environ.get("EVPACK_CORPORA", "/work/corpora")) / "browser"
 
 
@@ -92,14 +93,19 @@ def misses(want: dict, got: dict) -> list[str]:
     lines = []
     pairs = (("tracking", {t["value"] for t in fields["tracking_numbers"]},
               {t["value"] for t in got["tracking_numbers"]}),
-             ("timestamps", {f'{t["value"][:16]} {t["role"]}' for t in fields["timestamps"]},
-              {f'{t["value"][:16]} {r}' for t in got["timestamps"] for r in ("capture", "event")}),
+             # to the minute, with the offset: a time read in the wrong zone is a miss (and an extra)
+             ("timestamps", {f'{t["value"][:16]}{t["value"][19:]} {t["role"]}' for t in fields["timestamps"]},
+              {f'{t["value"][:16]}{t["value"][19:]} {r}' for t in got["timestamps"] for r in ("capture", "event")}),
              ("urls", {u["value"] for u in fields["urls"]}, {u["value"] for u in got["urls"]}),
              ("addresses", {squash(a["value"]) for a in fields["korean_addresses"]},
               {squash(a["value"]) for a in got["korean_addresses"]}))
     for kind, expected, found in pairs:
         if expected - found:
             lines.append(f"{kind} - {sorted(expected - found)}")
+    minutes = {f'{t["value"][:16]}{t["value"][19:]}' for t in fields["timestamps"]}
+    extra_times = {f'{t["value"][:16]}{t["value"][19:]}' for t in got["timestamps"]} - minutes
+    if extra_times:
+        lines.append(f"timestamps + {sorted(extra_times)}")
     numbers = {t["value"] for t in fields["tracking_numbers"]}
     extra = {t["value"] for t in got["tracking_numbers"]} - numbers
     if extra:
@@ -125,7 +131,7 @@ def read_split(name: str, work: Path, cache: Path | None, profile: Profile,
     given."""
     found = {}
     for seed in seeds or MIXES[mix][name]:
-        corpus = ensure(work, seed)
+        corpus = ensure(work, seed, mix=mix if seeds else None)  # a seed outside the splits renders `mix`
         truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))["files"]
         with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
             readings, seconds = evpack_scan(corpus, sorted(truth), cache or Path(tmp) / "cache", Path(tmp), profile)

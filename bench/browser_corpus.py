@@ -1,6 +1,6 @@
 """A benchmark corpus rendered by a real browser engine, not drawn by the kit the reader was tuned on.
 
-    python bench/browser_corpus.py OUTDIR --seed N [--count 40]
+    python bench/browser_corpus.py OUTDIR --seed N [--count 40] [--mix clock]   (--mix: a seed outside the splits)
     python bench/browser_corpus.py ROOT --split tuning|test      (one corpus per seed of the split, ROOT/seed-N/)
 
 Each capture is one HTML page that draws the whole screen in CSS, rendered by Debian's headless Chromium
@@ -24,8 +24,12 @@ never used to mend a rule. The phone mix's seeds (PHONE_TUNING_SEEDS, PHONE_TEST
 captures, the Naver app's parcel card and phone photos of a monitor instead, dark at even odds. The clock mix's
 seeds (CLOCK_TUNING_SEEDS, CLOCK_TEST_SEEDS; `--mix clock`) draw the browser mix's captures, then their clock and
 page again: more Windows 10 and top taskbars, ko/en/zh clocks alike (zh also as `下午2:31`), Korean event times as
-`2026년 03월 11일 15시 07분`, and pages without a screen clock that state the zone of their times
-(`以下时间均为北京时间（UTC+8）`, a `(GMT+8)` column, times local to each row's place).
+`2026년 03월 11일 15시 07분`, and pages without a screen clock that state the zone of their times (ZONE_WORDS): in a
+notice over the table or a foot note under it (`以下时间均为北京时间（UTC+8）`, `时区：Asia/Shanghai`, `※ 아래 시간은 베이징
+시간 기준입니다`, `All times are in UTC (GMT+0)`), in the time column's header (`(GMT+8)`, `(UTC+08:00)`, `(CST)`,
+`[北京时间]`, `(ICT)`), in a zone column on every row (`GMT+8`/`GMT+9`, `CST`/`KST`, `Asia/Shanghai`/`Asia/Seoul`), or
+as times local to each row's place (`현지 시간`, `Local Time`; places abroad named in the page's language: `중국 선전`,
+`HO CHI MINH CITY - VIETNAM`), in Beijing, Hong Kong, Indochina or UTC time.
 """
 from __future__ import annotations
 
@@ -77,10 +81,53 @@ CHROMIUM = os.environ.get("EVPACK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--mute-audio")
 KST = timezone(timedelta(hours=9))
-CST = ZoneInfo("Asia/Shanghai")
 # The zone of each hub's wall clock, for pages whose times are local to the row's place.
 HUB_ZONES = {"SHENZHEN - CHINA": "Asia/Shanghai", "HONG KONG - HK": "Asia/Hong_Kong",
              "ANCHORAGE, AK - US": "America/Anchorage"}
+# How the clock mix's pages state the zone of their times, by where the statement stands: a notice above the table
+# (`notice`), a foot note under it (`footnote`), the time column's header (`header`: its suffix), each with the words
+# of several languages per zone; a zone column on every row (`row`: each row's zone as a pair of the origin's and
+# Korea's words); times local to each row's place (`local`: the words that say so, in a column header or a notice,
+# and the route's places in the page's language).
+ZONE_WORDS = {
+    "notice": {
+        "Asia/Shanghai": ("以下时间均为北京时间（UTC+8）", "All times are shown in Beijing Time (GMT+8)",
+                          "※ 조회 시간은 중국 표준시(UTC+08:00) 기준입니다", "时区：Asia/Shanghai",
+                          "Times below are China Standard Time (CST)", "※ 아래 시간은 베이징 시간 기준입니다"),
+        "Asia/Hong_Kong": ("All times are Hong Kong Time (HKT)", "以下時間均為香港時間（GMT+8）"),
+        "Asia/Ho_Chi_Minh": ("All times shown in Indochina Time (UTC+7)", "Time zone: Asia/Ho_Chi_Minh"),
+        "UTC": ("All times are in UTC (GMT+0)", "※ 모든 시간은 UTC+0 기준입니다"),
+    },
+    "footnote": {
+        "Asia/Shanghai": ("* 以上时间均为北京时间", "* All times are Beijing time (UTC+8).",
+                          "※ 위 시간은 중국 시간(GMT+8) 기준입니다.", "Time zone: China Standard Time"),
+        "Asia/Ho_Chi_Minh": ("* Times are shown in GMT+7 (Asia/Ho_Chi_Minh).",),
+        "UTC": ("* All times are Coordinated Universal Time (UTC).",),
+    },
+    "header": {
+        "Asia/Shanghai": (" (GMT+8)", " (UTC+08:00)", " (CST)", " [北京时间]", " (Asia/Shanghai)", " GMT+08:00"),
+        "Asia/Hong_Kong": (" (HKT)", " (GMT+8)"),
+        "Asia/Ho_Chi_Minh": (" (GMT+7)", " (ICT)"),
+        "UTC": (" (UTC)", " (GMT+0)"),
+    },
+}
+ZONE_ODDS = (("Asia/Shanghai", 6), ("Asia/Hong_Kong", 1), ("Asia/Ho_Chi_Minh", 1), ("UTC", 1))
+ROW_ZONE_WORDS = (("GMT+8", "GMT+9"), ("UTC+08:00", "UTC+09:00"), ("CST", "KST"), ("Asia/Shanghai", "Asia/Seoul"),
+                  ("(GMT+08:00)", "(GMT+09:00)"))
+ROW_ZONE_HEAD = {"ko": "시간대", "en": "Time zone", "zh": "时区"}
+LOCAL_WORDS = {"ko": (" (현지 시간)", "(현지시간)", " 현지시간"), "en": (" (Local time)", " - Local Time", " (local time)")}
+LOCAL_NOTICES = {"ko": ("※ 처리일시는 각 처리장소의 현지 시간입니다", "※ 해외 구간은 현지시간 기준입니다"),
+                 "en": ("All times are local time at the scan location.", "Times shown are in local time.")}
+# A route's places abroad, as a page of each language names them, with their zones; Korea's last legs keep the
+# carrier's own hubs.
+ROUTE_PLACES = {
+    "ko": (("중국 선전", "Asia/Shanghai"), ("中国 深圳", "Asia/Shanghai"), ("상하이 국제우편센터(중국)", "Asia/Shanghai"),
+           ("홍콩", "Asia/Hong_Kong"), ("중국 광저우", "Asia/Shanghai"), ("베트남 호치민", "Asia/Ho_Chi_Minh")),
+    "en": (("SHENZHEN - CHINA", "Asia/Shanghai"), ("Shanghai, China", "Asia/Shanghai"),
+           ("HONG KONG - HK", "Asia/Hong_Kong"), ("GUANGZHOU, CHINA MAINLAND", "Asia/Shanghai"),
+           ("ANCHORAGE, AK - US", "America/Anchorage"), ("HO CHI MINH CITY - VIETNAM", "Asia/Ho_Chi_Minh")),
+}
+KOREA_PLACES_EN = ("INCHEON - KOREA, REPUBLIC OF", "SEOUL - KOREA", "GIMPO-SI, KR")
 ROAD_NAMES = ROOT / "pipeline" / "fields" / "road_names.tsv.gz"
 
 # ---- carriers ---------------------------------------------------------------------------------------------------
@@ -351,7 +398,11 @@ class Capture:
     tabs: list[str]
     device: str        # desktop | window | phone
     clock_form: str = ""  # "" the locale's usual clock; zh12: a zh clock's 下午2:31
-    zone_cue: str = ""    # "" times in KST; notice | header: the page states Beijing time; local: each row's place
+    zone_cue: str = ""    # "" times in KST; where the page states its zone (ZONE_WORDS): notice | footnote |
+    #                       header; row (a zone column); local (each row's place's)
+    zone: str = ""        # the IANA zone the page states (notice, footnote, header)
+    zone_words: str = ""  # the words that state it (row: the origin's and Korea's, "|"-joined)
+    places: dict = field(default_factory=dict)  # an event row's place -> its zone (row, local)
 
 
 def draw_capture(rng: random.Random, phone: bool, dark_share: float = 0.3,
@@ -400,7 +451,7 @@ def draw_clock_capture(rng: random.Random, phone: bool) -> Capture:
     """A capture of the clock mix: draw_capture's, then the clock, its locale and the page's zone drawn again."""
     cap = draw_capture(rng, phone)
     if not phone:
-        cap.device = "window" if rng.random() < 0.15 else "desktop"
+        cap.device = "window" if rng.random() < 0.25 else "desktop"
         cap.os = "mac" if cap.browser == "safari" else rng.choice(("win11", "win10", "win10", "mac"))
         cap.taskbar_top = cap.os.startswith("win") and rng.random() < 0.4
     cap.clock_locale = rng.choice(("ko", "en", "zh"))
@@ -408,15 +459,46 @@ def draw_clock_capture(rng: random.Random, phone: bool) -> Capture:
     if cap.carrier.lang == "ko" and rng.random() < 0.35:
         cap.style = 3
     # A page that states its zone shows no screen clock: a page's notice speaks for the page, not for the OS clock.
-    if cap.device != "desktop" and rng.random() < 0.6:
-        cap.zone_cue = "local" if cap.carrier.lang == "en" and rng.random() < 0.4 else rng.choice(("notice", "header"))
+    if cap.device != "desktop" and rng.random() < 0.75:
+        state_zone(cap, rng)
     return cap
+
+
+def state_zone(cap: Capture, rng: random.Random) -> None:
+    """Make `cap`'s page state the zone of its times (ZONE_WORDS): where, in which words, and for `row` and `local`
+    a route whose first legs are abroad (ROUTE_PLACES) and whose last are in Korea."""
+    lang = cap.carrier.lang
+    cap.zone_cue = rng.choice(("notice", "notice", "footnote", "header", "header", "row", "local"))
+    if cap.zone_cue in ("row", "local"):
+        abroad = rng.randint(1, max(1, len(cap.events) - 2))
+        korea = HUBS_KO if lang == "ko" else KOREA_PLACES_EN
+        origin = [p for p in ROUTE_PLACES[lang] if p[1] != "America/Anchorage" or cap.zone_cue == "local"]
+        if cap.zone_cue == "row":
+            origin = [p for p in origin if p[1] == "Asia/Shanghai"]
+        legs = [rng.choice(origin) for _ in range(abroad)] + [(rng.choice(korea), "Asia/Seoul")
+                                                               for _ in range(len(cap.events) - abroad)]
+        cap.events = [(at, status, place) for (at, status, _), (place, _) in zip(cap.events, legs)]
+        cap.places = dict(legs)
+        cap.zone_words = ("|".join(rng.choice(ROW_ZONE_WORDS)) if cap.zone_cue == "row"
+                          else rng.choice(LOCAL_WORDS[lang] + LOCAL_NOTICES[lang]))
+        return
+    zones = [(zone, odds) for zone, odds in ZONE_ODDS if zone in ZONE_WORDS[cap.zone_cue]]
+    cap.zone = rng.choices([z for z, _ in zones], [o for _, o in zones])[0]
+    cap.zone_words = rng.choice(ZONE_WORDS[cap.zone_cue][cap.zone])
 
 
 # ---- HTML ---------------------------------------------------------------------------------------------------------
 
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def esc_han(text: str) -> str:
+    """`text` escaped, in a Chinese font where it holds Han characters: some Korean fonts (NanumSquare) carry empty
+    glyphs for most of them, which no fallback replaces (`以上时间均为北京时间` drawn as `时间 为 时间`)."""
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return esc(text)
+    return f"<span style=\"font-family:'Noto Sans CJK SC'\">{esc(text)}</span>"
 
 
 def host_of(url: str) -> str:
@@ -568,13 +650,20 @@ def mac_menu_bar(cap: Capture, truth: Truth) -> str:
 
 
 def shown_at(cap: Capture, at: datetime, place: str) -> datetime:
-    """An event's instant on the page's wall clock: Beijing time where the page states it, the row's place's where
-    its times are local, else as drawn (KST)."""
-    if cap.zone_cue in ("notice", "header"):
-        return at.astimezone(CST)
-    if cap.zone_cue == "local":
-        return at.astimezone(ZoneInfo(HUB_ZONES.get(place, "Asia/Seoul")))
+    """An event's instant on the page's wall clock: in the zone the page states, in the row's place's where its
+    times are local or each row names its zone, else as drawn (KST)."""
+    if cap.zone:
+        return at.astimezone(ZoneInfo(cap.zone))
+    if cap.zone_cue in ("row", "local"):
+        return at.astimezone(ZoneInfo(cap.places.get(place) or HUB_ZONES.get(place, "Asia/Seoul")))
     return at
+
+
+def row_zone(cap: Capture, place: str) -> str:
+    """The zone column's cell of a row at `place` (a page whose rows name their zone): the origin's words abroad,
+    Korea's at home."""
+    origin, home = cap.zone_words.split("|")
+    return home if cap.places.get(place, "Asia/Seoul") == "Asia/Seoul" else origin
 
 
 def page_html(cap: Capture, truth: Truth, rng: random.Random, narrow: bool = False) -> str:
@@ -593,49 +682,67 @@ def page_html(cap: Capture, truth: Truth, rng: random.Random, narrow: bool = Fal
     summary_mark = truth.timestamp(summary_time, summary_at, "event")
     rows, marks = [], []  # marks[i]: the data-truth attribute of rows[i] ("" for a header row)
     head = ("처리일시", "처리현황", "처리장소") if ko else ("Date/Time", "Activity", "Location")
-    suffix = {"header": " (GMT+8)", "local": " (현지 시간)" if ko else " (Local time)"}.get(cap.zone_cue, "")
+    # What the time column's header adds: the zone it states, or that its times are local (a notice says that too).
+    suffix = (cap.zone_words if cap.zone_cue == "header" or (
+        cap.zone_cue == "local" and cap.zone_words in LOCAL_WORDS[c.lang]) else "")
     head = (head[0] + suffix, *head[1:])
     pad = "8px 12px"
+
+    def cell(text: str, extra: str = "") -> str:
+        return f'<td style="padding:{pad}{extra}">{esc_han(text)}</td>'
+
+    # A zone column (`row`): right after the time's column or last, every row naming its zone.
+    zone_first = rng.random() < 0.5
+    zone_head = [ROW_ZONE_HEAD[c.lang]] if cap.zone_cue == "row" else []
+
+    def with_zone(time_cells: str, other_cells: str, place: str) -> str:
+        if cap.zone_cue != "row":
+            return time_cells + other_cells
+        zone = cell(row_zone(cap, place))
+        return time_cells + zone + other_cells if zone_first else time_cells + other_cells + zone
+
+    def header(cells: tuple[str, ...], times: int) -> str:
+        cells = (*cells[:times], *zone_head, *cells[times:]) if zone_first else (*cells, *zone_head)
+        return "".join(f'<th style="padding:{pad};text-align:left">{esc_han(h)}</th>' for h in cells)
+
     if cap.layout == "datetime":
-        rows.append("".join(f'<th style="padding:{pad};text-align:left">{h}</th>' for h in head))
+        rows.append(header(head, 1))
         marks.append("")
         for at, st, place in reversed(events):
             both, _, _, shown = event_texts(at, c, cap.style)
             marks.append(truth.timestamp(both, shown, "event"))
-            rows.append(f'<td style="padding:{pad}">{esc(both)}</td><td style="padding:{pad}">{esc(st)}</td>'
-                        f'<td style="padding:{pad}">{esc(place)}</td>')
+            rows.append(with_zone(cell(both), cell(st) + cell(place), place))
     elif cap.layout == "split":
         cols = ("날짜", "시간" + suffix, "현재위치", "배송상태") if ko else ("Date", "Time" + suffix, "Location", "Status")
-        rows.append("".join(f'<th style="padding:{pad};text-align:left">{h}</th>' for h in cols))
+        rows.append(header(cols, 2))
         marks.append("")
         for at, st, place in reversed(events):
             both, date, time, shown = event_texts(at, c, cap.style)
             marks.append(truth.timestamp(both, shown, "event"))
-            rows.append(f'<td style="padding:{pad}">{esc(date)}</td><td style="padding:{pad}">{esc(time)}</td>'
-                        f'<td style="padding:{pad}">{esc(place)}</td><td style="padding:{pad}">{esc(st)}</td>')
+            rows.append(with_zone(cell(date) + cell(time), cell(place) + cell(st), place))
     else:
-        if suffix:  # day headers have no column header: a page stating its zone heads the table with one
-            rows.append("".join(f'<th style="padding:{pad};text-align:left">{h}</th>'
-                                for h in (("시간" if ko else "Time") + suffix, *head[1:])))
+        if suffix or zone_head:  # day headers have no column header: a page stating its zone heads the table with one
+            rows.append(header((("시간" if ko else "Time") + suffix, *head[1:]), 1))
             marks.append("")
         day = None
         for at, st, place in reversed(events):
             if at.date() != day:
                 day = at.date()
                 marks.append("")
-                rows.append(f'<td colspan="3" style="padding:{pad};background:{panel};font-weight:bold">'
-                            f'{esc(day_header(at, c, cap.style))}</td>')
+                rows.append(f'<td colspan="{3 + len(zone_head)}" style="padding:{pad};background:{panel};'
+                            f'font-weight:bold">{esc(day_header(at, c, cap.style))}</td>')
             time = day_row_time(at, c, cap.style)
             marks.append(truth.timestamp(f"{day_header(at, c, cap.style)} {time}", at.replace(second=0), "event"))
-            rows.append(f'<td style="padding:{pad};width:110px">{esc(time)}</td><td style="padding:{pad}">'
-                        f'{esc(st)}</td><td style="padding:{pad}">{esc(place)}</td>')
-    notice = ""
-    if cap.zone_cue == "notice":
-        notice = (f'<div style="margin-top:12px;color:#888">以下时间均为北京时间（UTC+8）</div>' if ko or rng.random() < 0.5
-                  else '<div style="margin-top:12px;color:#888">All times are shown in Beijing Time (GMT+8)</div>')
+            rows.append(with_zone(cell(time, ";width:110px"), cell(st) + cell(place), place))
+    notice = footnote = ""
+    if cap.zone_cue == "notice" or (cap.zone_cue == "local" and cap.zone_words in LOCAL_NOTICES[c.lang]):
+        notice = f'<div style="margin-top:12px;color:#888">{esc_han(cap.zone_words)}</div>'
+    if cap.zone_cue == "footnote":
+        footnote = (f'<div style="margin-top:10px;color:#888;font-size:{cap.font_px - 1}px">'
+                    f'{esc_han(cap.zone_words)}</div>')
     table = notice + (f'<table style="border-collapse:collapse;width:100%;margin-top:14px">'
              + "".join(f'<tr style="border-bottom:1px solid {line}"{m}>{r}</tr>' for r, m in zip(rows, marks))
-             + "</table>")
+             + "</table>") + footnote
     recipient = ""
     if cap.address:
         road, postal = cap.address
@@ -915,7 +1022,8 @@ def build(out: Path, seed: int, count: int = 40, mix: str | None = None) -> dict
                              "font": cap.font.split(",")[0].strip("'"),
                              "device": "photo" if kind == "photo" else cap.device, "layout": cap.layout,
                              "carrier": cap.carrier.key, "degradation": degradation,
-                             "taskbar": "top" if cap.taskbar_top else "bottom", "zone": cap.zone_cue or "kst"}
+                             "taskbar": "top" if cap.taskbar_top else "bottom", "zone": cap.zone_cue or "kst",
+                             "stated": cap.zone or ("places" if cap.places else "-")}
             files[name] = {"form": form, "bytes": len(data), "degradation": degradation, "text_source": "ocr",
                            "pages": 1, "kind": "carrier-tracking", "web_capture": True, "fields": truth.fields(),
                            "other_hosts": sorted(set(truth.other_hosts)), "languages": truth.languages,
@@ -940,11 +1048,12 @@ def mix_of(seed: int) -> str:
                 "browser")
 
 
-def ensure(root: Path, seed: int, count: int = 40, make=None) -> Path:
-    """ROOT/seed-N, made by `make` (this module's `build` unless given) when its truth.json is missing."""
+def ensure(root: Path, seed: int, count: int = 40, make=None, mix: str | None = None) -> Path:
+    """ROOT/seed-N, made by `make` (this module's `build` unless given; of `mix` where given, a seed outside every
+    split) when its truth.json is missing."""
     folder = root / f"seed-{seed}"
     if not (folder / "truth.json").exists():
-        (make or build)(folder, seed, count)
+        (make or build)(folder, seed, count, **({"mix": mix} if mix else {}))
     return folder
 
 

@@ -1,12 +1,14 @@
 """The browser-rendered benchmark corpus (bench/browser_corpus.py): what it writes is what its truth says."""
 from __future__ import annotations
 
+import html
 import importlib.util
 import json
 import random
 import sys
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PIL import Image
 
@@ -101,8 +103,10 @@ def test_a_photographed_monitor_holds_the_whole_screen():
 
 def test_the_clock_mix_draws_its_own_varieties_and_states_zones():
     """GIVEN the clock mix WHEN captures are drawn and their pages made THEN its seeds split into tuning and test
-    apart from the other mixes, a page that states Beijing time shows its events at +08:00 with the notice or the
-    column header that says so, and such a page has no screen clock (a page's notice speaks for the page)."""
+    apart from the other mixes; pages state their zone in a notice, a foot note, the time column's header, a zone
+    column or as times local to each row's place, in several zones and words; a page that states a zone shows its
+    words and its events in that zone, a zone column's rows each in their own, and such a page has no screen clock
+    (a page's notice speaks for the page)."""
     corpus = corpus_module()
     clock = corpus.MIXES["clock"]
     assert not set(clock["tuning"]) & set(clock["test"])
@@ -110,13 +114,22 @@ def test_the_clock_mix_draws_its_own_varieties_and_states_zones():
     assert not (set(clock["tuning"]) | set(clock["test"])) & others
     assert corpus.split_of(clock["test"][0]) == "test" and corpus.mix_of(clock["tuning"][0]) == "clock"
     rng = random.Random(11)
-    caps = [corpus.draw_clock_capture(rng, i % 8 == 7) for i in range(60)]
-    assert {c.zone_cue for c in caps} >= {"notice", "header"} and any(c.clock_form == "zh12" for c in caps)
+    caps = [corpus.draw_clock_capture(rng, i % 8 == 7) for i in range(200)]
+    assert {c.zone_cue for c in caps} == {"", "notice", "footnote", "header", "row", "local"}
+    assert {c.zone for c in caps} >= {"Asia/Shanghai", "UTC"} and any(c.clock_form == "zh12" for c in caps)
     assert all(c.device != "desktop" for c in caps if c.zone_cue)
-    stated = next(c for c in caps if c.zone_cue in ("notice", "header") and c.device == "window")
+    for stated in [c for c in caps if c.zone and c.device == "window"][:6]:
+        truth = corpus.Truth()
+        page = corpus.desktop_html(stated, truth, rng)
+        assert html.escape(stated.zone_words) in page
+        offset = datetime(2026, 3, 1, tzinfo=ZoneInfo(stated.zone)).isoformat()[-6:]
+        events = [entry for kind, entry in truth.pending.values() if kind == "timestamps"]
+        assert events and all(e["value"].endswith(offset) and e["role"] == "event" for e in events)
+    rows = next(c for c in caps if c.zone_cue == "row" and c.device == "window")
     truth = corpus.Truth()
-    page = corpus.desktop_html(stated, truth, rng)
-    assert "以下时间均为北京时间（UTC+8）" in page or "(GMT+8)" in page or "Beijing Time (GMT+8)" in page
-    events = [entry for kind, entry in truth.pending.values() if kind == "timestamps"]
-    assert events and all(e["value"].endswith("+08:00") and e["role"] == "event" for e in events)
+    page = corpus.desktop_html(rows, truth, rng)
+    origin, home = rows.zone_words.split("|")
+    assert html.escape(origin) in page and html.escape(home) in page
+    offsets = {entry["value"][-6:] for kind, entry in truth.pending.values() if kind == "timestamps"}
+    assert offsets == {"+08:00", "+09:00"}
     assert corpus.clock_lines(datetime(2026, 3, 11, 14, 31), "zh", "zh12") == ("下午2:31", "2026/3/11")

@@ -16,7 +16,7 @@ from typing import Sequence
 from pipeline.fields.addresses import extract_addresses
 from pipeline.fields.language import detect_languages
 from pipeline.fields.timestamps import (DateMention, Layout, Zone, document_year, extract_dates,
-                                        extract_timestamps, says_times_are_local, stated_zone, stated_zones,
+                                        extract_timestamps, governing_zone, says_times_are_local, stated_zone, stated_zones,
                                         column_rows, stacked_pairs, wrapped_cells)
 from pipeline.fields.tracking import extract_tracking, validate_tracking
 from pipeline.fields.urls import (extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host,
@@ -181,9 +181,9 @@ def _page_timestamps(page: PageReading, year: int | None, zone: Zone | None, loc
     # A table's date and time columns read as two lists: each time with the date on its row, in the zone that governs
     # the time's place in the page.
     starts = [0] + [i + 1 for i, ch in enumerate(page.text) if ch == "\n"]
+    chrome = len(page.header_text) if page.header_text and page.text.startswith(page.header_text) else 0
     for index, row in column_rows(page.lines) if layout is not None else ():
-        governing = next((cue.zone for cue in reversed(statements) if cue.start < starts[index]),
-                         statements[0].zone if statements else zone)
+        governing = governing_zone(statements, starts[index], zone, chrome, layout)
         for stamp in extract_timestamps(row, page.index, year, governing, local, today, now, ()):
             found.setdefault(stamp.value, stamp)
     # The two lines of a clock (a time over its date) that the reading order parted: read together.

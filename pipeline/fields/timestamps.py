@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -273,24 +273,70 @@ def _cue_rules() -> dict:
 
 
 @cache
-def _exact_cues() -> tuple[tuple[re.Pattern, Zone], ...]:
-    """The closed list's names as printed: any case, spaces between words as any run of spaces, CJK characters
-    with or without a space between them."""
+def _cue_names() -> tuple[tuple[str, str], ...]:
+    """(text, IANA zone) of every cue a statement may name: [stated_zones] names (a phone's Chinese carrier too),
+    [zones]' names of a place or a zone's words (北京时间, Hong Kong Time: not a bare abbreviation, which a sentence
+    may use otherwise: `UTC-based`), and each abbreviation of [zones] in brackets, ASCII or full-width ((CST),
+    （KST）, (HKT))."""
+    zones = patterns()["timestamps"]["zones"]
+    found = {cue["text"]: cue["zone"] for cue in _cue_rules()["names"]}
+    for name, zone in zones.items():
+        if name.isascii() and name.isupper() and " " not in name:
+            if len(name) > 1:
+                found.setdefault(f"({name})", zone)
+                found.setdefault(f"（{name}）", zone)
+        else:
+            found.setdefault(name, zone)
+    return tuple(found.items())
+
+
+@cache
+def _iana_names() -> dict[str, tuple[str, ...]]:
+    """The tz database's names of a place (Asia/Shanghai, America/Los_Angeles), by their area (`Asia/`): a page that
+    prints one states it."""
+    from zoneinfo import available_timezones
+    areas: dict[str, list[str]] = {}
+    for name in sorted(available_timezones()):
+        if "/" in name and not name.startswith(("Etc/", "SystemV/")):
+            areas.setdefault(name.split("/", 1)[0] + "/", []).append(name)
+    return {area: tuple(names) for area, names in areas.items()}
+
+
+def _iana_cues(line: str) -> list[tuple[int, int, Zone]]:
+    """(start, end, zone) of each tz database name printed whole on `line` (no letter, digit or slash either side)."""
     found = []
-    for cue in _cue_rules()["names"]:
-        text, regex = cue["text"], ""
+    if "/" not in line:
+        return found
+    for name in (name for area, names in _iana_names().items() if area in line for name in names):
+        at = line.find(name)
+        while at >= 0:
+            end = at + len(name)
+            edges = (line[at - 1] if at else " ") + (line[end] if end < len(line) else " ")
+            if not any(ch.isalnum() or ch in "/_" for ch in edges):
+                found.append((at, end, named_zone(name)))
+            at = line.find(name, end)
+    return found
+
+
+@cache
+def _exact_cues() -> tuple[tuple[re.Pattern, Zone], ...]:
+    """The cues' names (_cue_names) as printed: any case, spaces between words as any run of spaces, CJK
+    characters with or without a space between them."""
+    found = []
+    for text, zone in _cue_names():
+        regex = ""
         for i, ch in enumerate(text):
             if ch.isspace():
                 regex += r"[^\S\n]+" if i and text[i - 1].isascii() else ""  # CJK: the space is optional anyway
             else:
                 regex += re.escape(ch) + (r"[^\S\n]?" if not ch.isascii() else "")
-        found.append((compiled(regex.removesuffix(r"[^\S\n]?"), re.IGNORECASE), named_zone(cue["zone"])))
+        found.append((compiled(regex.removesuffix(r"[^\S\n]?"), re.IGNORECASE), named_zone(zone)))
     return tuple(found)
 
 
 @cache
 def _offset_cue() -> re.Pattern:
-    prefixes = "|".join(map(re.escape, _cue_rules()["offset_prefixes"]))
+    prefixes = "|".join(map(re.escape, patterns()["timestamps"]["offset_prefixes"]))
     return compiled(rf"(?<![A-Za-z])(?:{prefixes})[^\S\n]*(?P<offset>[+\-][^\S\n]*\d{{1,2}}(?::?\d{{2}})?)(?!\d)")
 
 
@@ -300,9 +346,18 @@ OFFSET_SHAPE = re.compile(r"(?P<open>[(（][^\S\n]*)?(?P<prefix>[^\W_]{2,5})[^\S
 
 @cache
 def _listed_offsets() -> tuple[str, ...]:
-    """Every offset a cue may state, as printed after GMT or UTC: -12 to +14 hours, and the half hours in use."""
+    """Every offset a cue may state, as printed after GMT or UTC: -12 to +14 hours, and the offsets of other minutes
+    that a zone of the tz database keeps in winter or in summer (+5:30, +5:45, -3:30, ...)."""
     hours = [f"{h:+d}" for h in range(-12, 15)]
-    return tuple(hours + _cue_rules()["offset_minutes"])
+    odd = set()
+    for names in _iana_names().values():
+        for name in names:
+            for day in (REFERENCE, REFERENCE.replace(month=7)):
+                offset = ZoneInfo(name).utcoffset(day)
+                minutes = int(offset.total_seconds()) // 60
+                if minutes % 60:
+                    odd.add(f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60}:{abs(minutes) % 60:02d}")
+    return tuple(hours + sorted(odd))
 
 
 def _fuzzy_cues(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, Zone]]:
@@ -317,7 +372,7 @@ def _fuzzy_cues(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, Zone
     for match in OFFSET_SHAPE.finditer(line):
         if any(start < match.end() and match.start() < end for start, end in taken):
             continue
-        prefix = min(confusions.cost(match.group("prefix"), p) for p in rules["offset_prefixes"])
+        prefix = min(confusions.cost(match.group("prefix"), p) for p in patterns()["timestamps"]["offset_prefixes"])
         if match.group("open") and match.group("close"):
             prefix = min(prefix, rules["bracketed_prefix_cost"])
         read = match.group("sign") + match.group("num")
@@ -329,8 +384,8 @@ def _fuzzy_cues(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, Zone
             continue  # a bare number after something that is no zone's name
         if choice.status in ("as-read", "corrected") and (zone := _numeric_offset(choice.value)) is not None:
             found.append((match.start(), zone))
-    for cue in rules["names"]:
-        text = cue["text"]
+    for cue in rules["names"]:  # misreads of the list's own names only: an abbreviation's are too near another's
+        text, zone_name = cue["text"], cue["zone"]
         budget = min(rules["max_budget"], len(text.replace(" ", "")) / rules["chars_per_edit"])
         if budget < 1.0:
             continue  # a cue of fewer than chars_per_edit characters counts only as printed
@@ -342,7 +397,7 @@ def _fuzzy_cues(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, Zone
                 priced = confusions.cost(line[start:start + size], text, budget)
                 best = min(best, (priced, start))
         if best[0] <= budget:
-            found.append((best[1], named_zone(cue["zone"])))
+            found.append((best[1], named_zone(zone_name)))
     return found
 
 
@@ -359,27 +414,39 @@ def stated_zones(text: str) -> tuple[StatedZone, ...]:
 @lru_cache(maxsize=64)
 def _stated_zones(version: str, text: str) -> tuple[StatedZone, ...]:
     found = []
-    context = compiled(_cue_rules()["context"])
     at = 0
     for line in text.split("\n"):
-        cues: list[tuple[int, Zone]] = []
-        taken: list[tuple[int, int]] = []
-        for regex, zone in _exact_cues():
-            for match in regex.finditer(line):
-                cues.append((match.start(), zone))
-                taken.append(match.span())
-        for match in _offset_cue().finditer(line):
-            if (zone := _numeric_offset(match.group("offset"))) is not None:
-                cues.append((match.start(), zone))
-                taken.append(match.span())
-        if context.search(line):
-            cues += _fuzzy_cues(line, taken)
-        offsets = {zone.info.utcoffset(REFERENCE.replace(tzinfo=zone.info)) for _, zone in cues}
-        if len(offsets) == 1:
-            zone = min((zone for _, zone in cues), key=lambda z: (z.name.startswith("Etc/") or not z.name, z.name))
-            found.append(StatedZone(at + min(start for start, _ in cues), zone))
+        statement = _line_statement(version, line)
+        if statement is not None:
+            found.append(replace(statement, start=at + statement.start))
         at += len(line) + 1
     return tuple(found)
+
+
+@lru_cache(maxsize=1024)
+def _line_statement(version: str, line: str) -> StatedZone | None:
+    """The statement of one line (see stated_zones), its start in the line; None where it states none."""
+    context = compiled(_cue_rules()["context"])
+    cues: list[tuple[int, Zone]] = []
+    taken: list[tuple[int, int]] = []
+    for regex, zone in _exact_cues():
+        for match in regex.finditer(line):
+            cues.append((match.start(), zone))
+            taken.append(match.span())
+    for match in _offset_cue().finditer(line):
+        if (zone := _numeric_offset(match.group("offset"))) is not None:
+            cues.append((match.start(), zone))
+            taken.append(match.span())
+    for start, end, zone in _iana_cues(line):
+        cues.append((start, zone))
+        taken.append((start, end))
+    if context.search(line):
+        cues += _fuzzy_cues(line, taken)
+    offsets = {zone.info.utcoffset(REFERENCE.replace(tzinfo=zone.info)) for _, zone in cues}
+    if len(offsets) != 1:
+        return None
+    zone = min((zone for _, zone in cues), key=lambda z: (z.name.startswith("Etc/") or not z.name, z.name))
+    return StatedZone(min(start for start, _ in cues), zone)
 
 
 def stated_zone(texts: Iterable[str]) -> Zone | None:
@@ -395,14 +462,100 @@ def _local_time_cue() -> re.Pattern:
 
 @cache
 def _places() -> tuple[tuple[re.Pattern, str], ...]:
-    places = patterns()["timestamps"]["local_times"]["places"]
-    return tuple((compiled(r"(?<![A-Za-z])(?:" + "|".join(map(re.escape, names)) + r")(?![a-z])"), zone)
-                 for zone, names in places.items())
+    """(whole-word pattern of its places, IANA zone): the lists' zones first, then the tz database's (_tz_places)."""
+    places = {zone: list(names) for zone, names in patterns()["timestamps"]["local_times"]["places"].items()}
+    listed = {name.casefold() for names in places.values() for name in names}
+    derived: dict[str, list[str]] = {}
+    for name, zone in _tz_places().items():
+        if name.casefold() not in listed:
+            derived.setdefault(zone, []).extend((name, name.upper()))
+    return tuple((compiled(r"(?<![A-Za-z])(?:" + "|".join(map(_spaced, names)) + r")(?![a-z])"), zone)
+                 for zone, names in [*places.items(), *derived.items()])
+
+
+def _spaced(name: str) -> str:
+    """`name` as a pattern that OCR's spaces between Hangul or Han characters do not part (중 국 선전)."""
+    return "".join(re.escape(ch) + ("[^\\S\\n]?" if not ch.isascii() and after and not after.isascii() else "")
+                   for ch, after in zip(name, name[1:] + " "))
+
+
+def _tz_places() -> dict[str, str]:
+    """Place names the tz database gives, each with its zone: the city of every zone of zone.tab named by area and
+    city only (Anchorage, Ho_Chi_Minh; not a state's towns such as America/North_Dakota/Center, nor a link such as
+    US/Central or Australia/North, whose last words are common words), and each country of iso3166.tab whose zones
+    all keep one offset on the reference day (Vietnam, Germany; not China, whose Urumqi keeps another), with the
+    first of them (the most populous, as zone.tab lists them)."""
+    from importlib.resources import files
+    tables = files("tzdata").joinpath("zoneinfo")
+    found: dict[str, str] = {}
+    zones: dict[str, list[str]] = {}
+    for row in tables.joinpath("zone.tab").read_text(encoding="utf-8").splitlines():
+        if row and not row.startswith("#"):
+            code, _, zone = row.split("\t")[:3]
+            zones.setdefault(code, []).append(zone)
+            if zone.count("/") == 1 and not zone.startswith(("Antarctica/", "Arctic/")):
+                found.setdefault(zone.split("/")[1].replace("_", " "), zone)
+    for row in tables.joinpath("iso3166.tab").read_text(encoding="utf-8").splitlines():
+        if row and not row.startswith("#"):
+            code, country = row.split("\t")[:2]
+            kept = zones.get(code, [])
+            if kept and len({ZoneInfo(zone).utcoffset(REFERENCE) for zone in kept}) == 1:
+                found.setdefault(country, kept[0])
+    return found
 
 
 def says_times_are_local(texts: Iterable[str]) -> bool:
     """Whether a page says its times are local to each row's place (현지 시간, local time, 当地时间)."""
     return any(_local_time_cue().search(text) for text in texts)
+
+
+def _line_of(text: str, start: int) -> tuple[int, int]:
+    """The bounds of the line of `text` that holds offset `start`."""
+    end = text.find("\n", start)
+    return text.rfind("\n", 0, start) + 1, len(text) if end < 0 else end
+
+
+def _row_zone(text: str, start: int, end: int) -> Zone | None:
+    """The zone a row names for its time anywhere on its line outside the time (a zone column: `GMT+8`, `CST`,
+    `Asia/Shanghai`, `北京时间`): a statement (stated_zones) or a name of [zones] standing as a word. None where the
+    line names none, or zones of different offsets."""
+    line_start, line_end = _line_of(text, start)
+    line = text[line_start:line_end]
+    statement = _line_statement(patterns().version, line)
+    zones = [statement.zone] if statement is not None else []
+    at = 0
+    while (named := _zone_after().search(line, at)) is not None:
+        at = max(named.end(), at + 1)
+        begin = named.start("name") if named.group("name") else -1
+        if begin < 0 or line_start + begin in range(start, end) or line[begin - 1:begin].isalnum():
+            continue  # no name (a bare number after a sign is a phone number's as often), the time's own, a word's end
+        offset = named.group("offset")
+        zones.append(_numeric_offset(offset) if offset and named.group("name") in patterns()["timestamps"][
+            "offset_prefixes"] else _named_offset(named.group("name")))
+    offsets = {zone.info.utcoffset(REFERENCE.replace(tzinfo=zone.info)) for zone in zones if zone is not None}
+    if len(offsets) != 1:
+        return None
+    return min((z for z in zones if z is not None), key=lambda z: (z.name.startswith("Etc/") or not z.name, z.name))
+
+
+def governing_zone(cues: Sequence[StatedZone], start: int, stated: Zone | None, chrome_until: int = 0,
+                   layout: Layout | None = None) -> Zone | None:
+    """The zone the page's statements (`cues`, in text order) give an event row at text offset `start`: the
+    statement that heads it, else a page-level one, else `stated` (the pages before). Where the `layout` is known,
+    the statement that heads a row is the nearest one above it on the page whose line stands across it (a
+    notice over the table, the time column's header; a second table's header heads only its own rows), by
+    geometry, whatever the reading order; where it is not, the last one before it in the text. A row no statement
+    heads takes the page's first (a foot note, a notice beside the table), unless it is in the screen's top band
+    (the text before `chrome_until`: a menu bar, a status bar)."""
+    if layout is not None:
+        row = layout.box(start)
+        above = [cue for cue in cues if layout.box(cue.start) != row and layout.below(cue.start, start)]
+        heading = max(above, key=lambda cue: (layout.box(cue.start)[1], cue.start), default=None)
+    else:
+        heading = next((cue for cue in reversed(cues) if cue.start < start), None)
+    if heading is not None:
+        return heading.zone
+    return next((cue.zone for cue in cues if start >= chrome_until), stated)
 
 
 def _place_zone(text: str, start: int) -> Zone | None:
@@ -627,10 +780,12 @@ def extract_timestamps(text: str, page: int, default_year: int | None, stated: Z
         zone, end = _zone_near(text, start, match_end)
         if groups.get("zone"):
             zone = _named_offset("Z") if groups["zone"] == "Z" else _numeric_offset(groups["zone"])
-        governing = next((cue.zone for cue in reversed(cues) if cue.start < start), None) or next(
-            (cue.zone for cue in cues if start >= chrome_until), stated)
-        page_zone = None if form.role == "capture" else governing
-        zone = zone or (_place_zone(text, start) if local else None) or page_zone or default_zone()
+        if zone is None and form.role != "capture":
+            # An event row: the zone its own line names (a zone column), the place it names where the page says
+            # its times are local, the statement that heads it, the page's (governing_zone).
+            zone = (_row_zone(text, start, match_end) or (_place_zone(text, start) if local else None)
+                    or governing_zone(cues, start, stated, chrome_until, layout))
+        zone = zone or default_zone()
         moment = _build(groups, form, default_year, zone.info, today, now)
         if moment:
             found.append(Timestamp(text=_printed(text[start:end]), value=moment.isoformat(), page=page,

@@ -174,3 +174,27 @@ def test_a_clock_whose_lines_the_reading_order_parted_is_read_together(profile):
                        lines=tuple(TextLine(t, b) for t, b in rows))
     stamps = extract_fields([page], profile).timestamps
     assert ("2026-03-09T17:12:00+09:00", "capture") in [(t.value, t.role) for t in stamps]
+
+
+# Two tables side by side, each headed by its time column's zone: the reading order gives both headers first.
+SIDE_BY_SIDE = (("Time (GMT+8) Location", (20, 100, 300, 120)),
+                ("Time (KST) Location", (420, 100, 700, 120)),
+                ("2026-03-10 14:22 Shenzhen", (20, 140, 300, 160)),
+                ("2026-03-11 09:05 Incheon", (420, 140, 700, 160)))
+
+
+def test_a_zone_statement_heads_the_rows_under_it_on_the_page(profile):
+    """GIVEN two tables side by side, each time column's header stating its zone, read headers first WHEN read with
+    the lines' boxes THEN each row is in the zone of the header that stands over it (not the last one read before
+    it); without the boxes the text order is all there is."""
+    assert _stamps(SIDE_BY_SIDE, profile) == ["2026-03-10T14:22:00+08:00", "2026-03-11T09:05:00+09:00"]
+    assert _stamps(SIDE_BY_SIDE, profile, boxed=False)[0] == "2026-03-10T14:22:00+09:00"
+
+
+def test_a_page_level_note_under_the_table_governs_its_rows(profile):
+    """GIVEN a foot note under the table that states the page's zone WHEN read with the boxes THEN the rows above it,
+    which no statement heads, are in its zone, and the screen's top band is not."""
+    rows = (("2026-03-10 14:22 Shenzhen", (20, 140, 300, 160)),
+            ("2026-03-11 09:05 Guangzhou", (20, 170, 300, 190)),
+            ("* All times are Beijing time (UTC+8).", (20, 210, 400, 228)))
+    assert _stamps(rows, profile) == ["2026-03-10T14:22:00+08:00", "2026-03-11T09:05:00+08:00"]
