@@ -332,9 +332,11 @@ def _carrier_mentions(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.lastgroup.replace("_", "-")) for m in _carrier_name_regex().finditer(text)]
 
 
-def _labelled(text: str, mentions: list[tuple[int, str]]) -> list[_Candidate]:
+def _labelled(text: str, mentions: list[tuple[int, str]], page_hosts: Sequence[str] = ()) -> list[_Candidate]:
+    """Numbers a label reaches (`_numbers_after`). The one carrier the page names (by name, or by the host of its
+    own URL: `page_hosts`) decides where a number printed in groups ends where the label's line names none."""
     max_gap = patterns()["tracking"]["max_gap_chars"]
-    named = {cid for _, cid in mentions}
+    named = {cid for _, cid in mentions} | set(page_hosts)
     page_carrier = next(iter(named)) if len(named) == 1 else None
     found = []
     plain = _without_urls(text)
@@ -397,7 +399,9 @@ def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | N
                    page_carrier: str | None = None) -> list[_Candidate]:
     """The numbers a label reaches from `pos` (a list of them, "A, B"), of the label line's `carrier` where one
     is named there. `page_carrier`: the one carrier the page names, whose verified number may stand right after a
-    stray group (`_past_a_stray_group`)."""
+    stray group (`_past_a_stray_group`), and whose format, where the line names no carrier, says where a number of
+    groups ends: a CJ page's `운송장번호 583107093735 0` (an icon after the number read as 0, hosts tuning 9005) is
+    CJ's 12 digits, not a 13-digit number of another carrier."""
     found: list[_Candidate] = []
     stop = _stop_regex().search(text, pos, end)
     end = stop.start() if stop else end
@@ -415,7 +419,7 @@ def _numbers_after(text: str, pos: int, end: int, max_gap: int, carrier: str | N
                 return found
             if found and token.start() != run.start():
                 break  # after a first number only a list ("A, B") continues
-            taken = _best_number(text, token, run, carrier)
+            taken = _best_number(text, token, run, carrier or page_carrier)
             if taken and (carrier or page_carrier):
                 taken = _past_a_stray_group(text, tokens, at, run, taken, carrier or page_carrier)
             if taken or sum(c.isdigit() for c in token.group()) >= 4:
@@ -594,11 +598,12 @@ def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int
     then the text's in the order of the evidence that found them. `source` is what the text was read from
     (`ocr` or `text` for a PDF's text layer); a number taken from a URL's query reports `url`."""
     mentions = _carrier_mentions(text)
-    page_hosts = [c for c in (profile.carrier_for_host(u.host) for u in sorted(urls, key=lambda u: not u.address_bar))
-                  if c]
+    # The carriers of the page's own URLs, its address bar's first: a tab's or a bookmark's host is another page's.
+    page_hosts = [c for c in (profile.carrier_for_host(u.host) for u in sorted(urls, key=lambda u: not u.address_bar)
+                              if u.of_page) if c]
     digits = _digit_view(text)
     candidates = (_from_urls(urls, profile) + _queried(text, {cid for _, cid in mentions} | set(page_hosts))
-                  + _labelled(digits, mentions) + _named(digits)
+                  + _labelled(digits, mentions, page_hosts) + _named(digits)
                   + _lone_lines(digits, {cid for _, cid in mentions} | set(page_hosts)) + _self_identifying(text))
     url_spans = [m.span() for m in _url_token().finditer(text)]
     members: dict[str, _Member] = {}

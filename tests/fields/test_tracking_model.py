@@ -10,7 +10,7 @@ import pytest
 from pipeline.fields import tracking
 from pipeline.fields.confusions import Table
 from pipeline.fields.extract import extract_fields, validate_tracking
-from pipeline.model import Barcode, PageReading
+from pipeline.model import Barcode, PageReading, Url
 
 # Confusions of numbers as OCR makes them (truth, read): 0 read as O, 1 as I, 5 as S, 8 as B, Z as 2 or 7 after 1, a
 # 2 added after 1Z.
@@ -185,3 +185,17 @@ def test_the_learned_tracking_section_loads_with_examples():
         assert entry["read"] == entry["read"].upper() and not any(c in entry["read"] for c in " -")
         for value, read in entry["examples"]:
             assert entry["truth"] in value and entry["read"] in read
+
+
+def test_a_tabs_or_bookmarks_host_names_no_carrier_of_the_page(profile):
+    """GIVEN a q50 CJ window (hosts tuning 9005): its address bar's CJ URL, Coupang hosts in its tabs and bookmarks,
+    and its label's number read with an icon as a trailing `0` WHEN read THEN only CJ's number is reported: a tab's
+    or a bookmark's host is another page's, so Coupang's 10-14 digits do not take the 13-digit reading, and the page's
+    one carrier (its address bar's) says where the grouped number ends."""
+    urls = [Url("https://trace.cjlogistics.com/next/tracking.html?wblNo=583107093735", "trace.cjlogistics.com",
+                address_bar=True, zone="address-bar"),
+            Url("https://partner.coupang.com", "partner.coupang.com", zone="tab"),
+            Url("https://wing.coupang.com", "wing.coupang.com", zone="bookmark")]
+    text = "운 송 잘 번호 583107093735 0\n배 송 완 료 2026-03-13 15:19"
+    numbers = tracking.extract_tracking(text, urls, profile, 1)
+    assert [(n.value, n.carrier) for n in numbers] == [("583107093735", "cj")]
