@@ -70,7 +70,7 @@ def _with_something(pages: Sequence[PageReading]) -> list[PageReading]:
 
 def _page_tracking(page: PageReading, page_urls: list[Url], profile: Profile) -> list[TrackingNumber]:
     return extract_tracking(page.text, page_urls, profile, page.index, page.barcodes,
-                            "text" if page.source == "text-layer" else "ocr")
+                            "text" if page.source == "text-layer" else "ocr", page.lines)
 
 
 def capture_day(texts: Sequence[str], year: int | None, zone: Zone | None, local: bool,

@@ -31,7 +31,7 @@ from pipeline.fields.closed_lists import label_regex as _label_regex, stop_regex
 from pipeline.fields.compiled import compiled
 from pipeline.fields.data import cache, patterns
 from pipeline.fields.keyword_match import one_letter_off_keyword
-from pipeline.model import Barcode, TrackingNumber, Url
+from pipeline.model import Barcode, TextLine, TrackingNumber, Url
 from pipeline.profile import Profile
 
 SEPARATORS = re.compile(r"[\s\-–—]")
@@ -592,11 +592,37 @@ def _carrier_for(candidate: _Candidate, mentions: list[tuple[int, str]], page_ho
     return candidate.strong_carrier
 
 
+def rows_joined(text: str, lines: Sequence[TextLine]) -> str:
+    """`text` with the line break between two of its lines replaced by a space where their boxes say they are
+    pieces of one row of the page: each one's vertical middle within the other's height, the second starting right
+    of the first's end. OCR's layout analysis parts a row where
+    something beside it disturbs it (`운 송 장 번 호 6` over `34723306838`, a phone capture's label and number, a
+    JPEG's noise above them); the page shows one row, and a label reaches its number only on its row. The same
+    length as `text`, so positions hold; `text` as it is where its lines are not `lines` joined."""
+    joined = "\n".join(line.text for line in lines)
+    at = text.find(joined) if lines else -1
+    if at < 0:
+        return text
+    chars = list(text)
+    end = at
+    for first, second in zip(lines, lines[1:]):
+        end += len(first.text)
+        (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = first.box, second.box
+        if (ay0 <= (by0 + by1) / 2 <= ay1 and by0 <= (ay0 + ay1) / 2 <= by1 and ax1 <= bx0
+                and first.text.strip() and second.text.strip()):
+            chars[end] = " "
+        end += 1  # the line break
+    return "".join(chars)
+
+
 def extract_tracking(text: str, urls: Sequence[Url], profile: Profile, page: int,
-                     barcodes: Sequence[Barcode] = (), source: str = "ocr") -> list[TrackingNumber]:
+                     barcodes: Sequence[Barcode] = (), source: str = "ocr",
+                     lines: Sequence[TextLine] = ()) -> list[TrackingNumber]:
     """Tracking numbers of one page, deduplicated by value: the barcodes' first (exact, see `_with_barcodes`),
     then the text's in the order of the evidence that found them. `source` is what the text was read from
-    (`ocr` or `text` for a PDF's text layer); a number taken from a URL's query reports `url`."""
+    (`ocr` or `text` for a PDF's text layer); a number taken from a URL's query reports `url`. `lines`: the page's
+    OCR lines with their boxes, by which pieces of one row are read as one line (`rows_joined`)."""
+    text = rows_joined(text, lines)
     mentions = _carrier_mentions(text)
     # The carriers of the page's own URLs, its address bar's first: a tab's or a bookmark's host is another page's.
     page_hosts = [c for c in (profile.carrier_for_host(u.host) for u in sorted(urls, key=lambda u: not u.address_bar)

@@ -10,7 +10,7 @@ import pytest
 from pipeline.fields import tracking
 from pipeline.fields.confusions import Table
 from pipeline.fields.extract import extract_fields, validate_tracking
-from pipeline.model import Barcode, PageReading, Url
+from pipeline.model import Barcode, PageReading, TextLine, Url
 
 # Confusions of numbers as OCR makes them (truth, read): 0 read as O, 1 as I, 5 as S, 8 as B, Z as 2 or 7 after 1, a
 # 2 added after 1Z.
@@ -95,6 +95,22 @@ def test_a_digit_read_as_another_digit_is_never_repaired():
         assert tracking._repaired("5739128453", "dhl") == ("5739128453", 0.0)
     tracking._repairs.cache_clear()
     tracking._repaired.cache_clear()
+
+
+def test_pieces_of_one_row_are_read_as_one_line(profile):
+    """GIVEN a phone capture's label and number that OCR's layout analysis parted into two lines (`운 송 장 번 호 6`
+    and `34723306838`, boxes side by side on one row) WHEN the fields are read with the lines' boxes THEN the row is
+    one line and the label reaches the whole number; a line under another, or left of the one before it, stays
+    apart."""
+    text = "배 송 조회\n운 송 장 번 호 6\n34723306838\n배 송 완 료 2026-03-03 10:37"
+    lines = (TextLine("배 송 조회", (32, 417, 178, 478)), TextLine("운 송 장 번 호 6", (68, 534, 249, 577)),
+             TextLine("34723306838", (252, 539, 458, 565)), TextLine("배 송 완 료 2026-03-03 10:37", (69, 595, 546, 645)))
+    assert tracking.rows_joined(text, lines) == text.replace("6\n3", "6 3")
+    fields = extract_fields([PageReading(1, text, "ocr", lines=lines)], profile)
+    assert [t.value for t in fields.tracking_numbers] == ["634723306838"]
+    below = lines[:2] + (TextLine("34723306838", (68, 600, 300, 640)),) + lines[3:]
+    left = lines[:2] + (TextLine("34723306838", (10, 539, 60, 565)),) + lines[3:]
+    assert tracking.rows_joined(text, below) == text == tracking.rows_joined(text, left)
 
 
 def test_a_repaired_number_is_reported_and_an_unexplained_misread_kept_bad(profile):
