@@ -38,7 +38,7 @@ from pipeline.reading.reader import with_fields  # noqa: E402
 from stages.classify import classify  # noqa: E402
 
 COLUMNS = ("track_r", "track_p", "time_r", "clock_r", "addr_r", "kind")
-VARIETIES = ("family", "app", "locale", "device", "hours", "date_shown", "degradation")
+VARIETIES = ("family", "app", "locale", "device", "hours", "date_shown", "degradation", "where", "layout")
 DEFAULT_WORK = Path(os.environ.get("EVPACK_CORPORA", "/work/corpora")) / "chat"
 DETECTED = {"png": "png", "jpeg": "jpeg", "pdf": "pdf"}
 NOW = date(2026, 3, 20)  # the day of the reading: a few days after the corpus' captures, as a seller runs evpack

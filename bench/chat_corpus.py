@@ -14,12 +14,18 @@ road list):
   24-hour `昨天 14:02`, `오후 1:25`, `어제 오후 1:25`; KakaoTalk's day separators (`2026년 3월 10일 화요일`) over bubbles
   timed `오후 1:25`. Tracking numbers in messages after `单号`, `快递单号`, `运单号`, `송장번호`, a carrier's name...,
   beside order numbers, phone numbers and amounts that are not;
-- proof-of-delivery and receipt documents (인수증, 배송완료 확인서, 签收单, Proof of Delivery) rendered at 150 dpi
-  and degraded as a fax (binarised, speckle, streaks, a transmission header line) or at 200/300 dpi as a scan
-  (slight skew, sensor noise, JPEG), saved as a PDF or an image.
+- proof-of-delivery and receipt documents (인수증, 배송완료 확인서, Proof of Delivery, and twice as often a 签收单 with
+  its labels, title, time form and a Simplified or Korean CJK font drawn from several) as a bordered table or as
+  label: value lines, some with a round delivery seal, rendered at 150 or 200 dpi and degraded as a fax (binarised,
+  speckle, streaks, a transmission header line) or at 150-300 dpi as a scan (slight skew, sensor noise, JPEG),
+  saved as a PDF or an image.
 
 Truth (truth.json, schema evpack.chat-corpus/1, the shape of bench/browser_corpus.py's) adds the file's `kind`.
-Timestamps are in KST as `scan --json` reports them. A chat time without a year or a day (`下午1:25`, `昨天 14:02`,
+Timestamps are in the zone of the device that shows them, as `scan --json` reports them: a phone whose chat app
+speaks Chinese is a supplier's phone in China, so its times are Beijing time (+08:00), and its status bar names a
+Chinese carrier where it names one (issue #15: a chat whose phone shows a Chinese carrier or UI is read in that
+zone); a Korean phone's, a desktop's over its taskbar clock (the seller's PC) and every document's are KST. A chat
+time without a year or a day (`下午1:25`, `昨天 14:02`,
 `星期二 上午9:02`, `3月11日 下午1:25`) is the moment it names counted from the capture's date: the truth whether or
 not the screen shows that date; `variety.date_shown` says whether it does (a taskbar clock or a full date on
 screen), as only then can a reader know 昨天's day. The phone's status bar (a time, no date) is no timestamp.
@@ -37,6 +43,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,6 +57,7 @@ from browser_corpus import (CARRIERS, KST, VISIBILITY, Truth, digits, document, 
 from pipeline.fields.tracking import validate_tracking  # noqa: E402
 
 SCHEMA = "evpack.chat-corpus/1"
+CST = ZoneInfo("Asia/Shanghai")  # a phone in China
 TUNING_SEEDS = (9201, 9202)
 TEST_SEEDS = (9301, 9302)
 SPLITS = {"tuning": TUNING_SEEDS, "test": TEST_SEEDS}
@@ -63,6 +71,9 @@ CN_NUMBERS = (("顺丰", lambda r: "SF" + digits(r, 13)), ("圆通", lambda r: "
               ("中通", lambda r: "7" + r.choice("35") + digits(r, 12)), ("京东", lambda r: "JDV" + digits(r, 12)),
               ("韵达", lambda r: "4" + r.choice("36") + digits(r, 11)))
 KO_CARRIER_ZH = {"cj": "CJ", "lotte": "乐天", "hanjin": "韩进", "logen": "Logen", "korea-post": "韩国邮政"}
+# The operators a phone's status bar names, by where the phone is (Android shows one; "" none). Six each: one draw.
+OPERATORS = {"China": ("中国移动", "中国联通", "中国电信", "中国移动", "中国联通", ""),
+             "Korea": ("SKT", "KT", "LG U+", "SKT", "KT", "")}
 NAMES_ZH = ("张经理", "李总", "王姐", "刘小姐 (义乌仓库)", "陈工", "物流-小周", "Coupang售后 赵")
 NAMES_KO = ("김민수", "이지은 대리", "박 실장님", "최서연", "물류팀 정과장", "한국 배송대행 송대리")
 
@@ -172,7 +183,7 @@ class Chat:
     device: str        # phone | desktop
     os: str            # ios | android | win11 | win10
     twelve: bool       # 12-hour times with a day part
-    seen: datetime     # the capture
+    seen: datetime     # the capture, in the zone of the device that shows the chat (where)
     size: tuple[int, int]
     scale: float
     font: str
@@ -180,6 +191,13 @@ class Chat:
     dark: bool
     peer: str
     parcels: list[Parcel]
+    where: str = "Korea"  # China | Korea: where the device is, which sets its clock's zone and its operator
+
+
+def where_of(locale: str, device: str) -> str:
+    """Where a chat's device is: a phone whose app speaks Chinese is the supplier's in China; a Korean phone and a
+    desktop client (the seller's PC, its taskbar clock in KST) are in Korea."""
+    return "China" if device == "phone" and locale == "zh" else "Korea"
 
 
 def draw_chat(rng: random.Random) -> Chat:
@@ -193,8 +211,10 @@ def draw_chat(rng: random.Random) -> Chat:
         width, height, scale = rng.choice(((1366, 768, 1.0), (1280, 720, 1.5), (1536, 864, 1.25), (1920, 1080, 1.0)))
         os_name = rng.choice(("win11", "win10"))
     twelve = {"wechat": rng.random() < 0.75, "dingtalk": rng.random() < 0.2, "kakaotalk": True}[app]
-    seen = datetime(2026, 3, rng.randint(9, 16), rng.randint(8, 22), rng.randint(0, 59), tzinfo=KST)
-    return Chat(app=app, locale=locale, device=device, os=os_name, twelve=twelve, seen=seen, size=(width, height),
+    where = where_of(locale, device)
+    seen = datetime(2026, 3, rng.randint(9, 16), rng.randint(8, 22), rng.randint(0, 59),
+                    tzinfo=CST if where == "China" else KST)
+    return Chat(where=where, app=app, locale=locale, device=device, os=os_name, twelve=twelve, seen=seen, size=(width, height),
                 scale=scale, font=rng.choice(KO_FONTS if locale == "ko" else ZH_FONTS), font_px=rng.randint(14, 17),
                 dark=rng.random() < 0.2,
                 peer=rng.choice(NAMES_KO if locale == "ko" else NAMES_ZH),
@@ -294,7 +314,7 @@ def phone_chat_html(chat: Chat, truth: Truth, rng: random.Random) -> tuple[str, 
     status_time = f"{hour12(at)}:{at.minute:02d}" if chat.os == "ios" else (
         f"{ko_day_part(at)} {hour12(at)}:{at.minute:02d}" if chat.locale == "ko" and rng.random() < 0.5
         else f"{at.hour}:{at.minute:02d}")
-    operator = "" if chat.os == "ios" else rng.choice(("中国移动", "中国联通", "SKT", "KT", "LG U+", "")) + " "
+    operator = "" if chat.os == "ios" else rng.choice(OPERATORS[chat.where]) + " "
     status = (f'<div style="display:flex;align-items:center;height:44px;padding:0 24px;color:{ink};'
               f'font-size:15px;font-weight:bold;flex:none"><span>{esc(status_time)}</span>'
               f'<span style="margin-left:auto;font-size:12px">{esc(operator)}▂▄▆ ◉ ▭ {rng.randint(12, 99)}%'
@@ -386,23 +406,39 @@ class Doc:
     printed: datetime
     address: tuple[str, str]
     font: str
+    layout: str = "table"  # table (label | value rows) | lines (label: value lines, no borders)
+    seal: bool = False     # a round delivery seal stamped over the signature's corner
 
 
-DOC_KINDS = ("pod-ko", "receipt-ko", "pod-en", "receipt-zh")
+# A Chinese 签收单 (a forwarder's, for a parcel delivered in Korea) twice as often as each other kind: its labels,
+# title, fonts and time forms vary more than one layout's.
+DOC_KINDS = ("pod-ko", "receipt-ko", "pod-en", "receipt-zh", "receipt-zh")
+DOC_FONTS = ("'Noto Sans CJK KR'", "'NanumGothic'", "'Noto Serif CJK KR'", "'NanumMyeongjo'")
+ZH_DOC_FONTS = ("'Noto Sans CJK SC'", "'Noto Serif CJK SC'", "'Noto Sans CJK KR'", "'Noto Serif CJK KR'")
+SCAN_DPIS = (150, 200, 240, 300)
+FAX_DPIS = (150, 150, 200)  # standard-resolution faxes, and fine mode's 200
+# A 签收单's words, one of each drawn per document: the number's label, the carrier's, the address's, the time's,
+# the signer's, the title and the print line's.
+ZH_WORDS = {"number": ("运单号", "快递单号", "物流单号", "单号", "运单编号"), "carrier": ("承运商", "快递公司", "物流公司"),
+            "address": ("收货地址", "收件地址", "派送地址"), "time": ("签收时间", "签收日期", "派送时间"),
+            "signer": ("签收人", "收件人"), "title": ("签 收 单", "签收回执", "快递签收单", "收货确认单", "签收证明"),
+            "printed": ("打印时间", "打印日期", "出单时间")}
+SEALS = {"pod-ko": "배송완료", "receipt-ko": "인수완료", "pod-en": "DELIVERED", "receipt-zh": "已签收"}
 
 
 def draw_doc(rng: random.Random) -> Doc:
     form = rng.choice(("fax", "scan", "scan"))
-    dpi = 150 if form == "fax" else rng.choice((200, 300))
+    dpi = rng.choice(FAX_DPIS if form == "fax" else SCAN_DPIS)
     carrier = rng.choice([c for c in CARRIERS if c.key in ("cj", "lotte", "hanjin", "logen", "korea-post")])
     value, checksum = tracking_number(carrier, rng)
     p = Parcel(value, value, validate_tracking(value, carrier.key)[0] or carrier.key, checksum,
                KO_CARRIER_ZH[carrier.key], carrier.brand)
     delivered = datetime(2026, 3, rng.randint(2, 13), rng.randint(9, 20), rng.randint(0, 59), tzinfo=KST)
     printed = delivered + timedelta(days=rng.randint(1, 4), hours=rng.randint(0, 5), minutes=rng.randint(0, 59))
-    return Doc(kind=rng.choice(DOC_KINDS), form=form, dpi=dpi, parcel=p, delivered=delivered, printed=printed,
-               address=korean_address(rng), font=rng.choice(("'Noto Sans CJK KR'", "'NanumGothic'",
-                                                            "'Noto Serif CJK KR'", "'NanumMyeongjo'")))
+    kind = rng.choice(DOC_KINDS)
+    return Doc(kind=kind, form=form, dpi=dpi, parcel=p, delivered=delivered, printed=printed,
+               address=korean_address(rng), font=rng.choice(ZH_DOC_FONTS if kind == "receipt-zh" else DOC_FONTS),
+               layout=rng.choice(("table", "table", "lines")), seal=rng.random() < 0.4)
 
 
 def doc_html(doc: Doc, truth: Truth, rng: random.Random) -> str:
@@ -438,29 +474,41 @@ def doc_html(doc: Doc, truth: Truth, rng: random.Random) -> str:
         footer = ("Printed", ". This notice serves as proof of delivery.")
     else:
         stamp = (at.strftime("%Y-%m-%d %H:%M"), f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}",
-                 at.strftime("%Y/%m/%d %H:%M"))[style]
-        title = "签 收 单"
-        rows = [("运单号", f"<b{number_mark}>{esc(p.shown)}</b>"), ("承运商", esc(p.name_ko)),
-                ("收货地址", f"<span{address_mark}>({esc(postal)}) {esc(road)}</span>, {esc(detail)}"),
-                ("签收时间", f"<span{truth.timestamp(stamp, at, 'event')}>{esc(stamp)}</span>"),
-                ("签收人", "本人签收"), ("签名", SIGNATURE)]
-        footer = ("打印时间", "")
+                 at.strftime("%Y/%m/%d %H:%M"), f"{at.year}年{at.month:02d}月{at.day:02d}日 {at.hour}时{at.minute:02d}分",
+                 at.strftime("%Y.%m.%d %H:%M"))[rng.randrange(5)]
+        words = {key: rng.choice(choices) for key, choices in ZH_WORDS.items()}
+        title = words["title"]
+        rows = [(words["number"], f"<b{number_mark}>{esc(p.shown)}</b>"), (words["carrier"], esc(p.name_ko)),
+                (words["address"], f"<span{address_mark}>({esc(postal)}) {esc(road)}</span>, {esc(detail)}"),
+                (words["time"], f"<span{truth.timestamp(stamp, at, 'event')}>{esc(stamp)}</span>"),
+                (words["signer"], rng.choice(("本人签收", "本人", "家人代收", "门卫代收"))), ("签名", SIGNATURE)]
+        footer = (words["printed"], "")
     printed = f"{doc.printed:%Y-%m-%d %H:%M}"
     footer_mark = truth.timestamp(printed, doc.printed, "event")
-    table = "".join(f'<tr><th style="width:28%;text-align:left;padding:12px;border:1px solid #000;'
-                    f'background:#eee">{esc(k)}</th><td style="padding:12px;border:1px solid #000">{v}</td></tr>'
-                    for k, v in rows)
+    if doc.layout == "table":
+        table = "".join(f'<tr><th style="width:28%;text-align:left;padding:12px;border:1px solid #000;'
+                        f'background:#eee">{esc(k)}</th><td style="padding:12px;border:1px solid #000">{v}</td></tr>'
+                        for k, v in rows)
+        table = f'<table style="border-collapse:collapse;width:100%">{table}</table>'
+    else:  # label: value lines, no borders (a forwarder's printout)
+        colon = "：" if doc.kind == "receipt-zh" else ":"
+        table = "".join(f'<div style="display:flex;align-items:center;margin:14px 0"><span style="width:170px;'
+                        f'flex:none">{esc(k)}{colon}</span><span>{v}</span></div>' for k, v in rows)
+    seal = (f'<div style="position:absolute;right:96px;top:520px;width:124px;height:124px;border:5px solid #d22;'
+            f'border-radius:50%;color:#d22;display:flex;align-items:center;justify-content:center;font-size:22px;'
+            f'font-weight:bold;opacity:0.85;transform:rotate({rng.randint(-25, 25)}deg)">{esc(SEALS[doc.kind])}</div>'
+            if doc.seal else "")
     items = "".join(f'<tr><td style="padding:8px;border:1px solid #000">{i + 1}</td><td style="padding:8px;'
                     f'border:1px solid #000">{esc(rng.choice(("생활용품", "의류", "주방용품", "전자부품", "문구류")))}'
                     f'</td><td style="padding:8px;border:1px solid #000">{rng.randint(1, 3)}</td></tr>'
                     for i in range(rng.randint(1, 3)))
     page = (f'<div style="width:794px;height:1123px;padding:70px 72px;font-family:{doc.font};font-size:16px;'
-            f'color:#000;background:#fff" data-clip><div style="display:flex;justify-content:space-between;'
+            f'color:#000;background:#fff;position:relative" data-clip>{seal}'
+            f'<div style="display:flex;justify-content:space-between;'
             f'align-items:center;border-bottom:3px solid #000;padding-bottom:10px"><b style="font-size:22px">'
             f'{esc(p.name_ko)}</b><span style="font-size:13px">No. {digits(rng, 8)}</span></div>'
             f'<h1 style="text-align:center;font-size:32px;letter-spacing:6px;margin:36px 0">{esc(title)}</h1>'
-            f'<table style="border-collapse:collapse;width:100%">{table}</table>'
-            f'<table style="border-collapse:collapse;width:100%;margin-top:28px">{items}</table>'
+            f'{table}<table style="border-collapse:collapse;width:100%;margin-top:28px">{items}</table>'
             f'<p style="margin-top:40px;font-size:14px">{esc(footer[0])} <span{footer_mark}>{esc(printed)}</span>'
             f'{esc(footer[1])}</p></div>')
     return ('<!doctype html><html><head><meta charset="utf-8"><style>html,body{margin:0;padding:0}'
@@ -477,8 +525,8 @@ def fax_header(doc: Doc) -> str:
 
 
 def degrade_doc(image: Image.Image, doc: Doc, rng: random.Random, truth: Truth) -> tuple[bytes, str, str]:
-    """(bytes, form, degradation): a 150-dpi fax (binarised, speckle, streaks, transmission header) or a
-    200/300-dpi scan (slight skew, noise, JPEG), saved as a PDF at its resolution or as an image."""
+    """(bytes, form, degradation): a 150- or 200-dpi fax (binarised, speckle, streaks, transmission header) or a
+    150-300-dpi scan (slight skew, noise, JPEG), saved as a PDF at its resolution or as an image."""
     grey = image.convert("L")
     buf = io.BytesIO()
     as_pdf = rng.random() < 0.6
@@ -507,9 +555,9 @@ def degrade_doc(image: Image.Image, doc: Doc, rng: random.Random, truth: Truth) 
             canvas.point((rng.randrange(binary.width), rng.randrange(binary.height)), fill=0)
         if as_pdf:
             binary.save(buf, "PDF", resolution=doc.dpi)
-            return buf.getvalue(), "pdf", "fax-150dpi"
+            return buf.getvalue(), "pdf", f"fax-{doc.dpi}dpi"
         binary.save(buf, "PNG", optimize=True)
-        return buf.getvalue(), "png", "fax-150dpi"
+        return buf.getvalue(), "png", f"fax-{doc.dpi}dpi"
     skew = rng.uniform(0.4, 1.6) * rng.choice((-1, 1))
     page = grey.rotate(skew, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
     page = ImageChops.add(page, Image.effect_noise(page.size, rng.uniform(6, 12)), 1.0, -128)
@@ -558,7 +606,7 @@ def build(out: Path, seed: int, count: int = 30) -> dict:
                 variety = {"family": "chat", "app": chat.app, "locale": chat.locale, "device": chat.device,
                            "os": chat.os, "hours": "12h" if chat.twelve else "24h", "theme":
                            "dark" if chat.dark else "light", "date_shown": date_shown, "degradation": degradation,
-                           "captured": chat.seen.isoformat()}
+                           "captured": chat.seen.isoformat(), "where": chat.where}
                 kind, web = "chat-app", False
             else:
                 doc = draw_doc(rng)
@@ -570,7 +618,8 @@ def build(out: Path, seed: int, count: int = 30) -> dict:
                 name = f"{i:02d}-{doc.kind}-{doc.form}{doc.dpi}.{ {'pdf': 'pdf', 'png': 'png'}.get(form, 'jpg')}"
                 variety = {"family": "document", "app": doc.kind, "locale": truth.languages[0], "device": doc.form,
                            "os": "none", "hours": "24h", "theme": "light", "date_shown": True,
-                           "degradation": degradation, "captured": doc.printed.isoformat()}
+                           "degradation": degradation, "captured": doc.printed.isoformat(),
+                           "where": "Korea", "layout": doc.layout, "seal": doc.seal}
                 kind, web = "proof-of-delivery", False
             (out / name).write_bytes(data)
             files[name] = {"form": form, "bytes": len(data), "degradation": variety["degradation"],

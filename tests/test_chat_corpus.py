@@ -74,3 +74,27 @@ def test_rendered_chats_and_a_faxed_document_and_their_truth(tmp_path):
         else:
             assert entry["kind"] == "proof-of-delivery"
             assert entry["fields"]["korean_addresses"] and entry["fields"]["timestamps"]
+
+
+def test_a_phone_whose_chat_speaks_chinese_keeps_beijing_time():
+    """GIVEN chats drawn from many seeds WHEN their screens are written THEN a phone whose app speaks Chinese is in
+    China (issue #15: a chat whose phone shows a Chinese carrier or UI is read in Beijing time): its messages' times
+    are +08:00 and its status bar names no Korean operator; a Korean phone's and a desktop's (over a KST taskbar
+    clock) times are +09:00 and name no Chinese one."""
+    import random
+    corpus = corpus_module()
+    seen = set()
+    for seed in range(60):
+        rng = random.Random(seed)
+        chat = corpus.draw_chat(rng)
+        truth = corpus.ChatTruth()
+        page, _ = (corpus.phone_chat_html if chat.device == "phone" else corpus.desktop_chat_html)(chat, truth, rng)
+        china = chat.device == "phone" and chat.locale == "zh"
+        offsets = {datetime.fromisoformat(entry["value"]).utcoffset() for kind, entry in truth.pending.values()
+                   if kind == "timestamps"}
+        assert offsets == {timedelta(hours=8 if china else 9)}, (seed, chat.app, chat.locale, chat.device)
+        assert chat.where == ("China" if china else "Korea")
+        others = corpus.OPERATORS["Korea" if china else "China"]
+        assert not any(name and f">{name} " in page for name in others), seed
+        seen.add((chat.where, chat.device))
+    assert {("China", "phone"), ("Korea", "phone"), ("Korea", "desktop")} <= seen
