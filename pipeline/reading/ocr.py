@@ -1,9 +1,11 @@
 """OCR of one page image: the first pass over the whole page, then the re-read passes (pipeline/reading/passes/).
 
 `ocr_page` sizes the page's text (preprocess), reads it with kor+eng (or Chinese where the first read looks
-Chinese), then runs the passes in order: Korean words read as Latin, doubtful numbers, and on a screen the address
-bar, the clock and the lines of faint text the first pass left unread (a chat's grey time separators). Each pass
-takes the words so far and returns them improved; a pass that fails or times out leaves them as they were.
+Chinese, or where chi_sim reads a document's doubtful words as Chinese: passes/chinese.py), then runs the passes
+in order: Korean words read as Latin (or on a Chinese read, its doubtful Latin words read with chi_sim alone),
+doubtful numbers, and on a screen the address bar, the clock and the lines of faint text the first pass left
+unread (a chat's grey time separators). Each pass takes the words so far and returns them improved; a pass that
+fails or times out leaves them as they were.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from pipeline.reading.contrast import panels_evened
 from pipeline.reading.engine import OcrLine, band_text, lines_of
 from pipeline.reading.recheck import page_lines
 from pipeline.reading.passes.address_bar import reread_address_bar
+from pipeline.reading.passes.chinese import han_in_doubt, reread_as_chinese
 from pipeline.reading.passes.clock import reread_clock
 from pipeline.reading.passes.faint import reread_faint
 from pipeline.reading.passes.korean import reread_as_korean
@@ -118,7 +121,10 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
         return replace(page, warning=f"page {index}: {exc.message}"), languages
     lines, confidence = lines_of(words)
     text = "\n".join(line.text for line in lines)
-    if decide and looks_chinese(text, len(words), confidence, cfg) and "chi_sim" in tesseract.engine().languages:
+    chinese = decide and "chi_sim" in tesseract.engine().languages and (
+        looks_chinese(text, len(words), confidence, cfg)
+        or unrule and han_in_doubt(words, copy, work_png, timeout, cfg))
+    if chinese:
         try:
             retry = tesseract.words(copy, cfg.chinese_languages, timeout, psm, scratch=work_png)
         except (OcrTimeout, OcrFailed):
@@ -128,6 +134,8 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
             words, confidence, languages = retry, retry_confidence, cfg.chinese_languages
     if languages == cfg.languages:
         words = reread_as_korean(words, copy, work_png, timeout, cfg)
+    elif languages == cfg.chinese_languages:
+        words = reread_as_chinese(words, copy, work_png, timeout, cfg)
     words = reread_numbers(words, copy, work_png, timeout, cfg, buildings=screen)
     bar_reads: tuple[str, ...] = ()
     chrome = ("", "")

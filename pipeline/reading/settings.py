@@ -37,6 +37,17 @@ class OcrSettings:
     chinese_retry_below_confidence: float
     chinese_retry_min_words: int
     chinese_retry_min_han: int
+    chinese_probe_below_confidence: float
+    chinese_probe_max_digits: int
+    chinese_probe_max_words: int
+    chinese_probe_min_words: int
+    chinese_probe_pad_fraction: float
+    chinese_probe_languages: str
+    chinese_probe_psm: int
+    chinese_probe_seconds: float
+    chinese_probe_min_confidence: float
+    chinese_probe_min_han: int
+    chinese_reread_below_confidence: float
     fast_model_max_bytes: int
     band_min_px: float
     band_max_px: float

@@ -1,0 +1,96 @@
+"""The Chinese probe: Han words on a page kor+eng read as Korean or English, found by reading its doubtful words
+with chi_sim.
+
+Entries: `han_in_doubt(words, copy, work_png, timeout, cfg)` -> whether chi_sim reads Chinese where kor+eng
+doubted; `reread_as_chinese(words, copy, work_png, timeout, cfg)` -> a Chinese read's doubtful words replaced by
+what chi_sim alone reads in them, where that is confident Han.
+
+A 签收单 of a Chinese forwarder for a parcel delivered in Korea prints its labels in Chinese (运单号, 收货地址,
+签收时间) beside a Korean carrier and address: kor+eng reads the labels as low-confidence Latin or Hangul garbage
+(`ams` for 运单号, `FT ENS TA]` for 打印时间) and the Korean text well, so the page's confidence (65-72) and its
+Han count (none) look Korean, and the Chinese retry (ocr.looks_chinese) never ran. Here the first pass's doubtful
+words (under chinese_probe_below_confidence, with a letter and few digits), the least confident first, are cropped
+from the OCR copy, stacked one under another and read once with chinese_probe_languages: a page whose doubtful
+words chi_sim reads as chinese_probe_min_han or more distinct Han characters, each in a word read at
+chinese_probe_min_confidence or more, looks Chinese. Garbage a Korean page's speckle or table rules make is read
+as a few Han strokes (`一`, `十`, `工`) or at low confidence, never as many distinct confident characters.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PIL import Image
+
+from pipeline.fields.scripts import HAN, HANGUL_SYLLABLE, LATIN
+from pipeline.reading import tesseract
+from pipeline.reading.engine import OcrWord
+from pipeline.reading.preprocess import binarised
+from pipeline.reading.settings import OcrSettings
+
+
+def doubtful_words(words: list[OcrWord], cfg: OcrSettings, below: float | None = None) -> list[OcrWord]:
+    """The words kor+eng doubted that may be another script: under `below` (chinese_probe_below_confidence),
+    holding a Latin letter, a Hangul syllable or a Han character and fewer than chinese_probe_max_digits digits (a
+    number is read well enough as digits), the least confident first, at most chinese_probe_max_words."""
+    below = cfg.chinese_probe_below_confidence if below is None else below
+    doubtful = [w for w in words if w.confidence < below
+                and (LATIN.search(w.text) or HANGUL_SYLLABLE.search(w.text) or HAN.search(w.text))
+                and sum(c.isdigit() for c in w.text) < cfg.chinese_probe_max_digits]
+    return sorted(doubtful, key=lambda w: w.confidence)[:cfg.chinese_probe_max_words]
+
+
+def _stacked_reads(doubtful: list[OcrWord], copy: Image.Image, work_png: Path, timeout: float,
+                   cfg: OcrSettings) -> list[list[OcrWord]]:
+    """What chinese_probe_languages reads in each doubtful word's crop: the crops (binarised, so that a label's grey
+    cell reads as its text does) stacked one under another and read in one call; a word's read is the words whose
+    middle falls in its row."""
+    boxes = []
+    for word in doubtful:
+        pad = round(cfg.chinese_probe_pad_fraction * word.height)
+        boxes.append((max(0, word.left - pad), max(0, word.top - pad), min(copy.width, word.right + pad),
+                      min(copy.height, word.top + word.height + pad)))
+    gap = max(w.height for w in doubtful)  # blank rows keep the words apart
+    stack = Image.new("L", (max(b[2] - b[0] for b in boxes) + 2 * gap,
+                            sum(b[3] - b[1] + gap for b in boxes) + gap), 255)
+    rows, top = [], gap
+    for box in boxes:
+        stack.paste(binarised(copy.crop(box)), (gap, top))
+        rows.append((top, top + box[3] - box[1]))
+        top += box[3] - box[1] + gap
+    read = tesseract.band_words(stack, work_png, cfg.chinese_probe_languages,
+                                min(timeout, cfg.chinese_probe_seconds), cfg.chinese_probe_psm)
+    return [sorted((w for w in read if low <= w.top + w.height / 2 < high), key=lambda w: w.left)
+            for low, high in rows]
+
+
+def han_in_doubt(words: list[OcrWord], copy: Image.Image, work_png: Path, timeout: float,
+                 cfg: OcrSettings) -> bool:
+    """Whether chi_sim reads chinese_probe_min_han distinct confident Han characters in the page's doubtful words
+    (one Tesseract call on their stacked crops; none when fewer than chinese_probe_min_words are doubtful)."""
+    doubtful = doubtful_words(words, cfg)
+    if len(doubtful) < cfg.chinese_probe_min_words:
+        return False
+    read = [w for row in _stacked_reads(doubtful, copy, work_png, timeout, cfg) for w in row]
+    han = {c for w in read if w.confidence >= cfg.chinese_probe_min_confidence for c in HAN.findall(w.text)}
+    return len(han) >= cfg.chinese_probe_min_han
+
+
+def reread_as_chinese(words: list[OcrWord], copy: Image.Image, work_png: Path, timeout: float,
+                      cfg: OcrSettings) -> list[OcrWord]:
+    """`words` of a page read with chinese_languages, each doubtful word (doubtful_words under
+    chinese_reread_below_confidence, without Hangul) that
+    chi_sim alone reads in its crop as Han only (no letter, no digit), every piece at chinese_probe_min_confidence
+    or more, replaced by that read: chi_sim+kor+eng still read a 签收单's bold label 运单号 as `ams` or `“same` (confidence 22-50) beside
+    its number, which chi_sim reads alone as 运单号 (96); the number then has its label."""
+    doubtful = [w for w in doubtful_words(words, cfg, cfg.chinese_reread_below_confidence)
+                if not HANGUL_SYLLABLE.search(w.text)]  # Korean stays
+    if not doubtful:
+        return words
+    replaced = {}
+    for word, row in zip(doubtful, _stacked_reads(doubtful, copy, work_png, timeout, cfg)):
+        text = "".join(w.text for w in row)
+        if row and all(w.confidence >= cfg.chinese_probe_min_confidence for w in row) and HAN.search(text) and not (
+                LATIN.search(text) or HANGUL_SYLLABLE.search(text) or any(c.isdigit() for c in text)):
+            replaced[id(word)] = text
+    return [replace(w, text=replaced[id(w)]) if id(w) in replaced else w for w in words]

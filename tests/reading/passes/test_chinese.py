@@ -1,0 +1,97 @@
+"""pipeline/reading/passes/chinese.py: which words kor+eng doubted, and whether chi_sim reads them as Chinese (a
+Chinese forwarder's 签收单 beside a Korean address), on real Tesseract reads and through ocr_page."""
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.reading import engine, ocr, tesseract
+from pipeline.reading.passes import chinese
+from pipeline.reading.settings import settings as ocr_settings
+from tests.reading.ocr_fakes import GOTHIC, TSV_HEADER, install_fake_tesseract, text_image, word
+
+SERIF_SC = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"  # its face 0 is Japanese; SC is face 2
+
+
+def test_doubtful_words_are_unsure_letters_not_numbers_least_confident_first():
+    """GIVEN a first pass with a confident Korean word, a number read at 40, and garbled labels (`ams` at 22, `FT`
+    at 1, `RET` at 12, `떠` at 8) WHEN the doubtful words are picked THEN the garbled ones are, the least confident
+    first; not the confident word, nor the number."""
+    words = [word("경기도", 0, confidence=94), word("ams", 0, top=90, confidence=22, line="2"),
+             word("268433824993", 80, top=90, confidence=40, line="2"), word("FT", 0, top=140, confidence=1, line="3"),
+             word("RET", 0, top=190, confidence=12, line="4"), word("떠", 60, top=190, confidence=8, line="4")]
+    assert [w.text for w in chinese.doubtful_words(words, ocr_settings())] == ["FT", "떠", "RET", "ams"]
+
+
+def _receipt(labels: list[str], values: list[str]) -> Image.Image:
+    """A bordered label | value table of a delivery document, labels in `labels`' script (Noto Serif CJK SC for
+    Han, NanumGothic else), values in NanumGothic, at a 200-dpi scan's text size."""
+    image = Image.new("L", (1300, 120 + 80 * len(labels)), 250)
+    draw = ImageDraw.Draw(image)
+    han = ImageFont.truetype(SERIF_SC, 32, index=2)
+    gothic = ImageFont.truetype(GOTHIC, 32)
+    for i, (label, value) in enumerate(zip(labels, values)):
+        top = 60 + i * 80
+        draw.rectangle((60, top, 400, top + 80), fill=236, outline=0, width=2)
+        draw.rectangle((400, top, 1240, top + 80), outline=0, width=2)
+        font = han if any("\u4e00" <= c <= "\u9fff" for c in label) else gothic
+        draw.text((84, top + 22), label, font=font, fill=0)
+        draw.text((424, top + 22), value, font=gothic, fill=0)
+    return image
+
+
+VALUES = ["CJ대한통운", "(14120) 경기도 안양시 동안구 경수대로 39", "본인", "2026-03-07 20:53", "2026-03-09 23:46"]
+
+
+@pytest.mark.e2e
+def test_real_tesseract_finds_chinese_labels_a_korean_first_pass_garbled(tmp_path):
+    """GIVEN a 签收单 whose labels (承运商, 收货地址, 签收人, 签收时间, 打印时间) are Chinese and whose values are
+    Korean, first read with kor+eng, and the same table with Korean labels WHEN the doubtful words are read with
+    chi_sim THEN the 签收单 looks Chinese and the Korean table does not."""
+    cfg = ocr_settings()
+    zh = _receipt(["承运商", "收货地址", "签收人", "签收时间", "打印时间"], VALUES)
+    ko = _receipt(["택배사", "배송지 주소", "수령인", "배송완료 일시", "출력일시"], VALUES)
+    for labels, chinese_labels in ((zh, True), (ko, False)):
+        copy = ocr.ocr_copy(labels, True, cfg)[2]  # its borders painted out, as a document's first pass reads it
+        words = tesseract.words(copy, "kor+eng", 60, cfg.portrait_psm)
+        text = " ".join(w.text for w in words)
+        assert "경기도" in text and not ocr.looks_chinese(text, len(words), engine.lines_of(words)[1], cfg)
+        assert chinese.han_in_doubt(words, copy, tmp_path / "p.png", 60, cfg) is chinese_labels
+
+
+def test_a_document_whose_doubtful_words_read_chinese_is_read_again_with_chi_sim(tmp_path, monkeypatch):
+    """GIVEN a tesseract whose kor+eng read is confident Korean with three garbled labels (page confidence 75, no
+    Han: no retry by looks_chinese), whose chi_sim read of the stacked labels is confident Han, and whose
+    chi_sim+kor+eng read is more confident WHEN a document is OCR'd (unrule) THEN the labels are probed and the page
+    read again with chi_sim+kor+eng; a screen (not unrule) is never probed."""
+    korean = [f'printf "%s\\n" "5\t1\t1\t1\t{i}\t1\t300\t{10 + 60 * i}\t200\t30\t95.0\t경기도"' for i in range(1, 6)]
+    garbled = [f'printf "%s\\n" "5\t1\t1\t1\t{i}\t2\t10\t{10 + 60 * i}\t100\t30\t20.0\tams{i}"' for i in range(1, 4)]
+    probe = 'printf "%s\\n" "5\t1\t1\t1\t1\t1\t40\t40\t200\t30\t93.0\t运单号收货地址"'  # in the first row
+    retry = 'printf "%s\\n" "5\t1\t1\t1\t1\t1\t10\t10\t200\t30\t96.0\t运单号"'
+    body = (f'echo "{TSV_HEADER}"\ncase "$4" in\n  chi_sim) {probe};;\n  chi_sim+kor+eng) {retry};;\n'
+            f'  *) {chr(10).join(korean + garbled)};;\nesac')
+    log = install_fake_tesseract(tmp_path / "bin", monkeypatch, body)
+    image = text_image(["运单号 경기도"] * 5, 24)
+    page, languages = ocr.ocr_page(image, 1, tmp_path / "p.png", timeout=10, unrule=True)
+    assert languages == "chi_sim+kor+eng" and page.text == "运单号"
+    calls = [line.split(" -l ")[1].split()[0] for line in log.read_text().splitlines()]
+    assert calls[:3] == ["kor+eng", "chi_sim", "chi_sim+kor+eng"]
+    log.write_text("")
+    _, languages = ocr.ocr_page(image, 1, tmp_path / "p.png", timeout=10, unrule=False)
+    assert languages == "kor+eng"
+    assert "chi_sim" not in log.read_text()
+
+
+def test_a_chinese_reads_garbled_label_takes_what_chi_sim_reads_alone(tmp_path, monkeypatch):
+    """GIVEN a page read with chi_sim+kor+eng whose bold label 运单号 came back as `ams` (22) beside its number, a
+    doubtful Hangul word, and a tesseract whose chi_sim reads the label's crop as 运单号 (96) WHEN the Chinese
+    read's doubtful words are read again THEN `ams` becomes 运单号 and the number, the Hangul word and the
+    confident words stay as they were; a read with a Latin letter in it replaces nothing."""
+    cfg = ocr_settings()
+    words = [word("ams", 0, top=40, confidence=22), word("6276853205610", 100, top=40, confidence=95),
+             word("우체", 0, top=90, confidence=30, line="2"), word("签收时间", 0, top=140, confidence=93, line="3")]
+    for read, expected in (("运单号", "运单号"), ("Ams", "ams")):
+        body = f'echo "{TSV_HEADER}"\nprintf "%s\\n" "5\t1\t1\t1\t1\t1\t20\t25\t60\t20\t96.0\t{read}"'
+        install_fake_tesseract(tmp_path / read, monkeypatch, body)
+        out = chinese.reread_as_chinese(words, Image.new("L", (400, 200), 255), tmp_path / "p.png", 10, cfg)
+        assert [w.text for w in out] == [expected, "6276853205610", "우체", "签收时间"]
