@@ -357,8 +357,11 @@ def _labelled(text: str, mentions: list[tuple[int, str]], page_hosts: Sequence[s
         on_line = [cid for pos, cid in mentions if line_start <= pos < end]
         line_carrier = on_line[0] if len(set(on_line)) == 1 else None
         numbers = _numbers_after(text, start, end, gap, line_carrier, page_carrier)
+        # Digits between a label and a number on its line: OCR's noise ran on from the label (`TRACKING (0.` for
+        # TRACKING ID on a photo of a monitor), so only a number a check digit verifies is taken, as after a label
+        # read further off.
         if numbers and start == label.end() and any(c.isdigit() for c in text[start:numbers[0].start]):
-            continue  # digits between a label and a number on its line: OCR's noise ran on from the label
+            verified_only = True
         found += [n for n in numbers if not verified_only or _verified_by_a_format(n.value)]
     return found
 
