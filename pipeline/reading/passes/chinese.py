@@ -41,14 +41,16 @@ def doubtful_words(words: list[OcrWord], cfg: OcrSettings, below: float | None =
 
 
 def _stacked_reads(doubtful: list[OcrWord], copy: Image.Image, work_png: Path, timeout: float,
-                   cfg: OcrSettings) -> list[list[OcrWord]]:
+                   cfg: OcrSettings, sides: bool = True) -> list[list[OcrWord]]:
     """What chinese_probe_languages reads in each doubtful word's crop: the crops (binarised, so that a label's grey
     cell reads as its text does) stacked one under another and read in one call; a word's read is the words whose
-    middle falls in its row."""
+    middle falls in its row. `sides`: the crop is padded left and right too (else only above and below, so that a
+    neighbour's glyph is not read into the word)."""
     boxes = []
     for word in doubtful:
         pad = round(cfg.chinese_probe_pad_fraction * word.height)
-        boxes.append((max(0, word.left - pad), max(0, word.top - pad), min(copy.width, word.right + pad),
+        side = pad if sides else 0
+        boxes.append((max(0, word.left - side), max(0, word.top - pad), min(copy.width, word.right + side),
                       min(copy.height, word.top + word.height + pad)))
     gap = max(w.height for w in doubtful)  # blank rows keep the words apart
     stack = Image.new("L", (max(b[2] - b[0] for b in boxes) + 2 * gap,
@@ -80,15 +82,16 @@ def reread_as_chinese(words: list[OcrWord], copy: Image.Image, work_png: Path, t
                       cfg: OcrSettings) -> list[OcrWord]:
     """`words` of a page read with chinese_languages, each doubtful word (doubtful_words under
     chinese_reread_below_confidence, without Hangul) that
-    chi_sim alone reads in its crop as Han only (no letter, no digit), every piece at chinese_probe_min_confidence
-    or more, replaced by that read: chi_sim+kor+eng still read a 签收单's bold label 运单号 as `ams` or `“same` (confidence 22-50) beside
+    chi_sim alone reads in its crop (padded above and below only: padded left and right, a garbled word beside
+    `日下午` read as `下午`, and the line as `日下下午`) as Han only (no letter, no digit), every piece at
+    chinese_probe_min_confidence or more, replaced by that read: chi_sim+kor+eng still read a 签收单's bold label 运单号 as `ams` or `“same` (confidence 22-50) beside
     its number, which chi_sim reads alone as 运单号 (96); the number then has its label."""
     doubtful = [w for w in doubtful_words(words, cfg, cfg.chinese_reread_below_confidence)
                 if not HANGUL_SYLLABLE.search(w.text)]  # Korean stays
     if not doubtful:
         return words
     replaced = {}
-    for word, row in zip(doubtful, _stacked_reads(doubtful, copy, work_png, timeout, cfg)):
+    for word, row in zip(doubtful, _stacked_reads(doubtful, copy, work_png, timeout, cfg, sides=False)):
         text = "".join(w.text for w in row)
         if row and all(w.confidence >= cfg.chinese_probe_min_confidence for w in row) and HAN.search(text) and not (
                 LATIN.search(text) or HANGUL_SYLLABLE.search(text) or any(c.isdigit() for c in text)):
