@@ -312,14 +312,24 @@ def _rank(value: str, first_token_has_digit: bool, carrier: str | None) -> int:
 
 
 def _best_number(text: str, token: re.Match, run: re.Match, carrier: str | None) -> tuple[str, int, int] | None:
-    """The most convincing number starting at `token`: a verified one, then one of the carrier, then any format."""
-    best: tuple[int, int, str, int, int] | None = None
+    """The most convincing number starting at `token`: a verified one, then one of the carrier, then any format;
+    of two as convincing, one whose groups are joined alike (`_joined_alike`), then the longer."""
+    best: tuple[int, bool, int, str, int, int] | None = None
     first_token_has_digit = any(c.isdigit() for c in token.group())
     for value, start, end in _windows(text, run, first=token.start()):
         rank = _rank(value, first_token_has_digit, carrier)
-        if rank and (best is None or (rank, len(value)) > best[:2]):
-            best = (rank, len(value), value, start, end)
-    return (best[2], best[3], best[4]) if best else None
+        alike = _joined_alike(text[start:end])
+        if rank and (best is None or (rank, alike, len(value)) > best[:3]):
+            best = (rank, alike, len(value), value, start, end)
+    return (best[3], best[4], best[5]) if best else None
+
+
+def _joined_alike(printed: str) -> bool:
+    """Whether a number's groups are joined by one kind of separator, dashes or spaces: a page prints a number so.
+    A group after a space where the groups before it were joined by dashes is something else (an icon after a blurred
+    CJ window's `5849-3999-8346`, read as `0`: browser tuning 9003), unless no reading without it fits a format."""
+    joints = {"-" if any(c in "-–—" for c in joint) else " " for joint in NUMBER_PIECE.findall(printed)}
+    return len(joints) <= 1
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
