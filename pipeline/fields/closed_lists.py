@@ -2,7 +2,8 @@
 
 - `s10_countries()`: the ISO countries a UPU S10 number may end in (an S10 number ending otherwise never verifies);
 - `label_regex()`: the labels of a tracking number, as written and as OCR misreads them (a syllable one jamo off,
-  a Latin label's letters read as digits); `stop_regex()`: the labels of other numbers;
+  a Latin label's letters read as the confusion model learned OCR reads them); `stop_regex()`: the labels of other
+  numbers;
 - `carrier_name_regex()`: the carriers' names, one named group per carrier id (a long Hangul name also with one
   syllable one jamo off or lost).
 
@@ -29,34 +30,38 @@ def s10_countries() -> frozenset[str]:
 
 
 @cache
-def label_regex(syllables_off: int = 1, misread_letters: bool = False) -> re.Pattern:
-    """Labels as written, and long Hangul ones with up to `syllables_off` syllables one jamo off; with
-    `misread_letters`, Latin ones with letters read as the digits or marks OCR reads for them too (`TRACKING 10`
-    for TRACKING ID: tracking.toml `label_letter_misreads`), each right before its label as written."""
+def label_regex(syllables_off: int = 1, misreads: tuple[tuple[str, str], ...] = ()) -> re.Pattern:
+    """Labels as written, and long Hangul ones with up to `syllables_off` syllables one jamo off; with `misreads`
+    ((character read, the letter in capitals it stands for): what the confusion model learned OCR reads for letters,
+    confusions.read_back), Latin ones with their letters so read too (`_misread_label`), each right before its label
+    as written."""
     labels = patterns()["tracking"]["labels"]
     fuzzy_min = patterns()["tracking"]["label_fuzzy_min_syllables"]
     near = [one_letter_off_keyword(label, syllables_off) for label in labels
             if len(label) >= fuzzy_min and HANGUL_WORD.fullmatch(label)]
     written = [keyword_alternation(labels)]
-    if misread_letters:
-        misreads = patterns()["tracking"]["label_letter_misreads"]
-        misread = [(label, _misread_label(label, misreads)) for label in labels if label.isascii()]
+    if misreads:
+        reads: dict[str, str] = {}
+        for shown, truth in misreads:
+            reads[truth] = reads.get(truth, "") + shown
+        misread = [(label, _misread_label(label, reads)) for label in labels if label.isascii()]
         written = [variant for _, variant in sorted(misread, key=lambda pair: -len(pair[0])) if variant] + written
     return compiled(latin_bounded(f"(?:{'|'.join(written + near)})"), re.IGNORECASE)
 
 
-def _misread_label(label: str, misreads: dict[str, str]) -> str | None:
-    """Regex of a Latin `label` whose letters may be read as what `misreads` lists for them (ID as 10), not followed
-    by a digit (`Tracking 1012345670` is the label Tracking and a number), or None where the label has no such
-    letter. A letter stands for itself in either case."""
-    if not any(c.upper() in misreads for c in label):
+def _misread_label(label: str, reads: dict[str, str]) -> str | None:
+    """Regex of a Latin `label` whose letters may be read as what `reads` lists for them (a letter in capitals -> the
+    characters OCR was seen to read for it: confusions.read_back), not followed by a digit (`Tracking 1012345670` is
+    the label Tracking and a number), or None where no letter of the label has such a reading. A letter stands for
+    itself in either case."""
+    if not any(c.upper() in reads for c in label):
         return None
     pieces = []
     for c in label:
         if c == " ":
             pieces.append(r"[^\S\n]*")
-        elif c.upper() in misreads:
-            pieces.append("[" + re.escape(c.upper() + c.lower() + misreads[c.upper()]) + "]")
+        elif c.upper() in reads:
+            pieces.append("[" + re.escape(c.upper() + c.lower() + reads[c.upper()]) + "]")
         else:
             pieces.append(re.escape(c))
     return "".join(pieces) + r"(?!\d)"

@@ -176,6 +176,22 @@ def variants(read: str, budget: float, model: Table | None = None, alphabet: str
     return ranked
 
 
+def read_back(*models: Table) -> dict[str, str]:
+    """Each character OCR was seen to read for one letter or digit, and the letter or digit (in capitals) it stands
+    for: the confusions of `models` of one character read as another, the cheapest where one character was read for
+    two. A letter read stands for it in either case (the tracking section is learned from reads in capitals, as the
+    tracking extractor compares); a space read for a character is left out (spaces in a value are OCR's breaks)."""
+    found: dict[str, tuple[float, str]] = {}
+    for model in models:
+        for (truth, read), c in model.pairs.items():
+            if len(truth) != 1 or len(read) != 1 or not truth.isalnum() or read.isspace():
+                continue
+            for shown in {read, read.lower(), read.upper()} - {truth.lower(), truth.upper()}:
+                if c < found.get(shown, (float("inf"), ""))[0]:
+                    found[shown] = (c, truth.upper())
+    return {shown: truth for shown, (_, truth) in sorted(found.items())}
+
+
 @dataclass(frozen=True)
 class Choice:
     """What a read stands for. `status`: `as-read` (the read itself is accepted), `corrected` (`value` is the one

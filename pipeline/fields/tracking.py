@@ -116,9 +116,22 @@ def _generic() -> re.Pattern:
 
 
 @cache
+def _read_back() -> dict[str, str]:
+    """The characters OCR was seen to read for letters and digits (confusions.read_back of the section of tracking
+    numbers and of the section of every Latin value)."""
+    return confusions.read_back(_model(), confusions.table())
+
+
+@cache
+def _digit_reads() -> dict[str, str]:
+    """The characters OCR was seen to read for digits (`_read_back`: O for 0, `$` for 5), other than digits."""
+    return {shown: truth for shown, truth in _read_back().items() if truth.isdigit() and not shown.isdigit()}
+
+
+@cache
 def _confusable_group() -> re.Pattern:
-    """Groups of digits and of the letters OCR reads for digits, split as a printed number is."""
-    chars = "0-9" + re.escape("".join(patterns()["tracking"]["digit_confusions"]["as_digits"]))
+    """Groups of digits and of the characters OCR reads for digits, split as a printed number is."""
+    chars = "0-9" + re.escape("".join(_digit_reads()))
     return compiled(rf"(?<![A-Za-z0-9{chars}])[{chars}]+(?:{GROUP_SEPARATOR}[{chars}]+)*(?![A-Za-z0-9{chars}])")
 
 
@@ -128,20 +141,21 @@ def _url_token() -> re.Pattern:
 
 
 def _digit_view(text: str) -> str:
-    """The text with O/o read as 0 and l/I as 1 inside numbers, same length so positions hold. A number is a
-    group of tokens (split by OCR's spaces or dashes) made of digits and these letters only, with at least
-    `min_digits` digits in all; a number has no such letters, so this is a reading, not a guess. A token with any
-    other letter (SF123, 1Z5R...) or a word (SOLD, Hello) is left as printed."""
-    config = patterns()["tracking"]["digit_confusions"]
-    confusable = set(config["as_digits"])
-    table = str.maketrans(config["as_digits"])
+    """The text with the characters OCR was seen to read for digits (`_digit_reads`, learned: O and o for 0) read
+    back as those digits inside numbers, same length so positions hold. A number is a group of tokens (split by OCR's
+    spaces or dashes) made of digits and these characters only, with at least `number_min_digits` digits in all; a
+    number has no such letters, so this is a reading, not a guess. A token with any other letter (SF123, 1Z5R...) or
+    a word (SOLD, Hello) is left as printed."""
+    least = patterns()["tracking"]["number_min_digits"]
+    reads = _digit_reads()
+    table = str.maketrans(reads)
 
     def numeric(token: str) -> bool:
-        return any(c.isdigit() for c in token) and all(c.isdigit() or c in confusable for c in token)
+        return any(c.isdigit() for c in token) and all(c.isdigit() or c in reads for c in token)
 
     def read(group: re.Match) -> str:
         number = group.group()
-        if (sum(c.isdigit() for c in number) < config["min_digits"]
+        if (sum(c.isdigit() for c in number) < least
                 or not all(numeric(token) for token in NUMBER_PIECE.split(number))):
             return number
         return number.translate(table)
@@ -203,7 +217,7 @@ def _repaired(value: str, carrier: str | None) -> tuple[str, float]:
     both verify are both accepted, and the margin or the page's other sightings (`_consolidated`) decide."""
     settings = patterns()["tracking"]
     accepted = lambda reading: _verifies(reading, carrier)  # noqa: E731
-    if accepted(value) or sum(c.isdigit() for c in value) < settings["digit_confusions"]["min_digits"]:
+    if accepted(value) or sum(c.isdigit() for c in value) < settings["number_min_digits"]:
         return value, 0.0
     # A read of digits alone keeps its digits: a digit OCR added, lost or misread leaves digits that only the check
     # digit can judge, and it passes one wrong reading in 7 to 11 (`75124899383` read back as 7514899383 passed DHL's
@@ -351,7 +365,8 @@ def _labelled(text: str, mentions: list[tuple[int, str]], page_hosts: Sequence[s
     found = []
     plain = _without_urls(text)
     stops = [(m.start(), m.end()) for m in _stop_regex().finditer(plain)]
-    for label in _label_regex(patterns()["tracking"]["label_fuzzy_syllables"], misread_letters=True).finditer(plain):
+    misreads = tuple(_read_back().items())
+    for label in _label_regex(patterns()["tracking"]["label_fuzzy_syllables"], misreads).finditer(plain):
         if any(start <= label.start() and label.end() <= end for start, end in stops):
             continue  # the tail of another number's label (单号 in 订单号) labels nothing
         # A label read further off (a syllable more, or letters read as digits) labels only a number that a check
@@ -517,10 +532,11 @@ def _lone_lines(text: str, page_carriers: set[str]) -> list[_Candidate]:
 
 def _self_identifying(text: str) -> list[_Candidate]:
     """Numbers whose format names the carrier and whose check digit verifies, anywhere on the page, as read or as
-    repaired (`_repaired`); letters OCR read as symbols (`$` for S) are read back first, the text keeping its
-    length. A candidate's `cost` is what its reading cost, from the text as read."""
+    repaired (`_repaired`); the marks OCR was seen to read for letters and digits (`_read_back`: `$` for 5) are read
+    back first, the text keeping its length, so that a number holding one is one run. A candidate's `cost` is what
+    its reading cost, from the text as read."""
     as_read = text
-    text = text.translate(str.maketrans(patterns()["tracking"]["digit_confusions"]["symbols_as_letters"]))
+    text = text.translate(str.maketrans({shown: truth for shown, truth in _read_back().items() if not shown.isalnum()}))
     found = []
     for run in RUN.finditer(text):
         taken_until = -1

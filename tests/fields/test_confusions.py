@@ -115,6 +115,19 @@ def test_decide_takes_no_candidate_the_acceptor_refuses():
     assert decide("x", [(0.9, "a"), (1.1, "b")], 1.0, 0.3).status == "ambiguous"
 
 
+def test_read_back_names_what_each_character_read_stands_for():
+    """GIVEN tables of learned confusions WHEN read back THEN each character OCR was seen to read for one letter or
+    digit stands for it in capitals (a letter read in either case), the cheapest where it was read for two; a
+    confusion of several characters, a character lost or added, and a space read for one are no character read."""
+    numbers = Table(pairs={("0", "O"): 0.6, ("5", "$"): 0.7, ("E", "£"): 0.5, ("EE", "66"): 0.2, ("1", " "): 0.1,
+                           ("7", ""): 0.3}, substitute=1.0, insert=1.0, delete=1.0, case=0.3, longest=2)
+    assert confusions.read_back(numbers) == {"$": "5", "O": "0", "o": "0", "£": "E"}
+    assert confusions.read_back(numbers, MODEL) == {"$": "5", "3": "8", "I": "L", "O": "0", "i": "L", "o": "0",
+                                                    "£": "E"}
+    cheaper = Table(pairs={("8", "O"): 0.2}, substitute=1.0, insert=1.0, delete=1.0, case=0.3, longest=1)
+    assert confusions.read_back(numbers, cheaper)["O"] == "8"
+
+
 def test_the_learned_table_loads_and_every_entry_shows_its_confusion():
     """GIVEN confusions.toml as learned WHEN loaded THEN every cost lies between 0 and 1 (an edit never seen), every
     entry carries examples, and in each example the value holds the truth side and the read holds the read side."""

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline.fields import tracking
+from pipeline.fields import closed_lists, tracking
 from pipeline.fields.confusions import Table
 from pipeline.fields.extract import extract_fields, validate_tracking
 from pipeline.model import Barcode, PageReading, TextLine, Url
@@ -19,14 +19,19 @@ MODEL = Table(pairs={("0", "O"): 0.3, ("1", "I"): 0.35, ("5", "S"): 0.45, ("8", 
               substitute=1.0, insert=1.0, delete=1.0, case=0.3, longest=2)
 
 
+# What is built from the model (the repairs, the characters read back in a number and their regex, the labels).
+BUILT = (tracking._repairs, tracking._letter_repairs, tracking._repaired, tracking._read_back, tracking._digit_reads,
+         tracking._confusable_group, closed_lists.label_regex)
+
+
 @pytest.fixture(autouse=True)
 def model(monkeypatch):
     monkeypatch.setattr(tracking, "_model", lambda: MODEL)
-    for cached in (tracking._repairs, tracking._letter_repairs, tracking._repaired):
-        cached.cache_clear()
+    for built in BUILT:
+        built.cache_clear()
     yield MODEL
-    for cached in (tracking._repairs, tracking._letter_repairs, tracking._repaired):
-        cached.cache_clear()
+    for built in BUILT:
+        built.cache_clear()
 
 
 def _numbers(profile, text: str) -> list[tuple[str, str]]:
@@ -187,6 +192,28 @@ def test_a_number_no_format_vouches_for_is_dropped_beside_a_barcodes_verified_nu
     of the page outweighs one no format vouches for, as it does among text readings)."""
     assert _coded(profile, "Waybill AB123456789012", "EE473124829KR") == [
         ("EE473124829KR", "korea-post", "ok", "barcode")]
+
+
+def test_characters_read_back_in_a_number_and_a_label_are_the_models(profile, monkeypatch):
+    """GIVEN a model that learned 0 read as O and 1 as I, but nothing of a label's letters WHEN a number is read with
+    an O, an I and a Q in it, and a label with its g read as q THEN the O and the I are read back as the digits they
+    stand for, the Q is not (nothing learned it), and the label labels nothing; GIVEN a model that learned g read as
+    q and E as £ THEN the label so read labels a number a check digit verifies (only such a number), and an S10
+    number read with £ is read back."""
+    def learned(pairs: dict) -> None:
+        model = Table(pairs=pairs, substitute=1.0, insert=1.0, delete=1.0, case=0.3, longest=1)
+        monkeypatch.setattr(tracking, "_model", lambda: model)
+        for built in BUILT:
+            built.cache_clear()
+
+    learned({("0", "O"): 0.06, ("1", "I"): 0.06})
+    assert _numbers(profile, "Tracking No. 79O5353I2317") == [("790535312317", "none")]  # 12 digits: no carrier
+    assert _numbers(profile, "Tracking No. 79O5353Q2317") == []
+    assert _numbers(profile, "Trackinq No. 790535312317") == []
+    learned({("g", "q"): 0.06, ("E", "£"): 0.06})
+    assert _numbers(profile, "Trackinq No. 790535312317") == [("790535312317", "none")]
+    assert _numbers(profile, "Trackinq No. 790535312318") == []  # a label so read: only a verified number
+    assert _numbers(profile, "EMS Korea Post\n£M413312025CN") == [("EM413312025CN", "ok")]
 
 
 def test_the_learned_tracking_section_loads_with_examples():
