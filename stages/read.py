@@ -78,12 +78,13 @@ def reference_day(state: PacketState, ctx: Context) -> date:
 
 
 def over_budget(source: str, unread: list[int], pages: int, ctx: Context) -> Finding:
-    """The finding of a file whose reading took its time budget before `unread` pages (1-based) were read."""
-    budget = reader.seconds_per_file()
+    """The finding of a file whose reading took its time budget (reader.reading_budget of its `pages`) before
+    `unread` pages (1-based) were read."""
+    budget = reader.reading_budget(pages)
     return Finding("low-quality", ctx.profile.severity("low-quality"),
                    f"{display(source)}: {len(unread):,} of its {pages:,} pages ({page_ranges(unread)}) were not read: "
-                   f"reading it took longer than its budget of {budget:g} s (budgets.seconds_per_file), so their "
-                   "fields were not checked.",
+                   f"reading it took longer than its budget of {budget:g} s for {pages:,} pages (budgets."
+                   "seconds_per_file, seconds_per_page, seconds_per_file_max), so their fields were not checked.",
                    "keep only the pages that show the evidence (split the file), or use a smaller, sharper capture",
                    source)
 

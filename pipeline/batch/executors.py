@@ -66,13 +66,18 @@ class Budget(Generic[T, R]):
     (Stopwatch: wall time, stretched by the machine's load up to `max_stretch`, and never more than that of CPU).
     A task whose group has spent its seconds before it starts is not run: `skipped(task)` is its result. A task
     already running finishes, so a group overshoots by at most its running tasks. `spent`: seconds a group had
-    already used before these tasks (its file's cheap pass)."""
+    already used before these tasks (its file's cheap pass). `allowed`: a group's own seconds, where they differ
+    from `seconds` (a file of many pages may take longer than one of one)."""
 
     seconds: float
     group: Callable[[T], Hashable]
     skipped: Callable[[T], R]
     spent: Mapping[Hashable, float] = field(default_factory=dict)
     max_stretch: float = 1.0
+    allowed: Mapping[Hashable, float] = field(default_factory=dict)
+
+    def seconds_of(self, group: Hashable) -> float:
+        return self.allowed.get(group, self.seconds)
 
 
 def map_tasks(fn: Callable[[T], R], items: Iterable[T], jobs: int,
@@ -88,7 +93,8 @@ def map_tasks(fn: Callable[[T], R], items: Iterable[T], jobs: int,
 
     def runs(i: int) -> bool:
         """Whether task i starts; else its result is the budget's `skipped`."""
-        if budget is None or spent[budget.group(tasks[i])] < budget.seconds:
+        group = budget.group(tasks[i]) if budget else None
+        if budget is None or spent[group] < budget.seconds_of(group):
             return True
         results[i] = budget.skipped(tasks[i])
         return False

@@ -37,7 +37,7 @@ TEXT_LAYER_ENGINE = "pdf text layer (pypdfium2)"
 # What Pillow raises on a damaged image, and with PDFium's error (page_failures) on a damaged PDF page: that page
 # cannot be read, the rest still can.
 IMAGE_FAILURES = (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError)
-# The warning of a page left unread because its file spent its reading time (ingest.toml budgets.seconds_per_file).
+# The warning of a page left unread because its file spent its reading time (reading_budget).
 UNREAD_OVER_BUDGET = "not read: the file's reading time budget was used up"
 
 
@@ -95,9 +95,14 @@ class FilePlan:
     seconds: float = 0.0   # what the cheap pass took: part of the file's reading time budget
 
 
-def seconds_per_file() -> float:
-    """How long reading one file may take (ingest.toml budgets.seconds_per_file)."""
-    return float(ingest_rules()["budgets"]["seconds_per_file"])
+def reading_budget(pages: int) -> float:
+    """How long reading a file of `pages` pages may take (its text layer, barcodes and every page's OCR, summed over
+    the workers): ingest.toml budgets.seconds_per_file for its first page, budgets.seconds_per_page for each further
+    one, at most budgets.seconds_per_file_max. A one-page file's budget is also each page's own deadline (read_page):
+    pages add time to their file, never to one page."""
+    budgets = ingest_rules()["budgets"]
+    grown = budgets["seconds_per_file"] + budgets["seconds_per_page"] * max(0, pages - 1)
+    return float(min(grown, max(budgets["seconds_per_file"], budgets["seconds_per_file_max"])))
 
 
 def load_stretch_max() -> float:
@@ -107,14 +112,15 @@ def load_stretch_max() -> float:
 
 def read_jobs(plans: Sequence[FilePlan], jobs: int) -> list[list[PageResult]]:
     """The results of every plan's jobs (per plan, in job order), OCR'd on up to `jobs` processes, costliest
-    first. A file's pages not started once its reading took budgets.seconds_per_file (its cheap pass included) are
-    not read: their pages carry UNREAD_OVER_BUDGET."""
+    first. A file's pages not started once its reading took its reading_budget (its cheap pass included) are not
+    read: their pages carry UNREAD_OVER_BUDGET."""
     spent = {plan.jobs[0].path: plan.seconds for plan in plans if plan.jobs}
     first = next((plan.jobs[0] for plan in plans if plan.jobs), None)
     if first is not None and tesseract.engine_kind() == "cli":
         check_korean_model(first.timeout, first.work_png, first.cfg.languages)
-    budget = executors.Budget(seconds_per_file(), group=_job_file, skipped=unread_page, spent=spent,
-                              max_stretch=load_stretch_max())
+    allowed = {plan.jobs[0].path: reading_budget(len(plan.pages)) for plan in plans if plan.jobs}
+    budget = executors.Budget(reading_budget(1), group=_job_file, skipped=unread_page, spent=spent,
+                              max_stretch=load_stretch_max(), allowed=allowed)
     results = iter(executors.map_tasks(read_page, [job for plan in plans for job in plan.jobs], jobs,
                                        cost=PageJob.cost, budget=budget))
     return [[next(results) for _ in plan.jobs] for plan in plans]
@@ -163,10 +169,11 @@ def _plan_pdf(source: str, path: Path, sha256: str, work: Path, timeout: float, 
     pages: list[PageReading | None] = []
     jobs: list[PageJob] = []
     qr_codes: list[str] = []
+    budget = reading_budget(len(pdf))
     try:
         for number in range(len(pdf)):
             index = number + 1
-            if started.spent() >= seconds_per_file():
+            if started.spent() >= budget:
                 pages.append(PageReading(index=index, text="", source="none", warning=UNREAD_OVER_BUDGET))
                 continue
             page = pdf[number]
@@ -382,10 +389,10 @@ def check_korean_model(timeout: float, scratch: Path, languages: str) -> None:
 def read_page(job: PageJob) -> PageResult:
     """OCR one page (top-level and picklable: runs in worker processes). A page that fails carries a warning.
     Raises MissingDependencyError when Tesseract or its Korean data is missing or damaged (check_korean_model:
-    here with the in-process engine, in read_jobs with the command). Its Tesseract calls end by the file's reading
-    budget (budgets.seconds_per_file, tesseract.deadline): one page never takes longer than its whole file may.
-    A page that cannot be decoded or shows nothing never loads Tesseract."""
-    with tesseract.deadline(seconds_per_file(), load_stretch_max()):
+    here with the in-process engine, in read_jobs with the command). Its Tesseract calls end by a one-page file's
+    reading budget (reading_budget(1), tesseract.deadline), whatever its file's pages: one page of a long scan never
+    takes longer than a photo may. A page that cannot be decoded or shows nothing never loads Tesseract."""
+    with tesseract.deadline(reading_budget(1), load_stretch_max()):
         return _read_page(job)
 
 

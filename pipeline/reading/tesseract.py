@@ -201,7 +201,7 @@ def run_tesseract(image: Image.Image, languages: str, timeout: float, psm: int |
     left = seconds_left()
     if left is not None:
         if left <= 0:
-            raise OcrTimeout("OCR stopped: the file's reading time budget was used up", DEADLINE_FIX)
+            raise OcrTimeout("OCR stopped: the page's reading time budget was used up", DEADLINE_FIX)
         timeout = min(timeout, left)
     if not settings().invert_doubtful_lines:
         variables = (("tessedit_do_invert", "0"), *variables)

@@ -167,13 +167,13 @@ def test_a_pages_deadline_stretches_with_the_load_and_still_ends_a_hang(tmp_path
 
 
 def test_a_page_is_read_within_its_files_budget(tmp_path, monkeypatch):
-    """GIVEN a tesseract that hangs and a file budget of 2 s (budgets.seconds_per_file) under a 60 s per-call
+    """GIVEN a tesseract that hangs and a file budget of 2 s (reader.reading_budget) under a 60 s per-call
     timeout WHEN a screenshot page is read THEN it ends within seconds with a warning, its passes cut short."""
     import time
 
     from pipeline.reading import reader
     install_fake_tesseract(tmp_path / "bin", monkeypatch, "sleep 30")
-    monkeypatch.setattr(reader, "seconds_per_file", lambda: 2.0)
+    monkeypatch.setattr(reader, "reading_budget", lambda pages: 2.0)
     monkeypatch.setattr(reader, "load_stretch_max", lambda: 1.0)  # wall time, whatever the machine's load
     text_image(["601234567890"] * 3, 20).save(tmp_path / "shot.png")
     started = time.monotonic()

@@ -158,10 +158,11 @@ def inked_pdf(path: Path, pages: int) -> Path:
 
 
 def test_a_file_past_its_seconds_budget_is_one_finding_and_the_others_are_read(tmp_path, monkeypatch, ctx):
-    """GIVEN a 4-page scan whose pages take 0.2 s each to OCR, a screenshot, and a budget of 0.3 s a file
-    (ingest.toml budgets.seconds_per_file) WHEN the read stage runs THEN the scan's pages 1-2 are read, pages 3-4
+    """GIVEN a 4-page scan whose pages take 0.5 s each to OCR, a screenshot, and a budget of 0.8 s a file
+    whatever its pages (reader.reading_budget) WHEN the read stage runs THEN the scan's pages 1-2 are read, pages 3-4
     are not (no OCR started for them), and one low-quality finding names the file, the pages, the budget and the
-    fix; the screenshot is read in full; nothing half-read is cached."""
+    fix; the screenshot is read in full; nothing half-read is cached. (The second page starts if the file's cheap
+    pass took under 0.3 s, also on a machine at load 40.)"""
     import time
     packet = tmp_path / "packet"
     packet.mkdir()
@@ -171,12 +172,12 @@ def test_a_file_past_its_seconds_budget_is_one_finding_and_the_others_are_read(t
 
     def slow_read(job: reader.PageJob) -> reader.PageResult:
         started.append((job.path.name, job.index))
-        time.sleep(0.2)
+        time.sleep(0.5)
         return reader.PageResult(reader.PageReading(index=job.index, text=f"page {job.index}", source="ocr"),
                                  "kor+eng", ())
 
     monkeypatch.setattr(reader, "read_page", slow_read)
-    monkeypatch.setattr(reader, "seconds_per_file", lambda: 0.3)
+    monkeypatch.setattr(reader, "reading_budget", lambda pages: 0.8)
     monkeypatch.setattr(reader, "load_stretch_max", lambda: 1.0)  # wall time, whatever the machine's load
     files = (evidence(packet / "scan.pdf", packet, "pdf"), evidence(packet / "shot.png", packet, "png"))
     state = read.run(PacketState(root=packet, inputs=("scan.pdf", "shot.png"), files=files), ctx)
@@ -184,7 +185,8 @@ def test_a_file_past_its_seconds_budget_is_one_finding_and_the_others_are_read(t
     (finding,) = state.findings
     assert (finding.rule, finding.severity, finding.file) == ("low-quality", "warning", "scan.pdf")
     assert "2 of its 4 pages (pages 3-4) were not read" in finding.message
-    assert "budget of 0.3 s (budgets.seconds_per_file)" in finding.message and "split the file" in finding.fix
+    assert "budget of 0.8 s for 4 pages (budgets.seconds_per_file" in finding.message
+    assert "split the file" in finding.fix
     assert [p.text for p in state.readings["scan.pdf"].pages] == ["page 1", "page 2", "", ""]
     assert state.readings["shot.png"].pages[0].text == "page 1"
     assert read.ReadCache(ctx.cache_dir, read.engine_key(), ctx.ocr.version).get(files[0].sha256) is None
@@ -194,10 +196,101 @@ def test_a_budget_spent_while_planning_leaves_the_rest_unread(tmp_path, monkeypa
     """GIVEN a budget spent before a file's first page (a huge PDF whose cheap pass alone is too slow) WHEN planned
     THEN no page becomes an OCR job, each page carries the over-budget warning, and the plan says what it took."""
     path = inked_pdf(tmp_path / "scan.pdf", 3)
-    monkeypatch.setattr(reader, "seconds_per_file", lambda: 0.0)
+    monkeypatch.setattr(reader, "reading_budget", lambda pages: 0.0)
     plan = reader.plan_file("scan.pdf", path, "pdf", hashlib.sha256(path.read_bytes()).hexdigest(), ctx)
     assert plan.jobs == () and plan.seconds >= 0
     assert [page.warning for page in plan.pages] == [reader.UNREAD_OVER_BUDGET] * 3
+
+
+def with_budgets(monkeypatch, **values) -> None:
+    """ingest.toml's budgets with `values` in their place, as the reader reads them."""
+    rules = reader.ingest_rules()
+    monkeypatch.setattr(reader, "ingest_rules", lambda: {**rules, "budgets": {**rules["budgets"], **values}})
+
+
+def test_a_files_reading_budget_grows_with_its_pages_up_to_the_cap(monkeypatch):
+    """GIVEN ingest.toml's reading budgets and their examples WHEN a file's budget is computed for its pages THEN
+    each example holds, the budget grows by seconds_per_page a page past the first, a file at pages_per_file gets
+    the cap and no more; and with other budgets (60 s, 5 s a page, at most 300 s) the same rule holds."""
+    budgets = reader.ingest_rules()["budgets"]
+    for example in budgets["reading_examples"]:
+        assert reader.reading_budget(example["pages"]) == example["seconds"], example["case"]
+    assert reader.reading_budget(3) - reader.reading_budget(2) == budgets["seconds_per_page"] > 0
+    assert reader.reading_budget(budgets["pages_per_file"]) == budgets["seconds_per_file_max"]
+    with_budgets(monkeypatch, seconds_per_file=60, seconds_per_page=5, seconds_per_file_max=300)
+    assert [reader.reading_budget(n) for n in (0, 1, 2, 40, 48, 49, 500)] == [60, 60, 65, 255, 295, 300, 300]
+
+
+def slow_pages(monkeypatch, seconds: float) -> list[int]:
+    """reader.read_page replaced by one that takes `seconds` a page; the returned list gets each page started."""
+    import time
+    started: list[int] = []
+
+    def slow_read(job: reader.PageJob) -> reader.PageResult:
+        started.append(job.index)
+        time.sleep(seconds)
+        return reader.PageResult(reader.PageReading(index=job.index, text=f"page {job.index}", source="ocr"),
+                                 "kor+eng", ())
+
+    monkeypatch.setattr(reader, "read_page", slow_read)
+    monkeypatch.setattr(reader, "load_stretch_max", lambda: 1.0)  # wall time, whatever the machine's load
+    return started
+
+
+def test_a_many_page_scan_is_read_whole_within_its_grown_budget(tmp_path, monkeypatch, ctx):
+    """GIVEN a 4-page scan whose pages take 0.5 s each to OCR (2 s together), a file budget of 0.8 s for one page
+    and 0.5 s for each further page (2.3 s for these 4) WHEN the read stage runs THEN every page is read and there
+    is no finding, where the one-page budget alone would have left pages 3-4 unread."""
+    packet = tmp_path / "packet"
+    packet.mkdir()
+    inked_pdf(packet / "scan.pdf", 4)
+    started = slow_pages(monkeypatch, 0.5)
+    with_budgets(monkeypatch, seconds_per_file=0.8, seconds_per_page=0.5, seconds_per_file_max=100)
+    files = (evidence(packet / "scan.pdf", packet, "pdf"),)
+    state = read.run(PacketState(root=packet, inputs=("scan.pdf",), files=files), ctx)
+    assert sorted(started) == [1, 2, 3, 4] and state.findings == ()
+    assert [p.text for p in state.readings["scan.pdf"].pages] == ["page 1", "page 2", "page 3", "page 4"]
+
+
+def test_a_many_page_scan_stops_at_the_cap(tmp_path, monkeypatch, ctx):
+    """GIVEN the same 4-page scan and per-page budget, but a cap of 0.8 s a file (budgets.seconds_per_file_max)
+    WHEN the read stage runs THEN pages 1-2 are read (the second starts at ~0.5 s), pages 3-4 are not started, and
+    the finding names the file, the pages, the capped budget for 4 pages and the fix."""
+    packet = tmp_path / "packet"
+    packet.mkdir()
+    inked_pdf(packet / "scan.pdf", 4)
+    started = slow_pages(monkeypatch, 0.5)
+    with_budgets(monkeypatch, seconds_per_file=0.8, seconds_per_page=0.5, seconds_per_file_max=0.8)
+    files = (evidence(packet / "scan.pdf", packet, "pdf"),)
+    state = read.run(PacketState(root=packet, inputs=("scan.pdf",), files=files), ctx)
+    assert sorted(started) == [1, 2]
+    (finding,) = state.findings
+    assert finding.file == "scan.pdf" and "2 of its 4 pages (pages 3-4) were not read" in finding.message
+    assert "budget of 0.8 s for 4 pages" in finding.message and "seconds_per_file_max" in finding.message
+    assert "split the file" in finding.fix
+
+
+def test_a_hanging_read_of_a_many_page_scan_still_ends(tmp_path, monkeypatch, ctx):
+    """GIVEN a tesseract that hangs (60 s per-call timeout), a 4-page scan and 1 s for a one-page file, 100 s for
+    each further page WHEN one of its pages is read THEN it is stopped at the one-page deadline (1 s), not at the
+    file's grown budget (100 s); and WHEN the file is read with a cap of 2 s THEN the first page is tried and
+    stopped, pages 3-4 are not started (each page tried takes its 1 s), and it all ends within seconds."""
+    import time
+    install_fake_tesseract(tmp_path / "bin", monkeypatch, "sleep 30")
+    monkeypatch.setattr(reader, "load_stretch_max", lambda: 1.0)  # wall time, whatever the machine's load
+    with_budgets(monkeypatch, seconds_per_file=1.0, seconds_per_page=100, seconds_per_file_max=100)
+    path = inked_pdf(tmp_path / "scan.pdf", 4)
+    plan = reader.plan_file("scan.pdf", path, "pdf", hashlib.sha256(path.read_bytes()).hexdigest(), ctx)
+    started = time.monotonic()
+    page = reader.read_page(plan.jobs[0]).page
+    assert time.monotonic() - started < 15 and page.source == "none" and "OCR stopped" in page.warning
+    with_budgets(monkeypatch, seconds_per_file=1.0, seconds_per_page=100, seconds_per_file_max=2.0)
+    started = time.monotonic()
+    plan = reader.plan_file("scan.pdf", path, "pdf", hashlib.sha256(path.read_bytes()).hexdigest(), ctx)
+    pages = [result.page for result in reader.read_jobs([plan], 1)[0]]
+    assert time.monotonic() - started < 20
+    assert pages[0].source == "none" and "OCR stopped" in pages[0].warning
+    assert [page.warning for page in pages[2:]] == [reader.UNREAD_OVER_BUDGET] * 2
 
 
 def test_page_ranges_join_consecutive_pages():
