@@ -283,13 +283,14 @@ def test_a_hanging_read_of_a_many_page_scan_still_ends(tmp_path, monkeypatch, ct
     plan = reader.plan_file("scan.pdf", path, "pdf", hashlib.sha256(path.read_bytes()).hexdigest(), ctx)
     started = time.monotonic()
     page = reader.read_page(plan.jobs[0]).page
-    assert time.monotonic() - started < 15 and page.source == "none" and "OCR stopped" in page.warning
+    # Stopped by the deadline: its call's timeout cut to what was left ("timed out"), or a call after it ("stopped").
+    assert time.monotonic() - started < 15 and page.source == "none" and "OCR" in page.warning
     with_budgets(monkeypatch, seconds_per_file=1.0, seconds_per_page=100, seconds_per_file_max=2.0)
     started = time.monotonic()
     plan = reader.plan_file("scan.pdf", path, "pdf", hashlib.sha256(path.read_bytes()).hexdigest(), ctx)
     pages = [result.page for result in reader.read_jobs([plan], 1)[0]]
     assert time.monotonic() - started < 20
-    assert pages[0].source == "none" and "OCR stopped" in pages[0].warning
+    assert pages[0].source == "none" and "OCR" in pages[0].warning
     assert [page.warning for page in pages[2:]] == [reader.UNREAD_OVER_BUDGET] * 2
 
 
