@@ -31,7 +31,7 @@ from pipeline.reading.passes.korean import reread_as_korean
 from pipeline.reading.passes.numbers import reread_numbers
 from pipeline.reading.preprocess import (
     denoised_sharpness, despeckled, enlarged, even_background, glyph_height, light_background, light_rows, ocr_scale,
-    sharpness, without_rules)
+    sharpness, soft_glyph_height, without_rules)
 from pipeline.reading.settings import OcrSettings, settings
 
 
@@ -48,6 +48,7 @@ def ocr_copy(image: Image.Image, unrule: bool, cfg: OcrSettings) -> tuple[Image.
     for that glyph height, table borders painted out when `unrule`."""
     gray = light_rows(light_background(despeckled(imageops.visible_rgb(image).convert("L"), cfg), cfg), cfg)
     glyph = glyph_height(np.asarray(gray), cfg)
+    glyph = soft_glyph_height(gray, cfg) if glyph is None else glyph
     return gray, glyph, enlarged(without_rules(gray, glyph, cfg) if unrule else gray, ocr_scale(glyph, gray.size, cfg))
 
 

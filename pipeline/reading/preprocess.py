@@ -32,6 +32,23 @@ def glyph_height(gray: np.ndarray, cfg: OcrSettings | None = None) -> float | No
     return float(np.median(runs)) if runs else None
 
 
+def soft_glyph_height(gray: Image.Image, cfg: OcrSettings | None = None) -> float | None:
+    """The glyph height of a large photo whose text edges are too soft to measure at full size (`glyph_height`
+    found no text rows: a 20 MP label photo, whose defocus spreads each step over several pixels, so that no two
+    neighbours differ by edge_threshold), measured on a copy reduced to rectify's detection size, where area
+    averaging makes those steps sharp again, in the full-size pixels. Only a height above the band is returned:
+    such a photo's OCR copy is brought down to the target (its flat copy, 2814 x 4085 with 100-px glyphs, lost the
+    address line whole at full size and read it at 0.38x). None otherwise, the copy then read at full size as
+    before."""
+    from pipeline.reading import rectify
+    cfg = cfg or settings()
+    factor = -(-max(gray.size) // rectify.settings().detect_long_side)
+    if factor < 2:
+        return None
+    reduced = glyph_height(np.asarray(gray.reduce(factor)), cfg)
+    return reduced * factor if reduced is not None and reduced * factor > cfg.band_max_px else None
+
+
 def run_lengths(flags: np.ndarray) -> list[int]:
     """Lengths of the runs of True in a 1-D boolean array."""
     padded = np.concatenate(([False], flags, [False])).astype(np.int8)

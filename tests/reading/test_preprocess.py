@@ -5,7 +5,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from pipeline.reading import preprocess
 from pipeline.reading.settings import settings as ocr_settings
@@ -37,6 +37,26 @@ def test_glyph_height_of_a_blank_page_is_unknown():
     blank = np.full((600, 800), 255, np.uint8)
     assert preprocess.glyph_height(blank) is None
     assert preprocess.ocr_scale(None, (800, 600)) == 1.0
+
+
+def test_a_large_photos_soft_text_is_measured_on_a_reduced_copy_and_brought_down():
+    """GIVEN a label's lines drawn at 100 px on a 2800 x 4000 page and blurred as a 20 MP photo's defocus blurs them
+    (sigma 4 px: no two neighbours differ by edge_threshold) WHEN the glyph height is measured THEN at full size
+    it is unknown, on the reduced copy (soft_glyph_height) it is above the band, near the font size, so the OCR
+    copy is brought down; the same lines at 24 px (in the band), and a photo no larger than rectify's detection
+    copy, keep it unknown (read as before)."""
+    lines = ["받는 분", "대전광역시 서구 둔산로 100", "홍*동 010-****-8474"] * 4
+
+    def photo(px: int, width: int, height: int) -> Image.Image:
+        page = Image.new("L", (width, height), 235)
+        page.paste(text_image(lines, px, width=width).convert("L"), (0, 0))
+        return page.filter(ImageFilter.GaussianBlur(4))
+    soft = photo(100, 2800, 4000)
+    assert preprocess.glyph_height(np.asarray(soft)) is None
+    assert preprocess.soft_glyph_height(soft) == pytest.approx(100, rel=0.35)
+    assert preprocess.ocr_scale(preprocess.soft_glyph_height(soft), soft.size) < 0.5
+    assert preprocess.soft_glyph_height(photo(24, 2800, 4000)) is None
+    assert preprocess.soft_glyph_height(photo(100, 1400, 1900).resize((700, 950))) is None
 
 
 def test_ocr_scale_brings_glyphs_into_the_band():
