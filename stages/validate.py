@@ -17,7 +17,6 @@ from pipeline.model import Claim, Classification, EvidenceFile, Finding, PacketS
 from pipeline.profile import Profile
 from pipeline.output.reports.check import format_instant, ordered
 from pipeline.judging.statement_text import load_rules as load_statement_rules, script_counts
-from pipeline.fields.keyword_match import squeeze
 from pipeline.judging.keywords import load_kind_rules
 from pipeline.judging.parcel import parcel_of
 from pipeline.fields.scripts import RANGES
@@ -628,20 +627,10 @@ def dominant_language(text: str) -> tuple[str, str]:
 
 
 def delivery_stamped(reading: Reading, keywords) -> bool:
-    """A timestamp printed on a line saying delivered, or right under a label line saying so (a POD's layout)."""
-    for stamp in reading.fields.timestamps:
-        if not 1 <= stamp.page <= len(reading.pages):
-            continue
-        lines = reading.pages[stamp.page - 1].text.splitlines()
-        for i, line in enumerate(lines):
-            if squeeze(stamp.text) not in squeeze(line):
-                continue
-            if keywords.says_delivered(line):
-                return True
-            above = lines[i - 1] if i else ""
-            if keywords.says_delivered(above) and not any(ch.isdigit() for ch in above):
-                return True
-    return False
+    """A timestamp of the reading printed as its page's delivery time (StatementRules.printed_as_delivered)."""
+    texts = {page.index: page.text for page in reading.pages}
+    return any(stamp.page in texts and keywords.printed_as_delivered(texts[stamp.page], stamp.text)
+               for stamp in reading.fields.timestamps)
 
 
 def reason_label(spec: dict, name: str) -> str:

@@ -26,6 +26,7 @@ from babel.dates import format_datetime
 
 from pipeline.datafiles import load_toml
 from pipeline.errors import EvpackError, ProfileError
+from pipeline.fields.keyword_match import squeeze
 from pipeline.fields.scripts import script_counts
 from pipeline.judging.keywords import says_delivered
 from pipeline.judging.parcel import Parcel, Shown, parcel_of
@@ -64,6 +65,8 @@ class StatementRules:
     delivered_keywords: tuple[str, ...]
     not_delivered_keywords: tuple[str, ...]
     delivery_examples: tuple[Mapping, ...]
+    delivery_time_labels: tuple[str, ...]
+    stamped_examples: tuple[Mapping, ...]
     carriers: Mapping[str, Mapping[str, str]]
     kinds: Mapping[str, Mapping[str, str]]
     neutral_when: tuple[str, ...] = ()  # rules whose error makes the statement neutral (see _shared.toml)
@@ -71,6 +74,30 @@ class StatementRules:
 
     def says_delivered(self, line: str) -> bool:
         return says_delivered(line, self.delivered_keywords, self.not_delivered_keywords)
+
+    def printed_as_delivered(self, page_text: str, stamp_text: str) -> bool:
+        """The timestamp read as `stamp_text` is the page's delivery time: printed on a line that says delivered, right
+        under a label line that says so and has no digits of its own (`배송완료 일시` over `2026-03-10 14:22`), or on
+        the same line as a delivery-time label (`배송일시 2026.03.10 14:22`, [delivery] time_labels) of a page that
+        says delivered on another line (a POD titled 배송완료 확인서). Spaces are ignored (OCR puts them anywhere).
+        One rule for the check (validate's missing-timestamp) and the statement (its delivery time)."""
+        lines = page_text.splitlines()
+        stamp = squeeze(stamp_text)
+        page_says_delivered = None
+        for i, line in enumerate(lines):
+            if not stamp or stamp not in squeeze(line):
+                continue
+            if self.says_delivered(line):
+                return True
+            above = lines[i - 1] if i else ""
+            if self.says_delivered(above) and not any(ch.isdigit() for ch in above):
+                return True
+            if says_delivered(line, self.delivery_time_labels, self.not_delivered_keywords):
+                if page_says_delivered is None:
+                    page_says_delivered = any(self.says_delivered(other) for other in lines)
+                if page_says_delivered:
+                    return True
+        return False
 
     def carrier_label(self, carrier: str, lang: str, profile_carriers: Mapping[str, Mapping] | None = None) -> str:
         """The carrier's name in one language; the profile's name, then the id, where the data has none."""
@@ -92,6 +119,8 @@ def load_rules(path: Path = SHARED_TEMPLATE) -> StatementRules:
             delivery_kinds=tuple(delivery["kinds"]), delivered_keywords=tuple(delivery["keywords"]),
             not_delivered_keywords=tuple(delivery.get("not_keywords", ())),
             delivery_examples=tuple(delivery.get("examples", ())),
+            delivery_time_labels=tuple(delivery.get("time_labels", ())),
+            stamped_examples=tuple(delivery.get("stamped_examples", ())),
             carriers=data["carriers"], kinds=data["kinds"], neutral_when=tuple(data.get("neutral_when", ())),
             neutral_template=data.get("neutral_template", FALLBACK_REASON))
     except KeyError as exc:
@@ -243,7 +272,7 @@ def delivery_time(readings: Iterable[tuple[str, Reading]], rules: StatementRules
         for stamp in reading.fields.timestamps:
             if stamp.page not in texts:
                 continue
-            if _printed_as_delivered(texts[stamp.page], stamp.text, rules):
+            if rules.printed_as_delivered(texts[stamp.page], stamp.text):
                 try:
                     moment = datetime.fromisoformat(stamp.value)
                 except ValueError:  # a value read stage could not normalise is no fact to state
@@ -253,19 +282,6 @@ def delivery_time(readings: Iterable[tuple[str, Reading]], rules: StatementRules
         return None
     latest = max(moment for moment, _ in found)
     return Fact(latest.isoformat(), _unique(shown for moment, shown in found if moment == latest))
-
-
-def _printed_as_delivered(page_text: str, stamp_text: str, rules: StatementRules) -> bool:
-    lines = page_text.splitlines()
-    for i, line in enumerate(lines):
-        if stamp_text not in line:
-            continue
-        if rules.says_delivered(line):
-            return True
-        # A label line above the value ("배송완료 일시" / "2026-03-10 14:22"): no digits of its own.
-        if i > 0 and rules.says_delivered(lines[i - 1]) and not any(ch.isdigit() for ch in lines[i - 1]):
-            return True
-    return False
 
 
 def attachment_kinds(state: PacketState) -> tuple[str, ...]:

@@ -164,6 +164,13 @@ def test_delivery_keyword_examples(example):
     assert RULES.says_delivered(example["line"]) is example["delivered"]
 
 
+@pytest.mark.parametrize("example", RULES.stamped_examples, ids=lambda e: e["page"].splitlines()[0] + " | " + e["stamp"])
+def test_delivery_time_examples(example):
+    """GIVEN an example page from templates/statement/_shared.toml and a timestamp read on it WHEN it is judged
+    THEN it is the page's delivery time exactly when the example says so (the check and the statement share this)."""
+    assert RULES.printed_as_delivered(example["page"], example["stamp"]) is example["delivered"]
+
+
 def test_delivery_time_is_the_latest_timestamp_on_a_delivered_line():
     """GIVEN tracking history with departure, delivery and a later return request WHEN the delivery time is chosen
     THEN it is the delivered line's time, not the later return request's."""
