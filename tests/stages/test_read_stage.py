@@ -237,17 +237,23 @@ def slow_pages(monkeypatch, seconds: float) -> list[int]:
     return started
 
 
-def test_a_many_page_scan_is_read_whole_within_its_grown_budget(tmp_path, monkeypatch, ctx):
-    """GIVEN a 4-page scan whose pages take 0.5 s each to OCR (2 s together), a file budget of 0.8 s for one page
-    and 0.5 s for each further page (2.3 s for these 4) WHEN the read stage runs THEN every page is read and there
-    is no finding, where the one-page budget alone would have left pages 3-4 unread."""
+def read_four_slow_pages(tmp_path, monkeypatch, ctx, cap: float):
+    """A 4-page scan whose pages take 0.5 s each, read with 0.8 s for one page, 0.5 s for each further page and
+    `cap` s at most a file: (the pages started, the state after the read stage)."""
     packet = tmp_path / "packet"
     packet.mkdir()
     inked_pdf(packet / "scan.pdf", 4)
     started = slow_pages(monkeypatch, 0.5)
-    with_budgets(monkeypatch, seconds_per_file=0.8, seconds_per_page=0.5, seconds_per_file_max=100)
+    with_budgets(monkeypatch, seconds_per_file=0.8, seconds_per_page=0.5, seconds_per_file_max=cap)
     files = (evidence(packet / "scan.pdf", packet, "pdf"),)
-    state = read.run(PacketState(root=packet, inputs=("scan.pdf",), files=files), ctx)
+    return started, read.run(PacketState(root=packet, inputs=("scan.pdf",), files=files), ctx)
+
+
+def test_a_many_page_scan_is_read_whole_within_its_grown_budget(tmp_path, monkeypatch, ctx):
+    """GIVEN a 4-page scan whose pages take 0.5 s each to OCR (2 s together), a file budget of 0.8 s for one page
+    and 0.5 s for each further page (2.3 s for these 4) WHEN the read stage runs THEN every page is read and there
+    is no finding, where the one-page budget alone would have left pages 3-4 unread."""
+    started, state = read_four_slow_pages(tmp_path, monkeypatch, ctx, cap=100)
     assert sorted(started) == [1, 2, 3, 4] and state.findings == ()
     assert [p.text for p in state.readings["scan.pdf"].pages] == ["page 1", "page 2", "page 3", "page 4"]
 
@@ -256,13 +262,7 @@ def test_a_many_page_scan_stops_at_the_cap(tmp_path, monkeypatch, ctx):
     """GIVEN the same 4-page scan and per-page budget, but a cap of 0.8 s a file (budgets.seconds_per_file_max)
     WHEN the read stage runs THEN pages 1-2 are read (the second starts at ~0.5 s), pages 3-4 are not started, and
     the finding names the file, the pages, the capped budget for 4 pages and the fix."""
-    packet = tmp_path / "packet"
-    packet.mkdir()
-    inked_pdf(packet / "scan.pdf", 4)
-    started = slow_pages(monkeypatch, 0.5)
-    with_budgets(monkeypatch, seconds_per_file=0.8, seconds_per_page=0.5, seconds_per_file_max=0.8)
-    files = (evidence(packet / "scan.pdf", packet, "pdf"),)
-    state = read.run(PacketState(root=packet, inputs=("scan.pdf",), files=files), ctx)
+    started, state = read_four_slow_pages(tmp_path, monkeypatch, ctx, cap=0.8)
     assert sorted(started) == [1, 2]
     (finding,) = state.findings
     assert finding.file == "scan.pdf" and "2 of its 4 pages (pages 3-4) were not read" in finding.message
