@@ -28,6 +28,14 @@ from pipeline.fields.scripts import HANGUL_SYLLABLE
 WHITESPACE = re.compile(r"\s+")
 
 
+def line_bounds(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the line of `text` that holds offset `pos`, its line break left out: where an IN_LINE label
+    and what it introduces must both stand."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
 class Mode(Enum):
     ANYWHERE = "anywhere"  # a keyword anywhere in a document, split by any whitespace
     IN_LINE = "in_line"    # a label inside a regex, on one line, split as OCR splits Hangul syllables

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.fields.compiled import compiled
 from pipeline.fields.data import cache, patterns
+from pipeline.fields.keyword_match import line_bounds
 from pipeline.model import Timestamp
 
 PART = re.compile(r"<<(\w+)>>")
@@ -442,11 +443,17 @@ def _line_statement(version: str, line: str) -> StatedZone | None:
         taken.append((start, end))
     if context.search(line):
         cues += _fuzzy_cues(line, taken)
-    offsets = {zone.info.utcoffset(REFERENCE.replace(tzinfo=zone.info)) for _, zone in cues}
-    if len(offsets) != 1:
+    zone = _agreed_zone(zone for _, zone in cues)
+    return None if zone is None else StatedZone(min(start for start, _ in cues), zone)
+
+
+def _agreed_zone(zones: Iterable[Zone | None]) -> Zone | None:
+    """The one zone `zones` name where they agree on the offset (a place's name before an Etc/ offset, then by name:
+    the same zone whatever their order); None where they name none or zones of different offsets."""
+    named = [zone for zone in zones if zone is not None]
+    if len({zone.info.utcoffset(REFERENCE.replace(tzinfo=zone.info)) for zone in named}) != 1:
         return None
-    zone = min((zone for _, zone in cues), key=lambda z: (z.name.startswith("Etc/") or not z.name, z.name))
-    return StatedZone(min(start for start, _ in cues), zone)
+    return min(named, key=lambda z: (z.name.startswith("Etc/") or not z.name, z.name))
 
 
 def stated_zone(texts: Iterable[str]) -> Zone | None:
@@ -509,17 +516,11 @@ def says_times_are_local(texts: Iterable[str]) -> bool:
     return any(_local_time_cue().search(text) for text in texts)
 
 
-def _line_of(text: str, start: int) -> tuple[int, int]:
-    """The bounds of the line of `text` that holds offset `start`."""
-    end = text.find("\n", start)
-    return text.rfind("\n", 0, start) + 1, len(text) if end < 0 else end
-
-
 def _row_zone(text: str, start: int, end: int) -> Zone | None:
     """The zone a row names for its time anywhere on its line outside the time (a zone column: `GMT+8`, `CST`,
     `Asia/Shanghai`, `北京时间`): a statement (stated_zones) or a name of [zones] standing as a word. None where the
     line names none, or zones of different offsets."""
-    line_start, line_end = _line_of(text, start)
+    line_start, line_end = line_bounds(text, start)
     line = text[line_start:line_end]
     statement = _line_statement(patterns().version, line)
     zones = [statement.zone] if statement is not None else []
@@ -532,10 +533,7 @@ def _row_zone(text: str, start: int, end: int) -> Zone | None:
         offset = named.group("offset")
         zones.append(_numeric_offset(offset) if offset and named.group("name") in patterns()["timestamps"][
             "offset_prefixes"] else _named_offset(named.group("name")))
-    offsets = {zone.info.utcoffset(REFERENCE.replace(tzinfo=zone.info)) for zone in zones if zone is not None}
-    if len(offsets) != 1:
-        return None
-    return min((z for z in zones if z is not None), key=lambda z: (z.name.startswith("Etc/") or not z.name, z.name))
+    return _agreed_zone(zones)
 
 
 def governing_zone(cues: Sequence[StatedZone], start: int, stated: Zone | None, chrome_until: int = 0,
@@ -560,9 +558,8 @@ def governing_zone(cues: Sequence[StatedZone], start: int, stated: Zone | None, 
 
 def _place_zone(text: str, start: int) -> Zone | None:
     """The zone of the first listed place named on the line of `start` (the row's location column)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line = text[line_start:len(text) if line_end < 0 else line_end]
+    line_start, line_end = line_bounds(text, start)
+    line = text[line_start:line_end]
     return next((named_zone(zone) for regex, zone in _places() if regex.search(line)), None)
 
 

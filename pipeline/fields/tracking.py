@@ -30,7 +30,7 @@ from pipeline.fields.closed_lists import HANGUL_WORD
 from pipeline.fields.closed_lists import label_regex as _label_regex, stop_regex as _stop_regex
 from pipeline.fields.compiled import compiled
 from pipeline.fields.data import cache, patterns
-from pipeline.fields.keyword_match import one_letter_off_keyword
+from pipeline.fields.keyword_match import line_bounds, one_letter_off_keyword
 from pipeline.model import Barcode, TextLine, TrackingNumber, Url
 from pipeline.profile import Profile
 
@@ -346,12 +346,6 @@ def _joined_alike(printed: str) -> bool:
     return len(joints) <= 1
 
 
-def _line_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return start, len(text) if end < 0 else end
-
-
 def _carrier_mentions(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.lastgroup.replace("_", "-")) for m in _carrier_name_regex().finditer(text)]
 
@@ -372,7 +366,7 @@ def _labelled(text: str, mentions: list[tuple[int, str]], page_hosts: Sequence[s
         # A label read further off (a syllable more, or letters read as digits) labels only a number that a check
         # digit verifies.
         verified_only = not _label_regex().fullmatch(label.group())
-        line_start, line_end = _line_bounds(text, label.start())
+        line_start, line_end = line_bounds(text, label.start())
         start, end, gap = label.end(), line_end, max_gap
         if not any(c.isdigit() for c in text[label.end():line_end]) and line_end < len(text):
             column = _column_below(text, label, line_start, line_end)  # the label heads a table column
@@ -405,9 +399,9 @@ def _column_below(text: str, label: re.Match, line_start: int, line_end: int) ->
       told apart and none is taken)."""
     max_gap = patterns()["tracking"]["max_gap_chars"]
     row_start = line_end + 1
-    while row_start < len(text) and not text[row_start:_line_bounds(text, row_start)[1]].strip():
-        row_start = _line_bounds(text, row_start)[1] + 1  # blank lines between a label and its value
-    row_end = _line_bounds(text, row_start)[1]
+    while row_start < len(text) and not text[row_start:line_bounds(text, row_start)[1]].strip():
+        row_start = line_bounds(text, row_start)[1] + 1  # blank lines between a label and its value
+    row_end = line_bounds(text, row_start)[1]
     header = text[line_start:label.start()] + "LABEL" + text[label.end():line_end]
     cells = list(re.finditer(r"\S+", text[row_start:row_end]))
     if not cells:
@@ -495,7 +489,7 @@ def _named(text: str) -> list[_Candidate]:
         carrier = name.lastgroup.replace("_", "-")
         if carrier not in eligible:
             continue
-        line_end = _line_bounds(text, name.start())[1]
+        line_end = line_bounds(text, name.start())[1]
         run = RUN.match(text, _name_gap().match(text, name.end()).end(), line_end)
         if not run or not run.group()[0].isdigit():
             continue
