@@ -2,14 +2,15 @@
 them with reportlab, which embeds only the glyphs used (a subset).
 
 Which files to look for, and where, is data: templates/cover/fonts.toml. reportlab is imported by the functions
-that register fonts: `font_files` also serves the reader's Korean self-test, which needs no PDF library.
+that register fonts, and the markup's escaping (xml.sax.saxutils, which imports urllib.request, http.client, ssl
+and email: ~20 ms CPU) by `markup`: `font_files` also serves the reader's Korean self-test, which runs in every
+process that OCRs and needs neither.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from pipeline.datafiles import load_toml
 from pipeline.errors import MissingDependencyError
@@ -34,6 +35,7 @@ class CoverFonts:
 
     def markup(self, text: str) -> str:
         """`text` escaped for a reportlab Paragraph, with each run the Korean font lacks set in the fallback."""
+        from xml.sax.saxutils import escape
         runs: list[tuple[bool, str]] = []
         for ch in text:
             use_fallback = self._needs_fallback(ch)
