@@ -45,6 +45,7 @@ CUT_AFTER = re.compile(r"[:./]\d")  # 14:22, 3.5, 1/1: the token is part of a ti
 CUT_BEFORE = re.compile(r"\d[:.]")
 GROUP_SEPARATOR = r"(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])"  # between the groups of a printed or OCR-split number
 NUMBER_PIECE = re.compile(GROUP_SEPARATOR)
+LONE_TAIL = re.compile(GROUP_SEPARATOR + r"[A-Za-z0-9]$")  # a number's reading that ends in a one-character group
 OPENERS = ":：#(（[【.=)"  # what may stand right before a number: "No.", "번호:", "(CJ)6892..."
 CLOSERS = ",，、.。;:：)）]】|/*"  # and right after it: a list, a sentence's end, a bracket, a table's border
 MAX_NUMBER_CHARS = 22
@@ -327,15 +328,18 @@ def _rank(value: str, first_token_has_digit: bool, carrier: str | None) -> int:
 
 def _best_number(text: str, token: re.Match, run: re.Match, carrier: str | None) -> tuple[str, int, int] | None:
     """The most convincing number starting at `token`: a verified one, then one of the carrier, then any format;
-    of two as convincing, one whose groups are joined alike (`_joined_alike`), then the longer."""
-    best: tuple[int, bool, int, str, int, int] | None = None
+    of two as convincing, one whose groups are joined alike (`_joined_alike`), then one that does not end in a group
+    of one character (a glyph after the number OCR read as a digit: KakaoTalk's `6427407566557 입니다` read as
+    `6427407566557 2`; no carrier prints a number's last group as one digit), then the longer."""
+    best: tuple[int, bool, bool, int, str, int, int] | None = None
     first_token_has_digit = any(c.isdigit() for c in token.group())
     for value, start, end in _windows(text, run, first=token.start()):
         rank = _rank(value, first_token_has_digit, carrier)
         alike = _joined_alike(text[start:end])
-        if rank and (best is None or (rank, alike, len(value)) > best[:3]):
-            best = (rank, alike, len(value), value, start, end)
-    return (best[3], best[4], best[5]) if best else None
+        whole_tail = not LONE_TAIL.search(text, start, end)
+        if rank and (best is None or (rank, alike, whole_tail, len(value)) > best[:4]):
+            best = (rank, alike, whole_tail, len(value), value, start, end)
+    return (best[4], best[5], best[6]) if best else None
 
 
 def _joined_alike(printed: str) -> bool:
