@@ -32,12 +32,10 @@ def _one_syllable_off(name: str) -> str:
 
 
 def _sido_candidates(read: str) -> list[str]:
-    """The 시·도 a read may stand for: itself, a listed misread's name, or the long names a syllable away."""
+    """The 시·도 a read may stand for: itself, or the long names a syllable away."""
     a = patterns()["addresses"]
     if read in a["sido"]:
         return [read]
-    if read in a["sido_misreads"]:
-        return [a["sido_misreads"][read]]
     return [name for name in a["sido"] if len(name) == len(read) >= a["sido_fuzzy_min_syllables"]
             and sum(x != y for x, y in zip(name, read)) == 1]
 
@@ -76,7 +74,7 @@ def _address_regex() -> re.Pattern:
     between = rf"{unit_gap}(?:{a['stray_mark']}{unit_gap})?"  # a scan's speck read as a mark between two units
     # Longest first, so that 서 울 득 별 시 is not read as 서울 and a 시 named 득별시; at one length the exact names
     # first, then the long names with one syllable misread (서울득별시), which _value resolves.
-    exact = sorted(dict.fromkeys([*a["sido"], *a["sido_misreads"]]), key=len, reverse=True)
+    exact = sorted(a["sido"], key=len, reverse=True)
     fuzzy = [name for name in a["sido"] if len(name) >= a["sido_fuzzy_min_syllables"]]
     sido = "|".join([spaced_keyword(name) for name in exact if len(name) >= a["sido_fuzzy_min_syllables"]]
                     + [_one_syllable_off(name) for name in fuzzy]

@@ -19,13 +19,13 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
+from pipeline.fields import confusions
 from pipeline.fields.compiled import compiled
 from pipeline.fields.data import cache, patterns
 from pipeline.fields.keyword_match import line_bounds
 from pipeline.model import Timestamp
 
 PART = re.compile(r"<<(\w+)>>")
-MARKER_NOISE = re.compile(r"(?<=[AP])[lI1|](?=M)")  # PlM: the marker as OCR misreads it, glued to the next word
 NUMERIC_OFFSET = re.compile(r"(?P<sign>[+-])[^\S\n]*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?")
 REFERENCE = datetime(2026, 1, 1)  # stated zones agree when their offsets agree on this day
 
@@ -199,8 +199,15 @@ class DateMention:
 
 
 def _expand(regex: str) -> str:
-    parts = patterns()["timestamps"]["parts"]
+    rules = patterns()["timestamps"]
+    parts = {**rules["parts"], "relative_day": "|".join(map(re.escape, _relative_days()))}
     return PART.sub(lambda m: parts[m.group(1)], regex)
+
+
+@cache
+def _relative_days() -> dict[str, int]:
+    """Each word of `relative_days` and how many days before the page's date it means (its entry's place)."""
+    return {word: back for back, words in enumerate(patterns()["timestamps"]["relative_days"]) for word in words}
 
 
 @cache
@@ -366,8 +373,8 @@ def _fuzzy_cues(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, Zone
     notice's words): each span the confusion model prices against the list and `decide`s on, within the budget a
     cue's length allows (stated_zones chars_per_edit, max_budget) and by the margin. An offset (`6407+8` for
     `GMT+8`) is decided on its sign and number; its prefix only marks it as an offset, and in the brackets of such a
-    line any 2-5 characters may stand for it (bracketed_prefix_cost)."""
-    from pipeline.fields import confusions
+    line any 2-5 characters may stand for it at one edit OCR was never seen to make (the model's default
+    substitution)."""
     rules = _cue_rules()
     found = []
     for match in OFFSET_SHAPE.finditer(line):
@@ -375,7 +382,7 @@ def _fuzzy_cues(line: str, taken: list[tuple[int, int]]) -> list[tuple[int, Zone
             continue
         prefix = min(confusions.cost(match.group("prefix"), p) for p in patterns()["timestamps"]["offset_prefixes"])
         if match.group("open") and match.group("close"):
-            prefix = min(prefix, rules["bracketed_prefix_cost"])
+            prefix = min(prefix, confusions.table().substitute)
         read = match.group("sign") + match.group("num")
         candidates = [(prefix + confusions.cost(read, offset, rules["max_budget"]), offset)
                       for offset in _listed_offsets()]
@@ -586,8 +593,17 @@ def _hour(groups: dict) -> int:
     marker = groups.get("ampm") or groups.get("ampm_after")
     if not marker or hour > 12:
         return hour
-    is_pm = MARKER_NOISE.sub("", marker) in patterns()["timestamps"]["pm"]
-    return (hour % 12) + (12 if is_pm else 0)
+    return (hour % 12) + (12 if _is_pm(marker) else 0)
+
+
+def _is_pm(marker: str) -> bool:
+    """Whether a day part names the afternoon: listed in `pm`, or, as OCR misread it (`PlM` for PM, glued to the
+    next word), nearer a name of `pm` than any of `am` by the confusion model."""
+    rules = patterns()["timestamps"]
+    if marker in rules["pm"] or marker in rules["am"]:
+        return marker in rules["pm"]
+    return min(confusions.cost(marker, name) for name in rules["pm"]) < min(
+        confusions.cost(marker, name) for name in rules["am"])
 
 
 def _build(groups: dict, form: Form, default_year: int | None, zone: tzinfo, today: date | None,
@@ -596,7 +612,7 @@ def _build(groups: dict, form: Form, default_year: int | None, zone: tzinfo, tod
         if today is None:
             return None  # 昨天 of no known day
         if form.year_from == "relative":
-            back = patterns()["timestamps"]["relative_days"][groups["rel"]]
+            back = _relative_days()[groups["rel"]]
         elif form.year_from == "weekday":
             name = re.sub(r"\s", "", groups["wd"])
             weekday = next(i for i, names in enumerate(patterns()["timestamps"]["weekdays"]) if name in names)
@@ -681,7 +697,9 @@ def _garbled_headers(text: str) -> list[_Header]:
     1 where it trails a run the date uses (a unit read as a digit) and 2 in a run the date does not use; of the
     readings whose date falls on the printed weekday, the cheapest, where no other is as cheap."""
     rules = patterns()["timestamps"]["day_headers"]
-    weekdays = rules["garbled_weekdays"]
+    # Monday first, as datetime counts them: the first syllable of each day's Korean name (월 of 월요일).
+    weekdays = [next(name for name in names if name.endswith("요일"))[0]
+                for names in patterns()["timestamps"]["weekdays"]]
     found = []
     for match in compiled(rules["garbled_header"], re.MULTILINE).finditer(text):
         runs = re.findall(r"\d+", match.group("digits"))

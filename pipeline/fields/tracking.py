@@ -51,7 +51,6 @@ CLOSERS = ",，、.。;:：)）]】|/*"  # and right after it: a list, a sentenc
 MAX_NUMBER_CHARS = 22
 MAX_TOKENS = 8
 NUMBER_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-PARAM_CONFUSIONS = str.maketrans({"i": "l", "1": "l", "|": "l"})
 # A query's key and value as the text shows them (`&tracking-id=7897776854`).
 QUERY_PAIR = re.compile(r"[?&](?P<key>[A-Za-z][\w\-]*)=(?P<value>[A-Za-z0-9]+)(?![A-Za-z0-9])")
 
@@ -551,12 +550,11 @@ def _self_identifying(text: str) -> list[_Candidate]:
 
 
 def _from_urls(urls: Sequence[Url], profile: Profile) -> list[_Candidate]:
-    params = {_param_key(p) for p in patterns()["tracking"]["url_params"]}
     found = []
     for url in urls:
         parts = urlsplit(url.value)
         carrier = profile.carrier_for_host(url.host)
-        values = [v for k, v in parse_qsl(parts.query) if _known_param(_param_key(k), params, carrier)]
+        values = [v for k, v in parse_qsl(parts.query) if _known_param(k, carrier)]
         last_segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
         if carrier in patterns()["tracking"]["url_path_carriers"] and fits(normalise(last_segment), carrier):
             values.append(last_segment)  # a carrier page addressed by the number itself: ilogen.com/.../trace/N
@@ -576,29 +574,35 @@ def _queried(text: str, named: set[str]) -> list[_Candidate]:
     address bar read in part: `htmi?submit=1&tracking-id=7897776854`): the key names the number as a label does,
     taken where a format's check digit verifies it or it fits a carrier the page names (check digit not failing).
     Where the URL was read whole, its query's number is the same sighting (`_from_urls`)."""
-    params = {_param_key(p) for p in patterns()["tracking"]["url_params"]}
     found = []
     for query in QUERY_PAIR.finditer(text):
         value = normalise(query.group("value"))
-        if _param_key(query.group("key")) in params and (_verified_by_a_format(value) or any(
+        if _known_param(query.group("key"), None) and (_verified_by_a_format(value) or any(
                 fits(value, cid) and validate_tracking(value, cid)[1] != "bad" for cid in named)):
             found.append(_Candidate(value, query.start("value"), query.end("value"), "url", None))
     return found
 
 
-def _known_param(key: str, params: set[str], carrier: str | None) -> bool:
-    """A tracking parameter's name, or on a carrier's own page a long one with one letter misread, added or lost
-    (`wvblnum` in a JPEG re-save of hanjin.com)."""
-    if key in params:
+def _known_param(key: str, carrier: str | None) -> bool:
+    """A tracking parameter's name (url_params, case aside), or OCR's misread of one, priced by the confusion model
+    (the `confusion` section, hosts' and URLs' characters): anywhere, a key the learned confusions alone make of a
+    name, cheaper than one edit OCR was never seen to make (`wbInum` for wblnum, l read as I); on a carrier's own
+    page, a key of at least url_param_min_chars_for_edit letters within one such edit (`wvblnum`, a JPEG re-save of
+    hanjin.com); shorter keys (num, sid1) are too near other keys."""
+    key = key.lower()
+    names = _param_names()
+    if key in names:
         return True
+    unseen = confusions.table().substitute
     least = patterns()["tracking"]["url_param_min_chars_for_edit"]
-    return carrier is not None and len(key) >= least and any(
-        len(param) >= least and Levenshtein.distance(key, param, score_cutoff=1) == 1 for param in params)
+    loose = carrier is not None and len(key) >= least
+    return any(confusions.cost(key, name, unseen) <= unseen if loose and len(name) >= least
+               else confusions.cost(key, name, unseen) < unseen for name in names)
 
 
-def _param_key(name: str) -> str:
-    """A query parameter's name as compared: case and OCR's I/l/1 confusion do not count (wbInum is wblnum)."""
-    return name.lower().translate(PARAM_CONFUSIONS)
+@cache
+def _param_names() -> frozenset[str]:
+    return frozenset(name.lower() for name in patterns()["tracking"]["url_params"])
 
 
 def _carrier_for(candidate: _Candidate, mentions: list[tuple[int, str]], page_hosts: list[str]) -> str | None:

@@ -100,9 +100,9 @@ WWW_SHAPE = re.compile(r"(?<=://)(?P<label>[A-Za-z/\\|]{2,5})(?P<dot>[^\w\s/]|_)
 def scheme_of(word: str, separator: str, budget: float) -> str | None:
     """`https://` or `http://` where `word` (a scheme as read, without its separator) is the cheapest misread of
     one of the two by the confusion model within `budget`, cheaper than the other by host_margin, and `separator` is
-    `://` misread within scheme_separator_budget; else None."""
+    `://` misread within scheme_budget; else None."""
     urls = patterns()["urls"]
-    if cost(separator.replace(" ", ""), "://", urls["scheme_separator_budget"]) > urls["scheme_separator_budget"]:
+    if cost(separator.replace(" ", ""), "://", urls["scheme_budget"]) > urls["scheme_budget"]:
         return None
     choice = nearest(word.lower(), SCHEMES, budget, urls["host_margin"])
     return f"{choice.value}://" if choice.value in SCHEMES else None
@@ -298,9 +298,9 @@ def glued_known_host(read: str, known: set[str], templates: tuple[str, ...] = ()
     The host is compared without dots, which OCR drops or adds (`jlogencom` is one letter from ilogen.com), within
     its budget (host_budget), or bar_host_budget where the path carries a tracking number (10+ digits) as a
     carrier's page does, and cheaper than any other known host by host_margin. The slash after it may be lost
-    (`comtrack`) or read as another character (`comvkor`, `kritrace`), within glued_slash_budget; where both cost
-    the same, the path whose first segment is nearer that of one of the host's carrier `templates` (scheme-less)
-    wins, else the read's characters are kept."""
+    (`comtrack`) or read as another character (`comvkor`, `kritrace`), within one edit OCR was never seen to make
+    (the model's default substitution); where both cost the same, the path whose first segment is nearer that of
+    one of the host's carrier `templates` (scheme-less) wins, else the read's characters are kept."""
     scheme = next((f"{s}://" for s in SCHEMES if read.lower().startswith(f"{s}://")), "")
     body = read[len(scheme):].lstrip(ICON_MARKS)
     www = WWW_LABEL.match(body)
@@ -308,8 +308,8 @@ def glued_known_host(read: str, known: set[str], templates: tuple[str, ...] = ()
         scheme, body = scheme + "www.", body[www.end():]
     letters = [(i, c) for i, c in enumerate(body) if c not in ". "]  # a space OCR put after a dot: `dhl. comkr-en`
     urls = patterns()["urls"]
-    margin, slash_budget = urls["host_margin"], urls["glued_slash_budget"]
     model = table()
+    margin, slash_budget = urls["host_margin"], model.substitute
     found: dict[str, tuple] = {}  # name -> (cost, off, segment's cost, option, path, host, host's cost, limits)
     for name in known:
         own = host_budget(name)
