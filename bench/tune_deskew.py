@@ -106,7 +106,7 @@ def read(page: Page, image: Image.Image, variant: str, work: Path, profile: Prof
     started = time.perf_counter()
     if variant.startswith("deskewed"):
         image = deskew.deskewed(image)
-    reading, _ = ocr.ocr_page(image, page.index, work / "page.png", OCR_TIMEOUT, psm=ocr_settings().pdf_page_psm,
+    reading, _ = ocr.ocr_page(image, page.index, work / "page.png", OCR_TIMEOUT, psm=ocr_settings().column_psm,
                               unrule=variant.endswith("rules out"))
     seconds = time.perf_counter() - started
     fields = extract_fields([reading], profile)
@@ -126,7 +126,7 @@ def main() -> None:
     large = (Path(sys.argv[2]) if len(sys.argv) > 2
              else ensure_corpus(Path("/tmp/corpus-large"), TUNING_SEED, "--large"))
     profile = Profile.load()
-    print(f"engine: {tesseract.engine().label(ocr_settings().languages)}, psm {ocr_settings().pdf_page_psm}, "
+    print(f"engine: {tesseract.engine().label(ocr_settings().languages)}, psm {ocr_settings().column_psm}, "
           f"render {ocr_settings().render_dpi:g} dpi")
     with tempfile.TemporaryDirectory(prefix="tune-deskew-") as tmp:
         work = Path(tmp)

@@ -49,8 +49,8 @@ def panel_contrast(gray: Image.Image, glyph_px: float | None, cfg: OcrSettings) 
     the share of the ink (pixels at least contrast_ink_step from their background) whose background is not the
     page's own grey (more than contrast_page_tolerance from the commonest background). The page unchanged and 0.0
     where no text size or no flat area is known, the text is under contrast_min_glyph_px high, or the page exceeds
-    contrast_max_pixels (a photo)."""
-    if glyph_px is None or glyph_px < cfg.contrast_min_glyph_px or gray.width * gray.height > cfg.contrast_max_pixels:
+    photo_min_pixels (a photo)."""
+    if glyph_px is None or glyph_px < cfg.contrast_min_glyph_px or gray.width * gray.height > cfg.photo_min_pixels:
         return gray, 0.0
     pixels = np.asarray(gray)
     background = local_background(pixels, glyph_px, cfg)

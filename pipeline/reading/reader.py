@@ -534,9 +534,7 @@ def on_photo_words(words: tuple[tuple[int, int, int, int, int, int], ...], quad,
 def page_psm(usable_type: str, size: tuple[int, int], cfg: OcrSettings | None = None) -> int:
     """Tesseract's page segmentation for a page: scans, portrait pages (paper, phone captures), landscape screens."""
     cfg = cfg or ocr_settings()
-    if usable_type == "pdf":
-        return cfg.pdf_page_psm
-    return cfg.portrait_psm if size[1] > size[0] else cfg.psm
+    return cfg.column_psm if usable_type == "pdf" or size[1] > size[0] else cfg.psm
 
 
 def is_document_photo(job: PageJob, size: tuple[int, int]) -> bool:

@@ -30,8 +30,9 @@ class OcrSettings:
     binary: str
     psm: int
     invert_doubtful_lines: bool
-    pdf_page_psm: int
-    portrait_psm: int
+    column_psm: int
+    line_psm: int
+    stack_psm: int
     languages: str
     chinese_languages: str
     chinese_retry_below_confidence: float
@@ -43,11 +44,9 @@ class OcrSettings:
     chinese_probe_min_words: int
     chinese_probe_pad_fraction: float
     chinese_probe_languages: str
-    chinese_probe_psm: int
     chinese_probe_seconds: float
     chinese_probe_min_confidence: float
     chinese_probe_min_han: int
-    chinese_reread_below_confidence: float
     fast_model_max_bytes: int
     band_min_px: float
     band_max_px: float
@@ -65,6 +64,7 @@ class OcrSettings:
     min_text_layer_chars: int
     render_dpi: float
     max_image_pixels: int
+    photo_min_pixels: int
     dark_mean_below: float
     white_row_above: float
     background_kernel_glyphs: float
@@ -94,7 +94,6 @@ class OcrSettings:
     bar_entry_host: str
     bar_garble_hint: str
     bar_languages: str
-    bar_psm: int
     bar_whitelist: str
     bar_icon_marks: str
     bar_url_shape: str
@@ -153,14 +152,12 @@ class OcrSettings:
     retry_number_min_digits: int
     retry_beside_number_min_digits: int
     retry_languages: str
-    retry_psm: int
     retry_pad_fraction: float
     retry_scale: float
     retry_max_lines: int
     number_retry_min_digits: int
     number_retry_below_confidence: float
     number_retry_languages: str
-    number_retry_psm: int
     number_retry_pad_fraction: float
     number_retry_max_words: int
     photo_date_without_time: str
@@ -189,11 +186,9 @@ class OcrSettings:
     faint_covered_confidence: float
     faint_max_covered: float
     faint_max_regions: int
-    faint_max_pixels: int
     faint_pad_heights: float
     faint_target_px: float
     faint_max_scale: float
-    faint_psm: int
     faint_min_confidence: float
     contrast_flat_range: int
     contrast_core_glyphs: float
@@ -203,7 +198,6 @@ class OcrSettings:
     contrast_gain: float
     contrast_min_panel_share: float
     contrast_min_glyph_px: float
-    contrast_max_pixels: int
     version: str  # hash of the settings file, the host endings and evpack's code: the read cache's key
 
     @classmethod

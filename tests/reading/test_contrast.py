@@ -63,7 +63,7 @@ def test_a_page_of_dark_text_on_its_own_background_is_left_as_it_is():
 
 def test_no_text_size_a_desktop_s_text_or_a_photo_sized_page_is_left_as_it_is():
     """GIVEN no glyph height, a desktop's text size (under contrast_min_glyph_px), or a page above
-    contrast_max_pixels WHEN evened THEN unchanged, share 0."""
+    photo_min_pixels WHEN evened THEN unchanged, share 0."""
     image, _ = bubbles_page()
     gray = image.convert("L")
     cfg = ocr_settings()

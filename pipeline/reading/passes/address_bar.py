@@ -144,7 +144,7 @@ def _bar_read(crop: Image.Image, factor: float, binarise: bool, work_png: Path, 
     image = enlarged(crop, factor)
     if binarise:
         image = binarised(image)
-    words = tesseract.band_words(image, work_png, cfg.bar_languages, timeout, cfg.bar_psm,
+    words = tesseract.band_words(image, work_png, cfg.bar_languages, timeout, cfg.line_psm,
                                  (("tessedit_char_whitelist", cfg.bar_whitelist),))
     # A URL holds no spaces: OCR's spaces inside it are noise. The lock icon left of it reads as `@` or `!`.
     return "".join(w.text for w in words).lstrip(cfg.bar_icon_marks)

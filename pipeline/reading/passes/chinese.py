@@ -61,7 +61,7 @@ def _stacked_reads(doubtful: list[OcrWord], copy: Image.Image, work_png: Path, t
         rows.append((top, top + box[3] - box[1]))
         top += box[3] - box[1] + gap
     read = tesseract.band_words(stack, work_png, cfg.chinese_probe_languages,
-                                min(timeout, cfg.chinese_probe_seconds), cfg.chinese_probe_psm)
+                                min(timeout, cfg.chinese_probe_seconds), cfg.stack_psm)
     return [sorted((w for w in read if low <= w.top + w.height / 2 < high), key=lambda w: w.left)
             for low, high in rows]
 
@@ -80,13 +80,12 @@ def han_in_doubt(words: list[OcrWord], copy: Image.Image, work_png: Path, timeou
 
 def reread_as_chinese(words: list[OcrWord], copy: Image.Image, work_png: Path, timeout: float,
                       cfg: OcrSettings) -> list[OcrWord]:
-    """`words` of a page read with chinese_languages, each doubtful word (doubtful_words under
-    chinese_reread_below_confidence, without Hangul) that
-    chi_sim alone reads in its crop (padded above and below only: padded left and right, a garbled word beside
+    """`words` of a page read with chinese_languages, each doubtful word (doubtful_words under the Korean
+    pass's retry_below_confidence, without Hangul) that chi_sim alone reads in its crop (padded above and below only: padded left and right, a garbled word beside
     `日下午` read as `下午`, and the line as `日下下午`) as Han only (no letter, no digit), every piece at
     chinese_probe_min_confidence or more, replaced by that read: chi_sim+kor+eng still read a 签收单's bold label 运单号 as `ams` or `“same` (confidence 22-50) beside
     its number, which chi_sim reads alone as 运单号 (96); the number then has its label."""
-    doubtful = [w for w in doubtful_words(words, cfg, cfg.chinese_reread_below_confidence)
+    doubtful = [w for w in doubtful_words(words, cfg, cfg.retry_below_confidence)
                 if not HANGUL_SYLLABLE.search(w.text)]  # Korean stays
     if not doubtful:
         return words

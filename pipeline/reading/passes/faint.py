@@ -33,7 +33,7 @@ def faint_regions(gray: Image.Image, words: list[OcrWord], scale: float, cfg: Oc
     """Boxes (original pixels) of line-shaped faint ink that no confident first-pass word covers, largest first, at
     most faint_max_regions. `words` are in OCR-copy pixels, `scale` the copy's size over the original's."""
     heights = sorted(w.height for w in words if any(c.isalnum() for c in w.text))
-    if not heights or gray.width * gray.height > cfg.faint_max_pixels:
+    if not heights or gray.width * gray.height > cfg.photo_min_pixels:
         return []  # no text to size lines by, or a photo larger than any screen (its grain is faint everywhere)
     text_px = heights[len(heights) // 2] / scale
     pixels = np.asarray(gray).astype(np.int16)
@@ -112,7 +112,7 @@ def read_region(gray: Image.Image, box: Box, work_png: Path, timeout: float, cfg
                 min(gray.height, box[3] + pad))
     factor = min(cfg.faint_max_scale, max(1.0, cfg.faint_target_px / max(1, height)))
     crop = enlarged(stretched(gray.crop(crop_box)), factor)
-    found = tesseract.band_words(crop, work_png, languages, timeout, cfg.faint_psm)
+    found = tesseract.band_words(crop, work_png, languages, timeout, cfg.line_psm)
     return [OcrWord(w.text, round(w.left / factor + crop_box[0]), round(w.top / factor + crop_box[1]),
                     round(w.width / factor), round(w.height / factor), w.confidence, w.line)
             for w in found if w.confidence >= cfg.faint_min_confidence and any(c.isalnum() for c in w.text)]

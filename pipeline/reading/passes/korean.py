@@ -106,7 +106,7 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
     zoom = cfg.retry_scale
     read = [replace(w, left=round(w.left / zoom), top=round(w.top / zoom), width=round(w.width / zoom),
                     height=round(w.height / zoom))
-            for w in tesseract.band_words(enlarged(stack, zoom), work_png, cfg.retry_languages, timeout, cfg.retry_psm)]
+            for w in tesseract.band_words(enlarged(stack, zoom), work_png, cfg.retry_languages, timeout, cfg.stack_psm)]
     replacements: dict[int, str] = {}
     url_hint = re.compile(cfg.url_hint)
     for at, line in enumerate(lines):

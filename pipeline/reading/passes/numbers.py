@@ -55,7 +55,7 @@ def _read_alone(word: OcrWord, copy: Image.Image, pad_x: int, pad_y: int, work_p
     """The words of `word`'s box, widened by the pads, read as one line (coordinates within the crop)."""
     crop = copy.crop((max(0, word.left - pad_x), max(0, word.top - pad_y), min(copy.width, word.right + pad_x),
                       min(copy.height, word.top + word.height + pad_y)))
-    return tesseract.band_words(crop, work_png, cfg.number_retry_languages, timeout, cfg.number_retry_psm)
+    return tesseract.band_words(crop, work_png, cfg.number_retry_languages, timeout, cfg.line_psm)
 
 
 def _building_numbers(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:

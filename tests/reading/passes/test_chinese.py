@@ -53,7 +53,7 @@ def test_real_tesseract_finds_chinese_labels_a_korean_first_pass_garbled(tmp_pat
     ko = _receipt(["택배사", "배송지 주소", "수령인", "배송완료 일시", "출력일시"], VALUES)
     for labels, chinese_labels in ((zh, True), (ko, False)):
         copy = ocr.ocr_copy(labels, True, cfg)[2]  # its borders painted out, as a document's first pass reads it
-        words = tesseract.words(copy, "kor+eng", 60, cfg.portrait_psm)
+        words = tesseract.words(copy, "kor+eng", 60, cfg.column_psm)
         text = " ".join(w.text for w in words)
         assert "경기도" in text and not ocr.looks_chinese(text, len(words), engine.lines_of(words)[1], cfg)
         assert chinese.han_in_doubt(words, copy, tmp_path / "p.png", 60, cfg) is chinese_labels

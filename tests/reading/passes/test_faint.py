@@ -67,7 +67,7 @@ def test_a_faint_line_the_first_pass_read_confidently_is_not_read_again():
 
 
 def test_a_dark_page_or_a_photo_sized_page_has_no_faint_regions():
-    """GIVEN a page with dark text only, and a page larger than faint_max_pixels WHEN looked at THEN no region."""
+    """GIVEN a page with dark text only, and a page larger than photo_min_pixels WHEN looked at THEN no region."""
     image, boxes, words = chat_page()
     dark = Image.new("RGB", image.size, BACKGROUND)
     ImageDraw.Draw(dark).text((275, 180), "어제 오후 1:25", font=ImageFont.truetype(GOTHIC, 18), fill=INK)
