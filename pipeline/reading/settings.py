@@ -33,6 +33,7 @@ class OcrSettings:
     column_psm: int
     line_psm: int
     stack_psm: int
+    stack_pad_fraction: float
     languages: str
     chinese_languages: str
     chinese_retry_below_confidence: float
@@ -42,7 +43,6 @@ class OcrSettings:
     chinese_probe_max_digits: int
     chinese_probe_max_words: int
     chinese_probe_min_words: int
-    chinese_probe_pad_fraction: float
     chinese_probe_languages: str
     chinese_probe_seconds: float
     chinese_probe_min_confidence: float
@@ -152,7 +152,6 @@ class OcrSettings:
     retry_number_min_digits: int
     retry_beside_number_min_digits: int
     retry_languages: str
-    retry_pad_fraction: float
     retry_scale: float
     retry_max_lines: int
     number_retry_min_digits: int
@@ -183,7 +182,6 @@ class OcrSettings:
     faint_min_aspect: float
     faint_alone_heights: float
     faint_alone_max_ink: float
-    faint_covered_confidence: float
     faint_max_covered: float
     faint_max_regions: int
     faint_pad_heights: float

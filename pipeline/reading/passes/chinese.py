@@ -48,7 +48,7 @@ def _stacked_reads(doubtful: list[OcrWord], copy: Image.Image, work_png: Path, t
     neighbour's glyph is not read into the word)."""
     boxes = []
     for word in doubtful:
-        pad = round(cfg.chinese_probe_pad_fraction * word.height)
+        pad = round(cfg.stack_pad_fraction * word.height)
         side = pad if sides else 0
         boxes.append((max(0, word.left - side), max(0, word.top - pad), min(copy.width, word.right + side),
                       min(copy.height, word.top + word.height + pad)))

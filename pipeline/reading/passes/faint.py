@@ -47,7 +47,7 @@ def faint_regions(gray: Image.Image, words: list[OcrWord], scale: float, cfg: Oc
     lines = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (reach_x, reach_y)))
     count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     confident = [(w.left / scale, w.top / scale, w.right / scale, (w.top + w.height) / scale) for w in words
-                 if w.confidence >= cfg.faint_covered_confidence]
+                 if w.confidence >= cfg.faint_min_confidence]
     found = []
     for left, top, width, height, _ in stats[1:]:
         if not (cfg.faint_min_heights * text_px <= height <= cfg.faint_max_heights * text_px) \

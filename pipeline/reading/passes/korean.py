@@ -89,7 +89,7 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
         marked = [i for i, w in enumerate(on_line) if any(w is d for d in doubtful)]
         members = on_line[max(0, marked[0] - 2):marked[-1] + 3]
         height = max(w.height for w in members)
-        pad = round(cfg.retry_pad_fraction * height)
+        pad = round(cfg.stack_pad_fraction * height)
         boxes.append((max(0, min(w.left for w in members) - pad), max(0, min(w.top for w in members) - pad),
                       min(copy.width, max(w.right for w in members) + pad),
                       min(copy.height, max(w.top + w.height for w in members) + pad)))
