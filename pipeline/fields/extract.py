@@ -171,12 +171,20 @@ def _page_timestamps(page: PageReading, year: int | None, zone: Zone | None, loc
                 found[stamp.value] = replace(known, role="capture")
     # A phone's narrow table wraps a row's cells onto the line under it (the date's day under its year and month,
     # the time's 분 under its hour): the rows written whole give the times their parts.
+    # A row read whole knows its zone better than its halves did (`2:36` over `AM (GMT+08:00)`: the half with the time
+    # took the zone of the row above it): its reading replaces theirs of the same wall time, never both reported.
     wrapped = wrapped_cells(page.lines) if layout is not None else None
     if wrapped is not None:
         text, boxes = wrapped
         chrome = len(page.header_text) if page.header_text and page.text.startswith(page.header_text) else 0
         for stamp in extract_timestamps(text, page.index, year, zone, local, today, now, None, chrome,
                                         Layout(text, boxes)):
+            halves = [value for value, known in found.items() if value != stamp.value and known.role == stamp.role
+                      and _wall_time(value) == _wall_time(stamp.value)]
+            if halves:  # in the first half's place, unless the row's reading is there already
+                first = halves[0] if stamp.value not in found else None
+                found = {(stamp.value if value == first else value): (stamp if value == first else known)
+                         for value, known in found.items() if value == first or value not in halves}
             found.setdefault(stamp.value, stamp)
     # A table's date and time columns read as two lists: each time with the date on its row, in the zone that governs
     # the time's place in the page.
@@ -192,3 +200,8 @@ def _page_timestamps(page: PageReading, year: int | None, zone: Zone | None, loc
             if stamp.role == "capture":
                 found.setdefault(stamp.value, stamp)
     return list(found.values())
+
+
+def _wall_time(value: str) -> str:
+    """The date and time an ISO 8601 value shows on a clock of its zone, its offset set aside."""
+    return datetime.fromisoformat(value).replace(tzinfo=None).isoformat()

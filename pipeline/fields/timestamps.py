@@ -348,8 +348,10 @@ def _offset_cue() -> re.Pattern:
     return compiled(rf"(?<![A-Za-z])(?:{prefixes})[^\S\n]*(?P<offset>[+\-][^\S\n]*\d{{1,2}}(?::?\d{{2}})?)(?!\d)")
 
 
-OFFSET_SHAPE = re.compile(r"(?P<open>[(（][^\S\n]*)?(?P<prefix>[^\W_]{2,5})[^\S\n]*(?P<sign>[+\-])[^\S\n]*"
-                          r"(?P<num>[^\W_]{1,2}(?::?\d{2})?)(?![^\W_])(?P<close>[^\S\n]*[)）])?")
+# An offset's shape: a prefix of 2-5 letters or digits (GMT as OCR may read it), its sign and number. In brackets
+# OCR may part the prefix and add noise (`(6041 ㅜ ㅠ +8)` for `(GMT+8)`): there, whatever stands before the sign.
+OFFSET_SHAPE = re.compile(r"(?P<open>[(（][^\S\n]*)?(?P<prefix>(?(open)[^()（）+\-\n]{2,12}?|[^\W_]{2,5}))[^\S\n]*"
+                          r"(?P<sign>[+\-])[^\S\n]*(?P<num>[^\W_]{1,2}(?::?\d{2})?)(?![^\W_])(?P<close>[^\S\n]*[)）])?")
 
 
 @cache

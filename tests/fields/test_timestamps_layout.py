@@ -198,3 +198,33 @@ def test_a_page_level_note_under_the_table_governs_its_rows(profile):
             ("2026-03-11 09:05 Guangzhou", (20, 170, 300, 190)),
             ("* All times are Beijing time (UTC+8).", (20, 210, 400, 228)))
     assert _stamps(rows, profile) == ["2026-03-10T14:22:00+08:00", "2026-03-11T09:05:00+08:00"]
+
+
+# Real Tesseract on a DHL page on iOS Safari (a zone column; extra clock-mix seed 9642): each row's time wrapped over
+# its AM/PM, its zone column's `(GMT+09:00)` on the wrapped half, so the time's own line names no zone.
+ZONE_COLUMN_WRAPPED = (
+    TextLine("Wednesday, March 11, 2026", (48, 850, 421, 878),
+             ((0, 10, 48, 850, 203, 878), (11, 16, 216, 851, 294, 874), (17, 20, 308, 852, 345, 877),
+              (21, 25, 356, 852, 421, 874))),
+    TextLine("12:00 : Arrived _", (52, 913, 675, 950),
+             ((0, 5, 52, 918, 123, 939), (6, 7, 302, 937, 305, 940), (8, 15, 401, 913, 491, 950),
+              (16, 17, 668, 943, 675, 946))),
+    TextLine("PM (GMT+09:00) at facility GIMPO-SI, KR", (51, 928, 749, 976),
+             ((0, 2, 51, 950, 88, 971), (3, 14, 176, 928, 349, 963), (15, 17, 401, 952, 425, 972),
+              (18, 26, 434, 949, 515, 976), (27, 36, 574, 934, 704, 959), (37, 39, 718, 934, 749, 955))),
+    TextLine("2:36 Departed © GUANGZHOU,", (50, 1011, 761, 1054),
+             ((0, 4, 50, 1032, 106, 1054), (5, 13, 403, 1015, 518, 1042), (14, 15, 550, 1011, 566, 1048),
+              (16, 26, 574, 1016, 761, 1041))),
+    TextLine("AM (GMT+08:00) — from CHINA", (49, 1042, 658, 1085),
+             ((0, 2, 49, 1048, 92, 1085), (3, 14, 176, 1046, 349, 1073), (15, 16, 373, 1042, 388, 1078),
+              (17, 21, 401, 1047, 460, 1070), (22, 27, 574, 1048, 658, 1070))),
+)
+
+
+def test_a_wrapped_row_is_reported_once_in_its_own_zone(profile):
+    """GIVEN a zone column's rows wrapped over two lines, the second row's time on a line of its own WHEN read THEN
+    its time is reported once, in the zone its row names (the row read whole: `2:36 AM (GMT+08:00)`), never also in
+    the zone of the row above it, which its half alone took."""
+    values = [t.value for t in extract_fields([_page(ZONE_COLUMN_WRAPPED)], profile).timestamps]
+    assert "2026-03-11T02:36:00+08:00" in values
+    assert not [v for v in values if v.startswith("2026-03-11T02:36") and v != "2026-03-11T02:36:00+08:00"]
