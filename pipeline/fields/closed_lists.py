@@ -4,8 +4,8 @@
 - `label_regex()`: the labels of a tracking number, as written and as OCR misreads them (a syllable one jamo off,
   a Latin label's letters read as the confusion model learned OCR reads them); `stop_regex()`: the labels of other
   numbers;
-- `carrier_name_regex()`: the carriers' names, one named group per carrier id (a long Hangul name also with one
-  syllable one jamo off or lost).
+- `carrier_name_regex()`: the carriers' names, one named group per carrier id (a long Hangul name also with up to
+  label_fuzzy_syllables syllables one jamo off, or its last syllable lost).
 
 Each is built from the patterns in use (pipeline/fields/patterns/tracking.toml) and cached per patterns. The other
 closed worlds have their own module: the national road list (pipeline/fields/road_names.py, which also holds the
@@ -76,9 +76,11 @@ def stop_regex() -> re.Pattern:
 @cache
 def carrier_name_regex() -> re.Pattern:
     fuzzy_min = patterns()["tracking"]["carrier_name_fuzzy_min_syllables"]
+    syllables = patterns()["tracking"]["label_fuzzy_syllables"]
 
     def names_regex(names: list[str]) -> str:
-        near = [one_syllable_off_keyword(n) for n in names if len(n) >= fuzzy_min and HANGUL_WORD.fullmatch(n)]
+        near = [one_syllable_off_keyword(n, syllables) for n in names
+                if len(n) >= fuzzy_min and HANGUL_WORD.fullmatch(n)]
         # A long name read off first: it holds the name as written, and its last syllable lost is longer than a
         # short name it starts with (`로 젠 택` is 로젠택배, not 로젠 and a stray 택).
         return "|".join(near + [keyword_alternation(names)])

@@ -121,15 +121,15 @@ def one_letter_off_keyword(word: str, syllables: int = 1) -> str:
                     for off in combinations(hangul, min(syllables, len(hangul))))
 
 
-def one_syllable_off_keyword(word: str) -> str:
-    """Regex for a Hangul keyword (OCR spaces allowed) with any one syllable read one jamo off, or with its last
-    syllable lost: OCR runs a name's last syllable into what stands right after it (the Naver card's middle dot:
+def one_syllable_off_keyword(word: str, syllables: int = 1) -> str:
+    """Regex for a Hangul keyword (OCR spaces allowed) with any one syllable read one jamo off (up to `syllables`
+    of them: one_letter_off_keyword), or with its last syllable lost: OCR runs a name's last syllable into what stands right after it (the Naver card's middle dot:
     대한통운 read as `대 한 통 -`, 한진택배 as `한 진 택 -`; 로젠택배 as `로 젠 택` before a number). Only the last: a
     syllable lost inside a name leaves other words' syllables (편리한 택배 is no 한진택배)."""
     hangul = [i for i, c in enumerate(word) if HANGUL_SYLLABLE.match(c)]
     if not hangul or hangul[-1] != len(word) - 1:
-        return one_letter_off_keyword(word)
-    return one_letter_off_keyword(word) + "|" + spaced_keyword(word[:-1].rstrip())
+        return one_letter_off_keyword(word, syllables)
+    return one_letter_off_keyword(word, syllables) + "|" + spaced_keyword(word[:-1].rstrip())
 
 
 def keyword_alternation(words: list[str]) -> str:
