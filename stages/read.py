@@ -53,11 +53,12 @@ def run(state: PacketState, ctx: Context) -> PacketState:
             log.append(f"read: could not write the read cache under {ctx.cache_dir}; the next run reads again")
     readings = dict(state.readings)
     reference = reference_day(state, ctx)
+    extraction = reader.extraction_key(ctx.profile, reference) if ctx.cache_dir else ""
     for evidence in usable:
         reading = by_content.get(evidence.sha256)
         if reading is None:
             continue
-        readings[evidence.source] = reader.with_fields(reading, evidence.source, ctx.profile, reference)
+        readings[evidence.source] = with_fields(reading, evidence.source, ctx, reference, cache, extraction)
         findings += [Finding("low-quality", ctx.profile.severity("low-quality"),
                              f"{page.warning}: its text could not be read, so its fields were not checked.",
                              f"replace page {page.index} with a sharper capture or the original PDF",
@@ -67,6 +68,19 @@ def run(state: PacketState, ctx: Context) -> PacketState:
         if unread:
             findings.append(over_budget(evidence.source, unread, len(reading.pages), ctx))
     return replace(state, readings=readings).with_findings(*findings).with_log(*log)
+
+
+def with_fields(reading: Reading, source: str, ctx: Context, reference: date, cache: ReadCache,
+                extraction: str) -> Reading:
+    """reader.with_fields, its fields kept in the read cache beside a cached read's pages (under `extraction`,
+    reader.extraction_key) and taken from there when they were extracted before: the fields of a 40-page scan's
+    text took seconds of CPU on every warm build. A read not cached (incomplete, or no cache) is extracted afresh."""
+    found = cache.get_fields(reading.sha256, extraction)
+    if found is not None:
+        return replace(reading, source=source, fields=found[0], languages=found[1])
+    reading = reader.with_fields(reading, source, ctx.profile, reference)
+    cache.put_fields(reading.sha256, extraction, reading.fields, reading.languages)
+    return reading
 
 
 def reference_day(state: PacketState, ctx: Context) -> date:

@@ -2,10 +2,13 @@
 
 A new Tesseract, new language data, a changed `ocr.toml` or any change to evpack's code or data (the code
 fingerprint, pipeline/runtime.py) gives new keys, so stale reads are never served.
-Only pages, QR payloads and image size are stored: fields are extracted afresh on every hit (milliseconds), so
-a new fields extractor or rules profile never meets stale fields. One JSON file per entry, written to a temp file
-and moved into place (`os.replace`), so concurrent processes see a whole entry or none; an entry that cannot be
-parsed is ignored and rewritten by the next read.
+A read entry holds pages, QR payloads and image size. Beside it, the fields extracted from those pages are kept in
+entries of their own (`get_fields`, `put_fields`), keyed by the read entry's digest (its very pages) and by what
+else extraction depends on (reader.extraction_key: evpack's code, the rules profile's content, the reference day),
+so a new fields extractor or rules profile never meets stale fields: extraction of a 40-page scan's text took
+seconds of CPU on every warm run (the stated zones' fuzzy cues), a hit takes milliseconds. One JSON file per entry,
+written to a temp file and moved into place (`os.replace`), so concurrent processes see a whole entry or none; an
+entry that cannot be parsed is ignored and rewritten by the next read.
 
 The cache is trusted no more than the disk: each entry carries a keyed digest (HMAC-SHA256) of its content under
 a random key created with the cache (`reads/key`, mode 0600). An entry edited into other valid JSON, or written by
@@ -27,6 +30,7 @@ from pipeline.model import Barcode, Fields, PageReading, Reading, TextLine
 
 SCHEMA = "evpack.read-cache/5"  # 2: pages carry their barcodes; 3: each entry carries its keyed digest (mac);
 #                                 4: OCR pages carry their lines with boxes; 5: lines carry their words' boxes
+FIELDS_SCHEMA = "evpack.fields-cache/1"
 KEY_FILE = "key"
 KEY_BYTES = 32
 
@@ -38,6 +42,7 @@ class ReadCache:
         self.engine_key = engine_key
         self.settings_version = settings_version
         self._secret: bytes | None = None
+        self._digests: dict[str, str] = {}  # content sha256 -> the keyed digest of the read entry got or put
 
     def secret(self, create: bool = False) -> bytes | None:
         """The cache's key: 32 random bytes in reads/key, readable by its owner only. None when there is none
@@ -97,7 +102,7 @@ class ReadCache:
                 return None  # edited, or not written with this cache's key
             if data.get("schema") != SCHEMA or data.get("sha256") != sha256:
                 return None
-            return Reading(source=data["source"], sha256=sha256,
+            reading = Reading(source=data["source"], sha256=sha256,
                            pages=tuple(PageReading(**{**page, "bar_reads": tuple(page.get("bar_reads", ())),
                                                       "barcodes": tuple(Barcode.from_json(code)
                                                                         for code in page.get("barcodes", ())),
@@ -110,6 +115,8 @@ class ReadCache:
             return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # corrupt or from an older layout: a miss, rewritten by the next put
+        self._digests[sha256] = mac
+        return reading
 
     def put(self, reading: Reading) -> bool:
         """Store a reading; False when the cache is disabled or cannot be written (a cache is never worth a
@@ -123,17 +130,71 @@ class ReadCache:
                           for page in reading.pages], "qr_codes": list(reading.qr_codes),
                 "image_width": reading.image_width, "image_height": reading.image_height}
         data["mac"] = self._mac(secret, data)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-        except OSError:
+        if not _write_atomically(path, data):
             return False
+        self._digests[reading.sha256] = data["mac"]
+        return True
+
+    def fields_path(self, sha256: str, extraction: str) -> Path | None:
+        """Where the fields extracted (under `extraction`, reader.extraction_key) from the pages of the read entry
+        this cache got or put for `sha256` are kept; None without such an entry in hand (a read not cached: its
+        pages may be another run's)."""
+        read = self._digests.get(sha256)
+        if self.folder is None or read is None:
+            return None
+        key = hashlib.sha256(f"{FIELDS_SCHEMA}|{read}|{extraction}".encode()).hexdigest()
+        return self.folder / "reads" / key[:2] / f"{key}.fields.json"
+
+    def get_fields(self, sha256: str, extraction: str) -> tuple[Fields, tuple[str, ...]] | None:
+        """The fields and languages extracted under `extraction` from the pages of the read entry got or put for
+        `sha256`, exactly as put_fields was given them; None on a miss."""
+        path = self.fields_path(sha256, extraction)
+        secret = self.secret() if path is not None else None
+        if path is None or secret is None:
+            return None
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=True)  # a non-UTF-8 file name stays \udcXX, never a crash
-            os.replace(temp, path)
-            return True
-        except (OSError, ValueError):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            mac = data.pop("mac", "")
+            if not isinstance(mac, str) or not hmac.compare_digest(mac, self._mac(secret, data)):
+                return None
+            if data.get("schema") != FIELDS_SCHEMA or data.get("read") != self._digests[sha256]:
+                return None
+            return Fields.from_json(data["fields"]), tuple(data["languages"])
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def put_fields(self, sha256: str, extraction: str, fields: Fields, languages: tuple[str, ...]) -> bool:
+        """Keep the fields and languages extracted under `extraction` from the pages of the read entry got or put
+        for `sha256` (every attribute of every record: Fields.to_json leaves some out); False when there is no such
+        entry or the cache cannot be written."""
+        path = self.fields_path(sha256, extraction)
+        secret = self.secret() if path is not None else None
+        if path is None or secret is None:
             return False
-        finally:
-            Path(temp).unlink(missing_ok=True)  # gone already after a successful replace
+        data = {"schema": FIELDS_SCHEMA, "read": self._digests[sha256], "languages": list(languages),
+                "fields": {"tracking_numbers": [asdict(item) for item in fields.tracking_numbers],
+                           "timestamps": [asdict(item) for item in fields.timestamps],
+                           "urls": [asdict(item) for item in fields.urls],
+                           "korean_addresses": [asdict(item) for item in fields.korean_addresses]}}
+        data["mac"] = self._mac(secret, data)
+        return _write_atomically(path, data)
+
+
+def _write_atomically(path: Path, data: dict) -> bool:
+    """`data` as JSON at `path`, written to a temp file beside it and moved into place; False when it cannot be."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=True)  # a non-UTF-8 file name stays \udcXX, never a crash
+        os.replace(temp, path)
+        return True
+    except (OSError, ValueError):
+        return False
+    finally:
+        Path(temp).unlink(missing_ok=True)  # gone already after a successful replace

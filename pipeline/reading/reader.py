@@ -556,9 +556,21 @@ def assemble(plan: FilePlan, results: Sequence[PageResult]) -> Reading:
 
 
 def with_fields(reading: Reading, source: str, profile: Profile, now: date | None = None) -> Reading:
-    """The reading under `source` with its fields and languages extracted (cheap, so never cached: a new
-    fields extractor or rules profile never meets stale fields). `now`: the day of the reading (a yearless date's
-    year where the document prints none)."""
+    """The reading under `source` with its fields and languages extracted. `now`: the day of the reading (a yearless
+    date's year where the document prints none). What they depend on besides the pages is `extraction_key`'s."""
     fields = with_boxes(extract_fields(reading.pages, profile, now), reading.pages, profile.carrier_for_host)
     return replace(reading, source=source, fields=fields,
                    languages=tuple(detect_languages(reading.text, profile)))
+
+
+def extraction_key(profile: Profile, now: date | None = None) -> str:
+    """What with_fields' fields and languages depend on besides the pages: evpack's code and data (the extractor,
+    its closed lists and confusion tables: runtime.code_fingerprint), the field patterns in use, the rules profile's
+    content and the reference day `now`. Equal keys and equal pages give equal fields (the read cache keeps them)."""
+    import hashlib
+    import json
+
+    from pipeline import runtime
+    from pipeline.fields.data import patterns
+    rules = json.dumps(profile.data, sort_keys=True, ensure_ascii=False, default=repr)
+    return hashlib.sha256(f"{runtime.code_fingerprint()}|{patterns().version}|{now}|{rules}".encode()).hexdigest()

@@ -120,3 +120,52 @@ def test_a_name_that_is_not_utf8_is_cached(tmp_path):
     cache = ReadCache(tmp_path, "e", "v1")
     assert cache.put(a_reading(source=name))
     assert cache.get(SHA).source == name
+
+
+def some_fields() -> Fields:
+    from pipeline.model import KoreanAddress, Timestamp, Url
+    return Fields(tracking_numbers=(TrackingNumber("689212345674", "cj", "ok", 1, "label", "ocr", (10, 20, 300, 40),
+                                                   (5, 5, 90, 18)),),
+                  timestamps=(Timestamp("2026.03.10 14:22", "2026-03-10T14:22:00+09:00", 1, "Asia/Seoul", "event",
+                                        (10, 60, 200, 80)),),
+                  urls=(Url("https://www.cjlogistics.com", "www.cjlogistics.com", 1, True, False, "address-bar",
+                            "www.cjlogistics.corn", (0, 0, 400, 20), ""),),
+                  korean_addresses=(KoreanAddress("서울특별시 중구 세종대로 110", "04524", 1, "listed", None,
+                                                  (10, 90, 500, 110)),))
+
+
+def test_fields_kept_beside_a_read_come_back_exactly(tmp_path):
+    """GIVEN a read entry and the fields extracted from its pages WHEN another process (another ReadCache) gets the
+    read and then the fields under the same extraction key THEN every attribute of every record comes back (a URL's
+    `full`, which Fields.to_json leaves out, boxes as tuples) with the languages; another key is a miss."""
+    cache = ReadCache(tmp_path, "e", "v1")
+    assert cache.put(a_reading())
+    assert cache.put_fields(SHA, "profile 1, day 1", some_fields(), ("ko", "en"))
+    again = ReadCache(tmp_path, "e", "v1")
+    assert again.get_fields(SHA, "profile 1, day 1") is None  # no read entry in hand yet
+    assert again.get(SHA) is not None
+    assert again.get_fields(SHA, "profile 1, day 1") == (some_fields(), ("ko", "en"))
+    assert again.get_fields(SHA, "profile 2, day 1") is None
+
+
+def test_fields_of_other_pages_or_of_a_read_not_cached_are_never_served(tmp_path):
+    """GIVEN fields kept for a read entry WHEN the entry is written again with other pages (another run's read of
+    the same content) THEN the fields kept before are a miss; a read this cache did not get or put (incomplete, not
+    cached) keeps no fields, and an edited fields entry is a miss."""
+    import json
+    cache = ReadCache(tmp_path, "e", "v1")
+    assert cache.put_fields(SHA, "k", some_fields(), ()) is False  # no read entry
+    cache.put(a_reading())
+    cache.put_fields(SHA, "k", some_fields(), ())
+    path = cache.fields_path(SHA, "k")
+    cache.put(a_reading(text="운송장번호 601234567890"))
+    assert cache.get_fields(SHA, "k") is None
+    again = ReadCache(tmp_path, "e", "v1")
+    again.get(SHA)
+    assert again.get_fields(SHA, "k") is None
+    assert again.put_fields(SHA, "k", some_fields(), ("ko",))
+    data = json.loads(again.fields_path(SHA, "k").read_text(encoding="utf-8"))
+    data["fields"]["tracking_numbers"][0]["value"] = "689200000000"
+    again.fields_path(SHA, "k").write_text(json.dumps(data), encoding="utf-8")
+    assert again.get_fields(SHA, "k") is None
+    assert path.exists() and path != again.fields_path(SHA, "k")

@@ -90,7 +90,7 @@ def test_timed_out_page_is_a_low_quality_warning_and_not_cached(packet, tmp_path
 
 def test_second_run_comes_from_the_cache(packet, tmp_path, monkeypatch, ctx):
     """GIVEN a packet read once WHEN read again THEN no page is OCR'd (read_page is never called), the readings
-    are equal, fields are extracted afresh, and the log says why."""
+    are equal, and the log says why."""
     install_fake_tesseract(tmp_path / "bin", monkeypatch, ECHO_IMAGE_NAME)
     state = state_of(packet)
     first = read.run(state, ctx)
@@ -104,6 +104,35 @@ def test_second_run_comes_from_the_cache(packet, tmp_path, monkeypatch, ctx):
     assert sum("from the read cache" in line for line in second.log) == 3
     with pytest.raises(AssertionError, match="OCR'd again"):
         read.run(state, replace(ctx, cache_dir=None))
+
+
+def test_a_warm_read_takes_its_fields_from_the_cache_until_what_they_depend_on_changes(packet, tmp_path,
+                                                                                      monkeypatch, ctx):
+    """GIVEN a packet read once (its reads and their fields cached) WHEN read again THEN no field is extracted and
+    the readings (fields, languages, sources) are equal; WHEN the rules profile, the reference day or the field
+    patterns differ THEN the fields are extracted again; without a cache always."""
+    from pipeline.fields.data import shipped
+    from pipeline.profile import Profile
+    install_fake_tesseract(tmp_path / "bin", monkeypatch, ECHO_IMAGE_NAME)
+    state = state_of(packet)
+    first = read.run(state, ctx)
+    assert [t.value for t in first.readings["carrier.pdf"].fields.tracking_numbers] == ["689212345674"]
+    extracted = []
+    real = reader.extract_fields
+    monkeypatch.setattr(reader, "extract_fields", lambda pages, *args: extracted.append(pages) or real(pages, *args))
+    assert read.run(state, ctx).readings == first.readings
+    assert extracted == []
+    other_profile = Profile(ctx.profile.path, {**ctx.profile.data, "limits": {**ctx.profile.data["limits"]}})
+    other_profile.data["limits"]["max_files"] = {"value": 4}
+    patterns = shipped().replace("tracking", note="another table")
+    for other in (replace(ctx, profile=other_profile), replace(ctx, now=ctx.now.replace(year=2027)),
+                  replace(ctx, field_patterns=patterns), replace(ctx, cache_dir=None)):
+        extracted.clear()
+        from pipeline.fields.data import using
+        with using(other.fields):
+            again = read.run(state, other)
+        assert len(extracted) == 3
+        assert again.readings["carrier.pdf"].fields == first.readings["carrier.pdf"].fields
 
 
 def test_same_content_under_two_names_is_read_once(packet, tmp_path, monkeypatch, ctx):
