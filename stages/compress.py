@@ -139,6 +139,9 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
     field_pages = sorted({page for pages in expected.values() for page in pages})
     spots = value_spots(upload.name, state) if ctx.verify == "boxes" else {}
     probes = FieldPageProbe(field_pages, folder / f"{stem}.{budget}")
+    # Probed only where the field pages are a small part of the file: where they are most of it, the probe encodes
+    # nearly the whole file twice and its proof ends no sooner than the full pass would (see bundle.toml).
+    probed = upload.type == "pdf" and 0 < len(field_pages) <= settings["probe_max_page_share"] * upload.pages
     base, best_size, number, lossy_encodes = upload.path, upload.size, 0, 0
 
     def attempt(step: Step) -> Fitted | int | None:
@@ -147,7 +150,7 @@ def fit(upload: UploadFile, budget: int, state: PacketState, ctx: Context, setti
         number += 1
         out = folder / f"{stem}.{budget}.{number}.{EXTENSIONS[step.type]}"
         proven = None
-        if step.lossy and step.type == "pdf" and field_pages:
+        if step.lossy and step.type == "pdf" and probed:
             # The pages that carry fields are re-encoded alone and re-read while the full pass runs beside them
             # (OCR of 3 pages on 2 cores leaves one idle half the time: a 40-page scan took 3.5 s, 3.8 s in turn).
             # An encoding that loses a value there is refused and its pass dropped.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Protocol
 
@@ -91,13 +91,18 @@ def unturned(lines: Iterable[TextLine], degrees: float, page_size: tuple[int, in
 @dataclass(frozen=True)
 class Spot:
     """Where a value was read: its box on the page image of `size` (width, height), and the characters to find again
-    there, as `alnum` (tracking numbers: letters and digits only) or `squeezed` (anything else) writes them."""
+    there, as `alnum` (tracking numbers: Latin letters and digits only), `compact` (timestamps: letters of any script
+    and digits) or `squeezed` (URLs: all but white space) writes them (`form`)."""
 
     box: tuple[int, int, int, int]
     size: tuple[int, int]
     needle: str
-    alnum: bool = False
+    form: str = "squeezed"  # alnum | compact | squeezed: how the needle is written (FORMS)
     barcode: bool = False   # read from a barcode: decoded again, not OCR'd
+
+    def written(self, text: str) -> str:
+        """`text` as the needle is written."""
+        return FORMS[self.form](text)
 
 
 def alnum(text: str) -> str:
@@ -106,8 +111,18 @@ def alnum(text: str) -> str:
 
 
 def squeezed(text: str) -> str:
-    """Without white space, case-folded: a timestamp or URL however OCR spaced it."""
+    """Without white space, case-folded: a URL however OCR spaced it."""
     return "".join(text.split()).casefold()
+
+
+def compact(text: str) -> str:
+    """Letters (of any script) and digits only, case-folded: a timestamp however OCR read its separators. A page read
+    whole had lost the colon of `2026.03.02 11:01` (`1101`, still read as 11:01) that its line's crop showed again,
+    and a crop read `2026. 03.03 1638` where the page had read `16:38`: the same digits, the same time."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+FORMS = {"alnum": alnum, "compact": compact, "squeezed": squeezed}
 
 
 def spot(page: PageReading, field: TrackingNumber | Timestamp | Url) -> Spot | None:
@@ -115,22 +130,21 @@ def spot(page: PageReading, field: TrackingNumber | Timestamp | Url) -> Spot | N
     characters (a timestamp as printed, a URL without its scheme); None where no line holds them."""
     size = (page.width, page.height)
     if isinstance(field, TrackingNumber) and field.source == "barcode" and field.box:
-        return Spot(tuple(field.box), size, alnum(field.value), alnum=True, barcode=True)
+        return Spot(tuple(field.box), size, alnum(field.value), "alnum", barcode=True)
     if page.source != "ocr":  # a text layer's lines (in points) are read again by its text, not by OCR
         return None
     if isinstance(field, TrackingNumber):
-        return _in_lines(page.lines, size, alnum(field.value), letters_only=True)
+        return _in_lines(page.lines, size, alnum(field.value), "alnum")
     if isinstance(field, Timestamp):
-        return _in_lines(page.lines, size, squeezed(field.text))
-    return _in_lines(page.lines, size, squeezed(field.value.split("://", 1)[-1]))
+        return _in_lines(page.lines, size, compact(field.text), "compact")
+    return _in_lines(page.lines, size, squeezed(field.value.split("://", 1)[-1]), "squeezed")
 
 
-def _in_lines(lines: Iterable[TextLine], size: tuple[int, int], needle: str, letters_only: bool = False
-              ) -> Spot | None:
+def _in_lines(lines: Iterable[TextLine], size: tuple[int, int], needle: str, form: str) -> Spot | None:
     if not needle or not all(size):
         return None
-    shown = alnum if letters_only else squeezed
-    return next((Spot(line.box, size, needle, letters_only) for line in lines if needle in shown(line.text)), None)
+    place = Spot((0, 0, 0, 0), size, needle, form)
+    return next((replace(place, box=line.box) for line in lines if needle in place.written(line.text)), None)
 
 
 def region(place: Spot, size: tuple[int, int]) -> tuple[int, int, int, int] | None:
@@ -179,6 +193,6 @@ def shows(crop: Image.Image, place: Spot, line_px: float, timeout: float, scratc
             read = "".join(word.text for word in tesseract.words(copy, cfg.languages, timeout, psm, scratch=scratch))
         except (OcrTimeout, OcrFailed):
             return False
-        if place.needle in (alnum(read) if place.alnum else squeezed(read)):
+        if place.needle in place.written(read):
             return True
     return False

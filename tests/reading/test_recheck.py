@@ -40,9 +40,9 @@ def test_spots_of_a_number_a_timestamp_and_a_url_are_the_lines_that_show_them():
              TextLine("https://trace.cjlogistics.com/next/tracking.html?wblNo=689212345674", (0, 0, 900, 30)))
     page = PageReading(1, "", "ocr", width=1000, height=800, lines=lines)
     number = recheck.spot(page, TrackingNumber(TRACKING, "cj", "ok"))
-    assert number.box == (10, 10, 400, 40) and number.needle == TRACKING and number.alnum
+    assert number.box == (10, 10, 400, 40) and number.needle == TRACKING and number.form == "alnum"
     stamp = recheck.spot(page, Timestamp("2026.03.10 14:22", "2026-03-10T14:22:00+09:00"))
-    assert stamp.box == (10, 60, 400, 90) and stamp.needle == "2026.03.1014:22"
+    assert stamp.box == (10, 60, 400, 90) and (stamp.needle, stamp.form) == ("202603101422", "compact")
     url = recheck.spot(page, Url("https://trace.cjlogistics.com/next/tracking.html?wblNo=689212345674",
                                  "trace.cjlogistics.com"))
     assert url.box == (0, 0, 900, 30)
@@ -69,7 +69,7 @@ def test_a_line_still_read_in_its_crop_and_a_smudged_one_not(tmp_path):
     """GIVEN a page with a tracking number line, re-encoded as a JPEG at half size WHEN its spot is read again THEN
     the number is found; GIVEN the same page blurred past reading THEN it is not (the page is read whole then)."""
     image, box = page_with_line()
-    place = recheck.Spot(box, image.size, TRACKING, alnum=True)
+    place = recheck.Spot(box, image.size, TRACKING, "alnum")
     buffer = io.BytesIO()
     image.resize((700, 450)).save(buffer, "JPEG", quality=60)
     smaller = Image.open(io.BytesIO(buffer.getvalue()))
@@ -78,12 +78,27 @@ def test_a_line_still_read_in_its_crop_and_a_smudged_one_not(tmp_path):
     assert not recheck.still_shows(smudged, place, 30, tmp_path / "spot.png")
 
 
+@pytest.mark.e2e
+def test_a_timestamp_is_proven_by_its_digits_however_its_separators_read(tmp_path):
+    """GIVEN a time the page's own read took without its colon (`2026.03.02 1101`, read as 11:01) WHEN its line,
+    printed `2026.03.02 11:01`, is read in its crop THEN the time is proven (the same letters and digits); WHEN the
+    line shows another minute THEN it is not."""
+    image, box = page_with_line("배송일시 2026.03.02 11:01")
+    page = PageReading(1, "", "ocr", width=image.width, height=image.height,
+                       lines=(TextLine("배 송 일 시 2026.03.02 1101", box),))
+    place = recheck.spot(page, Timestamp("2026.03.02 1101", "2026-03-02T11:01:00+09:00"))
+    assert (place.box, place.needle) == (box, "202603021101")
+    assert recheck.still_shows(image, place, 30, tmp_path / "spot.png")
+    other, _ = page_with_line("배송일시 2026.03.02 11:07")
+    assert not recheck.still_shows(other, place, 30, tmp_path / "spot.png")
+
+
 def test_a_barcode_spot_is_decoded_again(tmp_path):
     """GIVEN a page with a Code 128 of the number WHEN its barcode's spot is checked on the page THEN it decodes;
     WHEN the bars are wiped THEN it does not."""
     page, pasted = page_with("Code128", TRACKING)
     [code] = [c for c in barcodes.read(page) if c.text == TRACKING]
-    place = recheck.Spot(code.box, page.size, TRACKING, alnum=True, barcode=True)
+    place = recheck.Spot(code.box, page.size, TRACKING, "alnum", barcode=True)
     assert recheck.still_shows(page, place, 30, tmp_path / "spot.png")
     ImageDraw.Draw(page).rectangle(pasted, fill=255)
     assert not recheck.still_shows(page, place, 30, tmp_path / "spot.png")

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from pipeline.output import imageops
 
 from pipeline.output import pdfops
+from pipeline.output.bundle_settings import bundle_settings
 from pipeline.model import (
     KST,
     Claim,
@@ -480,6 +481,30 @@ def test_field_pages_are_probed_beside_the_full_pass_and_not_read_twice(tmp_path
     assert any("pages 3 re-encoded first, but tracking number" in line for line in state.log)
 
 
+def test_field_pages_that_are_most_of_the_file_are_not_probed(tmp_path, ctx, profile, monkeypatch):
+    """GIVEN a 4-page 300-dpi scan whose pages 1-3 carry the tracking number (more than bundle.toml's
+    probe_max_page_share of its pages), a limit only lossy steps meet, and a reader that loses the number in the
+    first encoding it is shown
+    WHEN compress runs
+    THEN each lossy encoding is one pass over the 4 pages, never a probe of the field pages beside it, proven on
+    its own output: the first refused, the second kept."""
+    assert bundle_settings()["compression"]["probe_max_page_share"] < 3 / 4
+    reader = losing_the_first_read()
+    monkeypatch.setattr(compress, "reread_fields", reader)
+    full_passes = []
+    recompress = pdfops.recompress_images
+    monkeypatch.setattr(pdfops, "recompress_images", lambda src, dst, policy, *args: (
+        full_passes.append(len(pdfops.page_images(src))), recompress(src, dst, policy, *args))[1])
+    src = scan_pdf(tmp_path, 4)
+    limit(profile, src.stat().st_size // 4)
+    fields = Fields(tracking_numbers=tuple(TrackingNumber(TRACKING, "cj", "ok", page=page) for page in (1, 2, 3)))
+    state = compress.run(state_for(src, "pdf", "02-delivery-proof.pdf", pages=4, fields=fields), ctx)
+    [out] = state.uploads
+    assert out.size <= src.stat().st_size // 4 and out.pages == 4 and not state.findings
+    assert full_passes == [4, 4]
+    assert len(reader.calls) == 2 and not any(name.endswith(".fields.pdf") for name in reader.calls)
+
+
 # ---- legibility proven where the values were read (pipeline/reading/recheck.py) ----------------------------------
 
 def label_photo_state(tmp_path: Path) -> PacketState:
@@ -586,8 +611,8 @@ def test_a_pdf_page_proves_a_value_rendered_only_around_its_spot(tmp_path, ctx):
     picture.save(tmp_path / "page.png")
     pdf = tmp_path / "page.pdf"
     pdfops.merge([pdfops.Part(tmp_path / "page.png", "png")], pdf, pdfops.page_size_points((210, 297)), tmp_path)
-    here = recheck.Spot(tuple(box), picture.size, TRACKING, alnum=True)
-    elsewhere = recheck.Spot((200, 1500, 700, 1540), picture.size, TRACKING, alnum=True)
+    here = recheck.Spot(tuple(box), picture.size, TRACKING, "alnum")
+    elsewhere = recheck.Spot((200, 1500, 700, 1540), picture.size, TRACKING, "alnum")
     found = compress.proven_on_page(pdf, "pdf", 1, {"here": here, "elsewhere": elsewhere}, ctx, tmp_path / "s.png")
     assert found == {"here"}
 
