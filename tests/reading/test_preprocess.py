@@ -133,6 +133,28 @@ def test_rule_finding_in_blocks_paints_the_same_pixels(monkeypatch):
     assert (whole != np.asarray(canvas)).any()
 
 
+def test_rule_finding_keeps_its_plain_definition():
+    """GIVEN random masks of any size and density WHEN their long horizontal runs and their thin dark pixels are
+    found (OpenCV's morphology, in blocks) THEN each pixel is as the plain definition says: on a run of at least
+    `length` pixels within the row; dark with a light pixel (or the image's edge) within `reach` rows above and within
+    `reach` rows below."""
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        mask = rng.random((int(rng.integers(1, 30)), int(rng.integers(1, 90)))) < rng.random()
+        length, reach = int(rng.integers(1, 25)), int(rng.integers(1, 6))
+        height, width = mask.shape
+        runs = np.zeros_like(mask)
+        for y in range(height):
+            for x in range(width - length + 1):
+                if mask[y, x:x + length].all():
+                    runs[y, x:x + length] = True
+        thin = np.array([[mask[y, x] and not (y >= reach and mask[y - reach:y, x].all())
+                          and not (y + reach < height and mask[y + 1:y + 1 + reach, x].all())
+                          for x in range(width)] for y in range(height)], dtype=bool).reshape(mask.shape)
+        assert np.array_equal(preprocess.on_long_runs(mask, length), runs)
+        assert np.array_equal(preprocess.thin(mask, reach), thin)
+
+
 def test_dark_mode_is_inverted_for_tesseract():
     """GIVEN a dark-mode page (light text on near black) and a light page WHEN prepared for Tesseract THEN the dark
     one is inverted to a light background, the light one left as it is."""
