@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.context import Context
-from pipeline.fields.keyword_match import Text, hits
+from pipeline.fields.keyword_match import Text, hits, own_hits
 from pipeline.judging.keywords import KindRules, load_kind_rules
 from pipeline.model import Classification, PacketState, Reading
 from pipeline.profile import Profile
@@ -53,11 +53,15 @@ def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules
         scores[kind] = scores.get(kind, 0) + points
         reasons.setdefault(kind, []).append(why)
 
+    named = set()  # kinds a strong keyword names
     for kind in rules.order:
         spec = rules.kinds[kind]
-        strong, weak = hits(spec["strong"], text), hits(spec["weak"], text)
+        # A keyword read inside a longer one of its kind (송장번호 in 운송장번호) is that one word, counted once.
+        found = own_hits([*spec["strong"], *spec["weak"]], text)
+        strong, weak = [k for k in spec["strong"] if k in found], [k for k in spec["weak"] if k in found]
         if strong:
             add(kind, 2 * len(strong), " + ".join(repr(k) for k in strong))
+            named.add(kind)
         if weak:
             add(kind, len(weak), " + ".join(repr(k) for k in weak))
 
@@ -96,7 +100,8 @@ def classify(reading: Reading, detected: str, profile: Profile, rules: KindRules
         add("coupang-order", signals["order_id"], f"the claim's order number {order_id}")
     if web_signs:
         add("carrier-tracking", signals["web_page"], web_signs[0])
-    elif "proof-of-delivery" in scores:
+    elif "proof-of-delivery" in named:
+        # Only a page that names itself a POD (a signature, 인수증, 签收单): a label's or a chat's 받는 분 does not.
         add("proof-of-delivery", signals["web_page"], "no browser chrome or URL (a scan or photo)")
 
     ranked = sorted((k for k in scores if scores[k] >= rules.min_score),

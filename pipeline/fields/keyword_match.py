@@ -90,6 +90,16 @@ def hits(keywords, text: Text) -> list[str]:
     return [k for k in keywords if matches(k, text)]
 
 
+def own_hits(keywords, text: Text) -> list[str]:
+    """The `keywords` that occur in `text` outside every occurrence of a longer one of them that holds them, in
+    their order: a word printed once counts once, so 송장번호 read inside 운송장번호, or 서명 inside 수령인서명, is no
+    keyword of its own there; printed apart from it (`수령인 김민수 (서명)`), it is."""
+    spans = {k: [m.span() for m in _anywhere(k).finditer(text.words)] for k in keywords}
+    return [k for k, found in spans.items() if any(
+        not any(start <= s and e <= end and end - start > e - s for other, taken in spans.items() if other != k
+                for start, end in taken) for s, e in found)]
+
+
 def squeeze(text: str) -> str:
     """Case-folded, without whitespace."""
     return WHITESPACE.sub("", text.casefold())

@@ -692,12 +692,16 @@ class _Header:
         return self.groups
 
 
-def _garbled_headers(text: str) -> list[_Header]:
+def _garbled_headers(text: str, year_near: int | None = None, latest: date | None = None) -> list[_Header]:
     """Day headers whose date OCR garbled, its weekday read (`20264 38 7 일 토요일` for 2026년 3월 7일 토요일: 년 read
     as 4, 월 as 8), decoded with the weekday as their check ([day_headers] garbled_header): the year, then the
     month and the day as a leading part (one or two digits) of two later runs of digits, each digit left over costing
     1 where it trails a run the date uses (a unit read as a digit) and 2 in a run the date does not use; of the
-    readings whose date falls on the printed weekday, the cheapest, where no other is as cheap."""
+    readings whose date falls on the printed weekday, the cheapest, where no other is as cheap. The year is as
+    garbled as the rest (`20204 34 6 일 금요일` for 2026년 3월 6일): one digit off `year_near` (the document's year,
+    else the reference day's), it is that year where the date falls on the weekday in it, the year as read costing
+    1 more (2020-03-06 and 2026-03-06 are both Fridays). No date after `latest` (the capture's or the reading's
+    day) is a separator's."""
     rules = patterns()["timestamps"]["day_headers"]
     # Monday first, as datetime counts them: the first syllable of each day's Korean name (월 of 월요일).
     weekdays = [next(name for name in names if name.endswith("요일"))[0]
@@ -706,8 +710,11 @@ def _garbled_headers(text: str) -> list[_Header]:
     for match in compiled(rules["garbled_header"], re.MULTILINE).finditer(text):
         runs = re.findall(r"\d+", match.group("digits"))
         year, runs = int(runs[0][:4]), [runs[0][4:]] + runs[1:]
+        years = [(0, year)]
+        if year_near is not None and sum(a != b for a, b in zip(str(year), str(year_near))) == 1:
+            years = [(0, year_near), (1, year)]
         readings = []
-        for i, month_run in enumerate(runs):
+        for (year_cost, year), (i, month_run) in ((y, r) for y in years for r in enumerate(runs)):
             for j in range(i + 1, len(runs)):
                 for m_len in (1, 2):
                     for d_len in (1, 2):
@@ -717,9 +724,9 @@ def _garbled_headers(text: str) -> list[_Header]:
                             day = date(year, int(month_run[:m_len]), int(runs[j][:d_len]))
                         except ValueError:
                             continue
-                        if day.weekday() != weekdays.index(match.group("wd")):
+                        if day.weekday() != weekdays.index(match.group("wd")) or (latest is not None and day > latest):
                             continue
-                        cost = (len(month_run) - m_len) + (len(runs[j]) - d_len) + sum(
+                        cost = year_cost + (len(month_run) - m_len) + (len(runs[j]) - d_len) + sum(
                             (1 if k == 0 else 2) * len(run) for k, run in enumerate(runs) if k not in (i, j))
                         readings.append((cost, day))
         readings.sort()
@@ -729,16 +736,17 @@ def _garbled_headers(text: str) -> list[_Header]:
     return found
 
 
-def _day_rows(text: str, layout: Layout | None = None) -> Iterable[tuple[int, int, dict]]:
+def _day_rows(text: str, layout: Layout | None = None, year_near: int | None = None,
+              latest: date | None = None) -> Iterable[tuple[int, int, dict]]:
     """(start, end, groups) of every row under a line holding only a date of any [dates] form (a day header over
     its rows, patterns/timestamps.toml [day_headers]): a line that starts with a time, or a time with its day part
     anywhere on a line (a chat bubble's); the groups hold the header's date and the row's time. Where the `layout`
     is known, a row lies under its header on the page (Layout.below; a bubble's time anywhere across): a line the
     reading order put after the header but that stands above it (a phone's status bar `13:29`, read last) is no row
-    of it."""
+    of it. `year_near` and `latest` decode garbled headers (_garbled_headers)."""
     forms, rows, _ = _day_header()
     headers = [m for form in forms for m in form.finditer(text)]
-    headers = sorted(headers + [m for m in _garbled_headers(text) if not any(
+    headers = sorted(headers + [m for m in _garbled_headers(text, year_near, latest) if not any(
         h.start() <= m.start() < h.end() for h in headers)], key=lambda m: m.start())
     # A separator whose date OCR garbled (`202644 24 144 토요일`) heads another day: the rows under it are no rows of
     # the header above it.
@@ -785,7 +793,8 @@ def extract_timestamps(text: str, page: int, default_year: int | None, stated: Z
         for order, form in enumerate(forms)]
     matches = sorted([(m.start(), order, m.end(), m.groupdict(), form) for order, form, found in found_by_form
                       if len(found) >= form.min_per_text for m in found]
-                     + [(start, rows_order, end, groups, rows_form) for start, end, groups in _day_rows(text, layout)],
+                     + [(start, rows_order, end, groups, rows_form) for start, end, groups in _day_rows(
+                         text, layout, default_year or (now.year if now else None), now)],
                      key=lambda item: item[:2])
     cues = sorted(stated_zones(text) if cues is None else cues, key=lambda cue: cue.start)
     taken_until = -1

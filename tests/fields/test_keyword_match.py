@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.fields.keyword_match import (Mode, Text, keyword_alternation, keyword_pattern, matches,
-                                          one_syllable_off_keyword, squeeze)
+                                          one_syllable_off_keyword, own_hits, squeeze)
 
 
 @pytest.mark.parametrize("text, anywhere, in_line", [
@@ -25,6 +25,19 @@ def test_a_hangul_keyword_in_both_modes(text, anywhere, in_line):
     whitespace between syllables, IN_LINE at most one space on one line; another word matches neither."""
     assert matches("배송완료", Text.of(text)) is anywhere
     assert (re.search(keyword_pattern("배송완료", Mode.IN_LINE), text) is not None) is in_line
+
+
+@pytest.mark.parametrize("text, found", [
+    ("운 송 장 번호 39339821358", ["운송장번호"]),                  # 송장번호 is read inside it: one word
+    ("운송장번호 393398 송장번호 확인", ["운송장번호", "송장번호"]),  # printed apart too: both
+    ("수령인 서명 받은 거 있나요?", ["수령인서명"]),
+    ("수령인 김민수 (서명)", ["서명", "수령인"]),
+    ("签收人：本人签收", ["签收人", "签收"]),                        # 签收 in 本人签收 stands apart from 签收人
+])
+def test_a_keyword_inside_a_longer_one_counts_once(text, found):
+    """GIVEN keywords of which one holds another (운송장번호 and 송장번호, 수령인서명 and 서명) WHEN a text is searched
+    THEN the shorter counts only where it is printed outside the longer."""
+    assert own_hits(["운송장번호", "수령인서명", "签收人", "송장번호", "서명", "수령인", "签收"], Text.of(text)) == found
 
 
 def test_an_ascii_keyword_matches_whole_words_anywhere():

@@ -54,7 +54,7 @@ def _examples() -> list:
             example=with_now)
         add("timestamps", f"timestamps.{form}.reject", of_form.get("reject", {}), example=with_now)
     for verdict in ("match", "reject"):
-        add("timestamps", f"timestamps.day_headers.{verdict}", stamps["day_headers"][verdict])
+        add("timestamps", f"timestamps.day_headers.{verdict}", stamps["day_headers"][verdict], example=with_now)
     for where in ("stated_zones", "local_times"):
         for verdict in ("match", "reject"):
             add("zoned", f"timestamps.{where}.{verdict}", stamps[where][verdict],
