@@ -27,6 +27,7 @@ from pipeline.fields import confusions
 from pipeline.fields.checkdigits import CHECKS
 from pipeline.fields.closed_lists import carrier_name_regex as _carrier_name_regex
 from pipeline.fields.closed_lists import HANGUL_WORD
+from pipeline.fields.scripts import HANGUL_SYLLABLE
 from pipeline.fields.closed_lists import label_regex as _label_regex, stop_regex as _stop_regex
 from pipeline.fields.compiled import compiled
 from pipeline.fields.data import cache, patterns
@@ -399,13 +400,19 @@ def _column_below(text: str, label: re.Match, line_start: int, line_end: int) ->
     - the label heads the first column: the row's first cell (OCR splits header words and row values into
       different numbers of pieces, but a row still starts with its first column);
     - else the whole next line, unless the header also names other numbers (then the row's numbers cannot be
-      told apart and none is taken)."""
+      told apart and none is taken).
+    One Hangul syllable after a Hangul label ending its line is the label's particle, no header cell: a sentence
+    wrapped after it (a KakaoTalk bubble's `택배 송 장 번 호 는` over `4615943007171 입 니다.`) is no table whose cells
+    line up with the words above."""
     max_gap = patterns()["tracking"]["max_gap_chars"]
     row_start = line_end + 1
     while row_start < len(text) and not text[row_start:line_bounds(text, row_start)[1]].strip():
         row_start = line_bounds(text, row_start)[1] + 1  # blank lines between a label and its value
     row_end = line_bounds(text, row_start)[1]
-    header = text[line_start:label.start()] + "LABEL" + text[label.end():line_end]
+    after = text[label.end():line_end]
+    if HANGUL_SYLLABLE.fullmatch(after.strip()) and HANGUL_SYLLABLE.match(label.group()[-1:]):
+        after = ""
+    header = text[line_start:label.start()] + "LABEL" + after
     cells = list(re.finditer(r"\S+", text[row_start:row_end]))
     if not cells:
         return None
