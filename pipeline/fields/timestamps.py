@@ -758,10 +758,25 @@ def _day_rows(text: str, layout: Layout | None = None, year_near: int | None = N
         # rows[1] is a chat bubble's time (bubble_row): beside its bubble, under the separator but not across it.
         for match, bubble in sorted(((m, i == 1) for i, row in enumerate(rows)
                                      for m in row.finditer(text, this.end(), until)), key=lambda m: m[0].start()):
+            groups = match.groupdict()
+            if groups.get("run"):
+                decoded = _colon_misread(groups["run"])
+                if decoded is None:
+                    continue
+                groups = {**groups, "h": decoded[0], "mi": decoded[1]}
             if match.start() >= taken and (layout is None
                                            or layout.below(this.start(), match.start(), across=not bubble)):
                 taken = match.end()
-                yield match.start(), match.end(), {**match.groupdict(), **date}
+                yield match.start(), match.end(), {**groups, **date}
+
+
+def _colon_misread(run: str) -> tuple[str, str] | None:
+    """(hour, minute) of a 12-hour time whose colon OCR lost or read as one digit (`407`, `8814` for 8:14, `11143`
+    for 11:43), where one reading alone gives an hour of 1-12 and a minute of 00-59 (`1032`: 10:32 or 1:32, none)."""
+    readings = {(run[:h_len], run[-2:]) for h_len in (1, 2) for colon in (0, 1)
+                if h_len + colon + 2 == len(run) and 1 <= int(run[:h_len]) <= 12 and int(run[-2:]) < 60
+                and run[0] != "0"}
+    return readings.pop() if len(readings) == 1 else None
 
 
 def extract_timestamps(text: str, page: int, default_year: int | None, stated: Zone | None = None,
