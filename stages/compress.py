@@ -12,9 +12,10 @@ After any lossy step the file must still show the same sure tracking numbers (se
 URLs, or the next resolution is tried. A value is proven, in turn, by its page's images left byte for byte as they were,
 by the box it was read from read again alone (pipeline/reading/recheck.py: its barcode decoded again, or its line
 OCR'd in a crop), else by its page read whole (ctx.verify "full": every field page read whole, on ctx.jobs
-processes). For a PDF the field pages are re-encoded on their own and proven while the pass over every page runs
-beside them; the pass's output is kept without a second proof when its field pages came out byte for byte as the
-probe's. Never JBIG2 or any symbol substitution: it turns a 6 into an 8. The steps are data
+processes). For a PDF whose field pages are a small part of it (bundle.toml probe_max_page_share) they are
+re-encoded on their own and proven while the pass over every page runs beside them; the pass's output is kept
+without a second proof when its field pages came out byte for byte as the probe's. Any other file is encoded once
+and proven after. Never JBIG2 or any symbol substitution: it turns a 6 into an 8. The steps are data
 (pipeline/output/bundle.toml); the limits come from the rules profile.
 """
 from __future__ import annotations
