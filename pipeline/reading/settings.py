@@ -1,9 +1,10 @@
 """The reader's settings: `ocr.toml` beside this module as one frozen OcrSettings.
 
 `OcrSettings.load` takes every key of every section (a misspelt key fails to load; `*_examples` are a test's
-data, not settings) and fills `<<common_tlds>>` with the endings of the rules profile's hosts; its `version` hashes
-the file, those endings and evpack's code, and keys the read cache, so an edit to any reading module, to the
-settings or to the profile's top-level domains never serves a read made before it.
+data, not settings), fills `<<common_tlds>>` with the endings of the rules profile's hosts and `<<misread:c>>` with
+the class of `c` and what the confusion model learned OCR reads for it; its `version` hashes the file, what was
+filled in and evpack's code, and keys the read cache, so an edit to any reading module, to the settings, to the
+profile's top-level domains or to the learned confusions a setting uses never serves a read made before it.
 
 The settings are passed in: `Context.ocr` (a caller's own, else these for its profile) travels with every page job
 to the worker that reads it. `settings()` is the default for callers without a context: ocr.toml with the shipped
@@ -22,6 +23,7 @@ from pipeline.datafiles import load_toml
 
 SETTINGS_FILE = Path(__file__).with_name("ocr.toml")
 COMMON_TLDS = "<<common_tlds>>"  # in a setting: the rules profile's host endings (host_endings)
+MISREAD = "<<misread:"  # `<<misread:c>>` in a setting: the character c and what OCR reads for it (misread_class)
 
 
 @dataclass(frozen=True)
@@ -196,21 +198,25 @@ class OcrSettings:
     contrast_gain: float
     contrast_min_panel_share: float
     contrast_min_glyph_px: float
-    version: str  # hash of the settings file, the host endings and evpack's code: the read cache's key
+    version: str  # hash of the settings file, what was filled in and evpack's code: the read cache's key
 
     @classmethod
     def load(cls, path: Path = SETTINGS_FILE, code: str | None = None,
              common_tlds: tuple[str, ...] | None = None) -> OcrSettings:
         """The settings of `path`, `<<common_tlds>>` filled with the last labels of `common_tlds` (default: the
-        shipped profile's [web] common_tlds); `code`: the code fingerprint their version covers (default: this
-        evpack's)."""
+        shipped profile's [web] common_tlds) and each `<<misread:c>>` with misread_class(c); `code`: the code
+        fingerprint their version covers (default: this evpack's)."""
         data = load_toml(path, "OCR settings")
         endings = host_endings(common_tlds if common_tlds is not None else _shipped_common_tlds())
         # Every key is a setting (a misspelt one fails here), but a pattern's examples, which a test runs.
         flat = {k: _filled(v, endings) for section in data.values() for k, v in section.items()
                 if not k.endswith("_examples")}
+        marked = sorted({piece[:1] for v in flat.values() if isinstance(v, str) for piece in v.split(MISREAD)[1:]})
+        learned = "".join(misread_class(c) for c in marked)
+        flat = {k: _misreads_filled(v) if isinstance(v, str) else v for k, v in flat.items()}
         # The code that reads is part of the key too: a new band pass must not meet reads cached without it.
-        digest = hashlib.sha256(path.read_bytes() + endings.encode() + (code or runtime.code_fingerprint()).encode())
+        digest = hashlib.sha256(path.read_bytes() + endings.encode() + learned.encode()
+                                + (code or runtime.code_fingerprint()).encode())
         return cls(**flat, version=digest.hexdigest()[:12])
 
 
@@ -218,6 +224,26 @@ def host_endings(common_tlds: tuple[str, ...]) -> str:
     """The regex alternation of the last labels of `common_tlds` (com, kr of co.kr), longest first."""
     labels = {tld.rsplit(".", 1)[-1] for tld in common_tlds}
     return "|".join(re.escape(label) for label in sorted(labels, key=lambda label: (-len(label), label)))
+
+
+def misread_class(char: str) -> str:
+    """A regex class of `char` and of each single character the confusion model's learned table
+    (pipeline/fields/confusions.toml, [[confusion]]) says OCR reads for it, a space aside: `[wv]` for w."""
+    from pipeline.fields.confusions import table
+    shown = [read for (truth, read), _ in sorted(table().pairs.items())
+             if truth == char and len(read) == 1 and not read.isspace()]
+    return "[" + "".join(re.escape(c) for c in dict.fromkeys([char, *shown])) + "]"
+
+
+def _misreads_filled(value: str) -> str:
+    """`value` with each `<<misread:c>>` made misread_class(c)."""
+    head, *marked = value.split(MISREAD)
+    for piece in marked:
+        char, end = piece[0], piece[1:3]
+        if end != ">>":
+            raise ValueError(f"{MISREAD}{piece[:3]}: one character, then >>")
+        head += misread_class(char) + piece[3:]
+    return head
 
 
 def _filled(value, endings: str):

@@ -47,3 +47,17 @@ def test_the_bar_takes_its_host_endings_from_the_profile_and_its_version_follows
     assert not re.match(shipped.bar_clean_url, "www.kuronekoyamato.co.jp/track")
     assert re.match(other.bar_clean_url, "www.kuronekoyamato.co.jp/track")
     assert "<<" not in shipped.bar_clean_url and shipped.version != other.version
+
+
+def test_a_misread_mark_is_filled_from_the_learned_confusions():
+    """GIVEN ocr.toml's clean-bar pattern, whose first w of www. is `<<misread:w>>` WHEN loaded THEN it is the class
+    of w and what the confusion model learned OCR reads for it (v, in confusions.toml), so the bar's `https:/Avww.`
+    read is clean and a `w` read as something never learned is not."""
+    import re
+    from pipeline.fields.confusions import table
+    from pipeline.reading.settings import misread_class
+    assert table().pairs.get(("w", "v")) is not None and misread_class("w") == "[wv]"
+    cfg = OcrSettings.load()
+    assert "<<" not in cfg.bar_clean_url
+    assert re.match(cfg.bar_clean_url, "https:/Avww.ilogen.com/web/personal/trace/35899420719")
+    assert not re.match(cfg.bar_clean_url, "https:/Axww.ilogen.com/web/personal/trace/35899420719")
