@@ -3,9 +3,10 @@
 Entry: `reread_clock(words, gray, copy_size, work_png, timeout, cfg)` -> the words with each clock's first-pass
 pieces replaced by the clock's lines (words on lines ("clock", ...)). Same arguments as the address bar pass. Where
 the first pass saw no whole clock (a time and a date) at the top or bottom edge, the screen's edge strips are read on
-their own first (a Tesseract call each): a small taskbar clock the first pass read as nothing or as icons is found
-there by the same grammar. A page whose first pass saw a whole clock at an edge costs no strip read, and a clock
-the first pass read whole by the grammar (first_pass_clock) no read of its own: it is taken as the first pass read it.
+their own (a Tesseract call each), one at a time until a whole clock stands at an edge: a small taskbar clock the
+first pass read as nothing or as icons is found there by the same grammar. A page whose first pass saw a whole clock
+at an edge costs no strip read, one whose first strip read shows it whole no second, and a clock the first pass read
+whole by the grammar (first_pass_clock) no read of its own: it is taken as the first pass read it.
 """
 from __future__ import annotations
 
@@ -427,9 +428,22 @@ def reread_clock(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, 
     found = clock_candidates(words, copy_size, cfg)
     strips, text_px = edge_strips(words, gray, scale, cfg)
     bands = [(round(strip[1] * scale), round(strip[3] * scale)) for strip in strips]
-    if strips and not any(c.whole and c.box[1] < bottom and c.box[3] > top for c in found for top, bottom in bands):
-        found = clock_candidates(words + strip_words(gray, strips, text_px, scale, work_png, timeout, cfg),
-                                 copy_size, cfg)
+
+    def whole_at_edge(candidates: list[ClockCandidate]) -> bool:
+        return any(c.whole and c.box[1] < bottom and c.box[3] > top for c in candidates for top, bottom in bands)
+
+    if strips and not whole_at_edge(found):
+        # One strip at a time, and none once a whole clock stands at an edge (a screen shows one clock): first the
+        # strip where the first pass saw a piece of a clock, else the bottom one (a Windows taskbar's, the
+        # commonest). A page whose bottom taskbar the bottom strip reads whole no longer reads its top strip (tabs
+        # and toolbar: the dearer of the two, 0.1-0.5 s CPU on the tuning seeds).
+        seen = [any(c.box[1] < bottom and c.box[3] > top for c in found) for top, bottom in bands]
+        extra: list[OcrWord] = []
+        for at in sorted(range(len(strips)), key=lambda i: (not seen[i], -strips[i][1])):
+            extra += strip_words(gray, [strips[at]], text_px, scale, work_png, timeout, cfg)
+            found = clock_candidates(words + extra, copy_size, cfg)
+            if whole_at_edge(found):
+                break
     read: list[Box] = []
     for candidate in found:
         if any(w.line[0] == "clock" for w in words) and _whole(words, cfg):

@@ -51,8 +51,9 @@ def test_a_clock_the_first_pass_read_whole_is_taken_as_read(texts, expected):
 
 def test_edge_strips_stand_in_for_a_clock_the_first_pass_did_not_see(monkeypatch):
     """GIVEN first-pass words with a table row in a 1366x768 capture's middle and nothing at its edges, and strips
-    whose read shows a top taskbar's `8:17 PM` over `3/10/2026` WHEN the clock pass runs THEN both strips are read
-    once, the clock is read where the strip saw it, and its lines join the words on lines of their own."""
+    whose read shows a top taskbar's `8:17 PM` over `3/10/2026` in the top strip, nothing in the bottom one WHEN the
+    clock pass runs THEN each strip is read once, the bottom one first, the clock is read where the strip saw it, and
+    its lines join the words on lines of their own."""
     cfg = ocr_settings()
     words = [engine.OcrWord("2026.03.06", 300, 700, 110, 24, 90.0, ("1", "1", "1")),
              engine.OcrWord("16:56", 420, 700, 60, 24, 90.0, ("1", "1", "1"))]
@@ -60,6 +61,8 @@ def test_edge_strips_stand_in_for_a_clock_the_first_pass_did_not_see(monkeypatch
 
     def strips(gray, boxes, text_px, scale, work_png, timeout, cfg):
         asked.append(boxes)
+        if boxes[0][1] > 0:
+            return []
         return [engine.OcrWord("8:17 PM", 2400, 6, 90, 20, 90.0, ("strip", "0", "1")),
                 engine.OcrWord("3/10/2026", 2390, 34, 110, 20, 90.0, ("strip", "0", "2"))]
 
@@ -69,8 +72,33 @@ def test_edge_strips_stand_in_for_a_clock_the_first_pass_did_not_see(monkeypatch
     monkeypatch.setattr(clock, "strip_words", strips)
     monkeypatch.setattr(clock, "read_clock", read)
     out = clock.reread_clock(words, Image.new("L", (1366, 768), 255), (2732, 1536), Path("/tmp/p.png"), 10, cfg)
-    assert len(asked) == 1 and [box[1] for box in asked[0]] == [0, 768 - round(cfg.clock_strip_lines * 12)]
+    assert [[box[1] for box in boxes] for boxes in asked] == [[768 - round(cfg.clock_strip_lines * 12)], [0]]
     assert len(crops) == 1 and crops[0][1] == 0 and crops[0][2] > 1250
+    assert [w.text for w in out if w.line[0] == "clock"] == ["8:17 PM", "3/10/2026"]
+
+
+@pytest.mark.parametrize(("first_pass", "read_first"), [
+    ([], "bottom"),                                                                  # no piece of a clock seen
+    ([engine.OcrWord("2206", 2600, 8, 40, 12, 30.0, ("1", "1", "1"))], "top"),      # a garbled top clock seen
+])
+def test_the_strip_that_reads_a_whole_clock_ends_the_strip_reads(monkeypatch, first_pass, read_first):
+    """GIVEN a 1366x768 capture whose first pass saw a table row in its middle, and maybe a top clock's garbled
+    digits, and strips that each read a whole clock WHEN the clock pass runs THEN only one strip is read: the one
+    where the first pass saw a piece of a clock, else the bottom one (a screen shows one clock)."""
+    cfg = ocr_settings()
+    words = [engine.OcrWord("2026.03.06", 300, 700, 110, 24, 90.0, ("1", "1", "1")),
+             engine.OcrWord("16:56", 420, 700, 60, 24, 90.0, ("1", "1", "1"))] + first_pass
+    asked = []
+
+    def strips(gray, boxes, text_px, scale, work_png, timeout, cfg):
+        asked.append("top" if boxes[0][1] == 0 else "bottom")
+        top = 6 if boxes[0][1] == 0 else 1500
+        return [engine.OcrWord("8:17 PM", 2400, top, 90, 12, 90.0, ("strip", "0", "1")),
+                engine.OcrWord("3/10/2026", 2390, top + 16, 110, 12, 90.0, ("strip", "0", "2"))]
+    monkeypatch.setattr(clock, "strip_words", strips)
+    monkeypatch.setattr(clock, "read_clock", lambda *args: ["8:17 PM", "3/10/2026"])
+    out = clock.reread_clock(words, Image.new("L", (1366, 768), 255), (2732, 1536), Path("/tmp/p.png"), 10, cfg)
+    assert asked == [read_first]
     assert [w.text for w in out if w.line[0] == "clock"] == ["8:17 PM", "3/10/2026"]
 
 
