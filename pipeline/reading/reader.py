@@ -418,8 +418,12 @@ def _read_page(job: PageJob) -> PageResult:
         # A screenshot's bars stand upright; a photo's or a scan's may lie turned (barcodes.toml).
         screenshot = job.usable_type == "png" and job.pixels <= barcodes.settings().screen_max_pixels
         symbols = barcodes.read(image, flat, turned=not screenshot)
+        # What OCR reads of a photo: its decoded symbols painted out (their bars are no text; barcodes.painted_out).
+        ink = image if scan or screenshot else barcodes.painted_out(image, symbols)
         if photographed is not None:
-            page, languages = photographed_read(image, *photographed, job)
+            if ink is not image:
+                photographed = (rectify.warped(ink, photographed[1]), photographed[1])
+            page, languages = photographed_read(image, *photographed, job, ink=ink)
         elif not scan and not screenshot and not symbols and not shows_text(image, job.cfg):
             page, languages = textless_photo(image, job), ""
         else:
@@ -428,24 +432,37 @@ def _read_page(job: PageJob) -> PageResult:
             elif screenshot:
                 upright, turned = image, 0.0
             else:
-                upright, turned = barcodes.straightened(image, symbols), barcodes.tilt(symbols) or 0.0
+                upright, turned = barcodes.straightened(ink, symbols), barcodes.tilt(symbols) or 0.0
             page, languages = ocr.ocr_page(upright, job.index, job.work_png, job.timeout,
                                            page_psm(job.usable_type, upright.size, job.cfg), screen=not scan,
                                            unrule=scan or is_document_photo(job, upright.size), cfg=job.cfg)
+            if ink is not image:
+                # The sharpness the profile's blur thresholds judge is the photo's own, its symbols left in.
+                page = replace(page, **plain_sharpness(barcodes.straightened(image, symbols), job))
             # The lines were boxed on the copy read; turned back, their boxes stand on the page image (recheck.py).
             page = replace(page, lines=recheck.unturned(page.lines, turned, image.size, upright.size))
     return PageResult(replace(page, barcodes=symbols), languages if page.source == "ocr" else "",
                       barcodes.links(symbols))
 
 
-def photographed_read(image: Image.Image, flat: Image.Image, quad, job: PageJob) -> tuple[PageReading, str]:
+def plain_sharpness(image: Image.Image, job: PageJob) -> dict[str, float]:
+    """PageReading's sharpness fields measured on `image`'s OCR copy (ocr.copy_sharpness)."""
+    from pipeline.reading import ocr
+    _, _, copy = ocr.ocr_copy(image, is_document_photo(job, image.size), job.cfg)
+    blur, blur_denoised = ocr.copy_sharpness(copy)
+    return {"sharpness": blur, "sharpness_denoised": blur_denoised}
+
+
+def photographed_read(image: Image.Image, flat: Image.Image, quad, job: PageJob,
+                      ink: Image.Image | None = None) -> tuple[PageReading, str]:
     """The read of a photographed screen or sheet (rectify found its corners): one full read, of its warped-flat
     copy, bands read with the background divided out (preprocess.even_background), boxes placed back on the photo,
     the sharpness measured on the photo's own OCR copy as every photo's is (the profile's blur thresholds). Only
     where that read is doubted (`doubted`), or looks Chinese (ocr.looks_chinese), is the photo read as it is too,
     and the two joined: the photo's read first, its boxes kept, the flat copy's text after it. The flat copy is read
     in the default languages; the photo's read chooses, and where it chooses others the flat copy is read again in
-    them (as the former code read it, in the languages the photo's read chose).
+    them (as the former code read it, in the languages the photo's read chose). `ink`: the photo OCR reads (its
+    decoded symbols painted out; `flat` warped from it), where it is not `image`; sharpness is always `image`'s.
 
     Reading both always cost 2-3x the CPU: the photo's own read, desk and bezel included, took 5-17 s CPU on the
     phone mix's tuning photos against the flat copy's 1.6-4.3 s, and found fewer fields on most, but not on all
@@ -465,18 +482,18 @@ def photographed_read(image: Image.Image, flat: Image.Image, quad, job: PageJob)
         # Each word's box too (pipeline/fields/boxes.py), through the same perspective.
         lines = tuple(replace(line, box=box, words=on_photo_words(line.words, quad, flat.size, image.size))
                       for line, box in zip(second.lines, boxes) if box is not None)
-        _, _, copy = ocr.ocr_copy(image, is_document_photo(job, image.size), job.cfg)
-        blur, blur_denoised = ocr.copy_sharpness(copy)
-        return replace(second, width=image.width, height=image.height, lines=lines, sharpness=blur,
-                       sharpness_denoised=blur_denoised), languages
+        return replace(second, width=image.width, height=image.height, lines=lines,
+                       **plain_sharpness(image, job)), languages
     # The photo's own read is for the page's lines (its table's numbers and times): its edge strips (desk, bezel,
     # keyboard), which the clock pass reads as sparse text where the first pass saw no clock at an edge, cost 2-3 s
     # each and found no clock the flat copy missed (phone-mix tuning seeds 9201-9202): they are not read. Its other
     # passes stay (its faint pass found a dark FedEx page's grey time row the flat read lacked).
-    page, languages = ocr.ocr_page(image, job.index, job.work_png, job.timeout,
+    page, languages = ocr.ocr_page(image if ink is None else ink, job.index, job.work_png, job.timeout,
                                    page_psm(job.usable_type, image.size, job.cfg), screen=True,
                                    unrule=is_document_photo(job, image.size),
                                    cfg=replace(job.cfg, clock_strip_max_pixels=0))
+    if ink is not None and ink is not image:
+        page = replace(page, **plain_sharpness(image, job))
     if page.source == "ocr" and second.source == "ocr" and languages != job.cfg.languages:
         # The photo's read chose others (Chinese): the flat copy is read again in them.
         second, _ = ocr.ocr_page(flat, job.index, job.work_png, job.timeout,

@@ -102,6 +102,23 @@ def test_the_flat_copy_is_decoded_when_the_photo_gives_nothing_and_has_no_box():
     assert [b.text for b in barcodes.read(other, flat)] == ["42819482199"]
 
 
+@pytest.mark.parametrize("mode", ["L", "RGB"])
+def test_decoded_symbols_are_painted_out_in_the_papers_colour_and_the_text_stays(mode):
+    """GIVEN a photo-like page (grey paper, text, a Code 128) WHEN its decoded symbols are painted out THEN no
+    symbol decodes on the painted copy, the symbol's box and its margin are the paper's grey, the text rows above
+    are untouched, the photo itself is unchanged; a symbol without a box (found on a flat copy) paints nothing."""
+    page, (x0, y0, x1, y1) = page_with("Code128", "689212345674")
+    photo = page.point(lambda v: 60 + v * 140 // 255).convert(mode)  # paper 200, ink 60
+    symbols = barcodes.read(photo)
+    painted = barcodes.painted_out(photo, symbols)
+    assert barcodes.read(painted) == ()
+    grey = np.asarray(painted.convert("L"))
+    assert np.all(np.abs(grey[y0:y1, x0:x1].astype(int) - 200) <= 1)
+    assert np.array_equal(grey[:y0 - 20], np.asarray(photo.convert("L"))[:y0 - 20])
+    assert [b.text for b in barcodes.read(photo)] == ["689212345674"]
+    assert barcodes.painted_out(photo, (Barcode("Code128", "689212345674", None),)) is photo
+
+
 def test_qr_payloads_stay_links_for_the_external_link_rule():
     """GIVEN a page's symbols WHEN their links are asked for THEN only QR payloads are links."""
     symbols = (Barcode("Code128", "689212345674"), Barcode("QRCode", "https://pan.baidu.com/s/1AbCdEf"))
