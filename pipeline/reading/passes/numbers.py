@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from pipeline.fields.scripts import HANGUL_SYLLABLE
 from pipeline.reading import tesseract
 from pipeline.reading.engine import OcrWord
 from pipeline.reading.settings import OcrSettings
@@ -23,7 +24,9 @@ def reread_numbers(words: list[OcrWord], copy: Image.Image, work_png: Path, time
     number after a road name, read again on its own as one line; the new read replaces the word's digits only if
     it is one number, read with more confidence. Numbers with letters (UPS 1Z, S10) are left: read alone with eng
     their letters came out worse (1ZKHJAKV... as 1ZKHIAKV...). A scan's building numbers are left too: cropped
-    with its large Korean neighbours, eng lost digits (140 read as 1 at 96, 81 as 8)."""
+    with its large Korean neighbours, eng lost digits (140 read as 1 at 96, 81 as 8). A long number right after a
+    word of one Hangul syllable is read again with it: capital letters read there before the number's own digits
+    are its prefix (`아 8833057233233` for SF8833057233233), one word with the number."""
     doubtful = sorted((w for w in words if w.text.isdigit() and len(w.text) >= cfg.number_retry_min_digits
                        and w.confidence < cfg.number_retry_below_confidence), key=lambda w: w.confidence)
     replacements: dict[int, OcrWord] = {}
@@ -34,6 +37,24 @@ def reread_numbers(words: list[OcrWord], copy: Image.Image, work_png: Path, time
                 if any(c.isalnum() for c in w.text)]
         if len(read) == 1 and read[0].text.isdigit() and read[0].confidence > word.confidence:
             replacements[id(word)] = replace(word, text=read[0].text, confidence=read[0].confidence)
+    # A number's letter prefix a Korean read turned into a Hangul syllable (`SF5245335213890` read `아
+    # 5245335213890` in a KakaoTalk bubble): the syllable and the number read again together with eng, taken where
+    # that read is capital letters followed by the number's own digits (the digits are never changed here).
+    merged: dict[int, OcrWord] = {}
+    for syllable, first_read in _syllable_before_a_number(words, cfg)[:cfg.number_retry_max_words]:
+        number = replacements.get(id(first_read), first_read)
+        pad = round(cfg.number_retry_pad_fraction * number.height)
+        span = replace(syllable, width=number.right - syllable.left, top=min(syllable.top, number.top),
+                       height=max(syllable.top + syllable.height, number.top + number.height)
+                       - min(syllable.top, number.top))
+        read = [w for w in _read_alone(span, copy, pad, pad, work_png, timeout, cfg) if w.text.strip()]
+        first = read[0].text if read else ""
+        letters = first[:len(first) - len(first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))]
+        if len(letters) >= 2 and first[len(letters):].startswith(number.text):
+            merged[id(syllable)] = replace(span, text=letters + number.text, confidence=read[0].confidence)
+            merged[id(first_read)] = None
+    if merged:
+        words = [merged.get(id(w), w) for w in words if merged.get(id(w), w) is not None]
     for word in _building_numbers(words, cfg)[:cfg.building_retry_max_words] if buildings else []:
         # With its neighbours' edges in the crop Tesseract reads the number better than cut tight; the read whose
         # middle falls within the number's box is its read.
@@ -56,6 +77,19 @@ def _read_alone(word: OcrWord, copy: Image.Image, pad_x: int, pad_y: int, work_p
     crop = copy.crop((max(0, word.left - pad_x), max(0, word.top - pad_y), min(copy.width, word.right + pad_x),
                       min(copy.height, word.top + word.height + pad_y)))
     return tesseract.band_words(crop, work_png, cfg.number_retry_languages, timeout, cfg.line_psm)
+
+
+def _syllable_before_a_number(words: list[OcrWord], cfg: OcrSettings) -> list[tuple[OcrWord, OcrWord]]:
+    """(syllable, number) of each long number (number_retry_min_digits) right after a word of one Hangul syllable on
+    its line, no wider a gap between them than the syllable's height."""
+    found = []
+    for line in dict.fromkeys(w.line for w in words):  # in reading order, so that ties sort the same every run
+        row = sorted((w for w in words if w.line == line), key=lambda w: w.left)
+        found += [(syllable, number) for syllable, number in zip(row, row[1:])
+                  if HANGUL_SYLLABLE.fullmatch(syllable.text) and number.text.isdigit()
+                  and len(number.text) >= cfg.number_retry_min_digits
+                  and number.left - syllable.right <= syllable.height]
+    return found
 
 
 def _building_numbers(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:

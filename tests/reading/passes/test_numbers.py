@@ -72,3 +72,22 @@ def test_a_building_number_with_a_sub_number_is_read_again_and_keeps_it(tmp_path
     out = numbers.reread_numbers(words()[:2], Image.new("L", (800, 200), 255), tmp_path / "p.png", 60,
                                  ocr_settings(), buildings=True)
     assert out[1].text == "300-17"
+
+
+def test_a_letter_prefix_read_as_a_hangul_syllable_is_read_again_with_its_number(tmp_path, monkeypatch):
+    """GIVEN a KakaoTalk bubble's `SF5245335213890 입니다` read by kor+eng as `아` `5245335213890` `입` (chat tuning
+    seed 9201), a confident number after `총`, and a number after a two-syllable word WHEN numbers are re-read with
+    canned eng reads of the syllable and its number together (the first `SF52453352138902!|`, with the next
+    syllable's edge read as a digit; the second `Z1234567890`, one letter) THEN two calls happen (the two-syllable
+    word is no prefix); the first pair becomes one word `SF5245335213890` spanning both boxes, its digits as the
+    first read had them; the second stays as read (one capital letter is no carrier's prefix)."""
+    words = [word("아", 0, width=49), word("5245335213890", 51, width=359, confidence=84), word("입", 420),
+             word("총", 0, top=90, line="2"), word("1234567890", 22, top=90, line="2"),
+             word("번호", 0, top=140, line="3"), word("689212345674", 30, top=140, line="3")]
+    reads = iter([[word("SF52453352138902!|", 5, confidence=88)], [word("Z1234567890", 5, confidence=80)]])
+    calls = []
+    monkeypatch.setattr(tesseract, "band_words", lambda crop, *args, **kwargs: calls.append(crop.size) or next(reads))
+    out = numbers.reread_numbers(words, Image.new("L", (800, 200), 255), tmp_path / "p.png", 60, ocr_settings())
+    assert len(calls) == 2
+    assert [w.text for w in out] == ["SF5245335213890", "입", "총", "1234567890", "번호", "689212345674"]
+    assert (out[0].left, out[0].right) == (0, 410)
