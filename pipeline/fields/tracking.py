@@ -406,8 +406,10 @@ def _column_below(text: str, label: re.Match, line_start: int, line_end: int) ->
     line up with the words above."""
     max_gap = patterns()["tracking"]["max_gap_chars"]
     row_start = line_end + 1
-    while row_start < len(text) and not text[row_start:line_bounds(text, row_start)[1]].strip():
-        row_start = line_bounds(text, row_start)[1] + 1  # blank lines between a label and its value
+    while row_start < len(text) and not any(ch.isalnum() for ch in text[row_start:line_bounds(text, row_start)[1]]):
+        # Lines between a label and its value that hold no letter or digit: blank, or OCR's read of an icon or a rule
+        # (`=` between a KakaoTalk bubble's 송장번호는 and its number).
+        row_start = line_bounds(text, row_start)[1] + 1
     row_end = line_bounds(text, row_start)[1]
     after = text[label.end():line_end]
     if HANGUL_SYLLABLE.fullmatch(after.strip()) and HANGUL_SYLLABLE.match(label.group()[-1:]):
