@@ -24,7 +24,7 @@ from pipeline.reading.contrast import panels_evened
 from pipeline.reading.engine import OcrLine, band_text, lines_of
 from pipeline.reading.recheck import page_lines
 from pipeline.reading.passes.address_bar import reread_address_bar
-from pipeline.reading.passes.chinese import han_in_doubt, reread_as_chinese
+from pipeline.reading.passes.chinese import han_in_doubt, reread_as_chinese, reread_zone_statements
 from pipeline.reading.passes.clock import reread_clock
 from pipeline.reading.passes.faint import reread_faint
 from pipeline.reading.passes.korean import reread_as_korean
@@ -135,6 +135,8 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
             words, confidence, languages = retry, retry_confidence, cfg.chinese_languages
     if languages == cfg.languages:
         words = reread_as_korean(words, copy, work_png, timeout, cfg)
+        if "chi_sim" in tesseract.engine().languages:
+            words = reread_zone_statements(words, copy, work_png, timeout, cfg)
     elif languages == cfg.chinese_languages:
         words = reread_as_chinese(words, copy, work_png, timeout, cfg)
     words = reread_numbers(words, copy, work_png, timeout, cfg, buildings=screen)

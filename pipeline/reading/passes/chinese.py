@@ -3,7 +3,9 @@ with chi_sim.
 
 Entries: `han_in_doubt(words, copy, work_png, timeout, cfg)` -> whether chi_sim reads Chinese where kor+eng
 doubted; `reread_as_chinese(words, copy, work_png, timeout, cfg)` -> a Chinese read's doubtful words replaced by
-what chi_sim alone reads in them, where that is confident Han.
+what chi_sim alone reads in them, where that is confident Han; `reread_zone_statements(words, copy, work_png,
+timeout, cfg)` -> a Korean or English read's noise beside a table of times replaced by what chi_sim reads there,
+where that states the times' zone.
 
 A 签收单 of a Chinese forwarder for a parcel delivered in Korea prints its labels in Chinese (运单号, 收货地址,
 签收时间) beside a Korean carrier and address: kor+eng reads the labels as low-confidence Latin or Hangul garbage
@@ -23,8 +25,9 @@ from pathlib import Path
 from PIL import Image
 
 from pipeline.fields.scripts import HAN, HANGUL_SYLLABLE, LATIN
+from pipeline.fields.timestamps import extract_dates, stated_zones
 from pipeline.reading import tesseract
-from pipeline.reading.engine import OcrWord
+from pipeline.reading.engine import OcrWord, joined
 from pipeline.reading.preprocess import binarised
 from pipeline.reading.settings import OcrSettings
 
@@ -62,8 +65,10 @@ def _stacked_reads(doubtful: list[OcrWord], copy: Image.Image, work_png: Path, t
         top += box[3] - box[1] + gap
     read = tesseract.band_words(stack, work_png, cfg.chinese_probe_languages,
                                 min(timeout, cfg.chinese_probe_seconds), cfg.stack_psm)
-    return [sorted((w for w in read if low <= w.top + w.height / 2 < high), key=lambda w: w.left)
-            for low, high in rows]
+    # Each row's words, placed back where its crop stands on the copy, on the line of the word it was cropped from.
+    return [sorted((replace(w, left=box[0] + w.left - gap, top=box[1] + w.top - low, line=word.line)
+                    for w in read if low <= w.top + w.height / 2 < high), key=lambda w: w.left)
+            for word, box, (low, high) in zip(doubtful, boxes, rows)]
 
 
 def han_in_doubt(words: list[OcrWord], copy: Image.Image, work_png: Path, timeout: float,
@@ -96,3 +101,67 @@ def reread_as_chinese(words: list[OcrWord], copy: Image.Image, work_png: Path, t
                 LATIN.search(text) or HANGUL_SYLLABLE.search(text) or any(c.isdigit() for c in text)):
             replaced[id(word)] = text
     return [replace(w, text=replaced[id(w)]) if id(w) in replaced else w for w in words]
+
+
+def zone_noise(words: list[OcrWord], cfg: OcrSettings) -> list[tuple[int, int]]:
+    """(first, last) index in `words` of each run of noise that may be a zone's statement kor+eng could not read
+    (`[北京时间]` read `[ 카 호 뻐 미 ]`, `* 以上时间均为北京时间` read `* DLERTTEH db RETA)`): from the first to the last
+    doubtful word of a line (doubtful_words: letters, few digits), two or more of them and at least half the run's
+    words, on a line with no date that stands by a line with one as a table's notice, header or foot note does: within
+    two lines of it in the reading order, across it, and no further from it than five of its heights (a taskbar's
+    icons under a table or beside its clock's date are none); at most chinese_probe_max_words runs, the least
+    confident first."""
+    doubted = {id(w) for w in doubtful_words(words, cfg, cfg.chinese_probe_below_confidence)}
+    lines: dict[tuple[str, ...], list[int]] = {}
+    for index, word in enumerate(words):
+        lines.setdefault(word.line, []).append(index)
+    members = list(lines.values())
+    boxes = [(min(words[i].left for i in line), min(words[i].top for i in line),
+              max(words[i].right for i in line), max(words[i].top + words[i].height for i in line))
+             for line in members]
+    dated = [bool(extract_dates(" ".join(words[i].text for i in line))) for line in members]
+    runs = []
+    for at, line in enumerate(members):
+        doubtful = [i for i in line if id(words[i]) in doubted]
+        if dated[at] or len(doubtful) < 2 or 2 * len(doubtful) < line.index(doubtful[-1]) - line.index(doubtful[0]) + 1:
+            continue
+        run = words[doubtful[0]:doubtful[-1] + 1]
+        left, top = min(w.left for w in run), min(w.top for w in run)
+        right, bottom = max(w.right for w in run), max(w.top + w.height for w in run)
+        if any(dated[near] and left < boxes[near][2] and boxes[near][0] < right
+               and max(boxes[near][1] - bottom, top - boxes[near][3]) <= 5 * (boxes[near][3] - boxes[near][1])
+               for near in range(max(0, at - 2), min(len(members), at + 3))):
+            runs.append((doubtful[0], doubtful[-1]))
+    runs.sort(key=lambda run: sum(w.confidence for w in words[run[0]:run[1] + 1]) / (run[1] - run[0] + 1))
+    return sorted(runs[:cfg.chinese_probe_max_words])
+
+
+def reread_zone_statements(words: list[OcrWord], copy: Image.Image, work_png: Path, timeout: float,
+                           cfg: OcrSettings) -> list[OcrWord]:
+    """`words` of a page read with kor+eng, each run of noise beside its table of times (zone_noise) replaced by what
+    chinese_probe_languages reads in its crop (all runs in one call), where its line then states the zone of its
+    times (fields' stated_zones: the closed list of zone cues is the acceptor) and did not before, with Han read. A
+    Chinese zone line on a Korean page (`以下时间均为北京时间`) is read as noise, and its rows were read in Korea's
+    zone."""
+    runs = zone_noise(words, cfg)
+    if not runs:
+        return words
+    spans = []
+    for first, last in runs:
+        run = words[first:last + 1]
+        left, top = min(w.left for w in run), min(w.top for w in run)
+        spans.append(OcrWord(" ".join(w.text for w in run), left, top, max(w.right for w in run) - left,
+                             max(w.top + w.height for w in run) - top, min(w.confidence for w in run), run[0].line))
+    replaced: dict[int, tuple[int, list[OcrWord]]] = {}
+    for (first, last), read in zip(runs, _stacked_reads(spans, copy, work_png, timeout, cfg)):
+        line = [i for i, w in enumerate(words) if w.line == words[first].line]
+        before = " ".join(words[i].text for i in line)
+        after = joined([words[i] for i in line if i < first] + read + [words[i] for i in line if i > last])[0]
+        if read and HAN.search(after) and stated_zones(after) and not stated_zones(before):
+            replaced[first] = (last, read)
+    found, at = [], 0
+    while at < len(words):
+        last, read = replaced.get(at, (at, [words[at]]))
+        found += read
+        at = last + 1
+    return found

@@ -95,3 +95,43 @@ def test_a_chinese_reads_garbled_label_takes_what_chi_sim_reads_alone(tmp_path, 
         install_fake_tesseract(tmp_path / read, monkeypatch, body)
         out = chinese.reread_as_chinese(words, Image.new("L", (400, 200), 255), tmp_path / "p.png", 10, cfg)
         assert [w.text for w in out] == [expected, "6276853205610", "우체", "签收时间"]
+
+
+def _zone_page(words_of_lines: list[list[tuple[str, float]]]) -> list[engine.OcrWord]:
+    return [word(text, 100 * i, top=40 * n, confidence=confidence, line=str(n))
+            for n, line in enumerate(words_of_lines) for i, (text, confidence) in enumerate(line)]
+
+
+def test_zone_noise_is_doubtful_words_on_a_line_beside_a_table_of_times():
+    """GIVEN a time column's header whose `[北京时间]` kor+eng read as `[ 카 호 뻐 미 ]` (confidence 40, 35, 74, 0), a
+    tab strip's doubtful words far from any date, and a row's doubtful place (`1Hub` at 9, on a dated line) WHEN
+    the noise a zone's statement may be is picked THEN it is the header's run from its first doubtful word to its
+    last, not the tab strip's nor the row's."""
+    words = _zone_page([[("ccs", 14), ("송", 15), ("조회", 97)], [("배송", 93)], [("조회", 93)], [("번호", 93)],
+                        [("처리일시", 93), ("[", 93), ("카", 40), ("호", 35), ("뻐", 74), ("미", 0), ("]", 90)],
+                        [("2026-03-04", 93), ("08:18", 93), ("42", 9), ("1Hub", 9)]])
+    runs = chinese.zone_noise(words, ocr_settings())
+    assert [" ".join(w.text for w in words[first:last + 1]) for first, last in runs] == ["카 호 뻐 미"]
+
+
+@pytest.mark.e2e
+def test_real_tesseract_reads_a_chinese_zone_line_beside_a_korean_table(tmp_path):
+    """GIVEN a Korean table of times under a Chinese notice (`以上时间均为北京时间` in Noto Serif CJK SC) that kor+eng
+    reads as noise, and the same table under a Korean notice WHEN the zone pass reads the noise with chi_sim THEN
+    the Chinese notice is read and states Beijing time; the Korean page's words are left as they were."""
+    cfg = ocr_settings()
+    for notice, states in (("以上时间均为北京时间", True), ("아래 시간은 참고용입니다", False)):
+        image = Image.new("L", (900, 260), 255)
+        draw = ImageDraw.Draw(image)
+        gothic = ImageFont.truetype(GOTHIC, 22)
+        draw.text((40, 30), "2026-03-10 14:22 집화처리 곤지암", font=gothic, fill=0)
+        draw.text((40, 80), "2026-03-11 09:05 배송출발 옥천", font=gothic, fill=0)
+        font = ImageFont.truetype(SERIF_SC, 22, index=2) if states else gothic
+        draw.text((40, 150), "* " + notice, font=font, fill=0)
+        copy = ocr.ocr_copy(image.convert("RGB"), False, cfg)[2]
+        words = tesseract.words(copy, "kor+eng", 60, cfg.psm)
+        read = chinese.reread_zone_statements(words, copy, tmp_path / "p.png", 60, cfg)
+        text = engine.lines_of(read)[0][-1].text
+        assert ("北京时间" in text) is states, text
+        if not states:
+            assert read == words
