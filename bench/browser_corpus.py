@@ -70,8 +70,10 @@ PHONE_TEST_SEEDS = (9301, 9302)
 # The clock mix: the browser mix's captures with their clock and page drawn again (see draw_clock_capture).
 CLOCK_TUNING_SEEDS = (9241, 9242)
 CLOCK_TEST_SEEDS = (9341, 9342)
+# The photo mix: the phone mix's photos of a monitor alone, for seeds outside every split (it has no split of its own:
+# more photos to study than the phone mix's one capture in five).
 MIXES = {"browser": SPLITS, "phone": {"tuning": PHONE_TUNING_SEEDS, "test": PHONE_TEST_SEEDS},
-         "clock": {"tuning": CLOCK_TUNING_SEEDS, "test": CLOCK_TEST_SEEDS}}
+         "clock": {"tuning": CLOCK_TUNING_SEEDS, "test": CLOCK_TEST_SEEDS}, "photo": {"tuning": (), "test": ()}}
 # What each capture of a phone-mix seed is, by its index modulo 5.
 PHONE_MIX_KINDS = ("phone", "phone", "naver-app", "photo", "phone")
 PHONE_MIX_DARK_SHARE = 0.5
@@ -987,11 +989,13 @@ def build(out: Path, seed: int, count: int = 40, mix: str | None = None) -> dict
     files = {}
     with tempfile.TemporaryDirectory(prefix="browser-corpus-") as tmp:
         work = Path(tmp)
-        phone_mix, clock_mix = mix == "phone", mix == "clock"
+        phone_mix, clock_mix = mix in ("phone", "photo"), mix == "clock"
         for i in range(count):
             kind = PHONE_MIX_KINDS[i % 5] if phone_mix else ("phone" if i % 5 == 4 else "desktop")
             if clock_mix:
                 kind = "phone" if i % 8 == 7 else "desktop"
+            if mix == "photo":
+                kind = "photo"
             phone = kind in ("phone", "naver-app")
             if phone_mix:
                 carriers = tuple(c for c in CARRIERS if c.key in NAVER_CARRIER_KEYS) if kind == "naver-app" \

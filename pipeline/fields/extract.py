@@ -18,9 +18,9 @@ from pipeline.fields.language import detect_languages
 from pipeline.fields.timestamps import (DateMention, Layout, Zone, document_year, extract_dates,
                                         extract_timestamps, governing_zone, says_times_are_local, stated_zone, stated_zones,
                                         column_rows, stacked_pairs, wrapped_cells)
-from pipeline.fields.tracking import extract_tracking, validate_tracking
+from pipeline.fields.tracking import extract_tracking, validate_tracking, with_page_numbers
 from pipeline.fields.urls import (extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host,
-                                  named_carrier_hosts, site_hosts)
+                                  named_carrier_hosts, site_hosts, template_around_number)
 from pipeline.model import Fields, PageReading, Timestamp, TrackingNumber, Url
 from pipeline.profile import Profile
 
@@ -45,8 +45,10 @@ def extract_fields(pages: Sequence[PageReading], profile: Profile, now: date | N
     tracking, timestamps, urls, addresses = [], [], [], []
     for page in pages:
         page_urls = _page_urls(page, profile)
-        urls += page_urls
-        tracking += _page_tracking(page, page_urls, profile)
+        page_tracking = _page_tracking(page, page_urls, profile)
+        # A carrier URL's number misread in the bar is the page's verified number it is a copy of.
+        urls += with_page_numbers(page_urls, page_tracking, profile)
+        tracking += page_tracking
         timestamps += _page_timestamps(page, year, zone, local, today, now)
         zone = stated_zone([page.text]) or zone  # a page's last statement governs the pages after it
         addresses += extract_addresses(page.text, page.index, page.lines)
@@ -142,6 +144,13 @@ def _bar_vote(page: PageReading, profile: Profile) -> Url | None:
         if url is not None:
             votes[url.host] += 1
             first.setdefault(url.host, url)
+    if not votes:
+        # No read names a known host: a read that shows a carrier template's text beside a verified number.
+        for read in page.bar_reads:
+            url = template_around_number(read, profile, page.index)
+            if url is not None:
+                votes[url.host] += 1
+                first.setdefault(url.host, url)
     order = list(first)
     return first[max(votes, key=lambda host: (votes[host], is_listed_host(host, profile), -order.index(host)))] \
         if votes else None

@@ -578,6 +578,39 @@ def _from_urls(urls: Sequence[Url], profile: Profile) -> list[_Candidate]:
     return found
 
 
+def with_page_numbers(urls: Sequence[Url], numbers: Sequence[TrackingNumber], profile: Profile) -> list[Url]:
+    """The page's URLs, each carrier URL whose tracking number (a query's value, or the path's last segment where the
+    carrier addresses its page so) was read as none of the page's reported numbers but as a copy of exactly one of
+    them that verifies (the page-level consolidation's rule: within copy_budget of the tracking confusions where the
+    URL's reading fails its check, within cluster_budget where it has none to fail) with that number in its place:
+    a photographed bar read FedEx's `trknbr=823483771620` as `823423771620`, and the page's label the number. A
+    URL whose number the page reports, or that no verified number is near (two parcels' pages), stays as read."""
+    settings = patterns()["tracking"]
+    verified = [n for n in numbers if n.checksum == "ok"]
+    reported = {n.value for n in numbers}
+    model = _model()
+    out = []
+    for url in urls:
+        carrier = profile.carrier_for_host(url.host)
+        parts = urlsplit(url.value)
+        raws = [v for k, v in parse_qsl(parts.query) if _known_param(k, carrier)]
+        if carrier in settings["url_path_carriers"]:
+            raws.append(parts.path.rstrip("/").rsplit("/", 1)[-1])
+        for raw in raws:
+            value = normalise(raw)
+            if not carrier or not value or value in reported or url.value.count(raw) != 1:
+                continue
+            budget = settings["copy_budget"] if validate_tracking(value, carrier)[1] == "bad" \
+                else settings["cluster_budget"]
+            near = [n for n in verified if n.carrier == carrier
+                    and min(confusions.cost(value, n.value, budget, model),
+                            confusions.cost(n.value, value, budget, model)) <= budget]
+            if len(near) == 1:
+                url = replace(url, value=url.value.replace(raw, near[0].value))
+        out.append(url)
+    return out
+
+
 def _queried(text: str, named: set[str]) -> list[_Candidate]:
     """Numbers after a tracking parameter of a URL's query the text shows without its host (a photographed
     address bar read in part: `htmi?submit=1&tracking-id=7897776854`): the key names the number as a label does,

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pipeline.fields.compiled import compiled
 from pipeline.fields.confusions import Choice, cost, decide, nearest, prefix_costs, table
 from pipeline.fields.data import cache, patterns
-from pipeline.fields.tracking import repaired_number
+from pipeline.fields.tracking import repaired_number, validate_tracking
 from pipeline.model import Url
 from pipeline.profile import Profile, Web
 
@@ -439,12 +439,65 @@ def _as_template(url: Url, profile: Profile) -> Url:
         fitted = template_fit(rest, "/" + t_rest)
         if fitted is not None:
             fits.append(fitted)
+    if not fits:
+        # No template fits piece by piece (a moiré photo's `linkView7invNo=` for linkView?InvNo=): one shows its text
+        # beside a number the carrier verifies, and the whole read is that template misread within the budget of
+        # one of its keys (template_key_budget: `/m/track` is UPS's mobile page, `loc=fr_KR` another fixed value).
+        around = template_around_number(url.value.split("://", 1)[-1], profile, url.page, host)
+        shown = around.value.split("://", 1)[-1][len(around.host):] if around else ""
+        if around and cost(rest, shown) <= patterns()["urls"]["template_key_budget"]:
+            return replace(url, value=url.value[:len(url.value) - len(rest)] + shown)
     if len(fits) != 1:
         return url
     _, shape, number = fits[0]
     carrier = profile.carrier_for_host(url.host)
     fitted = shape.replace("{number}", repaired_number(number, carrier) if carrier and number else number)
     return url if fitted == rest else replace(url, value=url.value[:len(url.value) - len(rest)] + fitted)
+
+
+def template_around_number(read: str, profile: Profile, page: int, host: str = "") -> Url | None:
+    """The carrier URL a bar's read stands for where OCR garbled its host and the start of its path past repair (a
+    moiré photo's bar: `eee1Z2W7822U9098017985&requester=WT/trackdetails`), or None: the read shows one carrier
+    template's fixed text beside its number, the query key before it (`tracknum=`) or the template's text after
+    it (`&requester=WT/trackdetails`), each piece misread within template_key_budget (query_fit), and a number
+    between that the carrier's acceptor verifies (its check digit, as read or as the confusion model repairs it;
+    what the garble glued before it is left out). Only where one template so fits: it is the URL, the number in
+    it. `host`: the templates of this host alone (www. or not)."""
+    budget = patterns()["urls"]["template_key_budget"]
+    found: dict[str, Url] = {}
+    for template in _templates(profile):
+        t_path, _, t_query = template.partition("?")
+        head, number_mark, rest = t_query.partition("{number}")
+        if not number_mark:
+            continue
+        key = head[max(head.rfind("&"), head.rfind("?")) + 1:]
+        t_host = t_path.partition("/")[0]
+        if host and t_host.removeprefix("www.") != host.removeprefix("www."):
+            continue
+        carrier = profile.carrier_for_host(t_host)
+        forms = [form for form in (key + "{number}" + rest if key else "", "{number}" + rest if rest else "") if form]
+        for form in forms:
+            # The fixed text or the number starts a run of the read, or the key's first letter starts it (a
+            # garble glued before the key): query_fit and the acceptor are asked there alone.
+            starts = [i for i in range(len(read)) if i == 0 or not read[i - 1].isalnum()
+                      or read[i].lower() == form[0].lower()]
+            number = next((number for start in starts
+                           if (fitted := query_fit(read[start:], form, budget)) is not None
+                           and (number := _verified(fitted[2], carrier))), "")
+            if number:
+                value = "https://" + template.replace("{number}", number)
+                found.setdefault(value, Url(value, t_host, page, address_bar=True))
+                break
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _verified(read: str, carrier: str | None) -> str:
+    """The number `read` stands for where the carrier's check digit verifies it (as read or repaired by the
+    confusion model), the longest such run of its end (a garble glued before it left out); "" where none does."""
+    ends = [read[start:].upper() for start in range(len(read))]
+    verified = next((end for end in ends if validate_tracking(end, carrier)[1] == "ok"), "")
+    return verified or next((number for end in ends if validate_tracking(
+        number := repaired_number(end, carrier), carrier)[1] == "ok"), "")
 
 
 def template_fit(rest: str, template: str) -> tuple[float, str, str] | None:

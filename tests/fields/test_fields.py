@@ -466,6 +466,9 @@ def test_a_chat_from_a_chinese_phone_is_read_in_beijing_time(profile):
      "https://www.dhl.com/kr-ko/home/tracking/tracking-express.html?submit=1&tracking-id=6312476881"),
     ("www.lotteglogis.com/home/reservation/tracking/linkView?lnvNo=397137108126",
      "https://www.lotteglogis.com/home/reservation/tracking/linkView?InvNo=397137108126"),
+    # A photo's `?` read as 7: no piece-by-piece fit, but the key beside a number Lotte's check digit verifies.
+    ("https://www.lotteglogis.com/home/reservation/tracking/linkView7invNo=237851221613",
+     "https://www.lotteglogis.com/home/reservation/tracking/linkView?InvNo=237851221613"),
     # Not a misread of a template: UPS's mobile page, a query the template does not have, an unknown host.
     ("https://www.ups.com/m/track?loc=en_KR&tracknum=1ZFDL2WA0348838411",
      "https://www.ups.com/m/track?loc=en_KR&tracknum=1ZFDL2WA0348838411"),
@@ -478,6 +481,27 @@ def test_a_carrier_url_read_with_ocr_confusions_is_its_template(profile, read, e
     THEN it is the carrier's tracking-page template of the profile, the number as read; a URL that fits no
     template (another page, other query keys, another host) stays as read."""
     assert [u.value for u in _read(profile, read).urls] == [expected]
+
+
+@pytest.mark.parametrize("reads, expected", [
+    # Phone-mix tuning photo 9202/33: moiré garbled the host and the path into `eee`; UPS's fixed text after the
+    # number and the number (1Z read with a 2 after it) that UPS's check digit verifies are its template.
+    (("eee1Z2W7822U9098017985&requester=WT/trackdetails", "1Z2W7822U90980179858requester=WT/trackdetails"),
+     ["https://www.ups.com/track?loc=ko_KR&tracknum=1ZW7822U9098017985&requester=WT/trackdetails"]),
+    (("eeetrknbr=823483771620",), ["https://www.fedex.com/fedextrack/?trknbr=823483771620"]),
+    # Two templates fit (DHL's Korean and English pages): which one the bar showed is unknown.
+    (("xx tracking-id=7897776854",), []),
+    # A number its check digit fails, and a row of bookmarks: no template.
+    (("eeetrknbr=823423771620",), []),
+    (("partner.coupang.com*Wwwwtacbac.com",), ["https://partner.coupang.com", "https://wwwwtacbac.com"]),
+])
+def test_a_bar_read_garbled_but_for_a_templates_text_beside_a_verified_number_is_that_template(
+        profile, reads, expected):
+    """GIVEN a photographed bar whose reads name no known host WHEN the fields are extracted THEN a read showing
+    one carrier template's query key before, or fixed text after, a number the carrier's check digit verifies is
+    that template's URL, as the address bar's; else the bar is as read."""
+    page = PageReading(1, reads[0], "ocr", header_text=reads[0], bar_reads=reads)
+    assert [u.value for u in extract_fields([page], profile).urls if u.address_bar] == expected
 
 
 # Real Tesseract lines of the browser corpus's tuning seed 9003 (Chrome, a Logen page): the tab strip above the

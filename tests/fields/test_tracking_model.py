@@ -151,6 +151,21 @@ def test_a_failing_copy_of_a_verified_number_is_dropped(profile):
     assert _numbers(profile, text) == [("1Z3WSSSS0317603134", "ok")]
 
 
+def test_a_url_whose_number_is_a_failing_copy_of_the_pages_verified_number_shows_that_number(profile):
+    """GIVEN a photographed FedEx page whose bar read the number with one digit misread (failing its check) and
+    whose label shows it right, and a page whose bar shows another parcel's verified number WHEN the fields are
+    extracted THEN the first URL carries the page's verified number, and the second stays as read."""
+    read, shown = "823423771620", "823483771620"
+    assert validate_tracking(read, "fedex")[1] == "bad" and validate_tracking(shown, "fedex")[1] == "ok"
+    text = f"https://www.fedex.com/fedextrack/?trknbr={read}\nTracking ID: {shown}\n"
+    fields = extract_fields([PageReading(1, text, "ocr")], profile)
+    assert [u.value for u in fields.urls] == [f"https://www.fedex.com/fedextrack/?trknbr={shown}"]
+    assert [t.value for t in fields.tracking_numbers] == [shown]
+    other = "https://trace.cjlogistics.com/next/tracking.html?wblNo=689212345674\n운송장번호: 689212345685\n"
+    fields = extract_fields([PageReading(1, other, "ocr")], profile)
+    assert [u.value for u in fields.urls] == ["https://trace.cjlogistics.com/next/tracking.html?wblNo=689212345674"]
+
+
 def _coded(profile, text: str, *codes: str) -> list[tuple[str, str | None, str, str]]:
     page = PageReading(1, text, "ocr", barcodes=tuple(Barcode("Code128", code) for code in codes))
     return [(t.value, t.carrier, t.checksum, t.source) for t in extract_fields([page], profile).tracking_numbers]

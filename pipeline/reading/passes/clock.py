@@ -215,7 +215,7 @@ def parts_of(read: list[str], cfg: OcrSettings) -> ClockRead:
     clock_time_parts; the date from the first of clock_date_parts that gives a valid date."""
     found: dict = {}
     for index, line in enumerate(read):
-        marker = re.search(f"{cfg.clock_am}|{cfg.clock_pm}", line)
+        marker = day_part_marker(line, cfg)
         if marker and "marker" not in found:
             found["marker"] = marker.group(0)
             found["day_part"] = "pm" if re.fullmatch(cfg.clock_pm, marker.group(0)) else "am"
@@ -233,6 +233,11 @@ def parts_of(read: list[str], cfg: OcrSettings) -> ClockRead:
     if found.get("day_part") in ("am", "pm") and found.get("hour") is not None and not 1 <= found["hour"] <= 12:
         found.update(day_part="24h" if found["hour"] > 12 else found["day_part"])
     return ClockRead(**found)
+
+
+def day_part_marker(line: str, cfg: OcrSettings) -> re.Match | None:
+    """The first day part the line shows (clock_am, clock_pm: 오전/오후, AM/PM, 上午/下午)."""
+    return re.search(f"{cfg.clock_am}|{cfg.clock_pm}", line)
 
 
 def _valid_date(match: re.Match) -> tuple[int | None, int, int] | None:
@@ -320,7 +325,7 @@ def _agreement(parsed: ClockRead, voted: Vote) -> int:
 def _written(line: str, parsed: ClockRead, voted: Vote, cfg: OcrSettings, date_only: bool = False) -> str:
     """`line` of a read with its clock parts written as voted. A time line is written whole (its day part where the
     locale puts it: `오후 2:31`, `下午2:31`, `2:31 PM`; a tray's stray marks dropped), a line that also holds the
-    date (a menu bar) as its date and its time; a date line as read, its date's numbers as voted."""
+    date (a menu bar) as its date and its time; a date line as its date alone, its numbers as voted."""
     edits: list[tuple[int, int, str]] = []
     if parsed.date_at and line is not None and parsed.date_at[0] is not None:
         date = parsed.date_at[1] if date_only or parsed.time_at is None or parsed.date_at[0] == parsed.time_at[0] \
@@ -331,10 +336,14 @@ def _written(line: str, parsed: ClockRead, voted: Vote, cfg: OcrSettings, date_o
             for name, value in values.items():
                 if name in groups and date.group(name) is not None and value is not None:
                     edits.append((date.start(name), date.end(name), str(value).zfill(len(date.group(name)))))
+            if "mark" in groups and date.group("mark") not in ("월", "月"):
+                # 월 read as another mark (`3S 3 일`): written as the 일 or 日 after the day says.
+                edits.append((date.start("mark"), date.end("mark"), "월" if date.group(0).endswith("일") else "月"))
             if "mon" in groups and date.group("mon") and voted.month is not None:
                 edits.append((date.start("mon"), date.end("mon"), _MONTHS[voted.month - 1].title()))
             if date_only:
-                return _edited(line, edits, 0, len(line))
+                # The date alone: what a tray shows left of it (`BE, 0200` for its icons) is no part of the clock.
+                return _edited(line, edits, date.start(), date.end())
     time = parsed.time_at[1]
     hour = str(voted.hour).zfill(len(time.group("h")) if voted.day_part == "24h" else 1)
     clock = f"{hour}:{voted.minute:02d}"
@@ -366,7 +375,7 @@ def _clock_lines(gray: Image.Image, box: tuple[int, int, int, int], scale: float
     crop = white_rows(light_background(gray.crop(box), cfg))
     words = tesseract.band_words(enlarged(crop, scale), work_png, languages, timeout, cfg.clock_psm)
     # Only rows with digits: the tray's labels (ENG, 한, icons read as `=`) would part the time from the date.
-    return [mended_day_part(row, cfg) for row in rows_of(words) if any(c.isdigit() for c in row)]
+    return [mended(row, cfg) for row in rows_of(words) if any(c.isdigit() for c in row)]
 
 
 def rows_of(words: list[OcrWord]) -> list[str]:
@@ -384,26 +393,66 @@ def rows_of(words: list[OcrWord]) -> list[str]:
     return [SPACE_BETWEEN_HAN.sub("", " ".join(w.text for w in sorted(row, key=lambda w: w.left))) for row in rows]
 
 
+def mended(row: str, cfg: OcrSettings) -> str:
+    """A clock's row with its day part and its time's separator mended where OCR garbled or lost them."""
+    return mended_separator(mended_day_part(row, cfg), cfg)
+
+
+def mended_separator(line: str, cfg: OcrSettings) -> str:
+    """A line whose time right after its day part (clock_am, clock_pm; right before it where the marker is Latin,
+    `1149 PM`) shows no separator: the digits as an hour of 1-12 and a minute of 00-59, the colon lost, read as a
+    space or as one more character between them (`오후 1149` is 오후 11:49, `오전 12 51` 오전 12:51, `오후 11151`
+    오후 11:51, `오후 2246` 오후 2:46; a blurred photo's menu bar read so at every scale). The longest hour that fits
+    wins: `1149` is 11:49, not 1:49 with its colon read as 1 (where every read lost the colon, none tells them
+    apart). Else the line as read."""
+    marker = day_part_marker(line, cfg)
+    if marker is None:
+        return line
+    latin = marker.group(0).isascii()
+    before, after = line[:marker.start()], line[marker.end():]
+    tokens = before.split()[-2:] if latin else after.split()[:2]
+    if len(tokens) == 2 and tokens[0].isdigit() and tokens[1].isdigit() and len(tokens[0]) <= 2 \
+            and len(tokens[1]) == 2:
+        token = " ".join(tokens)  # the colon read as a space: `12 51`
+        hour, minute = int(tokens[0]), int(tokens[1])
+        spaced = before.rstrip() if latin else after.lstrip()
+        if (spaced.endswith if latin else spaced.startswith)(token) and 1 <= hour <= 12 and minute <= 59:
+            at = len(before.rstrip()) - len(token) if latin else marker.end() + len(after) - len(spaced)
+            return f"{line[:at]}{hour}:{minute:02d}{line[at + len(token):]}"
+    token = (tokens[-1] if latin else tokens[0]) if tokens else ""
+    if not (token.isdigit() and 3 <= len(token) <= 5):
+        return line
+    for hour_digits in (2, 1):
+        gap = len(token) - hour_digits - 2
+        hour, minute = int(token[:hour_digits]), int(token[-2:])
+        if 0 <= gap <= 1 and 1 <= hour <= 12 and minute <= 59:
+            at = before.rindex(token) if latin else marker.end() + after.index(token)
+            return f"{line[:at]}{hour}:{minute:02d}{line[at + len(token):]}"
+    return line
+
+
 def mended_day_part(line: str, cfg: OcrSettings) -> str:
-    """A line whose two Hangul syllables before a time are a day part (clock_day_parts) read one stroke off: the
-    nearest day part by jamo edits, where it is within clock_day_part_max_edits and the next is clock_day_part_margin
-    edits further (`오우 2:23` is 오후: one jamo from 오후, three from 오전); else the line as read."""
+    """A line whose two Hangul syllables before a time (its separator read or lost: `오우 4 48`) are a day part
+    (clock_day_parts) read one stroke off: the nearest day part by jamo edits, where it is within
+    clock_day_part_max_edits and the next is clock_day_part_margin edits further (`오우 2:23` is 오후: one jamo from
+    오후, three from 오전); else the line as read."""
     def mend(match: re.Match) -> str:
         read = unicodedata.normalize("NFD", match.group(1))
         costs = sorted((Levenshtein.distance(read, unicodedata.normalize("NFD", part)), part)
                        for part in cfg.clock_day_parts)
         (best, part), (second, _) = costs[0], costs[1]
         if best <= cfg.clock_day_part_max_edits and second - best >= cfg.clock_day_part_margin:
-            return part + match.group(2)
+            return part
         return match.group(0)
-    return re.sub(r"([가-힣]{2})([^\S\n]*\d{1,2}[:;]\d{2})", mend, line)
+    # Before a time's digits, whatever its separator became (mended_separator reads it after the day part).
+    return re.sub(r"(?<![가-힣])([가-힣]{2})(?=[^\S\n]*\d{1,2}(?:[:;]|[^\S\n]?\d)\d)", mend, line)
 
 
 def first_pass_clock(words: list[OcrWord], cfg: OcrSettings) -> list[str]:
     """The clock's lines as the first pass read them (`words`: its words in the clock's crop), where that read is
     whole by the clock's grammar (parts_of: a time whose day part is known, 오후 8:24 or 20:39, and a valid date),
     written as clock_of writes a clock; [] where it is not (the crop is then read on its own, read_clock)."""
-    read = [mended_day_part(row, cfg) for row in rows_of(words) if any(c.isdigit() for c in row)]
+    read = [mended(row, cfg) for row in rows_of(words) if any(c.isdigit() for c in row)]
     parts = parts_of(read, cfg)
     if None in (parts.day_part, parts.hour, parts.minute, parts.month, parts.day):
         return []

@@ -30,7 +30,7 @@ def test_strips_are_read_only_where_the_first_pass_saw_no_whole_clock_at_an_edge
     page, _ = ocr.ocr_page(Image.new("RGB", (800, 600), "white"), 1, tmp_path / "p1.png", timeout=10, screen=True)
     assert log.read_text().count(" tsv") == 1
     lines = page.text.splitlines()
-    assert "오후 2:31" in lines and "2026-03-11-p1" in lines
+    assert "오후 2:31" in lines and "2026-03-11" in lines  # the date alone: `-p1` after it is no part of the clock
 
 
 @pytest.mark.parametrize(("texts", "expected"), [
@@ -176,6 +176,42 @@ def test_day_parts_read_one_stroke_off_are_mended_by_jamo():
         assert clock.mended_day_part(read, ocr_settings()) == kept, read
 
 
+@pytest.mark.parametrize("read, kept", [
+    ("오후 1149", "오후 11:49"),          # the colon lost (a photo's macOS menu bar, at every scale): 11:49, not 1:49
+    ("오후 11151", "오후 11:51"),         # the colon read as one more digit
+    ("오후 2246", "오후 2:46"),           # 22 is no hour after 오후: the colon read as 2
+    ("오전 12 51", "오전 12:51"),         # the colon read as a space
+    ("11 34 PM", "11:34 PM"),
+    ("오후 12 345", "오후 12 345"),
+    ("OOO 3 될 12 일 ( 옥 ) 오전 817", "OOO 3 될 12 일 ( 옥 ) 오전 8:17"),
+    ("1149 PM", "11:49 PM"),
+    ("오후 2:46", "오후 2:46"),           # a time with its separator: as read
+    ("오후 1399", "오후 1399"),           # no hour of 1-12 with a minute of 00-59 fits
+    ("2026 1149", "2026 1149"),          # no day part beside it: no clock's time
+    ("오후 12345678", "오후 12345678"),
+])
+def test_a_time_whose_colon_was_lost_is_mended_beside_its_day_part(read, kept):
+    """GIVEN a clock's row whose time right after its day part (before AM/PM) shows no separator WHEN mended THEN
+    its digits are an hour of 1-12 and a minute of 00-59, the colon lost or read as one character; else as read."""
+    assert clock.mended_separator(read, ocr_settings()) == kept
+
+
+def test_a_menu_bar_whose_month_mark_and_colon_a_photo_lost_is_a_clock():
+    """GIVEN reads of a photographed macOS menu bar (phone-mix tuning photos 9201/13 and 9201/33): 월 read as `될`
+    or `S`, the colon lost or read as 1 at every scale WHEN mended and voted THEN the clock is the date with 월 and
+    the time, which the fields read as the capture's time."""
+    from pipeline.fields.timestamps import extract_timestamps
+    cfg = ocr_settings()
+    for reads, expected, value in (
+            ([["OOO 3 될 12 일 ( 옥 ) 오후 11151"], ["COO 38129 4) 오후 11151"], ["OOO 3 될 12 일 ( 옥 ) 오후 11151"]],
+             ["3 월 12 일 오후 11:51"], "2026-03-12T23:51:00+09:00"),
+            ([["「 3S 3 일 (Fy) 오후 1149"], ["; 3S 3 일 (Fr) 2H 1149"], ["J 3S 3% (Fs) 오후 1149"]],
+             ["3월 3 일 오후 11:49"], "2026-03-03T23:49:00+09:00")):
+        lines = clock.clock_of([[clock.mended(line, cfg) for line in read] for read in reads], cfg)
+        assert lines == expected
+        assert [t.value for t in extract_timestamps(lines[0], 1, 2026)] == [value]
+
+
 def test_a_read_is_made_of_rows_by_geometry():
     """GIVEN sparse-text words of a macOS menu bar that Tesseract put on two lines, though on one row, and a
     taskbar's time over its date WHEN made into rows THEN the menu bar is one row, left to right, and the taskbar
@@ -212,7 +248,8 @@ def test_the_crop_measures_its_own_text_height():
     ([["@©O 3 月 2 日周一 20:39"]], ["3 月 2 日 20:39"]),
     # No whole time line anywhere: the first read stands, less its time whose 오전/오후 was not read.
     ([["LF 10:52", "2026-03-15"], ["2S 10:52", "2026-03-15"], ["LF 10:52"], []], ["2026-03-15"]),
-    ([["오전 1225", "2026-03°12"], [], [], []], ["오전 1225", "2026-03°12"]),
+    # A time whose colon was lost is its hour and minute (mended_separator); no date is valid: the time alone.
+    ([["오전 12:25", "2026-03°12"], [], [], []], ["오전 12:25"]),
     # `12:57` alone is noon, `上午12:57` past midnight: they do not agree, and the two reads that read 上午 win.
     ([["12:57", "2026/3/7"], ["上午12:57", "2026/3/7"], ["上午12:57", "2026/3/7"]], ["上午12:57", "2026/3/7"]),
     # A whole read's clock is its time line and its date line: a stray `6` of the tray between them is no part.
