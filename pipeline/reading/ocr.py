@@ -144,7 +144,8 @@ def ocr_page(image: Image.Image, index: int, work_png: Path, timeout: float, psm
     chrome = ("", "")
     if screen:
         bands = even_background(gray, glyph, cfg) if photographed else gray
-        words, bar_reads, chrome = reread_address_bar(words, bands, copy.size, work_png, timeout, cfg)
+        words, bar_reads, chrome = reread_address_bar(words, bands, copy.size, work_png, timeout, cfg,
+                                                            photographed)
         words = reread_clock(words, bands, copy.size, work_png, timeout, cfg)
         if not photographed:
             words = reread_faint(words, gray, copy.size, work_png, timeout, cfg, languages)

@@ -32,6 +32,23 @@ def glyph_height(gray: np.ndarray, cfg: OcrSettings | None = None) -> float | No
     return float(np.median(runs)) if runs else None
 
 
+def text_rows(gray: np.ndarray, cfg: OcrSettings | None = None) -> list[tuple[int, int]]:
+    """The (top, bottom) pixel rows of each run of text-like rows, across the whole width: a row holds text where some
+    vertical strip of it has min_edges_per_row edges (as glyph_height sees text, so light text on a dark toolbar
+    counts as well as dark on light), and a run is kept only at a text line's height (min_line_px up to
+    max_line_fraction of the height)."""
+    cfg = cfg or settings()
+    height, width = gray.shape
+    edges = np.abs(np.diff(gray.astype(np.int16), axis=1)) >= cfg.edge_threshold
+    text = np.zeros(height, dtype=bool)
+    for x0 in range(0, max(1, width - 1), cfg.strip_px):
+        text |= edges[:, x0:x0 + cfg.strip_px].sum(axis=1) >= cfg.min_edges_per_row
+    changes = np.flatnonzero(np.diff(np.concatenate(([False], text, [False])).astype(np.int8)))
+    max_line = max(cfg.min_line_px, int(height * cfg.max_line_fraction))
+    return [(int(top), int(bottom)) for top, bottom in zip(changes[::2], changes[1::2])
+            if cfg.min_line_px <= bottom - top <= max_line]
+
+
 def soft_glyph_height(gray: Image.Image, cfg: OcrSettings | None = None) -> float | None:
     """The glyph height of a large photo whose text edges are too soft to measure at full size (`glyph_height`
     found no text rows: a 20 MP label photo, whose defocus spreads each step over several pixels, so that no two

@@ -300,3 +300,16 @@ def test_a_downscaled_screenshots_small_glyphs_are_no_speckle(tmp_path):
     assert despeckled(small, cfg) is small
     read, _ = ocr.ocr_page(small, 1, tmp_path / "page.png", 60.0, screen=False)
     assert "1Z96YCHS6683998616" in read.text.replace(" ", "")
+
+
+def test_text_rows_are_the_rows_of_text_light_or_dark_not_rules_or_pictures():
+    """GIVEN a band with dark text on white, light text on a dark toolbar, a one-pixel rule and a tall picture
+    WHEN its text rows are found THEN they are the two lines of text, each as its rows, and neither the rule nor the
+    picture."""
+    pixels = np.full((300, 800), 250, np.uint8)
+    pixels[20:34, 40:400:5] = 30  # dark text
+    pixels[60:110] = 40
+    pixels[78:92, 40:600:5] = 225  # light text on the dark toolbar
+    pixels[150, :] = 0  # a rule
+    pixels[180:290, 100:300:3] = 0  # a picture taller than a line
+    assert preprocess.text_rows(pixels, ocr_settings()) == [(20, 34), (78, 92)]

@@ -1,10 +1,11 @@
 """The address bar pass: a screenshot's URL row found among the first pass's words and read again on its own.
 
-Entry: `reread_address_bar(words, gray, copy_size, work_png, timeout, cfg)` -> the words with the URL's words
-replaced by one word holding the consensus read, all distinct reads (consensus first), and the text of the
+Entry: `reread_address_bar(words, gray, copy_size, work_png, timeout, cfg, photographed)` -> the words with the
+URL's words replaced by one word holding the consensus read, all distinct reads (consensus first), and the text of the
 browser's rows around the bar: its tab strip and its bookmarks bar (`browser_rows`). `gray` is the page in
 original pixels, `copy_size` the size of the OCR copy the words' boxes are in. A page without an address bar costs
-no Tesseract call, unless its top band looks like a URL read as garbage (then the band is read as Latin once).
+no Tesseract call, unless its top band looks like a URL read as garbage or holds a text row the first pass read
+nothing on (then the band is read as Latin once).
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.reading import tesseract
 from pipeline.reading.engine import OcrWord, lines_of
-from pipeline.reading.preprocess import binarised, enlarged, glyph_height, ink_end, light_background, white_rows
+from pipeline.reading.preprocess import (binarised, enlarged, glyph_height, ink_end, light_background, text_rows,
+                                         white_rows)
 from pipeline.reading.settings import OcrSettings
 
 
@@ -27,6 +29,11 @@ def address_bar_words(words: list[OcrWord], image_height: float, cfg: OcrSetting
     URL-looking words (with their neighbours on the same line: OCR splits URLs at digits and dots; toolbar icons
     further off left out), the one that scores best as a browser's address bar (bar_score). A page holds one
     address bar; tab titles and bookmarks that are hosts are other entries of their rows, never the bar."""
+    return best_bar(words, image_height, cfg)[0]
+
+
+def best_bar(words: list[OcrWord], image_height: float, cfg: OcrSettings) -> tuple[list[OcrWord], float]:
+    """address_bar_words' run and its bar_score; ([], bar_min_score) without one."""
     hint = re.compile(cfg.url_hint)
     candidates = [w for w in words if hint.search(w.text) and 0 <= w.top + w.height / 2 < image_height]
     best, best_score = [], cfg.bar_min_score
@@ -35,7 +42,7 @@ def address_bar_words(words: list[OcrWord], image_height: float, cfg: OcrSetting
         score = bar_score(run, words, candidates, image_height, cfg)
         if score > best_score:
             best, best_score = run, score
-    return best
+    return best, best_score
 
 
 def _url_run(words: list[OcrWord], on_line: list[OcrWord], candidates: list[OcrWord],
@@ -150,16 +157,33 @@ def _bar_read(crop: Image.Image, factor: float, binarise: bool, work_png: Path, 
     return "".join(w.text for w in words).lstrip(cfg.bar_icon_marks)
 
 
-def bar_looks_garbled(words: list[OcrWord], gray: Image.Image, copy_height: float, cfg: OcrSettings) -> bool:
-    """A first-pass row in the bar's search band that may be a URL read as garbage (see ocr.toml), or no word at
-    all there although the band holds text-like rows (Tesseract's layout analysis skipped a grey toolbar)."""
+def bar_looks_garbled(words: list[OcrWord], gray: Image.Image, copy_height: float, cfg: OcrSettings,
+                      unread_rows: bool = True) -> bool:
+    """A first-pass row in the bar's search band that may be a URL read as garbage (see ocr.toml), or, with
+    `unread_rows`, a text-like row of the band on which the first pass put no word at all (rows_unread: a toolbar
+    skipped whole). Not for a photographed screen, whose moiré makes rows of edges everywhere: there only a band
+    without any word."""
     hint = re.compile(cfg.bar_garble_hint)
     band = [w for w in words if w.top + w.height / 2 < copy_height * cfg.bar_search_fraction]
     if not band:
         rows = np.asarray(gray)[:max(1, round(gray.height * cfg.bar_search_fraction))]
         return glyph_height(rows, cfg) is not None
+    if unread_rows and rows_unread(band, gray, copy_height, cfg):
+        return True
     lines, _ = lines_of(band)
     return any(hint.search(line.text) for line in lines)
+
+
+def rows_unread(words: list[OcrWord], gray: Image.Image, copy_height: float,
+                cfg: OcrSettings) -> list[tuple[float, float]]:
+    """The text-like rows of the bar's search band (preprocess.text_rows) on which no word of `words` stands, as
+    (top, bottom) in the words' (OCR copy) pixels. Tesseract's layout analysis skips a browser's toolbar, tab strip
+    or bookmarks bar whole or in part: a dark one whose light text it took for a picture, a grey one above a white
+    page (tuning captures: dark Safari and Whale windows, a Firefox toolbar under a top taskbar)."""
+    scale = copy_height / max(1, gray.height)
+    rows = text_rows(np.asarray(gray)[:max(1, round(gray.height * cfg.bar_search_fraction))], cfg)
+    return [(top * scale, bottom * scale) for top, bottom in rows
+            if not any(w.top <= (top + bottom) / 2 * scale <= w.top + w.height for w in words)]
 
 
 def top_band_latin_words(gray: Image.Image, scale: float, work_png: Path, timeout: float,
@@ -172,19 +196,25 @@ def top_band_latin_words(gray: Image.Image, scale: float, work_png: Path, timeou
 
 
 def reread_address_bar(words: list[OcrWord], gray: Image.Image, copy_size: tuple[int, int], work_png: Path,
-                       timeout: float, cfg: OcrSettings) -> tuple[list[OcrWord], tuple[str, ...], tuple[str, str]]:
+                       timeout: float, cfg: OcrSettings,
+                       photographed: bool = False) -> tuple[list[OcrWord], tuple[str, ...], tuple[str, str]]:
     """The words with the address bar's URL (and the rest of its row) replaced by one word, its consensus read, the
     address bar's reads (consensus first; see read_address_bar), and (tab strip, bookmarks bar) text around it
-    (browser_rows); the words unchanged, () and ("", "") without a bar."""
+    (browser_rows); the words unchanged, () and ("", "") without a bar. `photographed`: a photographed screen
+    (bar_looks_garbled: no unread rows)."""
     scale = copy_size[0] / gray.width
     row_words = words
     bar_reads: tuple[str, ...] = ()
-    bar = address_bar_words(words, copy_size[1], cfg)
-    if not bar and bar_looks_garbled(words, gray, copy_size[1], cfg):
-        # kor+eng may read a whole URL row as Hangul garbage (measured on q55 re-saves and dark toolbars); the top
-        # band alone, read as Latin, finds the bar again.
-        row_words = top_band_latin_words(gray, scale, work_png, timeout, cfg)
-        bar = address_bar_words(row_words, copy_size[1], cfg)
+    bar, score = best_bar(words, copy_size[1], cfg)
+    if not bar and bar_looks_garbled(words, gray, copy_size[1], cfg, unread_rows=not photographed) \
+            or bar and not photographed and _maybe_a_tab(bar, words, gray, copy_size[1], cfg):
+        # kor+eng may read a whole URL row as Hangul garbage (measured on q55 re-saves and dark toolbars), or skip
+        # a toolbar whole; the top band alone, read as Latin, finds the bar again, and a bar with a path read there
+        # outscores a tab's host the first pass took for the bar.
+        band_words = top_band_latin_words(gray, scale, work_png, timeout, cfg)
+        band_bar, band_score = best_bar(band_words, copy_size[1], cfg)
+        if band_bar and band_score > score:
+            row_words, bar = band_words, band_bar
     if not bar:
         return words, bar_reads, ("", "")
     top = min(w.top for w in bar)
@@ -199,6 +229,21 @@ def reread_address_bar(words: list[OcrWord], gray: Image.Image, copy_size: tuple
         kept = [w for w, row in zip(words, on_row) if not row]
         words = kept[:at] + [merged] + kept[at:]
     return words, bar_reads, browser_rows(words, (top, bottom), copy_size[1], cfg)
+
+
+def _maybe_a_tab(bar: list[OcrWord], words: list[OcrWord], gray: Image.Image, copy_height: float,
+                 cfg: OcrSettings) -> bool:
+    """Whether the bar the first pass found may be a tab's or a bookmark's host standing in for a toolbar it did not
+    read: a host without a path (bar_path_shape), in the search band, with a text-like row no word stands on
+    (rows_unread) within chrome_bookmarks_reach heights under it, where a window's toolbar would be (a dark,
+    downscaled window whose one other tab, `wing.coupang.com`, was its only URL-looking word)."""
+    top, bottom = min(w.top for w in bar), max(w.top + w.height for w in bar)
+    if re.search(cfg.bar_path_shape, "".join(w.text for w in bar)) or bottom > copy_height * cfg.bar_search_fraction:
+        return False
+    reach = bottom + cfg.chrome_bookmarks_reach * (bottom - top)
+    band = [w for w in words if w.top + w.height / 2 < copy_height * cfg.bar_search_fraction]
+    return any(bottom < (row_top + row_bottom) / 2 <= reach
+               for row_top, row_bottom in rows_unread(band, gray, copy_height, cfg))
 
 
 def browser_rows(words: list[OcrWord], bar_box: tuple[float, float], image_height: float,

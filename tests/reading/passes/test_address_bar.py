@@ -2,6 +2,7 @@
 the consensus of its reads, and real reads of rendered browser captures."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -97,3 +98,44 @@ def test_a_favourites_row_read_as_one_word_is_not_the_bar():
     bar = [word("@", 560, top=60, line="1"), word("hanjin.com", 600, top=60, line="1")]
     favourites = [word("mail.naver.com(f)1688.com_[P)partner.coupang.com(@jOjKfM)YouTube", 40, top=110, line="2")]
     assert [w.text for w in address_bar.address_bar_words(bar + favourites, 1080, ocr_settings())] == ["hanjin.com"]
+
+
+def test_a_toolbar_row_the_first_pass_read_nothing_on_sends_the_band_to_the_latin_read():
+    """GIVEN a 1600x900 capture whose top band holds a tab strip the first pass read (`papago.naver.com x`) and,
+    under it, a dark toolbar whose light URL it read nothing on (as on a tuning Firefox capture under a top taskbar,
+    and a dark Safari and Whale window) WHEN the band is judged THEN it may hold the bar (the Latin band read is
+    paid); with a word on the toolbar's row, or on a photographed screen (moiré makes rows of edges everywhere),
+    it is not."""
+    cfg = ocr_settings()
+    pixels = np.full((900, 1600), 250, np.uint8)
+    pixels[70:90, 200:600:6] = 40  # the tab strip's titles, read
+    pixels[100:150] = 45  # the dark toolbar
+    pixels[118:132, 180:900:5] = 220  # its URL, light strokes, unread
+    gray = Image.fromarray(pixels)
+    tabs = [word("papago.naver.com", 200, top=70, line="1"), word("x", 420, top=70, line="1")]
+    assert address_bar.bar_looks_garbled(tabs, gray, 900, cfg)
+    read = tabs + [word("trace.cjlogistics.com", 180, top=116, line="2")]
+    assert not address_bar.bar_looks_garbled(read, gray, 900, cfg)
+    assert not address_bar.bar_looks_garbled(tabs, gray, 900, cfg, unread_rows=False)
+    assert address_bar.bar_looks_garbled([], gray, 900, cfg, unread_rows=False)
+
+
+def test_a_tab_host_over_an_unread_toolbar_is_doubted_as_the_bar_a_path_or_a_read_toolbar_is_not():
+    """GIVEN a dark downscaled window whose first pass read one tab's host (`wing.coupang.com`, at the top) and
+    nothing of the toolbar under it WHEN the bar it found is judged THEN it may be a tab (the band is read as Latin,
+    where a bar with a path outscores it); not so where the toolbar's row holds a word, where the bar shows a path,
+    or where nothing unread lies under it (Safari's host-only bar over its read tab strip)."""
+    cfg = ocr_settings()
+    pixels = np.full((575, 1022), 250, np.uint8)
+    pixels[:70] = 40
+    pixels[8:20, 170:300:4] = 220  # the tab's host
+    pixels[38:52, 100:600:4] = 200  # the toolbar's URL, unread
+    gray = Image.fromarray(pixels)
+    tab = [word("wing.coupang.com", 170, top=8, height=12, line="1")]
+    assert address_bar._maybe_a_tab(tab, tab, gray, 575, cfg)
+    toolbar = word("https://service.epost.go.kr/trace.RetrieveEmsRigiTraceList.comm", 100, top=38, height=14,
+                   line="2")
+    assert not address_bar._maybe_a_tab(tab, tab + [toolbar], gray, 575, cfg)
+    assert not address_bar._maybe_a_tab([toolbar], tab + [toolbar], gray, 575, cfg)
+    pixels[38:52] = 40
+    assert not address_bar._maybe_a_tab(tab, tab, Image.fromarray(pixels), 575, cfg)
