@@ -105,13 +105,14 @@ def reread_as_chinese(words: list[OcrWord], copy: Image.Image, work_png: Path, t
 
 def zone_noise(words: list[OcrWord], cfg: OcrSettings) -> list[tuple[int, int]]:
     """(first, last) index in `words` of each run of noise that may be a zone's statement kor+eng could not read
-    (`[北京时间]` read `[ 카 호 뻐 미 ]`, `* 以上时间均为北京时间` read `* DLERTTEH db RETA)`): from the first to the last
-    doubtful word of a line (doubtful_words: letters, few digits), two or more of them and at least half the run's
-    words, on a line with no date that stands by a line with one as a table's notice, header or foot note does: within
-    two lines of it in the reading order, across it, and no further from it than five of its heights (a taskbar's
-    icons under a table or beside its clock's date are none); at most chinese_probe_max_words runs, the least
-    confident first."""
-    doubted = {id(w) for w in doubtful_words(words, cfg, cfg.chinese_probe_below_confidence)}
+    (`[北京时间]` read `[ 카 호 뻐 미 ]`, `* 以上时间均为北京时间` read `* DLERTTEH db RETA)`, `(UTC)` read `(076)` at
+    confidence 0): a line's words under chinese_probe_below_confidence (with a letter or a digit) no more than one
+    sure word apart, from the first to the last, on a line with no date that stands by a line with one as a table's
+    notice, header or foot note does: within two lines of it in the reading order, across it, and no further from it
+    than five of its heights (a taskbar's icons under a table or beside its clock's date are none); at most
+    chinese_probe_max_words runs, the least confident first."""
+    doubted = {id(w) for w in words if w.confidence < cfg.chinese_probe_below_confidence
+               and any(ch.isalnum() for ch in w.text)}
     lines: dict[tuple[str, ...], list[int]] = {}
     for index, word in enumerate(words):
         lines.setdefault(word.line, []).append(index)
@@ -122,16 +123,22 @@ def zone_noise(words: list[OcrWord], cfg: OcrSettings) -> list[tuple[int, int]]:
     dated = [bool(extract_dates(" ".join(words[i].text for i in line))) for line in members]
     runs = []
     for at, line in enumerate(members):
-        doubtful = [i for i in line if id(words[i]) in doubted]
-        if dated[at] or len(doubtful) < 2 or 2 * len(doubtful) < line.index(doubtful[-1]) - line.index(doubtful[0]) + 1:
+        if dated[at]:
             continue
-        run = words[doubtful[0]:doubtful[-1] + 1]
-        left, top = min(w.left for w in run), min(w.top for w in run)
-        right, bottom = max(w.right for w in run), max(w.top + w.height for w in run)
-        if any(dated[near] and left < boxes[near][2] and boxes[near][0] < right
-               and max(boxes[near][1] - bottom, top - boxes[near][3]) <= 5 * (boxes[near][3] - boxes[near][1])
-               for near in range(max(0, at - 2), min(len(members), at + 3))):
-            runs.append((doubtful[0], doubtful[-1]))
+        clusters: list[list[int]] = []  # doubtful words no more than one sure word apart
+        for i in (i for i in line if id(words[i]) in doubted):
+            if clusters and line.index(i) - line.index(clusters[-1][-1]) <= 2:
+                clusters[-1].append(i)
+            else:
+                clusters.append([i])
+        for first, last in ((cluster[0], cluster[-1]) for cluster in clusters):
+            run = words[first:last + 1]
+            left, top = min(w.left for w in run), min(w.top for w in run)
+            right, bottom = max(w.right for w in run), max(w.top + w.height for w in run)
+            if any(dated[near] and left < boxes[near][2] and boxes[near][0] < right
+                   and max(boxes[near][1] - bottom, top - boxes[near][3]) <= 5 * (boxes[near][3] - boxes[near][1])
+                   for near in range(max(0, at - 2), min(len(members), at + 3))):
+                runs.append((first, last))
     runs.sort(key=lambda run: sum(w.confidence for w in words[run[0]:run[1] + 1]) / (run[1] - run[0] + 1))
     return sorted(runs[:cfg.chinese_probe_max_words])
 
@@ -140,7 +147,8 @@ def reread_zone_statements(words: list[OcrWord], copy: Image.Image, work_png: Pa
                            cfg: OcrSettings) -> list[OcrWord]:
     """`words` of a page read with kor+eng, each run of noise beside its table of times (zone_noise) replaced by what
     chinese_probe_languages reads in its crop (all runs in one call), where its line then states the zone of its
-    times (fields' stated_zones: the closed list of zone cues is the acceptor) and did not before, with Han read. A
+    times (fields' stated_zones: the closed list of zone cues is the acceptor) and did not before, with Han read or
+    every word read at chinese_probe_min_confidence or more (`(UTC)` at 88 where kor+eng read `(076)` at 0). A
     Chinese zone line on a Korean page (`以下时间均为北京时间`) is read as noise, and its rows were read in Korea's
     zone."""
     runs = zone_noise(words, cfg)
@@ -157,7 +165,8 @@ def reread_zone_statements(words: list[OcrWord], copy: Image.Image, work_png: Pa
         line = [i for i, w in enumerate(words) if w.line == words[first].line]
         before = " ".join(words[i].text for i in line)
         after = joined([words[i] for i in line if i < first] + read + [words[i] for i in line if i > last])[0]
-        if read and HAN.search(after) and stated_zones(after) and not stated_zones(before):
+        sure = HAN.search(after) or all(w.confidence >= cfg.chinese_probe_min_confidence for w in read)
+        if read and sure and stated_zones(after) and not stated_zones(before):
             replaced[first] = (last, read)
     found, at = [], 0
     while at < len(words):

@@ -135,3 +135,17 @@ def test_real_tesseract_reads_a_chinese_zone_line_beside_a_korean_table(tmp_path
         assert ("北京时间" in text) is states, text
         if not states:
             assert read == words
+
+
+def test_a_latin_zone_cue_is_taken_only_where_chi_sim_reads_it_surely(monkeypatch):
+    """GIVEN a time column's header whose `(UTC)` kor+eng read as `(076)` at confidence 0, over a dated row WHEN the
+    zone pass reads the word again THEN `(UTC)` read at 88 (chinese_probe_min_confidence 85) replaces it, since the
+    line then states a zone; read at 60 it does not (no Han, not sure), nor does a sure read that states no zone."""
+    words = _zone_page([[("시간", 93), ("(076)", 0), ("처리현황", 93)], [("2026-03-13", 93), ("06:53", 95)]])
+    assert chinese.zone_noise(words, ocr_settings()) == [(1, 1)]
+    for read, confidence, taken in (("(UTC)", 88.0, True), ("(UTC)", 60.0, False), ("(O76)", 95.0, False)):
+        monkeypatch.setattr(chinese, "_stacked_reads", lambda spans, *args, **kw: [
+            [word(read, spans[0].left, top=spans[0].top, confidence=confidence, line=spans[0].line[-1])]])
+        texts = [w.text for w in chinese.reread_zone_statements(words, Image.new("L", (400, 100)), None, 10,
+                                                                 ocr_settings())]
+        assert texts == ["시간", "(UTC)" if taken else "(076)", "처리현황", "2026-03-13", "06:53"]
