@@ -25,7 +25,7 @@ from pathlib import Path
 from PIL import Image
 
 from pipeline.fields.scripts import HAN, HANGUL_SYLLABLE, LATIN
-from pipeline.fields.timestamps import extract_dates, stated_zones
+from pipeline.fields.timestamps import extract_dates, extract_timestamps, stated_zones
 from pipeline.reading import tesseract
 from pipeline.reading.engine import OcrWord, joined
 from pipeline.reading.preprocess import binarised
@@ -108,9 +108,10 @@ def zone_noise(words: list[OcrWord], cfg: OcrSettings) -> list[tuple[int, int]]:
     (`[北京时间]` read `[ 카 호 뻐 미 ]`, `* 以上时间均为北京时间` read `* DLERTTEH db RETA)`, `(UTC)` read `(076)` at
     confidence 0): a line's words under chinese_probe_below_confidence (with a letter or a digit) no more than one
     sure word apart, from the first to the last, on a line with no date that stands by a line with one as a table's
-    notice, header or foot note does: within two lines of it in the reading order, across it, and no further from it
-    than five of its heights (a taskbar's icons under a table or beside its clock's date are none); at most
-    chinese_probe_max_words runs, the least confident first."""
+    notice, header or foot note does: within two lines of it in the reading order, across it, and no further from
+    it than five of its heights (a taskbar's icons under a table or beside its clock's date are none), and making no
+    timestamp with the dated line next to it (a clock's time over its date); at most chinese_probe_max_words runs,
+    the least confident first."""
     doubted = {id(w) for w in words if w.confidence < cfg.chinese_probe_below_confidence
                and any(ch.isalnum() for ch in w.text)}
     lines: dict[tuple[str, ...], list[int]] = {}
@@ -120,11 +121,15 @@ def zone_noise(words: list[OcrWord], cfg: OcrSettings) -> list[tuple[int, int]]:
     boxes = [(min(words[i].left for i in line), min(words[i].top for i in line),
               max(words[i].right for i in line), max(words[i].top + words[i].height for i in line))
              for line in members]
-    dated = [bool(extract_dates(" ".join(words[i].text for i in line))) for line in members]
+    texts = [" ".join(words[i].text for i in line) for line in members]
+    dated = [bool(extract_dates(text)) for text in texts]
     runs = []
     for at, line in enumerate(members):
-        if dated[at]:
+        if dated[at] or not any(dated[max(0, at - 2):at + 3]) or not any(id(words[i]) in doubted for i in line):
             continue
+        if any(dated[near] and len(extract_timestamps(f"{texts[at]}\n{texts[near]}", 0, None)) > len(
+                extract_timestamps(texts[near], 0, None)) for near in (at - 1, at + 1) if 0 <= near < len(members)):
+            continue  # a time over its date (a clock, a wrapped cell) is part of a timestamp, no statement
         clusters: list[list[int]] = []  # doubtful words no more than one sure word apart
         for i in (i for i in line if id(words[i]) in doubted):
             if clusters and line.index(i) - line.index(clusters[-1][-1]) <= 2:
