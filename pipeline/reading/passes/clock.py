@@ -401,10 +401,10 @@ def mended(row: str, cfg: OcrSettings) -> str:
 def mended_separator(line: str, cfg: OcrSettings) -> str:
     """A line whose time right after its day part (clock_am, clock_pm; right before it where the marker is Latin,
     `1149 PM`) shows no separator: the digits as an hour of 1-12 and a minute of 00-59, the colon lost, read as a
-    space or as one more character between them (`오후 1149` is 오후 11:49, `오전 12 51` 오전 12:51, `오후 11151`
-    오후 11:51, `오후 2246` 오후 2:46; a blurred photo's menu bar read so at every scale). The longest hour that fits
-    wins: `1149` is 11:49, not 1:49 with its colon read as 1 (where every read lost the colon, none tells them
-    apart). Else the line as read."""
+    space or as one more character between them (`오전 12 51` is 오전 12:51, `오후 11151` 오후 11:51, `오후 2246`
+    오후 2:46; a blurred photo's menu bar read so at every scale), where exactly one split fits. Where two fit (`오후
+    1149`: 11:49 with the colon lost, or 1:49 with it read as 1) nothing tells them apart, and a capture's time ten
+    hours off is a false fact: the line stays as read (no clock rather than a guessed one). Else the line as read."""
     marker = day_part_marker(line, cfg)
     if marker is None:
         return line
@@ -422,13 +422,13 @@ def mended_separator(line: str, cfg: OcrSettings) -> str:
     token = (tokens[-1] if latin else tokens[0]) if tokens else ""
     if not (token.isdigit() and 3 <= len(token) <= 5):
         return line
-    for hour_digits in (2, 1):
-        gap = len(token) - hour_digits - 2
-        hour, minute = int(token[:hour_digits]), int(token[-2:])
-        if 0 <= gap <= 1 and 1 <= hour <= 12 and minute <= 59:
-            at = before.rindex(token) if latin else marker.end() + after.index(token)
-            return f"{line[:at]}{hour}:{minute:02d}{line[at + len(token):]}"
-    return line
+    minute = int(token[-2:])
+    hours = [int(token[:digits]) for digits in (2, 1) if 0 <= len(token) - digits - 2 <= 1
+             and 1 <= int(token[:digits]) <= 12]
+    if len(hours) != 1 or minute > 59:
+        return line
+    at = before.rindex(token) if latin else marker.end() + after.index(token)
+    return f"{line[:at]}{hours[0]}:{minute:02d}{line[at + len(token):]}"
 
 
 def mended_day_part(line: str, cfg: OcrSettings) -> str:
