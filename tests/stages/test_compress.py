@@ -454,13 +454,10 @@ def test_near_grey_scan_becomes_a_greyscale_jpeg_and_a_coloured_one_stays_colour
     assert colours == {"cream": "/DeviceGray", "stamped": "/DeviceRGB"}
 
 
-def test_field_pages_are_probed_beside_the_full_pass_and_not_read_twice(tmp_path, ctx, profile, monkeypatch):
-    """GIVEN a 4-page 300-dpi scan whose page 3 carries the tracking number, a limit only lossy steps meet, and a
-    reader that loses the number in the first lossy encoding it is shown
-    WHEN compress runs
-    THEN only page 3 alone is ever read (the probe, while the full pass runs beside it): the first encoding is
-    refused and its full pass dropped, the next one is kept without reading the full output again, and the log
-    names the probe."""
+def compress_a_scan_losing_the_first_read(tmp_path, ctx, profile, monkeypatch, field_pages):
+    """Compress a 4-page 300-dpi scan whose `field_pages` carry the tracking number, under a limit only lossy steps
+    meet, with a reader that loses the number in the first encoding it is shown; each pass over the PDF's pages is
+    counted. Checks the output fits with its 4 pages and no finding; returns (state, reader, pages per pass)."""
     reader = losing_the_first_read()
     monkeypatch.setattr(compress, "reread_fields", reader)
     full_passes = []
@@ -469,10 +466,22 @@ def test_field_pages_are_probed_beside_the_full_pass_and_not_read_twice(tmp_path
         full_passes.append(len(pdfops.page_images(src))), recompress(src, dst, policy, *args))[1])
     src = scan_pdf(tmp_path, 4)
     limit(profile, src.stat().st_size // 4)
-    fields = Fields(tracking_numbers=(TrackingNumber(TRACKING, "cj", "ok", page=3),))
+    fields = Fields(tracking_numbers=tuple(TrackingNumber(TRACKING, "cj", "ok", page=page) for page in field_pages))
     state = compress.run(state_for(src, "pdf", "02-delivery-proof.pdf", pages=4, fields=fields), ctx)
     [out] = state.uploads
     assert out.size <= src.stat().st_size // 4 and out.pages == 4 and not state.findings
+    return state, reader, full_passes
+
+
+def test_field_pages_are_probed_beside_the_full_pass_and_not_read_twice(tmp_path, ctx, profile, monkeypatch):
+    """GIVEN a 4-page 300-dpi scan whose page 3 carries the tracking number, a limit only lossy steps meet, and a
+    reader that loses the number in the first lossy encoding it is shown
+    WHEN compress runs
+    THEN only page 3 alone is ever read (the probe, while the full pass runs beside it): the first encoding is
+    refused and its full pass dropped, the next one is kept without reading the full output again, and the log
+    names the probe."""
+    state, reader, full_passes = compress_a_scan_losing_the_first_read(tmp_path, ctx, profile, monkeypatch, (3,))
+    [out] = state.uploads
     assert len(reader.calls) == 2 and all(name.endswith(".fields.pdf") for name in reader.calls)
     assert full_passes == [1, 4, 1, 4]  # per encoding: the 1-page probe, then the pass over all 4 pages
     passes_left = [p for p in (ctx.workdir / "compress").glob("02-delivery-proof.*.pdf")
@@ -489,18 +498,7 @@ def test_field_pages_that_are_most_of_the_file_are_not_probed(tmp_path, ctx, pro
     THEN each lossy encoding is one pass over the 4 pages, never a probe of the field pages beside it, proven on
     its own output: the first refused, the second kept."""
     assert bundle_settings()["compression"]["probe_max_page_share"] < 3 / 4
-    reader = losing_the_first_read()
-    monkeypatch.setattr(compress, "reread_fields", reader)
-    full_passes = []
-    recompress = pdfops.recompress_images
-    monkeypatch.setattr(pdfops, "recompress_images", lambda src, dst, policy, *args: (
-        full_passes.append(len(pdfops.page_images(src))), recompress(src, dst, policy, *args))[1])
-    src = scan_pdf(tmp_path, 4)
-    limit(profile, src.stat().st_size // 4)
-    fields = Fields(tracking_numbers=tuple(TrackingNumber(TRACKING, "cj", "ok", page=page) for page in (1, 2, 3)))
-    state = compress.run(state_for(src, "pdf", "02-delivery-proof.pdf", pages=4, fields=fields), ctx)
-    [out] = state.uploads
-    assert out.size <= src.stat().st_size // 4 and out.pages == 4 and not state.findings
+    state, reader, full_passes = compress_a_scan_losing_the_first_read(tmp_path, ctx, profile, monkeypatch, (1, 2, 3))
     assert full_passes == [4, 4]
     assert len(reader.calls) == 2 and not any(name.endswith(".fields.pdf") for name in reader.calls)
 
