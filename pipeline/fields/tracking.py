@@ -588,7 +588,6 @@ def with_page_numbers(urls: Sequence[Url], numbers: Sequence[TrackingNumber], pr
     settings = patterns()["tracking"]
     verified = [n for n in numbers if n.checksum == "ok"]
     reported = {n.value for n in numbers}
-    model = _model()
     out = []
     for url in urls:
         carrier = profile.carrier_for_host(url.host)
@@ -602,9 +601,7 @@ def with_page_numbers(urls: Sequence[Url], numbers: Sequence[TrackingNumber], pr
                 continue
             budget = settings["copy_budget"] if validate_tracking(value, carrier)[1] == "bad" \
                 else settings["cluster_budget"]
-            near = [n for n in verified if n.carrier == carrier
-                    and min(confusions.cost(value, n.value, budget, model),
-                            confusions.cost(n.value, value, budget, model)) <= budget]
+            near = [n for n in verified if n.carrier == carrier and _copies(value, n.value, budget)]
             if len(near) == 1:
                 url = replace(url, value=url.value.replace(raw, near[0].value))
         out.append(url)
@@ -871,15 +868,13 @@ def _consolidated(members: list[_Member], coded: Sequence[TrackingNumber] = ()) 
       holding a run of three quarters of it (see `misread_of`), and is then dropped; else it is its own cluster
       with the failing members near it, reported as read (`checksum: bad`)."""
     settings = patterns()["tracking"]
-    model = _model()
     numbers, members = _with_barcodes(list(coded), members)
 
     def near(a: _Member, b: _Member, budget: float) -> bool:
         if a.number.carrier and b.number.carrier and a.number.carrier != b.number.carrier:
             return False
         # A sighting is what was read: a repaired reading is near another where its read is.
-        return any(min(confusions.cost(x, y, budget, model), confusions.cost(y, x, budget, model)) <= budget
-                   for x in {a.number.value} | a.reads for y in {b.number.value} | b.reads)
+        return any(_copies(x, y, budget) for x in {a.number.value} | a.reads for y in {b.number.value} | b.reads)
 
     failing = [m for m in members if m.number.checksum == "bad"]
     passing = [m for m in members if m.number.checksum != "bad"]
@@ -895,6 +890,12 @@ def _consolidated(members: list[_Member], coded: Sequence[TrackingNumber] = ()) 
         best = max(rank.values())
         kept |= {key for key, value in rank.items() if value == best}
     return numbers + [m.number for m in members if id(m) in kept]
+
+
+def _copies(x: str, y: str, budget: float) -> bool:
+    """Whether either reading is OCR's misread of the other within `budget` of the tracking confusions."""
+    model = _model()
+    return min(confusions.cost(x, y, budget, model), confusions.cost(y, x, budget, model)) <= budget
 
 
 def _clusters(members: list[_Member], linked) -> list[list[_Member]]:
