@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
 from PIL import Image
@@ -52,6 +53,13 @@ class OcrLine:
         return self.top + self.height / 2
 
 
+def enclosing(words: Iterable[OcrWord]) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the box enclosing `words` (at least one)."""
+    words = list(words)
+    return (min(w.left for w in words), min(w.top for w in words), max(w.right for w in words),
+            max(w.top + w.height for w in words))
+
+
 def parse_words(tsv: str) -> list[OcrWord]:
     """The recognised words of a Tesseract TSV, in reading order (empty and malformed rows skipped)."""
     words = []
@@ -82,11 +90,9 @@ def lines_of(words: list[OcrWord]) -> tuple[tuple[OcrLine, ...], float | None]:
         grouped.setdefault(word.line, []).append(word)
     lines = []
     for group in grouped.values():
-        left = min(w.left for w in group)
-        top = min(w.top for w in group)
+        left, top, right, bottom = enclosing(group)
         text, spans = joined(group)
-        lines.append(OcrLine(text=text, left=left, top=top, width=max(w.right for w in group) - left,
-                             height=max(w.top + w.height for w in group) - top,
+        lines.append(OcrLine(text=text, left=left, top=top, width=right - left, height=bottom - top,
                              confidence=sum(w.confidence for w in group) / len(group),
                              words=tuple((start, end, w.left, w.top, w.right, w.top + w.height)
                                          for (start, end), w in zip(spans, group))))

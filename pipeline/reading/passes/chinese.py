@@ -27,7 +27,7 @@ from PIL import Image
 from pipeline.fields.scripts import HAN, HANGUL_SYLLABLE, LATIN
 from pipeline.fields.timestamps import extract_dates, extract_timestamps, stated_zones
 from pipeline.reading import tesseract
-from pipeline.reading.engine import OcrWord, joined
+from pipeline.reading.engine import OcrWord, enclosing, joined
 from pipeline.reading.preprocess import binarised
 from pipeline.reading.settings import OcrSettings
 
@@ -118,9 +118,7 @@ def zone_noise(words: list[OcrWord], cfg: OcrSettings) -> list[tuple[int, int]]:
     for index, word in enumerate(words):
         lines.setdefault(word.line, []).append(index)
     members = list(lines.values())
-    boxes = [(min(words[i].left for i in line), min(words[i].top for i in line),
-              max(words[i].right for i in line), max(words[i].top + words[i].height for i in line))
-             for line in members]
+    boxes = [enclosing(words[i] for i in line) for line in members]
     texts = [" ".join(words[i].text for i in line) for line in members]
     dated = [bool(extract_dates(text)) for text in texts]
     runs = []
@@ -137,9 +135,7 @@ def zone_noise(words: list[OcrWord], cfg: OcrSettings) -> list[tuple[int, int]]:
             else:
                 clusters.append([i])
         for first, last in ((cluster[0], cluster[-1]) for cluster in clusters):
-            run = words[first:last + 1]
-            left, top = min(w.left for w in run), min(w.top for w in run)
-            right, bottom = max(w.right for w in run), max(w.top + w.height for w in run)
+            left, top, right, bottom = enclosing(words[first:last + 1])
             if any(dated[near] and left < boxes[near][2] and boxes[near][0] < right
                    and max(boxes[near][1] - bottom, top - boxes[near][3]) <= 5 * (boxes[near][3] - boxes[near][1])
                    for near in range(max(0, at - 2), min(len(members), at + 3))):
@@ -162,9 +158,9 @@ def reread_zone_statements(words: list[OcrWord], copy: Image.Image, work_png: Pa
     spans = []
     for first, last in runs:
         run = words[first:last + 1]
-        left, top = min(w.left for w in run), min(w.top for w in run)
-        spans.append(OcrWord(" ".join(w.text for w in run), left, top, max(w.right for w in run) - left,
-                             max(w.top + w.height for w in run) - top, min(w.confidence for w in run), run[0].line))
+        left, top, right, bottom = enclosing(run)
+        spans.append(OcrWord(" ".join(w.text for w in run), left, top, right - left, bottom - top,
+                             min(w.confidence for w in run), run[0].line))
     replaced: dict[int, tuple[int, list[OcrWord]]] = {}
     for (first, last), read in zip(runs, _stacked_reads(spans, copy, work_png, timeout, cfg)):
         line = [i for i, w in enumerate(words) if w.line == words[first].line]

@@ -22,7 +22,7 @@ from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.reading import tesseract
-from pipeline.reading.engine import SPACE_BETWEEN_HAN, OcrWord
+from pipeline.reading.engine import SPACE_BETWEEN_HAN, OcrWord, enclosing
 from pipeline.reading.preprocess import enlarged, glyph_height, ink_end, light_background, row_background
 from pipeline.reading.settings import OcrSettings
 
@@ -69,8 +69,7 @@ def clock_candidates(words: list[OcrWord], size: tuple[int, int], cfg: OcrSettin
         has_time = bool(time_like.search(text))
         has_date = bool(re.search(cfg.clock_date_mark, text))
         garbled = any(garble.search(w.text) for w in cluster)
-        left, top = min(w.left for w in cluster), min(w.top for w in cluster)
-        right, bottom = max(w.right for w in cluster), max(w.top + w.height for w in cluster)
+        left, top, right, bottom = enclosing(cluster)
         pieces = sorted(w.height for w in cluster if anchor.search(w.text) or garble.search(w.text))
         if bottom - top > cfg.clock_strip_lines * pieces[len(pieces) // 2]:
             continue  # taller than a taskbar: a table's dates and times, chained row to row, are no clock
