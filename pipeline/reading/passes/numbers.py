@@ -82,22 +82,24 @@ def _read_alone(word: OcrWord, copy: Image.Image, pad_x: int, pad_y: int, work_p
 def _syllable_before_a_number(words: list[OcrWord], cfg: OcrSettings) -> list[tuple[OcrWord, OcrWord]]:
     """(syllable, number) of each long number (number_retry_min_digits) right after a word of one Hangul syllable on
     its line, no wider a gap between them than the syllable's height."""
-    found = []
-    for line in dict.fromkeys(w.line for w in words):  # in reading order, so that ties sort the same every run
-        row = sorted((w for w in words if w.line == line), key=lambda w: w.left)
-        found += [(syllable, number) for syllable, number in zip(row, row[1:])
-                  if HANGUL_SYLLABLE.fullmatch(syllable.text) and number.text.isdigit()
-                  and len(number.text) >= cfg.number_retry_min_digits
-                  and number.left - syllable.right <= syllable.height]
-    return found
+    return [(syllable, number) for syllable, number in _neighbours(words)
+            if HANGUL_SYLLABLE.fullmatch(syllable.text) and number.text.isdigit()
+            and len(number.text) >= cfg.number_retry_min_digits and number.left - syllable.right <= syllable.height]
 
 
 def _building_numbers(words: list[OcrWord], cfg: OcrSettings) -> list[OcrWord]:
     """Building numbers right after a road name on their line (`중앙로` `110,`, `올림픽로` `300-12`), the least
     confident first."""
-    found = []
-    for line in dict.fromkeys(w.line for w in words):  # in reading order, so that ties sort the same every run
-        row = sorted((w for w in words if w.line == line), key=lambda w: w.left)
-        found += [number for road, number in zip(row, row[1:])
-                  if re.fullmatch(cfg.building_number, number.text) and re.search(cfg.building_road, road.text)]
+    found = [number for road, number in _neighbours(words)
+             if re.fullmatch(cfg.building_number, number.text) and re.search(cfg.building_road, road.text)]
     return sorted(found, key=lambda w: w.confidence)
+
+
+def _neighbours(words: list[OcrWord]) -> list[tuple[OcrWord, OcrWord]]:
+    """Each pair of words next to each other on a line, left to right, line by line in reading order (so that ties
+    sort the same every run)."""
+    pairs = []
+    for line in dict.fromkeys(w.line for w in words):
+        row = sorted((w for w in words if w.line == line), key=lambda w: w.left)
+        pairs += zip(row, row[1:])
+    return pairs
