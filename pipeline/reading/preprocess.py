@@ -22,14 +22,17 @@ def glyph_height(gray: np.ndarray, cfg: OcrSettings | None = None) -> float | No
     photos of screens need no threshold; per vertical strip, so columns with offset lines stay apart.
     """
     cfg = cfg or settings()
-    height, width = gray.shape
-    edges = np.abs(np.diff(gray.astype(np.int16), axis=1)) >= cfg.edge_threshold
-    runs: list[int] = []
-    max_line = max(cfg.min_line_px, int(height * cfg.max_line_fraction))
-    for x0 in range(0, max(1, width - 1), cfg.strip_px):
-        text_rows = edges[:, x0:x0 + cfg.strip_px].sum(axis=1) >= cfg.min_edges_per_row
-        runs.extend(r for r in run_lengths(text_rows) if cfg.min_line_px <= r <= max_line)
+    max_line = max(cfg.min_line_px, int(gray.shape[0] * cfg.max_line_fraction))
+    runs = [r for rows in _strip_text_rows(gray, cfg) for r in run_lengths(rows) if cfg.min_line_px <= r <= max_line]
     return float(np.median(runs)) if runs else None
+
+
+def _strip_text_rows(gray: np.ndarray, cfg: OcrSettings):
+    """For each vertical strip (strip_px wide) of `gray`, which of its rows hold text: min_edges_per_row or more
+    edges (grey-level steps of edge_threshold between neighbours)."""
+    edges = np.abs(np.diff(gray.astype(np.int16), axis=1)) >= cfg.edge_threshold
+    for x0 in range(0, max(1, gray.shape[1] - 1), cfg.strip_px):
+        yield edges[:, x0:x0 + cfg.strip_px].sum(axis=1) >= cfg.min_edges_per_row
 
 
 def text_rows(gray: np.ndarray, cfg: OcrSettings | None = None) -> list[tuple[int, int]]:
@@ -38,11 +41,10 @@ def text_rows(gray: np.ndarray, cfg: OcrSettings | None = None) -> list[tuple[in
     counts as well as dark on light), and a run is kept only at a text line's height (min_line_px up to
     max_line_fraction of the height)."""
     cfg = cfg or settings()
-    height, width = gray.shape
-    edges = np.abs(np.diff(gray.astype(np.int16), axis=1)) >= cfg.edge_threshold
+    height = gray.shape[0]
     text = np.zeros(height, dtype=bool)
-    for x0 in range(0, max(1, width - 1), cfg.strip_px):
-        text |= edges[:, x0:x0 + cfg.strip_px].sum(axis=1) >= cfg.min_edges_per_row
+    for rows in _strip_text_rows(gray, cfg):
+        text |= rows
     changes = np.flatnonzero(np.diff(np.concatenate(([False], text, [False])).astype(np.int8)))
     max_line = max(cfg.min_line_px, int(height * cfg.max_line_fraction))
     return [(int(top), int(bottom)) for top, bottom in zip(changes[::2], changes[1::2])
