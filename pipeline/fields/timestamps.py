@@ -760,7 +760,7 @@ def _day_rows(text: str, layout: Layout | None = None, year_near: int | None = N
                                      for m in row.finditer(text, this.end(), until)), key=lambda m: m[0].start()):
             groups = match.groupdict()
             if groups.get("run"):
-                decoded = _colon_misread(groups["run"])
+                decoded = colon_misread(groups["run"]) if groups["run"][0] != "0" else None
                 if decoded is None:
                     continue
                 groups = {**groups, "h": decoded[0], "mi": decoded[1]}
@@ -770,12 +770,13 @@ def _day_rows(text: str, layout: Layout | None = None, year_near: int | None = N
                 yield match.start(), match.end(), {**groups, **date}
 
 
-def _colon_misread(run: str) -> tuple[str, str] | None:
-    """(hour, minute) of a 12-hour time whose colon OCR lost or read as one digit (`407`, `8814` for 8:14, `11143`
-    for 11:43), where one reading alone gives an hour of 1-12 and a minute of 00-59 (`1032`: 10:32 or 1:32, none)."""
+def colon_misread(run: str) -> tuple[str, str] | None:
+    """(hour, minute) as printed in the run of digits `run` of a 12-hour time whose colon OCR lost or read as one
+    digit (`407`, `8814` for 8:14, `11143` for 11:43), where one reading alone gives an hour of 1-12 and a minute of
+    00-59; None where none or two do (`1032`: 10:32 or 1:32; `1149`: 11:49 or 1:49, a time ten hours off being a
+    false fact). The chat bubbles' times here and a clock's (passes/clock.py mended_separator) alike."""
     readings = {(run[:h_len], run[-2:]) for h_len in (1, 2) for colon in (0, 1)
-                if h_len + colon + 2 == len(run) and 1 <= int(run[:h_len]) <= 12 and int(run[-2:]) < 60
-                and run[0] != "0"}
+                if h_len + colon + 2 == len(run) and 1 <= int(run[:h_len]) <= 12 and int(run[-2:]) < 60}
     return readings.pop() if len(readings) == 1 else None
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.fields.timestamps import colon_misread
 from pipeline.reading import tesseract
 from pipeline.reading.engine import SPACE_BETWEEN_HAN, OcrWord, enclosing
 from pipeline.reading.preprocess import enlarged, glyph_height, ink_end, light_background, row_background
@@ -403,7 +404,8 @@ def mended_separator(line: str, cfg: OcrSettings) -> str:
     space or as one more character between them (`오전 12 51` is 오전 12:51, `오후 11151` 오후 11:51, `오후 2246`
     오후 2:46; a blurred photo's menu bar read so at every scale), where exactly one split fits. Where two fit (`오후
     1149`: 11:49 with the colon lost, or 1:49 with it read as 1) nothing tells them apart, and a capture's time ten
-    hours off is a false fact: the line stays as read (no clock rather than a guessed one). Else the line as read."""
+    hours off is a false fact: the line stays as read (no clock rather than a guessed one; fields.timestamps
+    colon_misread decides, as for a chat bubble's time). Else the line as read."""
     marker = day_part_marker(line, cfg)
     if marker is None:
         return line
@@ -419,15 +421,11 @@ def mended_separator(line: str, cfg: OcrSettings) -> str:
             at = len(before.rstrip()) - len(token) if latin else marker.end() + len(after) - len(spaced)
             return f"{line[:at]}{hour}:{minute:02d}{line[at + len(token):]}"
     token = (tokens[-1] if latin else tokens[0]) if tokens else ""
-    if not (token.isdigit() and 3 <= len(token) <= 5):
-        return line
-    minute = int(token[-2:])
-    hours = [int(token[:digits]) for digits in (2, 1) if 0 <= len(token) - digits - 2 <= 1
-             and 1 <= int(token[:digits]) <= 12]
-    if len(hours) != 1 or minute > 59:
+    decoded = colon_misread(token) if token.isdigit() else None
+    if decoded is None:
         return line
     at = before.rindex(token) if latin else marker.end() + after.index(token)
-    return f"{line[:at]}{hours[0]}:{minute:02d}{line[at + len(token):]}"
+    return f"{line[:at]}{int(decoded[0])}:{decoded[1]}{line[at + len(token):]}"
 
 
 def mended_day_part(line: str, cfg: OcrSettings) -> str:
