@@ -16,8 +16,8 @@ from typing import Sequence
 from pipeline.fields.addresses import extract_addresses
 from pipeline.fields.language import detect_languages
 from pipeline.fields.timestamps import (DateMention, Layout, Zone, document_year, extract_dates,
-                                        extract_timestamps, governing_zone, says_times_are_local, stated_zone, stated_zones,
-                                        column_rows, stacked_pairs, wrapped_cells)
+                                        extract_timestamps, governing_zone, says_times_are_local, stated_zone,
+                                        stated_zones, column_rows, stacked_pairs, wrapped_cells)
 from pipeline.fields.tracking import extract_tracking, validate_tracking, with_page_numbers
 from pipeline.fields.urls import (extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host,
                                   named_carrier_hosts, site_hosts, template_around_number)

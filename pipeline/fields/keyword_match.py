@@ -133,9 +133,10 @@ def one_letter_off_keyword(word: str, syllables: int = 1) -> str:
 
 def one_syllable_off_keyword(word: str, syllables: int = 1) -> str:
     """Regex for a Hangul keyword (OCR spaces allowed) with any one syllable read one jamo off (up to `syllables`
-    of them: one_letter_off_keyword), or with its last syllable lost: OCR runs a name's last syllable into what stands right after it (the Naver card's middle dot:
-    대한통운 read as `대 한 통 -`, 한진택배 as `한 진 택 -`; 로젠택배 as `로 젠 택` before a number). Only the last: a
-    syllable lost inside a name leaves other words' syllables (편리한 택배 is no 한진택배)."""
+    of them: one_letter_off_keyword), or with its last syllable lost: OCR runs a name's last syllable into what
+    stands right after it (the Naver card's middle dot: 대한통운 read as `대 한 통 -`, 한진택배 as `한 진 택 -`;
+    로젠택배 as `로 젠 택` before a number). Only the last: a syllable lost inside a name leaves other words'
+    syllables (편리한 택배 is no 한진택배)."""
     hangul = [i for i, c in enumerate(word) if HANGUL_SYLLABLE.match(c)]
     if not hangul or hangul[-1] != len(word) - 1:
         return one_letter_off_keyword(word, syllables)

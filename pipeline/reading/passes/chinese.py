@@ -85,11 +85,12 @@ def han_in_doubt(words: list[OcrWord], copy: Image.Image, work_png: Path, timeou
 
 def reread_as_chinese(words: list[OcrWord], copy: Image.Image, work_png: Path, timeout: float,
                       cfg: OcrSettings) -> list[OcrWord]:
-    """`words` of a page read with chinese_languages, each doubtful word (doubtful_words under the Korean
-    pass's retry_below_confidence, without Hangul) that chi_sim alone reads in its crop (padded above and below only: padded left and right, a garbled word beside
-    `日下午` read as `下午`, and the line as `日下下午`) as Han only (no letter, no digit), every piece at
-    chinese_probe_min_confidence or more, replaced by that read: chi_sim+kor+eng still read a 签收单's bold label 运单号 as `ams` or `“same` (confidence 22-50) beside
-    its number, which chi_sim reads alone as 运单号 (96); the number then has its label."""
+    """`words` of a page read with chinese_languages, each doubtful word (doubtful_words under the Korean pass's
+    retry_below_confidence, without Hangul) that chi_sim alone reads in its crop (padded above and below only:
+    padded left and right, a garbled word beside `日下午` read as `下午`, and the line as `日下下午`) as Han only (no
+    letter, no digit), every piece at chinese_probe_min_confidence or more, replaced by that read: chi_sim+kor+eng
+    still read a 签收单's bold label 运单号 as `ams` or `“same` (confidence 22-50) beside its number, which chi_sim
+    reads alone as 运单号 (96); the number then has its label."""
     doubtful = [w for w in doubtful_words(words, cfg, cfg.retry_below_confidence)
                 if not HANGUL_SYLLABLE.search(w.text)]  # Korean stays
     if not doubtful:
