@@ -134,13 +134,15 @@ def spot(page: PageReading, field: TrackingNumber | Timestamp | Url) -> Spot | N
     if page.source != "ocr":  # a text layer's lines (in points) are read again by its text, not by OCR
         return None
     if isinstance(field, TrackingNumber):
-        return _in_lines(page.lines, size, alnum(field.value), "alnum")
+        return _in_lines(page.lines, size, field.value, "alnum")
     if isinstance(field, Timestamp):
-        return _in_lines(page.lines, size, compact(field.text), "compact")
-    return _in_lines(page.lines, size, squeezed(field.value.split("://", 1)[-1]), "squeezed")
+        return _in_lines(page.lines, size, field.text, "compact")
+    return _in_lines(page.lines, size, field.value.split("://", 1)[-1], "squeezed")
 
 
-def _in_lines(lines: Iterable[TextLine], size: tuple[int, int], needle: str, form: str) -> Spot | None:
+def _in_lines(lines: Iterable[TextLine], size: tuple[int, int], value: str, form: str) -> Spot | None:
+    """The spot of the first of `lines` that shows `value`, both written in `form` (FORMS); None where none does."""
+    needle = FORMS[form](value)
     if not needle or not all(size):
         return None
     place = Spot((0, 0, 0, 0), size, needle, form)
