@@ -339,6 +339,23 @@ def test_blank_and_huge_pages_cost_little(tmp_path, ctx):
     assert job.pixels <= ingest_rules()["budgets"]["pixels_per_page"] * 1.001 and job.render_dpi < 30
 
 
+def test_a_scanned_page_is_judged_blank_by_its_worker_not_rendered_twice(tmp_path, monkeypatch, ctx):
+    """GIVEN a PDF of two scanned pages (pictures), one white and one with a line of ink WHEN planned THEN neither
+    is rendered while planning (a picture decodes whole at any size: the worker's render is the only one) and both
+    are jobs; WHEN the white one is read THEN it shows nothing, without OCR; the inked one gets no blank verdict."""
+    white = Image.new("L", (1240, 1754), 255)
+    inked = white.copy()
+    inked.paste(0, (100, 100, 600, 140))
+    scan = image_pdf(tmp_path / "scan.pdf", [white, inked])
+    renders = []
+    real_render = reader.render
+    monkeypatch.setattr(reader, "render", lambda page, dpi: renders.append(dpi) or real_render(page, dpi))
+    plan = reader.plan_file(scan.name, scan, "pdf", sha(scan), ctx)
+    assert renders == [] and plan.pages == (None, None) and [job.index for job in plan.jobs] == [1, 2]
+    result = reader.read_page(plan.jobs[0])
+    assert result.page.source == "none" and result.page.text == "" and len(renders) == 1
+
+
 def test_injected_reading_settings_travel_with_each_page_job_to_the_worker(tmp_path, monkeypatch, ctx):
     """GIVEN a context whose reading settings are injected (another page segmentation mode for screens, another cost
     weight for JPEGs) WHEN a screenshot and a JPEG are planned and the screenshot's job, pickled as for a worker, is
