@@ -235,3 +235,27 @@ def test_the_learner_leaves_out_a_stretch_another_value_reads_better(tmp_path):
              "pages": {"9001/0.png": [{"text": "x papago.naver.com x", "bar_reads": []}]}}
     pairs = learner.pairs_of(saved, "confusion")
     assert [value for value, _ in pairs] == ["papago.naver.com"]
+
+
+def test_a_remembered_price_answers_only_for_its_own_table():
+    """GIVEN a pair priced with one table WHEN the same pair is priced with another table (another learned table,
+    one made after the first was dropped) or another limit THEN each gets its own price, never the remembered one."""
+    assert cost("cjIogistics.com", "cjlogistics.com", model=MODEL) == pytest.approx(0.4)
+    dearer = Table(pairs={("l", "I"): 0.9}, substitute=1.0, insert=1.0, delete=1.0, case=0.3, longest=1)
+    assert cost("cjIogistics.com", "cjlogistics.com", model=dearer) == pytest.approx(0.9)
+    assert cost("cjIogistics.com", "cjlogistics.com", limit=0.5, model=dearer) == float("inf")
+    for _ in range(3):  # tables made and dropped in turn, their ids free to be reused
+        cheap = Table(pairs={("l", "I"): 0.1}, substitute=1.0, insert=1.0, delete=1.0, case=0.3, longest=1)
+        assert cost("cjIogistics.com", "cjlogistics.com", model=cheap) == pytest.approx(0.1)
+        del cheap
+    assert cost("cjIogistics.com", "cjlogistics.com", model=MODEL) == pytest.approx(0.4)
+
+
+def test_prices_are_forgotten_when_too_many_are_kept(monkeypatch):
+    """GIVEN the price memory full WHEN another pair is priced THEN the memory is emptied first and the price is right."""
+    monkeypatch.setattr(confusions, "COSTS_KEPT", 2)
+    monkeypatch.setattr(confusions, "_COSTS", {})
+    prices = [cost(read, "cjlogistics.com", model=MODEL) for read in ("cjIogistics.com", "cjxogistics.com",
+                                                                     "cjlogistics.com")]
+    assert prices == pytest.approx([0.4, 1.0, 0.0])
+    assert len(confusions._COSTS) <= 2
