@@ -99,6 +99,37 @@ def test_template_variants_are_well_formed(reason):
     assert not any(template.variants[-1].placeholders(lang) for lang in LANGUAGES)
 
 
+# Korean particles that take one form after a final consonant and another after a vowel.
+PARTICLE_PAIRS = {"을": "를", "이": "가", "은": "는", "과": "와"}
+PARTICLE_AFTER = re.compile(r"\{(\w+)\}(?:\([^)]*\))?(" + "|".join(sorted({*PARTICLE_PAIRS, *PARTICLE_PAIRS.values()})) +
+                            r")(?![\uac00-\ud7a3])")
+
+
+def has_final_consonant(word: str) -> bool | None:
+    """Whether the last Hangul syllable of `word` has a final consonant (batchim); None when it ends otherwise."""
+    last = word.rstrip()[-1:]
+    return (ord(last) - 0xAC00) % 28 != 0 if HANGUL.fullmatch(last or " ") else None
+
+
+def test_has_final_consonant_examples():
+    assert has_final_consonant("배송조회 내역") and not has_final_consonant("구매자 메시지")
+    assert has_final_consonant("UPS") is None
+
+
+@pytest.mark.parametrize("reason", sorted(PROFILE.reasons))
+def test_no_korean_particle_follows_a_placeholder_whose_values_disagree(reason):
+    """GIVEN a reason's Korean variants WHEN a particle follows a placeholder (a parenthesis between them is
+    skipped: the particle agrees with the word before it) THEN every value the placeholder can take (each kind's or
+    carrier's Korean label) ends the way that particle needs: `구매자 메시지(시간 기록 포함)을` reads wrong."""
+    values = {"attachments": [kind["ko"] for kind in RULES.kinds.values()],
+              "carrier": [carrier["ko"] for carrier in RULES.carriers.values()]}
+    for variant in load_template(reason).variants:
+        for name, particle in PARTICLE_AFTER.findall(variant.texts["ko"]):
+            needs = particle in PARTICLE_PAIRS  # the consonant form
+            wrong = [v for v in values.get(name, ["0"]) if has_final_consonant(v) is not needs]
+            assert not wrong, f"{variant.name}: {{{name}}}{particle} reads wrong after {wrong}"
+
+
 @pytest.mark.parametrize("reason", sorted(PROFILE.reasons))
 def test_every_template_fits_with_long_ids_and_carrier_names(reason):
     """GIVEN long claim and order ids, a 13-digit tracking number, very long carrier names, every attachment
