@@ -44,6 +44,8 @@ LIST_SEPARATOR = re.compile(r"[^\S\n]*[,/、][^\S\n]*")
 DATE_LIKE = re.compile(r"(?:19|20)\d{2}[^\S\n]?[\-–—.][^\S\n]?\d{1,2}[^\S\n]?[\-–—.][^\S\n]?\d{1,2}")
 CUT_AFTER = re.compile(r"[:./]\d")  # 14:22, 3.5, 1/1: the token is part of a time, decimal or fraction
 CUT_BEFORE = re.compile(r"\d[:.]")
+# A mark or a lone jamo (OCR's reading of a small grey label it lost: `. … ,`, `- ㆍ;`): no letter, digit or syllable.
+NOISE = r"(?:[^\w\s]|[_\u3130-\u318f])"
 GROUP_SEPARATOR = r"(?:[^\S\n]?[\-–—][^\S\n]?|[^\S\n])"  # between the groups of a printed or OCR-split number
 NUMBER_PIECE = re.compile(GROUP_SEPARATOR)
 LONE_TAIL = re.compile(GROUP_SEPARATOR + r"[A-Za-z0-9]$")  # a number's reading that ends in a one-character group
@@ -95,12 +97,15 @@ def _line_of_a_number() -> re.Pattern:
     """A line (or table cell between bars) holding only a number (group `number`), or a number behind what is left of
     its label: one or two short Latin words (group `garbled`: a label cell OCR garbled, `운송장번호` read as `Togs` or
     `Boo ws`), or a shorter Hangul label read one jamo off (group `near`: `송 장 번 후` for 송장번호, too near other
-    words to label a number anywhere, see label_fuzzy_min_syllables)."""
+    words to label a number anywhere, see label_fuzzy_min_syllables). Before all this, up to three short tokens of
+    marks and lone jamo (group `noise`: a grey label OCR read as `. … ,` or `- ㆍ;`) count as nothing, as a line
+    of no letter or digit between a label and its value does."""
     settings = patterns()["tracking"]
     near = "|".join(one_letter_off_keyword(label) for label in settings["labels"]
                     if settings["near_label_min_syllables"] <= len(label) < settings["label_fuzzy_min_syllables"]
                     and HANGUL_WORD.fullmatch(label)) or "(?!)"
-    return compiled(rf"(?m)^[^\S\n]*\|?[^\S\n]*(?:(?:(?P<garbled>[A-Za-z]{{1,6}}(?:[^\S\n][A-Za-z]{{1,6}})?)"
+    return compiled(rf"(?m)^[^\S\n]*\|?[^\S\n]*(?:(?P<noise>{NOISE}{{1,3}}(?:[^\S\n]+{NOISE}{{1,3}}){{0,2}})[^\S\n]+)?"
+                    rf"(?:(?:(?P<garbled>[A-Za-z]{{1,6}}(?:[^\S\n][A-Za-z]{{1,6}})?)"
                     rf"|(?P<near>{near}))[^\S\n]*[|:]?[^\S\n]*)?"
                     rf"(?P<number>\d+(?:{GROUP_SEPARATOR}\d+)*)[^\S\n]*\|?[^\S\n]*$")
 
