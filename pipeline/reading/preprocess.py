@@ -305,6 +305,18 @@ def binarised(gray: Image.Image) -> Image.Image:
     return Image.fromarray(255 - otsu if otsu.mean() < 128 else otsu)
 
 
+def binarised_in_pieces(gray: Image.Image, cuts: list[int]) -> Image.Image:
+    """`binarised` piece by piece: the strip cut at these x positions (between its words), each piece by its own
+    threshold, so that a small grey label beside a black number is kept. Otsu's one threshold for the whole strip
+    falls between the panel and the black number, and the label's grey falls on the panel's side of it."""
+    edges = [0] + sorted(x for x in cuts if 0 < x < gray.width) + [gray.width]
+    out = Image.new("L", gray.size, 255)
+    for left, right in zip(edges, edges[1:]):
+        if right > left:
+            out.paste(binarised(gray.crop((left, 0, right, gray.height))), (left, 0))
+    return out
+
+
 def text_chain(gray: np.ndarray, cfg: OcrSettings) -> float:
     """How much of a photo looks like a line of text, on a reduced copy, without OCR: the weight (in characters)
     of the longest chain of character-like shapes, capped at text_min_chain (enough to say there is text). A

@@ -313,3 +313,17 @@ def test_text_rows_are_the_rows_of_text_light_or_dark_not_rules_or_pictures():
     pixels[150, :] = 0  # a rule
     pixels[180:290, 100:300:3] = 0  # a picture taller than a line
     assert preprocess.text_rows(pixels, ocr_settings()) == [(20, 34), (78, 92)]
+
+
+def test_binarised_in_pieces_keeps_a_grey_word_beside_a_black_one():
+    """GIVEN a strip on a 246 panel holding a grey bar (170, a small label) and a black bar (30, a number) WHEN it is
+    binarised whole and in pieces cut between them THEN the whole strip's one threshold makes the grey bar panel
+    (white), and the pieces keep it black, the black bar black and the panel white either way."""
+    strip = np.full((20, 200), 246, np.uint8)
+    strip[5:15, 10:60] = 170
+    strip[5:15, 120:190] = 30
+    whole = np.asarray(preprocess.binarised(Image.fromarray(strip)))
+    pieces = np.asarray(preprocess.binarised_in_pieces(Image.fromarray(strip), [90]))
+    assert whole[10, 30] == 255 and whole[10, 150] == 0
+    assert pieces[10, 30] == 0 and pieces[10, 150] == 0
+    assert pieces[1, 5] == 255 and pieces[1, 100] == 255 and pieces[18, 195] == 255

@@ -2,14 +2,16 @@
 them, and real re-reads."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.reading import engine, tesseract
 from pipeline.reading.settings import settings as ocr_settings
 from pipeline.reading.passes import korean
-from tests.reading.ocr_fakes import text_image, word, replace_word
+from tests.reading.ocr_fakes import GOTHIC, text_image, word, replace_word
 
 
 def test_doubtful_latin_is_low_confidence_latin_on_a_korean_line():
@@ -188,3 +190,22 @@ def test_real_tesseract_rereads_a_korean_word_kor_eng_took_for_latin(tmp_path):
     out = korean.reread_as_korean(words, image, tmp_path / "p.png", timeout=60, cfg=ocr_settings())
     assert out[0] == label
     assert korean.HANGUL.search(out[1].text) and "AHStS" not in out[1].text
+
+
+@pytest.mark.e2e
+def test_real_tesseract_rereads_a_small_grey_label_beside_a_black_number(tmp_path):
+    """GIVEN a summary row as Safari shows it on a downscaled capture: a small grey `송장번호` (170 on a 246 panel)
+    beside a bold black number, the label first read as the Latin `SAMS` (confidence 20) WHEN the doubtful word is
+    read again with kor THEN the label comes back in Hangul. (One Otsu threshold for the whole row falls between the
+    panel and the black digits and drops the grey label whole; each word's piece is binarised on its own.)"""
+    bold = ImageFont.truetype(GOTHIC.replace("NanumGothic.ttf", "NanumGothicBold.ttf"), 20)
+    image = Image.new("L", (520, 60), 246)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 18), "송장번호", font=ImageFont.truetype(GOTHIC, 18), fill=170)
+    draw.text((102, 16), "272879067075", font=bold, fill=30)
+    head = word("배송조회", 0, top=0, line="0")  # the page holds Hangul
+    label = replace(word("SAMS", 18, top=14, confidence=20), width=76, height=24)
+    number = replace(word("272879067075", 102, top=14, confidence=96), width=216, height=26)
+    out = korean.reread_as_korean([head, label, number], image, tmp_path / "p.png", timeout=60, cfg=ocr_settings())
+    assert [w.text for w in out][2:] == ["272879067075"]
+    assert "장" in out[1].text and "번" in out[1].text
