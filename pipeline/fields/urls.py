@@ -431,14 +431,16 @@ def _as_template(url: Url, profile: Profile) -> Url:
     the verifying 1Z0CKWA7...), else as read; as it is where none, or two, fit (see template_fit)."""
     host = url.host.removeprefix("www.")
     rest = url.value.split("://", 1)[-1][len(url.host):]
-    fits = []
+    known = _known_hosts(profile)
+    fits, hosts = [], []
     for template in _templates(profile):
         t_host, slash, t_rest = template.partition("/")
-        if t_host.removeprefix("www.") != host or not slash:
+        if not slash or t_host.removeprefix("www.") != host and not _template_host_misread(host, t_host, known):
             continue
         fitted = template_fit(rest, "/" + t_rest)
         if fitted is not None:
             fits.append(fitted)
+            hosts.append(t_host)
     if not fits:
         # No template fits piece by piece (a moiré photo's `linkView7invNo=` for linkView?InvNo=): one shows its text
         # beside a number the carrier verifies, and the whole read is that template misread within the budget of
@@ -452,7 +454,20 @@ def _as_template(url: Url, profile: Profile) -> Url:
     _, shape, number = fits[0]
     carrier = profile.carrier_for_host(url.host)
     fitted = shape.replace("{number}", repaired_number(number, carrier) if carrier and number else number)
+    if hosts[0].removeprefix("www.") != host:  # the template's host, the read's a misread of it (`1trace.`)
+        scheme = url.value.split("://", 1)[0]
+        return replace(url, value=f"{scheme}://{hosts[0]}{fitted}", host=hosts[0], as_read=url.as_read or url.host)
     return url if fitted == rest else replace(url, value=url.value[:len(url.value) - len(rest)] + fitted)
+
+
+def _template_host_misread(host: str, t_host: str, known: set[str]) -> bool:
+    """Whether `host`, an unlisted subdomain of a known host, is a misread of a template's host under the same known
+    host (`1trace.cjlogistics.com`, a bar's icon read as 1 before trace.cjlogistics.com), within the budget of its
+    length: the templates' hosts are the closed list of a carrier's subdomains."""
+    t_host = t_host.removeprefix("www.")
+    parent = next((k for k in known if t_host.endswith("." + k)), None)
+    return (parent is not None and host.endswith("." + parent) and host.removeprefix("www.") not in known
+            and cost(host, t_host) <= host_budget(host))
 
 
 def template_around_number(read: str, profile: Profile, page: int, host: str = "") -> Url | None:
