@@ -112,9 +112,13 @@ def zone_noise(words: list[OcrWord], cfg: OcrSettings) -> list[tuple[int, int]]:
     notice, header or foot note does: within two lines of it in the reading order, across it, and no further from
     it than five of its heights (a taskbar's icons under a table or beside its clock's date are none), and making no
     timestamp with the dated line next to it (a clock's time over its date); at most chinese_probe_max_words runs,
-    the least confident first."""
+    the least confident first. A word less than half the page's median word height high is no glyph (a speck or a
+    rule's edge read as `7`, one pixel high, under a photographed table's last row: its own chi_sim call loaded a
+    model to read nothing) and is never doubted."""
+    heights = sorted(w.height for w in words)
+    least = heights[len(heights) // 2] / 2 if heights else 0
     doubted = {id(w) for w in words if w.confidence < cfg.chinese_probe_below_confidence
-               and any(ch.isalnum() for ch in w.text)}
+               and any(ch.isalnum() for ch in w.text) and w.height >= least}
     lines: dict[tuple[str, ...], list[int]] = {}
     for index, word in enumerate(words):
         lines.setdefault(word.line, []).append(index)

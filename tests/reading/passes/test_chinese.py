@@ -137,6 +137,17 @@ def test_real_tesseract_reads_a_chinese_zone_line_beside_a_korean_table(tmp_path
             assert read == words
 
 
+def test_zone_noise_leaves_out_a_speck_lower_than_half_a_word():
+    """GIVEN a table's last dated row and under it a doubtful `7` only one pixel high (a rule's edge on a photo of a
+    monitor), beside it a doubtful word of the page's height WHEN the noise a zone's statement may be is picked THEN
+    the speck is none (no chi_sim call for it), the word of text height still is."""
+    words = _zone_page([[("Delivered", 93), ("2026-03-05", 93), ("14:04", 93)], [("7", 47), ("=", 90)]])
+    words[3] = engine.OcrWord("7", words[3].left, words[3].top, 7, 1, 47.0, words[3].line)
+    assert chinese.zone_noise(words, ocr_settings()) == []
+    words[3] = engine.OcrWord("7", words[3].left, words[3].top, 7, 12, 47.0, words[3].line)
+    assert chinese.zone_noise(words, ocr_settings()) == [(3, 3)]
+
+
 def test_a_latin_zone_cue_is_taken_only_where_chi_sim_reads_it_surely(monkeypatch):
     """GIVEN a time column's header whose `(UTC)` kor+eng read as `(076)` at confidence 0, over a dated row WHEN the
     zone pass reads the word again THEN `(UTC)` read at 88 (chinese_probe_min_confidence 85) replaces it, since the
