@@ -67,32 +67,12 @@ def table(path: Path = CONFUSIONS_FILE, section: str = "confusion") -> Table:
 
 def cost(read: str, truth: str, limit: float = float("inf"), model: Table | None = None) -> float:
     """The cheapest sum of edit costs that turns `truth` into `read` (the weighted edit distance, a learned
-    confusion of several characters counting as one edit); anything above `limit` is returned as infinity.
-
-    Remembered per process (at most COSTS_KEPT prices, then forgotten all at once): a host read is priced against
-    every known host each time a page's URL is checked, and the same pairs come back on every page and file of a
-    carrier (the browser tuning split's 120 files: 110,265 prices of 16,815 distinct pairs, ~0.09 s of CPU a
-    screenshot's fields computed afresh)."""
+    confusion of several characters counting as one edit); anything above `limit` is returned as infinity."""
     model = model or table()
-    key = (read, truth, limit, id(model))
-    kept = _COSTS.get(key)
-    if kept is not None and kept[0] is model:
-        return kept[1]
     if abs(len(read) - len(truth)) * _derived(model).length_step > limit:
-        found = float("inf")
-    else:
-        row = _final_row(read, truth, limit, model)
-        found = row[len(read)] if row is not None and row[len(read)] <= limit else float("inf")
-    if len(_COSTS) >= COSTS_KEPT:
-        _COSTS.clear()
-    _COSTS[key] = (model, found)
-    return found
-
-
-# cost's prices by (read, truth, limit, id of the table), each with its table, so that a reused id never answers
-# for another table (a test's own table made and dropped).
-COSTS_KEPT = 200_000
-_COSTS: dict[tuple[str, str, float, int], tuple[Table, float]] = {}
+        return float("inf")
+    row = _final_row(read, truth, limit, model)
+    return row[len(read)] if row is not None and row[len(read)] <= limit else float("inf")
 
 
 def prefix_costs(read: str, truth: str, limit: float = float("inf"), model: Table | None = None) -> list[float]:
@@ -102,11 +82,35 @@ def prefix_costs(read: str, truth: str, limit: float = float("inf"), model: Tabl
     return [c if c <= limit else float("inf") for c in row] if row is not None else [float("inf")] * (len(read) + 1)
 
 
-def _final_row(read: str, truth: str, limit: float, model: Table) -> list[float] | None:
+def _final_row(read: str, truth: str, limit: float, model: Table) -> tuple[float, ...] | None:
     """The weighted edit distance's last row: the cost of all of `truth` read as each prefix of `read`; None where
-    every prefix is over `limit`. Each character's insertion and deletion cost is looked up once, and a cell tries
-    only the confusions of several characters whose read side ends with the cell's character (or is empty): the
-    same sums as trying them all."""
+    every prefix is over `limit`.
+
+    Remembered per process (at most ROWS_KEPT rows, then forgotten all at once): a host read is priced against every
+    known host each time a page's URL is checked, and the same pairs come back on every page and file of a carrier
+    (the browser tuning split's 120 files: cost asked 110,265 times for 16,815 distinct pairs, prefix_costs 9,453
+    times for 2,694)."""
+    key = (read, truth, limit, id(model))
+    kept = _ROWS.get(key)
+    if kept is not None and kept[0] is model:
+        return kept[1]
+    row = _computed_row(read, truth, limit, model)
+    if len(_ROWS) >= ROWS_KEPT:
+        _ROWS.clear()
+    _ROWS[key] = (model, row)
+    return row
+
+
+# _final_row's rows by (read, truth, limit, id of the table), each kept with its table: the table cannot be dropped
+# while its rows are kept, so its id is never another table's.
+ROWS_KEPT = 100_000
+_ROWS: dict[tuple[str, str, float, int], tuple[Table, tuple[float, ...] | None]] = {}
+
+
+def _computed_row(read: str, truth: str, limit: float, model: Table) -> tuple[float, ...] | None:
+    """_final_row computed. Each character's insertion and deletion cost is looked up once, and a cell tries only
+    the confusions of several characters whose read side ends with the cell's character (or is empty): the same sums
+    as trying them all."""
     several = _derived(model).several
     inf = float("inf")
     inserted = [model.inserted(ch) for ch in read]
@@ -137,7 +141,7 @@ def _final_row(read: str, truth: str, limit: float, model: Table) -> list[float]
             previous_rows.pop(0)
         if min(min(r) for r in previous_rows[-model.longest:]) > limit:
             return None  # a confusion of several characters may jump a row: every row it may jump from is over
-    return row
+    return tuple(row)
 
 
 @dataclass(frozen=True)

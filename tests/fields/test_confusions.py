@@ -238,7 +238,7 @@ def test_the_learner_leaves_out_a_stretch_another_value_reads_better(tmp_path):
 
 
 def test_a_remembered_price_answers_only_for_its_own_table():
-    """GIVEN a pair priced with one table WHEN the same pair is priced with another table (another learned table,
+    """GIVEN a pair priced with one table WHEN the same pair is priced (or its prefixes) with another table (another learned table,
     one made after the first was dropped) or another limit THEN each gets its own price, never the remembered one."""
     assert cost("cjIogistics.com", "cjlogistics.com", model=MODEL) == pytest.approx(0.4)
     dearer = Table(pairs={("l", "I"): 0.9}, substitute=1.0, insert=1.0, delete=1.0, case=0.3, longest=1)
@@ -249,13 +249,15 @@ def test_a_remembered_price_answers_only_for_its_own_table():
         assert cost("cjIogistics.com", "cjlogistics.com", model=cheap) == pytest.approx(0.1)
         del cheap
     assert cost("cjIogistics.com", "cjlogistics.com", model=MODEL) == pytest.approx(0.4)
+    assert prefix_costs("cjIogistics.com/x", "cjlogistics.com", model=dearer)[15] == pytest.approx(0.9)
+    assert prefix_costs("cjIogistics.com/x", "cjlogistics.com", model=MODEL)[15] == pytest.approx(0.4)
 
 
 def test_prices_are_forgotten_when_too_many_are_kept(monkeypatch):
     """GIVEN the price memory full WHEN another pair is priced THEN the memory is emptied first and the price is right."""
-    monkeypatch.setattr(confusions, "COSTS_KEPT", 2)
-    monkeypatch.setattr(confusions, "_COSTS", {})
+    monkeypatch.setattr(confusions, "ROWS_KEPT", 2)
+    monkeypatch.setattr(confusions, "_ROWS", {})
     prices = [cost(read, "cjlogistics.com", model=MODEL) for read in ("cjIogistics.com", "cjxogistics.com",
                                                                      "cjlogistics.com")]
     assert prices == pytest.approx([0.4, 1.0, 0.0])
-    assert len(confusions._COSTS) <= 2
+    assert len(confusions._ROWS) <= 2
