@@ -388,7 +388,15 @@ def extract_chrome_urls(text: str, profile: Profile, page: int, zone: str) -> li
 
     text = SPLIT_LABEL.sub(joined, _repair_dots(text, profile.web.common_tlds))
     urls = extract_urls(text, profile, page, known=sites)
-    return [replace(url, zone=zone, host_check="" if _site_accepts(url.host, sites) else "unlisted") for url in urls]
+    return [replace(url, zone=zone, host_check="" if _site_accepts(url.host, sites) else "unlisted") for url in urls
+            if _site_accepts(url.host, sites) or not _near_a_site(url.host, sites)]
+
+
+def _near_a_site(host: str, sites: set[str]) -> bool:
+    """Whether an unlisted host read lies within unlisted_near_budgets times its budget of a listed site (or www.
+    before one): a misread past repair as likely as a site of its own (patterns/urls.toml)."""
+    limit = patterns()["urls"]["unlisted_near_budgets"] * host_budget(host)
+    return any(cost(host, listed, limit) <= limit for site in sites for listed in (site, "www." + site))
 
 
 def extract_urls(text: str, profile: Profile, page: int, address_bar: bool = False,

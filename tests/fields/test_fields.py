@@ -535,16 +535,17 @@ def test_tab_and_bookmark_hosts_are_other_visible_hosts_never_the_pages(profile)
 
 
 def test_a_tab_or_bookmark_host_no_list_accepts_is_kept_marked_never_the_pages(profile):
-    """GIVEN a tab strip showing `wwwtaobao.com` (the dot after www lost), `1638.com` (1688.com, 8 read as 3) and a
-    host no closed list holds (`myshop-example.com`, and `moi.naver.com`, a cut mail.naver.com too far off to
-    repair) WHEN fields are extracted THEN the misread listed sites are repaired towards the listed ones, the others
-    are kept as read, marked host_check unlisted, in zone tab, and none is a URL of the page."""
-    tabs = "wwwtaobao.com × 1638.com × myshop-example.com × moi.naver.com ×"
+    """GIVEN a tab strip showing `wwwtaobao.com` (the dot after www lost), `1638.com` (1688.com, 8 read as 3), a
+    host no closed list holds (`myshop-example.com`), and two near listed sites but too far off to repair
+    (`moi.naver.com`, a cut mail.naver.com; `163838.com` for 1688.com) WHEN fields are extracted THEN the misread
+    listed sites are repaired towards the listed ones, the host far from every site is kept as read, marked
+    host_check unlisted, in zone tab, the near ones are left unread (two readings fit), and none is a URL of the
+    page."""
+    tabs = "wwwtaobao.com × 1638.com × myshop-example.com × moi.naver.com × 163838.com ×"
     page = PageReading(1, "\n".join([tabs, BAR, "배송조회"]), "ocr", bar_reads=(BAR,), tabs_text=tabs)
     urls = extract_fields([page], profile).urls
     assert {u.host: (u.zone, u.host_check) for u in urls if u.zone == "tab"} == {
-        "www.taobao.com": ("tab", ""), "1688.com": ("tab", ""), "myshop-example.com": ("tab", "unlisted"),
-        "moi.naver.com": ("tab", "unlisted")}
+        "www.taobao.com": ("tab", ""), "1688.com": ("tab", ""), "myshop-example.com": ("tab", "unlisted")}
     assert [u.host for u in urls if u.of_page] == ["www.ilogen.com"]
     assert {"zone": "tab", "host_check": "unlisted"}.items() <= next(
         u.to_json() for u in urls if u.host == "myshop-example.com").items()
