@@ -11,6 +11,7 @@ default, KST (the evidence is judged in Korea's terms). Every cue, place and nam
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -18,6 +19,8 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
+
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.fields import confusions
 from pipeline.fields.compiled import compiled
@@ -746,6 +749,10 @@ def _day_rows(text: str, layout: Layout | None = None, year_near: int | None = N
     of it. `year_near` and `latest` decode garbled headers (_garbled_headers)."""
     forms, rows, _ = _day_header()
     headers = [m for form in forms for m in form.finditer(text)]
+    # A bubble's day part read one stroke off (`오우 3:14`) is read as the day part it is (mended_day_parts keeps
+    # every offset: the rows are found in the mended text, at the places of the text as read).
+    misread = patterns()["timestamps"]["day_headers"]["bubble_day_parts"]
+    mended = mended_day_parts(text, misread["parts"], misread["max_edits"], misread["margin"])
     headers = sorted(headers + [m for m in _garbled_headers(text, year_near, latest) if not any(
         h.start() <= m.start() < h.end() for h in headers)], key=lambda m: m.start())
     # A separator whose date OCR garbled (`202644 24 144 토요일`) heads another day: the rows under it are no rows of
@@ -757,7 +764,7 @@ def _day_rows(text: str, layout: Layout | None = None, year_near: int | None = N
         taken = -1
         # rows[1] is a chat bubble's time (bubble_row): beside its bubble, under the separator but not across it.
         for match, bubble in sorted(((m, i == 1) for i, row in enumerate(rows)
-                                     for m in row.finditer(text, this.end(), until)), key=lambda m: m[0].start()):
+                                     for m in row.finditer(mended, this.end(), until)), key=lambda m: m[0].start()):
             groups = match.groupdict()
             if groups.get("run"):
                 decoded = colon_misread(groups["run"]) if groups["run"][0] != "0" else None
@@ -768,6 +775,21 @@ def _day_rows(text: str, layout: Layout | None = None, year_near: int | None = N
                                            or layout.below(this.start(), match.start(), across=not bubble)):
                 taken = match.end()
                 yield match.start(), match.end(), {**groups, **date}
+
+
+def mended_day_parts(line: str, parts: Sequence[str], max_edits: int, margin: int) -> str:
+    """`line` with each two Hangul syllables before a time (its separator read or lost: `오우 4 48`) that are a day
+    part of `parts` read one stroke off replaced by it: the nearest by jamo edits, where within `max_edits` and the
+    next is `margin` edits further (`오우 2:23` is 오후: one jamo from 오후, three from 오전); else as read. Each
+    replacement is as long as what it replaces (two syllables), so offsets into the line stay valid. A clock's row
+    (passes/clock.py mended_day_part) and a chat bubble's time (_day_rows) alike."""
+    def mend(match: re.Match) -> str:
+        read = unicodedata.normalize("NFD", match.group(1))
+        costs = sorted((Levenshtein.distance(read, unicodedata.normalize("NFD", part)), part) for part in parts)
+        (best, part), (second, _) = costs[0], costs[1]
+        return part if best <= max_edits and second - best >= margin else match.group(0)
+    # Before a time's digits, whatever its separator became (a colon read, lost, or read as one more digit).
+    return re.sub(r"(?<![가-힣])([가-힣]{2})(?=[^\S\n]*\d{1,2}(?:[:;]|[^\S\n]?\d)\d)", mend, line)
 
 
 def colon_misread(run: str) -> tuple[str, str] | None:

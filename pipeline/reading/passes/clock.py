@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from rapidfuzz.distance import Levenshtein
 
-from pipeline.fields.timestamps import colon_misread
+from pipeline.fields.timestamps import colon_misread, mended_day_parts
 from pipeline.reading import tesseract
 from pipeline.reading.engine import SPACE_BETWEEN_HAN, OcrWord, enclosing
 from pipeline.reading.preprocess import enlarged, glyph_height, ink_end, light_background, row_background
@@ -432,17 +430,8 @@ def mended_day_part(line: str, cfg: OcrSettings) -> str:
     """A line whose two Hangul syllables before a time (its separator read or lost: `오우 4 48`) are a day part
     (clock_day_parts) read one stroke off: the nearest day part by jamo edits, where it is within
     clock_day_part_max_edits and the next is clock_day_part_margin edits further (`오우 2:23` is 오후: one jamo from
-    오후, three from 오전); else the line as read."""
-    def mend(match: re.Match) -> str:
-        read = unicodedata.normalize("NFD", match.group(1))
-        costs = sorted((Levenshtein.distance(read, unicodedata.normalize("NFD", part)), part)
-                       for part in cfg.clock_day_parts)
-        (best, part), (second, _) = costs[0], costs[1]
-        if best <= cfg.clock_day_part_max_edits and second - best >= cfg.clock_day_part_margin:
-            return part
-        return match.group(0)
-    # Before a time's digits, whatever its separator became (mended_separator reads it after the day part).
-    return re.sub(r"(?<![가-힣])([가-힣]{2})(?=[^\S\n]*\d{1,2}(?:[:;]|[^\S\n]?\d)\d)", mend, line)
+    오후, three from 오전); else the line as read (fields.timestamps mended_day_parts, a chat bubble's rule too)."""
+    return mended_day_parts(line, cfg.clock_day_parts, cfg.clock_day_part_max_edits, cfg.clock_day_part_margin)
 
 
 def first_pass_clock(words: list[OcrWord], cfg: OcrSettings) -> list[str]:
