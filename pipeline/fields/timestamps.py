@@ -33,15 +33,17 @@ NUMERIC_OFFSET = re.compile(r"(?P<sign>[+-])[^\S\n]*(?P<h>\d{1,2})(?::?(?P<m>\d{
 REFERENCE = datetime(2026, 1, 1)  # stated zones agree when their offsets agree on this day
 
 
-def wrapped_cells(lines: Sequence, gap: float = 0.3) -> tuple[str, tuple[Box, ...]] | None:
+def wrapped_cells(lines: Sequence, gap: float = 0.8) -> tuple[str, tuple[Box, ...]] | None:
     """The text of `lines` (TextLine: text, box, words' boxes) with each table row whose cells wrapped onto the line
     under it (a phone's narrow table: `2026 년 03 월 | 16 시 04 | 곤지암` over `09 일 | 분 | Hub`) written as one
     line, cell by cell (`2026 년 03 월 09 일 16 시 04 분 곤지암 Hub`), and each line's box; None where no row
-    wrapped. A line wraps onto the next where neither holds a whole timestamp of its own, the next starts under it
-    (its top below the line's top and no further than `gap` text heights below its bottom), the line has two
-    cells or more (its words parted by gaps wider than a text height), and each word of the next that lies under
-    one of them (within a text height of it: a word OCR split) is no wider than it and a text height; a word under
-    none is a cell the line leaves empty, placed by its left edge."""
+    wrapped. Heights are the text's, from the words' boxes (the median word's height; a line's box spans a taller
+    cell's words too), and a word with no letter or digit or under half that height is a speck, no cell. A line
+    wraps onto the next where neither holds a whole timestamp of its own, the next starts under it (its top below
+    the line's top and no further than `gap` text heights below the line's text, its median word's bottom), the
+    line has two cells or more (its words parted by gaps wider than a text height), and each word of the next that
+    lies under one of them (within a text height of it: a word OCR split) is no wider than it and a text height; a
+    word under none is a cell the line leaves empty, placed by its left edge."""
     texts, boxes, joined, skip = [], [], False, False
     for line, after in zip(lines, list(lines[1:]) + [None]):
         if skip:
@@ -61,13 +63,16 @@ def wrapped_cells(lines: Sequence, gap: float = 0.3) -> tuple[str, tuple[Box, ..
 def _wrapped(line, after, gap: float) -> str | None:
     """`line` and the line `after` it written as one, cell by cell, where `after` holds the wrapped rest of its
     cells (see wrapped_cells); else None."""
-    height = line.box[3] - line.box[1]
-    if not line.words or not after.words or height <= 0 or _timed(line.text) or _timed(after.text):
+    words = [w for w in line.words if any(ch.isalnum() for ch in line.text[w[0]:w[1]])]
+    height = _text_height(words)
+    words = [w for w in words if 2 * (w[5] - w[3]) >= height]  # a speck (a mark, a dot read as 5) is no cell
+    if not words or not after.words or height <= 0 or _timed(line.text) or _timed(after.text):
         return None  # a line with a whole time of its own is a row of its own (a desktop table's rows stand close)
-    if not (line.box[1] < after.box[1] <= line.box[3] + gap * height and after.box[3] > line.box[3]):
+    bottom = sorted(w[5] for w in words)[len(words) // 2]  # where the row's text ends, a taller cell's aside
+    if not (line.box[1] < after.box[1] <= bottom + gap * height and after.box[3] > line.box[3]):
         return None
     cells: list[list[tuple]] = []
-    for word in sorted(line.words, key=lambda w: w[2]):
+    for word in sorted(words, key=lambda w: w[2]):
         if cells and word[2] - max(w[4] for w in cells[-1]) <= height:
             cells[-1].append(word)
         else:
@@ -91,6 +96,13 @@ def _wrapped(line, after, gap: float) -> str | None:
              for index, (cell, (left, _)) in enumerate(zip(cells, spans))]
     parts += [(w[2], after.text[w[0]:w[1]]) for w in alone]
     return " ".join(text for _, text in sorted(parts))
+
+
+def _text_height(words: Sequence[tuple]) -> int:
+    """The height of a line's text: the median of its words' heights (its box spans every word of a row whose
+    cells stand at different heights, a taller one than its text)."""
+    heights = sorted(w[5] - w[3] for w in words)
+    return heights[len(heights) // 2] if heights else 0
 
 
 def column_rows(lines: Sequence) -> list[tuple[int, str]]:

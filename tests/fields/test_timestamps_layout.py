@@ -93,6 +93,24 @@ CLOSE_ROWS = (
 )
 
 
+# Real Tesseract on a DHL page on iOS Safari (phone mix tuning seed 9202): each row's date (`Mar5,` over `2026`) and
+# time (`4:47` over `AM`) wrap; a dot OCR read beside the first row's time, and the rows' text stands 0.7 of its
+# height above the wrapped line (the line's box is taller than its text: `Departed` sits higher).
+WRAPPED_WITH_SPECK = (
+    TextLine('Mar6, 2:52 .', (64, 806, 811, 842),
+             ((0, 5, 64, 806, 171, 842), (6, 10, 237, 806, 311, 836), (11, 12, 806, 833, 811, 838))),
+    TextLine('2026 PM GIMPO-SI, KR Delivered', (62, 832, 915, 894),
+             ((0, 4, 62, 864, 147, 894), (5, 7, 239, 864, 289, 893), (8, 17, 411, 834, 593, 871),
+              (18, 20, 608, 835, 654, 864), (21, 30, 746, 832, 915, 865))),
+    TextLine('Mar5, 4:47 SEOUL - Departed', (64, 1335, 912, 1376),
+             ((0, 5, 64, 1338, 171, 1374), (6, 10, 236, 1338, 311, 1367), (11, 16, 411, 1337, 535, 1368),
+              (17, 18, 547, 1354, 557, 1357), (19, 27, 746, 1335, 912, 1376))),
+    TextLine('2026 AM KOREA from facility', (62, 1393, 964, 1434),
+             ((0, 4, 62, 1396, 147, 1426), (5, 7, 236, 1396, 288, 1425), (8, 13, 413, 1395, 536, 1425),
+              (14, 18, 743, 1393, 828, 1426), (19, 27, 842, 1393, 964, 1434))),
+)
+
+
 def _page(lines) -> PageReading:
     return PageReading(index=1, text="\n".join(line.text for line in lines), source="ocr", lines=lines)
 
@@ -100,7 +118,7 @@ def _page(lines) -> PageReading:
 def test_a_row_whose_cells_wrapped_is_read_whole(profile):
     """GIVEN a phone's table row whose date and time cells wrapped onto the next line WHEN read THEN the row's
     cells are joined cell by cell and its time read (the lines alone hold no whole timestamp)."""
-    assert wrapped_cells(WRAPPED)[0].splitlines()[1] == "2026 년 03 월 09 일 16 시 04 분 5 옥 천 148 배 송 완 글"
+    assert wrapped_cells(WRAPPED)[0].splitlines()[1] == "2026 년 03 월 09 일 16 시 04 분 옥 천 148 배 송 완 글"
     assert [t.value for t in extract_fields([_page(WRAPPED)], profile).timestamps] == ["2026-03-09T16:04:00+09:00"]
 
 
@@ -228,3 +246,14 @@ def test_a_wrapped_row_is_reported_once_in_its_own_zone(profile):
     values = [t.value for t in extract_fields([_page(ZONE_COLUMN_WRAPPED)], profile).timestamps]
     assert "2026-03-11T02:36:00+08:00" in values
     assert not [v for v in values if v.startswith("2026-03-11T02:36") and v != "2026-03-11T02:36:00+08:00"]
+
+
+def test_wrapped_rows_are_measured_by_their_words_not_their_boxes(profile):
+    """GIVEN a phone's table whose rows wrap date and time, one row with a dot OCR read as a word, the other's box
+    taller than its text WHEN read THEN the dot makes no cell and the gap is measured from the text's words: both
+    rows are joined cell by cell and both times read."""
+    text, _ = wrapped_cells(WRAPPED_WITH_SPECK)
+    assert text.splitlines() == ["Mar6, 2026 2:52 PM GIMPO-SI, KR Delivered",
+                                 "Mar5, 2026 4:47 AM SEOUL KOREA Departed from facility"]
+    assert sorted(t.value for t in extract_fields([_page(WRAPPED_WITH_SPECK)], profile).timestamps) == [
+        "2026-03-05T04:47:00+09:00", "2026-03-06T14:52:00+09:00"]
