@@ -365,8 +365,10 @@ def _offset_cue() -> re.Pattern:
 
 # An offset's shape: a prefix of 2-5 letters or digits (GMT as OCR may read it), its sign and number. In brackets
 # OCR may part the prefix and add noise (`(6041 ㅜ ㅠ +8)` for `(GMT+8)`): there, whatever stands before the sign.
+# A closing bracket's curve OCR may read as a brace or a square bracket (`(6607+7}` for `(GMT+7)`).
 OFFSET_SHAPE = re.compile(r"(?P<open>[(（][^\S\n]*)?(?P<prefix>(?(open)[^()（）+\-\n]{2,12}?|[^\W_]{2,5}))[^\S\n]*"
-                          r"(?P<sign>[+\-])[^\S\n]*(?P<num>[^\W_]{1,2}(?::?\d{2})?)(?![^\W_])(?P<close>[^\S\n]*[)）])?")
+                          r"(?P<sign>[+\-])[^\S\n]*(?P<num>[^\W_]{1,2}(?::?\d{2})?)(?![^\W_])"
+                          r"(?P<close>[^\S\n]*[)）}\]])?")
 
 
 @cache
