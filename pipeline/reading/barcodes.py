@@ -37,6 +37,8 @@ class BarcodeSettings(FlatSettings, file=SETTINGS_FILE, what="The barcode settin
     straighten_agree_deg: float
     paint_margin: float
     text_layer_render_dpi: float
+    band_rows: int
+    widen: int
 
     def __post_init__(self):
         unknown = [name for name in self.linear + self.matrix + self.links
@@ -65,15 +67,19 @@ def read(image: Image.Image, flat: Image.Image | None = None, turned: bool = Tru
     (top to bottom, then left to right). Linear bars are looked for turned by 90 degrees too if `turned` (a photo
     or a scan may lie sideways; a screenshot's bars stand upright, and the try costs ten times the upright pass).
     A photo's warped-flat copy (`flat`) is decoded where the photo itself gave no symbol (half the cost on the
-    photos that give one); a symbol found only there has no box, since its pixels are not the page image's."""
+    photos that give one); a symbol found only there has no box, since its pixels are not the page image's.
+    A photo's or a scan's page image (`turned`) is decoded once more for linear bars on its rows averaged in bands
+    (`banded`: a fax's bars at 150 dpi); a symbol found only so has no box either."""
     cfg = settings()
     found: dict[tuple[str, str], Barcode] = {}
+    page = None
     for copy, in_page in ((image, True), (flat, False)):
         if copy is None or (found and not in_page):
             continue
         sample, factor = _bounded(copy, cfg.max_side)
         if sample.mode != "L":
             sample = sample.convert("L")  # once for both passes
+        page = sample if in_page else page
         for code in scan(sample, cfg.linear, try_rotate=turned) + scan(sample, cfg.matrix, try_rotate=False):
             if not code.valid or not code.text:
                 continue
@@ -81,7 +87,20 @@ def read(image: Image.Image, flat: Image.Image | None = None, turned: bool = Tru
             if key not in found:
                 found[key] = Barcode(code.format.name, code.text, _box(code.position, factor) if in_page else None,
                                      _angle(code.position) if in_page else 0.0)
+    if turned and page is not None:
+        for code in scan(banded(page, cfg.band_rows, cfg.widen), cfg.linear, try_rotate=False):
+            if code.valid and code.text:
+                found.setdefault((code.format.name, code.text), Barcode(code.format.name, code.text, None, 0.0))
     return tuple(sorted(found.values(), key=lambda b: (b.box is None, (b.box or (0, 0))[1], (b.box or (0, 0))[0])))
+
+
+def banded(image: Image.Image, rows: int, widen: int) -> Image.Image:
+    """`image` (mode L) with its rows averaged in bands of `rows` (whole-pixel box reduction of the height) and its
+    width stretched `widen` times (bicubic): upright bars keep their edges, and a fax's speckle and ragged thresholded
+    edges are evened out along them."""
+    height = max(1, image.height // rows)
+    return image.resize((image.width, height), Image.Resampling.BOX).resize((image.width * widen, height),
+                                                                             Image.Resampling.BICUBIC)
 
 
 def links(symbols: Iterable[Barcode]) -> tuple[str, ...]:

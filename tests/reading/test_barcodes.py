@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import zxingcpp
 from click.testing import CliRunner
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from bench import labels
 from pipeline.cli import cli
@@ -102,6 +102,31 @@ def test_the_flat_copy_is_decoded_when_the_photo_gives_nothing_and_has_no_box():
     assert [b.text for b in barcodes.read(other, flat)] == ["42819482199"]
 
 
+def fax(page: Image.Image, seed: int, threshold: int = 170) -> Image.Image:
+    """`page` (drawn at 200 dpi) sent as a 150-dpi fax: reduced, softened, noise added and thresholded to black and
+    white, as bench/chat_corpus.py degrades its faxes (seeded noise, so the pixels are the same on every run)."""
+    grey = page.convert("L")
+    grey = grey.resize((grey.width * 3 // 4, grey.height * 3 // 4), Image.Resampling.LANCZOS)
+    grey = grey.filter(ImageFilter.GaussianBlur(0.6))
+    noisy = np.asarray(grey, dtype=float) + np.random.default_rng(seed).normal(0, 30, (grey.height, grey.width))
+    return Image.fromarray(np.where(noisy > threshold, 255, 0).astype(np.uint8))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_faxed_code_128_is_read_on_its_rows_averaged_in_bands(seed):
+    """GIVEN a UPS number's Code 128 at 2 px a module, sent as a 150-dpi fax (1.5-px modules broken by speckle)
+    WHEN read as a scan's page THEN zxing-cpp reads nothing on the page as it is, and the number is read on its rows
+    averaged in bands, without a box (its rows are bands); a screenshot's page gets no such pass."""
+    code = Image.fromarray(np.asarray(zxingcpp.create_barcode("1ZH85J740367286923", zxingcpp.BarcodeFormat.Code128)
+                                      .to_image(scale=2))).convert("L")
+    page = Image.new("L", (1000, 500), 255)
+    page.paste(code.resize((code.width, 120)), (60, 150))
+    faxed = fax(page, seed)
+    assert not barcodes.scan(faxed, barcodes.settings().linear)
+    assert barcodes.read(faxed) == (Barcode("Code128", "1ZH85J740367286923", None),)
+    assert barcodes.read(faxed, turned=False) == ()
+
+
 @pytest.mark.parametrize("mode", ["L", "RGB"])
 def test_decoded_symbols_are_painted_out_in_the_papers_colour_and_the_text_stays(mode):
     """GIVEN a photo-like page (grey paper, text, a Code 128) WHEN its decoded symbols are painted out THEN no
@@ -176,3 +201,18 @@ def test_scan_reports_where_text_numbers_come_from(tmp_path):
     assert entry["barcodes"] == []
     table = CliRunner().invoke(cli, ["scan", str(tmp_path / "shot.png")], catch_exceptions=False).stdout
     assert "689212345674" in table and "[ocr]" in table
+
+
+def test_scan_reports_a_faxed_labels_number_from_its_barcode(tmp_path):
+    """GIVEN a UPS label (seed 11) sent as a 150-dpi fax and saved as a PDF at that resolution, whose Code 128
+    zxing-cpp cannot read on the page as it is
+    WHEN `evpack scan --json` reads it with the real Tesseract
+    THEN its number is reported exactly, from the barcode (read on the page's rows averaged in bands)."""
+    rng = random.Random(11)
+    label = labels.make_label(rng)
+    page, _, _ = labels.draw_label(label, rng)
+    faxed = fax(page, 11)
+    assert label.number not in {c.text for c in barcodes.scan(faxed, barcodes.settings().linear)}
+    faxed.convert("1").save(tmp_path / "fax.pdf", "PDF", resolution=150)
+    numbers = scan_json(tmp_path / "fax.pdf")["files"][0]["fields"]["tracking_numbers"]
+    assert (label.number, "barcode") in [(n["value"], n["source"]) for n in numbers]
