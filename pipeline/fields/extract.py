@@ -17,7 +17,8 @@ from pipeline.fields.addresses import extract_addresses
 from pipeline.fields.language import detect_languages
 from pipeline.fields.timestamps import (DateMention, Layout, Zone, document_year, extract_dates,
                                         extract_timestamps, governing_zone, says_times_are_local, stated_zone,
-                                        stated_zones, column_rows, stacked_pairs, wrapped_cells)
+                                        stated_zones, column_rows, stacked_pairs, unpadded_hours,
+                                        wrapped_cells)
 from pipeline.fields.tracking import extract_tracking, validate_tracking, with_page_numbers
 from pipeline.fields.urls import (extract_bar_urls, extract_chrome_urls, extract_urls, is_known_host, is_listed_host,
                                   named_carrier_hosts, site_hosts, template_around_number)
@@ -208,7 +209,8 @@ def _page_timestamps(page: PageReading, year: int | None, zone: Zone | None, loc
         for stamp in extract_timestamps(pair, page.index, year, zone, local, today, now, ()):
             if stamp.role == "capture":
                 found.setdefault(stamp.value, stamp)
-    return list(found.values())
+    lost = unpadded_hours(list(found.values()))  # a padded table's hour that lost a digit: two values fit
+    return [stamp for value, stamp in found.items() if value not in lost]
 
 
 def _wall_time(value: str) -> str:

@@ -806,6 +806,22 @@ def mended_day_parts(line: str, parts: Sequence[str], max_edits: int, margin: in
     return re.sub(r"(?<![가-힣])([가-힣]{2})(?=[^\S\n]*\d{1,2}(?:[:;]|[^\S\n]?\d)\d)", mend, line)
 
 
+def unpadded_hours(stamps: Sequence[Timestamp]) -> set[str]:
+    """The values of `stamps` (a page's event times) printed with a one-digit hour (`2:10:57`) on a page whose other
+    24-hour times print theirs in two (`03:30:26`, `04:15:36`, two or more): the table's form pads its hours, so
+    such an hour lost a digit to OCR (12, 22 or 02 as well as 2) and its time stays unread. A time with a day part
+    (오후 2:10, 2:10 PM) is a 12-hour clock's, never padded, and is not judged."""
+    clock = compiled(r"(?<![\d:])(?P<h>\d{1,2}):\d{2}(?::\d{2})?(?![\d:])")
+    marker = compiled(r"오전|오후|上午|下午|午前|午後|凌晨|早上|中午|晚上|(?i:[AP]\.?M\b)")
+    hours = {}
+    for stamp in stamps:
+        match = clock.search(stamp.text)
+        if stamp.role == "event" and match and not marker.search(stamp.text):
+            hours[stamp.value] = match.group("h")
+    padded = sum(len(hour) == 2 and hour.startswith("0") for hour in hours.values())
+    return {value for value, hour in hours.items() if len(hour) == 1} if padded >= 2 else set()
+
+
 def colon_misread(run: str) -> tuple[str, str] | None:
     """(hour, minute) as printed in the run of digits `run` of a 12-hour time whose colon OCR lost or read as one
     digit (`407`, `8814` for 8:14, `11143` for 11:43), where one reading alone gives an hour of 1-12 and a minute of

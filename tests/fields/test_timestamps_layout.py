@@ -257,3 +257,17 @@ def test_wrapped_rows_are_measured_by_their_words_not_their_boxes(profile):
                                  "Mar5, 2026 4:47 AM SEOUL KOREA Departed from facility"]
     assert sorted(t.value for t in extract_fields([_page(WRAPPED_WITH_SPECK)], profile).timestamps) == [
         "2026-03-05T04:47:00+09:00", "2026-03-06T14:52:00+09:00"]
+
+
+def test_an_hour_that_lost_its_digit_in_a_padded_table_stays_unread(profile):
+    """GIVEN an EMS table read by real Tesseract (phone mix tuning seed 9201) whose hours print in two digits
+    (`03:30:26`), two rows' `16:30:30` and `14:49:40` read `6:30:30` and `4:49:40` WHEN read THEN those two stay
+    unread (16, 06 or 6 fit) and the padded rows are read; a 12-hour clock's `6:30 PM` is never judged so."""
+    text = ("날짜 시간 현 재 위치 배 송 상태\n2026.03.10 03:30:26 옥 천 146 배 송 줄 발\n"
+            "2026.03.09 6:30:30 인 천 6\\/ 간 선 하 차\n2026.03.09 04:15:36 인 천 6\\/ 간 선 상 차\n"
+            "2026.03.08 4:49:40 인 천 6\\/ 집 화 처리")
+    page = PageReading(index=1, text=text, source="ocr")
+    assert sorted(t.value for t in extract_fields([page], profile).timestamps) == [
+        "2026-03-09T04:15:36+09:00", "2026-03-10T03:30:26+09:00"]
+    twelve = PageReading(index=1, text=text.replace("6:30:30", "6:30 PM"), source="ocr")
+    assert "2026-03-09T18:30:00+09:00" in [t.value for t in extract_fields([twelve], profile).timestamps]
