@@ -21,10 +21,11 @@ in the aligned values, and its cost is -ln(share) / -ln(FLOOR), between MIN_COST
 A confusion seen fewer than MIN_SEEN times is not kept (in a tracking number, once is enough: see KINDS). Each
 entry keeps up to two examples: the value and the read around the confusion.
 
-The table has two sections (KINDS): `confusion`, learned from every such value as shown and read, and `tracking`,
+The table has three sections (KINDS): `confusion`, learned from every such value as shown and read; `tracking`,
 learned from the tracking numbers alone, aligned with the reads as the tracking extractor compares them (spaces and
 dashes left out, letters in capitals): how OCR misreads a number's digits and letters, counted against how often
-they occur in numbers, not in URLs. A save that holds a test seed of any mix is refused, whatever its split says.
+they occur in numbers, not in URLs; and `timestamp`, learned from the times a capture prints (TIME): what OCR reads
+for a time's colon. A save that holds a test seed of any mix is refused, whatever its split says.
 """
 from __future__ import annotations
 
@@ -72,6 +73,18 @@ def tracking_truths(entry: dict) -> list[str]:
     return [v for v in dict.fromkeys(values) if v and v.isascii()]
 
 
+# A time as a capture prints it, with the full date printed just before it on its line where there is one
+# (`2026.03.12 14:18:46`, `20:42`, `1:03`; a year alone is no anchor: `Mar 4, 2026 3:15 PM` gives `3:15`): where
+# OCR reads a time's colon as something else, or loses it.
+TIME = re.compile(r"(?:\d{2,4}[./\-]\d{1,2}[./\-]\d{1,2} )?\d{1,2}:\d{2}(?::\d{2})?")
+
+
+def timestamp_truths(entry: dict) -> list[str]:
+    """The times a capture shows (TIME), from its truth's timestamps as printed."""
+    values = [m.group() for t in entry["fields"].get("timestamps", ()) for m in TIME.finditer(t.get("text", ""))]
+    return [v for v in dict.fromkeys(values) if v]
+
+
 def as_number(line: str) -> str:
     """A read line as the tracking extractor compares it: spaces and dashes (a printed number's groups, OCR's
     breaks) left out, letters in capitals."""
@@ -81,8 +94,10 @@ def as_number(line: str) -> str:
 # What each section of the table learns from: the values a capture shows, each read line as compared with them, and
 # how often a confusion must be seen to be kept. A tracking number is aligned whole (digits and capitals, at most
 # MAX_EDIT_SHARE of it apart), so a confusion seen once in one is OCR's, not a stray alignment: the tuning corpora
-# read few numbers wrong (6 confusions in 198 numbers of the browser and phone mixes), and each is kept.
-KINDS = {"confusion": (truths, lambda line: line, MIN_SEEN), "tracking": (tracking_truths, as_number, 1)}
+# read few numbers wrong (6 confusions in 198 numbers of the browser and phone mixes), and each is kept. A time
+# (`timestamp`) is aligned as printed: what OCR reads for its colon (pipeline/fields/timestamps.py colon_reads).
+KINDS = {"confusion": (truths, lambda line: line, MIN_SEEN), "tracking": (tracking_truths, as_number, 1),
+         "timestamp": (timestamp_truths, lambda line: line, MIN_SEEN)}
 
 
 def lines(pages: list[dict]) -> list[str]:
@@ -241,7 +256,8 @@ HEADER = [
     "# Every other edit costs its default; a letter read in the other case `case`. Used by",
     "# pipeline/fields/confusions.py.",
     "# [[confusion]]: every Latin value a capture shows (URLs, hosts, tracking numbers), as shown and read;",
-    "# [[tracking]]: tracking numbers alone, the read's spaces and dashes left out and its letters in capitals.",
+    "# [[tracking]]: tracking numbers alone, the read's spaces and dashes left out and its letters in capitals;",
+    "# [[timestamp]]: the times a capture prints (with the date before them on their line), as printed and read.",
     "",
     "[defaults]",
     "substitute = 1.0",
@@ -279,8 +295,14 @@ def sections_of(text: str) -> dict[str, list[str]]:
 
 
 def render(sections: dict[str, list[str]]) -> str:
-    """The table: the header and defaults, then each section's lines in KINDS order."""
-    return "\n".join(HEADER + [line for kind in KINDS for line in sections.get(kind, [])]).rstrip("\n") + "\n"
+    """The table: the header and defaults, then each section's lines in KINDS order, one blank line between."""
+    out = list(HEADER)
+    for kind in KINDS:
+        body = list(sections.get(kind, []))
+        while body and not body[-1]:
+            body.pop()
+        out += body + [""] if body else []
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def load_saves(paths: list[Path]) -> dict:

@@ -214,9 +214,25 @@ class DateMention:
 
 
 def _expand(regex: str) -> str:
+    """`regex` with each `<<part>>` written out: the parts of [parts], `relative_day` and `colon_read`
+    (colon_reads), parts within parts too."""
     rules = patterns()["timestamps"]
-    parts = {**rules["parts"], "relative_day": "|".join(map(re.escape, _relative_days()))}
-    return PART.sub(lambda m: parts[m.group(1)], regex)
+    parts = {**rules["parts"], "relative_day": "|".join(map(re.escape, _relative_days())),
+             "colon_read": colon_reads()}
+    while PART.search(regex):
+        regex = PART.sub(lambda m: parts[m.group(1)], regex)
+    return regex
+
+
+@cache
+def colon_reads() -> str:
+    """A class of the characters OCR was seen to read for a time's colon (`17158` for 17:58): the single-character
+    reads of `:` in the confusion model's timestamp section (confusions.toml [[timestamp]], learned from the times
+    the tuning captures print), spaces aside (a space is a gap, not a colon read); `(?!)`, which matches nothing,
+    where it holds none."""
+    model = confusions.table(section="timestamp")
+    reads = sorted(read for truth, read in model.pairs if truth == ":" and len(read) == 1 and not read.isspace())
+    return f"[{''.join(re.escape(read) for read in reads)}]" if reads else "(?!)"
 
 
 @cache
