@@ -670,7 +670,9 @@ def _carrier_for(candidate: _Candidate, mentions: list[tuple[int, str]], page_ho
 def rows_joined(text: str, lines: Sequence[TextLine]) -> str:
     """`text` with the line break between two of its lines replaced by a space where their boxes say they are
     pieces of one row of the page: each one's vertical middle within the other's height, the second starting right
-    of the first's end. OCR's layout analysis parts a row where
+    of the first's end; or the second's box wholly within the first's (OCR read a few strokes of the row a second
+    time as a line of their own: `brorootwk` in the box of a KakaoTalk bubble's `대 한 통 운 송 장 번호`, which
+    otherwise stood between the label and its number on the line under it). OCR's layout analysis parts a row where
     something beside it disturbs it (`운 송 장 번 호 6` over `34723306838`, a phone capture's label and number, a
     JPEG's noise above them); the page shows one row, and a label reaches its number only on its row. The same
     length as `text`, so positions hold; `text` as it is where its lines are not `lines` joined."""
@@ -683,8 +685,9 @@ def rows_joined(text: str, lines: Sequence[TextLine]) -> str:
     for first, second in zip(lines, lines[1:]):
         end += len(first.text)
         (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = first.box, second.box
-        if (ay0 <= (by0 + by1) / 2 <= ay1 and by0 <= (ay0 + ay1) / 2 <= by1 and ax1 <= bx0
-                and first.text.strip() and second.text.strip()):
+        beside = ay0 <= (by0 + by1) / 2 <= ay1 and by0 <= (ay0 + ay1) / 2 <= by1 and ax1 <= bx0
+        within = ax0 <= bx0 and bx1 <= ax1 and ay0 <= by0 and by1 <= ay1
+        if (beside or within) and first.text.strip() and second.text.strip():
             chars[end] = " "
         end += 1  # the line break
     return "".join(chars)

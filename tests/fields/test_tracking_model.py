@@ -118,6 +118,24 @@ def test_pieces_of_one_row_are_read_as_one_line(profile):
     assert tracking.rows_joined(text, below) == text == tracking.rows_joined(text, left)
 
 
+def test_a_line_within_another_lines_box_is_a_piece_of_its_row(profile):
+    """GIVEN a KakaoTalk bubble (real Tesseract, chat tuning seed 9201) whose label line `6) 대 한 통 운 송 장 번호`
+    OCR read again in part as a line of its own inside the label's box (`brorootwk`), the number on the line under
+    them WHEN the fields are read with the lines' boxes THEN the stray line is of the label's row and the label
+    reaches its number (a CJ number no check digit verifies, taken on its label); a line under the label, not
+    inside its box, still stands between them and the number is not taken."""
+    text = "6) 대 한 통 운 송 장 번호\nbrorootwk\n698329698011 확인 부 탁 드려요\n확인해 보고 연 락 드릴게요"
+    lines = (TextLine("6) 대 한 통 운 송 장 번호", (212, 1791, 602, 1833)), TextLine("brorootwk", (312, 1817, 558, 1833)),
+             TextLine("698329698011 확인 부 탁 드려요", (212, 1856, 818, 1898)),
+             TextLine("확인해 보고 연 락 드릴게요", (633, 2035, 1105, 2077)))
+    assert tracking.rows_joined(text, lines) == text.replace("번호\nb", "번호 b")
+    fields = extract_fields([PageReading(1, text, "ocr", lines=lines)], profile)
+    assert [t.value for t in fields.tracking_numbers] == ["698329698011"]
+    under = lines[:1] + (TextLine("brorootwk", (312, 1840, 558, 1856)),) + lines[2:]
+    assert tracking.rows_joined(text, under) == text
+    assert extract_fields([PageReading(1, text, "ocr", lines=under)], profile).tracking_numbers == ()
+
+
 def test_a_repaired_number_is_reported_and_an_unexplained_misread_kept_bad(profile):
     """GIVEN a labelled UPS number with its 0 read as O, and a DHL waybill whose last digit no learned confusion
     explains WHEN read THEN the first is reported repaired and verified, the second as read, checksum bad."""
