@@ -108,6 +108,14 @@ def scheme_of(word: str, separator: str, budget: float) -> str | None:
     return f"{choice.value}://" if choice.value in SCHEMES else None
 
 
+def shows_scheme(text: str) -> bool:
+    """The text shows a scheme (SCHEME_SHAPE) that is `https://` or `http://` misread within scheme_budget by the
+    confusion model (scheme_of): `https://`, `htps:/`, `ht1ps:/`; not `home/` of a path (`/home/tracking`)."""
+    budget = patterns()["urls"]["scheme_budget"]
+    return any(scheme_of(m.group("word"), m.group("marks") + m.group("slashes"), budget)
+               for m in SCHEME_SHAPE.finditer(text))
+
+
 def _repair_schemes(text: str) -> str:
     """Each scheme the text shows, as read (`htps://`, `http:/ `, `hittps:/`, `Attps:/`, `https*//`), made `https://`
     or `http://` by the confusion model (scheme_of, within scheme_budget)."""

@@ -84,7 +84,6 @@ class OcrSettings:
     url_piece: str
     bar_search_fraction: float
     bar_path_shape: str
-    bar_scheme_shape: str
     bar_score_path: float
     bar_score_scheme: float
     bar_score_per_char: float

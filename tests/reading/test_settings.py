@@ -61,3 +61,15 @@ def test_a_misread_mark_is_filled_from_the_learned_confusions():
     assert "<<" not in cfg.bar_clean_url
     assert re.match(cfg.bar_clean_url, "https:/Avww.ilogen.com/web/personal/trace/35899420719")
     assert not re.match(cfg.bar_clean_url, "https:/Axww.ilogen.com/web/personal/trace/35899420719")
+
+
+def test_the_bar_scores_a_scheme_the_url_reader_finds():
+    """GIVEN runs of URL words as the first pass reads them WHEN the bar's score asks whether one shows a scheme THEN
+    a scheme is one the URL reader makes `https://` or `http://` of by the learned confusions (misread ones too);
+    a path's `home/` (Lotte's and DHL's URLs) is none, nor is a host alone."""
+    from pipeline.fields.urls import shows_scheme
+    for shown in ("https://www.ups.com", "http://x.kr", "ht1ps:/service", "httos‘/service", "@https://www.ups.com"):
+        assert shows_scheme(shown), shown
+    for shown in ("www.ups.com", "trace.cjlogistics.com/next", "1688.com", "www.lotteglogis.com/home/reservation",
+                  "www.dhl.com/kr-ko/home/tracking"):
+        assert not shows_scheme(shown), shown

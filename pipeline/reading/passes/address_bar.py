@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.fields.urls import shows_scheme
 from pipeline.reading import tesseract
 from pipeline.reading.engine import OcrWord, lines_of
 from pipeline.reading.preprocess import (binarised, enlarged, glyph_height, ink_end, light_background, text_rows,
@@ -86,7 +87,7 @@ def bar_score(run: list[OcrWord], words: list[OcrWord], candidates: list[OcrWord
     centre = (top + bottom) / 2
     edge = min(centre, image_height - centre) / max(1.0, image_height)
     return (cfg.bar_score_path * bool(re.search(cfg.bar_path_shape, text))
-            + cfg.bar_score_scheme * bool(re.search(cfg.bar_scheme_shape, text))
+            + cfg.bar_score_scheme * shows_scheme(text)
             + cfg.bar_score_per_char * min(len(text), cfg.bar_score_max_chars)
             + cfg.bar_score_other_entry * (len(others) + max(0, hosts - 1))
             + cfg.bar_score_edge * edge)
