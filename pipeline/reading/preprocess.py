@@ -305,13 +305,15 @@ def binarised(gray: Image.Image) -> Image.Image:
     return Image.fromarray(255 - otsu if otsu.mean() < 128 else otsu)
 
 
-def binarised_in_pieces(gray: Image.Image, cuts: list[int]) -> Image.Image:
-    """`binarised` piece by piece: the strip cut at these x positions (between its words), each piece by its own
-    threshold, so that a small grey label beside a black number is kept. Otsu's one threshold for the whole strip
-    falls between the panel and the black number, and the label's grey falls on the panel's side of it."""
-    edges = [0] + sorted(x for x in cuts if 0 < x < gray.width) + [gray.width]
-    out = Image.new("L", gray.size, 255)
-    for left, right in zip(edges, edges[1:]):
+def binarised_in_pieces(gray: Image.Image, spans: list[tuple[int, int]]) -> Image.Image:
+    """`binarised` word by word: each of `spans` (a word's x extent on the strip, padded) by its own threshold, so
+    that a small grey label beside a black number is kept (Otsu's one threshold for the whole strip falls between
+    the panel and the black number, and the label's grey falls on the panel's side of it); the stretches between the
+    words by the strip's threshold. Thresholded alone, an empty stretch of a tab or a panel turns its faint border
+    into a black bar, which OCR read as `00200000000000 (` before a tab's `CJ대한통운`."""
+    out = binarised(gray)
+    for left, right in sorted(spans):
+        left, right = max(0, left), min(gray.width, right)
         if right > left:
             out.paste(binarised(gray.crop((left, 0, right, gray.height))), (left, 0))
     return out

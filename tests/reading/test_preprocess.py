@@ -316,14 +316,17 @@ def test_text_rows_are_the_rows_of_text_light_or_dark_not_rules_or_pictures():
 
 
 def test_binarised_in_pieces_keeps_a_grey_word_beside_a_black_one():
-    """GIVEN a strip on a 246 panel holding a grey bar (170, a small label) and a black bar (30, a number) WHEN it is
-    binarised whole and in pieces cut between them THEN the whole strip's one threshold makes the grey bar panel
-    (white), and the pieces keep it black, the black bar black and the panel white either way."""
+    """GIVEN a strip on a 246 panel holding a grey bar (170, a small label), a black bar (30, a number) and between
+    them a faint border (200) along the top WHEN it is binarised whole and word by word THEN the whole strip's one
+    threshold makes the grey bar panel (white), and the words' own thresholds keep it black, the black bar black,
+    the panel white either way, and the border between the words stays white (thresholded alone, it was black)."""
     strip = np.full((20, 200), 246, np.uint8)
     strip[5:15, 10:60] = 170
     strip[5:15, 120:190] = 30
+    strip[0:2, 70:110] = 200
     whole = np.asarray(preprocess.binarised(Image.fromarray(strip)))
-    pieces = np.asarray(preprocess.binarised_in_pieces(Image.fromarray(strip), [90]))
+    pieces = np.asarray(preprocess.binarised_in_pieces(Image.fromarray(strip), [(5, 65), (115, 195)]))
     assert whole[10, 30] == 255 and whole[10, 150] == 0
     assert pieces[10, 30] == 0 and pieces[10, 150] == 0
+    assert pieces[1, 90] == 255 and np.asarray(preprocess.binarised(Image.fromarray(strip[:, 65:115])))[1, 25] == 0
     assert pieces[1, 5] == 255 and pieces[1, 100] == 255 and pieces[18, 195] == 255

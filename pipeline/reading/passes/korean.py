@@ -82,7 +82,7 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
         confidence[word.line] = min(confidence.get(word.line, 100.0), word.confidence)
     lines = sorted(confidence, key=confidence.get)[:cfg.retry_max_lines]
     doubtful = [w for w in doubtful if w.line in lines]
-    boxes, cuts = [], []
+    boxes, spans = [], []
     for line in lines:
         # The doubtful words of the line and two words either side: a table row's other cells cost time, not help.
         on_line = sorted((w for w in words if w.line == line), key=lambda w: w.left)
@@ -93,19 +93,19 @@ def reread_as_korean(words: list[OcrWord], copy: Image.Image, work_png: Path, ti
         boxes.append((max(0, min(w.left for w in members) - pad), max(0, min(w.top for w in members) - pad),
                       min(copy.width, max(w.right for w in members) + pad),
                       min(copy.height, max(w.top + w.height for w in members) + pad)))
-        # Cut halfway between neighbouring words: each word's piece is binarised on its own.
-        cuts.append([(a.right + b.left) // 2 - boxes[-1][0] for a, b in zip(members, members[1:])])
+        # Each word (padded) is binarised on its own, the stretches between words by the line's threshold.
+        spans.append([(w.left - pad - boxes[-1][0], w.right + pad - boxes[-1][0]) for w in members])
     gap = max(w.height for w in doubtful)  # blank rows keep the lines apart
     offsets, y = [], gap
     for box in boxes:
         offsets.append(y)
         y += box[3] - box[1] + gap
     stack = Image.new("L", (max(b[2] - b[0] for b in boxes) + 2 * gap, y), 255)
-    for box, top, line_cuts in zip(boxes, offsets, cuts):
+    for box, top, line_spans in zip(boxes, offsets, spans):
         # Binarised: light-grey text (a carrier name beside a number) reads as black text does, and a line's grey
         # box does not break the stack's layout (a boxed address line was read as four garbled lines). Word by
         # word: one threshold for the line drops a small grey label beside a black number (Safari's summary).
-        stack.paste(binarised_in_pieces(copy.crop(box), line_cuts), (gap, top))
+        stack.paste(binarised_in_pieces(copy.crop(box), line_spans), (gap, top))
     zoom = cfg.retry_scale
     read = [replace(w, left=round(w.left / zoom), top=round(w.top / zoom), width=round(w.width / zoom),
                     height=round(w.height / zoom))
