@@ -208,7 +208,7 @@ def reread_address_bar(words: list[OcrWord], gray: Image.Image, copy_size: tuple
     bar_reads: tuple[str, ...] = ()
     bar, score = best_bar(words, copy_size[1], cfg)
     if not bar and bar_looks_garbled(words, gray, copy_size[1], cfg, unread_rows=not photographed) \
-            or bar and not photographed and _maybe_a_tab(bar, words, gray, copy_size[1], cfg):
+            or bar and _maybe_a_tab(bar, words, gray, copy_size[1], cfg, photographed):
         # kor+eng may read a whole URL row as Hangul garbage (measured on q55 re-saves and dark toolbars), or skip
         # a toolbar whole; the top band alone, read as Latin, finds the bar again, and a bar with a path read there
         # outscores a tab's host the first pass took for the bar.
@@ -233,7 +233,7 @@ def reread_address_bar(words: list[OcrWord], gray: Image.Image, copy_size: tuple
 
 
 def _maybe_a_tab(bar: list[OcrWord], words: list[OcrWord], gray: Image.Image, copy_height: float,
-                 cfg: OcrSettings) -> bool:
+                 cfg: OcrSettings, photographed: bool = False) -> bool:
     """Whether the bar the first pass found may be a tab's or a bookmark's host standing in for a toolbar it did not
     read: a host without a path (bar_path_shape), in the search band, with a text-like row no word stands on
     (rows_unread) within chrome_bookmarks_reach heights under it, where a window's toolbar would be (a dark,
@@ -241,6 +241,11 @@ def _maybe_a_tab(bar: list[OcrWord], words: list[OcrWord], gray: Image.Image, co
     top, bottom = min(w.top for w in bar), max(w.top + w.height for w in bar)
     if re.search(cfg.bar_path_shape, "".join(w.text for w in bar)) or bottom > copy_height * cfg.bar_search_fraction:
         return False
+    if photographed:
+        # A photographed screen's moiré makes text-like rows everywhere (rows_unread cannot tell): a host without a
+        # path in the band is doubted as such (a dark Firefox's other tab, `mail.naver.com`, over a toolbar the
+        # first pass did not read).
+        return True
     reach = bottom + cfg.chrome_bookmarks_reach * (bottom - top)
     band = [w for w in words if w.top + w.height / 2 < copy_height * cfg.bar_search_fraction]
     return any(bottom < (row_top + row_bottom) / 2 <= reach
