@@ -828,7 +828,9 @@ def unpadded_hours(stamps: Sequence[Timestamp]) -> set[str]:
     such an hour lost a digit to OCR (12, 22 or 02 as well as 2) and its time stays unread. A time with a day part
     (오후 2:10, 2:10 PM) is a 12-hour clock's, never padded, and is not judged."""
     clock = compiled(r"(?<![\d:])(?P<h>\d{1,2}):\d{2}(?::\d{2})?(?![\d:])")
-    marker = compiled(r"오전|오후|上午|下午|午前|午後|凌晨|早上|中午|晚上|(?i:[AP]\.?M\b)")
+    rules = patterns()["timestamps"]
+    parts = sorted(rules["am"] + rules["pm"], key=len, reverse=True)  # the day parts a 12-hour time may carry
+    marker = compiled(rf"(?i:{'|'.join(map(re.escape, parts))})(?![A-Za-z])")
     hours = {}
     for stamp in stamps:
         match = clock.search(stamp.text)
