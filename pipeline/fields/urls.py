@@ -396,8 +396,12 @@ def extract_chrome_urls(text: str, profile: Profile, page: int, zone: str) -> li
 
     text = SPLIT_LABEL.sub(joined, _repair_dots(text, profile.web.common_tlds))
     urls = extract_urls(text, profile, page, known=sites)
-    return [replace(url, zone=zone, host_check="" if _site_accepts(url.host, sites) else "unlisted") for url in urls
-            if _site_accepts(url.host, sites) or not _near_a_site(url.host, sites)]
+    kept = []
+    for url in urls:
+        listed = _site_accepts(url.host, sites)
+        if listed or not _near_a_site(url.host, sites):
+            kept.append(replace(url, zone=zone, host_check="" if listed else "unlisted"))
+    return kept
 
 
 def _near_a_site(host: str, sites: set[str]) -> bool:
